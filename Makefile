@@ -1,0 +1,45 @@
+# Two entry points for a fresh machine: `make run` and `make test`. Each installs what is
+# missing (Python venv, npm packages, Chromium for tests), builds dist/, then acts.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+NPM_STAMP := node_modules/.package-lock.json
+PYTEST_ARGS ?=
+
+.PHONY: run test build deps chromium lint bench clean
+
+run: build
+	$(VENV)/bin/cospai serve
+
+test: build chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+build: deps
+	$(PY) build.py
+
+deps: $(STAMP) $(NPM_STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser tests drive Debian's Chromium; Playwright cannot download its own browser here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: deps
+	$(VENV)/bin/ruff check .
+
+bench: build chromium
+	$(PY) bench/boot.py
+
+clean:
+	rm -rf dist .build-tmp

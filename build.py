@@ -1,0 +1,541 @@
+#!/usr/bin/env python3
+"""Build dist/: the complete static site of CosPAI IDE.
+
+This is the only code that knows dist/'s layout. It runs in ordered phases:
+
+  1. vendor   copy or bundle the npm libraries (Pyodide, PyScript, Monaco, xterm, WebContainer)
+  2. client   pack the client/ Python package and its ES glue modules
+  3. wheels   fetch the pinned pure-Python wheels, write a PEP 503 simple/ index, and point
+              Pyodide's lock file at our micropip/packaging wheels
+  4. shell    render index.html and the PyScript config with versioned asset paths
+  5. compress write .br and .gz beside every compressible file
+  6. manifest list every file (sha256, size, encodings) and derive the build id
+
+Each vendored group lands in assets/<group>-<hash>/, the hash taken from its content, so
+those paths can be cached forever; index.html, pyscript.json and manifest.json are the
+only unversioned files. The same inputs give byte-identical output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+NODE_MODULES = ROOT / "node_modules"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+# Files whose size is mostly text or code; everything else is served as it is.
+COMPRESSIBLE = {".js", ".mjs", ".css", ".html", ".json", ".wasm", ".svg", ".ttf", ".txt", ".map"}
+MIN_SAVING = 0.05  # keep a variant only when it saves at least 5%
+PYODIDE_FILES = [
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+]
+MONACO_WORKERS = {
+    "editor.worker": "monaco-editor/esm/vs/editor/editor.worker.js",
+    "json.worker": "monaco-editor/esm/vs/language/json/json.worker.js",
+    "css.worker": "monaco-editor/esm/vs/language/css/css.worker.js",
+    "html.worker": "monaco-editor/esm/vs/language/html/html.worker.js",
+    "ts.worker": "monaco-editor/esm/vs/language/typescript/ts.worker.js",
+}
+PYSCRIPT_UNUSED_PLUGINS = ["codemirror", "deprecations-manager", "donkey", "py-editor",
+                           "py-game", "py-terminal"]
+UNVERSIONED = ("index.html", "pyscript.json", "manifest.json")
+
+
+class BuildError(Exception):
+    """A build step failed for a reason the user can act on."""
+
+
+def log(message: str) -> None:
+    if not QUIET:
+        print(f"build: {message}", flush=True)
+
+
+QUIET = False
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def npm_package(name: str) -> Path:
+    folder = NODE_MODULES / name
+    if not folder.is_dir():
+        raise BuildError(f"npm package {name} is missing from node_modules/: run `npm ci` first")
+    return folder
+
+
+def npm_version(name: str) -> str:
+    return json.loads((npm_package(name) / "package.json").read_text())["version"]
+
+
+def write_zip(target: Path, members: Iterable[tuple[str, bytes]]) -> None:
+    """A zip with fixed timestamps and order, so identical sources give identical bytes."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+
+
+def seal_group(stage: Path, name: str, folder: Path) -> str:
+    """Rename a finished asset folder to <name>-<content hash>; return its dist-relative URL."""
+    digest = hashlib.sha256()
+    for path in files_under(folder):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(sha256_file(path).encode() + b"\n")
+    sealed = stage / "assets" / f"{name}-{digest.hexdigest()[:12]}"
+    folder.rename(sealed)
+    return sealed.relative_to(stage).as_posix() + "/"
+
+
+def new_group(stage: Path, name: str) -> Path:
+    folder = stage / "assets" / f"{name}.tmp"
+    folder.mkdir(parents=True)
+    return folder
+
+
+# ---------------------------------------------------------------- phase 1: vendor
+
+
+def vendor_pyodide(stage: Path, wheels: dict[str, Path]) -> str:
+    source = npm_package("pyodide")
+    folder = new_group(stage, "pyodide")
+    for name in PYODIDE_FILES[:-1]:
+        shutil.copyfile(source / name, folder / name)
+    lock = json.loads((source / "pyodide-lock.json").read_text())
+    packages = lock["packages"]
+    kept = {}
+    # Ship only the packages whose wheels are in our wheelhouse; any other name would point
+    # at a file we do not serve, so loadPackage fails at once ("no known package") instead.
+    for key, entry in packages.items():
+        wheel = wheels.get(entry["name"].lower())
+        if wheel is None:
+            continue
+        if entry["version"] not in wheel.name:
+            raise BuildError(
+                f"Pyodide's lock file wants {entry['name']} {entry['version']} but the "
+                f"wheelhouse has {wheel.name}; align wheelhouse.txt with pyodide's lock file"
+            )
+        shutil.copyfile(wheel, folder / wheel.name)
+        kept[key] = {**entry, "file_name": wheel.name, "sha256": sha256_file(wheel)}
+    missing = {"micropip", "packaging"} - set(kept)
+    if missing:
+        raise BuildError(f"wheelhouse.txt lacks {sorted(missing)}, which PyScript loads by name")
+    lock["packages"] = kept
+    (folder / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
+    return seal_group(stage, "pyodide", folder)
+
+
+def vendor_pyscript(stage: Path) -> str:
+    source = npm_package("@pyscript/core") / "dist"
+    folder = new_group(stage, "pyscript")
+    for path in files_under(source):
+        if path.suffix in {".js", ".css"}:
+            # Drop the source-map comment: the maps are not shipped, and devtools would 404.
+            data = path.read_bytes()
+            if path.suffix == ".js":
+                data = re.sub(rb"\n//# sourceMappingURL=\S+\s*$", b"\n", data)
+            target = folder / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    return seal_group(stage, "pyscript", folder)
+
+
+def esbuild(args: list[str]) -> None:
+    binary = NODE_MODULES / ".bin" / "esbuild"
+    if not binary.exists():
+        raise BuildError("esbuild is missing from node_modules/: run `npm ci` first")
+    result = subprocess.run(
+        [str(binary), *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise BuildError(f"esbuild failed:\n{result.stderr.strip()}")
+
+
+def vendor_monaco(stage: Path) -> str:
+    npm_package("monaco-editor")
+    npm_package("monaco-vim")
+    folder = new_group(stage, "monaco")
+    entries = [f"monaco=client/glue/monaco.mjs"]
+    entries += [f"{out}=node_modules/{source}" for out, source in MONACO_WORKERS.items()]
+    esbuild(
+        [
+            *entries,
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--legal-comments=none",
+            "--target=es2022",
+            "--loader:.ttf=file",
+            # monaco-vim deep-imports monaco-editor/esm/..., which monaco's export map would
+            # rewrite to esm/vs/esm/...; point those two paths at the real files.
+            *[
+                f"--alias:monaco-editor/esm/vs/{path}=./node_modules/monaco-editor/esm/vs/{path}.js"
+                for path in ("editor/editor.api", "editor/common/commands/shiftCommand")
+            ],
+            "--main-fields=module,main",
+            "--asset-names=[name]-[hash]",
+            f"--outdir={folder}",
+            "--log-level=error",
+        ]
+    )
+    return seal_group(stage, "monaco", folder)
+
+
+def vendor_xterm(stage: Path) -> str:
+    folder = new_group(stage, "xterm")
+    xterm = npm_package("@xterm/xterm")
+    fit = npm_package("@xterm/addon-fit")
+    for source, name in [
+        (xterm / "lib" / "xterm.mjs", "xterm.mjs"),
+        (xterm / "css" / "xterm.css", "xterm.css"),
+        (fit / "lib" / "addon-fit.mjs", "addon-fit.mjs"),
+    ]:
+        data = re.sub(rb"\n//# sourceMappingURL=\S+\s*$", b"\n", source.read_bytes())
+        (folder / name).write_bytes(data)
+    return seal_group(stage, "xterm", folder)
+
+
+def vendor_webcontainer(stage: Path) -> str:
+    npm_package("@webcontainer/api")
+    folder = new_group(stage, "webcontainer")
+    # The client is a few ES modules; one bundled file is simpler to version and precache.
+    esbuild(
+        [
+            "webcontainer=node_modules/@webcontainer/api/dist/index.js",
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--legal-comments=none",
+            f"--outdir={folder}",
+            "--out-extension:.js=.mjs",
+            "--log-level=error",
+        ]
+    )
+    return seal_group(stage, "webcontainer", folder)
+
+
+# ---------------------------------------------------------------- phase 2: client
+
+
+def pack_client(stage: Path) -> str:
+    folder = new_group(stage, "client")
+    source = ROOT / "client"
+    members = []
+    for path in files_under(source):
+        relative = path.relative_to(ROOT).as_posix()
+        if path.suffix == ".py":
+            members.append((relative, path.read_bytes()))
+    write_zip(folder / "client.zip", members)
+    glue = folder / "glue"
+    glue.mkdir()
+    for path in sorted((source / "glue").glob("*.mjs")):
+        if path.name != "monaco.mjs":  # bundled with Monaco instead
+            shutil.copyfile(path, glue / path.name)
+    return seal_group(stage, "client", folder)
+
+
+# ---------------------------------------------------------------- phase 3: wheels
+
+
+def parse_wheelhouse(path: Path) -> list[tuple[str, str, str]]:
+    """Read wheelhouse.txt lines `name==version --hash=sha256:<hex>`."""
+    pins = []
+    for number, raw in enumerate(path.read_text().splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+)\s+--hash=sha256:([0-9a-f]{64})", line)
+        if not match:
+            raise BuildError(f"{path.name}:{number}: expected `name==version --hash=sha256:...`")
+        pins.append((match[1], match[2], match[3]))
+    return pins
+
+
+def fetch_wheels(cache: Path, offline: bool) -> dict[str, Path]:
+    """Return {normalised name: wheel path}, downloading what the cache lacks."""
+    pins = parse_wheelhouse(ROOT / "wheelhouse.txt")
+    cache.mkdir(parents=True, exist_ok=True)
+
+    def find(name: str, version: str, digest: str) -> Path | None:
+        stem = re.sub(r"[-_.]+", "_", name).lower()
+        for path in cache.glob("*.whl"):
+            parts = path.name.split("-")
+            if parts[0].lower() == stem and parts[1] == version and sha256_file(path) == digest:
+                return path
+        return None
+
+    missing = [pin for pin in pins if find(*pin) is None]
+    if missing:
+        if offline:
+            names = ", ".join(f"{n}=={v}" for n, v, _ in missing)
+            raise BuildError(f"--offline, and these wheels are not cached: {names}")
+        log(f"downloading {len(missing)} wheel(s) from the package index")
+        requirements = cache / "requirements.txt"
+        requirements.write_text("".join(f"{n}=={v} --hash=sha256:{h}\n" for n, v, h in missing))
+        result = subprocess.run(
+            [
+                sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                "--only-binary=:all:", "--python-version", "3.14", "--platform", "any",
+                "--implementation", "py", "--require-hashes", "-r", str(requirements),
+                "-d", str(cache),
+            ],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise BuildError(f"pip download failed:\n{result.stderr.strip()}")
+    wheels = {}
+    for name, version, digest in pins:
+        path = find(name, version, digest)
+        if path is None:
+            raise BuildError(f"wheel {name}=={version} with the pinned hash is not available")
+        wheels[re.sub(r"[-_.]+", "-", name).lower()] = path
+    return wheels
+
+
+def write_wheelhouse(stage: Path, wheels: dict[str, Path]) -> str:
+    """Wheels plus a static PEP 503 index, so micropip installs offline from our origin."""
+    folder = new_group(stage, "wheelhouse")
+    (folder / "wheels").mkdir()
+    (folder / "simple").mkdir()
+    links = []
+    for name in sorted(wheels):
+        wheel = wheels[name]
+        shutil.copyfile(wheel, folder / "wheels" / wheel.name)
+        page = folder / "simple" / name / "index.html"
+        page.parent.mkdir()
+        href = f"../../wheels/{wheel.name}#sha256={sha256_file(wheel)}"
+        page.write_text(
+            f'<!doctype html>\n<html><body>\n<a href="{href}">{wheel.name}</a>\n</body></html>\n'
+        )
+        links.append(f'<a href="{name}/">{name}</a>')
+    (folder / "simple" / "index.html").write_text(
+        "<!doctype html>\n<html><body>\n" + "\n".join(links) + "\n</body></html>\n"
+    )
+    return seal_group(stage, "wheelhouse", folder)
+
+
+# ---------------------------------------------------------------- phase 4: shell
+
+
+def render_shell(stage: Path, assets: dict[str, str], build_id: str) -> None:
+    config = {
+        # Without an explicit interpreter PyScript would fetch Pyodide from a CDN.
+        "interpreter": f"./{assets['pyodide']}pyodide.mjs",
+        "files": {f"./{assets['client']}client.zip": "./*"},
+        # PyScript's optional plugins (its own editor, terminal, game canvas) are not used;
+        # skipping them saves six requests at boot. The error plugin stays: index.html
+        # watches the nodes it adds.
+        "plugins": [f"!{name}" for name in PYSCRIPT_UNUSED_PLUGINS],
+    }
+    (stage / "pyscript.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n")
+    urls = {name: f"./{url}" for name, url in assets.items()}
+    urls["pyscript_config"] = "./pyscript.json"
+    versions = {
+        name: npm_version(name)
+        for name in ["pyodide", "@pyscript/core", "monaco-editor", "@xterm/xterm",
+                     "@webcontainer/api"]
+    }  # fmt: skip
+    payload = json.dumps({"assets": urls, "versions": versions}, sort_keys=True)
+    payload = payload.replace("<", "\\u003c")  # never let JSON close the <script> element
+    html = (ROOT / "index.html").read_text()
+    html = html.replace("{{ASSETS_JSON}}", payload).replace("{{BUILD_ID}}", build_id)
+    html = html.replace("{{PYSCRIPT_CONFIG}}", "./pyscript.json")
+    html = re.sub(r"\{\{ASSET:(\w+)\}\}", lambda m: f"./{assets[m[1]]}", html)
+    leftover = re.search(r"\{\{[^}]*\}\}", html)
+    if leftover:
+        raise BuildError(f"index.html has an unknown slot {leftover[0]}")
+    (stage / "index.html").write_text(html)
+
+
+# ---------------------------------------------------------------- phase 5: compress
+
+
+def _compress(job: tuple[str, str]) -> tuple[str, bytes, bytes]:
+    import brotli  # the build runs in the project venv, which pins it
+
+    path, _digest = job
+    data = Path(path).read_bytes()
+    return path, brotli.compress(data, quality=11), gzip.compress(data, 9, mtime=0)
+
+
+def precompress(stage: Path, cache: Path) -> None:
+    """Write .br/.gz variants; results are cached by content hash, since brotli -11 is slow."""
+    cache.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for path in files_under(stage):
+        if path.suffix not in COMPRESSIBLE:
+            continue
+        digest = sha256_file(path)
+        cached_br, cached_gz = cache / f"{digest}.br", cache / f"{digest}.gz"
+        if cached_br.exists() and cached_gz.exists():
+            continue
+        jobs.append((str(path), digest))
+    if jobs:
+        log(f"compressing {len(jobs)} file(s) (cached afterwards)")
+        with ProcessPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+            for path, br, gz in pool.map(_compress, sorted(jobs, key=lambda j: -os.path.getsize(j[0]))):
+                digest = dict(jobs)[path]
+                (cache / f"{digest}.br.tmp").write_bytes(br)
+                (cache / f"{digest}.gz.tmp").write_bytes(gz)
+                os.replace(cache / f"{digest}.br.tmp", cache / f"{digest}.br")
+                os.replace(cache / f"{digest}.gz.tmp", cache / f"{digest}.gz")
+    for path in files_under(stage):
+        if path.suffix not in COMPRESSIBLE:
+            continue
+        digest, size = sha256_file(path), path.stat().st_size
+        for encoding in ("br", "gz"):
+            variant = (cache / f"{digest}.{encoding}").read_bytes()
+            if len(variant) <= size * (1 - MIN_SAVING):
+                path.with_name(f"{path.name}.{encoding}").write_bytes(variant)
+
+
+# ---------------------------------------------------------------- phase 6: manifest
+
+
+def describe_files(stage: Path) -> dict[str, dict]:
+    files: dict[str, dict] = {}
+    for path in files_under(stage):
+        relative = path.relative_to(stage).as_posix()
+        if path.suffix in {".br", ".gz"} and path.with_suffix("").exists():
+            continue  # a variant: listed under its original
+        entry: dict = {"sha256": sha256_file(path), "size": path.stat().st_size}
+        encodings = {}
+        for encoding in ("br", "gz"):
+            variant = path.with_name(f"{path.name}.{encoding}")
+            if variant.exists():
+                encodings[encoding] = {"sha256": sha256_file(variant), "size": variant.stat().st_size}
+        if encodings:
+            entry["encodings"] = encodings
+        files[relative] = entry
+    return files
+
+
+def compute_build_id(files: dict[str, dict]) -> str:
+    canonical = json.dumps(
+        {k: v for k, v in files.items() if k not in UNVERSIONED}, sort_keys=True
+    ).encode()
+    return sha256_bytes(canonical)[:16]
+
+
+def write_manifest(stage: Path, build_id: str) -> dict:
+    manifest = {"build_id": build_id, "files": describe_files(stage), "format": 1}
+    (stage / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return manifest
+
+
+# ---------------------------------------------------------------- driver
+
+
+def build(out: Path, cache: Path, offline: bool, compress: bool) -> dict:
+    work = ROOT / ".build-tmp"
+    shutil.rmtree(work, ignore_errors=True)
+    stage = work / "dist"
+    (stage / "assets").mkdir(parents=True)
+
+    log("phase wheels: pinned wheelhouse")
+    wheels = fetch_wheels(cache / "wheels", offline)
+    assets = {}
+    log("phase vendor: pyodide, pyscript, monaco, xterm, webcontainer")
+    assets["pyodide"] = vendor_pyodide(stage, wheels)
+    assets["pyscript"] = vendor_pyscript(stage)
+    assets["monaco"] = vendor_monaco(stage)
+    assets["xterm"] = vendor_xterm(stage)
+    assets["webcontainer"] = vendor_webcontainer(stage)
+    log("phase client: client/ package")
+    assets["client"] = pack_client(stage)
+    assets["wheelhouse"] = write_wheelhouse(stage, wheels)
+
+    # The build id covers every versioned asset; the shell embeds it, so it comes after them.
+    if compress:
+        log("phase compress: brotli + gzip")
+        precompress(stage, cache / "compressed")
+    build_id = compute_build_id(describe_files(stage))
+    log("phase shell: index.html, pyscript.json")
+    render_shell(stage, assets, build_id)
+    if compress:
+        precompress(stage, cache / "compressed")
+    log("phase manifest")
+    manifest = write_manifest(stage, build_id)
+
+    # Swap in the new dist/ whole, so a server never sees a half-written one.
+    old = work / "old"
+    if out.exists():
+        out.rename(old)
+    stage.rename(out)
+    shutil.rmtree(work, ignore_errors=True)
+    return manifest
+
+
+def default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
+    return Path(base) / "cospai-build"
+
+
+def main(argv: list[str] | None = None) -> int:
+    global QUIET
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description=(
+            "Build dist/, the static site of CosPAI IDE: vendored Pyodide, PyScript, Monaco, "
+            "xterm and WebContainer client, the client/ package, a pure-Python wheelhouse with "
+            "a PEP 503 index, precompressed .br/.gz files and manifest.json with the build id. "
+            "Needs `npm ci` first. Same inputs give byte-identical output."
+        ),
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "dist",
+                        help="output folder (default: dist/ beside this file)")
+    parser.add_argument("--cache", type=Path, default=default_cache(),
+                        help="where downloaded wheels and compressed variants are kept "
+                             "(default: $XDG_CACHE_HOME/cospai-build or ~/.cache/cospai-build)")
+    parser.add_argument("--offline", action="store_true",
+                        help="never download; fail if a pinned wheel is not in the cache")
+    parser.add_argument("--no-compress", action="store_true",
+                        help="skip the .br/.gz variants (quicker; the server then sends raw files)")
+    parser.add_argument("--quiet", action="store_true", help="print only errors")
+    args = parser.parse_args(argv)  # fmt: skip
+    QUIET = args.quiet
+    try:
+        manifest = build(args.out.resolve(), args.cache, args.offline, not args.no_compress)
+    except BuildError as error:
+        print(f"build: error: {error}", file=sys.stderr)
+        return 1
+    total = sum(entry["size"] for entry in manifest["files"].values())
+    log(f"done: {len(manifest['files'])} files, {total / 1e6:.1f} MB, build {manifest['build_id']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

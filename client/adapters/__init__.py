@@ -1,0 +1,1 @@
+"""Adapters over browser services (IndexedDB, the server API, runtime engines)."""

@@ -1,0 +1,37 @@
+"""The page's boot loader (`window.cospaiBoot` in index.html), seen from Python."""
+
+import sys
+
+import js  # type: ignore[import-not-found]
+
+
+def mark_step(step: str) -> None:
+    """Record a finished boot step as performance.mark("cospai:<step>")."""
+    js.cospaiBoot.mark(step)
+
+
+def boot_ready() -> None:
+    js.cospaiBoot.ready()
+
+
+def boot_failed(step: str, message: str) -> None:
+    js.cospaiBoot.fail(step, message)
+
+
+def set_status(text: str) -> None:
+    node = js.document.getElementById("status-text")
+    if node is not None:
+        node.textContent = text
+
+
+def build_id() -> str:
+    meta = js.document.querySelector('meta[name="cospai-build"]')
+    return str(meta.content) if meta is not None else "unknown"
+
+
+def runtime_description() -> str:
+    """Say which Python runs the IDE, e.g. 'Python 3.14.2 on Pyodide 314.0.7'."""
+    import pyodide  # type: ignore[import-not-found]
+
+    version = ".".join(str(part) for part in sys.version_info[:3])
+    return f"Python {version} on Pyodide {pyodide.__version__}"

@@ -1,0 +1,1 @@
+"""Controllers that drive the page's components through client.ffi."""

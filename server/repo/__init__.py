@@ -1,0 +1,1 @@
+"""SQL per aggregate. No Starlette types here: repos take a connection and plain values."""

@@ -1,0 +1,1 @@
+"""HTTP handlers: thin, they parse, call repo/ or auth, and shape the answer."""

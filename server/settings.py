@@ -1,0 +1,39 @@
+"""Server settings: one frozen object built from the command line and the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app needs to start. `database_url` None means: embedded PostgreSQL."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    data_dir: Path = PROJECT_ROOT / ".cospai-data"
+    dist_dir: Path = PROJECT_ROOT / "dist"
+    database_url: str | None = None
+    pool_min: int = 1
+    pool_max: int = 10
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Environment first (COSPAI_*, DATABASE_URL), then explicit overrides win."""
+        env = os.environ
+        values: dict[str, object] = {
+            "host": env.get("COSPAI_HOST", DEFAULT_HOST),
+            "port": int(env.get("COSPAI_PORT", DEFAULT_PORT)),
+            "data_dir": Path(env.get("COSPAI_DATA_DIR", PROJECT_ROOT / ".cospai-data")),
+            "dist_dir": Path(env.get("COSPAI_DIST_DIR", PROJECT_ROOT / "dist")),
+            "database_url": env.get("DATABASE_URL") or None,
+            "pool_max": int(env.get("COSPAI_POOL_MAX", 10)),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
