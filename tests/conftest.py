@@ -1,0 +1,87 @@
+"""Shared fixtures: real PostgreSQL, a live server, and Debian's Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import browser, databases
+from tests.support.live_server import LiveServer
+from tests.support.paths import ARTIFACTS, DIST
+
+
+@pytest.fixture(scope="session")
+def dist_dir() -> Path:
+    if not (DIST / "manifest.json").is_file():
+        pytest.fail("dist/ is not built: run `make build` (or `python build.py`) first")
+    return DIST
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """DATABASE_URL when set (CI), else an embedded PostgreSQL for this test session."""
+    with databases.admin_url() as url:
+        yield url
+
+
+@pytest.fixture
+def database_url(pg_admin_url: str) -> Iterator[str]:
+    """A fresh, empty database for one test."""
+    with databases.fresh_database(pg_admin_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    pg_admin_url: str, dist_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """One server for the session's browser tests, on its own fresh database."""
+    with databases.fresh_database(pg_admin_url) as url:
+        server = LiveServer(database_url=url, data_dir=tmp_path_factory.mktemp("live-data"))
+        with server:
+            yield server
+
+
+@pytest.fixture
+def start_server(
+    pg_admin_url: str, tmp_path: Path
+) -> Iterator[object]:
+    """Factory for a server with its own dist/ or settings; stopped after the test."""
+    started: list[LiveServer] = []
+    dbs = []
+
+    def start(dist: Path = DIST, **kwargs: object) -> LiveServer:
+        ctx = databases.fresh_database(pg_admin_url)
+        dbs.append(ctx)
+        url = ctx.__enter__()
+        server = LiveServer(database_url=url, data_dir=tmp_path / f"data{len(started)}",
+                            dist_dir=dist, **kwargs)  # type: ignore[arg-type]
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.stop()
+    for ctx in dbs:
+        ctx.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, **browser.launch_args()}
+
+
+@pytest.fixture
+def request_log(context: object) -> list[str]:
+    """Every URL the pages of this test's browser context requested."""
+    urls: list[str] = []
+    context.on("request", lambda request: urls.append(request.url))  # type: ignore[attr-defined]
+    return urls
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests and the benchmarks (live server, databases, browser flags)."""

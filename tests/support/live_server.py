@@ -1,0 +1,121 @@
+"""A real `cospai serve` in a subprocess on a free port, stopped by PID."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.support.paths import DIST, ROOT
+
+
+class LiveServer:
+    """Start with `start()`; `url` is the base URL ("http://127.0.0.1:PORT")."""
+
+    def __init__(
+        self,
+        *,
+        database_url: str | None,
+        data_dir: Path,
+        dist_dir: Path = DIST,
+        extra_env: dict[str, str] | None = None,
+        extra_args: list[str] | None = None,
+    ) -> None:
+        self.database_url = database_url
+        self.data_dir = data_dir
+        self.dist_dir = dist_dir
+        self.extra_env = extra_env or {}
+        self.extra_args = extra_args or []
+        self.process: subprocess.Popen[str] | None = None
+        self.url = ""
+        self.output: list[str] = []
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", "0",
+            "--data-dir", str(self.data_dir), "--dist-dir", str(self.dist_dir),
+            "--log-level", "warning", *self.extra_args,
+        ]  # fmt: skip
+
+    def start(self, timeout: float = 60) -> LiveServer:
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        env.update(self.extra_env)
+        env["PYTHONUNBUFFERED"] = "1"
+        self.process = subprocess.Popen(
+            self.command(), cwd=ROOT, env=env, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        lines: queue.Queue[str | None] = queue.Queue()
+
+        def pump() -> None:
+            assert self.process and self.process.stdout
+            for line in self.process.stdout:
+                self.output.append(line)
+                lines.put(line)
+            lines.put(None)
+
+        self._pump = threading.Thread(target=pump, daemon=True)
+        self._pump.start()
+        deadline = time.monotonic() + timeout
+        while not self.url:
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                self.stop()
+                raise RuntimeError(f"server did not start in {timeout}s:\n{self.log}") from None
+            if line is None:
+                raise RuntimeError(f"server exited ({self.process.wait()}):\n{self.log}")
+            if line.startswith("CosPAI IDE serving at "):
+                self.url = line.split(" at ", 1)[1].strip().rstrip("/")
+        self.wait_healthy(deadline)
+        return self
+
+    def wait_healthy(self, deadline: float) -> None:
+        while True:
+            try:
+                self.health()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def health(self) -> dict:
+        with urllib.request.urlopen(f"{self.url}/api/health", timeout=5) as response:
+            return json.loads(response.read())
+
+    @property
+    def log(self) -> str:
+        return "".join(self.output)
+
+    def stop(self, timeout: float = 15) -> int | None:
+        """SIGTERM by PID, then SIGKILL if it will not go; return the exit code."""
+        if self.process is None:
+            return None
+        process, self.process = self.process, None
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._pump.join(timeout=5)
+        if process.stdout:
+            process.stdout.close()
+        return process.returncode
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
