@@ -51,7 +51,10 @@ async def on_http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = _CODES.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    return error_response(exc.status_code, code, message)
+    response = error_response(exc.status_code, code, message)
+    # Keep headers the exception carries, e.g. the Allow that a 405 must have.
+    response.headers.update(exc.headers or {})
+    return response
 
 
 async def on_unexpected(_request: Request, exc: Exception) -> Response:

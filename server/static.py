@@ -153,6 +153,8 @@ class DistSite:
         path, tag, coding = entry.path, entry.sha256, None
         for enc in ("br", "gz"):
             if enc in entry.encodings and ENCODING_NAMES[enc] in accepted:
+                if not entry.encodings[enc][0].is_file():
+                    continue  # a variant lost from disk: fall back to the next, or identity
                 path, tag = entry.encodings[enc]
                 coding = ENCODING_NAMES[enc]
                 break
