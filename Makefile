@@ -42,4 +42,4 @@ bench: build chromium
 	$(PY) bench/boot.py
 
 clean:
-	rm -rf dist .build-tmp
+	rm -rf dist .dist.build-*

@@ -188,7 +188,7 @@ def vendor_monaco(stage: Path) -> str:
     npm_package("monaco-editor")
     npm_package("monaco-vim")
     folder = new_group(stage, "monaco")
-    entries = [f"monaco=client/glue/monaco.mjs"]
+    entries = ["monaco=client/glue/monaco.mjs"]
     entries += [f"{out}=node_modules/{source}" for out, source in MONACO_WORKERS.items()]
     esbuild(
         [
@@ -391,11 +391,12 @@ def _compress(job: tuple[str, str]) -> tuple[str, bytes, bytes]:
     return path, brotli.compress(data, quality=11), gzip.compress(data, 9, mtime=0)
 
 
-def precompress(stage: Path, cache: Path) -> None:
+def precompress(stage: Path, cache: Path, only: list[Path] | None = None) -> None:
     """Write .br/.gz variants; results are cached by content hash, since brotli -11 is slow."""
     cache.mkdir(parents=True, exist_ok=True)
+    targets = only if only is not None else files_under(stage)
     jobs = []
-    for path in files_under(stage):
+    for path in targets:
         if path.suffix not in COMPRESSIBLE:
             continue
         digest = sha256_file(path)
@@ -406,13 +407,14 @@ def precompress(stage: Path, cache: Path) -> None:
     if jobs:
         log(f"compressing {len(jobs)} file(s) (cached afterwards)")
         with ProcessPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-            for path, br, gz in pool.map(_compress, sorted(jobs, key=lambda j: -os.path.getsize(j[0]))):
+            largest_first = sorted(jobs, key=lambda job: -os.path.getsize(job[0]))
+            for path, br, gz in pool.map(_compress, largest_first):
                 digest = dict(jobs)[path]
                 (cache / f"{digest}.br.tmp").write_bytes(br)
                 (cache / f"{digest}.gz.tmp").write_bytes(gz)
                 os.replace(cache / f"{digest}.br.tmp", cache / f"{digest}.br")
                 os.replace(cache / f"{digest}.gz.tmp", cache / f"{digest}.gz")
-    for path in files_under(stage):
+    for path in targets:
         if path.suffix not in COMPRESSIBLE:
             continue
         digest, size = sha256_file(path), path.stat().st_size
@@ -436,7 +438,8 @@ def describe_files(stage: Path) -> dict[str, dict]:
         for encoding in ("br", "gz"):
             variant = path.with_name(f"{path.name}.{encoding}")
             if variant.exists():
-                encodings[encoding] = {"sha256": sha256_file(variant), "size": variant.stat().st_size}
+                size = variant.stat().st_size
+                encodings[encoding] = {"sha256": sha256_file(variant), "size": size}
         if encodings:
             entry["encodings"] = encodings
         files[relative] = entry
@@ -460,42 +463,49 @@ def write_manifest(stage: Path, build_id: str) -> dict:
 
 
 def build(out: Path, cache: Path, offline: bool, compress: bool) -> dict:
-    work = ROOT / ".build-tmp"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Work beside the output (same file system, so the final rename is atomic); one folder
+    # per process, so two builds at once never share a stage.
+    work = out.parent / f".{out.name}.build-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     stage = work / "dist"
-    (stage / "assets").mkdir(parents=True)
+    try:
+        (stage / "assets").mkdir(parents=True)
 
-    log("phase wheels: pinned wheelhouse")
-    wheels = fetch_wheels(cache / "wheels", offline)
-    assets = {}
-    log("phase vendor: pyodide, pyscript, monaco, xterm, webcontainer")
-    assets["pyodide"] = vendor_pyodide(stage, wheels)
-    assets["pyscript"] = vendor_pyscript(stage)
-    assets["monaco"] = vendor_monaco(stage)
-    assets["xterm"] = vendor_xterm(stage)
-    assets["webcontainer"] = vendor_webcontainer(stage)
-    log("phase client: client/ package")
-    assets["client"] = pack_client(stage)
-    assets["wheelhouse"] = write_wheelhouse(stage, wheels)
+        log("phase wheels: pinned wheelhouse")
+        wheels = fetch_wheels(cache / "wheels", offline)
+        assets = {}
+        log("phase vendor: pyodide, pyscript, monaco, xterm, webcontainer")
+        assets["pyodide"] = vendor_pyodide(stage, wheels)
+        assets["pyscript"] = vendor_pyscript(stage)
+        assets["monaco"] = vendor_monaco(stage)
+        assets["xterm"] = vendor_xterm(stage)
+        assets["webcontainer"] = vendor_webcontainer(stage)
+        log("phase client: client/ package")
+        assets["client"] = pack_client(stage)
+        assets["wheelhouse"] = write_wheelhouse(stage, wheels)
 
-    # The build id covers every versioned asset; the shell embeds it, so it comes after them.
-    if compress:
-        log("phase compress: brotli + gzip")
-        precompress(stage, cache / "compressed")
-    build_id = compute_build_id(describe_files(stage))
-    log("phase shell: index.html, pyscript.json")
-    render_shell(stage, assets, build_id)
-    if compress:
-        precompress(stage, cache / "compressed")
-    log("phase manifest")
-    manifest = write_manifest(stage, build_id)
+        # The build id covers every versioned asset; the shell embeds it, so it comes after them.
+        if compress:
+            log("phase compress: brotli + gzip")
+            precompress(stage, cache / "compressed")
+        build_id = compute_build_id(describe_files(stage))
+        log("phase shell: index.html, pyscript.json")
+        render_shell(stage, assets, build_id)
+        if compress:
+            shell = [stage / "index.html", stage / "pyscript.json"]
+            precompress(stage, cache / "compressed", only=shell)
+        log("phase manifest")
+        manifest = write_manifest(stage, build_id)
 
-    # Swap in the new dist/ whole, so a server never sees a half-written one.
-    old = work / "old"
-    if out.exists():
-        out.rename(old)
-    stage.rename(out)
-    shutil.rmtree(work, ignore_errors=True)
+        # Swap in the new dist/ whole, so a server never sees a half-written one.
+        old = work / "old"
+        if out.exists():
+            out.rename(old)
+        stage.rename(out)
+
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return manifest
 
 
@@ -533,7 +543,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build: error: {error}", file=sys.stderr)
         return 1
     total = sum(entry["size"] for entry in manifest["files"].values())
-    log(f"done: {len(manifest['files'])} files, {total / 1e6:.1f} MB, build {manifest['build_id']}")
+    count, build_id = len(manifest["files"]), manifest["build_id"]
+    log(f"done: {count} files, {total / 1e6:.1f} MB, build {build_id}")
     return 0
 
 

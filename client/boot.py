@@ -10,7 +10,6 @@ from client.ffi import page
 def _start() -> None:
     try:
         import client.core  # noqa: F401  (imports the pure layer: proves the package is whole)
-
         from client.ui import welcome
 
         page.mark_step("client")

@@ -28,20 +28,24 @@ class CliError(Exception):
     """A failure with a one-line explanation for the user."""
 
 
+_ENVIRONMENT = (
+    "Environment: DATABASE_URL (a PostgreSQL URL; unset = an embedded server in the "
+    "data dir), COSPAI_HOST, COSPAI_PORT, COSPAI_DATA_DIR, COSPAI_DIST_DIR, "
+    "COSPAI_POOL_MAX. Command-line options win over the environment."
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cospai",
         description="CosPAI IDE server: serves dist/ and the /api backend on PostgreSQL.",
-        epilog=(
-            "Environment: DATABASE_URL (a PostgreSQL URL; unset = an embedded server in the "
-            "data dir), COSPAI_HOST, COSPAI_PORT, COSPAI_DATA_DIR, COSPAI_DIST_DIR, "
-            "COSPAI_POOL_MAX. Command-line options win over the environment."
-        ),
+        epilog=_ENVIRONMENT,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser(
-        "serve", help="serve the IDE", description="Serve dist/ and the API; migrate first."
+        "serve", help="serve the IDE", description="Serve dist/ and the API; migrate first.",
+        epilog=_ENVIRONMENT,
     )
     serve.add_argument("--host", help=f"address to listen on (default {DEFAULT_HOST})")
     serve.add_argument("--port", type=int,
@@ -54,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     mig = commands.add_parser(
         "migrate", help="apply database migrations",
         description="Apply pending SQL migrations (each once, in order, in a transaction).",
+        epilog=_ENVIRONMENT,
     )
     mig.add_argument("--status", action="store_true",
                      help="list migrations and when each was applied; change nothing")
@@ -162,7 +167,8 @@ def _migrate(args: argparse.Namespace) -> int:
                 rows = migrate.status(url)
                 print(f"migrations on {description}:")
                 for row in rows:
-                    when = row.applied_at.isoformat(timespec="seconds") if row.applied_at else "pending"
+                    at = row.applied_at
+                    when = at.isoformat(timespec="seconds") if at else "pending"
                     print(f"  {row.version:04d}_{row.name:<32} {when}")
                 return 0
             applied = migrate.apply(url)
