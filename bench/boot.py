@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Boot benchmark: page load to `cospai:ready`, cold and warm, in Debian's Chromium.
+
+Cold: a new, empty browser profile per run. Warm: one profile visited once, then each run
+relaunches the browser on that profile (a returning user). Times are the `cospai:ready`
+mark (ms since navigation start); bytes are what crossed the wire on a cold load
+(Resource Timing transferSize, headers included). Prints one JSON object.
+
+Targets (issue 2): warm under 1500 ms, cold under 3500 ms, cold bytes under 10 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playwright.sync_api import BrowserContext, Playwright, sync_playwright  # noqa: E402
+
+from tests.support import browser, databases  # noqa: E402
+from tests.support.live_server import LiveServer  # noqa: E402
+
+TARGETS = {"warm_ms": 1500, "cold_ms": 3500, "cold_bytes": 10_000_000}
+MARKS_JS = """() => Object.fromEntries(performance.getEntriesByType('mark')
+    .filter(m => m.name.startsWith('cospai:')).map(m => [m.name.slice(7), m.startTime]))"""
+BYTES_JS = """() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const res = performance.getEntriesByType('resource');
+    return (nav ? nav.transferSize : 0) + res.reduce((sum, r) => sum + r.transferSize, 0);
+}"""
+
+
+def visit(context: BrowserContext, url: str) -> tuple[dict[str, float], int, list[str]]:
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url)
+    page.wait_for_function(
+        "document.documentElement.dataset.ideState !== 'booting'", timeout=120_000
+    )
+    state = page.evaluate("document.documentElement.dataset.ideState")
+    if state != "ready":
+        raise RuntimeError(f"boot failed: {page.inner_text('#boot-error')}")
+    marks, transferred = page.evaluate(MARKS_JS), page.evaluate(BYTES_JS)
+    page.close()
+    return marks, transferred, requests
+
+
+def launch(pw: Playwright, profile: Path) -> BrowserContext:
+    return pw.chromium.launch_persistent_context(str(profile), headless=True,
+                                                 **browser.launch_args())  # type: ignore[arg-type]
+
+
+def median_marks(samples: list[dict[str, float]]) -> dict[str, float]:
+    return {k: round(statistics.median(s[k] for s in samples), 1) for k in samples[0]}
+
+
+def run(url: str, runs: int) -> dict[str, object]:
+    cold, warm, cold_bytes, off = [], [], [], []
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as scratch:
+        for i in range(runs):
+            context = launch(pw, Path(scratch) / f"cold-{i}")
+            marks, transferred, requests = visit(context, url)
+            context.close()
+            cold.append(marks)
+            cold_bytes.append(transferred)
+            off += browser.off_machine(requests)
+        profile = Path(scratch) / "warm"
+        context = launch(pw, profile)
+        visit(context, url)  # the first visit fills the cache
+        context.close()
+        for _ in range(runs):
+            context = launch(pw, profile)
+            marks, _transferred, requests = visit(context, url)
+            context.close()
+            warm.append(marks)
+            off += browser.off_machine(requests)
+    result = {
+        "runs": runs,
+        "cold_ms": round(statistics.median(m["ready"] for m in cold), 1),
+        "warm_ms": round(statistics.median(m["ready"] for m in warm), 1),
+        "cold_bytes": int(statistics.median(cold_bytes)),
+        "cold_marks_ms": median_marks(cold),
+        "warm_marks_ms": median_marks(warm),
+        "requests_off_machine": sorted(set(off)),
+        "targets": TARGETS,
+    }
+    result["meets_targets"] = all(result[k] < v for k, v in TARGETS.items())  # type: ignore[operator]
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog="Run from the project root after `make build`.")
+    parser.add_argument("--runs", type=int, default=5, help="runs per mode (default 5)")
+    parser.add_argument("--url", help="benchmark this running server instead of starting one")
+    args = parser.parse_args()  # fmt: skip
+    with ExitStack() as stack:
+        url = args.url
+        if not url:
+            admin = stack.enter_context(databases.admin_url())
+            db_url = stack.enter_context(databases.fresh_database(admin))
+            data = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            server = stack.enter_context(LiveServer(database_url=db_url, data_dir=data))
+            url = server.url + "/"
+        print(json.dumps(run(url, args.runs), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
