@@ -54,6 +54,8 @@ MONACO_WORKERS = {
 }
 PYSCRIPT_UNUSED_PLUGINS = ["codemirror", "deprecations-manager", "donkey", "py-editor",
                            "py-game", "py-terminal"]
+# Glue modules that live inside a vendored library's folder rather than in client/glue/.
+PLACED_WITH_LIBRARIES = {"monaco.mjs", "pyodide_boot.mjs", "pyodide_snapshot_worker.mjs"}
 UNVERSIONED = ("index.html", "pyscript.json", "manifest.json")
 
 
@@ -134,6 +136,10 @@ def vendor_pyodide(stage: Path, wheels: dict[str, Path]) -> str:
     folder = new_group(stage, "pyodide")
     for name in PYODIDE_FILES[:-1]:
         shutil.copyfile(source / name, folder / name)
+    # PyScript's interpreter entry: loadPyodide with a memory snapshot (see the file).
+    glue = ROOT / "client" / "glue"
+    shutil.copyfile(glue / "pyodide_boot.mjs", folder / "boot.mjs")
+    shutil.copyfile(glue / "pyodide_snapshot_worker.mjs", folder / "snapshot-worker.mjs")
     lock = json.loads((source / "pyodide-lock.json").read_text())
     packages = lock["packages"]
     kept = {}
@@ -262,7 +268,7 @@ def pack_client(stage: Path) -> str:
     glue = folder / "glue"
     glue.mkdir()
     for path in sorted((source / "glue").glob("*.mjs")):
-        if path.name != "monaco.mjs":  # bundled with Monaco instead
+        if path.name not in PLACED_WITH_LIBRARIES:
             shutil.copyfile(path, glue / path.name)
     return seal_group(stage, "client", folder)
 
@@ -353,7 +359,7 @@ def write_wheelhouse(stage: Path, wheels: dict[str, Path]) -> str:
 def render_shell(stage: Path, assets: dict[str, str], build_id: str) -> None:
     config = {
         # Without an explicit interpreter PyScript would fetch Pyodide from a CDN.
-        "interpreter": f"./{assets['pyodide']}pyodide.mjs",
+        "interpreter": f"./{assets['pyodide']}boot.mjs",
         "files": {f"./{assets['client']}client.zip": "./*"},
         # PyScript's optional plugins (its own editor, terminal, game canvas) are not used;
         # skipping them saves six requests at boot. The error plugin stays: index.html
