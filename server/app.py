@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.routing import Mount, Route
+from starlette.routing import Match, Mount, Route
 
 from server import db, migrate
 from server.errors import HANDLERS, ApiError
@@ -19,7 +19,22 @@ from server.static import DistSite
 
 
 async def _api_not_found(request: Request) -> None:
+    # Starlette prefers this catch-all's full match over a route that matched the path but
+    # not the method; answer 405 with Allow for those, as HTTP asks.
+    allowed: set[str] = set()
+    for route in _API_ROUTES:
+        match, _ = route.matches({**request.scope, "path": request.scope["path"]})
+        if match is Match.PARTIAL and isinstance(route, Route) and route.methods:
+            allowed |= route.methods
+    if allowed:
+        raise ApiError(
+            405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}",
+            {"allow": sorted(allowed)},
+        )  # fmt: skip
     raise ApiError(404, "not_found", f"No API route {request.method} {request.url.path}")
+
+
+_API_ROUTES = [Route("/health", health, methods=["GET"])]
 
 
 def create_app(
@@ -44,10 +59,7 @@ def create_app(
     routes = [
         Mount(
             "/api",
-            routes=[
-                Route("/health", health, methods=["GET"]),
-                Route("/{rest:path}", _api_not_found, methods=api_methods),
-            ],
+            routes=[*_API_ROUTES, Route("/{rest:path}", _api_not_found, methods=api_methods)],
         ),
         Route("/{path:path}", site.handle, methods=["GET", "HEAD"]),
     ]

@@ -10,6 +10,7 @@ import argparse
 import errno
 import logging
 import os
+import signal
 import socket
 import sys
 from collections.abc import Iterator
@@ -119,10 +120,18 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _exit_on_sigterm(_signum: int, _frame: object) -> None:
+    # uvicorn re-raises SIGTERM after its graceful shutdown; left at its default, that kills
+    # the process before `_database` stops the embedded PostgreSQL. Unwind and exit 0.
+    raise SystemExit(0)
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.app import create_app
+
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
     settings = Settings.from_env(
         host=args.host, port=args.port, data_dir=args.data_dir, dist_dir=args.dist_dir

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import AsyncConnectionPool
@@ -12,7 +14,7 @@ class DatabaseUnavailable(Exception):
 
 
 def redact(url: str) -> str:
-    """The URL with any password masked, fit for logs and error lines."""
+    """The URL with every password masked (userinfo and query), fit for logs and errors."""
     try:
         params = conninfo_to_dict(url)
     except psycopg.ProgrammingError:
@@ -20,11 +22,8 @@ def redact(url: str) -> str:
     if "password" not in params:
         return url
     if "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, sep, host = rest.rpartition("@")
-        if sep and ":" in creds:
-            user = creds.split(":", 1)[0]
-            return f"{scheme}://{user}:***@{host}"
+        masked = re.sub(r"^([a-z0-9+.-]+://[^:/@?#]*):[^@/?#]*@", r"\1:***@", url, flags=re.I)
+        return re.sub(r"([?&]password=)[^&#]*", r"\1***", masked, flags=re.I)
     params["password"] = "***"  # noqa: S105  (a mask, not a secret)
     return make_conninfo(**params)
 

@@ -44,7 +44,10 @@ def error_response(
 
 async def on_api_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return error_response(exc.status, exc.code, exc.message, exc.details)
+    response = error_response(exc.status, exc.code, exc.message, exc.details)
+    if exc.status == 405 and "allow" in exc.details:
+        response.headers["allow"] = ", ".join(exc.details["allow"])
+    return response
 
 
 async def on_http_error(_request: Request, exc: Exception) -> Response:

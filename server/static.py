@@ -162,7 +162,8 @@ class DistSite:
         headers = {"cache-control": cache, "etag": etag, "vary": "accept-encoding"}
         if coding:
             headers["content-encoding"] = coding
-        if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        wanted = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
+        if etag in wanted or "*" in wanted:
             return Response(status_code=304, headers=headers)
         if not path.is_file():
             raise ApiError(404, "not_found", f"No such file: {request.url.path}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,8 +26,11 @@ def admin_url() -> Iterator[str]:
     # pgserver (as root) runs postgres as another user, which must traverse the parents.
     folder = Path(tempfile.mkdtemp(prefix="cospai-test-pg-"))
     folder.chmod(0o755)
-    with EmbeddedPostgres(folder) as server:
-        yield server.url
+    try:
+        with EmbeddedPostgres(folder) as server:
+            yield server.url
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def url_for(base_url: str, dbname: str) -> str:

@@ -12,17 +12,17 @@ import hashlib
 import json
 import os
 import time
-import warnings
 from pathlib import Path
 from urllib.parse import unquote
 
 import brotli
+import httpx2 as httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.exceptions import StarletteDeprecationWarning
 from starlette.routing import Route
+from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.db import redact
@@ -31,11 +31,6 @@ from server.headers import IsolationHeaders
 from server.settings import Settings
 from server.static import IMMUTABLE, DistMissing, DistSite, _accepted
 from tests.support.paths import DIST
-
-with warnings.catch_warnings():
-    # Starlette 1.10's TestClient asks for httpx2; pyproject pins httpx 0.28, which works.
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
 
 ISOLATION = {
     "cross-origin-opener-policy": "same-origin",
@@ -96,7 +91,7 @@ def fake_dist(tmp_path: Path) -> Path:
     return dist
 
 
-def make_app(dist: Path):  # noqa: ANN201 - the ASGI app create_app returns
+def make_app(dist: Path) -> IsolationHeaders:
     return create_app(Settings(dist_dir=dist), database_url="postgresql://", run_migrations=False)
 
 
@@ -105,11 +100,15 @@ def client(fake_dist: Path) -> TestClient:
     return TestClient(make_app(fake_dist))
 
 
-def get(client: TestClient, path: str, encoding: str = "identity", **headers: str):  # noqa: ANN201
+def get(
+    client: TestClient, path: str, encoding: str = "identity", **headers: str
+) -> httpx.Response:
     return client.get(path, headers={"accept-encoding": encoding, **headers})
 
 
-def raw_request(app: object, raw_path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def raw_request(
+    app: object, raw_path: str, method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
     """Send a request target exactly as given (httpx would normalise `..` away).
 
     The scope is built as uvicorn builds it: `path` is the percent-decoded raw path.
@@ -311,6 +310,10 @@ def test_etag_and_if_none_match(client: TestClient) -> None:
     assert get(client, path, "br", **{"if-none-match": br.headers["etag"]}).status_code == 304
 
 
+def test_if_none_match_star_is_304(client: TestClient) -> None:
+    assert get(client, "/", **{"if-none-match": "*"}).status_code == 304
+
+
 def test_index_revalidates_with_304(client: TestClient) -> None:
     etag = get(client, "/").headers["etag"]
     response = get(client, "/", **{"if-none-match": etag})
@@ -343,7 +346,9 @@ def test_other_methods_are_405_with_the_error_shape(client: TestClient, method: 
 def test_isolation_headers_on_every_status(client: TestClient) -> None:
     ok = get(client, "/assets/app-1/worker.js", "br")
     assert ok.status_code == 200
-    not_modified = get(client, "/assets/app-1/worker.js", "br", **{"if-none-match": ok.headers["etag"]})
+    not_modified = get(
+        client, "/assets/app-1/worker.js", "br", **{"if-none-match": ok.headers["etag"]}
+    )
     assert not_modified.status_code == 304
     missing = get(client, "/assets/app-1/missing.js")
     assert missing.status_code == 404
@@ -534,8 +539,14 @@ def test_accepted(header: str, accepted: set[str]) -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("postgresql://alice:s3cr3t@db.example:5432/app", "postgresql://alice:***@db.example:5432/app"),
-        ("postgres://alice:s3cr3t@db/app?sslmode=require", "postgres://alice:***@db/app?sslmode=require"),
+        (
+            "postgresql://alice:s3cr3t@db.example:5432/app",
+            "postgresql://alice:***@db.example:5432/app",
+        ),
+        (
+            "postgres://alice:s3cr3t@db/app?sslmode=require",
+            "postgres://alice:***@db/app?sslmode=require",
+        ),
         ("postgresql://alice:p%40ss@db/app", "postgresql://alice:***@db/app"),
         ("postgresql://postgres@127.0.0.1:5432/test", "postgresql://postgres@127.0.0.1:5432/test"),
         ("postgresql://", "postgresql://"),
@@ -552,6 +563,8 @@ def test_redact_url(url: str, expected: str) -> None:
         "host=db user=alice password=s3cr3t dbname=app",
         "host=db password='s3cr3t' dbname=app",
         "postgresql://alice@db/app?password=s3cr3t",
+        "postgresql://alice:s3cr3t@db/app?password=s3cr3t",
+        "postgresql://alice@db/app?sslmode=disable&password=s3cr3t&connect_timeout=5",
     ],
 )
 def test_redact_key_value_and_query_passwords(url: str) -> None:
