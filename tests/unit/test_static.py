@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -138,7 +139,9 @@ def raw_request(
         }  # fmt: skip
         await app(scope, receive, send)  # type: ignore[operator]
 
-    asyncio.run(run())
+    # In a thread of its own: Playwright's sync API may already run a loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run()).result()
     start = next(m for m in messages if m["type"] == "http.response.start")
     headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
