@@ -7,12 +7,15 @@ from collections.abc import AsyncIterator
 
 import anyio
 from starlette.applications import Starlette
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.routing import Match, Mount, Route
+from starlette.routing import Match, Mount, Route, Router
 
 from server import db, migrate
 from server.errors import HANDLERS, ApiError
 from server.headers import IsolationHeaders
+from server.routes import auth as auth_routes
+from server.routes import files, meta, projects, revisions, transfer
 from server.routes.health import health
 from server.settings import Settings
 from server.static import DistSite
@@ -34,7 +37,15 @@ async def _api_not_found(request: Request) -> None:
     raise ApiError(404, "not_found", f"No API route {request.method} {request.url.path}")
 
 
-_API_ROUTES = [Route("/health", health, methods=["GET"])]
+_API_ROUTES = [
+    Route("/health", health, methods=["GET"]),
+    *meta.ROUTES,
+    *auth_routes.ROUTES,
+    *transfer.ROUTES,  # before projects: /projects/import is not a project id
+    *projects.ROUTES,
+    *files.ROUTES,
+    *revisions.ROUTES,
+]
 
 
 def create_app(
@@ -57,10 +68,12 @@ def create_app(
 
     api_methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
     routes = [
-        Mount(
-            "/api",
-            routes=[*_API_ROUTES, Route("/{rest:path}", _api_not_found, methods=api_methods)],
-        ),
+        # JSON compresses well (a project load is mostly source text); binary and zips
+        # pass through as they are. The static site is precompressed at build time instead.
+        Mount("/api", app=GZipMiddleware(
+            Router([*_API_ROUTES, Route("/{rest:path}", _api_not_found, methods=api_methods)]),
+            minimum_size=1024,
+        )),
         Route("/{path:path}", site.handle, methods=["GET", "HEAD"]),
     ]
     app = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)  # type: ignore[arg-type]

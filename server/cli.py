@@ -7,6 +7,7 @@ in one line on stderr that says what to do, and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import errno
 import logging
 import os
@@ -64,6 +65,16 @@ def _parser() -> argparse.ArgumentParser:
     mig.add_argument("--status", action="store_true",
                      help="list migrations and when each was applied; change nothing")
     _common(mig)
+    user = commands.add_parser(
+        "create-user", help="create an account",
+        description="Create an account from the command line. The password is read from "
+                    "standard input (--password-stdin) or asked for at the terminal.",
+    )
+    user.add_argument("--email", required=True, help="the account's email (its sign-in name)")
+    user.add_argument("--name", default="", help="display name")
+    user.add_argument("--password-stdin", action="store_true",
+                      help="read the password from the first line of standard input")
+    _common(user)
     return parser  # fmt: skip
 
 
@@ -193,12 +204,60 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _insert_user(url: str, email: str, name: str, hashed: str) -> object:
+    import psycopg
+
+    from server.repo import users
+
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        try:
+            return await users.create(conn, email, name, hashed)
+        except users.EmailTaken:
+            return None
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    import getpass
+    import re
+
+    from server import passwords
+
+    email = args.email.strip().lower()
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email) or len(email) > 254:
+        raise CliError(f"{args.email!r} is not an email address")
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise CliError("the two passwords differ")
+    if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
+        raise CliError(f"the password needs at least {passwords.MIN_LENGTH} characters")
+    settings = Settings.from_env(data_dir=args.data_dir)
+    with _database(settings) as (url, _description):
+        try:
+            db.check(url)
+            migrate.apply(url)
+            hashed = passwords.hash_password(password)
+            user = asyncio.run(_insert_user(url, email, args.name, hashed))
+        except db.DatabaseUnavailable as error:
+            raise CliError(str(error)) from error
+        except migrate.MigrationError as error:
+            raise CliError(f"migrations: {error}") from error
+    if user is None:
+        raise CliError(f"an account with the email {email} exists already")
+    print(f"created user {email} ({user.id})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="cospai: %(levelname)s: %(message)s")
     try:
         if args.command == "serve":
             return _serve(args)
+        if args.command == "create-user":
+            return _create_user(args)
         return _migrate(args)
     except CliError as error:
         print(f"cospai: error: {error}", file=sys.stderr, flush=True)

@@ -29,10 +29,16 @@ class ApiError(Exception):
     """Raised by handlers to answer with a given status and error code."""
 
     def __init__(
-        self, status: int, code: str, message: str, details: dict[str, Any] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details or {}
+        self.headers = headers or {}
 
 
 def error_response(
@@ -45,6 +51,7 @@ def error_response(
 async def on_api_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     response = error_response(exc.status, exc.code, exc.message, exc.details)
+    response.headers.update(exc.headers)
     if exc.status == 405 and "allow" in exc.details:
         response.headers["allow"] = ", ".join(exc.details["allow"])
     return response

@@ -22,6 +22,8 @@ class Settings:
     database_url: str | None = None
     pool_min: int = 1
     pool_max: int = 10
+    # Other origins allowed to make state-changing requests (e.g. a separate front end).
+    allowed_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -34,6 +36,10 @@ class Settings:
             "dist_dir": Path(env.get("COSPAI_DIST_DIR", PROJECT_ROOT / "dist")),
             "database_url": env.get("DATABASE_URL") or None,
             "pool_max": int(env.get("COSPAI_POOL_MAX", 10)),
+            "allowed_origins": tuple(
+                o.strip().rstrip("/") for o in env.get("COSPAI_ALLOWED_ORIGINS", "").split(",")
+                if o.strip()
+            ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

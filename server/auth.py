@@ -1,0 +1,131 @@
+"""Sessions, CSRF and sign-in throttling: who is asking, and may they do this.
+
+A session is an opaque random token in an HttpOnly, SameSite=Lax cookie (Secure over
+HTTPS); the database keeps only its sha256. Every state-changing request must pass the
+Origin check, and, when signed in, carry the session's CSRF token in X-CSRF-Token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from datetime import timedelta
+
+from psycopg import AsyncConnection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.errors import ApiError
+from server.repo import auth_failures, sessions
+from server.repo.sessions import Session
+
+COOKIE = "cospai_session"
+CSRF_HEADER = "x-csrf-token"
+SESSION_LIFETIME = timedelta(days=14)
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Sign-in throttling: so many failures are free, then each attempt waits 2^(n - free) s.
+FREE_FAILURES = {"account": 5, "address": 20}
+MAX_DELAY_S = 15 * 60
+FORGET_FAILURES_AFTER = timedelta(hours=1)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def check_origin(request: Request) -> None:
+    """Refuse cross-site state changes: the Origin (or Sec-Fetch-Site) must be our own."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    allowed = {own, *request.state.settings.allowed_origins}
+    if origin is not None:
+        if origin not in allowed:
+            raise ApiError(403, "bad_origin", "This request came from another site.",
+                           {"origin": origin})  # fmt: skip
+        return
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in {"same-origin", "none"}:
+        raise ApiError(403, "bad_origin", "This request came from another site.")
+
+
+async def session_of(request: Request, conn: AsyncConnection) -> Session | None:
+    token = request.cookies.get(COOKIE)
+    if not token or len(token) > 200:
+        return None
+    return await sessions.find(conn, token_hash(token), SESSION_LIFETIME)
+
+
+async def require_session(request: Request, conn: AsyncConnection) -> Session:
+    """The caller's session, or 401; for unsafe methods also the Origin and CSRF checks."""
+    check_origin(request)
+    session = await session_of(request, conn)
+    if session is None:
+        raise ApiError(401, "unauthenticated", "Sign in first (no valid session).")
+    if request.method in UNSAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):
+            raise ApiError(403, "csrf", "Missing or wrong X-CSRF-Token header; "
+                           "take it from GET /api/auth/session.")  # fmt: skip
+    return session
+
+
+async def open_session(request: Request, conn: AsyncConnection, user_id: object) -> tuple[str, str]:
+    """Create a session; return (token for the cookie, csrf token for the client)."""
+    token, csrf = new_token(), new_token()
+    await sessions.create(
+        conn, token_hash(token), user_id, csrf, SESSION_LIFETIME,  # type: ignore[arg-type]
+        request.headers.get("user-agent", ""), client_address(request),
+    )  # fmt: skip
+    return token, csrf
+
+
+def set_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()), path="/",
+        httponly=True, samesite="lax", secure=request.url.scheme == "https",
+    )  # fmt: skip
+
+
+def clear_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax",
+                           secure=request.url.scheme == "https")  # fmt: skip
+
+
+def _throttle_keys(email: str, address: str) -> dict[str, str]:
+    return {"account": f"account:{email.lower()}", "address": f"address:{address}"}
+
+
+async def check_throttle(conn: AsyncConnection, email: str, address: str) -> None:
+    keys = _throttle_keys(email, address)
+    seen = await auth_failures.counts(conn, list(keys.values()), FORGET_FAILURES_AFTER)
+    wait = 0.0
+    for kind, key in keys.items():
+        failures, age = seen.get(key, (0, 0.0))
+        excess = failures - FREE_FAILURES[kind]
+        if excess >= 0:
+            wait = max(wait, min(2.0**excess, MAX_DELAY_S) - age)
+    if wait > 0:
+        retry = math.ceil(wait)
+        raise ApiError(429, "rate_limited",
+                       f"Too many failed sign-ins. Try again in {retry} s.",
+                       {"retry_after": retry}, headers={"retry-after": str(retry)})  # fmt: skip
+
+
+async def record_failure(conn: AsyncConnection, email: str, address: str) -> None:
+    keys = list(_throttle_keys(email, address).values())
+    await auth_failures.record_failure(conn, keys, FORGET_FAILURES_AFTER)
+
+
+async def record_success(conn: AsyncConnection, email: str) -> None:
+    await auth_failures.clear(conn, f"account:{email.lower()}")

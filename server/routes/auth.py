@@ -1,0 +1,156 @@
+"""/api/auth: sign up, sign in, sign out (here or everywhere), session, password, account."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server import auth, passwords
+from server.bodies import invalid, read_json, text_field
+from server.errors import ApiError
+from server.repo import projects as project_repo
+from server.repo import sessions, users
+from server.repo.users import User
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MAX_BODY = 16 * 1024
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {"id": str(user.id), "email": user.email, "display_name": user.display_name,
+            "created_at": user.created_at.isoformat()}  # fmt: skip
+
+
+def _email(body: dict[str, Any]) -> str:
+    email = text_field(body, "email", max_length=254).lower()
+    if not EMAIL.fullmatch(email):
+        raise invalid("email", "'email' is not an email address.")
+    return email
+
+
+def _new_password(body: dict[str, Any], field: str) -> str:
+    return text_field(body, field, min_length=passwords.MIN_LENGTH,
+                      max_length=passwords.MAX_LENGTH, strip=False)  # fmt: skip
+
+
+async def _signed_in(request: Request, user: User, status: int = 200) -> JSONResponse:
+    async with request.state.pool.connection() as conn:
+        token, csrf = await auth.open_session(request, conn, user.id)
+    response = JSONResponse({"user": user_json(user), "csrf_token": csrf}, status_code=status)
+    auth.set_cookie(request, response, token)
+    return response
+
+
+async def signup(request: Request) -> Response:
+    auth.check_origin(request)
+    body = await read_json(request, MAX_BODY)
+    email = _email(body)
+    password = _new_password(body, "password")
+    name = text_field(body, "display_name", max_length=100, required=False)
+    hashed = await anyio.to_thread.run_sync(passwords.hash_password, password)
+    async with request.state.pool.connection() as conn:
+        try:
+            user = await users.create(conn, email, name, hashed)
+        except users.EmailTaken:
+            raise ApiError(409, "email_taken", "An account with this email exists; sign in "
+                           "instead.", {"field": "email"}) from None  # fmt: skip
+    return await _signed_in(request, user, 201)
+
+
+async def signin(request: Request) -> Response:
+    auth.check_origin(request)
+    body = await read_json(request, MAX_BODY)
+    email = text_field(body, "email", max_length=254).lower()
+    password = text_field(body, "password", max_length=passwords.MAX_LENGTH, strip=False)
+    address = auth.client_address(request)
+    async with request.state.pool.connection() as conn:
+        await auth.check_throttle(conn, email, address)
+        found = await users.credentials(conn, email)
+    stored = found[1] if found else None
+    ok = await anyio.to_thread.run_sync(passwords.verify, stored, password)
+    async with request.state.pool.connection() as conn:
+        if not ok or found is None:
+            await auth.record_failure(conn, email, address)
+            raise ApiError(401, "invalid_credentials", "Wrong email or password.")
+        await auth.record_success(conn, email)
+    return await _signed_in(request, found[0])
+
+
+async def session(request: Request) -> Response:
+    async with request.state.pool.connection() as conn:
+        current = await auth.session_of(request, conn)
+    if current is None:
+        raise ApiError(401, "unauthenticated", "Not signed in.")
+    return JSONResponse({"user": user_json(current.user), "csrf_token": current.csrf_token},
+                        headers={"cache-control": "no-store"})  # fmt: skip
+
+
+async def signout(request: Request) -> Response:
+    async with request.state.pool.connection() as conn:
+        current = await auth.require_session(request, conn)
+        await sessions.revoke(conn, current.token_hash)
+    response = Response(status_code=204)
+    auth.clear_cookie(request, response)
+    return response
+
+
+async def signout_everywhere(request: Request) -> Response:
+    async with request.state.pool.connection() as conn:
+        current = await auth.require_session(request, conn)
+        await sessions.revoke_all(conn, current.user.id)
+    response = Response(status_code=204)
+    auth.clear_cookie(request, response)
+    return response
+
+
+async def _check_password(request: Request, user: User, password: str) -> None:
+    async with request.state.pool.connection() as conn:
+        stored = await users.password_hash(conn, user.id)
+    if not await anyio.to_thread.run_sync(passwords.verify, stored, password):
+        raise ApiError(403, "wrong_password", "The current password is wrong.",
+                       {"field": "current_password"})  # fmt: skip
+
+
+async def change_password(request: Request) -> Response:
+    async with request.state.pool.connection() as conn:
+        current = await auth.require_session(request, conn)
+    body = await read_json(request, MAX_BODY)
+    old = text_field(body, "current_password", max_length=passwords.MAX_LENGTH, strip=False)
+    new = _new_password(body, "new_password")
+    await _check_password(request, current.user, old)
+    hashed = await anyio.to_thread.run_sync(passwords.hash_password, new)
+    async with request.state.pool.connection() as conn, conn.transaction():
+        await users.set_password(conn, current.user.id, hashed)
+        # Other devices must sign in again with the new password; this one stays.
+        await sessions.revoke_all(conn, current.user.id, keep=current.token_hash)
+    return Response(status_code=204)
+
+
+async def delete_account(request: Request) -> Response:
+    async with request.state.pool.connection() as conn:
+        current = await auth.require_session(request, conn)
+    body = await read_json(request, MAX_BODY)
+    password = text_field(body, "password", max_length=passwords.MAX_LENGTH, strip=False)
+    await _check_password(request, current.user, password)
+    async with request.state.pool.connection() as conn, conn.transaction():
+        await project_repo.delete_all_of(conn, current.user.id)
+        await users.delete(conn, current.user.id)
+    response = Response(status_code=204)
+    auth.clear_cookie(request, response)
+    return response
+
+
+ROUTES = [
+    Route("/auth/signup", signup, methods=["POST"]),
+    Route("/auth/signin", signin, methods=["POST"]),
+    Route("/auth/session", session, methods=["GET"]),
+    Route("/auth/signout", signout, methods=["POST"]),
+    Route("/auth/signout-everywhere", signout_everywhere, methods=["POST"]),
+    Route("/auth/password", change_password, methods=["POST"]),
+    Route("/auth/account", delete_account, methods=["DELETE"]),
+]

@@ -1,0 +1,140 @@
+"""/api/projects/{id}/files, /blobs/{sha256} and /sync: load a project, fetch binary
+content, push a batch of changes.
+
+Load: one JSON document with every path, its version, size, sha256 and kind; text content
+inline, binary content fetched separately by hash (raw bytes, cacheable forever). An ETag
+(project id and version) makes an unchanged project cost one 304.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import anyio
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server import auth, sync
+from server.bodies import read_bytes, read_json, text_field
+from server.errors import ApiError
+from server.repo import blobs as blob_repo
+from server.repo import files as file_repo
+from server.repo import projects as project_repo
+from server.repo import revisions as revision_repo
+from server.routes.common import file_json, not_found, owned, project_json, revision_json
+from server.sync_rules import RULES
+
+
+def _etag(project_id: object, version: int) -> str:
+    return f'"{project_id}:{version}"'
+
+
+async def load(request: Request) -> Response:
+    async with request.state.pool.connection() as conn:
+        session = await auth.require_session(request, conn)
+        project = await owned(conn, session, request)
+        etag = _etag(project.id, project.version)
+        headers = {"etag": etag, "cache-control": "private, no-cache"}
+        if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+            return Response(status_code=304, headers=headers)
+        async with conn.transaction():  # one snapshot: files and contents agree
+            project = await owned(conn, session, request)
+            stored = await file_repo.list_all(conn, project.id)
+            texts = await blob_repo.read(conn, [f.sha256 for f in stored if not f.is_binary])
+            await project_repo.mark_opened(conn, project.id)
+    files = []
+    for f in stored:
+        item = file_json(f)
+        if not f.is_binary:
+            item["content"] = texts[f.sha256].decode("utf-8")
+        files.append(item)
+    headers["etag"] = _etag(project.id, project.version)
+    body = {"project": project_json(project), "version": project.version, "files": files}
+    return JSONResponse(body, headers=headers)
+
+
+async def blob(request: Request) -> Response:
+    try:
+        sha = bytes.fromhex(request.path_params["sha256"])
+    except ValueError:
+        raise ApiError(404, "not_found", "No such content.") from None
+    async with request.state.pool.connection() as conn:
+        session = await auth.require_session(request, conn)
+        project = await owned(conn, session, request)
+        if len(sha) != 32 or not await file_repo.referenced(conn, project.id, sha):
+            raise ApiError(404, "not_found", "No such content in this project.")
+        data = (await blob_repo.read(conn, [sha]))[sha]
+    return Response(data, media_type="application/octet-stream",
+                    headers={"cache-control": "private, max-age=31536000, immutable",
+                             "etag": f'"{sha.hex()}"'})  # fmt: skip
+
+
+async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, bytes]]:
+    """JSON {"ops": [...]}, or multipart: an `ops` field (JSON) plus binary parts by name."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        return await read_json(request), {}
+    declared = request.headers.get("content-length")
+    if declared is None:
+        raise ApiError(411, "length_required", "A multipart sync needs a Content-Length.")
+    if int(declared) > RULES.max_request_bytes:
+        await read_bytes(request)  # raises the 413 with its details
+    try:
+        form = await request.form(max_files=RULES.max_ops_per_sync, max_fields=4,
+                                  max_part_size=RULES.max_file_bytes + 1)  # fmt: skip
+    except Exception as error:  # the multipart parser raises several kinds
+        raise ApiError(400, "malformed_multipart",
+                       f"Cannot read the multipart body: {error}") from None  # fmt: skip
+    try:
+        raw_ops = form.get("ops")
+        if not isinstance(raw_ops, str):
+            raise ApiError(400, "malformed_multipart", "The multipart body needs an 'ops' field.")
+        try:
+            body = json.loads(raw_ops)
+        except ValueError as error:
+            raise ApiError(400, "malformed_json", f"'ops' is not valid JSON: {error}") from None
+        if not isinstance(body, dict):
+            raise ApiError(400, "malformed_json", "'ops' must hold a JSON object.")
+        parts = {}
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                parts[key] = await value.read()
+        return body, parts
+    finally:
+        await form.close()
+
+
+async def sync_files(request: Request) -> Response:
+    async with request.state.pool.connection() as conn:
+        session = await auth.require_session(request, conn)
+        await owned(conn, session, request)  # 404 before reading a large body
+    body, parts = await _sync_body(request)
+    ops = await anyio.to_thread.run_sync(sync.parse_ops, body.get("ops"), parts)
+    message = None
+    if body.get("revision_message") is not None:
+        message = text_field(body, "revision_message", max_length=500, strip=True)
+    started = time.perf_counter()
+    async with request.state.pool.connection() as conn, conn.transaction():
+        project = await owned(conn, session, request, for_update=True)
+        outcome = await sync.apply(conn, project, ops)
+        revision = None
+        if message is not None:
+            revision = await revision_repo.record(conn, project.id, session.user.id, message)
+    elapsed = (time.perf_counter() - started) * 1000
+    return JSONResponse(
+        {"version": outcome.version, "results": outcome.results,
+         "revision": revision_json(revision) if revision else None},
+        headers={"server-timing": f"db;dur={elapsed:.2f}", "cache-control": "no-store"},
+    )  # fmt: skip
+
+
+ROUTES = [
+    Route("/projects/{project_id}/files", load, methods=["GET"]),
+    Route("/projects/{project_id}/blobs/{sha256}", blob, methods=["GET"]),
+    Route("/projects/{project_id}/sync", sync_files, methods=["POST"]),
+]
+
+__all__ = ["ROUTES", "not_found"]

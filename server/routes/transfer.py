@@ -1,0 +1,125 @@
+"""Zip export and import, and folder upload.
+
+POST /api/projects/import?name=N           zip body -> a new project
+POST /api/projects/{id}/import             zip body -> files added or replaced in place
+POST /api/projects/{id}/upload             multipart, each file part named by its path
+GET  /api/projects/{id}/export             the current files as a zip
+Every import is checked whole (zips.read) before one byte is stored, then applied in one
+transaction through the sync engine, so the rules and limits are the same as for sync.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import anyio
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server import auth, blobs, paths, sync, zips
+from server.bodies import invalid, read_bytes
+from server.errors import ApiError
+from server.repo import blobs as blob_repo
+from server.repo import files as file_repo
+from server.routes.common import owned, project_json
+from server.routes.projects import create_with_files
+from server.sync_rules import RULES
+
+
+async def export(request: Request) -> Response:
+    async with request.state.pool.connection() as conn:
+        session = await auth.require_session(request, conn)
+        async with conn.transaction():
+            project = await owned(conn, session, request)
+            stored = await file_repo.list_all(conn, project.id)
+            contents = await blob_repo.read(conn, [f.sha256 for f in stored])
+    data = await anyio.to_thread.run_sync(
+        zips.build, [(f.path, contents[f.sha256]) for f in stored]
+    )
+    filename = re.sub(r"[^A-Za-z0-9._-]+", "-", project.name).strip("-") or "project"
+    disposition = f"attachment; filename=\"{filename}.zip\"; filename*=UTF-8''{quote(filename)}.zip"
+    return Response(data, media_type="application/zip",
+                    headers={"content-disposition": disposition, "cache-control": "no-store"})
+
+
+async def _put_all(request: Request, session: object, files: dict[str, bytes]) -> dict[str, object]:
+    """Add or replace `files` in the project named by the URL, in one transaction."""
+    async with request.state.pool.connection() as conn, conn.transaction():
+        project = await owned(conn, session, request, for_update=True)  # type: ignore[arg-type]
+        current = {f.path: f for f in await file_repo.list_all(conn, project.id)}
+        ops = [
+            sync.Op(i, "put", path, current[path].version if path in current else None,
+                    blob=blobs.pack(data), is_binary=not blobs.is_text(data))
+            for i, (path, data) in enumerate(sorted(files.items()))
+        ]  # fmt: skip
+        outcome = await sync.apply(conn, project, ops)
+    return {"version": outcome.version, "written": len(files)}
+
+
+async def import_new(request: Request) -> Response:
+    async with request.state.pool.connection() as conn:
+        session = await auth.require_session(request, conn)
+    name = request.query_params.get("name", "").strip()
+    if not 1 <= len(name) <= 100:
+        raise invalid("name", "Pass the new project's name as ?name= (1 to 100 characters).")
+    files, skipped = await anyio.to_thread.run_sync(zips.read, await read_bytes(request))
+    async with request.state.pool.connection() as conn, conn.transaction():
+        project = await create_with_files(conn, session.user.id, name, "", None, files)
+    return JSONResponse({"project": project_json(project), "skipped": skipped}, status_code=201)
+
+
+async def import_into(request: Request) -> Response:
+    async with request.state.pool.connection() as conn:
+        session = await auth.require_session(request, conn)
+        await owned(conn, session, request)
+    files, skipped = await anyio.to_thread.run_sync(zips.read, await read_bytes(request))
+    result = await _put_all(request, session, files)
+    return JSONResponse({**result, "skipped": skipped})
+
+
+async def upload(request: Request) -> Response:
+    """A dropped folder: multipart parts whose filenames are project-relative paths."""
+    async with request.state.pool.connection() as conn:
+        session = await auth.require_session(request, conn)
+        await owned(conn, session, request)
+    if int(request.headers.get("content-length") or 0) > RULES.max_request_bytes:
+        await read_bytes(request)
+    try:
+        form = await request.form(max_files=RULES.max_ops_per_sync, max_fields=0,
+                                  max_part_size=RULES.max_file_bytes + 1)  # fmt: skip
+    except Exception as error:
+        raise ApiError(400, "malformed_multipart", f"Cannot read the upload: {error}") from None
+    files: dict[str, bytes] = {}
+    skipped: list[str] = []
+    try:
+        for _key, part in form.multi_items():
+            if not isinstance(part, UploadFile):
+                continue
+            try:
+                path = paths.normalise(part.filename or "")
+            except paths.PathError as error:
+                raise ApiError(422, "invalid_path", f"{part.filename!r}: {error}",
+                               {"file": part.filename}) from None  # fmt: skip
+            data = await part.read()
+            if len(data) > RULES.max_file_bytes:
+                raise ApiError(413, "file_too_large", f"{path} is larger than "
+                               f"{RULES.max_file_bytes} bytes.", {"file": path})  # fmt: skip
+            if RULES.ignored(path):
+                skipped.append(path)
+            else:
+                files[path] = data
+    finally:
+        await form.close()
+    result = await _put_all(request, session, files)
+    return JSONResponse({**result, "skipped": skipped})
+
+
+ROUTES = [
+    Route("/projects/import", import_new, methods=["POST"]),
+    Route("/projects/{project_id}/import", import_into, methods=["POST"]),
+    Route("/projects/{project_id}/upload", upload, methods=["POST"]),
+    Route("/projects/{project_id}/export", export, methods=["GET"]),
+]

@@ -1,0 +1,275 @@
+"""Apply a batch of file operations (put, delete, rename) to a project, all or nothing.
+
+Every operation names the version it was based on. One whose base is stale is answered
+`conflict` and changes nothing; the others apply. Bad input anywhere in the batch (a bad
+path, a limit, a file where a folder is needed) refuses the whole batch with a 4xx, and
+since everything runs in one transaction on a locked project row, nothing half-written
+can remain. Folders are implied by paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from server import blobs, paths
+from server.bodies import invalid
+from server.errors import ApiError
+from server.repo import blobs as blob_repo
+from server.repo import files as file_repo
+from server.repo import projects as project_repo
+from server.repo.files import StoredFile
+from server.repo.projects import Project
+from server.sync_rules import RULES
+
+KINDS = {"put", "delete", "rename"}
+_NEW = -1  # version placeholder for content written by this batch
+
+
+@dataclass(frozen=True)
+class Op:
+    index: int
+    kind: str
+    path: str
+    base_version: int | None
+    to: str | None = None
+    blob: blobs.Blob | None = None
+    is_binary: bool = False
+
+
+@dataclass
+class Outcome:
+    version: int
+    results: list[dict[str, Any]] = field(default_factory=list)
+    changed: bool = False
+
+
+def _op_error(index: int, field_name: str, message: str, status: int = 422,
+              code: str = "invalid") -> ApiError:  # fmt: skip
+    return ApiError(status, code, f"Operation {index}: {message}",
+                    {"op": index, "field": field_name})  # fmt: skip
+
+
+def _path(raw: dict[str, Any], index: int, name: str) -> str:
+    try:
+        path = paths.normalise(raw.get(name))
+    except paths.PathError as error:
+        raise _op_error(index, name, str(error), code="invalid_path") from None
+    if RULES.ignored(path):
+        raise _op_error(index, name, f"'{path}' is never synced (node_modules/, .git/, dist/, "
+                        "build/ and .env files stay local)", code="ignored_path")  # fmt: skip
+    return path
+
+
+def _base(raw: dict[str, Any], index: int, required: bool) -> int | None:
+    value = raw.get("base_version")
+    if value is None:
+        if required:
+            raise _op_error(index, "base_version", "base_version is required")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**62:
+        raise _op_error(index, "base_version", "base_version must be a non-negative integer")
+    return value
+
+
+def _content(raw: dict[str, Any], index: int, parts: dict[str, bytes]) -> tuple[bytes, bool]:
+    has_text, has_ref = "content" in raw, "content_ref" in raw
+    if has_text == has_ref:
+        raise _op_error(index, "content", "a put needs exactly one of content or content_ref")
+    if has_text:
+        text = raw["content"]
+        if not isinstance(text, str):
+            raise _op_error(index, "content", "content must be a string (text files)")
+        try:
+            return text.encode("utf-8"), False
+        except UnicodeEncodeError:
+            raise _op_error(index, "content", "content is not valid UTF-8",
+                            code="invalid_utf8") from None  # fmt: skip
+    ref = raw["content_ref"]
+    if not isinstance(ref, str) or ref not in parts:
+        raise _op_error(index, "content_ref", "content_ref must name a part of this request")
+    data = parts[ref]
+    binary = raw.get("binary")
+    if binary is None:
+        return data, not blobs.is_text(data)
+    if not isinstance(binary, bool):
+        raise _op_error(index, "binary", "binary must be true or false")
+    if not binary and not blobs.is_text(data):
+        raise _op_error(index, "content_ref", "the content is declared text but is not valid "
+                        "UTF-8", code="invalid_utf8")  # fmt: skip
+    return data, binary
+
+
+def parse_ops(raw_ops: object, parts: dict[str, bytes] | None = None) -> list[Op]:
+    """Check every operation before touching the database; pack content into blobs."""
+    parts = parts or {}
+    if not isinstance(raw_ops, list):
+        raise invalid("ops", "'ops' must be a list of operations.")
+    if len(raw_ops) > RULES.max_ops_per_sync:
+        raise ApiError(413, "too_many_ops", f"At most {RULES.max_ops_per_sync} operations fit "
+                       "in one sync.", {"limit": RULES.max_ops_per_sync})  # fmt: skip
+    ops = []
+    for index, raw in enumerate(raw_ops):
+        if not isinstance(raw, dict):
+            raise _op_error(index, "op", "each operation must be an object")
+        kind = raw.get("op")
+        if kind not in KINDS:
+            raise _op_error(index, "op", "op must be one of put, delete, rename")
+        path = _path(raw, index, "path")
+        if kind == "put":
+            data, is_binary = _content(raw, index, parts)
+            if len(data) > RULES.max_file_bytes:
+                raise _op_error(index, "content", f"the file is larger than "
+                                f"{RULES.max_file_bytes} bytes", 413, "file_too_large")  # fmt: skip
+            ops.append(Op(index, kind, path, _base(raw, index, False),
+                          blob=blobs.pack(data), is_binary=is_binary))  # fmt: skip
+        elif kind == "delete":
+            ops.append(Op(index, kind, path, _base(raw, index, True)))
+        else:
+            ops.append(Op(index, kind, path, _base(raw, index, True), to=_path(raw, index, "to")))
+    return ops
+
+
+class _Tree:
+    """The project's files as the batch sees them, loaded for the keys it touches."""
+
+    def __init__(self, known: dict[str, StoredFile], keys: set[str], under: list[str]) -> None:
+        self.initial: dict[str, StoredFile | None] = {k: known.get(k) for k in keys}
+        self.now = dict(self.initial)
+        self._under = under  # stored keys inside folders that new files would occupy
+
+    def get(self, key: str) -> StoredFile | None:
+        return self.now.get(key)
+
+    def is_folder(self, key: str) -> bool:
+        prefix = key + "/"
+        stored = (k for k in self._under if k.startswith(prefix))
+        if any(self.now.get(k, self.initial.get(k, True)) is not None for k in stored):
+            return True
+        return any(k.startswith(prefix) and v is not None for k, v in self.now.items())
+
+    def blocking_parent(self, path: str) -> str | None:
+        for parent in paths.parents(path):
+            found = self.now.get(paths.folded(parent))
+            if found is not None:
+                return found.path
+        return None
+
+
+def _conflict(op: Op, current: StoredFile | None, path: str | None = None) -> dict[str, Any]:
+    return {
+        "index": op.index, "status": "conflict", "path": path or op.path,
+        "current_version": current.version if current else None,
+        "current_sha256": current.sha256.hex() if current else None,
+    }  # fmt: skip
+
+
+def _place(tree: _Tree, op: Op, path: str) -> None:
+    """Refuse (4xx, whole batch) a new file whose place is taken by a folder or a file."""
+    blocker = tree.blocking_parent(path)
+    if blocker is not None:
+        raise ApiError(409, "file_in_the_way", f"Operation {op.index}: '{blocker}' is a file, "
+                       f"so '{path}' cannot be created inside it.",
+                       {"op": op.index, "path": path, "existing": blocker})  # fmt: skip
+    if tree.is_folder(paths.folded(path)):
+        raise ApiError(409, "folder_in_the_way", f"Operation {op.index}: '{path}' is a folder.",
+                       {"op": op.index, "path": path})  # fmt: skip
+
+
+def _case_clash(op: Op, current: StoredFile | None, path: str) -> None:
+    if current is not None and current.path != path:
+        raise ApiError(409, "case_conflict", f"Operation {op.index}: '{path}' differs only by "
+                       f"case from the existing '{current.path}'.",
+                       {"op": op.index, "path": path, "existing": current.path})  # fmt: skip
+
+
+def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
+    """Apply one operation to the tree; return a conflict result, or None when applied."""
+    key = paths.folded(op.path)
+    current = tree.get(key)
+    if op.kind == "put":
+        _case_clash(op, current, op.path)
+        stale = current is not None if op.base_version is None else (
+            current is None or current.version != op.base_version)
+        if stale:
+            return _conflict(op, current)
+        if current is None:
+            _place(tree, op, op.path)
+        assert op.blob is not None
+        tree.now[key] = StoredFile(op.path, op.blob.sha256, op.blob.size, op.is_binary, _NEW)
+        return None
+    if current is None or current.path != op.path or current.version != op.base_version:
+        return _conflict(op, current if current and current.path == op.path else None)
+    if op.kind == "delete":
+        tree.now[key] = None
+        return None
+    assert op.to is not None
+    to_key = paths.folded(op.to)
+    target = tree.get(to_key)
+    if to_key != key and target is not None:
+        return _conflict(op, target, op.to)
+    tree.now[key] = None
+    if to_key != key:
+        _place(tree, op, op.to)
+    tree.now[to_key] = StoredFile(op.to, current.sha256, current.size, current.is_binary, _NEW)
+    return None
+
+
+async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outcome:
+    """Run inside a transaction, with the project row locked (FOR UPDATE)."""
+    keys: set[str] = set()
+    fresh: list[str] = []
+    for op in ops:
+        for path in filter(None, (op.path, op.to)):
+            keys.add(paths.folded(path))
+            keys.update(paths.folded(p) for p in paths.parents(path))
+            fresh.append(paths.folded(path))
+    known = await file_repo.by_keys(conn, project.id, sorted(keys))
+    under = await file_repo.keys_under(conn, project.id, sorted(set(fresh) - set(known)))
+    tree = _Tree(known, keys, under)
+    outcome = Outcome(project.version)
+    applied: list[Op] = []
+    for op in ops:
+        conflict = _step(tree, op)
+        if conflict is None:
+            applied.append(op)
+        else:
+            outcome.results.append(conflict)
+    if not applied:
+        return outcome
+
+    replaced = [(k, old) for k, old in tree.initial.items()
+                if old is not None and tree.now[k] is not old]  # fmt: skip
+    removed = [old.path for k, old in replaced
+               if tree.now[k] is None or tree.now[k].path != old.path]  # type: ignore[union-attr]
+    written = [(k, new) for k, new in tree.now.items()
+               if new is not None and new is not tree.initial[k]]  # fmt: skip
+    count = project.file_count - len(replaced) + len(written)
+    size = (project.total_bytes - sum(old.size for _k, old in replaced)
+            + sum(new.size for _k, new in written))  # fmt: skip
+    if count > RULES.max_project_files:
+        raise ApiError(413, "too_many_files", f"A project holds at most "
+                       f"{RULES.max_project_files} files.", {"limit": RULES.max_project_files})
+    if size > RULES.max_project_bytes:
+        raise ApiError(413, "project_too_large", f"A project holds at most "
+                       f"{RULES.max_project_bytes} bytes.", {"limit": RULES.max_project_bytes})
+
+    version = await project_repo.advance(conn, project.id, count, size)
+    await blob_repo.store(conn, [op.blob for op in applied if op.blob is not None])
+    await file_repo.delete(conn, project.id, removed)
+    await file_repo.upsert(conn, project.id,
+                           [(f.path, k, f.sha256, f.size, f.is_binary) for k, f in written],
+                           version)  # fmt: skip
+    outcome.version, outcome.changed = version, True
+    for op in applied:
+        result: dict[str, Any] = {"index": op.index, "status": "ok", "path": op.path,
+                                  "version": version}  # fmt: skip
+        if op.kind == "put" and op.blob is not None:
+            result["sha256"] = op.blob.sha256.hex()
+        if op.kind == "rename":
+            result["to"] = op.to
+        outcome.results.append(result)
+    outcome.results.sort(key=lambda r: r["index"])
+    return outcome

@@ -1,0 +1,1 @@
+# Marks the template root for pytest so `textstats` is importable from tests/.
