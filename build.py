@@ -264,6 +264,10 @@ def pack_client(stage: Path) -> str:
         relative = path.relative_to(ROOT).as_posix()
         if path.suffix == ".py":
             members.append((relative, path.read_bytes()))
+    # The sync rules travel with the client, at the same place relative to client/ as in
+    # the repository, so client code finds them the same way under CPython and Pyodide.
+    rules = ROOT / "contract" / "sync_rules.json"
+    members.append((rules.relative_to(ROOT).as_posix(), rules.read_bytes()))
     write_zip(folder / "client.zip", members)
     glue = folder / "glue"
     glue.mkdir()
