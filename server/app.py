@@ -79,3 +79,12 @@ def create_app(
     app = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)  # type: ignore[arg-type]
     # Outside Starlette's own error middleware, so even a 500 carries the isolation headers.
     return IsolationHeaders(app)
+
+
+def app_from_env() -> IsolationHeaders:
+    """The app as a worker process of `cospai serve --workers N` builds it (uvicorn factory):
+    everything comes from the environment the parent prepared, migrations already done."""
+    settings = Settings.from_env()
+    if not settings.database_url:
+        raise RuntimeError("app_from_env needs DATABASE_URL (set by `cospai serve`)")
+    return create_app(settings, database_url=settings.database_url, run_migrations=False)

@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
                        help=f"port to listen on, 0 for any free one (default {DEFAULT_PORT})")
     _common(serve)
     serve.add_argument("--dist-dir", type=Path, help="the built site (default: dist/)")
+    serve.add_argument("--workers", type=int,
+                       help="server processes sharing the port (default 1; COSPAI_WORKERS)")
     serve.add_argument("--log-level", default="info",
                        choices=["critical", "error", "warning", "info", "debug"])
 
@@ -169,13 +171,31 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"CosPAI IDE serving at http://{shown}:{port}/", flush=True)
         print(f"  database: {description} (PostgreSQL {version})", flush=True)
         print(f"  build: {site.build_id} from {settings.dist_dir}", flush=True)
-        config = uvicorn.Config(
-            app, log_level=args.log_level, lifespan="on", server_header=False,
-            proxy_headers=False, access_log=args.log_level == "debug",
-        )  # fmt: skip
-        server = uvicorn.Server(config)
+        workers = args.workers or int(os.environ.get("COSPAI_WORKERS", "1"))
+        options = {"log_level": args.log_level, "lifespan": "on", "server_header": False,
+                   "proxy_headers": False, "access_log": args.log_level == "debug"}
+        if workers > 1:
+            return _serve_workers(settings, url, workers, sock, options)
+        server = uvicorn.Server(uvicorn.Config(app, **options))  # type: ignore[arg-type]
         server.run(sockets=[sock])
         return 0 if server.started else 1
+
+
+def _serve_workers(
+    settings: Settings, url: str, workers: int, sock: socket.socket, options: dict[str, object]
+) -> int:
+    """N processes on one listening socket. Sessions, throttling and migrations live in
+    PostgreSQL, so the processes need to share nothing else."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    os.environ.update({"DATABASE_URL": url, "COSPAI_DIST_DIR": str(settings.dist_dir),
+                       "COSPAI_DATA_DIR": str(settings.data_dir),
+                       "COSPAI_POOL_MAX": str(settings.pool_max)})  # fmt: skip
+    config = uvicorn.Config("server.app:app_from_env", factory=True, workers=workers,
+                            **options)  # type: ignore[arg-type]
+    Multiprocess(config, sockets=[sock]).run()
+    return 0
 
 
 def _migrate(args: argparse.Namespace) -> int:

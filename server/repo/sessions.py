@@ -30,23 +30,25 @@ async def create(
 
 
 async def find(conn: AsyncConnection, token_hash: bytes, lifetime: timedelta) -> Session | None:
-    """The live session for this token; its expiry slides forward when it is used."""
+    """The live session for this token. Its expiry slides forward as it is used; the write
+    happens at most every few minutes, so most requests only read."""
     cursor = await conn.execute(
-        """
-        UPDATE sessions s
-           SET last_seen_at = now(),
-               expires_at = CASE WHEN s.last_seen_at < now() - interval '1 hour'
-                                 THEN now() + %s ELSE s.expires_at END
-          FROM users u
-         WHERE s.token_hash = %s AND s.expires_at > now() AND u.id = s.user_id
-        RETURNING s.token_hash, s.csrf_token, u.id, u.email, u.display_name, u.created_at
-        """,
-        (lifetime, token_hash),
+        """SELECT s.token_hash, s.csrf_token, u.id, u.email, u.display_name, u.created_at,
+                  s.last_seen_at < now() - interval '5 minutes'
+             FROM sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.token_hash = %s AND s.expires_at > now()""",
+        (token_hash,),
     )
     row = await cursor.fetchone()
     if row is None:
         return None
-    return Session(row[0], row[1], User(*row[2:]))
+    if row[6]:
+        await conn.execute(
+            "UPDATE sessions SET last_seen_at = now(), expires_at = now() + %s "
+            "WHERE token_hash = %s",
+            (lifetime, token_hash),
+        )
+    return Session(row[0], row[1], User(*row[2:6]))
 
 
 async def revoke(conn: AsyncConnection, token_hash: bytes) -> None:
