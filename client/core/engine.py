@@ -1,0 +1,151 @@
+"""One open project's sync: the model, its local store, the server, and the conflicts.
+
+`open()` shows the cached copy first and reconciles with the server's; `persist()` writes
+what changed to the local store; `push()` sends everything pending in as few requests as
+the limits allow. Failures raise the ports' errors; the scheduler decides when to retry.
+A failing local store is reported (`storage_error`), never swallowed, and the edits stay
+in memory so that a later persist can still save them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from client.core.conflicts import Conflict, ConflictBook
+from client.core.model import ProjectModel, ServerFile
+from client.core.outbox import Op, batches, pending_ops
+from client.core.ports import ServerApi, Storage, StoredProject
+from client.core.reconcile import Reconciliation, reconcile
+from client.core.reply import apply_results
+from client.core.rules import SyncRules
+
+
+@dataclass
+class PushReport:
+    requests: int = 0
+    sent_ops: int = 0
+    new_conflicts: list[Conflict] = field(default_factory=list)
+
+
+class ProjectSync:
+    def __init__(self, project_id: str, storage: Storage, api: ServerApi, rules: SyncRules,
+                 on_change: Callable[[], None] | None = None) -> None:  # fmt: skip
+        self.project_id = project_id
+        self.storage, self.api, self.rules = storage, api, rules
+        self.model = ProjectModel()
+        self.conflicts = ConflictBook()
+        self.storage_error: str | None = None
+        self._on_change = on_change or (lambda: None)
+
+    # ------------------------------------------------------------ open
+
+    async def open_cached(self) -> bool:
+        """Fill the model from the local store; True when there was a cached copy."""
+        stored = await self.storage.load(self.project_id)
+        if stored is None:
+            return False
+        self.model = ProjectModel(dict(stored.files), dict(stored.tombstones),
+                                  stored.server_version, stored.etag)  # fmt: skip
+        self.model.files.take_touched()
+        self.conflicts.open = dict(stored.conflicts)
+        return True
+
+    async def refresh(self) -> Reconciliation | None:
+        """Fetch the server's copy (304 when unchanged) and reconcile; None if unchanged."""
+        snapshot = await self.api.load(self.project_id, self.model.etag)
+        if snapshot is None:
+            return None
+        # Files in conflict keep their conflict until the user resolves it.
+        result = reconcile(self.model, snapshot.files, snapshot.version)
+        for theirs in result.need_content:
+            content = await self.api.blob(self.project_id, theirs.sha256)
+            self.model.adopt(theirs, content)
+            result.added.append(theirs.path)
+        for conflict in result.conflicts:
+            if conflict.theirs is None and conflict.their_version is not None:
+                conflict = await self._with_their_content(conflict)
+            self.conflicts.add(conflict)
+        self.model.etag = snapshot.etag
+        await self.persist()
+        self._on_change()
+        return result
+
+    # ------------------------------------------------------------ local store
+
+    async def persist(self) -> bool:
+        changed, removed = self.model.take_touched()
+        meta = StoredProject(tombstones=dict(self.model.tombstones),
+                             conflicts=dict(self.conflicts.open),
+                             server_version=self.model.server_version,
+                             etag=self.model.etag)  # fmt: skip
+        try:
+            await self.storage.save(self.project_id, changed, removed, meta)
+        except Exception as error:  # quota, blocked, closed: the user must hear of it
+            for local in changed:
+                self.model.files[local.path] = local  # mark touched again for the next try
+            for path in removed:
+                self.model.files.pop(path, None)
+            self.storage_error = f"{type(error).__name__}: {error}"
+            return False
+        self.storage_error = None
+        return True
+
+    # ------------------------------------------------------------ server
+
+    def pending(self) -> list[Op]:
+        return pending_ops(self.model, skip=self.conflicts.blocked_paths())
+
+    async def push(self, revision_message: str | None = None) -> PushReport:
+        """Send everything pending. Raises Offline/ServerFailed/SignedOut/Refused."""
+        report = PushReport()
+        ops = self.pending()
+        groups = batches(ops, self.rules.max_ops_per_sync, self.rules.max_request_bytes)
+        if not groups and revision_message is not None:
+            groups = [[]]  # a save with nothing to send still records the revision
+        for number, group in enumerate(groups):
+            message = revision_message if number == len(groups) - 1 else None
+            parts = {op.file.sha256: op.file.content for op in group
+                     if op.kind == "put" and op.file is not None and op.file.binary}  # fmt: skip
+            answer = await self.api.sync(self.project_id, [op.payload() for op in group], parts,
+                                         message)  # fmt: skip
+            report.requests += 1
+            report.sent_ops += len(group)
+            for refused in apply_results(self.model, group, answer):
+                conflict = await self._conflict_for(refused.op, refused.current_version,
+                                                    refused.current_sha256)  # fmt: skip
+                self.conflicts.add(conflict)
+                report.new_conflicts.append(conflict)
+            self.model.etag = None  # our own change moved the server: reload next time
+            await self.persist()
+        self._on_change()
+        return report
+
+    async def _conflict_for(self, op: Op, version: int | None, sha: str | None) -> Conflict:
+        """A refused op as a conflict. For a rename, 'theirs' is the file that holds the
+        target path; for a delete, 'mine' is None."""
+        local = self.model.files.get(op.local_path)
+        mine = local.content if local is not None and op.kind != "delete" else None
+        server_path = op.to if op.kind == "rename" and op.to else op.path
+        conflict = Conflict(op.local_path, server_path, mine, None, version, sha,
+                            local.binary if local is not None else False)  # fmt: skip
+        return await self._with_their_content(conflict)
+
+    async def _with_their_content(self, conflict: Conflict) -> Conflict:
+        if conflict.their_sha256 is None:
+            return conflict
+        theirs = await self.api.blob(self.project_id, conflict.their_sha256)
+        return Conflict(conflict.path, conflict.server_path, conflict.mine, theirs,
+                        conflict.their_version, conflict.their_sha256, conflict.binary)
+
+    async def resolve(self, path: str, choice: str, merged: bytes | None = None) -> None:
+        """The user chose: 'mine', 'theirs' or 'merged' (with the merged bytes)."""
+        self.conflicts.resolve(self.model, path, choice, merged)
+        await self.persist()
+        self._on_change()
+
+
+def server_file(entry: dict[str, object], content: bytes | None) -> ServerFile:
+    """A ServerFile from one entry of GET /api/projects/{id}/files."""
+    return ServerFile(str(entry["path"]), int(entry["version"]), str(entry["sha256"]),  # type: ignore[call-overload]
+                      bool(entry["binary"]), int(entry["size"]), content)  # type: ignore[call-overload]

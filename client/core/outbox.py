@@ -1,0 +1,92 @@
+"""What to send: the difference between the local files and their server bases, as sync
+operations in an order the server can apply one after another.
+
+Order: deletes first (they free paths), then renames, then puts. A renamed file whose
+content also changed goes as delete + put, because a put in the same batch cannot name
+the version the rename is about to create.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from client.core.model import LocalFile, ProjectModel
+
+
+@dataclass(frozen=True)
+class Op:
+    kind: str  # put | delete | rename
+    path: str  # the server path the op acts on
+    base_version: int | None
+    to: str | None = None
+    file: LocalFile | None = None  # the local file a put or rename comes from
+
+    def payload(self) -> dict[str, object]:
+        """The op as the sync endpoint takes it (binary content travels separately)."""
+        body: dict[str, object] = {"op": self.kind, "path": self.path,
+                                   "base_version": self.base_version}  # fmt: skip
+        if self.kind == "rename":
+            body["to"] = self.to
+        if self.kind == "put" and self.file is not None:
+            if self.file.binary:
+                body["content_ref"] = self.file.sha256
+                body["binary"] = True
+            else:
+                body["content"] = self.file.text
+        return body
+
+    @property
+    def local_path(self) -> str:
+        if self.kind == "rename":
+            assert self.to is not None
+            return self.to
+        return self.path
+
+    @property
+    def size(self) -> int:
+        return len(self.file.content) if self.kind == "put" and self.file else 0
+
+
+def pending_ops(model: ProjectModel, skip: set[str] | frozenset[str] = frozenset()) -> list[Op]:
+    """Every op needed to bring the server to the local state; paths in `skip` (local paths
+    and server paths in conflict) are left out until the user resolves them."""
+    deletes, renames, puts = [], [], []
+    # A rename onto a server path another local file still comes from would be refused
+    # (the path is taken until that file moves): send those as delete + put instead.
+    origins = {f.base.path for f in model.files.values() if f.base is not None}
+    for server_path, base in sorted(model.tombstones.items()):
+        if server_path not in skip:
+            deletes.append(Op("delete", server_path, base.version))
+    for path, local in sorted(model.files.items()):
+        if local.clean or path in skip:
+            continue
+        base = local.base
+        if base is None:
+            puts.append(Op("put", path, None, file=local))
+        elif base.path in skip:
+            continue
+        elif base.path == path:
+            puts.append(Op("put", path, base.version, file=local))
+        elif base.sha256 == local.sha256 and path not in origins:
+            renames.append(Op("rename", base.path, base.version, to=path, file=local))
+        else:
+            deletes.append(Op("delete", base.path, base.version))
+            puts.append(Op("put", path, None, file=local))
+    return deletes + renames + puts
+
+
+def batches(ops: list[Op], max_ops: int, max_bytes: int) -> list[list[Op]]:
+    """Split ops into requests within the server's limits, keeping their order."""
+    out: list[list[Op]] = []
+    current: list[Op] = []
+    size = 0
+    budget = max(1, max_bytes // 2)  # JSON escaping can double text; leave room
+    for op in ops:
+        if current and (len(current) >= max_ops or size + op.size > budget):
+            out.append(current)
+            current, size = [], 0
+        current.append(op)
+        size += op.size
+    if current:
+        out.append(current)
+    return out

@@ -1,0 +1,108 @@
+"""Opening a project: the cached copy is shown at once; when the server's copy arrives the
+two are reconciled file by file.
+
+- server moved on, ours clean          -> take theirs in place
+- ours changed, server did not         -> keep ours: it is pushed by the next sync
+- both changed (different content)     -> a conflict; both kept
+- both changed to the same content     -> in step, nothing to do
+- server deleted, ours clean           -> delete here
+- server has a file we never saw       -> add it
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from client.core.conflicts import Conflict
+from client.core.model import Base, LocalFile, ProjectModel, ServerFile
+
+
+@dataclass
+class Reconciliation:
+    updated: list[str] = field(default_factory=list)  # took the server's content
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    need_content: list[ServerFile] = field(default_factory=list)  # binary still to fetch
+
+
+def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int) -> Reconciliation:
+    """Merge the server's files into the model. Binary server content may be None; such
+    files are listed in `need_content` and adopted once fetched (see adopt_fetched)."""
+    out = Reconciliation()
+    by_path = {s.path: s for s in server}
+    by_origin = {f.base.path: f for f in model.files.values() if f.base is not None}
+    claimed: set[str] = set()
+
+    for local in list(model.files.values()):
+        if local.base is None:
+            theirs = by_path.get(local.path)
+            if theirs is None:
+                continue  # new here: pushed later
+            claimed.add(theirs.path)
+            if theirs.sha256 == local.sha256:
+                model.files[local.path] = _rebased(local, theirs)
+            else:
+                out.conflicts.append(_conflict(local.path, theirs, local.content, local.binary))
+            continue
+        origin = local.base.path
+        theirs = by_path.get(origin)
+        claimed.add(origin)
+        if theirs is None:  # deleted on the server
+            if local.clean:
+                del model.files[local.path]
+                out.removed.append(local.path)
+            else:
+                out.conflicts.append(Conflict(local.path, origin, local.content, None, None,
+                                              None, local.binary))  # fmt: skip
+            continue
+        if theirs.version == local.base.version:
+            continue  # the server did not move: ours (changed or not) stands
+        if theirs.sha256 == local.sha256:
+            model.files[local.path] = _rebased(local, theirs)  # converged
+        elif local.sha256 == local.base.sha256 and theirs.content is not None:
+            # Content untouched here (maybe renamed): their content, our place.
+            model.files[local.path] = LocalFile(
+                local.path, theirs.content, theirs.binary,
+                Base(origin, theirs.version, theirs.sha256))  # fmt: skip
+            out.updated.append(local.path)
+        elif local.clean:
+            _take(model, theirs, out, out.updated)
+        else:
+            out.conflicts.append(_conflict(local.path, theirs, local.content, local.binary))
+
+    for server_path, tomb in list(model.tombstones.items()):
+        claimed.add(server_path)
+        theirs = by_path.get(server_path)
+        if theirs is None:
+            model.forget_tombstone(server_path)  # gone on both sides
+        elif theirs.version != tomb.version and theirs.sha256 != tomb.sha256:
+            # I deleted it, they changed it: ask
+            out.conflicts.append(_conflict(server_path, theirs, None, theirs.binary))
+
+    for theirs in server:
+        if theirs.path in claimed or theirs.path in by_origin:
+            continue
+        if theirs.path in model.files:
+            continue  # a local new file of that name was handled above
+        _take(model, theirs, out, out.added)
+
+    model.server_version = server_version
+    return out
+
+
+def _rebased(local: LocalFile, theirs: ServerFile) -> LocalFile:
+    return replace(local, base=Base(theirs.path, theirs.version, theirs.sha256))
+
+
+def _conflict(path: str, theirs: ServerFile, mine: bytes | None, binary: bool) -> Conflict:
+    return Conflict(path, theirs.path, mine, theirs.content, theirs.version, theirs.sha256,
+                    binary)  # fmt: skip
+
+
+def _take(model: ProjectModel, theirs: ServerFile, out: Reconciliation, bucket: list[str]) -> None:
+    if theirs.content is None:
+        out.need_content.append(theirs)
+        return
+    model.adopt(theirs, theirs.content)
+    bucket.append(theirs.path)

@@ -1,0 +1,74 @@
+"""Fold a sync answer back into the model. The base becomes what was *sent*, so edits
+made while the request was in flight still show as pending afterwards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from client.core.model import Base, LocalFile, ProjectModel
+from client.core.outbox import Op
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An op the server answered `conflict`: its copy is at another version."""
+
+    op: Op
+    current_version: int | None
+    current_sha256: str | None
+
+
+def _find(model: ProjectModel, op: Op) -> LocalFile | None:
+    """The local file an op came from, wherever it is now (it may have moved since)."""
+    assert op.file is not None
+    if op.file.base is not None:
+        for local in model.files.values():
+            if local.base == op.file.base:
+                return local
+        return None
+    here = model.files.get(op.local_path)
+    if here is not None and here.base is None:
+        return here
+    for local in model.files.values():
+        if local.base is None and local.sha256 == op.file.sha256:
+            return local
+    return None
+
+
+def apply_results(model: ProjectModel, ops: list[Op], answer: dict[str, Any]) -> list[Refused]:
+    refused: list[Refused] = []
+    for result in answer["results"]:
+        op = ops[result["index"]]
+        if result["status"] != "ok":
+            refused.append(Refused(op, result.get("current_version"),
+                                   result.get("current_sha256")))  # fmt: skip
+            continue
+        version = int(result["version"])
+        if op.kind == "delete":
+            tomb = model.tombstones.get(op.path)
+            if tomb is not None and tomb.version == op.base_version:
+                model.forget_tombstone(op.path)
+            continue
+        assert op.file is not None
+        local = _find(model, op)
+        if op.kind == "put":
+            new_base = Base(op.path, version, op.file.sha256)
+        else:
+            assert op.to is not None and op.file.base is not None
+            new_base = Base(op.to, version, op.file.base.sha256)
+        old_base = op.file.base
+        if local is not None:
+            model.files[local.path] = replace(local, base=new_base)
+        elif old_base is None:
+            # Created and deleted again while the request flew: the server now has a file
+            # we no longer want; remember to delete it.
+            model.tombstones[new_base.path] = new_base
+        # Deleted while the request flew: the tombstone must carry the new version.
+        if old_base is not None:
+            for server_path, tomb in list(model.tombstones.items()):
+                if tomb == old_base:
+                    del model.tombstones[server_path]
+                    model.tombstones[new_base.path] = new_base
+    model.server_version = max(model.server_version, int(answer.get("version", 0)))
+    return refused

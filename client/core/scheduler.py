@@ -1,0 +1,175 @@
+"""When things happen: debounced writes to the runtime and the local store, batched
+syncs, retries with backoff, and the status that says where the user's work is.
+
+The scheduler owns no I/O: it arms timers on an injected clock and hands coroutines to an
+injected `spawn`, so tests drive it with a fake clock and the page with the browser's.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from client.core.clock import Clock, Handle
+from client.core.engine import ProjectSync
+from client.core.ports import Offline, Refused, ServerFailed, SignedOut
+from client.core.status import SyncState, SyncStatus
+from client.core.timing import DEFAULT_TIMING, Timing
+
+Spawn = Callable[[Coroutine[Any, Any, None]], None]
+
+
+class SyncScheduler:
+    def __init__(
+        self, sync: ProjectSync, clock: Clock, spawn: Spawn, *, timing: Timing = DEFAULT_TIMING,
+        write_runtime: Callable[[list[str]], Awaitable[None]] | None = None,
+        on_status: Callable[[SyncStatus], None] | None = None,
+        unit_random: Callable[[], float] = random.random,
+    ) -> None:  # fmt: skip
+        self.sync, self.clock, self.spawn, self.timing = sync, clock, spawn, timing
+        self._write_runtime = write_runtime
+        self._on_status = on_status or (lambda status: None)
+        self._random = unit_random
+        self._runtime_paths: set[str] = set()
+        self._timers: dict[str, Handle] = {}
+        self.online = True
+        self.signed_out = False
+        self.in_flight = False
+        self.attempt = 0
+        self.last_error = ""
+        self._again: tuple[str | None] | None = None
+        self._last_status: SyncStatus | None = None
+
+    # ------------------------------------------------------------ timers
+
+    def _arm(self, name: str, delay: float, action: Callable[[], None], restart: bool) -> None:
+        current = self._timers.get(name)
+        if current is not None:
+            if not restart:
+                return
+            current.cancel()
+
+        def fire() -> None:
+            self._timers.pop(name, None)
+            action()
+
+        self._timers[name] = self.clock.call_later(delay, fire)
+
+    def _cancel(self, name: str) -> None:
+        timer = self._timers.pop(name, None)
+        if timer is not None:
+            timer.cancel()
+
+    # ------------------------------------------------------------ events
+
+    def edited(self, path: str) -> None:
+        """The model changed at `path` (editor, tree, runtime): schedule the three writes."""
+        self._runtime_paths.add(path)
+        self._arm("runtime", self.timing.runtime_s, self._flush_runtime, restart=True)
+        self._arm("cache", self.timing.cache_s, lambda: self.spawn(self._persist()), restart=True)
+        if "retry" not in self._timers:
+            self._arm("sync", self.timing.sync_s, lambda: self.spawn(self.push()), restart=False)
+        self.report()
+
+    def save(self, revision_message: str | None = None) -> None:
+        """Ctrl+S: store locally and push now; with a message, also record a revision."""
+        for name in ("cache", "sync", "retry"):
+            self._cancel(name)
+        self.spawn(self._save(revision_message))
+
+    def went_online(self) -> None:
+        self.online = True
+        self._cancel("retry")
+        self.attempt = 0
+        if self.sync.model.has_pending():
+            self.spawn(self.push())
+        self.report()
+
+    def went_offline(self) -> None:
+        self.online = False
+        self.report()
+
+    def signed_in(self) -> None:
+        self.signed_out = False
+        self.spawn(self.push())
+
+    # ------------------------------------------------------------ work
+
+    def _flush_runtime(self) -> None:
+        paths, self._runtime_paths = sorted(self._runtime_paths), set()
+        if self._write_runtime is not None and paths:
+            self.spawn(self._write_runtime(paths))  # type: ignore[arg-type]
+
+    async def _persist(self) -> None:
+        await self.sync.persist()
+        self.report()
+
+    async def _save(self, revision_message: str | None) -> None:
+        await self.sync.persist()
+        await self.push(revision_message)
+
+    async def push(self, revision_message: str | None = None) -> None:
+        if self.in_flight:
+            # One request at a time; whatever changed meanwhile goes right after.
+            if self._again is None or revision_message:
+                self._again = (revision_message,)
+            return
+        if self.signed_out:
+            self.report()
+            return
+        self._cancel("sync")
+        self.in_flight = True
+        self.report()
+        try:
+            await self.sync.push(revision_message)
+        except (Offline, ServerFailed) as error:
+            self.online = not isinstance(error, Offline)
+            self.last_error = "" if isinstance(error, Offline) else "the server failed; retrying"
+            self.attempt += 1
+            delay = self.timing.backoff(self.attempt, self._random())
+            self._arm("retry", delay, lambda: self.spawn(self.push(revision_message)),
+                      restart=True)  # fmt: skip
+        except SignedOut:
+            self.signed_out = True
+        except Refused as error:
+            self.last_error = str(error)
+        else:
+            self.online, self.attempt, self.last_error = True, 0, ""
+            if self.sync.model.has_pending() and "retry" not in self._timers:
+                self._arm("sync", self.timing.sync_s, lambda: self.spawn(self.push()),
+                          restart=False)  # fmt: skip
+        finally:
+            self.in_flight = False
+            again, self._again = self._again, None
+            if again is not None:
+                self.spawn(self.push(again[0]))
+            self.report()
+
+    # ------------------------------------------------------------ status
+
+    def status(self) -> SyncStatus:
+        pending = self.sync.model.pending_count()
+        conflicts = len(self.sync.conflicts)
+        if conflicts:
+            return SyncStatus(SyncState.CONFLICT, pending, conflicts)
+        if self.signed_out:
+            return SyncStatus(SyncState.SIGNED_OUT, pending)
+        if self.sync.storage_error:
+            return SyncStatus(SyncState.ERROR, pending, 0,
+                              f"cannot store changes in this browser ({self.sync.storage_error})")
+        if self.in_flight:
+            return SyncStatus(SyncState.SAVING, pending)
+        if not self.online and pending:
+            return SyncStatus(SyncState.OFFLINE, pending)
+        if self.last_error and pending:
+            return SyncStatus(SyncState.ERROR, pending, 0, self.last_error)
+        if pending:
+            return SyncStatus(SyncState.UNSAVED, pending)
+        return SyncStatus(SyncState.SAVED)
+
+    def report(self) -> None:
+        status = self.status()
+        if status != self._last_status:
+            self._last_status = status
+            self._on_status(status)
