@@ -52,6 +52,7 @@ MONACO_WORKERS = {
     "html.worker": "monaco-editor/esm/vs/language/html/html.worker.js",
     "ts.worker": "monaco-editor/esm/vs/language/typescript/ts.worker.js",
 }
+LOCKED_BY_NAME = {"micropip", "packaging"}
 PYSCRIPT_UNUSED_PLUGINS = ["codemirror", "deprecations-manager", "donkey", "py-editor",
                            "py-game", "py-terminal"]
 # Glue modules that live inside a vendored library's folder rather than in client/glue/.
@@ -143,11 +144,12 @@ def vendor_pyodide(stage: Path, wheels: dict[str, Path]) -> str:
     lock = json.loads((source / "pyodide-lock.json").read_text())
     packages = lock["packages"]
     kept = {}
-    # Ship only the packages whose wheels are in our wheelhouse; any other name would point
-    # at a file we do not serve, so loadPackage fails at once ("no known package") instead.
+    # Keep only the packages PyScript loads by name, pointed at our wheels. Any other entry
+    # would point at a file we do not serve; without it, micropip resolves a name through
+    # our simple/ index instead, and loadPackage says "no known package" at once.
     for key, entry in packages.items():
         wheel = wheels.get(entry["name"].lower())
-        if wheel is None:
+        if wheel is None or key not in LOCKED_BY_NAME:
             continue
         if entry["version"] not in wheel.name:
             raise BuildError(

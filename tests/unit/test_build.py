@@ -106,7 +106,8 @@ def test_simple_index_links_resolve_with_their_hashes(two_builds: tuple[Path, Pa
     dist, _ = two_builds
     simple = next(dist.glob("assets/wheelhouse-*/simple"))
     pages = sorted(simple.glob("*/index.html"))
-    assert [p.parent.name for p in pages] == ["micropip", "packaging"]
+    names = [p.parent.name for p in pages]
+    assert {"micropip", "packaging", "pytest", "pluggy", "iniconfig", "pygments"} <= set(names)
     for page in pages:
         href = page.read_text().split('href="', 1)[1].split('"', 1)[0]
         relative, digest = href.split("#sha256=")
