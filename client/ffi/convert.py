@@ -1,0 +1,26 @@
+"""Python values to JS and back, without leaving proxies behind: dicts become plain JS
+objects, bytes become Uint8Array copies, so nothing needs destroying afterwards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import js  # type: ignore[import-not-found]
+from pyodide.ffi import JsProxy, to_js  # type: ignore[import-not-found]
+
+
+def to_object(value: Any) -> Any:
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
+def to_python(value: Any) -> Any:
+    """A JS value as plain Python: objects -> dict, arrays -> list, Uint8Array -> bytes."""
+    if isinstance(value, JsProxy):
+        if value.typeof == "object" and js.ArrayBuffer.isView(value):
+            return value.to_bytes()
+        if js.Array.isArray(value):
+            return [to_python(item) for item in value]
+        if value.typeof == "object":
+            return {str(k): to_python(getattr(value, k)) for k in js.Object.keys(value)}
+        return value.to_py()
+    return value

@@ -1,0 +1,22 @@
+"""Importing our ES modules (client/glue, vendored libraries) from Python."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import js  # type: ignore[import-not-found]
+
+_import = js.Function.new("url", "return import(url)")
+_cache: dict[str, Any] = {}
+
+
+def asset_url(group: str, relative: str) -> str:
+    """Absolute URL of a file inside a versioned asset group (e.g. 'client', 'glue/idb.mjs')."""
+    base = js.cospaiBoot.assets[group]
+    return str(js.URL.new(f"{base}{relative}", js.location.href).href)
+
+
+async def load(url: str) -> Any:
+    if url not in _cache:
+        _cache[url] = await _import(url)
+    return _cache[url]
