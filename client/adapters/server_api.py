@@ -1,0 +1,82 @@
+"""ServerApi (client.core.ports) over HTTP: the /api endpoints of our own server."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from client.core.model import ServerFile
+from client.core.ports import Offline, Refused, ServerFailed, ServerSnapshot, SignedOut
+from client.ffi.http import HttpResponse, NetworkError, fetch
+
+
+def _raise_for(response: HttpResponse) -> None:
+    if response.status < 400:
+        return
+    if response.status == 401:
+        raise SignedOut("the session has ended; sign in again")
+    if response.status >= 500:
+        raise ServerFailed(f"the server answered {response.status}")
+    try:
+        error = json.loads(response.body)["error"]
+    except (ValueError, KeyError, TypeError):
+        error = {"code": "error", "message": f"HTTP {response.status}", "details": {}}
+    raise Refused(response.status, error.get("code", "error"), error.get("message", ""),
+                  error.get("details") or {})  # fmt: skip
+
+
+class HttpServerApi:
+    def __init__(self, base: str = "/api") -> None:
+        self.base = base.rstrip("/")
+        self.csrf_token = ""
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> HttpResponse:
+        headers = kwargs.pop("headers", {})
+        if method != "GET" and self.csrf_token:
+            headers["x-csrf-token"] = self.csrf_token
+        try:
+            response = await fetch(method, self.base + path, headers=headers, **kwargs)
+        except NetworkError as error:
+            raise Offline(str(error)) from error
+        _raise_for(response)
+        return response
+
+    async def session(self) -> dict[str, Any] | None:
+        try:
+            response = await self._call("GET", "/auth/session")
+        except SignedOut:
+            return None
+        body = response.json()
+        self.csrf_token = body["csrf_token"]
+        return body
+
+    async def load(self, project_id: str, etag: str | None) -> ServerSnapshot | None:
+        headers = {"if-none-match": etag} if etag else {}
+        response = await self._call("GET", f"/projects/{project_id}/files", headers=headers)
+        if response.status == 304:
+            return None
+        body = response.json()
+        files = [
+            ServerFile(f["path"], int(f["version"]), f["sha256"], bool(f["binary"]),
+                       int(f["size"]), None if f["binary"] else f["content"].encode("utf-8"))
+            for f in body["files"]
+        ]  # fmt: skip
+        return ServerSnapshot(int(body["version"]), response.headers.get("etag", ""), files)
+
+    async def blob(self, project_id: str, sha256: str) -> bytes:
+        return (await self._call("GET", f"/projects/{project_id}/blobs/{sha256}")).body
+
+    async def sync(self, project_id: str, ops: list[dict[str, Any]], parts: dict[str, bytes],
+                   revision_message: str | None) -> dict[str, Any]:  # fmt: skip
+        body: dict[str, Any] = {"ops": ops}
+        if revision_message is not None:
+            body["revision_message"] = revision_message
+        path = f"/projects/{project_id}/sync"
+        if parts:
+            fields: list[tuple[str, bytes | str]] = [("ops", json.dumps(body))]
+            fields += list(parts.items())
+            response = await self._call("POST", path, parts=fields)
+        else:
+            response = await self._call("POST", path, body=json.dumps(body),
+                                        headers={"content-type": "application/json"})  # fmt: skip
+        return response.json()
