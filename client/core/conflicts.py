@@ -55,9 +55,13 @@ class ConflictBook:
                                     conflict.binary, len(conflict.theirs))  # fmt: skip
                 model.adopt(server, conflict.theirs)
             return
-        content = merged if choice == "merged" else conflict.mine
         if choice not in {"mine", "merged"}:
             raise ValueError(f"unknown choice {choice!r}")
+        current = model.files.get(path)
+        if choice == "merged":
+            content = merged
+        else:  # 'mine' is the file as it is now: edits made since the conflict are kept
+            content = current.content if current is not None else conflict.mine
         if content is None:  # mine was a delete: delete their version
             model.files.pop(path, None)
             if base is not None:
@@ -65,11 +69,12 @@ class ConflictBook:
             else:
                 model.tombstones.pop(conflict.server_path, None)
             return
-        current = model.files.get(path)
         binary = current.binary if current else conflict.binary
         model.files[path] = LocalFile(path, content, binary, base)
-        if current is not None and current.base is not None and current.base.path != path:
-            # it came from elsewhere: that origin still has to go
+        if (current is not None and current.base is not None
+                and current.base.path not in {path, conflict.server_path}):  # fmt: skip
+            # it came from elsewhere: that origin still has to go (unless it is the server
+            # copy this conflict is about: the new base already stands for it)
             model.tombstones.setdefault(current.base.path, current.base)
         model.tombstones.pop(path, None)
 

@@ -16,8 +16,8 @@ from client.core.conflicts import Conflict, ConflictBook
 from client.core.model import ProjectModel, ServerFile
 from client.core.outbox import Op, batches, pending_ops
 from client.core.ports import ServerApi, Storage, StoredProject
-from client.core.reconcile import Reconciliation, reconcile
-from client.core.reply import apply_results
+from client.core.reconcile import Reconciliation, adopt_fetched, reconcile
+from client.core.reply import Deleted, apply_results, forget_deleted
 from client.core.rules import SyncRules
 
 
@@ -60,8 +60,10 @@ class ProjectSync:
         result = reconcile(self.model, snapshot.files, snapshot.version)
         for theirs in result.need_content:
             content = await self.api.blob(self.project_id, theirs.sha256)
-            self.model.adopt(theirs, content)
-            result.added.append(theirs.path)
+            known = any(f.base is not None and f.base.path == theirs.path
+                        for f in self.model.files.values())  # fmt: skip
+            path = adopt_fetched(self.model, theirs, content)
+            (result.updated if known else result.added).append(path)
         for conflict in result.conflicts:
             if conflict.theirs is None and conflict.their_version is not None:
                 conflict = await self._with_their_content(conflict)
@@ -82,10 +84,9 @@ class ProjectSync:
         try:
             await self.storage.save(self.project_id, changed, removed, meta)
         except Exception as error:  # quota, blocked, closed: the user must hear of it
-            for local in changed:
-                self.model.files[local.path] = local  # mark touched again for the next try
-            for path in removed:
-                self.model.files.pop(path, None)
+            # Mark them touched again for the next try; their current state is what counts
+            # then (it may have changed while the store was failing).
+            self.model.files.touch([local.path for local in changed] + removed)
             self.storage_error = f"{type(error).__name__}: {error}"
             return False
         self.storage_error = None
@@ -103,30 +104,42 @@ class ProjectSync:
         groups = batches(ops, self.rules.max_ops_per_sync, self.rules.max_request_bytes)
         if not groups and revision_message is not None:
             groups = [[]]  # a save with nothing to send still records the revision
-        for number, group in enumerate(groups):
-            message = revision_message if number == len(groups) - 1 else None
-            parts = {op.file.sha256: op.file.content for op in group
-                     if op.kind == "put" and op.file is not None and op.file.binary}  # fmt: skip
-            answer = await self.api.sync(self.project_id, [op.payload() for op in group], parts,
-                                         message)  # fmt: skip
-            report.requests += 1
-            report.sent_ops += len(group)
-            for refused in apply_results(self.model, group, answer):
-                conflict = await self._conflict_for(refused.op, refused.current_version,
-                                                    refused.current_sha256)  # fmt: skip
-                self.conflicts.add(conflict)
-                report.new_conflicts.append(conflict)
-            self.model.etag = None  # our own change moved the server: reload next time
-            await self.persist()
+        deleted: Deleted = set()
+        try:
+            for number, group in enumerate(groups):
+                await self._send(group, revision_message if number == len(groups) - 1 else None,
+                                 report, deleted)  # fmt: skip
+        finally:
+            if deleted:
+                forget_deleted(self.model, deleted)
+                await self.persist()
         self._on_change()
         return report
 
-    async def _conflict_for(self, op: Op, version: int | None, sha: str | None) -> Conflict:
-        """A refused op as a conflict. For a rename, 'theirs' is the file that holds the
-        target path; for a delete, 'mine' is None."""
+    async def _send(self, group: list[Op], message: str | None, report: PushReport,
+                    deleted: Deleted) -> None:  # fmt: skip
+        parts = {op.file.sha256: op.file.content for op in group
+                 if op.as_part and op.file is not None}  # fmt: skip
+        answer = await self.api.sync(self.project_id, [op.payload() for op in group], parts,
+                                     message)  # fmt: skip
+        report.requests += 1
+        report.sent_ops += len(group)
+        for refused in apply_results(self.model, group, answer, deleted):
+            conflict = await self._conflict_for(refused.op, refused.current_version,
+                                                refused.current_sha256, refused.path)  # fmt: skip
+            self.conflicts.add(conflict)
+            report.new_conflicts.append(conflict)
+        self.model.etag = None  # our own change moved the server: reload next time
+        await self.persist()
+
+    async def _conflict_for(self, op: Op, version: int | None, sha: str | None,
+                            server_path: str | None = None) -> Conflict:  # fmt: skip
+        """A refused op as a conflict. `server_path` is the server's copy in the way: for a
+        rename, the target when it is taken, else the source that moved on; for a delete,
+        'mine' is None."""
         local = self.model.files.get(op.local_path)
         mine = local.content if local is not None and op.kind != "delete" else None
-        server_path = op.to if op.kind == "rename" and op.to else op.path
+        server_path = server_path or op.path
         conflict = Conflict(op.local_path, server_path, mine, None, version, sha,
                             local.binary if local is not None else False)  # fmt: skip
         return await self._with_their_content(conflict)

@@ -83,6 +83,9 @@ class TrackedFiles(dict[str, LocalFile]):
         touched, self._touched = self._touched, set()
         return touched
 
+    def touch(self, paths: list[str]) -> None:
+        self._touched.update(paths)
+
 
 @dataclass
 class ProjectModel:

@@ -28,12 +28,26 @@ class Op:
         if self.kind == "rename":
             body["to"] = self.to
         if self.kind == "put" and self.file is not None:
-            if self.file.binary:
+            if self.as_part:
                 body["content_ref"] = self.file.sha256
                 body["binary"] = True
             else:
                 body["content"] = self.file.text
         return body
+
+    @property
+    def as_part(self) -> bool:
+        """A put whose bytes travel as a part of the request: binary content, or content
+        that is not UTF-8 whatever the flag says (it cannot go as JSON text)."""
+        if self.kind != "put" or self.file is None:
+            return False
+        if self.file.binary:
+            return True
+        try:
+            self.file.content.decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+        return False
 
     @property
     def local_path(self) -> str:

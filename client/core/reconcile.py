@@ -60,13 +60,8 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
             continue  # the server did not move: ours (changed or not) stands
         if theirs.sha256 == local.sha256:
             model.files[local.path] = _rebased(local, theirs)  # converged
-        elif local.sha256 == local.base.sha256 and theirs.content is not None:
+        elif local.sha256 == local.base.sha256:
             # Content untouched here (maybe renamed): their content, our place.
-            model.files[local.path] = LocalFile(
-                local.path, theirs.content, theirs.binary,
-                Base(origin, theirs.version, theirs.sha256))  # fmt: skip
-            out.updated.append(local.path)
-        elif local.clean:
             _take(model, theirs, out, out.updated)
         else:
             out.conflicts.append(_conflict(local.path, theirs, local.content, local.binary))
@@ -79,6 +74,8 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
         elif theirs.version != tomb.version and theirs.sha256 != tomb.sha256:
             # I deleted it, they changed it: ask
             out.conflicts.append(_conflict(server_path, theirs, None, theirs.binary))
+        elif theirs.version != tomb.version:  # rewritten with what I deleted: still delete
+            model.tombstones[server_path] = Base(server_path, theirs.version, theirs.sha256)
 
     for theirs in server:
         if theirs.path in claimed or theirs.path in by_origin:
@@ -104,5 +101,19 @@ def _take(model: ProjectModel, theirs: ServerFile, out: Reconciliation, bucket: 
     if theirs.content is None:
         out.need_content.append(theirs)
         return
-    model.adopt(theirs, theirs.content)
-    bucket.append(theirs.path)
+    bucket.append(adopt_fetched(model, theirs, theirs.content))
+
+
+def adopt_fetched(model: ProjectModel, theirs: ServerFile, content: bytes) -> str:
+    """Take the server's content of `theirs`: in place of the local file that comes from it
+    with its content untouched (it may have been renamed here), else at the server's path.
+    Returns the local path."""
+    for local in list(model.files.values()):
+        if (local.base is not None and local.base.path == theirs.path
+                and local.sha256 == local.base.sha256):  # fmt: skip
+            model.files[local.path] = LocalFile(
+                local.path, content, theirs.binary,
+                Base(theirs.path, theirs.version, theirs.sha256))  # fmt: skip
+            return local.path
+    model.adopt(theirs, content)
+    return theirs.path

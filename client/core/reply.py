@@ -17,6 +17,7 @@ class Refused:
     op: Op
     current_version: int | None
     current_sha256: str | None
+    path: str | None = None  # the server path whose copy stands in the way
 
 
 def _find(model: ProjectModel, op: Op) -> LocalFile | None:
@@ -36,16 +37,26 @@ def _find(model: ProjectModel, op: Op) -> LocalFile | None:
     return None
 
 
-def apply_results(model: ProjectModel, ops: list[Op], answer: dict[str, Any]) -> list[Refused]:
+Deleted = set[tuple[str, int | None]]  # (server path, version) of server copies deleted
+
+
+def apply_results(model: ProjectModel, ops: list[Op], answer: dict[str, Any],
+                  deleted: Deleted | None = None) -> list[Refused]:  # fmt: skip
+    """Fold one answer in. A push split over several requests passes one `deleted` set to
+    every call and calls forget_deleted() once at the end (a later request may still carry
+    a put that comes from a deleted copy); without it, this answer is taken on its own."""
+    alone = deleted is None
+    deleted = set() if deleted is None else deleted
     refused: list[Refused] = []
     for result in answer["results"]:
         op = ops[result["index"]]
         if result["status"] != "ok":
             refused.append(Refused(op, result.get("current_version"),
-                                   result.get("current_sha256")))  # fmt: skip
+                                   result.get("current_sha256"), result.get("path")))  # fmt: skip
             continue
         version = int(result["version"])
         if op.kind == "delete":
+            deleted.add((op.path, op.base_version))
             tomb = model.tombstones.get(op.path)
             if tomb is not None and tomb.version == op.base_version:
                 model.forget_tombstone(op.path)
@@ -71,4 +82,14 @@ def apply_results(model: ProjectModel, ops: list[Op], answer: dict[str, Any]) ->
                     del model.tombstones[server_path]
                     model.tombstones[new_base.path] = new_base
     model.server_version = max(model.server_version, int(answer.get("version", 0)))
+    if alone:
+        forget_deleted(model, deleted)
     return refused
+
+
+def forget_deleted(model: ProjectModel, deleted: Deleted) -> None:
+    """A file still based on a server copy that was deleted (re-created while the delete
+    flew, or renamed and edited with its put refused or not sent) is new to the server."""
+    for local in list(model.files.values()):
+        if local.base is not None and (local.base.path, local.base.version) in deleted:
+            model.files[local.path] = replace(local, base=None)

@@ -128,6 +128,7 @@ class SyncScheduler:
             self.last_error = "" if isinstance(error, Offline) else "the server failed; retrying"
             self.attempt += 1
             delay = self.timing.backoff(self.attempt, self._random())
+            self._cancel("sync")  # armed by an edit while the request flew: retry decides
             self._arm("retry", delay, lambda: self.spawn(self.push(revision_message)),
                       restart=True)  # fmt: skip
         except SignedOut:
@@ -136,7 +137,8 @@ class SyncScheduler:
             self.last_error = str(error)
         else:
             self.online, self.attempt, self.last_error = True, 0, ""
-            if self.sync.model.has_pending() and "retry" not in self._timers:
+            # Only what can be sent: files held by an open conflict wait for the user.
+            if self.sync.pending() and "retry" not in self._timers:
                 self._arm("sync", self.timing.sync_s, lambda: self.spawn(self.push()),
                           restart=False)  # fmt: skip
         finally:
