@@ -72,7 +72,9 @@ def create_app(
         # pass through as they are. The static site is precompressed at build time instead.
         Mount("/api", app=GZipMiddleware(
             Router([*_API_ROUTES, Route("/{rest:path}", _api_not_found, methods=api_methods)]),
-            minimum_size=1024,
+            # Level 1: a 10 MB project load compresses in ~80 ms instead of ~900 ms at the
+            # default 9, for a body about a quarter larger.
+            minimum_size=1024, compresslevel=1,
         )),
         Route("/{path:path}", site.handle, methods=["GET", "HEAD"]),
     ]

@@ -24,18 +24,20 @@ def normalise(raw: object) -> str:
     if raw == "":
         raise PathError("the path is empty")
     try:
-        encoded = raw.encode("utf-8")
+        raw.encode("utf-8")
     except UnicodeEncodeError as error:
         raise PathError("the path is not valid UTF-8") from error
-    if len(encoded) > RULES.max_path_bytes:
-        raise PathError(f"the path is longer than {RULES.max_path_bytes} bytes")
     if "\\" in raw:
         raise PathError("the path contains a backslash; use / between folders")
-    if any(ord(c) < 32 or ord(c) == 127 for c in raw):
+    # Cc: C0 and C1 controls and DEL (U+009B is a terminal escape, U+0085 a line break).
+    if any(unicodedata.category(c) == "Cc" for c in raw):
         raise PathError("the path contains a control character")
     if raw.startswith("/"):
         raise PathError("the path must be relative to the project (no leading /)")
+    # Lengths are checked on the normal form: NFC can make a string longer.
     path = unicodedata.normalize("NFC", raw)
+    if len(path.encode("utf-8")) > RULES.max_path_bytes:
+        raise PathError(f"the path is longer than {RULES.max_path_bytes} bytes")
     segments = path.split("/")
     for segment in segments:
         if segment == "":

@@ -263,6 +263,9 @@ async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outco
                            [(f.path, k, f.sha256, f.size, f.is_binary) for k, f in written],
                            version)  # fmt: skip
     outcome.version, outcome.changed = version, True
+    for result in outcome.results:  # a conflict with a file this batch wrote: its version
+        if result["status"] == "conflict" and result["current_version"] == _NEW:
+            result["current_version"] = version
     for op in applied:
         result: dict[str, Any] = {"index": op.index, "status": "ok", "path": op.path,
                                   "version": version}  # fmt: skip

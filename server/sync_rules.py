@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ RULES_FILE = Path(__file__).resolve().parent.parent / "contract" / "sync_rules.j
 class SyncRules:
     raw: dict[str, Any]
     ignored_folders: frozenset[str]
-    ignored_file_prefixes: tuple[str, ...]
+    ignored_file_patterns: tuple[str, ...]
     max_file_bytes: int
     max_project_bytes: int
     max_project_files: int
@@ -25,12 +26,12 @@ class SyncRules:
     compress_over_bytes: int
 
     def ignored(self, path: str) -> bool:
-        """True for paths that never sync: under an ignored folder, or a .env* file."""
-        segments = path.split("/")
-        if any(segment in self.ignored_folders for segment in segments[:-1]):
+        """True for paths that never sync: inside an ignored folder (node_modules/, .git/,
+        dist/, build/) or an env file (.env, .env.*). Case-insensitive, as disks often are."""
+        *folders, name = path.casefold().split("/")
+        if any(folder in self.ignored_folders for folder in folders):
             return True
-        name = segments[-1]
-        return name in self.ignored_folders or name.startswith(self.ignored_file_prefixes)
+        return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.ignored_file_patterns)
 
 
 def load(path: Path = RULES_FILE) -> SyncRules:
@@ -38,8 +39,8 @@ def load(path: Path = RULES_FILE) -> SyncRules:
     limits = raw["limits"]
     return SyncRules(
         raw=raw,
-        ignored_folders=frozenset(raw["ignored_folders"]),
-        ignored_file_prefixes=tuple(raw["ignored_file_prefixes"]),
+        ignored_folders=frozenset(f.casefold() for f in raw["ignored_folders"]),
+        ignored_file_patterns=tuple(p.casefold() for p in raw["ignored_file_patterns"]),
         compress_over_bytes=int(raw["compress_over_bytes"]),
         **{key: int(value) for key, value in limits.items()},
     )

@@ -4,6 +4,7 @@ is refused before any request is made."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ class PathError(ValueError):
 @dataclass(frozen=True)
 class SyncRules:
     ignored_folders: frozenset[str]
-    ignored_file_prefixes: tuple[str, ...]
+    ignored_file_patterns: tuple[str, ...]
     max_file_bytes: int
     max_project_bytes: int
     max_project_files: int
@@ -35,36 +36,37 @@ class SyncRules:
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> SyncRules:
         return cls(
-            ignored_folders=frozenset(raw["ignored_folders"]),
-            ignored_file_prefixes=tuple(raw["ignored_file_prefixes"]),
+            ignored_folders=frozenset(f.casefold() for f in raw["ignored_folders"]),
+            ignored_file_patterns=tuple(p.casefold() for p in raw["ignored_file_patterns"]),
             compress_over_bytes=int(raw["compress_over_bytes"]),
             **{key: int(value) for key, value in raw["limits"].items()},
         )
 
     def ignored(self, path: str) -> bool:
-        segments = path.split("/")
-        if any(segment in self.ignored_folders for segment in segments[:-1]):
+        """True for paths that never sync: inside an ignored folder (node_modules/, .git/,
+        dist/, build/) or an env file (.env, .env.*). Case-insensitive, as disks often are."""
+        *folders, name = path.casefold().split("/")
+        if any(folder in self.ignored_folders for folder in folders):
             return True
-        name = segments[-1]
-        return name in self.ignored_folders or name.startswith(self.ignored_file_prefixes)
+        return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.ignored_file_patterns)
 
     def normalise(self, raw: str) -> str:
         """The canonical project path, or PathError with the reason (as the server says)."""
         if raw == "":
             raise PathError("the path is empty")
         try:
-            encoded = raw.encode("utf-8")
+            raw.encode("utf-8")
         except UnicodeEncodeError as error:
             raise PathError("the path is not valid UTF-8") from error
-        if len(encoded) > self.max_path_bytes:
-            raise PathError(f"the path is longer than {self.max_path_bytes} bytes")
         if "\\" in raw:
             raise PathError("the path contains a backslash; use / between folders")
-        if any(ord(c) < 32 or ord(c) == 127 for c in raw):
+        if any(unicodedata.category(c) == "Cc" for c in raw):
             raise PathError("the path contains a control character")
         if raw.startswith("/"):
             raise PathError("the path must be relative to the project (no leading /)")
-        path = unicodedata.normalize("NFC", raw)
+        path = unicodedata.normalize("NFC", raw)  # lengths count the normal form
+        if len(path.encode("utf-8")) > self.max_path_bytes:
+            raise PathError(f"the path is longer than {self.max_path_bytes} bytes")
         for segment in path.split("/"):
             if segment == "":
                 raise PathError("the path has an empty folder name (// or a trailing /)")

@@ -107,28 +107,56 @@ async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, byt
         await form.close()
 
 
-async def sync_files(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
-        await owned(conn, session, request)  # 404 before reading a large body
-    body, parts = await _sync_body(request)
-    ops = await anyio.to_thread.run_sync(sync.parse_ops, body.get("ops"), parts)
-    message = None
-    if body.get("revision_message") is not None:
-        message = text_field(body, "revision_message", max_length=500, strip=True)
+INLINE_BYTES = 256 * 1024  # bodies up to this size are read first and parsed inline
+
+
+def _is_small_json(request: Request) -> bool:
+    declared = request.headers.get("content-length", "")
+    content_type = request.headers.get("content-type", "")
+    return (declared.isdigit() and int(declared) <= INLINE_BYTES
+            and not content_type.startswith("multipart/form-data"))  # fmt: skip
+
+
+def _revision_message(body: dict[str, object]) -> str | None:
+    if body.get("revision_message") is None:
+        return None
+    return text_field(body, "revision_message", max_length=500, strip=True)
+
+
+async def _apply(request: Request, conn: object, session: object, ops: list[sync.Op],
+                 message: str | None) -> Response:  # fmt: skip
     started = time.perf_counter()
-    async with request.state.pool.connection() as conn, conn.transaction():
-        project = await owned(conn, session, request, for_update=True)
-        outcome = await sync.apply(conn, project, ops)
+    async with conn.transaction():  # type: ignore[attr-defined]
+        project = await owned(conn, session, request, for_update=True)  # type: ignore[arg-type]
+        outcome = await sync.apply(conn, project, ops)  # type: ignore[arg-type]
         revision = None
         if message is not None:
-            revision = await revision_repo.record(conn, project.id, session.user.id, message)
+            revision = await revision_repo.record(conn, project.id, session.user.id,  # type: ignore[attr-defined,arg-type]
+                                                  message)  # fmt: skip
     elapsed = (time.perf_counter() - started) * 1000
     return JSONResponse(
         {"version": outcome.version, "results": outcome.results,
          "revision": revision_json(revision) if revision else None},
         headers={"server-timing": f"db;dur={elapsed:.2f}", "cache-control": "no-store"},
     )  # fmt: skip
+
+
+async def sync_files(request: Request) -> Response:
+    if _is_small_json(request):
+        # The common case (an editor's few changes): one connection, one transaction.
+        body = await read_json(request, INLINE_BYTES)
+        async with request.state.pool.connection() as conn:
+            session = await auth.require_session(request, conn)
+            ops = sync.parse_ops(body.get("ops"), {})
+            return await _apply(request, conn, session, ops, _revision_message(body))
+    async with request.state.pool.connection() as conn:
+        session = await auth.require_session(request, conn)
+        await owned(conn, session, request)  # 404 before reading a large body
+    body, parts = await _sync_body(request)
+    ops = await anyio.to_thread.run_sync(sync.parse_ops, body.get("ops"), parts)
+    message = _revision_message(body)
+    async with request.state.pool.connection() as conn:
+        return await _apply(request, conn, session, ops, message)
 
 
 ROUTES = [

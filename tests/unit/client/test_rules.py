@@ -10,7 +10,7 @@ from client.core.rules import PathError, SyncRules, folded, parents
 
 def test_the_contract_file_loads_with_every_limit(rules: SyncRules) -> None:
     assert rules.ignored_folders == {"node_modules", ".git", "dist", "build"}
-    assert rules.ignored_file_prefixes == (".env",)
+    assert rules.ignored_file_patterns == (".env", ".env.*", ".envrc")
     assert rules.max_file_bytes == 10 * 1024 * 1024
     assert rules.max_ops_per_sync == 5000
     assert rules.max_request_bytes > rules.max_file_bytes
@@ -18,7 +18,7 @@ def test_the_contract_file_loads_with_every_limit(rules: SyncRules) -> None:
 
 
 def test_from_json_reads_limits_as_integers() -> None:
-    raw = {"ignored_folders": ["x"], "ignored_file_prefixes": [".s"], "compress_over_bytes": "9",
+    raw = {"ignored_folders": ["x"], "ignored_file_patterns": [".s*"], "compress_over_bytes": "9",
            "limits": {"max_file_bytes": "1", "max_project_bytes": 2, "max_project_files": 3,
                       "max_request_bytes": 4, "max_path_bytes": 5, "max_segment_bytes": 6,
                       "max_ops_per_sync": 7}}  # fmt: skip
@@ -28,8 +28,9 @@ def test_from_json_reads_limits_as_integers() -> None:
 
 
 @pytest.mark.parametrize("path", [
-    "node_modules/react/index.js", "node_modules", "a/node_modules/x.js", ".git/HEAD",
+    "node_modules/react/index.js", "a/node_modules/x.js", ".git/HEAD",
     "dist/app.js", "pkg/build/out.o", ".env", ".env.local", "sub/.env.production",
+    "Node_Modules/x", ".ENV", ".envrc",
 ])  # fmt: skip
 def test_ignored_paths(rules: SyncRules, path: str) -> None:
     assert rules.ignored(path)
@@ -37,7 +38,7 @@ def test_ignored_paths(rules: SyncRules, path: str) -> None:
 
 @pytest.mark.parametrize("path", [
     "src/main.py", "distribution/a.txt", "builder.py", "my.env", "env/x", "a/b/c.txt",
-    "node_modules.txt", "src/node_modules.md",
+    "node_modules.txt", "src/node_modules.md", "dist", "scripts/build", ".environment.ts",
 ])  # fmt: skip
 def test_synced_paths(rules: SyncRules, path: str) -> None:
     assert not rules.ignored(path)
