@@ -106,26 +106,27 @@ def _throttle_keys(email: str, address: str) -> dict[str, str]:
     return {"account": f"account:{email.lower()}", "address": f"address:{address}"}
 
 
-async def check_throttle(conn: AsyncConnection, email: str, address: str) -> None:
+async def count_attempt(conn: AsyncConnection, email: str, address: str) -> None:
+    """Refuse (429) while the account or address must wait; otherwise count this attempt
+    as a failure until `forgive` says the password was right. Atomic across processes."""
     keys = _throttle_keys(email, address)
-    seen = await auth_failures.counts(conn, list(keys.values()), FORGET_FAILURES_AFTER)
-    wait = 0.0
-    for kind, key in keys.items():
-        failures, age = seen.get(key, (0, 0.0))
-        excess = failures - FREE_FAILURES[kind]
-        if excess >= 0:
-            wait = max(wait, min(2.0**excess, MAX_DELAY_S) - age)
-    if wait > 0:
-        retry = math.ceil(wait)
-        raise ApiError(429, "rate_limited",
-                       f"Too many failed sign-ins. Try again in {retry} s.",
-                       {"retry_after": retry}, headers={"retry-after": str(retry)})  # fmt: skip
+    async with conn.transaction():
+        seen = await auth_failures.begin_attempt(conn, list(keys.values()), FORGET_FAILURES_AFTER)
+        wait = 0.0
+        for kind, key in keys.items():
+            failures, age = seen.get(key, (0, 0.0))
+            excess = failures - FREE_FAILURES[kind]
+            if excess >= 0:
+                # capped exponent: 2.0 ** 1024 would overflow after a long attack
+                wait = max(wait, min(2.0 ** min(excess, 30), MAX_DELAY_S) - age)
+        if wait > 0:
+            retry = math.ceil(wait)
+            raise ApiError(429, "rate_limited",
+                           f"Too many failed sign-ins. Try again in {retry} s.",
+                           {"retry_after": retry}, headers={"retry-after": str(retry)})  # fmt: skip
+        await auth_failures.count_attempt(conn, list(keys.values()), FORGET_FAILURES_AFTER)
 
 
-async def record_failure(conn: AsyncConnection, email: str, address: str) -> None:
-    keys = list(_throttle_keys(email, address).values())
-    await auth_failures.record_failure(conn, keys, FORGET_FAILURES_AFTER)
-
-
-async def record_success(conn: AsyncConnection, email: str) -> None:
-    await auth_failures.clear(conn, f"account:{email.lower()}")
+async def forgive(conn: AsyncConnection, email: str, address: str) -> None:
+    keys = _throttle_keys(email, address)
+    await auth_failures.forgive(conn, keys["account"], keys["address"])

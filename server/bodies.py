@@ -7,6 +7,7 @@ Every refusal is an ApiError with the right status: 413 for size, 400 for malfor
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
 from starlette.requests import Request
@@ -39,7 +40,10 @@ def _too_large(max_bytes: int) -> ApiError:
 
 
 async def read_json(request: Request, max_bytes: int = RULES.max_request_bytes) -> dict[str, Any]:
-    raw = await read_bytes(request, max_bytes)
+    return parse_json(await read_bytes(request, max_bytes))
+
+
+def parse_json(raw: bytes) -> dict[str, Any]:
     try:
         body = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as error:
@@ -69,8 +73,11 @@ def invalid(field: str, message: str) -> ApiError:
 
 def text_field(
     body: dict[str, Any], field: str, *, max_length: int, required: bool = True,
-    default: str = "", min_length: int = 0, strip: bool = True,
+    default: str = "", min_length: int = 0, strip: bool = True, multiline: bool = False,
+    secret: bool = False,
 ) -> str:  # fmt: skip
+    """A string field. Control characters (C0, DEL, C1) are refused, except tab and newline
+    in a `multiline` field; a `secret` (a password) is taken exactly as sent."""
     value = body.get(field)
     if value is None:
         if required:
@@ -78,14 +85,16 @@ def text_field(
         return default
     if not isinstance(value, str):
         raise invalid(field, f"'{field}' must be a string.")
-    if strip:
-        value = value.strip()
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise invalid(field, f"'{field}' is not valid UTF-8.") from None
-    if any(ord(c) < 32 and c not in "\t\n" for c in value):
-        raise invalid(field, f"'{field}' contains control characters.")
+    allowed = "\t\n" if multiline else ""
+    if not secret and any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
+        raise invalid(field, f"'{field}' contains control characters"
+                      + ("." if multiline else " (it must be a single line)."))
+    if strip:
+        value = value.strip()
     if len(value) < min_length:
         raise invalid(field, f"'{field}' must have at least {min_length} characters.")
     if len(value) > max_length:

@@ -83,10 +83,14 @@ def _content(raw: dict[str, Any], index: int, parts: dict[str, bytes]) -> tuple[
         if not isinstance(text, str):
             raise _op_error(index, "content", "content must be a string (text files)")
         try:
-            return text.encode("utf-8"), False
+            data = text.encode("utf-8")
         except UnicodeEncodeError:
             raise _op_error(index, "content", "content is not valid UTF-8",
                             code="invalid_utf8") from None  # fmt: skip
+        if b"\0" in data:  # text never holds NUL (blobs.is_text); such files go as binary
+            raise _op_error(index, "content", "text content may not contain NUL; send the "
+                            "file as binary (content_ref)", code="invalid_utf8")  # fmt: skip
+        return data, False
     ref = raw["content_ref"]
     if not isinstance(ref, str) or ref not in parts:
         raise _op_error(index, "content_ref", "content_ref must name a part of this request")

@@ -96,6 +96,8 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> byt
                     raise _refuse("zip_too_large", f"A zip entry inflates past {limit} bytes.",
                                   info.filename)  # fmt: skip
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError) as error:
+    except ApiError:
+        raise
+    except Exception as error:  # zlib.error, lzma.LZMAError, BadZipFile, CRC errors, ...
         raise _refuse("bad_zip", f"A zip entry cannot be read: {error}.", info.filename) from None
     return b"".join(chunks)

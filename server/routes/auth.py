@@ -35,7 +35,7 @@ def _email(body: dict[str, Any]) -> str:
 
 def _new_password(body: dict[str, Any], field: str) -> str:
     return text_field(body, field, min_length=passwords.MIN_LENGTH,
-                      max_length=passwords.MAX_LENGTH, strip=False)  # fmt: skip
+                      max_length=passwords.MAX_LENGTH, strip=False, secret=True)  # fmt: skip
 
 
 async def _signed_in(request: Request, user: User, status: int = 200) -> JSONResponse:
@@ -66,18 +66,18 @@ async def signin(request: Request) -> Response:
     auth.check_origin(request)
     body = await read_json(request, MAX_BODY)
     email = text_field(body, "email", max_length=254).lower()
-    password = text_field(body, "password", max_length=passwords.MAX_LENGTH, strip=False)
+    password = text_field(body, "password", max_length=passwords.MAX_LENGTH, strip=False,
+                          secret=True)
     address = auth.client_address(request)
     async with request.state.pool.connection() as conn:
-        await auth.check_throttle(conn, email, address)
+        await auth.count_attempt(conn, email, address)
         found = await users.credentials(conn, email)
     stored = found[1] if found else None
     ok = await anyio.to_thread.run_sync(passwords.verify, stored, password)
+    if not ok or found is None:
+        raise ApiError(401, "invalid_credentials", "Wrong email or password.")
     async with request.state.pool.connection() as conn:
-        if not ok or found is None:
-            await auth.record_failure(conn, email, address)
-            raise ApiError(401, "invalid_credentials", "Wrong email or password.")
-        await auth.record_success(conn, email)
+        await auth.forgive(conn, email, address)
     return await _signed_in(request, found[0])
 
 
@@ -86,8 +86,11 @@ async def session(request: Request) -> Response:
         current = await auth.session_of(request, conn)
     if current is None:
         raise ApiError(401, "unauthenticated", "Not signed in.")
-    return JSONResponse({"user": user_json(current.user), "csrf_token": current.csrf_token},
-                        headers={"cache-control": "no-store"})  # fmt: skip
+    response = JSONResponse({"user": user_json(current.user), "csrf_token": current.csrf_token},
+                            headers={"cache-control": "no-store"})  # fmt: skip
+    # The server slides the expiry forward as the session is used; so does the cookie.
+    auth.set_cookie(request, response, request.cookies[auth.COOKIE])
+    return response
 
 
 async def signout(request: Request) -> Response:
@@ -109,18 +112,24 @@ async def signout_everywhere(request: Request) -> Response:
 
 
 async def _check_password(request: Request, user: User, password: str) -> None:
+    """Guesses here count like failed sign-ins: a stolen session cannot brute-force it."""
+    address = auth.client_address(request)
     async with request.state.pool.connection() as conn:
+        await auth.count_attempt(conn, user.email, address)
         stored = await users.password_hash(conn, user.id)
     if not await anyio.to_thread.run_sync(passwords.verify, stored, password):
         raise ApiError(403, "wrong_password", "The current password is wrong.",
                        {"field": "current_password"})  # fmt: skip
+    async with request.state.pool.connection() as conn:
+        await auth.forgive(conn, user.email, address)
 
 
 async def change_password(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         current = await auth.require_session(request, conn)
     body = await read_json(request, MAX_BODY)
-    old = text_field(body, "current_password", max_length=passwords.MAX_LENGTH, strip=False)
+    old = text_field(body, "current_password", max_length=passwords.MAX_LENGTH,
+                     strip=False, secret=True)
     new = _new_password(body, "new_password")
     await _check_password(request, current.user, old)
     hashed = await anyio.to_thread.run_sync(passwords.hash_password, new)
@@ -135,7 +144,8 @@ async def delete_account(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         current = await auth.require_session(request, conn)
     body = await read_json(request, MAX_BODY)
-    password = text_field(body, "password", max_length=passwords.MAX_LENGTH, strip=False)
+    password = text_field(body, "password", max_length=passwords.MAX_LENGTH, strip=False,
+                          secret=True)
     await _check_password(request, current.user, password)
     async with request.state.pool.connection() as conn, conn.transaction():
         await project_repo.delete_all_of(conn, current.user.id)

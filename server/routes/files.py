@@ -18,29 +18,32 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import auth, sync
-from server.bodies import read_bytes, read_json, text_field
+from server.bodies import parse_json, read_bytes, read_json, text_field
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
 from server.repo import projects as project_repo
 from server.repo import revisions as revision_repo
+from server.repo.projects import Project
 from server.routes.common import file_json, not_found, owned, project_json, revision_json
 from server.sync_rules import RULES
 
 
-def _etag(project_id: object, version: int) -> str:
-    return f'"{project_id}:{version}"'
+def _etag(project: Project) -> str:
+    # The load carries the project's name and description too: a rename must change it.
+    return f'"{project.id}:{project.version}:{int(project.updated_at.timestamp() * 1e6)}"'
 
 
 async def load(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
         project = await owned(conn, session, request)
-        etag = _etag(project.id, project.version)
+        etag = _etag(project)
         headers = {"etag": etag, "cache-control": "private, no-cache"}
         if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
             return Response(status_code=304, headers=headers)
         async with conn.transaction():  # one snapshot: files and contents agree
+            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             project = await owned(conn, session, request)
             stored = await file_repo.list_all(conn, project.id)
             texts = await blob_repo.read(conn, [f.sha256 for f in stored if not f.is_binary])
@@ -51,7 +54,7 @@ async def load(request: Request) -> Response:
         if not f.is_binary:
             item["content"] = texts[f.sha256].decode("utf-8")
         files.append(item)
-    headers["etag"] = _etag(project.id, project.version)
+    headers["etag"] = _etag(project)
     body = {"project": project_json(project), "version": project.version, "files": files}
     return JSONResponse(body, headers=headers)
 
@@ -144,9 +147,10 @@ async def _apply(request: Request, conn: object, session: object, ops: list[sync
 async def sync_files(request: Request) -> Response:
     if _is_small_json(request):
         # The common case (an editor's few changes): one connection, one transaction.
-        body = await read_json(request, INLINE_BYTES)
+        raw = await read_bytes(request, INLINE_BYTES)
         async with request.state.pool.connection() as conn:
-            session = await auth.require_session(request, conn)
+            session = await auth.require_session(request, conn)  # 401/403 before 400/422
+            body = parse_json(raw)
             ops = sync.parse_ops(body.get("ops"), {})
             return await _apply(request, conn, session, ops, _revision_message(body))
     async with request.state.pool.connection() as conn:

@@ -30,7 +30,7 @@ def _name(body: dict[str, Any], required: bool = True) -> str | None:
 def _description(body: dict[str, Any]) -> str | None:
     if body.get("description") is None:
         return None
-    return text_field(body, "description", max_length=2000)
+    return text_field(body, "description", max_length=2000, multiline=True)
 
 
 async def create_with_files(

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import auth, blobs, paths, sync, zips
-from server.bodies import invalid, read_bytes
+from server.bodies import read_bytes, text_field
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
@@ -62,9 +62,9 @@ async def _put_all(request: Request, session: object, files: dict[str, bytes]) -
 async def import_new(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
-    name = request.query_params.get("name", "").strip()
-    if not 1 <= len(name) <= 100:
-        raise invalid("name", "Pass the new project's name as ?name= (1 to 100 characters).")
+    # The same rules as POST /api/projects, for a name that comes in the query string.
+    name = text_field({"name": request.query_params.get("name")}, "name", min_length=1,
+                      max_length=100)  # fmt: skip
     files, skipped = await anyio.to_thread.run_sync(zips.read, await read_bytes(request))
     async with request.state.pool.connection() as conn, conn.transaction():
         project = await create_with_files(conn, session.user.id, name, "", None, files)
@@ -94,6 +94,7 @@ async def upload(request: Request) -> Response:
         raise ApiError(400, "malformed_multipart", f"Cannot read the upload: {error}") from None
     files: dict[str, bytes] = {}
     skipped: list[str] = []
+    seen: set[str] = set()
     try:
         for _key, part in form.multi_items():
             if not isinstance(part, UploadFile):
@@ -109,7 +110,11 @@ async def upload(request: Request) -> Response:
                                f"{RULES.max_file_bytes} bytes.", {"file": path})  # fmt: skip
             if RULES.ignored(path):
                 skipped.append(path)
+            elif paths.folded(path) in seen:
+                raise ApiError(422, "duplicate_path", f"Two uploaded files are both {path!r}.",
+                               {"file": path})  # fmt: skip
             else:
+                seen.add(paths.folded(path))
                 files[path] = data
     finally:
         await form.close()

@@ -12,7 +12,6 @@ import io
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 from playwright.sync_api import Page, Route
 

@@ -104,6 +104,9 @@ def _parse(ops: list[Op]) -> None:
                 raise Refused(422, "ignored_path")
         if op.kind == "put" and op.mode == "text" and not is_text(op.data):
             raise Refused(422, "invalid_utf8")
+        # JSON text is text: a NUL in it is refused (such files go as binary parts).
+        if op.kind == "put" and op.mode == "json" and b"\0" in op.data:
+            raise Refused(422, "invalid_utf8")
 
 
 def _place(tree: dict[str, File], path: str) -> None:
