@@ -25,8 +25,10 @@ import asyncio
 import json
 import os
 import random
+import re
 import secrets
 import shlex
+import shutil
 import statistics
 import sys
 import tempfile
@@ -395,19 +397,79 @@ async def bench_c(url: str, files: int, file_bytes: int, runs: int = 20) -> dict
 # --- main ----------------------------------------------------------------------------------
 
 
+WRK_SCRIPT = """
+local projects = PROJECTS
+local counter = 0
+local id = math.random(1, 1000000000)
+local payload = string.rep("x", 200)
+request = function()
+  counter = counter + 1
+  local pid = projects[(counter % #projects) + 1]
+  local body = '{"ops":[{"op":"put","path":"w' .. id .. '-' .. counter ..
+               '.txt","base_version":null,"content":"' .. payload .. '"}]}'
+  return wrk.format("POST", "/api/projects/" .. pid .. "/sync", nil, body)
+end
+"""
+
+
+async def bench_a_wrk(url: str, connections: int, seconds: float,
+                      cpu: CpuMeter) -> dict[str, Any]:  # fmt: skip
+    """Part a again, driven by wrk (C, little CPU) so the load generator does not eat the
+    cores the server needs. Each request creates a new small file (no version tracking
+    needed), round-robin over one project per connection."""
+    client, _email = await new_user(url, "wrk")
+    projects = [await client.new_project(f"wrk-{i}") for i in range(connections)]
+    cookie = "; ".join(f"{k}={v}" for k, v in client.http.cookies.items())
+    await client.close()
+    script = WRK_SCRIPT.replace("PROJECTS", "{" + ",".join(f'"{p}"' for p in projects) + "}")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    headers = {"Cookie": cookie, "X-CSRF-Token": client.csrf, "Origin": url,
+               "Content-Type": "application/json"}  # fmt: skip
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency",
+               "-s", handle.name]  # fmt: skip
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    before = cpu.sample()
+    proc = await asyncio.create_subprocess_exec(*command, url, stdout=asyncio.subprocess.PIPE)
+    out = (await proc.communicate())[0].decode()
+    os.unlink(handle.name)
+    latency = {m[0]: _ms(m[1], m[2]) for m in
+               re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}  # fmt: skip
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "connections": connections, "seconds": seconds,
+        "syncs_per_s": float(rate[1]) if rate else None,
+        "latency_ms": {f"p{k}": v for k, v in latency.items()},
+        "non_2xx": int(failed[1]) if failed else 0,
+        "socket_errors": errors[1] if errors else None,
+        "cpu": CpuMeter.usage(before, cpu.sample()),
+    }  # fmt: skip
+
+
+def _ms(value: str, unit: str) -> float:
+    return round(float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit], 2)
+
+
 async def run_all(url: str, args: argparse.Namespace, cpu: CpuMeter) -> dict[str, Any]:
     parts = set(args.only.split(","))
     out: dict[str, Any] = {}
     if "a" in parts:
         out["a"] = await bench_a(url, args.clients, args.users, args.seconds, cpu)
+        if shutil.which("wrk"):
+            out["a_wrk"] = await bench_a_wrk(url, args.clients, args.seconds, cpu)
     if "b" in parts:
         out["b"] = await bench_b(url, args.b_files, args.b_file_bytes)
     if "c" in parts:
         out["c"] = await bench_c(url, args.c_files, args.c_file_bytes)
     met: dict[str, bool] = {}
-    if "a" in out:
-        met["a"] = (out["a"]["syncs_per_s"] >= TARGETS["a"]["syncs_per_s_min"]
-                    and out["a"]["latency_ms"]["p99"] < TARGETS["a"]["p99_ms_max"])  # fmt: skip
+    for part in ("a", "a_wrk"):
+        if part in out and out[part]["syncs_per_s"] is not None:
+            rate, p99 = out[part]["syncs_per_s"], out[part]["latency_ms"]["p99"]
+            met[part] = (rate >= TARGETS["a"]["syncs_per_s_min"]
+                         and p99 < TARGETS["a"]["p99_ms_max"])  # fmt: skip
     if "b" in out:
         met["b"] = out["b"]["gzip"]["median_ms"] < TARGETS["b"]["load_gzip_ms_max"]
     if "c" in out:
