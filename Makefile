@@ -38,8 +38,11 @@ chromium:
 lint: deps
 	$(VENV)/bin/ruff check .
 
+# wrk (C) drives the API benchmark's many-clients part without eating the server's cores.
 bench: build chromium
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/boot.py
+	$(PY) bench/api.py
 
 clean:
 	rm -rf dist .dist.build-*
