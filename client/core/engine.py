@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from client.core.conflicts import Conflict, ConflictBook
 from client.core.model import ProjectModel, ServerFile
-from client.core.outbox import Op, batches, pending_ops
+from client.core.outbox import Op, batches, pending_ops, unsyncable
 from client.core.ports import ServerApi, Storage, StoredProject
 from client.core.reconcile import Reconciliation, adopt_fetched, reconcile
 from client.core.reply import Deleted, apply_results, forget_deleted
@@ -36,6 +36,7 @@ class ProjectSync:
         self.model = ProjectModel()
         self.conflicts = ConflictBook()
         self.storage_error: str | None = None
+        self.problems: dict[str, str] = {}  # local files the server would refuse, and why
         self._on_change = on_change or (lambda: None)
 
     # ------------------------------------------------------------ open
@@ -95,7 +96,15 @@ class ProjectSync:
     # ------------------------------------------------------------ server
 
     def pending(self) -> list[Op]:
-        return pending_ops(self.model, skip=self.conflicts.blocked_paths())
+        """The ops the next push sends: all differences but conflicts, ignored paths and
+        files the server would refuse (those are in `problems`, with the reason)."""
+        ignored, self.problems = unsyncable(self.model, self.rules)
+        skip = self.conflicts.blocked_paths() | ignored | set(self.problems)
+        return pending_ops(self.model, skip=skip)
+
+    def pending_count(self) -> int:
+        """Changes the server does not have yet: sendable ones, conflicts and refusals."""
+        return len(self.pending()) + len(self.conflicts) + len(self.problems)
 
     async def push(self, revision_message: str | None = None) -> PushReport:
         """Send everything pending. Raises Offline/ServerFailed/SignedOut/Refused."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from client.core.model import LocalFile, ProjectModel
+from client.core.rules import PathError, SyncRules, folded
 
 
 @dataclass(frozen=True)
@@ -104,3 +105,33 @@ def batches(ops: list[Op], max_ops: int, max_bytes: int) -> list[list[Op]]:
     if current:
         out.append(current)
     return out
+
+
+def unsyncable(model: ProjectModel, rules: SyncRules) -> tuple[set[str], dict[str, str]]:
+    """(ignored paths, {path: why it cannot sync}) among the files with pending changes.
+
+    Ignored paths (node_modules/, .env, ...) stay in this browser by design. The others
+    would make the server refuse a whole batch, so they are held back, each with the reason
+    to show the user, while every other file keeps syncing."""
+    ignored: set[str] = set()
+    problems: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for path, local in sorted(model.files.items()):
+        key = folded(path)
+        if key in seen and local.base is None:
+            problems[path] = f"differs only by case from {seen[key]}"
+        seen.setdefault(key, path)
+        if local.clean:
+            continue
+        if rules.ignored(path):
+            ignored.add(path)
+            continue
+        try:
+            if rules.normalise(path) != path:
+                problems[path] = "the name is not in Unicode normal form (NFC)"
+        except PathError as error:
+            problems[path] = str(error)
+            continue
+        if len(local.content) > rules.max_file_bytes:
+            problems[path] = f"larger than {rules.max_file_bytes // (1024 * 1024)} MB"
+    return ignored, problems

@@ -151,7 +151,7 @@ class SyncScheduler:
     # ------------------------------------------------------------ status
 
     def status(self) -> SyncStatus:
-        pending = self.sync.model.pending_count()
+        pending = self.sync.pending_count()
         conflicts = len(self.sync.conflicts)
         if conflicts:
             return SyncStatus(SyncState.CONFLICT, pending, conflicts)
@@ -168,6 +168,11 @@ class SyncScheduler:
             return SyncStatus(SyncState.ERROR, pending, 0, self.last_error)
         if pending:
             return SyncStatus(SyncState.UNSAVED, pending)
+        if self.sync.problems:
+            path, why = next(iter(sorted(self.sync.problems.items())))
+            more = len(self.sync.problems) - 1
+            extra = f" (and {more} more)" if more else ""
+            return SyncStatus(SyncState.ERROR, 0, 0, f"{path} cannot sync: {why}{extra}")
         return SyncStatus(SyncState.SAVED)
 
     def report(self) -> None:

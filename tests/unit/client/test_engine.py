@@ -362,3 +362,25 @@ def test_edits_made_while_a_failing_save_was_pending_are_not_undone(
     storage.fail_with = None
     assert run(sync.persist())
     assert {p: f.content for p, f in storage.projects["p1"].files.items()} == contents(sync)
+
+
+def test_files_the_server_would_refuse_are_held_back_and_the_rest_syncs(
+    sync: ProjectSync, server: FakeServer
+) -> None:
+    """One bad file must not block every sync: it waits with its reason, others go."""
+    sync.model.write("ok.txt", b"fine")
+    sync.model.write("node_modules/dep/index.js", b"local only")  # ignored: never synced
+    sync.model.write("a\u0085b.txt", b"control character in the name")
+    sync.model.write("big.bin", b"\0" * (sync.rules.max_file_bytes + 1), binary=True)
+    run(sync.push())
+    assert server.files() == {"ok.txt": b"fine"}
+    assert set(sync.problems) == {"a\u0085b.txt", "big.bin"}
+    assert "control character" in sync.problems["a\u0085b.txt"]
+    assert "larger than" in sync.problems["big.bin"]
+    assert sync.pending() == []
+    assert sync.pending_count() == 2  # the two refusals; the ignored file is not pending
+    sync.model.delete("big.bin")
+    sync.model.rename("a\u0085b.txt", "ab.txt")
+    run(sync.push())
+    assert server.files() == {"ok.txt": b"fine", "ab.txt": b"control character in the name"}
+    assert sync.problems == {} and sync.pending_count() == 0
