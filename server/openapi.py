@@ -7,10 +7,11 @@ error shape {"error": {"code", "message", "details"}}; each response lists its c
 
 from __future__ import annotations
 
+import copy
 from functools import cache
 from typing import Any
 
-from server.openapi_schemas import nullable, parameters, ref, schemas, security_schemes
+from server.openapi_schemas import NO_CONTROL, parameters, ref, schemas, security_schemes
 from server.sync_rules import RULES
 
 Json = dict[str, Any]
@@ -21,20 +22,25 @@ _ERRORS = {
     401: "Not signed in, or the session expired or was revoked.",
     403: "Refused: another origin, a missing or wrong X-CSRF-Token, or a wrong password.",
     404: "No such project (or not yours), or no such item in it.",
+    405: "This path exists, but not with this method; Allow lists the methods.",
     409: "The change conflicts with the paths or accounts that exist.",
     411: "A multipart body needs a Content-Length.",
     413: "Too large: the body, a file, the batch, or the project after the change.",
     422: "A field is invalid; details.field (or details.op) names it.",
-    429: "Too many failed sign-ins: wait Retry-After seconds.",
+    429: "Too many failed password attempts: wait Retry-After seconds.",
 }
+_THROTTLE = ("After 5 failures per account or 20 per address within an hour, each attempt "
+             "waits 2^n seconds (at most 15 minutes): 429 with Retry-After.")
+_GUESSES = "Wrong passwords here count like failed sign-ins. " + _THROTTLE
 _PROJECT = ["#/components/parameters/ProjectId"]
 _REVISION = [*_PROJECT, "#/components/parameters/RevisionNumber"]
 _CLEARS_COOKIE = {"Set-Cookie": {"description": "Expires the session cookie.",
                                  "schema": {"type": "string"}}}  # fmt: skip
 _SETS_COOKIE = {"Set-Cookie": {"description": "The session cookie (cospai_session).",
                                "schema": {"type": "string"}}}  # fmt: skip
-_ETAG = {"ETag": {"schema": {"type": "string"}}}
-_PATH_LIMIT = f"{RULES.max_path_bytes}"
+_ETAG = {"ETag": {"schema": {"type": "string"}, "description": "The quoted sha256."}}
+_PROJECT_ETAG = {"ETag": {"schema": {"type": "string"}, "description": "Opaque; changes with "
+                          "the files and with the project's name or description."}}
 
 
 def _json(schema: Json, description: str, headers: Json | None = None) -> Json:
@@ -66,15 +72,16 @@ def _error(status: int, codes: list[str]) -> Json:
 
 
 def _body(schema: Json, *, required: bool = True, limit: int | None = None) -> Json:
-    description = f"At most {limit} bytes." if limit else ""
-    return {"required": required, "description": description,
-            "content": {"application/json": {"schema": schema}}}  # fmt: skip
+    body: Json = {"required": required, "content": {"application/json": {"schema": schema}}}
+    if limit:
+        body["description"] = f"At most {limit} bytes."
+    return body
 
 
 def _op(
     op_id: str, summary: str, tag: str, *, method: str, ok: dict[int, Json],
     errors: dict[int, list[str]] | None = None, auth: str = "session",
-    body: Json | None = None, params: list[Any] = (), description: str = "",
+    body: Json | None = None, params: list[Any] | None = None, description: str = "",
 ) -> Json:  # fmt: skip
     """One operation. auth: "session" (cookie; CSRF on unsafe methods), "origin" (no session,
     but the Origin check of unsafe methods), or "none"."""
@@ -84,7 +91,7 @@ def _op(
         errors.setdefault(status, [])
         errors[status] = [*codes, *(c for c in errors[status] if c not in codes)]
 
-    listed = [p if isinstance(p, dict) else {"$ref": p} for p in params]
+    listed = [p if isinstance(p, dict) else {"$ref": p} for p in params or []]
     if auth == "session":
         add(401, "unauthenticated")
         if method in UNSAFE:
@@ -129,7 +136,8 @@ def _paths() -> Json:
                            "not the error shape).")})},  # fmt: skip
         "/sync-rules": {"get": _op(
             "syncRules", "Ignored paths and limits shared with the client", "meta",
-            method="get", auth="none", ok={200: _json(ref("SyncRules"), "contract/sync_rules.json.")})},
+            method="get", auth="none",
+            ok={200: _json(ref("SyncRules"), "contract/sync_rules.json.")})},
         "/openapi.json": {"get": _op(
             "openapi", "This document", "meta", method="get", auth="none",
             ok={200: _json({"type": "object", "required": ["openapi", "info", "paths"]},
@@ -143,11 +151,11 @@ def _paths() -> Json:
             body=_body(ref("SignIn"), limit=SMALL), ok={200: session},
             errors={**body_errors, 401: ["invalid_credentials"], 422: ["invalid"],
                     429: ["rate_limited"]},
-            description="After 5 failures per account or 20 per address within an hour, "
-            "each attempt waits 2^n seconds (at most 15 minutes).")},  # fmt: skip
+            description=_THROTTLE)},  # fmt: skip
         "/auth/session": {"get": _op(
             "session", "The signed-in user and the session's CSRF token", "auth",
-            method="get", ok={200: _json(ref("Session"), "Signed in.")})},
+            method="get", ok={200: _json(ref("Session"), "Signed in; the cookie's expiry "
+                                         "slides forward.", _SETS_COOKIE)})},
         "/auth/signout": {"post": _op(
             "signOut", "End this session", "auth", method="post",
             ok={204: _empty("Signed out.", _CLEARS_COOKIE)})},
@@ -157,12 +165,14 @@ def _paths() -> Json:
         "/auth/password": {"post": _op(
             "changePassword", "Change the password; other sessions end", "auth", method="post",
             body=_body(ref("PasswordChange"), limit=SMALL), ok={204: _empty("Changed.")},
-            errors={**body_errors, 403: ["wrong_password"], 422: ["invalid"]})},
+            errors={**body_errors, 403: ["wrong_password"], 422: ["invalid"],
+                    429: ["rate_limited"]}, description=_GUESSES)},
         "/auth/account": {"delete": _op(
             "deleteAccount", "Delete the account and all its projects", "auth", method="delete",
             body=_body(ref("AccountDeletion"), limit=SMALL),
             ok={204: _empty("Deleted.", _CLEARS_COOKIE)},
-            errors={**body_errors, 403: ["wrong_password"], 422: ["invalid"]})},
+            errors={**body_errors, 403: ["wrong_password"], 422: ["invalid"],
+                    429: ["rate_limited"]}, description=_GUESSES)},
         "/templates": {"get": _op(
             "listTemplates", "Project templates", "projects", method="get", auth="none",
             ok={200: _json(ref("TemplateList"), "The templates.")})},
@@ -201,8 +211,8 @@ def _paths() -> Json:
                                 "schema": {"type": "string"},
                                 "description": "An ETag from an earlier load."}],
             ok={200: _json(ref("ProjectFiles"), "The files; marks the project opened.",
-                           {**_ETAG, "Cache-Control": {"schema": {"type": "string"}}}),
-                304: _empty("Unchanged since that ETag.", _ETAG)},
+                           {**_PROJECT_ETAG, "Cache-Control": {"schema": {"type": "string"}}}),
+                304: _empty("Unchanged since that ETag.", _PROJECT_ETAG)},
             errors={404: ["not_found"]})},  # fmt: skip
         "/projects/{project_id}/blobs/{sha256}": {"get": _op(
             "getBlob", "The raw bytes of a file's content, by sha256", "files", method="get",
@@ -271,8 +281,10 @@ def _paths() -> Json:
         "/projects/import": {"post": _op(
             "importProject", "A new project from a zip", "transfer", method="post",
             params=[{"name": "name", "in": "query", "required": True,
-                     "schema": {"type": "string", "minLength": 1, "maxLength": 100},
-                     "description": "The new project's name (stripped, 1 to 100 characters)."}],
+                     "schema": {"type": "string", "minLength": 1, "maxLength": 100,
+                                "pattern": NO_CONTROL},
+                     "description": "The new project's name: as in POST /api/projects "
+                     "(one line; stripped, then 1 to 100 characters)."}],
             body=zip_body, ok={201: _json(ref("Imported"), "Created.")},
             errors={400: ["bad_request"], 409: in_the_way[:2],
                     413: ["too_large", "zip_too_large"], 422: ["invalid", *zip_errors]})},
@@ -292,7 +304,7 @@ def _paths() -> Json:
             ok={200: _json(ref("FilesWritten"), "Written.")},
             errors={400: ["bad_request", "malformed_multipart"], 404: ["not_found"],
                     409: in_the_way, 413: ["too_large", "file_too_large", *full],
-                    422: ["invalid_path"]})},  # fmt: skip
+                    422: ["invalid_path", "duplicate_path"]})},  # fmt: skip
         "/projects/{project_id}/export": {"get": _op(
             "exportProject", "The current files as a zip", "transfer", method="get",
             params=_PROJECT, ok={200: _bytes("application/zip", "The zip.", {
@@ -324,9 +336,4 @@ def _document() -> Json:
 
 
 def document() -> dict[str, Any]:
-    import copy
-
     return copy.deepcopy(_document())
-
-
-__all__ = ["document", "nullable"]

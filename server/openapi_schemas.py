@@ -16,10 +16,12 @@ from server.sync_rules import RULES
 
 Schema = dict[str, Any]
 
-# bodies.text_field refuses control characters other than tab and newline.
-NO_CONTROL = r"^[^\x00-\x08\x0b-\x1f]*$"
+# bodies.text_field refuses control characters (Unicode Cc: C0, DEL, C1); a multiline
+# field allows tab and newline. Passwords are taken as sent.
+NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"
+MULTILINE = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
 # paths.normalise: relative, '/'-separated, no empty segment, backslash or control character.
-PATH_PATTERN = r"^[^/\\\x00-\x1f\x7f]+(?:/[^/\\\x00-\x1f\x7f]+)*$"
+PATH_PATTERN = r"^[^/\\\x00-\x1f\x7f-\x9f]+(?:/[^/\\\x00-\x1f\x7f-\x9f]+)*$"
 MAX_VERSION = 2**62 - 1
 
 
@@ -36,8 +38,9 @@ def closed(required: list[str], properties: dict[str, Schema], **extra: Any) -> 
             "additionalProperties": False, **extra}  # fmt: skip
 
 
-def text(max_length: int, min_length: int = 0, description: str = "") -> Schema:
-    schema: Schema = {"type": "string", "maxLength": max_length, "pattern": NO_CONTROL}
+def text(max_length: int, min_length: int = 0, description: str = "",
+         pattern: str = NO_CONTROL) -> Schema:
+    schema: Schema = {"type": "string", "maxLength": max_length, "pattern": pattern}
     if min_length:
         schema["minLength"] = min_length
     if description:
@@ -54,21 +57,24 @@ VERSION = {"type": "integer", "minimum": 0, "maximum": MAX_VERSION}
 PATH = {
     "type": "string", "minLength": 1, "maxLength": RULES.max_path_bytes, "pattern": PATH_PATTERN,
     "description": (
-        f"A project-relative path: '/'-separated, at most {RULES.max_path_bytes} UTF-8 bytes, "
-        f"each name at most {RULES.max_segment_bytes} bytes, no leading '/', no empty, '.' or "
-        "'..' segments, no backslash or control characters. Stored in Unicode NFC. Paths under "
-        "node_modules/, .git/, dist/, build/ and names starting with .env are refused (422 "
-        "ignored_path). Two paths differing only by case cannot coexist (409 case_conflict)."
+        "A project-relative path: '/'-separated, no leading '/', no empty, '.' or '..' "
+        "segments, no backslash or control characters; stored in Unicode NFC, where it has at "
+        f"most {RULES.max_path_bytes} UTF-8 bytes and each name at most "
+        f"{RULES.max_segment_bytes}. Paths inside an ignored folder or named like an env file "
+        "(contract/sync_rules.json, case-insensitive) are refused (422 ignored_path). Two "
+        "paths differing only by case cannot coexist (409 case_conflict)."
     ),
 }  # fmt: skip
 EMAIL = {"type": "string", "format": "email", "maxLength": 254,
          "description": "Compared case-insensitively; stored lowercased and stripped."}  # fmt: skip
-NEW_PASSWORD = {**text(passwords.MAX_LENGTH, passwords.MIN_LENGTH),
-                "description": "Not stripped; 8 to 1024 characters."}  # fmt: skip
-PASSWORD = {**text(passwords.MAX_LENGTH), "description": "Not stripped."}
-NAME = text(100, 1, "Stripped, then 1 to 100 characters.")
-DESCRIPTION = text(2000, 0, "Stripped, then at most 2000 characters.")
-MESSAGE = text(500, 0, "Stripped, then at most 500 characters.")
+NEW_PASSWORD = {"type": "string", "minLength": passwords.MIN_LENGTH,
+                "maxLength": passwords.MAX_LENGTH, "description": "Taken exactly as sent."}
+PASSWORD = {"type": "string", "maxLength": passwords.MAX_LENGTH,
+            "description": "Taken exactly as sent."}  # fmt: skip
+NAME = text(100, 1, "One line; stripped, then 1 to 100 characters.")
+DESCRIPTION = text(2000, 0, "Stripped, then at most 2000 characters; tabs and newlines "
+                   "allowed.", MULTILINE)  # fmt: skip
+MESSAGE = text(500, 0, "One line; stripped, then at most 500 characters.")
 
 
 def _error_details() -> Schema:
@@ -116,6 +122,16 @@ def _sync_request(ops: list[str]) -> Schema:
     })  # fmt: skip
 
 
+def _like(value: Any) -> Schema:
+    """The schema of a value of contract/sync_rules.json (the document follows that file)."""
+    if isinstance(value, dict):
+        properties = {key: _like(item) for key, item in value.items()}
+        return closed(sorted(key for key in value if key != "comment"), properties)
+    if isinstance(value, list):
+        return {"type": "array", "items": STRING}
+    return COUNT if isinstance(value, int) else STRING
+
+
 def _health() -> Schema:
     ok = closed(["status", "build_id", "database"], {
         "status": {"const": "ok"}, "build_id": STRING,
@@ -132,7 +148,6 @@ def _health() -> Schema:
 
 
 def schemas() -> dict[str, Schema]:
-    limits = {name: COUNT for name in RULES.raw["limits"]}
     file_fields = {"path": PATH, "version": VERSION, "size": COUNT, "sha256": SHA256}
     revision = closed(
         ["number", "message", "project_version", "file_count", "total_bytes", "created_at"],
@@ -145,17 +160,7 @@ def schemas() -> dict[str, Schema]:
             "message": {**STRING, "description": "For people; may change."},
             "details": _error_details()})}),
         **_health(),
-        "SyncRules": {
-            "type": "object", "$comment": "The content of contract/sync_rules.json.",
-            "required": ["version", "ignored_folders", "ignored_file_prefixes", "limits",
-                         "compress_over_bytes"],
-            "properties": {
-                "version": COUNT, "comment": STRING,
-                "ignored_folders": {"type": "array", "items": STRING},
-                "ignored_file_prefixes": {"type": "array", "items": STRING},
-                "limits": closed(sorted(limits), limits), "compress_over_bytes": COUNT,
-            },
-        },  # fmt: skip
+        "SyncRules": {**_like(RULES.raw), "$comment": "contract/sync_rules.json, verbatim."},
         "User": closed(["id", "email", "display_name", "created_at"], {
             "id": UUID, "email": STRING, "display_name": STRING, "created_at": TIMESTAMP}),
         "Session": closed(["user", "csrf_token"], {
@@ -184,8 +189,9 @@ def schemas() -> dict[str, Schema]:
             {"id": UUID, "name": STRING, "description": STRING, "template": nullable(STRING),
              "version": {**VERSION, "description": "Bumped by every change of the files."},
              "file_count": COUNT, "total_bytes": COUNT, "created_at": TIMESTAMP,
-             "updated_at": TIMESTAMP, "opened_at": {**nullable(TIMESTAMP),
-                                                    "description": "Last load of its files."}}),
+             "updated_at": TIMESTAMP, "opened_at": {
+                 **nullable(TIMESTAMP), "description": "When its files were last loaded; a "
+                 "load answers with the time before it."}}),
         "ProjectList": closed(["projects"], {"projects": {"type": "array",
                                                           "items": ref("Project")}}),
         "NewProject": {"type": "object", "required": ["name"], "properties": {

@@ -119,7 +119,7 @@ def parse_ops(raw_ops: object, parts: dict[str, bytes] | None = None) -> list[Op
         if not isinstance(raw, dict):
             raise _op_error(index, "op", "each operation must be an object")
         kind = raw.get("op")
-        if kind not in KINDS:
+        if not isinstance(kind, str) or kind not in KINDS:
             raise _op_error(index, "op", "op must be one of put, delete, rename")
         path = _path(raw, index, "path")
         if kind == "put":

@@ -81,7 +81,7 @@ async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, byt
     if not content_type.startswith("multipart/form-data"):
         return await read_json(request), {}
     declared = request.headers.get("content-length")
-    if declared is None:
+    if declared is None or not declared.isdigit():
         raise ApiError(411, "length_required", "A multipart sync needs a Content-Length.")
     if int(declared) > RULES.max_request_bytes:
         await read_bytes(request)  # raises the 413 with its details

@@ -20,7 +20,7 @@ MAX_BODY = 16 * 1024
 
 def _number(request: Request) -> int:
     raw = request.path_params["number"]
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # not '²' or '١
         raise ApiError(404, "not_found", "No such revision.")
     return int(raw)
 
