@@ -342,7 +342,9 @@ async def bench_b(url: str, files: int, file_bytes: int, runs: int = 5) -> dict[
 
 
 async def one_line_changes(client: Client, project: str, contents: dict[str, str],
-                           versions: dict[str, int], runs: int) -> dict[str, Any]:  # fmt: skip
+                           versions: dict[str, int], runs: int,
+                           mode: str = "patch") -> dict[str, Any]:  # fmt: skip
+    """`mode` patch: the change goes as an edit of the base text; put: the whole file."""
     rnd = random.Random(3)
     paths = sorted(contents)
     sent, request_total, server, wall = [], [], [], []
@@ -350,10 +352,16 @@ async def one_line_changes(client: Client, project: str, contents: dict[str, str
         path = rnd.choice(paths)
         lines = contents[path].split("\n")
         at = rnd.randrange(len(lines) - 1)
-        lines[at] = lines[at] + f"  # edit {run}"
+        addition = f"  # edit {run}"
+        offset = sum(len(line) + 1 for line in lines[:at]) + len(lines[at])
+        lines[at] = lines[at] + addition
         contents[path] = "\n".join(lines)
-        op = {"op": "put", "path": path, "base_version": versions[path],
-              "content": contents[path]}  # fmt: skip
+        if mode == "patch":
+            op = {"op": "patch", "path": path, "base_version": versions[path],
+                  "edits": [{"start": offset, "end": offset, "text": addition}]}  # fmt: skip
+        else:
+            op = {"op": "put", "path": path, "base_version": versions[path],
+                  "content": contents[path]}  # fmt: skip
         began = time.perf_counter()
         response, body_bytes = await client.sync(project, [op])
         wall.append(time.perf_counter() - began)
@@ -382,6 +390,8 @@ async def bench_c(url: str, files: int, file_bytes: int, runs: int = 20) -> dict
         contents = {f"lib/d{i // 200}/f{i}.ts": source_text(rnd, file_bytes) for i in range(count)}
         versions = await client.fill(project, contents, batch_bytes=4_000_000)
         measured[count] = await one_line_changes(client, project, contents, versions, runs)
+        whole = await one_line_changes(client, project, contents, versions, runs, mode="put")
+        measured[count]["as_whole_file_put"] = {k: whole[k] for k in ("bytes_sent", "server_ms")}
         if count == files:  # creating a file also looks for a folder in its way
             created = []
             for run in range(runs):

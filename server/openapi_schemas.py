@@ -110,7 +110,18 @@ def _session_ops() -> dict[str, Schema]:
                     {"op": {"const": "delete"}, "path": PATH, "base_version": base})  # fmt: skip
     rename = closed(["op", "path", "to", "base_version"],
                     {"op": {"const": "rename"}, "path": PATH, "to": PATH, "base_version": base})
-    return {"PutTextOp": put_text, "PutPartOp": put_ref, "DeleteOp": delete, "RenameOp": rename}
+    edit = closed(["start", "end"], {
+        "start": {**COUNT, "description": "Character offset into the base text."},
+        "end": {**COUNT, "description": "End offset (exclusive); start <= end."},
+        "text": {**STRING, "description": "What replaces the range (empty: a deletion)."},
+    })  # fmt: skip
+    patch = closed(["op", "path", "base_version", "edits"], {
+        "op": {"const": "patch"}, "path": PATH, "base_version": base,
+        "edits": {"type": "array", "minItems": 1, "maxItems": 10_000, "items": edit,
+                  "description": "Sorted, non-overlapping edits of the text at base_version."},
+    })  # fmt: skip
+    return {"PutTextOp": put_text, "PutPartOp": put_ref, "PatchOp": patch, "DeleteOp": delete,
+            "RenameOp": rename}
 
 
 def _sync_request(ops: list[str]) -> Schema:
@@ -212,8 +223,9 @@ def schemas() -> dict[str, Schema]:
             "files": {"type": "array", "items": {"oneOf": [ref("TextFile"), ref("BinaryFile")]},
                       "description": "Sorted by path. Binary content: GET .../blobs/{sha256}."}}),
         **_session_ops(),
-        "SyncRequest": _sync_request(["PutTextOp", "DeleteOp", "RenameOp"]),
-        "SyncPartsRequest": _sync_request(["PutTextOp", "PutPartOp", "DeleteOp", "RenameOp"]),
+        "SyncRequest": _sync_request(["PutTextOp", "PatchOp", "DeleteOp", "RenameOp"]),
+        "SyncPartsRequest": _sync_request(["PutTextOp", "PutPartOp", "PatchOp", "DeleteOp",
+                                           "RenameOp"]),
         "SyncOk": closed(["index", "status", "path", "version"], {
             "index": COUNT, "status": {"const": "ok"}, "path": PATH, "version": VERSION,
             "sha256": {**SHA256, "description": "Puts only."},

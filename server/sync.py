@@ -24,7 +24,8 @@ from server.repo.files import StoredFile
 from server.repo.projects import Project
 from server.sync_rules import RULES
 
-KINDS = {"put", "delete", "rename"}
+KINDS = {"put", "patch", "delete", "rename"}
+MAX_EDITS = 10_000
 _NEW = -1  # version placeholder for content written by this batch
 
 
@@ -37,6 +38,8 @@ class Op:
     to: str | None = None
     blob: blobs.Blob | None = None
     is_binary: bool = False
+    content: bytes | None = None  # a put's raw bytes (a later patch in the batch reads them)
+    edits: tuple[tuple[int, int, str], ...] = ()  # a patch: (start, end, text) in characters
 
 
 @dataclass
@@ -44,6 +47,12 @@ class Outcome:
     version: int
     results: list[dict[str, Any]] = field(default_factory=list)
     changed: bool = False
+
+
+def put_op(index: int, path: str, data: bytes, base_version: int | None = None) -> Op:
+    """A put of trusted, already-checked content (templates, imports): binary unless text."""
+    return Op(index, "put", path, base_version, blob=blobs.pack(data),
+              is_binary=not blobs.is_text(data), content=data)  # fmt: skip
 
 
 def _op_error(index: int, field_name: str, message: str, status: int = 422,
@@ -106,6 +115,53 @@ def _content(raw: dict[str, Any], index: int, parts: dict[str, bytes]) -> tuple[
     return data, binary
 
 
+def _edits(raw: dict[str, Any], index: int) -> tuple[tuple[int, int, str], ...]:
+    """A patch's edits: [{start, end, text}], character offsets into the base text, sorted
+    and not overlapping. Checked against the base's length when it is applied."""
+    edits = raw.get("edits")
+    if not isinstance(edits, list) or not 1 <= len(edits) <= MAX_EDITS:
+        raise _op_error(index, "edits", f"edits must be a list of 1 to {MAX_EDITS} edits")
+    out: list[tuple[int, int, str]] = []
+    previous_end = 0
+    for edit in edits:
+        if not isinstance(edit, dict):
+            raise _op_error(index, "edits", "each edit is {start, end, text}")
+        start, end, text = edit.get("start"), edit.get("end"), edit.get("text", "")
+        if (isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int)
+                or not isinstance(end, int) or not isinstance(text, str)):
+            raise _op_error(index, "edits", "an edit needs integer start and end and a text")
+        if not previous_end <= start <= end:
+            raise _op_error(index, "edits", "edits must be sorted, not overlap, and have "
+                            "start <= end", code="bad_patch")  # fmt: skip
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _op_error(index, "edits", "an edit's text is not valid UTF-8",
+                            code="invalid_utf8") from None  # fmt: skip
+        out.append((start, end, text))
+        previous_end = end
+    return tuple(out)
+
+
+def _patched(op: Op, base: bytes) -> bytes:
+    text = base.decode("utf-8")
+    pieces, cursor = [], 0
+    for start, end, insert in op.edits:
+        if end > len(text):
+            raise _op_error(op.index, "edits", f"an edit ends at {end}, past the end of the "
+                            f"base text ({len(text)} characters)", code="bad_patch")  # fmt: skip
+        pieces += [text[cursor:start], insert]
+        cursor = end
+    pieces.append(text[cursor:])
+    data = "".join(pieces).encode("utf-8")
+    if b"\0" in data:
+        raise _op_error(op.index, "edits", "text may not contain NUL", code="invalid_utf8")
+    if len(data) > RULES.max_file_bytes:
+        raise _op_error(op.index, "edits", f"the file would be larger than "
+                        f"{RULES.max_file_bytes} bytes", 413, "file_too_large")  # fmt: skip
+    return data
+
+
 def parse_ops(raw_ops: object, parts: dict[str, bytes] | None = None) -> list[Op]:
     """Check every operation before touching the database; pack content into blobs."""
     parts = parts or {}
@@ -120,7 +176,7 @@ def parse_ops(raw_ops: object, parts: dict[str, bytes] | None = None) -> list[Op
             raise _op_error(index, "op", "each operation must be an object")
         kind = raw.get("op")
         if not isinstance(kind, str) or kind not in KINDS:
-            raise _op_error(index, "op", "op must be one of put, delete, rename")
+            raise _op_error(index, "op", "op must be one of put, patch, delete, rename")
         path = _path(raw, index, "path")
         if kind == "put":
             data, is_binary = _content(raw, index, parts)
@@ -128,7 +184,10 @@ def parse_ops(raw_ops: object, parts: dict[str, bytes] | None = None) -> list[Op
                 raise _op_error(index, "content", f"the file is larger than "
                                 f"{RULES.max_file_bytes} bytes", 413, "file_too_large")  # fmt: skip
             ops.append(Op(index, kind, path, _base(raw, index, False),
-                          blob=blobs.pack(data), is_binary=is_binary))  # fmt: skip
+                          blob=blobs.pack(data), is_binary=is_binary, content=data))  # fmt: skip
+        elif kind == "patch":
+            ops.append(Op(index, kind, path, _base(raw, index, True),
+                          edits=_edits(raw, index)))  # fmt: skip
         elif kind == "delete":
             ops.append(Op(index, kind, path, _base(raw, index, True)))
         else:
@@ -142,6 +201,8 @@ class _Tree:
     def __init__(self, known: dict[str, StoredFile], keys: set[str], under: list[str]) -> None:
         self.initial: dict[str, StoredFile | None] = {k: known.get(k) for k in keys}
         self.now = dict(self.initial)
+        self.contents: dict[bytes, bytes] = {}  # sha256 -> bytes, for patches
+        self.made: dict[int, blobs.Blob] = {}  # op index -> the blob a patch produced
         self._under = under  # stored keys inside folders that new files would occupy
 
     def get(self, key: str) -> StoredFile | None:
@@ -201,13 +262,24 @@ def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
             return _conflict(op, current)
         if current is None:
             _place(tree, op, op.path)
-        assert op.blob is not None
+        assert op.blob is not None and op.content is not None
         tree.now[key] = StoredFile(op.path, op.blob.sha256, op.blob.size, op.is_binary, _NEW)
+        tree.contents[op.blob.sha256] = op.content
         return None
     if current is None or current.path != op.path or current.version != op.base_version:
         return _conflict(op, current if current and current.path == op.path else None)
     if op.kind == "delete":
         tree.now[key] = None
+        return None
+    if op.kind == "patch":
+        if current.is_binary:
+            raise _op_error(op.index, "path", f"'{op.path}' is binary; a patch needs text",
+                            code="not_text")  # fmt: skip
+        data = _patched(op, tree.contents[current.sha256])
+        blob = blobs.pack(data)
+        tree.made[op.index] = blob
+        tree.contents[blob.sha256] = data
+        tree.now[key] = StoredFile(op.path, blob.sha256, blob.size, False, _NEW)
         return None
     assert op.to is not None
     to_key = paths.folded(op.to)
@@ -233,6 +305,11 @@ async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outco
     known = await file_repo.by_keys(conn, project.id, sorted(keys))
     under = await file_repo.keys_under(conn, project.id, sorted(set(fresh) - set(known)))
     tree = _Tree(known, keys, under)
+    if any(op.kind == "patch" for op in ops):
+        # Patches read their base text; any text file the batch touches may be one (a
+        # rename earlier in the batch can bring it to the patched path).
+        tree.contents.update(await blob_repo.read(
+            conn, [f.sha256 for f in known.values() if not f.is_binary]))
     outcome = Outcome(project.version)
     applied: list[Op] = []
     for op in ops:
@@ -261,7 +338,8 @@ async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outco
                        f"{RULES.max_project_bytes} bytes.", {"limit": RULES.max_project_bytes})
 
     version = await project_repo.advance(conn, project.id, count, size)
-    await blob_repo.store(conn, [op.blob for op in applied if op.blob is not None])
+    made = [op.blob or tree.made.get(op.index) for op in applied]
+    await blob_repo.store(conn, [blob for blob in made if blob is not None])
     await file_repo.delete(conn, project.id, removed)
     await file_repo.upsert(conn, project.id,
                            [(f.path, k, f.sha256, f.size, f.is_binary) for k, f in written],
@@ -275,6 +353,8 @@ async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outco
                                   "version": version}  # fmt: skip
         if op.kind == "put" and op.blob is not None:
             result["sha256"] = op.blob.sha256.hex()
+        if op.kind == "patch":
+            result["sha256"] = tree.made[op.index].sha256.hex()
         if op.kind == "rename":
             result["to"] = op.to
         outcome.results.append(result)

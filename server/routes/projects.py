@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, blobs, paths, sync, templates
+from server import auth, paths, sync, templates
 from server.bodies import invalid, read_json, read_optional_json, text_field
 from server.repo import files as file_repo
 from server.repo import projects as project_repo
@@ -39,10 +39,7 @@ async def create_with_files(
 ) -> Project:  # fmt: skip
     """A new project holding `files` (paths already normalised), in the caller's transaction."""
     project = await project_repo.create(conn, owner, name, description, template)  # type: ignore[arg-type]
-    ops = [
-        sync.Op(i, "put", path, None, blob=blobs.pack(data), is_binary=not blobs.is_text(data))
-        for i, (path, data) in enumerate(sorted(files.items()))
-    ]
+    ops = [sync.put_op(i, path, data) for i, (path, data) in enumerate(sorted(files.items()))]
     if ops:
         await sync.apply(conn, project, ops)
     fresh = await project_repo.get(conn, project.owner_id, project.id)

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, blobs, paths, sync, zips
+from server import auth, paths, sync, zips
 from server.bodies import read_bytes, text_field
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
@@ -51,10 +51,9 @@ async def _put_all(request: Request, session: object, files: dict[str, bytes]) -
         project = await owned(conn, session, request, for_update=True)  # type: ignore[arg-type]
         current = {f.path: f for f in await file_repo.list_all(conn, project.id)}
         ops = [
-            sync.Op(i, "put", path, current[path].version if path in current else None,
-                    blob=blobs.pack(data), is_binary=not blobs.is_text(data))
+            sync.put_op(i, path, data, current[path].version if path in current else None)
             for i, (path, data) in enumerate(sorted(files.items()))
-        ]  # fmt: skip
+        ]
         outcome = await sync.apply(conn, project, ops)
     return {"version": outcome.version, "written": len(files)}
 
