@@ -56,15 +56,7 @@ def parse_json(raw: bytes) -> dict[str, Any]:
 async def read_optional_json(request: Request, max_bytes: int) -> dict[str, Any]:
     """Like read_json, but an empty body means {}."""
     raw = await read_bytes(request, max_bytes)
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {error}") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "malformed_json", "The body must be a JSON object.")
-    return body
+    return parse_json(raw) if raw.strip() else {}
 
 
 def invalid(field: str, message: str) -> ApiError:
