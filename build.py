@@ -362,7 +362,7 @@ def write_wheelhouse(stage: Path, wheels: dict[str, Path]) -> str:
 # ---------------------------------------------------------------- phase 4: shell
 
 
-def render_shell(stage: Path, assets: dict[str, str], build_id: str) -> None:
+def render_shell(stage: Path, assets: dict[str, str], build_id: str, base: str = "/") -> None:
     config = {
         # Without an explicit interpreter PyScript would fetch Pyodide from a CDN.
         "interpreter": f"./{assets['pyodide']}boot.mjs",
@@ -384,7 +384,7 @@ def render_shell(stage: Path, assets: dict[str, str], build_id: str) -> None:
     payload = payload.replace("<", "\\u003c")  # never let JSON close the <script> element
     html = (ROOT / "index.html").read_text()
     html = html.replace("{{ASSETS_JSON}}", payload).replace("{{BUILD_ID}}", build_id)
-    html = html.replace("{{PYSCRIPT_CONFIG}}", "./pyscript.json")
+    html = html.replace("{{PYSCRIPT_CONFIG}}", "./pyscript.json").replace("{{BASE}}", base)
     html = re.sub(r"\{\{ASSET:(\w+)\}\}", lambda m: f"./{assets[m[1]]}", html)
     leftover = re.search(r"\{\{[^}]*\}\}", html)
     if leftover:
@@ -474,7 +474,7 @@ def write_manifest(stage: Path, build_id: str) -> dict:
 # ---------------------------------------------------------------- driver
 
 
-def build(out: Path, cache: Path, offline: bool, compress: bool) -> dict:
+def build(out: Path, cache: Path, offline: bool, compress: bool, base: str = "/") -> dict:
     out.parent.mkdir(parents=True, exist_ok=True)
     # Work beside the output (same file system, so the final rename is atomic); one folder
     # per process, so two builds at once never share a stage.
@@ -503,7 +503,7 @@ def build(out: Path, cache: Path, offline: bool, compress: bool) -> dict:
             precompress(stage, cache / "compressed")
         build_id = compute_build_id(describe_files(stage))
         log("phase shell: index.html, pyscript.json")
-        render_shell(stage, assets, build_id)
+        render_shell(stage, assets, build_id, base)
         if compress:
             shell = [stage / "index.html", stage / "pyscript.json"]
             precompress(stage, cache / "compressed", only=shell)
@@ -546,11 +546,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="never download; fail if a pinned wheel is not in the cache")
     parser.add_argument("--no-compress", action="store_true",
                         help="skip the .br/.gz variants (quicker; the server then sends raw files)")
+    parser.add_argument("--base", default="/",
+                        help="the URL path the site is served under, e.g. /ide/ (default /)")
     parser.add_argument("--quiet", action="store_true", help="print only errors")
     args = parser.parse_args(argv)  # fmt: skip
     QUIET = args.quiet
     try:
-        manifest = build(args.out.resolve(), args.cache, args.offline, not args.no_compress)
+        base = "/" + args.base.strip("/") + "/" if args.base.strip("/") else "/"
+        manifest = build(args.out.resolve(), args.cache, args.offline, not args.no_compress, base)
     except BuildError as error:
         print(f"build: error: {error}", file=sys.stderr)
         return 1

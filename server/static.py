@@ -41,6 +41,17 @@ REVALIDATE = "no-cache"
 ENCODING_NAMES = {"br": "br", "gz": "gzip"}
 
 
+# The page's own routes (deep links): served the shell, which reads location itself.
+APP_ROUTES = ("signin", "signup", "projects")
+
+
+def _is_app_route(name: str) -> bool:
+    if name in APP_ROUTES:
+        return True
+    head, _, rest = name.partition("/")
+    return head == "p" and rest != "" and "/" not in rest and "." not in rest
+
+
 class DistMissing(Exception):
     """dist/ is absent or has no manifest: the server must not start."""
 
@@ -138,6 +149,8 @@ class DistSite:
         if name == "" or name.endswith("/"):
             name += "index.html"
         entry = self._entries.get(name)
+        if entry is None and _is_app_route(name):
+            name, entry = "index.html", self._entries.get("index.html")
         return (name, entry) if entry else None
 
     async def handle(self, request: Request) -> Response:

@@ -678,3 +678,18 @@ def test_lookup_only_knows_manifest_names(fake_dist: Path) -> None:
     assert found is not None and found[0] == "index.html"
     found = site.lookup("/manifest.json")
     assert found is not None and found[1].path == fake_dist / "manifest.json"
+
+
+@pytest.mark.parametrize("path", ["/p/3f0c9e5e-8a2b-4f0e-9d7c-1b2a3c4d5e6f", "/signin", "/signup",
+                                  "/projects"])
+def test_app_routes_serve_the_shell(client: TestClient, path: str) -> None:
+    response = get(client, path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["cache-control"] == "no-cache"
+    assert response.content == get(client, "/").content
+
+
+@pytest.mark.parametrize("path", ["/p/", "/p/a/b", "/p/x.js", "/signin/x", "/px/1"])
+def test_only_known_app_routes_fall_back_to_the_shell(client: TestClient, path: str) -> None:
+    assert get(client, path).status_code == 404
