@@ -364,9 +364,11 @@ def write_wheelhouse(stage: Path, wheels: dict[str, Path]) -> str:
 
 def render_shell(stage: Path, assets: dict[str, str], build_id: str, base: str = "/") -> None:
     config = {
-        # Without an explicit interpreter PyScript would fetch Pyodide from a CDN.
-        "interpreter": f"./{assets['pyodide']}boot.mjs",
-        "files": {f"./{assets['client']}client.zip": "./*"},
+        # Without an explicit interpreter PyScript would fetch Pyodide from a CDN. PyScript
+        # resolves these against the page's URL, not <base>: write them from the site root
+        # so deep links (/p/<id>) work too.
+        "interpreter": f"{base}{assets['pyodide']}boot.mjs",
+        "files": {f"{base}{assets['client']}client.zip": "./*"},
         # PyScript's optional plugins (its own editor, terminal, game canvas) are not used;
         # skipping them saves six requests at boot. The error plugin stays: index.html
         # watches the nodes it adds.

@@ -4,19 +4,34 @@ index.html's boot loader owns the step list; Python reports the steps it owns ("
 then "ready") and turns its own failures into the same visible error.
 """
 
+import asyncio
+
 from client.ffi import page
+
+_keep: list[object] = []  # the app lives as long as the page
+
+
+async def _run(app: object) -> None:
+    """Start the app; an error escaping it is shown, never only logged."""
+    try:
+        await app.start()  # type: ignore[attr-defined]
+    except Exception as error:
+        page.set_status(f"The IDE failed: {type(error).__name__}: {error}")
+        raise
 
 
 def _start() -> None:
     try:
         import client.core  # noqa: F401  (imports the pure layer: proves the package is whole)
-        from client.ui import welcome
+        from client.app import App
 
         page.mark_step("client")
         runtime = page.runtime_description()
-        welcome.show(runtime, page.build_id())
         page.boot_ready()
         page.set_status(f"Ready · {runtime}")
+        app = App()
+        _keep.append(app)
+        asyncio.ensure_future(_run(app))
     except Exception as error:  # a failed import must reach the page, not only the console
         page.boot_failed("client", f"{type(error).__name__}: {error}")
         raise

@@ -13,14 +13,14 @@ from client.ffi.http import HttpResponse, NetworkError, fetch
 def _raise_for(response: HttpResponse) -> None:
     if response.status < 400:
         return
-    if response.status == 401:
-        raise SignedOut("the session has ended; sign in again")
     if response.status >= 500:
         raise ServerFailed(f"the server answered {response.status}")
     try:
         error = json.loads(response.body)["error"]
     except (ValueError, KeyError, TypeError):
         error = {"code": "error", "message": f"HTTP {response.status}", "details": {}}
+    if response.status == 401 and error.get("code") == "unauthenticated":
+        raise SignedOut("the session has ended; sign in again")
     raise Refused(response.status, error.get("code", "error"), error.get("message", ""),
                   error.get("details") or {})  # fmt: skip
 
@@ -40,6 +40,20 @@ class HttpServerApi:
             raise Offline(str(error)) from error
         _raise_for(response)
         return response
+
+    async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """A JSON call to /api; raises the ports' errors (Refused carries the server's words)."""
+        kwargs: dict[str, Any] = {}
+        if body is not None:
+            kwargs = {"body": json.dumps(body), "headers": {"content-type": "application/json"}}
+        response = await self._call(method, path, **kwargs)
+        return response.json()
+
+    async def sign(self, kind: str, email: str, password: str) -> dict[str, Any]:
+        """kind: 'signin' or 'signup'. Keeps the CSRF token for later calls."""
+        body = await self.call("POST", f"/auth/{kind}", {"email": email, "password": password})
+        self.csrf_token = body["csrf_token"]
+        return body
 
     async def session(self) -> dict[str, Any] | None:
         try:

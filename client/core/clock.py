@@ -54,3 +54,17 @@ class FakeClock:
 
     def pending(self) -> int:
         return sum(not h.cancelled for *_rest, h in self._queue)
+
+
+class AsyncioClock:
+    """The running event loop's clock: in the page, Pyodide's loop runs on setTimeout."""
+
+    def now(self) -> float:
+        import asyncio
+
+        return asyncio.get_event_loop().time()
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> Handle:
+        import asyncio
+
+        return asyncio.get_event_loop().call_later(delay, callback)

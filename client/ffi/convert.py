@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import js  # type: ignore[import-not-found]
-from pyodide.ffi import JsProxy, to_js  # type: ignore[import-not-found]
+from pyodide.ffi import JsProxy, jsnull, to_js  # type: ignore[import-not-found]
 
 
 def to_object(value: Any) -> Any:
@@ -15,6 +15,8 @@ def to_object(value: Any) -> Any:
 
 def to_python(value: Any) -> Any:
     """A JS value as plain Python: objects -> dict, arrays -> list, Uint8Array -> bytes."""
+    if value is jsnull:
+        return None
     if isinstance(value, JsProxy):
         if value.typeof == "object" and js.ArrayBuffer.isView(value):
             return value.to_bytes()

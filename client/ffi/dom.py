@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import js  # type: ignore[import-not-found]
+from pyodide.ffi import jsnull  # type: ignore[import-not-found]
 
 
 def element(tag: str, text: str = "", **attrs: str) -> Any:
@@ -16,9 +17,52 @@ def element(tag: str, text: str = "", **attrs: str) -> Any:
     return node
 
 
+def present(value: Any) -> bool:
+    """False for JS null/undefined (Pyodide gives null as `jsnull`, not None)."""
+    return value is not None and value is not jsnull
+
+
 def by_id(element_id: str) -> Any:
-    return js.document.getElementById(element_id)
+    """The element, or None (never jsnull, so callers can test `is None`)."""
+    node = js.document.getElementById(element_id)
+    return node if present(node) else None
 
 
 def cross_origin_isolated() -> bool:
     return bool(getattr(js, "crossOriginIsolated", False))
+
+
+def clear(node: Any) -> None:
+    node.replaceChildren()
+
+
+def location_path() -> str:
+    return str(js.location.pathname)
+
+
+def push_path(path: str) -> None:
+    js.history.pushState(None, "", path)
+
+
+def add_stylesheet(href: str) -> None:
+    if not present(js.document.querySelector(f'link[data-sheet="{href}"]')):
+        link = element("link", rel="stylesheet", href=href)
+        link.setAttribute("data-sheet", href)
+        js.document.head.append(link)
+
+
+def window() -> Any:
+    return js.window
+
+
+def set_state(name: str, value: str) -> None:
+    """A data-* attribute on <html>: a stable hook for styles and tests."""
+    js.document.documentElement.setAttribute(f"data-{name}", value)
+
+
+def prefers_dark() -> bool:
+    return bool(js.window.matchMedia("(prefers-color-scheme: dark)").matches)
+
+
+def navigator_online() -> bool:
+    return bool(js.navigator.onLine)

@@ -49,7 +49,7 @@ async def fetch(
         data = await response.arrayBuffer()
     except JsException as error:
         raise NetworkError(str(error)) from error
-    names = js.Array["from"](response.headers.keys())
+    names = js.Array.from_(response.headers.keys())  # `from_`: Pyodide spells JS `from` so
     return HttpResponse(
         int(response.status),
         {str(n): str(response.headers.get(n)) for n in names},

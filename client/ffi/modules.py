@@ -12,8 +12,8 @@ _cache: dict[str, Any] = {}
 
 def asset_url(group: str, relative: str) -> str:
     """Absolute URL of a file inside a versioned asset group (e.g. 'client', 'glue/idb.mjs')."""
-    base = js.cospaiBoot.assets[group]
-    return str(js.URL.new(f"{base}{relative}", js.location.href).href)
+    base = getattr(js.cospaiBoot.assets, group)
+    return str(js.URL.new(f"{base}{relative}", js.document.baseURI).href)  # <base href>
 
 
 async def load(url: str) -> Any:

@@ -3,6 +3,7 @@
 import sys
 
 import js  # type: ignore[import-not-found]
+from pyodide.ffi import jsnull  # type: ignore[import-not-found]
 
 
 def mark_step(step: str) -> None:
@@ -20,13 +21,13 @@ def boot_failed(step: str, message: str) -> None:
 
 def set_status(text: str) -> None:
     node = js.document.getElementById("status-text")
-    if node is not None:
+    if node is not None and node is not jsnull:
         node.textContent = text
 
 
 def build_id() -> str:
     meta = js.document.querySelector('meta[name="cospai-build"]')
-    return str(meta.content) if meta is not None else "unknown"
+    return str(meta.content) if meta is not None and meta is not jsnull else "unknown"
 
 
 def runtime_description() -> str:

@@ -40,10 +40,11 @@ def test_page_reaches_ready_with_python_running(
         "cospai:client", "cospai:ready",
     ]  # fmt: skip
     assert page.evaluate("crossOriginIsolated") is True
-    # Python itself wrote the ready view: its version comes from sys.version_info.
-    expect(page.locator(".welcome")).to_contain_text("Python 3.14")
-    expect(page.locator(".welcome")).to_contain_text(live_server.health()["build_id"])
-    expect(page.locator("#status-text")).to_contain_text("Ready")
+    # Python itself wrote these: its version comes from sys.version_info, and the sign-in
+    # form is the app's first view for a visitor without a session.
+    expect(page.locator("#status-text")).to_contain_text("Ready · Python 3.14")
+    expect(page.locator("#status-build")).to_contain_text(live_server.health()["build_id"])
+    expect(page.locator("#auth-form")).to_be_visible()
     page.screenshot(path=artifacts / "boot-ready.png")
 
     assert off_machine(request_log) == []

@@ -23,8 +23,9 @@ def test_second_boot_restores_python_from_the_snapshot(
     page.reload()
     assert wait_for_boot(page) == "ready"
     assert page.evaluate(RESTORED) == 1
-    # The restored interpreter is a working one: the ready view is Python's doing.
-    expect(page.locator(".welcome")).to_contain_text("Python 3.14")
+    # The restored interpreter is a working one: the status and the form are Python's doing.
+    expect(page.locator("#status-text")).to_contain_text("Python 3.14")
+    expect(page.locator("#auth-form")).to_be_visible()
     assert page.evaluate("crossOriginIsolated") is True
     assert off_machine(request_log) == []
 
@@ -49,6 +50,7 @@ def test_a_corrupt_snapshot_falls_back_to_a_normal_boot(
     page.reload()
     assert wait_for_boot(page) == "ready", page.inner_text("#boot-error")
     assert page.evaluate(RESTORED) == 0
-    expect(page.locator(".welcome")).to_contain_text("Python 3.14")
+    expect(page.locator("#status-text")).to_contain_text("Python 3.14")
+    expect(page.locator("#auth-form")).to_be_visible()
     # The bad snapshot was dropped, and a good one is written again.
     page.wait_for_function(SAVED, timeout=60_000)

@@ -51,10 +51,11 @@ def test_asset_map_and_pyscript_config_are_relative(dist_dir: Path) -> None:
         if url.endswith("/"):
             assert (dist_dir / url[2:]).is_dir(), url
     config = json.loads((dist_dir / "pyscript.json").read_text())
-    assert config["interpreter"].startswith("./assets/pyodide-")
-    assert (dist_dir / config["interpreter"][2:]).is_file()
+    # Root-relative (PyScript resolves against the page URL, which may be a deep link).
+    assert config["interpreter"].startswith("/assets/pyodide-")
+    assert (dist_dir / config["interpreter"][1:]).is_file()
     for source, _target in config["files"].items():
-        assert source.startswith("./") and (dist_dir / source[2:]).is_file()
+        assert source.startswith("/assets/") and (dist_dir / source[1:]).is_file()
 
 
 def test_template_has_the_boot_contract() -> None:

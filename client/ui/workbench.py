@@ -1,0 +1,124 @@
+"""The workbench: the project's files, the editor, and the sync status.
+
+Opening shows the cached copy at once, then reconciles with the server in the background.
+Every edit lands in the model at once; the scheduler carries it to IndexedDB (1 s) and to
+the server (5 s, or Ctrl+S).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from client.adapters.indexeddb import IndexedDbStore, StorageUnavailable
+from client.adapters.server_api import HttpServerApi
+from client.core.clock import AsyncioClock
+from client.core.engine import ProjectSync
+from client.core.ports import ApiError, MemoryStorage, Storage
+from client.core.rules import load as load_rules
+from client.core.scheduler import SyncScheduler
+from client.core.status import SyncStatus
+from client.ffi import dom
+from client.ffi.events import Listeners
+from client.ffi.monaco import Editor
+
+
+class Workbench:
+    def __init__(self, root: Any, api: HttpServerApi, project_id: str) -> None:
+        self.api, self.project_id = api, project_id
+        self.listeners = Listeners()
+        self.editor: Editor | None = None
+        layout = dom.element("div", class_="workbench-layout", id="workbench-layout")
+        self.tree = dom.element("nav", class_="file-list", id="file-list",
+                                aria_label="Files")  # fmt: skip
+        self.editor_box = dom.element("div", class_="editor", id="editor")
+        layout.append(self.tree, self.editor_box)
+        root.replaceChildren(layout)
+        storage: Storage = IndexedDbStore()
+        self.sync = ProjectSync(project_id, storage, api, load_rules(), on_change=self.render)
+        self.scheduler = SyncScheduler(self.sync, AsyncioClock(), asyncio.ensure_future,
+                                       on_status=self._show_status)  # fmt: skip
+        window = dom.window()
+        self.listeners.on(window, "keydown", self._keys)
+        self.listeners.on(window, "online", lambda _e: self.scheduler.went_online())
+        self.listeners.on(window, "offline", lambda _e: self.scheduler.went_offline())
+        asyncio.ensure_future(self._open_or_say_why())
+
+    async def _open_or_say_why(self) -> None:
+        try:
+            await self._open()
+        except Exception as error:  # shown, not only logged: the user must know
+            dom.set_state("workbench", "error")
+            node = dom.by_id("status-text")
+            if node is not None:
+                node.textContent = f"Cannot open the project: {type(error).__name__}: {error}"
+            raise
+
+    async def _open(self) -> None:
+        self.editor = await Editor.create(self.editor_box, self.listeners)
+        self.editor.on_change(self._edited)
+        try:
+            cached = await self.sync.open_cached()
+        except StorageUnavailable as error:
+            self.sync.storage = MemoryStorage()  # keep working; the status says why
+            self.sync.storage_error = str(error)
+            cached = False
+        dom.set_state("project-source", "cache" if cached else "server")
+        self.render()
+        if not dom.navigator_online():
+            self.scheduler.went_offline()
+        try:
+            await self.sync.refresh()
+        except ApiError:
+            self.scheduler.went_offline()
+        self.render()
+        if self.sync.model.files and self.editor.path is None:
+            first = sorted(self.sync.model.files)[0]
+            self.open_file(first)
+        dom.set_state("workbench", "ready")
+        if self.sync.pending():
+            self.scheduler.edited("")  # push what waited in the cache
+
+    def render(self) -> None:
+        items = []
+        for path in sorted(self.sync.model.files):
+            button = dom.element("button", path, class_="file", data_path=path)
+            self.listeners.on(button, "click", lambda _e, p=path: self.open_file(p))
+            items.append(button)
+        self.tree.replaceChildren(*items)
+        if self.editor is not None:
+            for path, model in list(self.editor.models.items()):
+                local = self.sync.model.files.get(path)
+                if local is not None and not local.binary:
+                    self.editor.replace_text(path, local.text)
+                elif local is None:
+                    model.dispose()
+                    del self.editor.models[path]
+
+    def open_file(self, path: str) -> None:
+        local = self.sync.model.files.get(path)
+        if local is None or self.editor is None:
+            return
+        text = local.text if not local.binary else f"(binary file, {len(local.content)} bytes)"
+        self.editor.open(path, text)
+        dom.set_state("open-file", path)
+
+    def _edited(self, path: str, text: str) -> None:
+        self.sync.model.write(path, text.encode("utf-8"))
+        self.scheduler.edited(path)
+
+    def _keys(self, event: Any) -> None:
+        if (event.ctrlKey or event.metaKey) and str(event.key).lower() == "s":
+            event.preventDefault()
+            self.scheduler.save("Saved with Ctrl+S")
+
+    def _show_status(self, status: SyncStatus) -> None:
+        dom.set_state("sync-state", status.state.value)
+        node = dom.by_id("status-text")
+        if node is not None:
+            node.textContent = status.label
+
+    def dispose(self) -> None:
+        self.listeners.dispose()
+        if self.editor is not None:
+            self.editor.dispose()

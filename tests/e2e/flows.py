@@ -1,0 +1,64 @@
+"""What a person does in the IDE, as reusable steps for the browser tests."""
+
+from __future__ import annotations
+
+import secrets
+
+from playwright.sync_api import Page
+
+from tests.e2e.test_boot import wait_for_boot
+
+PASSWORD = "correct horse battery"
+
+
+def sign_up(page: Page, base_url: str) -> str:
+    email = f"e2e-{secrets.token_hex(4)}@example.com"
+    page.goto(base_url + "/")
+    assert wait_for_boot(page) == "ready"
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#signup")
+    page.wait_for_selector("#dashboard")
+    return email
+
+
+def create_project(page: Page, name: str, template: str | None = None) -> str:
+    page.fill("#new-project input[name=name]", name)
+    if template:
+        page.select_option("#new-project select[name=template]", template)
+    page.click("#new-project button[type=submit]")
+    wait_for_workbench(page)
+    return page.url.rsplit("/p/", 1)[1]
+
+
+def wait_for_workbench(page: Page) -> None:
+    page.wait_for_function("document.documentElement.dataset.workbench === 'ready'",
+                           timeout=60_000)  # fmt: skip
+
+
+def open_file(page: Page, path: str) -> None:
+    page.click(f'button.file[data-path="{path}"]')
+    page.wait_for_function(f"document.documentElement.dataset.openFile === {path!r}")
+
+
+def type_at_start(page: Page, text: str) -> None:
+    page.click(".monaco-editor .view-lines")
+    page.keyboard.press("Control+Home")
+    page.keyboard.type(text)
+
+
+def sync_state(page: Page) -> str:
+    return page.evaluate("document.documentElement.dataset.syncState || ''")
+
+
+def model_text(page: Page, path: str) -> str | None:
+    """The full text of a file's editor model (the DOM shows only the visible lines)."""
+    return page.evaluate(
+        """async (path) => {
+            const url = new URL(cospaiBoot.assets.monaco + "monaco.js", document.baseURI).href;
+            const {monaco} = await import(url);  // the page's own instance (same URL)
+            const model = monaco.editor.getModels().find((m) => m.uri.path === "/" + path);
+            return model ? model.getValue() : null;
+        }""",
+        path,
+    )
