@@ -59,3 +59,25 @@ class Editor:
         for model in self.models.values():
             model.dispose()
         self.editor.dispose()
+
+
+class DiffView:
+    """Theirs (read-only, left) beside mine (editable, right): the merge happens on the right."""
+
+    def __init__(self, monaco: Any, container: Any, path: str, theirs: str, mine: str) -> None:
+        self.diff = monaco.editor.createDiffEditor(container, to_object({
+            "automaticLayout": True, "originalEditable": False, "renderSideBySide": True,
+            "theme": "vs-dark" if dom.prefers_dark() else "vs",
+        }))  # fmt: skip
+        self.original = monaco.editor.createModel(theirs, None,
+                                                  monaco.Uri.file(f"/.theirs/{path}"))
+        self.modified = monaco.editor.createModel(mine, None, monaco.Uri.file(f"/.mine/{path}"))
+        self.diff.setModel(to_object({"original": self.original, "modified": self.modified}))
+
+    def merged_text(self) -> str:
+        return str(self.modified.getValue())
+
+    def dispose(self) -> None:
+        self.diff.dispose()
+        self.original.dispose()
+        self.modified.dispose()

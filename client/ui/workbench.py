@@ -21,6 +21,7 @@ from client.core.status import SyncStatus
 from client.ffi import dom
 from client.ffi.events import Listeners
 from client.ffi.monaco import Editor
+from client.ui.conflict_view import ConflictBanner, ConflictResolver
 
 
 class Workbench:
@@ -32,8 +33,12 @@ class Workbench:
         self.tree = dom.element("nav", class_="file-list", id="file-list",
                                 aria_label="Files")  # fmt: skip
         self.editor_box = dom.element("div", class_="editor", id="editor")
-        layout.append(self.tree, self.editor_box)
+        self.main = dom.element("div", class_="editor-area")
+        self.main.append(self.editor_box)
+        layout.append(self.tree, self.main)
         root.replaceChildren(layout)
+        self.banner = ConflictBanner(self.main, self._resolve_conflict)
+        self.resolver: ConflictResolver | None = None
         storage: Storage = IndexedDbStore()
         self.sync = ProjectSync(project_id, storage, api, load_rules(), on_change=self.render)
         self.scheduler = SyncScheduler(self.sync, AsyncioClock(), asyncio.ensure_future,
@@ -80,6 +85,8 @@ class Workbench:
             self.scheduler.edited("")  # push what waited in the cache
 
     def render(self) -> None:
+        self.banner.show(self.sync.conflicts.open)
+        dom.set_state("conflicts", str(len(self.sync.conflicts)))
         items = []
         for path in sorted(self.sync.model.files):
             button = dom.element("button", path, class_="file", data_path=path)
@@ -94,6 +101,20 @@ class Workbench:
                 elif local is None:
                     model.dispose()
                     del self.editor.models[path]
+
+    def _resolve_conflict(self, path: str) -> None:
+        conflict = self.sync.conflicts.open.get(path)
+        if conflict is None or self.editor is None:
+            return
+        if self.resolver is not None:
+            self.resolver.dispose()
+        self.resolver = ConflictResolver(self.main, self.editor.monaco, self.sync, conflict,
+                                         self._resolved)  # fmt: skip
+
+    def _resolved(self) -> None:
+        self.resolver = None
+        self.render()
+        self.scheduler.save()
 
     def open_file(self, path: str) -> None:
         local = self.sync.model.files.get(path)
@@ -120,5 +141,8 @@ class Workbench:
 
     def dispose(self) -> None:
         self.listeners.dispose()
+        self.banner.dispose()
+        if self.resolver is not None:
+            self.resolver.dispose()
         if self.editor is not None:
             self.editor.dispose()

@@ -22,6 +22,15 @@ def sign_up(page: Page, base_url: str) -> str:
     return email
 
 
+def sign_in(page: Page, base_url: str, email: str) -> None:
+    page.goto(base_url + "/")
+    assert wait_for_boot(page) == "ready"
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#signin")
+    page.wait_for_selector("#dashboard")
+
+
 def create_project(page: Page, name: str, template: str | None = None) -> str:
     page.fill("#new-project input[name=name]", name)
     if template:
@@ -29,6 +38,12 @@ def create_project(page: Page, name: str, template: str | None = None) -> str:
     page.click("#new-project button[type=submit]")
     wait_for_workbench(page)
     return page.url.rsplit("/p/", 1)[1]
+
+
+def open_project(page: Page, base_url: str, project: str) -> None:
+    page.goto(f"{base_url}/p/{project}")
+    assert wait_for_boot(page) == "ready"
+    wait_for_workbench(page)
 
 
 def wait_for_workbench(page: Page) -> None:
