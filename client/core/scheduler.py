@@ -39,6 +39,7 @@ class SyncScheduler:
         self.attempt = 0
         self.last_error = ""
         self._again: tuple[str | None] | None = None
+        self.on_pushed: Callable[[], None] = lambda: None  # e.g. tell the other tabs
         self._last_status: SyncStatus | None = None
 
     # ------------------------------------------------------------ timers
@@ -137,6 +138,7 @@ class SyncScheduler:
             self.last_error = str(error)
         else:
             self.online, self.attempt, self.last_error = True, 0, ""
+            self.on_pushed()
             # Only what can be sent: files held by an open conflict wait for the user.
             if self.sync.pending() and "retry" not in self._timers:
                 self._arm("sync", self.timing.sync_s, lambda: self.spawn(self.push()),

@@ -19,6 +19,7 @@ from client.core.rules import load as load_rules
 from client.core.scheduler import SyncScheduler
 from client.core.status import SyncStatus
 from client.ffi import dom
+from client.ffi.channel import TabChannel
 from client.ffi.events import Listeners
 from client.ffi.monaco import Editor
 from client.ui.conflict_view import ConflictBanner, ConflictResolver
@@ -47,6 +48,10 @@ class Workbench:
         self.listeners.on(window, "keydown", self._keys)
         self.listeners.on(window, "online", lambda _e: self.scheduler.went_online())
         self.listeners.on(window, "offline", lambda _e: self.scheduler.went_offline())
+        # Another tab of this project pushed: fetch what it sent (our clean copies update;
+        # a file we changed too becomes a conflict, never a silent overwrite).
+        self.tabs = TabChannel(f"cospai-project-{project_id}", self.listeners, self._tab_said)
+        self.scheduler.on_pushed = self._announce_push
         asyncio.ensure_future(self._open_or_say_why())
 
     async def _open_or_say_why(self) -> None:
@@ -81,6 +86,7 @@ class Workbench:
             first = sorted(self.sync.model.files)[0]
             self.open_file(first)
         dom.set_state("workbench", "ready")
+        self.scheduler.report()
         if self.sync.pending():
             self.scheduler.edited("")  # push what waited in the cache
 
@@ -124,6 +130,21 @@ class Workbench:
         self.editor.open(path, text)
         dom.set_state("open-file", path)
 
+    def _announce_push(self) -> None:
+        self.tabs.post({"pushed": self.sync.model.server_version})
+
+    def _tab_said(self, message: dict[str, Any]) -> None:
+        if int(message.get("pushed", 0)) > self.sync.model.server_version:
+            asyncio.ensure_future(self._refresh())
+
+    async def _refresh(self) -> None:
+        try:
+            await self.sync.refresh()
+        except ApiError:
+            return  # the next push or online event tries again
+        self.render()
+        self.scheduler.report()
+
     def _edited(self, path: str, text: str) -> None:
         self.sync.model.write(path, text.encode("utf-8"))
         self.scheduler.edited(path)
@@ -141,6 +162,7 @@ class Workbench:
 
     def dispose(self) -> None:
         self.listeners.dispose()
+        self.tabs.close()
         self.banner.dispose()
         if self.resolver is not None:
             self.resolver.dispose()
