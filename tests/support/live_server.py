@@ -27,19 +27,22 @@ class LiveServer:
         dist_dir: Path = DIST,
         extra_env: dict[str, str] | None = None,
         extra_args: list[str] | None = None,
+        port: int = 0,
     ) -> None:
         self.database_url = database_url
         self.data_dir = data_dir
         self.dist_dir = dist_dir
         self.extra_env = extra_env or {}
         self.extra_args = extra_args or []
+        self.port = port  # 0: any free port (a restart passes the one it had)
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
         self.output: list[str] = []
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", "0",
+            sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
+            "--port", str(self.port),
             "--data-dir", str(self.data_dir), "--dist-dir", str(self.dist_dir),
             "--log-level", "warning", *self.extra_args,
         ]  # fmt: skip
@@ -96,6 +99,13 @@ class LiveServer:
     @property
     def log(self) -> str:
         return "".join(self.output)
+
+    def kill(self) -> None:
+        """Die at once (SIGKILL), as a crashed server does; the next start may reuse the port."""
+        if self.process is not None:
+            self.port = int(self.url.rsplit(":", 1)[1])
+            self.process.kill()
+            self.stop()
 
     def stop(self, timeout: float = 15) -> int | None:
         """SIGTERM by PID, then SIGKILL if it will not go; return the exit code."""
