@@ -20,14 +20,11 @@ class Refused:
     path: str | None = None  # the server path whose copy stands in the way
 
 
-def _find(model: ProjectModel, op: Op) -> LocalFile | None:
+def _find(model: ProjectModel, op: Op, by_base: dict[Base, LocalFile]) -> LocalFile | None:
     """The local file an op came from, wherever it is now (it may have moved since)."""
     assert op.file is not None
     if op.file.base is not None:
-        for local in model.files.values():
-            if local.base == op.file.base:
-                return local
-        return None
+        return by_base.get(op.file.base)
     here = model.files.get(op.local_path)
     if here is not None and here.base is None:
         return here
@@ -48,6 +45,8 @@ def apply_results(model: ProjectModel, ops: list[Op], answer: dict[str, Any],
     alone = deleted is None
     deleted = set() if deleted is None else deleted
     refused: list[Refused] = []
+    # One index per answer, not a scan per op: a 1,000-file answer stays linear.
+    by_base = {f.base: f for f in model.files.values() if f.base is not None}
     for result in answer["results"]:
         op = ops[result["index"]]
         if result["status"] != "ok":
@@ -62,7 +61,7 @@ def apply_results(model: ProjectModel, ops: list[Op], answer: dict[str, Any],
                 model.forget_tombstone(op.path)
             continue
         assert op.file is not None
-        local = _find(model, op)
+        local = _find(model, op, by_base)
         if op.kind == "put":
             new_base = Base(op.path, version, op.file.sha256)
         else:

@@ -7,6 +7,8 @@ from typing import Any
 import js  # type: ignore[import-not-found]
 from pyodide.ffi import jsnull  # type: ignore[import-not-found]
 
+from client.ffi.convert import to_object
+
 
 def element(tag: str, text: str = "", **attrs: str) -> Any:
     node = js.document.createElement(tag)
@@ -66,3 +68,16 @@ def prefers_dark() -> bool:
 
 def navigator_online() -> bool:
     return bool(js.navigator.onLine)
+
+
+def mark(step: str) -> None:
+    js.performance.mark(f"cospai:{step}")
+
+
+def debug_enabled() -> bool:
+    return "debug=1" in str(js.location.search)
+
+
+def expose(name: str, members: dict[str, Any]) -> None:
+    """A global object for tools and benchmarks (callers own the proxies inside)."""
+    setattr(js.window, name, to_object(members))

@@ -39,6 +39,8 @@ class Workbench:
         layout.append(self.tree, self.main)
         root.replaceChildren(layout)
         self.banner = ConflictBanner(self.main, self._resolve_conflict)
+        self._shown: list[str] = []
+        self.listeners.on(self.tree, "click", self._tree_click)
         self.resolver: ConflictResolver | None = None
         storage: Storage = IndexedDbStore()
         self.sync = ProjectSync(project_id, storage, api, load_rules(), on_change=self.render)
@@ -75,6 +77,7 @@ class Workbench:
             cached = False
         dom.set_state("project-source", "cache" if cached else "server")
         self.render()
+        dom.mark("tree")  # the files are on screen (from the cache when there was one)
         if not dom.navigator_online():
             self.scheduler.went_offline()
         try:
@@ -87,18 +90,22 @@ class Workbench:
             self.open_file(first)
         dom.set_state("workbench", "ready")
         self.scheduler.report()
+        if dom.debug_enabled():
+            # ?debug=1 only: lets benchmarks change many files at once, as a tool would.
+            dom.expose("cospaiDebug", {"touchAll": self.listeners.proxy(self._touch_all)})
         if self.sync.pending():
             self.scheduler.edited("")  # push what waited in the cache
 
     def render(self) -> None:
         self.banner.show(self.sync.conflicts.open)
         dom.set_state("conflicts", str(len(self.sync.conflicts)))
-        items = []
-        for path in sorted(self.sync.model.files):
-            button = dom.element("button", path, class_="file", data_path=path)
-            self.listeners.on(button, "click", lambda _e, p=path: self.open_file(p))
-            items.append(button)
-        self.tree.replaceChildren(*items)
+        # One click listener on the list (see __init__), none per file: a render of
+        # thousands of files creates no proxies.
+        paths = sorted(self.sync.model.files)
+        if paths != self._shown:
+            self.tree.replaceChildren(*[dom.element("button", p, class_="file", data_path=p)
+                                        for p in paths])  # fmt: skip
+            self._shown = paths
         if self.editor is not None:
             for path, model in list(self.editor.models.items()):
                 local = self.sync.model.files.get(path)
@@ -107,6 +114,11 @@ class Workbench:
                 elif local is None:
                     model.dispose()
                     del self.editor.models[path]
+
+    def _tree_click(self, event: Any) -> None:
+        path = event.target.getAttribute("data-path")
+        if dom.present(path):
+            self.open_file(str(path))
 
     def _resolve_conflict(self, path: str) -> None:
         conflict = self.sync.conflicts.open.get(path)
@@ -144,6 +156,17 @@ class Workbench:
             return  # the next push or online event tries again
         self.render()
         self.scheduler.report()
+
+    def _touch_all(self, line: str) -> int:
+        """Append a line to every text file (as a formatter or codemod would)."""
+        count = 0
+        for path, local in list(self.sync.model.files.items()):
+            if not local.binary:
+                self.sync.model.write(path, local.content + line.encode("utf-8"))
+                count += 1
+        self.scheduler.edited("")
+        self.render()
+        return count
 
     def _edited(self, path: str, text: str) -> None:
         self.sync.model.write(path, text.encode("utf-8"))
