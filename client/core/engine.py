@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from client.core.conflicts import Conflict, ConflictBook
-from client.core.model import ProjectModel, ServerFile
+from client.core.model import Base, LocalFile, ProjectModel, ServerFile
 from client.core.outbox import Op, batches, pending_ops, unsyncable
 from client.core.ports import ServerApi, Storage, StoredProject
 from client.core.reconcile import Reconciliation, adopt_fetched, reconcile
@@ -38,6 +39,8 @@ class ProjectSync:
         self.storage_error: str | None = None
         self.problems: dict[str, str] = {}  # local files the server would refuse, and why
         self._on_change = on_change or (lambda: None)
+        self.on_persisted: Callable[[], None] = lambda: None
+        self._persisting: set[str] = set()  # paths a store write has taken, not yet confirmed
 
     # ------------------------------------------------------------ open
 
@@ -78,6 +81,8 @@ class ProjectSync:
 
     async def persist(self) -> bool:
         changed, removed = self.model.take_touched()
+        flying = {f.path for f in changed} | set(removed)
+        self._persisting |= flying
         meta = StoredProject(tombstones=dict(self.model.tombstones),
                              conflicts=dict(self.conflicts.open),
                              server_version=self.model.server_version,
@@ -85,13 +90,46 @@ class ProjectSync:
         try:
             await self.storage.save(self.project_id, changed, removed, meta)
         except Exception as error:  # quota, blocked, closed: the user must hear of it
+            self._persisting -= flying
             # Mark them touched again for the next try; their current state is what counts
             # then (it may have changed while the store was failing).
             self.model.files.touch([local.path for local in changed] + removed)
             self.storage_error = f"{type(error).__name__}: {error}"
             return False
+        self._persisting -= flying
         self.storage_error = None
+        if not self._persisting and not self.model.files.peek_touched():
+            self.on_persisted()  # everything is in the store: the journal is obsolete
         return True
+
+    # ------------------------------------------------------------ journal
+
+    def journal(self) -> dict[str, object]:
+        """What the local store has not got yet, as plain JSON: written synchronously when
+        the tab goes away (an IndexedDB write started then may never finish) and replayed
+        by the next open. Text only; binary files are stored at once when they arrive."""
+        files: dict[str, object] = {}
+        removed = []
+        for path in sorted(self.model.files.peek_touched() | self._persisting):
+            local = self.model.files.get(path)
+            if local is None:
+                removed.append(path)
+            elif not local.binary:
+                base = local.base
+                files[path] = {"text": local.text,
+                               "base": [base.path, base.version, base.sha256] if base else None}
+        tombstones = {p: [b.path, b.version, b.sha256] for p, b in self.model.tombstones.items()}
+        return {"files": files, "removed": removed, "tombstones": tombstones}
+
+    def replay(self, journal: dict[str, Any]) -> None:
+        """Apply a journal on top of the cached copy (it holds the newer state)."""
+        for path, entry in journal.get("files", {}).items():
+            base = Base(*entry["base"]) if entry.get("base") else None
+            self.model.files[path] = LocalFile(path, entry["text"].encode("utf-8"), False, base)
+        for path in journal.get("removed", []):
+            self.model.files.pop(path, None)
+        if "tombstones" in journal:
+            self.model.tombstones = {p: Base(*b) for p, b in journal["tombstones"].items()}
 
     # ------------------------------------------------------------ server
 

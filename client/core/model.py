@@ -83,6 +83,9 @@ class TrackedFiles(dict[str, LocalFile]):
         touched, self._touched = self._touched, set()
         return touched
 
+    def peek_touched(self) -> set[str]:
+        return set(self._touched)
+
     def touch(self, paths: list[str]) -> None:
         self._touched.update(paths)
 

@@ -81,3 +81,31 @@ def debug_enabled() -> bool:
 def expose(name: str, members: dict[str, Any]) -> None:
     """A global object for tools and benchmarks (callers own the proxies inside)."""
     setattr(js.window, name, to_object(members))
+
+
+def document() -> Any:
+    return js.document
+
+
+def local_get(key: str) -> str | None:
+    try:
+        value = js.localStorage.getItem(key)
+    except Exception:  # storage blocked (some embeds, private modes)
+        return None
+    return str(value) if present(value) else None
+
+
+def local_set(key: str, value: str) -> bool:
+    """Synchronous, so it completes even while the page is being torn down."""
+    try:
+        js.localStorage.setItem(key, value)
+    except Exception:
+        return False
+    return True
+
+
+def local_remove(key: str) -> None:
+    try:
+        js.localStorage.removeItem(key)
+    except Exception:
+        return

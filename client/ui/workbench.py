@@ -8,6 +8,7 @@ the server (5 s, or Ctrl+S).
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from client.adapters.indexeddb import IndexedDbStore, StorageUnavailable
@@ -44,11 +45,15 @@ class Workbench:
         self.resolver: ConflictResolver | None = None
         storage: Storage = IndexedDbStore()
         self.sync = ProjectSync(project_id, storage, api, load_rules(), on_change=self.render)
+        self._journal_key = f"cospai-journal-{project_id}"
+        self.sync.on_persisted = lambda: dom.local_remove(self._journal_key)
         self.scheduler = SyncScheduler(self.sync, AsyncioClock(), asyncio.ensure_future,
                                        on_status=self._show_status)  # fmt: skip
         window = dom.window()
         self.listeners.on(window, "keydown", self._keys)
         self.listeners.on(window, "online", lambda _e: self.scheduler.went_online())
+        self.listeners.on(window, "pagehide", self._flush)
+        self.listeners.on(dom.document(), "visibilitychange", self._flush)
         self.listeners.on(window, "offline", lambda _e: self.scheduler.went_offline())
         # Another tab of this project pushed: fetch what it sent (our clean copies update;
         # a file we changed too becomes a conflict, never a silent overwrite).
@@ -75,6 +80,12 @@ class Workbench:
             self.sync.storage = MemoryStorage()  # keep working; the status says why
             self.sync.storage_error = str(error)
             cached = False
+        saved = dom.local_get(self._journal_key)
+        if saved is not None:  # the last tab went away before its cache write finished
+            self.sync.replay(json.loads(saved))
+            cached = True
+            if await self.sync.persist():
+                dom.local_remove(self._journal_key)
         dom.set_state("project-source", "cache" if cached else "server")
         self.render()
         dom.mark("tree")  # the files are on screen (from the cache when there was one)
@@ -92,7 +103,12 @@ class Workbench:
         self.scheduler.report()
         if dom.debug_enabled():
             # ?debug=1 only: lets benchmarks change many files at once, as a tool would.
-            dom.expose("cospaiDebug", {"touchAll": self.listeners.proxy(self._touch_all)})
+            dom.expose("cospaiDebug", {
+                "touchAll": self.listeners.proxy(self._touch_all),
+                "write": self.listeners.proxy(self._debug_write),
+                "remove": self.listeners.proxy(self._debug_remove),
+                "files": self.listeners.proxy(self._debug_files),
+            })  # fmt: skip
         if self.sync.pending():
             self.scheduler.edited("")  # push what waited in the cache
 
@@ -156,6 +172,29 @@ class Workbench:
             return  # the next push or online event tries again
         self.render()
         self.scheduler.report()
+
+    def _debug_write(self, path: str, text: str) -> None:
+        self.sync.model.write(path, text.encode("utf-8"))
+        self.scheduler.edited(path)
+        self.render()
+
+    def _debug_remove(self, path: str) -> None:
+        self.sync.model.delete(path)
+        self.scheduler.edited(path)
+        self.render()
+
+    def _debug_files(self) -> str:
+        import json
+
+        return json.dumps({p: f.text for p, f in self.sync.model.files.items() if not f.binary})
+
+    def _flush(self, _event: Any = None) -> None:
+        """The tab is going away (reload, close, switch). An IndexedDB write started now
+        may never finish, so what it has not got goes to a synchronous journal first."""
+        journal = self.sync.journal()
+        if journal["files"] or journal["removed"]:
+            dom.local_set(self._journal_key, json.dumps(journal))
+        asyncio.ensure_future(self.sync.persist())
 
     def _touch_all(self, line: str) -> int:
         """Append a line to every text file (as a formatter or codemod would)."""

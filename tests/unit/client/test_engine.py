@@ -384,3 +384,20 @@ def test_files_the_server_would_refuse_are_held_back_and_the_rest_syncs(
     run(sync.push())
     assert server.files() == {"ok.txt": b"fine", "ab.txt": b"control character in the name"}
     assert sync.problems == {} and sync.pending_count() == 0
+
+
+def test_the_journal_replays_what_the_store_had_not_got(sync: ProjectSync) -> None:
+    """Written synchronously when a tab goes away; the next open replays it on the cache."""
+    sync.model.write("keep.txt", b"stored")
+    run(sync.persist())
+    sync.model.write("late.txt", b"typed just before the reload")
+    sync.model.delete("keep.txt")
+    journal = sync.journal()
+    assert set(journal["files"]) == {"late.txt"} and journal["removed"] == ["keep.txt"]
+
+    fresh = ProjectSync(sync.project_id, sync.storage, sync.api, sync.rules)
+    assert run(fresh.open_cached())
+    assert set(fresh.model.files) == {"keep.txt"}  # the store alone lost the last edits
+    fresh.replay(journal)
+    assert {p: f.content for p, f in fresh.model.files.items()} == {
+        "late.txt": b"typed just before the reload"}
