@@ -43,6 +43,7 @@ bench: build chromium
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/boot.py
 	$(PY) bench/api.py
+	$(PY) bench/sync.py
 
 clean:
 	rm -rf dist .dist.build-*
