@@ -41,6 +41,8 @@ class ProjectSync:
         self._on_change = on_change or (lambda: None)
         self.on_persisted: Callable[[], None] = lambda: None
         self._persisting: set[str] = set()  # paths a store write has taken, not yet confirmed
+        self._persist_running = False
+        self._persist_again = False
 
     # ------------------------------------------------------------ open
 
@@ -80,6 +82,23 @@ class ProjectSync:
     # ------------------------------------------------------------ local store
 
     async def persist(self) -> bool:
+        """Write what changed to the local store. One write at a time: two racing writes
+        could store an older `meta` (tombstones, conflicts) over a newer one. A call made
+        while a write runs returns at once; the running write goes round again for it."""
+        if self._persist_running:
+            self._persist_again = True
+            return True
+        self._persist_running = True
+        try:
+            while True:
+                self._persist_again = False
+                stored = await self._persist_once()
+                if not stored or not self._persist_again:
+                    return stored
+        finally:
+            self._persist_running = False
+
+    async def _persist_once(self) -> bool:
         changed, removed = self.model.take_touched()
         flying = {f.path for f in changed} | set(removed)
         self._persisting |= flying

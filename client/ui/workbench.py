@@ -84,8 +84,7 @@ class Workbench:
         if saved is not None:  # the last tab went away before its cache write finished
             self.sync.replay(json.loads(saved))
             cached = True
-            if await self.sync.persist():
-                dom.local_remove(self._journal_key)
+            await self.sync.persist()  # on_persisted drops the journal once all is stored
         dom.set_state("project-source", "cache" if cached else "server")
         self.render()
         dom.mark("tree")  # the files are on screen (from the cache when there was one)
