@@ -72,7 +72,7 @@ class IndexedDbStore:
             for c in meta.get("conflicts", [])
         }  # fmt: skip
         return StoredProject(files, tombstones, conflicts, int(meta.get("serverVersion", 0)),
-                             meta.get("etag"))  # fmt: skip
+                             meta.get("etag"), dict(meta.get("inflight") or {}))  # fmt: skip
 
     async def save(self, project_id: str, changed: list[LocalFile], removed: list[str],
                    meta: StoredProject) -> None:  # fmt: skip
@@ -81,6 +81,7 @@ class IndexedDbStore:
             "tombstones": [_base_js(b) for b in meta.tombstones.values()],
             "conflicts": [_conflict_js(c) for c in meta.conflicts.values()],
             "serverVersion": meta.server_version, "etag": meta.etag,
+            "inflight": dict(meta.inflight),
         }  # fmt: skip
         rows = convert.to_object([_file_js(f) for f in changed])
         await self._glue.saveProject(db, project_id, rows, convert.to_object(removed),

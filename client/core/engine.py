@@ -52,7 +52,8 @@ class ProjectSync:
         if stored is None:
             return False
         self.model = ProjectModel(dict(stored.files), dict(stored.tombstones),
-                                  stored.server_version, stored.etag)  # fmt: skip
+                                  stored.server_version, stored.etag,
+                                  dict(stored.inflight))  # fmt: skip
         self.model.files.take_touched()
         self.conflicts.open = dict(stored.conflicts)
         return True
@@ -105,7 +106,7 @@ class ProjectSync:
         meta = StoredProject(tombstones=dict(self.model.tombstones),
                              conflicts=dict(self.conflicts.open),
                              server_version=self.model.server_version,
-                             etag=self.model.etag)  # fmt: skip
+                             etag=self.model.etag, inflight=dict(self.model.inflight))  # fmt: skip
         try:
             await self.storage.save(self.project_id, changed, removed, meta)
         except Exception as error:  # quota, blocked, closed: the user must hear of it
@@ -138,7 +139,8 @@ class ProjectSync:
                 files[path] = {"text": local.text,
                                "base": [base.path, base.version, base.sha256] if base else None}
         tombstones = {p: [b.path, b.version, b.sha256] for p, b in self.model.tombstones.items()}
-        return {"files": files, "removed": removed, "tombstones": tombstones}
+        return {"files": files, "removed": removed, "tombstones": tombstones,
+                "inflight": dict(self.model.inflight)}
 
     def replay(self, journal: dict[str, Any]) -> None:
         """Apply a journal on top of the cached copy (it holds the newer state)."""
@@ -149,6 +151,7 @@ class ProjectSync:
             self.model.files.pop(path, None)
         if "tombstones" in journal:
             self.model.tombstones = {p: Base(*b) for p, b in journal["tombstones"].items()}
+        self.model.inflight.update(journal.get("inflight", {}))
 
     # ------------------------------------------------------------ server
 
@@ -186,8 +189,15 @@ class ProjectSync:
                     deleted: Deleted) -> None:  # fmt: skip
         parts = {op.file.sha256: op.file.content for op in group
                  if op.as_part and op.file is not None}  # fmt: skip
+        sent = {op.path: op.file.sha256 for op in group if op.kind == "put" and op.file}
+        if sent:  # stored first, so that a reload mid-request still knows what was sent
+            self.model.inflight.update(sent)
+            await self.persist()
         answer = await self.api.sync(self.project_id, [op.payload() for op in group], parts,
                                      message)  # fmt: skip
+        for path, sha in sent.items():
+            if self.model.inflight.get(path) == sha:
+                del self.model.inflight[path]
         report.requests += 1
         report.sent_ops += len(group)
         for refused in apply_results(self.model, group, answer, deleted):

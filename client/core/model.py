@@ -98,6 +98,10 @@ class ProjectModel:
     tombstones: dict[str, Base] = field(default_factory=dict)
     server_version: int = 0
     etag: str | None = None
+    # Server path -> hash of content sent and not yet answered. When an answer is lost (a
+    # reload or a crash mid-request), this tells the server's copy apart from another
+    # device's: if it is what we sent, it is ours, not a conflict.
+    inflight: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not isinstance(self.files, TrackedFiles):

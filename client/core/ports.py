@@ -63,6 +63,7 @@ class StoredProject:
     conflicts: dict[str, Conflict] = field(default_factory=dict)
     server_version: int = 0
     etag: str | None = None
+    inflight: dict[str, str] = field(default_factory=dict)
 
 
 class Storage(Protocol):
@@ -89,7 +90,7 @@ class MemoryStorage:
         if stored is None:
             return None
         return StoredProject(dict(stored.files), dict(stored.tombstones), dict(stored.conflicts),
-                             stored.server_version, stored.etag)  # fmt: skip
+                             stored.server_version, stored.etag, dict(stored.inflight))  # fmt: skip
 
     async def save(
         self, project_id: str, changed: list[LocalFile], removed: list[str], meta: StoredProject
@@ -105,3 +106,4 @@ class MemoryStorage:
         stored.tombstones = dict(meta.tombstones)
         stored.conflicts = dict(meta.conflicts)
         stored.server_version, stored.etag = meta.server_version, meta.etag
+        stored.inflight = dict(meta.inflight)

@@ -40,7 +40,7 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
             if theirs is None:
                 continue  # new here: pushed later
             claimed.add(theirs.path)
-            if theirs.sha256 == local.sha256:
+            if theirs.sha256 == local.sha256 or _ours(model, theirs):
                 model.files[local.path] = _rebased(local, theirs)
             else:
                 out.conflicts.append(_conflict(local.path, theirs, local.content, local.binary))
@@ -58,8 +58,10 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
             continue
         if theirs.version == local.base.version:
             continue  # the server did not move: ours (changed or not) stands
-        if theirs.sha256 == local.sha256:
-            model.files[local.path] = _rebased(local, theirs)  # converged
+        if theirs.sha256 == local.sha256 or (_ours(model, theirs) and origin == local.path):
+            # converged, or the server holds what we sent before an answer was lost: the
+            # server's version becomes our base, our newer edits stay pending
+            model.files[local.path] = _rebased(local, theirs)
         elif local.sha256 == local.base.sha256:
             # Content untouched here (maybe renamed): their content, our place.
             _take(model, theirs, out, out.updated)
@@ -82,10 +84,20 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
             continue
         if theirs.path in model.files:
             continue  # a local new file of that name was handled above
+        if _ours(model, theirs):
+            # We sent it, then deleted it here before the answer came: delete it there.
+            model.tombstones[theirs.path] = Base(theirs.path, theirs.version, theirs.sha256)
+            continue
         _take(model, theirs, out, out.added)
 
     model.server_version = server_version
+    model.inflight.clear()  # the server's state is known now
     return out
+
+
+def _ours(model: ProjectModel, theirs: ServerFile) -> bool:
+    """The server's copy is content this browser sent (its answer never arrived)."""
+    return model.inflight.get(theirs.path) == theirs.sha256
 
 
 def _rebased(local: LocalFile, theirs: ServerFile) -> LocalFile:

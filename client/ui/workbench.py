@@ -191,7 +191,7 @@ class Workbench:
         """The tab is going away (reload, close, switch). An IndexedDB write started now
         may never finish, so what it has not got goes to a synchronous journal first."""
         journal = self.sync.journal()
-        if journal["files"] or journal["removed"]:
+        if journal["files"] or journal["removed"] or journal["inflight"]:
             dom.local_set(self._journal_key, json.dumps(journal))
         asyncio.ensure_future(self.sync.persist())
 

@@ -43,12 +43,13 @@ def test_random_edits_failures_and_reloads_converge(
     rnd = random.Random(20261125)
     flows.sign_up(page, live_server.url)
     project = flows.create_project(page, "soak")
-    failing = {"on": False, "count": 0}
+    faults = random.Random(7)  # its own stream: the route handler runs at its own times
+    failing = {"on": True, "count": 0}
 
     def flaky(route: Route) -> None:
-        if failing["on"] and rnd.random() < 0.4:
+        if failing["on"] and faults.random() < 0.4:
             failing["count"] += 1
-            if rnd.random() < 0.5:
+            if faults.random() < 0.5:
                 route.fulfill(status=503, body="{}")
             else:
                 route.abort("connectionreset")
@@ -89,9 +90,9 @@ def test_random_edits_failures_and_reloads_converge(
     failing["on"] = False
     page.keyboard.press("Control+s")
     page.wait_for_timeout(1500)
-    # A reload while a push was on its way leaves the page unsure whether the server took
-    # it; what differs then comes back as a conflict (never overwritten silently). The
-    # user here keeps their own version of each.
+    # A reload while a push was on its way can leave the page unsure whether the server
+    # took it. The page remembers what it sent, which settles most such cases; whatever
+    # is left comes back as a conflict (never an overwrite), and the user keeps theirs.
     for _ in range(10):
         banner = page.locator("#conflict-banner button.conflict-file")
         if banner.count() == 0:

@@ -113,6 +113,7 @@ class FakeServer:
         self.rules = rules
         self.now = now  # stamps the call log
         self.hold = False  # sync() suspends once before answering: a request "in flight"
+        self.lose_next_answer = False  # the next sync applies, then raises Offline
         self.rows: dict[str, Row] = {}  # by folded path
         self.version = 0
         self.calls: list[Call] = []
@@ -217,6 +218,9 @@ class FakeServer:
         assert all(isinstance(v, bytes) for v in parts.values()), parts
         wire = json.loads(json.dumps(ops))
         answer = self.apply(wire, parts)
+        if self.lose_next_answer:  # applied, but the answer never reaches the client
+            self.lose_next_answer = False
+            raise ports.Offline("the connection dropped before the answer")
         answer["revision"] = None
         if revision_message is not None:
             message = revision_message.strip()

@@ -401,3 +401,29 @@ def test_the_journal_replays_what_the_store_had_not_got(sync: ProjectSync) -> No
     fresh.replay(journal)
     assert {p: f.content for p, f in fresh.model.files.items()} == {
         "late.txt": b"typed just before the reload"}
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["edited-file", "new-file"])
+def test_an_answer_lost_in_flight_is_recognised_as_ours(
+    sync: ProjectSync, server: FakeServer, existing: bool
+) -> None:
+    """The server took a push but the answer was lost (reload, crash): after the next open
+    the server's copy is known to be ours, so later edits push without a false conflict."""
+    if existing:
+        sync.model.write("a.txt", b"one")
+        run(sync.push())
+    sync.model.write("a.txt", b"two")
+    server.lose_next_answer = True
+    with pytest.raises(ports.Offline):
+        run(sync.push())
+    assert server.files()["a.txt"] == b"two"
+    sync.model.write("a.txt", b"three")
+    run(sync.persist())
+
+    reopened = ProjectSync(sync.project_id, sync.storage, sync.api, sync.rules)  # a reload
+    assert run(reopened.open_cached())
+    run(reopened.refresh())
+    assert len(reopened.conflicts) == 0
+    run(reopened.push())
+    assert server.files() == {"a.txt": b"three"}
+    assert reopened.pending() == [] and reopened.model.inflight == {}
