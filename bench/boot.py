@@ -17,15 +17,14 @@ import json
 import statistics
 import sys
 import tempfile
-from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import BrowserContext, Playwright, sync_playwright  # noqa: E402
 
-from tests.support import browser, databases  # noqa: E402
-from tests.support.live_server import LiveServer  # noqa: E402
+from tests.support import browser  # noqa: E402
+from tests.support.live_server import throwaway_server  # noqa: E402
 
 TARGETS = {"warm_ms": 1500, "cold_ms": 3500, "cold_bytes": 10_000_000}
 MARKS_JS = """() => Object.fromEntries(performance.getEntriesByType('mark')
@@ -110,15 +109,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per mode (default 5)")
     parser.add_argument("--url", help="benchmark this running server instead of starting one")
     args = parser.parse_args()  # fmt: skip
-    with ExitStack() as stack:
-        url = args.url
-        if not url:
-            admin = stack.enter_context(databases.admin_url())
-            db_url = stack.enter_context(databases.fresh_database(admin))
-            data = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            server = stack.enter_context(LiveServer(database_url=db_url, data_dir=data))
-            url = server.url + "/"
-        print(json.dumps(run(url, args.runs), indent=2))
+    with throwaway_server(args.url) as url:
+        print(json.dumps(run(url + "/", args.runs), indent=2))
     return 0
 
 

@@ -18,7 +18,6 @@ import secrets
 import statistics
 import sys
 import tempfile
-from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx2  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from tests.support import browser, databases  # noqa: E402
-from tests.support.live_server import LiveServer  # noqa: E402
+from tests.support import browser  # noqa: E402
+from tests.support.live_server import throwaway_server  # noqa: E402
 
 TARGETS = {"open_cached_ms": 300, "save_p50_ms": 100, "longest_task_ms": 50}
 PASSWORD = "correct horse battery"  # noqa: S105  (a throwaway benchmark account)
@@ -153,14 +152,8 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=20, help="Ctrl+S measured (20)")
     parser.add_argument("--url", help="benchmark this running server instead of starting one")
     args = parser.parse_args()  # fmt: skip
-    with ExitStack() as stack:
-        url = args.url
-        if not url:
-            admin = stack.enter_context(databases.admin_url())
-            db_url = stack.enter_context(databases.fresh_database(admin))
-            data = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            url = stack.enter_context(LiveServer(database_url=db_url, data_dir=data)).url
-        result = run(url.rstrip("/"), args.files, args.file_bytes, args.reloads, args.saves)
+    with throwaway_server(args.url) as url:
+        result = run(url, args.files, args.file_bytes, args.reloads, args.saves)
         result["meets"] = {
             "open_cached": result["open_cached_ms"] < TARGETS["open_cached_ms"],
             "save_p50": result["save_ms"]["p50"] < TARGETS["save_p50_ms"],

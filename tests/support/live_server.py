@@ -8,9 +8,12 @@ import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from tests.support.paths import DIST, ROOT
@@ -129,3 +132,19 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextmanager
+def throwaway_server(url: str | None = None) -> Iterator[str]:
+    """`url` when given (a running server); else a server of our own on a fresh database
+    (DATABASE_URL's server, or an embedded one), stopped afterwards. Yields the base URL."""
+    if url:
+        yield url.rstrip("/")
+        return
+    from tests.support import databases
+
+    with ExitStack() as stack:
+        admin = stack.enter_context(databases.admin_url())
+        db_url = stack.enter_context(databases.fresh_database(admin))
+        data = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        yield stack.enter_context(LiveServer(database_url=db_url, data_dir=data)).url
