@@ -276,6 +276,11 @@ def pack_client(stage: Path) -> str:
     for path in sorted((source / "glue").glob("*.mjs")):
         if path.name not in PLACED_WITH_LIBRARIES:
             shutil.copyfile(path, glue / path.name)
+    # Component stylesheets, one per view (client/styles/<view>.css), loaded by the view.
+    styles = folder / "styles"
+    styles.mkdir()
+    for path in sorted((source / "styles").glob("*.css")):
+        shutil.copyfile(path, styles / path.name)
     return seal_group(stage, "client", folder)
 
 

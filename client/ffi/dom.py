@@ -109,3 +109,28 @@ def local_remove(key: str) -> None:
         js.localStorage.removeItem(key)
     except Exception:
         return
+
+
+def set_theme(theme: str) -> None:
+    """'light' or 'dark' forces that theme; 'auto' follows the system (index.html's CSS)."""
+    root = js.document.documentElement
+    if theme in {"light", "dark"}:
+        root.setAttribute("data-theme", theme)
+    else:
+        root.removeAttribute("data-theme")
+
+
+def theme_is_dark() -> bool:
+    chosen = js.document.documentElement.getAttribute("data-theme")
+    if present(chosen) and str(chosen) in {"light", "dark"}:
+        return str(chosen) == "dark"
+    return prefers_dark()
+
+
+def location_query() -> dict[str, str]:
+    """The page URL's query parameters (the first value of each)."""
+    params = js.URLSearchParams.new(js.location.search)
+    found: dict[str, str] = {}
+    for pair in js.Array.from_(params.entries()):
+        found.setdefault(str(pair[0]), str(pair[1]))
+    return found

@@ -20,3 +20,10 @@ async def load(url: str) -> Any:
     if url not in _cache:
         _cache[url] = await _import(url)
     return _cache[url]
+
+
+def use_styles(name: str) -> None:
+    """Load client/styles/<name>.css once (each view brings its own stylesheet)."""
+    from client.ffi import dom
+
+    dom.add_stylesheet(asset_url("client", f"styles/{name}.css"))

@@ -1,63 +1,174 @@
-"""Monaco from Python: one editor, one model per file (undo history survives switching)."""
+"""Monaco from Python: one editor, one model per file (undo history survives switching),
+editor options from the settings, vim mode, and the TypeScript worker's configuration."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from client.core.settings import Settings
 from client.ffi import dom, modules
 from client.ffi.convert import to_object
 from client.ffi.events import Listeners
 
+ACTIONS = {
+    "format": "editor.action.formatDocument",
+    "find": "actions.find",
+    "replace": "editor.action.startFindReplaceAction",
+}
+
+
+def theme_name() -> str:
+    return "vs-dark" if dom.theme_is_dark() else "vs"
+
 
 class Editor:
-    def __init__(self, monaco: Any, container: Any, listeners: Listeners) -> None:
-        self.monaco = monaco
+    def __init__(self, glue: Any, container: Any, listeners: Listeners,
+                 settings: Settings) -> None:  # fmt: skip
+        self.glue, self.monaco = glue, glue.monaco
         self.listeners = listeners
-        self.editor = monaco.editor.create(container, to_object({
-            "automaticLayout": True, "minimap": {"enabled": False}, "fontSize": 13,
-            "theme": "vs-dark" if dom.prefers_dark() else "vs",
+        self.editor = self.monaco.editor.create(container, to_object({
+            "automaticLayout": True, "fixedOverflowWidgets": True, "model": None,
+            **self._options(settings),
         }))  # fmt: skip
         self.models: dict[str, Any] = {}
         self.path: str | None = None
+        self._muted = False
+        self._vim: Any = None
         self._on_change: Callable[[str, str], None] | None = None
+        self._on_cursor: Callable[[int, int], None] | None = None
         self.editor.onDidChangeModelContent(listeners.proxy(self._changed))
+        self.editor.onDidChangeCursorPosition(listeners.proxy(self._cursor))
+        self.apply(settings)
 
     @classmethod
-    async def create(cls, container: Any, listeners: Listeners) -> Editor:
+    async def create(cls, container: Any, listeners: Listeners, settings: Settings) -> Editor:
         dom.add_stylesheet(modules.asset_url("monaco", "monaco.css"))
         glue = await modules.load(modules.asset_url("monaco", "monaco.js"))
-        return cls(glue.monaco, container, listeners)
+        return cls(glue, container, listeners, settings)
+
+    @staticmethod
+    def _options(settings: Settings) -> dict[str, Any]:
+        return {"fontSize": settings.font_size, "minimap": {"enabled": settings.minimap},
+                "wordWrap": "on" if settings.word_wrap else "off", "theme": theme_name()}
+
+    def apply(self, settings: Settings) -> None:
+        """Settings changed: font, wrap, minimap and theme now; vim mode on or off."""
+        options = self._options(settings)
+        self.monaco.editor.setTheme(options.pop("theme"))
+        self.editor.updateOptions(to_object(options))
+        if settings.vim and self._vim is None:
+            status = dom.by_id("status-vim")
+            self._vim = self.glue.initVimMode(self.editor, status)
+        elif not settings.vim and self._vim is not None:
+            self._vim.dispose()
+            self._vim = None
+        dom.set_state("vim", "on" if self._vim is not None else "off")
+
+    # ------------------------------------------------------------ events
 
     def on_change(self, handler: Callable[[str, str], None]) -> None:
         """handler(path, text) after every edit of the open file."""
         self._on_change = handler
 
+    def on_cursor(self, handler: Callable[[int, int], None]) -> None:
+        self._on_cursor = handler
+
     def _changed(self, _event: Any) -> None:
-        if self._on_change is not None and self.path is not None:
+        if self._on_change is not None and self.path is not None and not self._muted:
             self._on_change(self.path, str(self.editor.getValue()))
 
-    def open(self, path: str, text: str) -> None:
+    def _cursor(self, event: Any) -> None:
+        if self._on_cursor is not None:
+            self._on_cursor(int(event.position.lineNumber), int(event.position.column))
+
+    # ------------------------------------------------------------ models
+
+    def ensure_model(self, path: str, text: str) -> Any:
         model = self.models.get(path)
         if model is None:
-            uri = self.monaco.Uri.file("/" + path)
-            model = self.monaco.editor.createModel(text, None, uri)
+            # The language comes from the file name (Monaco knows every language it ships).
+            model = self.monaco.editor.createModel(text, None, self.monaco.Uri.file("/" + path))
             self.models[path] = model
+        return model
+
+    def show(self, path: str, text: str, read_only: bool = False, focus: bool = True) -> None:
+        model = self.ensure_model(path, text)
         self.path = path
         self.editor.setModel(model)
-        self.editor.focus()
+        self.editor.updateOptions(to_object({"readOnly": read_only}))
+        if focus:
+            self.editor.focus()
+
+    def hide(self) -> None:
+        self.path = None
+        self.editor.setModel(None)
+
+    def language(self, path: str) -> str:
+        model = self.models.get(path)
+        return str(model.getLanguageId()) if model is not None else ""
 
     def replace_text(self, path: str, text: str) -> None:
-        """The file changed elsewhere (the server): update its model without an edit event."""
+        """The file changed elsewhere (server, another tab, runtime): update its model as
+        one undoable edit, without reporting it back as a user edit."""
         model = self.models.get(path)
-        if model is not None and str(model.getValue()) != text:
-            current, self.path = self.path, None  # mute _changed during the update
-            model.setValue(text)
-            self.path = current
+        if model is None or str(model.getValue()) == text:
+            return
+        self._muted = True
+        try:
+            model.pushEditOperations(
+                to_object([]),
+                to_object([{"range": model.getFullModelRange(), "text": text}]),
+                self.listeners.proxy(lambda *_a: None),
+            )
+        finally:
+            self._muted = False
+
+    def rename_model(self, old: str, new: str) -> None:
+        """Monaco models cannot change URI: make a new one with the text, drop the old."""
+        model = self.models.pop(old, None)
+        if model is None:
+            return
+        text = str(model.getValue())
+        model.dispose()
+        self.ensure_model(new, text)
+
+    def drop_model(self, path: str) -> None:
+        model = self.models.pop(path, None)
+        if model is not None:
+            if self.path == path:
+                self.hide()
+            model.dispose()
+
+    def reveal(self, line: int, column: int = 1) -> None:
+        position = to_object({"lineNumber": max(1, line), "column": max(1, column)})
+        self.editor.setPosition(position)
+        self.editor.revealPositionInCenter(position)
+
+    def action(self, name: str) -> None:
+        action = self.editor.getAction(ACTIONS[name])
+        if dom.present(action):
+            self.editor.focus()
+            action.run()
+
+    def set_compiler_options(self, options: dict[str, Any]) -> None:
+        ts = self.monaco.typescript
+        for defaults in (ts.typescriptDefaults, ts.javascriptDefaults):
+            defaults.setCompilerOptions(to_object(options))
+            # Every model goes to the worker, not only open ones: imports across files
+            # resolve and go-to-definition reaches files that have no tab.
+            defaults.setEagerModelSync(True)
+        ts.javascriptDefaults.setDiagnosticsOptions(to_object({
+            "noSemanticValidation": not options.get("checkJs", False),
+            "noSyntaxValidation": False,
+        }))  # fmt: skip
 
     def dispose(self) -> None:
+        if self._vim is not None:
+            self._vim.dispose()
         for model in self.models.values():
             model.dispose()
+        self.models.clear()
         self.editor.dispose()
 
 
@@ -67,7 +178,7 @@ class DiffView:
     def __init__(self, monaco: Any, container: Any, path: str, theirs: str, mine: str) -> None:
         self.diff = monaco.editor.createDiffEditor(container, to_object({
             "automaticLayout": True, "originalEditable": False, "renderSideBySide": True,
-            "theme": "vs-dark" if dom.prefers_dark() else "vs",
+            "theme": theme_name(),
         }))  # fmt: skip
         self.original = monaco.editor.createModel(theirs, None,
                                                   monaco.Uri.file(f"/.theirs/{path}"))

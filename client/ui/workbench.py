@@ -1,8 +1,9 @@
-"""The workbench: the project's files, the editor, and the sync status.
+"""The workbench: file tree, editor with tabs, preview and terminal panels, status bar.
 
 Opening shows the cached copy at once, then reconciles with the server in the background.
 Every edit lands in the model at once; the scheduler carries it to IndexedDB (1 s) and to
-the server (5 s, or Ctrl+S).
+the server (5 s, or Ctrl+S). Views talk to the workbench through a few methods
+(open_file, renamed, deleted, notify, commands), never to each other.
 """
 
 from __future__ import annotations
@@ -14,52 +15,113 @@ from typing import Any
 from client.adapters.indexeddb import IndexedDbStore, StorageUnavailable
 from client.adapters.server_api import HttpServerApi
 from client.core.clock import AsyncioClock
+from client.core.commands import CommandRegistry, chord
 from client.core.engine import ProjectSync
+from client.core.layout_state import Layout
 from client.core.ports import ApiError, MemoryStorage, Storage
 from client.core.rules import load as load_rules
 from client.core.scheduler import SyncScheduler
+from client.core.settings import Settings
 from client.core.status import SyncStatus
-from client.ffi import dom
+from client.ffi import dom, modules
 from client.ffi.channel import TabChannel
 from client.ffi.events import Listeners
 from client.ffi.monaco import Editor
 from client.ui.conflict_view import ConflictBanner, ConflictResolver
+from client.ui.editor_view import EditorView
+from client.ui.layout_view import LayoutView
+from client.ui.settings_view import SettingsDialog
 
 
 class Workbench:
-    def __init__(self, root: Any, api: HttpServerApi, project_id: str) -> None:
+    def __init__(self, root: Any, api: HttpServerApi, project_id: str,
+                 query: dict[str, str] | None = None) -> None:  # fmt: skip
         self.api, self.project_id = api, project_id
+        self.query = query or {}
         self.listeners = Listeners()
-        self.editor: Editor | None = None
-        layout = dom.element("div", class_="workbench-layout", id="workbench-layout")
-        self.tree = dom.element("nav", class_="file-list", id="file-list",
-                                aria_label="Files")  # fmt: skip
-        self.editor_box = dom.element("div", class_="editor", id="editor")
-        self.main = dom.element("div", class_="editor-area")
-        self.main.append(self.editor_box)
-        layout.append(self.tree, self.main)
-        root.replaceChildren(layout)
+        self.commands = CommandRegistry()
+        self.settings = Settings.load(dom.local_get(Settings.KEY))
+        self.settings.apply_theme(dom.set_theme)
+        modules.use_styles("workbench")
+        self._layout_key = f"cospai-layout-{project_id}"
+        saved = Layout.from_json(dom.local_get(self._layout_key))
+        self.layout = LayoutView(root, self.listeners, saved, self._save_layout)
+        self.main = self.layout.editor_area
         self.banner = ConflictBanner(self.main, self._resolve_conflict)
-        self._shown: list[str] = []
-        self.listeners.on(self.tree, "click", self._tree_click)
         self.resolver: ConflictResolver | None = None
         storage: Storage = IndexedDbStore()
         self.sync = ProjectSync(project_id, storage, api, load_rules(), on_change=self.render)
+        self.rules = self.sync.rules
         self._journal_key = f"cospai-journal-{project_id}"
         self.sync.on_persisted = lambda: dom.local_remove(self._journal_key)
         self.scheduler = SyncScheduler(self.sync, AsyncioClock(), asyncio.ensure_future,
                                        on_status=self._show_status)  # fmt: skip
+        self.editor: EditorView | None = None
+        self.views: list[Any] = []  # the tree, search and other views: refresh() on change
         window = dom.window()
-        self.listeners.on(window, "keydown", self._keys)
+        # Capture phase: our shortcuts win over Monaco's and the browser's where allowed.
+        self.listeners.on_capture(window, "keydown", self._keys)
         self.listeners.on(window, "online", lambda _e: self.scheduler.went_online())
         self.listeners.on(window, "pagehide", self._flush)
         self.listeners.on(dom.document(), "visibilitychange", self._flush)
         self.listeners.on(window, "offline", lambda _e: self.scheduler.went_offline())
         # Another tab of this project pushed: fetch what it sent (our clean copies update;
         # a file we changed too becomes a conflict, never a silent overwrite).
-        self.tabs = TabChannel(f"cospai-project-{project_id}", self.listeners, self._tab_said)
+        self.tabs_channel = TabChannel(f"cospai-project-{project_id}", self.listeners,
+                                       self._tab_said)  # fmt: skip
         self.scheduler.on_pushed = self._announce_push
+        self._register_commands()
+        self.views.append(_InterimList(self))  # INTERIM: replaced by the file tree view
         asyncio.ensure_future(self._open_or_say_why())
+
+    # ------------------------------------------------------------ commands
+
+    def _register_commands(self) -> None:
+        add = self.commands.add
+        add("file.save", "Save", lambda: self.scheduler.save("Saved with Ctrl+S"), "Ctrl+S",
+            "File")
+        add("view.toggleSidebar", "Toggle File Tree", lambda: self.layout.toggle("sidebar"),
+            "Ctrl+B", "View")
+        add("view.toggleTerminal", "Toggle Terminal", lambda: self.layout.toggle("bottom"),
+            "Ctrl+`", "View")
+        add("view.togglePreview", "Toggle Preview", lambda: self.layout.toggle("preview"),
+            "Ctrl+Alt+P", "View")
+        add("view.explorer", "Show Explorer", lambda: self.layout.show_sidebar("explorer"),
+            "Ctrl+Shift+E", "View")
+        add("editor.closeTab", "Close Tab", self._close_active, ("Ctrl+W", "Alt+W"), "Editor")
+        add("editor.closeOthers", "Close Other Tabs", self._close_others, (), "Editor")
+        add("editor.nextTab", "Next Tab", lambda: self._cycle(1), ("Ctrl+PageDown", "Alt+]"),
+            "Editor")
+        add("editor.previousTab", "Previous Tab", lambda: self._cycle(-1),
+            ("Ctrl+PageUp", "Alt+["), "Editor")
+        add("editor.format", "Format Document", lambda: self._editor_action("format"),
+            "Shift+Alt+F", "Editor")
+        add("editor.find", "Find", lambda: self._editor_action("find"), (), "Editor")
+        add("editor.replace", "Replace", lambda: self._editor_action("replace"), (), "Editor")
+        add("settings.open", "Open Settings", self._open_settings, "Ctrl+,", "Preferences")
+        add("settings.vim", "Toggle Vim Mode", lambda: self._set("vim", not self.settings.vim),
+            (), "Preferences")
+        add("settings.minimap", "Toggle Minimap",
+            lambda: self._set("minimap", not self.settings.minimap), (), "Preferences")
+        add("settings.wordWrap", "Toggle Word Wrap",
+            lambda: self._set("word_wrap", not self.settings.word_wrap), "Alt+Z", "Preferences")
+        add("settings.fontBigger", "Increase Font Size",
+            lambda: self._set("font_size", self.settings.font_size + 1), "Ctrl+=", "Preferences")
+        add("settings.fontSmaller", "Decrease Font Size",
+            lambda: self._set("font_size", self.settings.font_size - 1), "Ctrl+-", "Preferences")
+        add("settings.theme", "Toggle Light/Dark Theme", self._toggle_theme, (), "Preferences")
+
+    def _keys(self, event: Any) -> None:
+        pressed = chord(str(event.key), bool(event.ctrlKey), bool(event.shiftKey),
+                        bool(event.altKey), bool(event.metaKey))  # fmt: skip
+        command = self.commands.for_chord(pressed)
+        if command is None:
+            return
+        event.preventDefault()
+        event.stopPropagation()
+        command.run()
+
+    # ------------------------------------------------------------ opening
 
     async def _open_or_say_why(self) -> None:
         try:
@@ -72,8 +134,9 @@ class Workbench:
             raise
 
     async def _open(self) -> None:
-        self.editor = await Editor.create(self.editor_box, self.listeners)
-        self.editor.on_change(self._edited)
+        monaco_editor = await Editor.create(self.layout.editor_box, self.listeners,
+                                            self.settings)  # fmt: skip
+        self.editor = EditorView(self, monaco_editor)
         try:
             cached = await self.sync.open_cached()
         except StorageUnavailable as error:
@@ -88,6 +151,8 @@ class Workbench:
         dom.set_state("project-source", "cache" if cached else "server")
         self.render()
         dom.mark("tree")  # the files are on screen (from the cache when there was one)
+        if cached:
+            self._restore_tabs()
         if not dom.navigator_online():
             self.scheduler.went_offline()
         try:
@@ -95,9 +160,9 @@ class Workbench:
         except ApiError:
             self.scheduler.went_offline()
         self.render()
-        if self.sync.model.files and self.editor.path is None:
-            first = sorted(self.sync.model.files)[0]
-            self.open_file(first)
+        if not self.editor.tabs.paths:
+            self._restore_tabs()
+        self._open_from_query()
         dom.set_state("workbench", "ready")
         self.scheduler.report()
         if dom.debug_enabled():
@@ -111,29 +176,67 @@ class Workbench:
         if self.sync.pending():
             self.scheduler.edited("")  # push what waited in the cache
 
+    def _restore_tabs(self) -> None:
+        assert self.editor is not None
+        saved = self.layout.state
+        for path in saved.tabs:
+            if path in self.sync.model.files:
+                self.editor.open(path, focus=False)
+        if saved.active in self.sync.model.files:
+            self.editor.open(saved.active, focus=False)
+        if not self.editor.tabs.paths and self.sync.model.files:
+            self.editor.open(default_file(list(self.sync.model.files)), focus=False)
+
+    def _open_from_query(self) -> None:
+        """/p/<id>?file=src/App.jsx&line=12 opens that file at that line."""
+        path = self.query.get("file")
+        if not path or self.editor is None:
+            return
+        if path not in self.sync.model.files:
+            self.notify(f"{path} is not in this project", "error")
+            return
+        line = self.query.get("line", "")
+        self.open_file(path, int(line) if line.isdigit() else None)
+
+    # ------------------------------------------------------------ what views call
+
+    def open_file(self, path: str, line: int | None = None, column: int | None = None) -> None:
+        if self.editor is not None and path in self.sync.model.files:
+            self.editor.open(path, line=line, column=column)
+
+    def active_path(self) -> str | None:
+        return self.editor.tabs.active if self.editor is not None else None
+
+    def renamed(self, old: str, new: str) -> None:
+        """A file or folder moved (tree, runtime): tabs and editor models follow."""
+        if self.editor is not None:
+            self.editor.renamed(old, new)
+
+    def deleted(self, paths: list[str]) -> None:
+        self.render()
+
+    def edited(self, path: str) -> None:
+        """A view changed the model (create, upload, rename, delete): store and sync it."""
+        self.scheduler.edited(path)
+        self.render()
+
+    def notify(self, text: str, level: str = "info") -> None:
+        """A short message in the status bar; errors stay until the next message."""
+        node = dom.by_id("status-notice")
+        if node is not None:
+            node.textContent = text
+            node.setAttribute("data-level", level)
+        dom.set_state("notice", level)
+
     def render(self) -> None:
         self.banner.show(self.sync.conflicts.open)
         dom.set_state("conflicts", str(len(self.sync.conflicts)))
-        # One click listener on the list (see __init__), none per file: a render of
-        # thousands of files creates no proxies.
-        paths = sorted(self.sync.model.files)
-        if paths != self._shown:
-            self.tree.replaceChildren(*[dom.element("button", p, class_="file", data_path=p)
-                                        for p in paths])  # fmt: skip
-            self._shown = paths
+        for view in self.views:
+            view.refresh()
         if self.editor is not None:
-            for path, model in list(self.editor.models.items()):
-                local = self.sync.model.files.get(path)
-                if local is not None and not local.binary:
-                    self.editor.replace_text(path, local.text)
-                elif local is None:
-                    model.dispose()
-                    del self.editor.models[path]
+            self.editor.refresh()
 
-    def _tree_click(self, event: Any) -> None:
-        path = event.target.getAttribute("data-path")
-        if dom.present(path):
-            self.open_file(str(path))
+    # ------------------------------------------------------------ conflicts
 
     def _resolve_conflict(self, path: str) -> None:
         conflict = self.sync.conflicts.open.get(path)
@@ -141,24 +244,65 @@ class Workbench:
             return
         if self.resolver is not None:
             self.resolver.dispose()
-        self.resolver = ConflictResolver(self.main, self.editor.monaco, self.sync, conflict,
-                                         self._resolved)  # fmt: skip
+        self.resolver = ConflictResolver(self.main, self.editor.editor.monaco, self.sync,
+                                         conflict, self._resolved)  # fmt: skip
 
     def _resolved(self) -> None:
         self.resolver = None
         self.render()
         self.scheduler.save()
 
-    def open_file(self, path: str) -> None:
-        local = self.sync.model.files.get(path)
-        if local is None or self.editor is None:
-            return
-        text = local.text if not local.binary else f"(binary file, {len(local.content)} bytes)"
-        self.editor.open(path, text)
-        dom.set_state("open-file", path)
+    # ------------------------------------------------------------ tabs, layout, settings
+
+    def _close_active(self) -> None:
+        if self.editor is not None and self.editor.tabs.active is not None:
+            self.editor.close(self.editor.tabs.active)
+
+    def _close_others(self) -> None:
+        if self.editor is not None and self.editor.tabs.active is not None:
+            self.editor.close_others(self.editor.tabs.active)
+
+    def _cycle(self, step: int) -> None:
+        if self.editor is not None:
+            self.editor.cycle(step)
+
+    def _editor_action(self, name: str) -> None:
+        if self.editor is not None:
+            self.editor.editor.action(name)
+
+    def tabs_changed(self) -> None:
+        assert self.editor is not None
+        self.layout.state.tabs = list(self.editor.tabs.paths)
+        self.layout.state.active = self.editor.tabs.active
+        self._save_layout()
+
+    def _save_layout(self) -> None:
+        dom.local_set(self._layout_key, self.layout.state.to_json())
+
+    def _set(self, name: str, value: object) -> None:
+        self.settings.update(name, value)
+        dom.local_set(Settings.KEY, self.settings.to_json())
+        self.settings.apply_theme(dom.set_theme)
+        if self.editor is not None:
+            self.editor.editor.apply(self.settings)
+        self._show_vim_state()
+
+    def _toggle_theme(self) -> None:
+        self._set("theme", "light" if dom.theme_is_dark() else "dark")
+
+    def _open_settings(self) -> None:
+        SettingsDialog(self.settings, self._set)
+
+    def _show_vim_state(self) -> None:
+        node = dom.by_id("status-vim")
+        if node is not None:
+            node.hidden = not self.settings.vim
+            node.textContent = "VIM" if self.settings.vim else ""
+
+    # ------------------------------------------------------------ sync plumbing
 
     def _announce_push(self) -> None:
-        self.tabs.post({"pushed": self.sync.model.server_version})
+        self.tabs_channel.post({"pushed": self.sync.model.server_version})
 
     def _tab_said(self, message: dict[str, Any]) -> None:
         if int(message.get("pushed", 0)) > self.sync.model.server_version:
@@ -174,17 +318,13 @@ class Workbench:
 
     def _debug_write(self, path: str, text: str) -> None:
         self.sync.model.write(path, text.encode("utf-8"))
-        self.scheduler.edited(path)
-        self.render()
+        self.edited(path)
 
     def _debug_remove(self, path: str) -> None:
         self.sync.model.delete(path)
-        self.scheduler.edited(path)
-        self.render()
+        self.edited(path)
 
     def _debug_files(self) -> str:
-        import json
-
         return json.dumps({p: f.text for p, f in self.sync.model.files.items() if not f.binary})
 
     def _flush(self, _event: Any = None) -> None:
@@ -202,30 +342,69 @@ class Workbench:
             if not local.binary:
                 self.sync.model.write(path, local.content + line.encode("utf-8"))
                 count += 1
-        self.scheduler.edited("")
-        self.render()
+        self.edited("")
         return count
 
-    def _edited(self, path: str, text: str) -> None:
+    def text_edited(self, path: str, text: str) -> None:
+        """The editor changed a file (every keystroke)."""
         self.sync.model.write(path, text.encode("utf-8"))
         self.scheduler.edited(path)
-
-    def _keys(self, event: Any) -> None:
-        if (event.ctrlKey or event.metaKey) and str(event.key).lower() == "s":
-            event.preventDefault()
-            self.scheduler.save("Saved with Ctrl+S")
+        if self.editor is not None:
+            self.editor.mark_dirty(path)
 
     def _show_status(self, status: SyncStatus) -> None:
         dom.set_state("sync-state", status.state.value)
         node = dom.by_id("status-text")
         if node is not None:
             node.textContent = status.label
+        if self.editor is not None:
+            self.editor.refresh_dirty()
 
     def dispose(self) -> None:
+        for view in self.views:
+            view.dispose()
         self.listeners.dispose()
-        self.tabs.close()
+        self.tabs_channel.close()
         self.banner.dispose()
         if self.resolver is not None:
             self.resolver.dispose()
         if self.editor is not None:
             self.editor.dispose()
+        self.layout.dispose()
+
+
+def default_file(paths: list[str]) -> str:
+    """The file to show first in a project nobody has opened here: a README or an entry
+    point, else the first file in tree order."""
+    preferred = ("README.md", "readme.md", "index.html", "main.py", "src/App.jsx",
+                 "src/main.jsx", "index.js", "src/index.ts")  # fmt: skip
+    for name in preferred:
+        if name in paths:
+            return name
+    return sorted(paths, key=lambda p: (p.count("/"), p.casefold()))[0]
+
+
+class _InterimList:
+    """INTERIM flat list of files until the tree view lands."""
+
+    def __init__(self, bench: Workbench) -> None:
+        self.bench = bench
+        self.node = dom.element("nav", class_="file-list", id="file-list")
+        bench.layout.sidebar_body("explorer").append(self.node)
+        bench.listeners.on(self.node, "click", self._click)
+        self._shown: list[str] = []
+
+    def refresh(self) -> None:
+        paths = sorted(self.bench.sync.model.files)
+        if paths != self._shown:
+            self.node.replaceChildren(*[dom.element("button", p, class_="file", data_path=p)
+                                        for p in paths])  # fmt: skip
+            self._shown = paths
+
+    def _click(self, event: Any) -> None:
+        path = event.target.getAttribute("data-path")
+        if dom.present(path):
+            self.bench.open_file(str(path))
+
+    def dispose(self) -> None:
+        pass
