@@ -48,7 +48,7 @@ class App:
             return
         if path.startswith("/p/"):
             dom.set_state("view", "workbench")
-            self._show(Workbench(self.root, self.api, path[3:]))
+            self._show(Workbench(self.root, self.api, path[3:], dom.location_query()))
             return
         dom.set_state("view", "dashboard")
         self._show(Dashboard(self.root, self.api, lambda pid: self.navigate(f"/p/{pid}")))
