@@ -39,6 +39,10 @@ class Editor:
         self._on_cursor: Callable[[int, int], None] | None = None
         self.editor.onDidChangeModelContent(listeners.proxy(self._changed))
         self.editor.onDidChangeCursorPosition(listeners.proxy(self._cursor))
+        self._on_open: Callable[[str, int, int], bool] | None = None
+        # Go to definition (and peek's "open") into another file: Monaco asks us to open it.
+        self._opener = self.monaco.editor.registerEditorOpener(to_object({
+            "openCodeEditor": listeners.proxy(self._open_request)}))
         self.apply(settings)
 
     @classmethod
@@ -73,6 +77,20 @@ class Editor:
 
     def on_cursor(self, handler: Callable[[int, int], None]) -> None:
         self._on_cursor = handler
+
+    def on_open(self, handler: Callable[[str, int, int], bool]) -> None:
+        """handler(path, line, column) when Monaco wants another file shown; True if done."""
+        self._on_open = handler
+
+    def _open_request(self, _source: Any, resource: Any, where: Any = None) -> bool:
+        path = str(resource.path).lstrip("/")
+        if self._on_open is None or path not in self.models:
+            return False
+        line, column = 1, 1
+        if dom.present(where):
+            line = int(getattr(where, "startLineNumber", None) or getattr(where, "lineNumber", 1))
+            column = int(getattr(where, "startColumn", None) or getattr(where, "column", 1))
+        return self._on_open(path, line, column)
 
     def _changed(self, _event: Any) -> None:
         if self._on_change is not None and self.path is not None and not self._muted:
@@ -164,6 +182,7 @@ class Editor:
         }))  # fmt: skip
 
     def dispose(self) -> None:
+        self._opener.dispose()
         if self._vim is not None:
             self._vim.dispose()
         for model in self.models.values():

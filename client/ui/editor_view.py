@@ -32,6 +32,7 @@ class EditorView:
         self._object_urls: list[str] = []
         editor.on_change(bench.text_edited)
         editor.on_cursor(self._cursor)
+        editor.on_open(self._open_definition)
         self._config_applied = False
         self.refresh()
 
@@ -73,6 +74,12 @@ class EditorView:
             self._status(path)
         dom.set_state("open-file", path)
         dom.set_state("open-kind", view.kind + ("-readonly" if view.read_only else ""))
+
+    def _open_definition(self, path: str, line: int, column: int) -> bool:
+        if path not in self.bench.sync.model.files:
+            return False
+        self.open(path, line, column)
+        return True
 
     def close(self, path: str) -> None:
         active = self.tabs.close(path)
