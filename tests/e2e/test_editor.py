@@ -261,3 +261,26 @@ def test_both_themes_render(page: Page, live_server: LiveServer) -> None:
     page.select_option("#settings-dialog select[name=theme]", "light")
     page.keyboard.press("Escape")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+
+
+def test_keyboard_close_tab_format_and_project_title(page: Page, live_server: LiveServer) -> None:
+    flows.sign_up(page, live_server.url)
+    new_project(page, "<b>keys</b>", {"app.js": "const a={b:1,c:[1,2]}\n", "x.txt": "x\n"})
+    expect(page.locator("#header-title")).to_have_text("<b>keys</b>")  # shown as text
+    assert page.locator("#header-title b").count() == 0
+    flows.open_file(page, "x.txt")
+    flows.open_file(page, "app.js")
+    expect(page.locator("#status-language")).to_have_text("JavaScript")
+    page.click(".monaco-editor .view-lines")
+    page.keyboard.press("Shift+Alt+F")
+    page.wait_for_function("""async () => {
+        const url = new URL(cospaiBoot.assets.monaco + "monaco.js", document.baseURI).href;
+        const {monaco} = await import(url);
+        const m = monaco.editor.getModels().find((m) => m.uri.path === "/app.js");
+        return m.getValue() === "const a = { b: 1, c: [1, 2] }\\n";
+    }""", timeout=20_000)
+    page.keyboard.press("Control+w")
+    assert tab_paths(page) == ["x.txt"]
+    assert page.evaluate("document.documentElement.dataset.openFile") == "x.txt"
+    page.keyboard.press("Alt+w")
+    expect(page.locator("#tabs .tab")).to_have_count(0)
