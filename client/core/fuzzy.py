@@ -19,9 +19,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 
-# Tiers (VS Code: prefix of the label, then the label, then the whole path).
-PATH, NAME, NAME_SUBSTRING, NAME_PREFIX = 0, 1, 2, 3
+# Tiers, best last (VS Code: the label's prefix, the label, then the whole path). Each is
+# found by a regex over all names, in C; a path belongs to the best tier it reaches.
+PATH, NAME, NAME_SUBSTRING, NAME_WORD, NAME_PREFIX, NAME_EXACT = range(6)
 TIER = 1_000_000  # larger than any score inside a tier, so tiers never mix
+# Scoring in Python costs ~20-80 us per path under Pyodide, so a tier scores at most this
+# many of its members (the shortest paths first). A tier that large already fills the
+# list, and inside a tier the score differences are small.
+SCORED_PER_TIER = 300
 
 CONTIGUOUS = 6  # the next character right after the previous one
 SEGMENT_START = 8  # start of the path or after "/"
@@ -58,6 +63,14 @@ def _subsequence(part: str) -> str:
         escaped = re.escape(char)
         pieces.append(f"[^{escaped}\\n]*{escaped}")
     return "".join(pieces)
+
+
+def _word_start(raw: str) -> str:
+    """A regex (for .search on file names as written) finding `raw` as is, ignoring case,
+    where a word starts: at the start, after . - _ or a space, or at a camelCase
+    hump (an upper-case letter after a lower-case one)."""
+    literal = re.escape(raw)
+    return f"(?:^|(?<=[._\\- ])|(?<=[a-z])(?=[A-Z]))(?i:{literal})"
 
 
 def _bonus(path: str, position: int) -> int:
@@ -135,6 +148,7 @@ class PathIndex:
         self.low = [fold(p) for p in self.paths]
         self.name_at = [p.rfind("/") + 1 for p in self.paths]
         self.names = [low[at:] for low, at in zip(self.low, self.name_at, strict=True)]
+        self.raw_names = [p[at:] for p, at in zip(self.paths, self.name_at, strict=True)]
         # The name up to its first dot, and the whole name: typing either exactly wins.
         self.stems = [name.split(".", 1)[0] for name in self.names]
         self._all = range(len(self.paths))
@@ -143,12 +157,13 @@ class PathIndex:
     def __len__(self) -> int:
         return len(self.paths)
 
-    def _filter(self, pattern: str, lines: Sequence[int], names: bool = False,
+    def _filter(self, pattern: str, lines: Sequence[int], texts: list[str] | None = None,
                 anchored: bool = False) -> list[int]:  # fmt: skip
-        """The lines whose path (or file name) the pattern finds. map/compress keep the
-        loop in C: about 2 ms per 20,000 paths under CPython."""
+        """The lines whose path (or the given texts: names) the pattern finds. map and
+        compress keep the loop in C: about 2 ms per 20,000 paths under CPython, 7 under
+        Pyodide."""
         test = re.compile(pattern).match if anchored else re.compile(pattern).search
-        texts = self.names if names else self.low
+        texts = self.low if texts is None else texts
         if lines is self._all:
             return list(compress(lines, map(test, texts)))
         return list(compress(lines, map(test, map(texts.__getitem__, lines))))
@@ -178,20 +193,29 @@ class PathIndex:
         found: list[tuple[int, int, tuple[int, ...]]] = []  # (score, line, positions)
         seen: set[int] = set()
         literal = re.escape(part)
+        cap = max(SCORED_PER_TIER, limit)
         # Tier by tier, best first; each is a subset of the next, so stop once enough.
-        for tier, pattern, anchored in ((NAME_PREFIX, literal, True),
-                                        (NAME_SUBSTRING, literal, False),
-                                        (NAME, _subsequence(part), False),
-                                        (PATH, "", True)):  # fmt: skip
+        for tier, pattern, anchored, names in (
+            (NAME_EXACT, f"{literal}(?:\\.[^/]*)?$", True, self.names),
+            (NAME_PREFIX, literal, True, self.names),
+            (NAME_WORD, _word_start(raw), False, self.raw_names),
+            (NAME_SUBSTRING, literal, False, self.names),
+            (NAME, _subsequence(part), False, self.names),
+            (PATH, "", True, self.names),
+        ):  # fmt: skip
             if len(found) >= limit:
                 break  # every lower tier scores below what is already enough
-            for line in self._filter(pattern, lines, names=True, anchored=anchored):
+            scored = 0
+            for line in self._filter(pattern, lines, names, anchored):
                 if line in seen:
                     continue
                 seen.add(line)
-                scored = self._score(line, raw, part, tier)
-                if scored is not None:
-                    found.append((scored[0], line, scored[1]))
+                result = self._score(line, raw, part, tier)
+                if result is not None:
+                    found.append((result[0], line, result[1]))
+                scored += 1
+                if scored >= cap:
+                    break
         return self._best(found, limit, recent)
 
     def _best(self, found: list[tuple[int, int, tuple[int, ...]]], limit: int,
@@ -204,10 +228,10 @@ class PathIndex:
     def _score(self, line: int, raw: str, part: str,
                tier: int) -> tuple[int, tuple[int, ...]] | None:  # fmt: skip
         path, low, name_at = self.paths[line], self.low[line], self.name_at[line]
-        if tier == NAME_PREFIX:
+        if tier >= NAME_PREFIX:
             size = len(part)
             aligned = (_run(path, name_at, size), tuple(range(name_at, name_at + size)))
-        elif tier == NAME_SUBSTRING:
+        elif tier >= NAME_SUBSTRING:
             # Found as is in the file name: the contiguous run at the best word start
             # (cheap, and what a person means by typing part of a name).
             aligned = _contiguous(part, path, low, name_at)
@@ -219,8 +243,6 @@ class PathIndex:
         if aligned is None:
             return None
         score, positions = aligned
-        if tier >= NAME_SUBSTRING and self.stems[line] == part:
-            score += 2 * SEGMENT_START  # the exact file name (with or without extension)
         for position, char in zip(positions, raw, strict=True):
             if path[position] == char:
                 score += SAME_CASE
@@ -234,8 +256,16 @@ class PathIndex:
         for part in sorted(parts, key=len, reverse=True):  # the longest narrows most
             lines = self._filter(_subsequence(part), lines)
         found: list[tuple[int, int, tuple[int, ...]]] = []
-        for line in lines:
-            total, marks = 0, set()
+        # Paths whose file name holds every part come first, then the rest; each group
+        # scores at most SCORED_PER_TIER (see there).
+        in_name = lines
+        for part in parts:
+            in_name = self._filter(_subsequence(part), in_name, self.names)
+        cap = max(SCORED_PER_TIER, limit)
+        first = set(in_name)
+        ordered = in_name[:cap] + [line for line in lines if line not in first][:cap]
+        for line in ordered:
+            total, marks = (TIER if line in first else 0), set()
             for raw, part in zip(raw_parts, parts, strict=True):
                 scored = self._score(line, raw, part, PATH)
                 if scored is None:

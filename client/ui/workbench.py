@@ -30,6 +30,9 @@ from client.ffi.monaco import Editor
 from client.ui.conflict_view import ConflictBanner, ConflictResolver
 from client.ui.editor_view import EditorView
 from client.ui.layout_view import LayoutView
+from client.ui.palette import CommandPalette
+from client.ui.quick_open import QuickOpen
+from client.ui.search_view import SearchView
 from client.ui.settings_view import SettingsDialog
 
 
@@ -71,6 +74,7 @@ class Workbench:
                                        self._tab_said)  # fmt: skip
         self.scheduler.on_pushed = self._announce_push
         self._register_commands()
+        self._add_finders()
         self.views.append(_InterimList(self))  # INTERIM: replaced by the file tree view
         asyncio.ensure_future(self._open_or_say_why())
 
@@ -110,6 +114,18 @@ class Workbench:
         add("settings.fontSmaller", "Decrease Font Size",
             lambda: self._set("font_size", self.settings.font_size - 1), "Ctrl+-", "Preferences")
         add("settings.theme", "Toggle Light/Dark Theme", self._toggle_theme, (), "Preferences")
+
+    def _add_finders(self) -> None:
+        """Quick open, the command palette and search in files, with their commands."""
+        self.search_view = SearchView(self.layout.sidebar_body("search"), self)
+        self.palette = CommandPalette(self)
+        self.quick_open = QuickOpen(self, self.palette)
+        self.views += [self.search_view, self.quick_open, self.palette]
+        add = self.commands.add
+        add("quickOpen.show", "Go to File…", self.quick_open.show, "Ctrl+P", "View")
+        add("palette.show", "Show All Commands", self.palette.show, ("Ctrl+Shift+P", "F1"),
+            "View")
+        add("search.show", "Search in Files", self.search_view.show, "Ctrl+Shift+F", "View")
 
     def _keys(self, event: Any) -> None:
         pressed = chord(str(event.key), bool(event.ctrlKey), bool(event.shiftKey),

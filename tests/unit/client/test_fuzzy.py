@@ -186,3 +186,21 @@ def test_matches_agree_with_a_plain_subsequence_test() -> None:
             assert "".join(match.path[i] for i in match.positions).lower() == query.lower()
         scores = [m.score for m in found]
         assert scores == sorted(scores, reverse=True)
+
+
+def test_an_exact_name_beats_a_prefix_and_a_word_start_beats_the_middle() -> None:
+    paths = ["src/apple.js", "lib/deep/folder/app.ts", "src/myApp.js", "src/happy.js"]
+    assert ranked("app", paths) == ["lib/deep/folder/app.ts", "src/apple.js", "src/myApp.js",
+                                    "src/happy.js"]  # fmt: skip
+    paths = ["x/tindexer.ts", "x/helper_index.ts"]
+    assert ranked("index", paths) == ["x/helper_index.ts", "x/tindexer.ts"]
+
+
+def test_a_huge_tier_still_lets_the_best_through() -> None:
+    """Thousands of weak matches are scored only in part (time), but a better tier is
+    always complete: the one exact name is first, however deep and long its path."""
+    paths = [f"folder{i}/somexthing{i}.js" for i in range(5000)]
+    paths.append("a/very/deep/folder/with/a/long/path/to/x.js")
+    result = PathIndex(paths).search("x", limit=20)
+    assert result[0].path == "a/very/deep/folder/with/a/long/path/to/x.js"
+    assert len(result) == 20

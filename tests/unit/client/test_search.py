@@ -244,3 +244,13 @@ def test_invalid_utf8_does_not_stop_the_search() -> None:
 def test_the_bad_glob_or_path_never_raises() -> None:
     assert run("x", include="[").error is None
     assert run("x", include="{a,b").error is None
+
+
+def test_case_insensitive_text_finds_the_same_with_or_without_ascii() -> None:
+    files = project(a_dot_txt="plain APP here\n", b_dot_txt="Café APP ünïcode\n",
+                    c_dot_txt="CAFÉ au lait\n", d_dot_txt="nothing\n")  # fmt: skip
+    assert [f.path for f in run("app", files).results] == ["a.txt", "b.txt"]
+    assert [f.path for f in run("café", files).results] == ["b.txt", "c.txt"]
+    assert run("app", files, whole_word=True).matches == 2
+    # Every file is counted as searched, whether skipped early or scanned.
+    assert run("app", files).files_searched == 4
