@@ -26,11 +26,16 @@ class SyncScheduler:
         write_runtime: Callable[[list[str]], Awaitable[None]] | None = None,
         on_status: Callable[[SyncStatus], None] | None = None,
         unit_random: Callable[[], float] = random.random,
+        exclusive: Callable[[Callable[[], Awaitable[object]]], Awaitable[object]] | None = None,
     ) -> None:  # fmt: skip
         self.sync, self.clock, self.spawn, self.timing = sync, clock, spawn, timing
         self._write_runtime = write_runtime
         self._on_status = on_status or (lambda status: None)
         self._random = unit_random
+        # Runs a push while holding a lock shared by every tab of the project (Web Locks in
+        # the browser), so two tabs never push at once: the second sends after the first
+        # has answered, against the versions it produced.
+        self._exclusive = exclusive or (lambda action: action())
         self._runtime_paths: set[str] = set()
         self._timers: dict[str, Handle] = {}
         self.online = True
@@ -123,7 +128,7 @@ class SyncScheduler:
         self.in_flight = True
         self.report()
         try:
-            await self.sync.push(revision_message)
+            await self._exclusive(lambda: self.sync.push(revision_message))
         except (Offline, ServerFailed) as error:
             self.online = not isinstance(error, Offline)
             self.last_error = "" if isinstance(error, Offline) else "the server failed; retrying"

@@ -394,3 +394,31 @@ def test_fake_clock_runs_due_callbacks_in_time_order_and_skips_cancelled() -> No
     clock.advance(2.5)
     assert seen == [("now", 10), ("a", 11), ("c", 11.5), ("b", 12)]
     assert clock.now() == 12.5 and clock.pending() == 0
+
+
+# ------------------------------------------------------------------ tabs share one push lock
+
+
+def test_every_push_runs_inside_the_shared_lock(rules: SyncRules, clock: FakeClock,
+                                               spawner: Spawner) -> None:  # fmt: skip
+    held: list[str] = []
+
+    async def exclusive(action: Any) -> Any:
+        held.append("enter")
+        try:
+            return await action()
+        finally:
+            held.append("leave")
+
+    h = Harness(rules, clock=clock, spawner=spawner)
+    h.scheduler._exclusive = exclusive
+    h.edit("a", b"1")
+    h.advance(6)
+    assert len(h.server.sync_calls()) == 1
+    assert held == ["enter", "leave"]
+    h.scheduler.save("now")
+    h.edit("b", b"2")
+    h.scheduler.save("again")
+    h.advance(6)
+    assert held.count("enter") == held.count("leave") == len(h.server.sync_calls())
+    assert h.server.files() == {"a": b"1", "b": b"2"}
