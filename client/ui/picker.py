@@ -9,6 +9,7 @@ on the list serves them all.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,7 @@ class Picker:
         self.selected = 0
         self.listeners = Listeners()
         self._return_focus: Any = None
+        self._pending = False
 
     @property
     def is_open(self) -> bool:
@@ -83,7 +85,7 @@ class Picker:
         self.list = dom.element("ul", class_="picker-list", id=list_id, role="listbox")
         self.node.append(self.input, self.list)
         dom.document().body.append(self.node)
-        self.listeners.on(self.input, "input", lambda _e: self.update())
+        self.listeners.on(self.input, "input", lambda _e: self._soon())
         self.listeners.on(self.input, "keydown", self._key)
         self.listeners.on(self.input, "blur", lambda _e: self.hide(restore_focus=False))
         # Keep the focus in the input while the mouse picks, so blur does not close first.
@@ -91,7 +93,15 @@ class Picker:
         self.listeners.on(self.list, "click", self._click)
         self.listeners.on(self.list, "pointermove", self._hover)
 
+    def _soon(self) -> None:
+        """Filter on the next turn of the event loop, once: keys typed faster than a
+        filtering run are folded into one run over what the box then holds."""
+        if not self._pending:
+            self._pending = True
+            asyncio.get_event_loop().call_soon(self.update)
+
     def update(self) -> None:
+        self._pending = False
         if not self.is_open:
             return
         text = str(self.input.value)
@@ -139,6 +149,8 @@ class Picker:
             self._select(target)
         elif key == "Enter" and not event.isComposing:
             event.preventDefault()
+            if self._pending:  # typed and pressed Enter before the list caught up
+                self.update()
             self._pick(self.selected)
         elif key == "Escape":
             event.preventDefault()
