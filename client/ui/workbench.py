@@ -29,6 +29,7 @@ from client.ffi.events import Listeners
 from client.ffi.monaco import Editor
 from client.ui.conflict_view import ConflictBanner, ConflictResolver
 from client.ui.editor_view import EditorView
+from client.ui.file_tree import FileTree
 from client.ui.layout_view import LayoutView
 from client.ui.palette import CommandPalette
 from client.ui.quick_open import QuickOpen
@@ -75,7 +76,8 @@ class Workbench:
         self.scheduler.on_pushed = self._announce_push
         self._register_commands()
         self._add_finders()
-        self.views.append(_InterimList(self))  # INTERIM: replaced by the file tree view
+        self.tree = FileTree(self.layout.sidebar_body("explorer"), self)
+        self.views.append(self.tree)
         asyncio.ensure_future(self._open_or_say_why())
 
     # ------------------------------------------------------------ commands

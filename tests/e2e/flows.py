@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from tests.e2e.test_boot import wait_for_boot
 
@@ -52,8 +52,41 @@ def wait_for_workbench(page: Page) -> None:
 
 
 def open_file(page: Page, path: str) -> None:
-    page.click(f'button.file[data-path="{path}"]')
+    """Open a file from the explorer as a person does: open each folder on the way by
+    clicking its row, scroll the (virtualized) tree until the file's row is drawn, click it."""
+    page.wait_for_selector("#file-tree .tree-row")
+    parts = path.split("/")
+    for depth in range(1, len(parts)):
+        folder = "/".join(parts[:depth])
+        node = _tree_row(page, folder)
+        if node.get_attribute("aria-expanded") != "true":
+            node.click()
+            page.wait_for_selector(f'#file-tree .tree-row[data-path="{folder}"]'
+                                   '[aria-expanded="true"]')  # fmt: skip
+    _tree_row(page, path).click()
     page.wait_for_function(f"document.documentElement.dataset.openFile === {path!r}")
+
+
+def _tree_row(page: Page, path: str) -> Locator:
+    """The row of `path`, scrolling the tree a screen at a time until it is drawn."""
+    selector = f'#file-tree .tree-row[data-path="{path}"]:not([hidden])'
+    tree = page.locator("#file-tree")
+    if page.locator(selector).count() == 0:
+        tree.evaluate("(t) => { t.scrollTop = 0; }")
+    for _ in range(2000):
+        if page.locator(selector).count():
+            break
+        at_end = tree.evaluate("""(t) => {
+            const before = t.scrollTop;
+            t.scrollTop = before + Math.max(t.clientHeight - 22, 22);
+            return t.scrollTop === before;
+        }""")
+        page.wait_for_timeout(30)  # the tree redraws at the next animation frame
+        if at_end and not page.locator(selector).count():
+            raise AssertionError(f"{path} is not in the file tree")
+    node = page.locator(selector)
+    node.scroll_into_view_if_needed()
+    return node
 
 
 def type_at_start(page: Page, text: str) -> None:
