@@ -23,7 +23,7 @@ from client.core.rules import load as load_rules
 from client.core.scheduler import SyncScheduler
 from client.core.settings import Settings
 from client.core.status import SyncStatus
-from client.ffi import dom, modules
+from client.ffi import dom, locks, modules
 from client.ffi.channel import TabChannel
 from client.ffi.events import Listeners
 from client.ffi.monaco import Editor
@@ -58,8 +58,9 @@ class Workbench:
         self.rules = self.sync.rules
         self._journal_key = f"cospai-journal-{project_id}"
         self.sync.on_persisted = lambda: dom.local_remove(self._journal_key)
-        self.scheduler = SyncScheduler(self.sync, AsyncioClock(), asyncio.ensure_future,
-                                       on_status=self._show_status)  # fmt: skip
+        self.scheduler = SyncScheduler(
+            self.sync, AsyncioClock(), asyncio.ensure_future, on_status=self._show_status,
+            exclusive=locks.exclusive(f"cospai-push-{project_id}"))  # fmt: skip
         self.editor: EditorView | None = None
         self.views: list[Any] = []  # the tree, search and other views: refresh() on change
         window = dom.window()
@@ -155,6 +156,7 @@ class Workbench:
         monaco_editor = await Editor.create(self.layout.editor_box, self.listeners,
                                             self.settings)  # fmt: skip
         self.editor = EditorView(self, monaco_editor)
+        self._show_vim_state()
         try:
             cached = await self.sync.open_cached()
         except StorageUnavailable as error:
@@ -167,6 +169,7 @@ class Workbench:
             cached = True
             await self.sync.persist()  # on_persisted drops the journal once all is stored
         dom.set_state("project-source", "cache" if cached else "server")
+        asyncio.ensure_future(self._show_title())
         self.render()
         dom.mark("tree")  # the files are on screen (from the cache when there was one)
         if cached:
@@ -193,6 +196,25 @@ class Workbench:
             })  # fmt: skip
         if self.sync.pending():
             self.scheduler.edited("")  # push what waited in the cache
+
+    async def _show_title(self) -> None:
+        """The project's name in the header (remembered, so it shows offline too)."""
+        key = f"cospai-project-name-{self.project_id}"
+        self._set_title(dom.local_get(key) or "")
+        try:
+            project = await self.api.call("GET", f"/projects/{self.project_id}")
+        except ApiError:
+            return
+        name = str(project.get("project", project).get("name", ""))
+        dom.local_set(key, name)
+        self._set_title(name)
+
+    def _set_title(self, name: str) -> None:
+        node = dom.by_id("header-title")
+        if node is not None:
+            node.textContent = name  # text, never markup: names are user input
+        if name:
+            dom.document().title = f"{name} · CosPAI IDE"
 
     def _restore_tabs(self) -> None:
         assert self.editor is not None
@@ -313,9 +335,8 @@ class Workbench:
 
     def _show_vim_state(self) -> None:
         node = dom.by_id("status-vim")
-        if node is not None:
+        if node is not None:  # monaco-vim writes its mode (-- NORMAL --) into this node
             node.hidden = not self.settings.vim
-            node.textContent = "VIM" if self.settings.vim else ""
 
     # ------------------------------------------------------------ sync plumbing
 
@@ -379,6 +400,8 @@ class Workbench:
             self.editor.refresh_dirty()
 
     def dispose(self) -> None:
+        self._set_title("")
+        dom.document().title = "CosPAI IDE"
         for view in self.views:
             view.dispose()
         self.listeners.dispose()
