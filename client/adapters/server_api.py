@@ -49,6 +49,16 @@ class HttpServerApi:
         response = await self._call(method, path, **kwargs)
         return response.json()
 
+    async def send_bytes(self, method: str, path: str, data: bytes, content_type: str) -> Any:
+        """A raw body (a zip to import); the answer is JSON like call()'s."""
+        response = await self._call(method, path, body=data,
+                                    headers={"content-type": content_type})  # fmt: skip
+        return response.json()
+
+    def url(self, path: str) -> str:
+        """The address of an endpoint, for links the browser follows itself (a download)."""
+        return self.base + path
+
     async def sign(self, kind: str, email: str, password: str) -> dict[str, Any]:
         """kind: 'signin' or 'signup'. Keeps the CSRF token for later calls."""
         body = await self.call("POST", f"/auth/{kind}", {"email": email, "password": password})
