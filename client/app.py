@@ -1,14 +1,17 @@
-"""The app: which view the URL asks for, and who is signed in."""
+"""The app: which view the URL asks for, and who is signed in (with the account menu in
+the header while someone is)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from client.adapters.server_api import HttpServerApi
-from client.core.ports import ApiError
+from client.core.ports import ApiError, SignedOut
 from client.ffi import dom
 from client.ffi.events import Listeners
+from client.ui.account_menu import AccountMenu
 from client.ui.auth_view import AuthView
 from client.ui.dashboard import Dashboard
 from client.ui.workbench import Workbench
@@ -20,6 +23,7 @@ class App:
         self.root = dom.by_id("workbench")
         self.view: Any = None
         self.user: dict[str, Any] | None = None
+        self.account: AccountMenu | None = None
         self.listeners = Listeners()
         self.listeners.on(dom.window(), "popstate", lambda _e: asyncio.ensure_future(self.route()))
 
@@ -29,6 +33,7 @@ class App:
         except ApiError:
             session = None  # offline: the views say so when they need the server
         self.user = session["user"] if session else None
+        self._show_account()
         await self.route()
 
     def _show(self, view: Any) -> None:
@@ -44,7 +49,8 @@ class App:
         path = dom.location_path()
         if self.user is None:
             dom.set_state("view", "auth")
-            self._show(AuthView(self.root, self.api, self._signed_in))
+            mode = "signup" if path == "/signup" else "signin"
+            self._show(AuthView(self.root, self.api, self._signed_in, mode, self.navigate))
             return
         if path.startswith("/p/"):
             dom.set_state("view", "workbench")
@@ -55,6 +61,37 @@ class App:
 
     async def _signed_in(self, body: dict[str, Any]) -> None:
         self.user = body["user"]
+        self._show_account()
         if dom.location_path() in {"/", "/signin", "/signup"}:
             dom.push_path("/projects")
+        await self.route()
+
+    def _show_account(self) -> None:
+        if self.account is not None:
+            self.account.dispose()
+            self.account = None
+        slot = dom.by_id("account-slot")
+        if self.user is not None and slot is not None:
+            self.account = AccountMenu(slot, self.api, str(self.user.get("email", "")),
+                                       self.sign_out)  # fmt: skip
+
+    async def sign_out(self, everywhere: bool) -> None:
+        """Raises ApiError when the server could not be told (offline): then nothing changes.
+
+        Pending edits are never dropped: the workbench's outbox lives in IndexedDB (and its
+        journal in localStorage), keyed by project, and sign-out deletes neither. The view
+        is asked to flush first, so edits typed a moment ago are in the journal before the
+        page can go away; they are sent when this user opens the project again.
+        (The workbench's flush is still spelled `_flush`; `flush` is the name to settle on.)"""
+        flush = getattr(self.view, "flush", None) or getattr(self.view, "_flush", None)
+        if callable(flush):
+            flush()
+        path = "/auth/signout-everywhere" if everywhere else "/auth/signout"
+        # A session that had already ended (elsewhere, or expired) is signed out anyway.
+        with contextlib.suppress(SignedOut):
+            await self.api.call("POST", path)
+        self.user = None
+        self.api.csrf_token = ""
+        self._show_account()
+        dom.push_path("/signin")
         await self.route()

@@ -1,4 +1,9 @@
-"""Sign in and sign up: one form, two buttons; the server's refusal is shown as it says it."""
+"""Sign in (/signin, and / for a visitor) and sign up (/signup), each linking to the other.
+
+Sign-up asks for the password twice: a typo there would lock the person out of the account
+they just made. What the server refuses (a taken email, a wrong password, too many
+attempts) is shown as it says it.
+"""
 
 from __future__ import annotations
 
@@ -8,46 +13,106 @@ from typing import Any
 
 from client.adapters.server_api import HttpServerApi
 from client.core.ports import ApiError, Refused
-from client.ffi import dom
+from client.ffi import dom, modules
 from client.ffi.events import Listeners
+
+MIN_PASSWORD = 8  # the server's passwords.MIN_LENGTH
 
 
 class AuthView:
     def __init__(self, root: Any, api: HttpServerApi,
-                 signed_in: Callable[[dict[str, Any]], Awaitable[None]]) -> None:  # fmt: skip
-        self.api, self.signed_in = api, signed_in
+                 signed_in: Callable[[dict[str, Any]], Awaitable[None]],
+                 mode: str = "signin",
+                 navigate: Callable[[str], None] | None = None) -> None:  # fmt: skip
+        """mode: 'signin' or 'signup'; navigate(path) switches to the other page in place."""
+        modules.use_styles("account")
+        self.api, self.signed_in, self.mode = api, signed_in, mode
         self.listeners = Listeners()
-        form = dom.element("form", class_="auth card", id="auth-form")
-        form.append(dom.element("h1", "Sign in to CosPAI IDE"))
-        self.email = dom.element("input", type="email", name="email", placeholder="Email",
+        signup = mode == "signup"
+        form = dom.element("form", class_="auth card", id="auth-form", novalidate="",
+                           aria_labelledby="auth-title", data_mode=mode)  # fmt: skip
+        title = "Create your CosPAI IDE account" if signup else "Sign in to CosPAI IDE"
+        form.append(dom.element("h1", title, id="auth-title"))
+        self.email = self._field(form, "Email", type="email", name="email",
                                  autocomplete="username", required="")  # fmt: skip
-        self.password = dom.element("input", type="password", name="password",
-                                    placeholder="Password (8 characters or more)",
-                                    autocomplete="current-password", required="")  # fmt: skip
-        self.error = dom.element("p", class_="form-error", role="alert")
-        signin = dom.element("button", "Sign in", type="submit", id="signin")
-        signup = dom.element("button", "Create account", type="button", id="signup",
-                             class_="secondary")  # fmt: skip
+        self.password = self._field(
+            form, "Password", type="password", name="password", required="",
+            autocomplete="new-password" if signup else "current-password",
+            placeholder=f"{MIN_PASSWORD} characters or more" if signup else "",
+        )  # fmt: skip
+        self.confirm = None
+        if signup:
+            self.confirm = self._field(form, "Confirm password", type="password", name="confirm",
+                                       autocomplete="new-password", required="")  # fmt: skip
+        self.error = dom.element("p", class_="form-error", role="alert", id="auth-error")
+        label = "Create account" if signup else "Sign in"
+        submit = dom.element("button", label, type="submit", id="signup" if signup else "signin")
         actions = dom.element("div", class_="actions")
-        actions.append(signin, signup)
-        form.append(self.email, self.password, self.error, actions)
+        actions.append(submit)
+        other = "/signin" if signup else "/signup"
+        question = "Already have an account?" if signup else "New here?"
+        link_text = "Sign in" if signup else "Create an account"
+        switch = dom.element("p", question + " ", class_="auth-switch muted")
+        link = dom.element("a", link_text, href=other.lstrip("/"), id="auth-switch")
+        switch.append(link)
+        form.append(self.error, actions, switch)
         root.replaceChildren(form)
-        self.listeners.on(form, "submit", lambda e: self._go(e, "signin"))
-        self.listeners.on(signup, "click", lambda e: self._go(e, "signup"))
+        self.listeners.on(form, "submit", self._go)
+        if navigate is not None:
+            # In place: following the link would boot Python again for a page we can draw.
+            self.listeners.on(link, "click", lambda e: self._switch(e, navigate, other))
         self.email.focus()
 
-    def _go(self, event: Any, kind: str) -> None:
-        event.preventDefault()
-        asyncio.ensure_future(self._submit(kind))
+    @staticmethod
+    def _field(form: Any, label: str, **attrs: str) -> Any:
+        row = dom.element("label", class_="auth-field")
+        row.append(dom.element("span", label))
+        field = dom.element("input", **{k: v for k, v in attrs.items() if v})
+        row.append(field)
+        form.append(row)
+        return field
 
-    async def _submit(self, kind: str) -> None:
+    @staticmethod
+    def _switch(event: Any, navigate: Callable[[str], None], path: str) -> None:
+        if event.ctrlKey or event.metaKey or event.shiftKey or event.button != 0:
+            return  # a new tab or window: let the browser open it
+        event.preventDefault()
+        navigate(path)
+
+    def _go(self, event: Any) -> None:
+        event.preventDefault()
+        asyncio.ensure_future(self._submit())
+
+    def _problem(self) -> tuple[str, Any] | None:
         email, password = str(self.email.value).strip(), str(self.password.value)
-        if not email or len(password) < 8:
-            self.error.textContent = "Enter your email and a password of 8 characters or more."
+        if not email:
+            return "Enter your email.", self.email
+        if "@" not in email:
+            return "Enter an email address (name@example.com).", self.email
+        if not password:
+            return "Enter your password.", self.password
+        if self.confirm is not None:
+            if len(password) < MIN_PASSWORD:
+                return f"Choose a password of {MIN_PASSWORD} characters or more.", self.password
+            if str(self.confirm.value) != password:
+                return "The two passwords differ: type the same one twice.", self.confirm
+        return None
+
+    async def _submit(self) -> None:
+        for field in (self.email, self.password, self.confirm):
+            if field is not None:
+                field.removeAttribute("aria-invalid")
+        problem = self._problem()
+        if problem is not None:
+            text, field = problem
+            self.error.textContent = text
+            field.setAttribute("aria-invalid", "true")
+            field.focus()
             return
         self.error.textContent = ""
+        email, password = str(self.email.value).strip(), str(self.password.value)
         try:
-            body = await self.api.sign(kind, email, password)
+            body = await self.api.sign(self.mode, email, password)
         except Refused as error:
             self.error.textContent = str(error)
             return

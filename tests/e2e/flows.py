@@ -13,10 +13,11 @@ PASSWORD = "correct horse battery"
 
 def sign_up(page: Page, base_url: str) -> str:
     email = f"e2e-{secrets.token_hex(4)}@example.com"
-    page.goto(base_url + "/")
+    page.goto(base_url + "/signup")
     assert wait_for_boot(page) == "ready"
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=confirm]", PASSWORD)
     page.click("#signup")
     page.wait_for_selector("#dashboard")
     return email
