@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from client.adapters.server_api import HttpServerApi
-from client.core.ports import ApiError, Offline, Refused
+from client.core.ports import ApiError, Offline, Refused, SignedOut
 from client.core.project_list import file_count, matches, name_problem, ordered
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
@@ -32,6 +32,8 @@ def _reason(error: ApiError) -> str:
         return str(error)
     if isinstance(error, Offline):
         return "The server cannot be reached. Check the connection and try again."
+    if isinstance(error, SignedOut):
+        return "Your session has ended: reload the page and sign in again."
     return f"The server failed ({error}). Try again."
 
 
