@@ -27,7 +27,7 @@ def chord(key: str, ctrl: bool = False, shift: bool = False, alt: bool = False,
           meta: bool = False) -> str:  # fmt: skip
     """A keydown as a chord string. Cmd on a Mac counts as Ctrl, as in VS Code's defaults.
     Letters are upper-cased so Shift+P and P name one key."""
-    name = {" ": "Space", "Esc": "Escape"}.get(key, key)
+    name = {" ": "Space", "Esc": "Escape", "Control": "Ctrl", "Meta": "Ctrl"}.get(key, key)
     if len(name) == 1:
         name = name.upper()
     held = [m for m, on in zip(MODIFIERS, (ctrl or meta, shift, alt), strict=True) if on]

@@ -5,34 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import js  # type: ignore[import-not-found]
-
 from client.core.editor_rules import Presentation, human_size
 from client.ffi import dom
-from client.ffi.convert import to_object
+from client.ffi.blobs import download, object_url, revoke
 from client.ffi.events import Listeners
 
-
-def blob_url(content: bytes, mime: str) -> str:
-    data = js.Uint8Array.new(len(content))
-    data.assign(content)
-    blob = js.Blob.new(to_object([data]), to_object({"type": mime or "application/octet-stream"}))
-    return str(js.URL.createObjectURL(blob))
-
-
-def revoke(url: str) -> None:
-    js.URL.revokeObjectURL(url)
-
-
-def download(name: str, url: str) -> None:
-    link = dom.element("a", href=url, download=name)
-    link.click()
+__all__ = ["revoke", "show_binary"]
 
 
 def show_binary(host: Any, path: str, content: bytes, view: Presentation,
                 listeners: Listeners) -> str:  # fmt: skip
     name = path.rsplit("/", 1)[-1]
-    url = blob_url(content, view.mime)
+    url = object_url(content, view.mime)
     nodes = []
     if view.kind == "image":
         nodes.append(dom.element("img", src=url, alt=name, id="image-preview"))
