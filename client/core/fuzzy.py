@@ -7,33 +7,42 @@ tier the best alignment wins (contiguous runs, starts of words after `/ . - _` o
 camelCase hump), and on ties the shorter path. A query with spaces matches each part.
 
 Speed matters: this runs on every keystroke over up to tens of thousands of paths on the
-page's main thread (Pyodide). So the test of every path is one regex call driven from C
-(map/compress), and the Python-level scoring runs only on the paths that can still reach
-the top of the list, tier by tier; typing one more character narrows the last answer.
+page's main thread, under Pyodide, where Python code runs several times slower than
+CPython. So each tier is found by one regex scan in C over all the paths (or names)
+joined into one string, read lazily, and the Python-level scoring runs only on as many
+paths as can still reach the top of the list: the cost follows the list shown, not the
+size of the project.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import accumulate, compress, repeat
+from operator import getitem, methodcaller
 
 # Tiers, best last (VS Code: the label's prefix, the label, then the whole path). Each is
-# found by a regex over all names, in C; a path belongs to the best tier it reaches.
-PATH, NAME, NAME_SUBSTRING, NAME_WORD, NAME_PREFIX, NAME_EXACT = range(6)
+# found by a regex over all paths or names, in C; a path belongs to the best tier it reaches.
+PATH, PATH_SUBSTRING, NAME, NAME_SUBSTRING, NAME_WORD, NAME_PREFIX, NAME_EXACT = range(7)
 TIER = 1_000_000  # larger than any score inside a tier, so tiers never mix
-# Scoring in Python costs ~20-80 us per path under Pyodide, so a tier scores at most this
-# many of its members (the shortest paths first). A tier that large already fills the
-# list, and inside a tier the score differences are small.
+# Scoring in Python is slow under Pyodide (~20 us per path for a run found as is, up to
+# ~200 us for a full alignment), so a tier scores at most this many of its members: the
+# shortest first (file names for the name tiers). A tier that large fills the list anyway.
 SCORED_PER_TIER = 300
+ALIGNED_PER_TIER = 80
 
 CONTIGUOUS = 6  # the next character right after the previous one
 SEGMENT_START = 8  # start of the path or after "/"
 WORD_START = 6  # after . - _ space, or a camelCase hump
 IN_NAME = 2  # a character matched inside the file name (path tier only)
 SAME_CASE = 1
-GAP = 1  # a jump between matched characters
+GAP = 2  # a jump between matched characters
+# Where the match begins matters most (fzf does the same): the first character's bonus
+# counts this many times, so "btn" prefers Button.js to libTests.json.
+FIRST = 2
 
 _SEPARATORS = ".-_ "
 
@@ -65,14 +74,6 @@ def _subsequence(part: str) -> str:
     return "".join(pieces)
 
 
-def _word_start(raw: str) -> str:
-    """A regex (for .search on file names as written) finding `raw` as is, ignoring case,
-    where a word starts: at the start, after . - _ or a space, or at a camelCase
-    hump (an upper-case letter after a lower-case one)."""
-    literal = re.escape(raw)
-    return f"(?:^|(?<=[._\\- ])|(?<=[a-z])(?=[A-Z]))(?i:{literal})"
-
-
 def _bonus(path: str, position: int) -> int:
     if position == 0:
         return SEGMENT_START
@@ -92,67 +93,102 @@ def _bonus(path: str, position: int) -> int:
 def align(part: str, text: str, low: str, offset: int = 0,
           name_start: int | None = None) -> tuple[int, tuple[int, ...]] | None:  # fmt: skip
     """The best-scoring placement of `part` (already folded) inside `text[offset:]`, or
-    None. A small dynamic programme over the places where each character occurs: for
-    each occurrence of character i, the best score of characters 0..i ending there."""
-    occurrences: list[list[int]] = []
+    None. A dynamic programme over the places where each character occurs: for each
+    occurrence of character i, the best score of characters 0..i ending there. The
+    predecessor is either the occurrence just before (a contiguous run) or the best one
+    further left (a gap), so one pass over each pair of rows suffices."""
+    rows: list[tuple[list[int], list[int], list[int]]] = []  # (positions, scores, back)
     start = offset
-    for char in part:
-        found = []
+    for i, char in enumerate(part):
+        positions = []
         at = low.find(char, start)
         while at != -1:
-            found.append(at)
+            positions.append(at)
             at = low.find(char, at + 1)
-        if not found:
+        if not positions:
             return None
-        occurrences.append(found)
-        start = found[0] + 1
-    previous: list[tuple[int, int, int]] = []  # (position, score, index of predecessor)
-    table: list[list[tuple[int, int, int]]] = []
-    for i, positions in enumerate(occurrences):
-        row: list[tuple[int, int, int]] = []
-        for position in positions:
-            gain = 1 + _bonus(text, position)
+        scores, back = [], []
+        if i:
+            before, before_scores = rows[-1][0], rows[-1][1]
+            k, best, best_k, count = 0, 0, -1, len(before)
+            kept = []
+            for position in positions:
+                while k < count and before[k] < position:
+                    if best_k < 0 or before_scores[k] > best:
+                        best, best_k = before_scores[k], k
+                    k += 1
+                if best_k < 0:
+                    continue  # no earlier character to follow
+                total, source = best - GAP, best_k
+                if before[k - 1] == position - 1 and before_scores[k - 1] + CONTIGUOUS > total:
+                    total, source = before_scores[k - 1] + CONTIGUOUS, k - 1
+                kept.append(position)
+                scores.append(total)
+                back.append(source)
+            positions = kept
+            if not positions:
+                return None
+        else:
+            scores = [0] * len(positions)
+            back = [-1] * len(positions)
+        for j, position in enumerate(positions):
+            scores[j] += 1 + _bonus(text, position) * (FIRST if i == 0 else 1)
             if name_start is not None and position >= name_start:
-                gain += IN_NAME
-            if i == 0:
-                row.append((position, gain, -1))
-                continue
-            best, best_from = None, -1
-            for k, (before, score, _) in enumerate(previous):
-                if before >= position:
-                    break
-                total = score + (CONTIGUOUS if before == position - 1 else -GAP)
-                if best is None or total > best:
-                    best, best_from = total, k
-            if best is not None:
-                row.append((position, best + gain, best_from))
-        if not row:
-            return None
-        table.append(row)
-        previous = row
-    end = max(range(len(previous)), key=lambda k: previous[k][1])
-    score = previous[end][1]
-    positions_out = []
-    for row in reversed(table):
-        position, _, back = row[end]
-        positions_out.append(position)
-        end = back
-    return score, tuple(reversed(positions_out))
+                scores[j] += IN_NAME
+        rows.append((positions, scores, back))
+        start = positions[0] + 1
+    last = rows[-1][1]
+    end = max(range(len(last)), key=last.__getitem__)
+    score = last[end]
+    picked = []
+    for positions, _scores, back in reversed(rows):
+        picked.append(positions[end])
+        end = back[end]
+    return score, tuple(reversed(picked))
+
+
+class _Blob:
+    """Lines joined into one string between newlines, so that a single regex scan in C
+    walks them all; a match maps back to its line by bisection. Scans are lazy: a caller
+    that needs 100 lines stops the scan there, however many more would match."""
+
+    def __init__(self, lines: list[str], order: list[int] | None = None) -> None:
+        self.text = "\n" + "\n".join(lines) + "\n"
+        # Where each line starts: 1, then each line's length and its newline added on.
+        self.starts = list(accumulate(map((1).__add__, map(len, lines[:-1])), initial=1))
+        self.order = order  # blob line -> index line, when the blob is sorted otherwise
+
+    def scan(self, pattern: str, shift: int = 0) -> Iterator[int]:
+        """Index lines where `pattern` matches, in blob order, each once. `shift` moves
+        the match start into its line (a pattern that begins with the newline before)."""
+        starts, order, last = self.starts, self.order, -1
+        for found in re.finditer(pattern, self.text):
+            line = bisect_right(starts, found.start() + shift) - 1
+            if line != last:
+                last = line
+                yield line if order is None else order[line]
 
 
 class PathIndex:
     """All paths of a project, prepared once per change of the file list."""
 
     def __init__(self, paths: Iterable[str]) -> None:
-        self.paths = sorted(set(paths), key=lambda p: (len(p), p))  # ties: shorter first
-        self.low = [fold(p) for p in self.paths]
-        self.name_at = [p.rfind("/") + 1 for p in self.paths]
-        self.names = [low[at:] for low, at in zip(self.low, self.name_at, strict=True)]
-        self.raw_names = [p[at:] for p, at in zip(self.paths, self.name_at, strict=True)]
-        # The name up to its first dot, and the whole name: typing either exactly wins.
-        self.stems = [name.split(".", 1)[0] for name in self.names]
+        # Built with map() over C functions, not Python loops: 20,000 paths must not cost
+        # a noticeable pause when quick open first shows.
+        self.paths = sorted(sorted(set(paths)), key=len)  # ties: shorter first
+        self.low = list(map(str.lower, self.paths))
+        if list(map(len, self.low)) != list(map(len, self.paths)):
+            self.low = list(map(fold, self.paths))  # rare: keep every index in place
+        self.name_at = list(map((1).__add__, map(methodcaller("rfind", "/"), self.paths)))
+        cuts = list(map(slice, self.name_at, repeat(None)))
+        self.names = list(map(getitem, self.low, cuts))
+        raw_names = list(map(getitem, self.paths, cuts))
         self._all = range(len(self.paths))
-        self._last: tuple[str, list[int]] = ("", list(self._all))
+        self._paths = _Blob(self.low)
+        self._names = _Blob(self.names)
+        self._raw_names = _Blob(raw_names)  # as written: camelCase humps
+        by_length = sorted(self._all, key=list(map(len, self.names)).__getitem__)
+        self._short_names = _Blob(list(map(self.names.__getitem__, by_length)), by_length)
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -160,23 +196,36 @@ class PathIndex:
     def _filter(self, pattern: str, lines: Sequence[int], texts: list[str] | None = None,
                 anchored: bool = False) -> list[int]:  # fmt: skip
         """The lines whose path (or the given texts: names) the pattern finds. map and
-        compress keep the loop in C: about 2 ms per 20,000 paths under CPython, 7 under
-        Pyodide."""
+        compress keep the loop in C."""
         test = re.compile(pattern).match if anchored else re.compile(pattern).search
         texts = self.low if texts is None else texts
         if lines is self._all:
             return list(compress(lines, map(test, texts)))
         return list(compress(lines, map(test, map(texts.__getitem__, lines))))
 
-    def _candidates(self, part: str) -> list[int]:
-        """Lines holding the part as a subsequence. Typing one more character narrows
-        the previous answer instead of scanning everything again."""
-        previous, lines = self._last
-        if not (previous and part.startswith(previous)):
-            lines = self._all  # type: ignore[assignment]
-        found = self._filter(_subsequence(part), lines)
-        self._last = (part, found)
-        return found
+    def _tiers(self, part: str, raw: str) -> Iterator[tuple[int, Iterator[int]]]:
+        """Each tier with a lazy scan of its lines, best tier first. Every pattern starts
+        with a literal, which the regex engine finds quickly; what must come before the
+        literal is checked afterwards, by a look-behind."""
+        literal = re.escape(part)
+        spread = _subsequence(part)
+        if "/" not in part:  # else no file name can hold it: straight to the path tiers
+            yield from self._name_tiers(part, raw, literal, spread)
+        yield PATH_SUBSTRING, self._paths.scan(literal)
+        yield PATH, self._paths.scan(spread)
+
+    def _name_tiers(self, part: str, raw: str, literal: str,
+                    spread: str) -> Iterator[tuple[int, Iterator[int]]]:  # fmt: skip
+        yield NAME_EXACT, self._names.scan(f"\n{literal}(?:\\.[^\n]*)?(?=\n)", shift=1)
+        yield NAME_PREFIX, self._names.scan(f"\n{literal}", shift=1)
+        after_separator = self._names.scan(f"{literal}(?<=[._\\- ]{literal})")
+        hump = iter(())
+        if raw[0].isalpha():  # an upper-case first letter right after a lower-case one
+            first, rest = re.escape(raw[0].upper()), re.escape(part[1:])
+            hump = self._raw_names.scan(f"{first}(?<=[a-z]{first})(?i:{rest})")
+        yield NAME_WORD, _merge(after_separator, hump)
+        yield NAME_SUBSTRING, self._names.scan(literal)
+        yield NAME, self._short_names.scan(spread)  # shortest names first
 
     def search(self, query: str, limit: int = 100, recent: Sequence[str] = ()) -> list[Match]:
         """The best `limit` matches, best first; the recently opened files win ties. An
@@ -189,24 +238,16 @@ class PathIndex:
         if len(parts) > 1:
             return self._multi(raw_parts, parts, limit, recent)
         part, raw = parts[0], raw_parts[0]
-        lines = self._candidates(part)
         found: list[tuple[int, int, tuple[int, ...]]] = []  # (score, line, positions)
         seen: set[int] = set()
-        literal = re.escape(part)
-        cap = max(SCORED_PER_TIER, limit)
-        # Tier by tier, best first; each is a subset of the next, so stop once enough.
-        for tier, pattern, anchored, names in (
-            (NAME_EXACT, f"{literal}(?:\\.[^/]*)?$", True, self.names),
-            (NAME_PREFIX, literal, True, self.names),
-            (NAME_WORD, _word_start(raw), False, self.raw_names),
-            (NAME_SUBSTRING, literal, False, self.names),
-            (NAME, _subsequence(part), False, self.names),
-            (PATH, "", True, self.names),
-        ):  # fmt: skip
+        # Tier by tier, best first: a path counts in the best tier it reaches, and once
+        # the list is full no lower tier can enter it.
+        for tier, lines in self._tiers(part, raw):
             if len(found) >= limit:
-                break  # every lower tier scores below what is already enough
+                break
+            cap = max(ALIGNED_PER_TIER if tier in (NAME, PATH) else SCORED_PER_TIER, limit)
             scored = 0
-            for line in self._filter(pattern, lines, names, anchored):
+            for line in lines:
                 if line in seen:
                     continue
                 seen.add(line)
@@ -237,9 +278,10 @@ class PathIndex:
             aligned = _contiguous(part, path, low, name_at)
         elif tier == NAME:
             aligned = align(part, path, low, name_at)
+        elif tier == PATH_SUBSTRING:
+            aligned = _contiguous(part, path, low, 0, name_at)
         else:
-            aligned = _contiguous(part, path, low, 0, name_at) or align(part, path, low, 0,
-                                                                         name_at)  # fmt: skip
+            aligned = align(part, path, low, 0, name_at)
         if aligned is None:
             return None
         score, positions = aligned
@@ -257,17 +299,22 @@ class PathIndex:
             lines = self._filter(_subsequence(part), lines)
         found: list[tuple[int, int, tuple[int, ...]]] = []
         # Paths whose file name holds every part come first, then the rest; each group
-        # scores at most SCORED_PER_TIER (see there).
+        # scores at most ALIGNED_PER_TIER (see there).
         in_name = lines
         for part in parts:
             in_name = self._filter(_subsequence(part), in_name, self.names)
-        cap = max(SCORED_PER_TIER, limit)
+        cap = max(ALIGNED_PER_TIER, limit)
         first = set(in_name)
         ordered = in_name[:cap] + [line for line in lines if line not in first][:cap]
         for line in ordered:
             total, marks = (TIER if line in first else 0), set()
             for raw, part in zip(raw_parts, parts, strict=True):
-                scored = self._score(line, raw, part, PATH)
+                # A part found as is (anywhere) is scored as that run, else aligned.
+                scored = self._score(line, raw, part, PATH_SUBSTRING)
+                if scored is not None:
+                    scored = (scored[0] - PATH_SUBSTRING * TIER, scored[1])
+                else:
+                    scored = self._score(line, raw, part, PATH)
                 if scored is None:
                     break
                 total += scored[0]
@@ -304,12 +351,21 @@ def _contiguous(part: str, text: str, low: str, offset: int,
 
 def _run(text: str, at: int, size: int, name_start: int | None = None) -> int:
     """The score of `size` characters matched one after the other from `at`."""
-    score = size + (size - 1) * CONTIGUOUS
+    score = size + (size - 1) * CONTIGUOUS + _bonus(text, at) * (FIRST - 1)
     for position in range(at, at + size):
         score += _bonus(text, position)
         if name_start is not None and position >= name_start:
             score += IN_NAME
     return score
+
+
+def _merge(*scans: Iterator[int]) -> Iterator[int]:
+    """Several lazy scans as one, in line order, without repeats."""
+    last = -1
+    for line in heapq.merge(*scans):
+        if line != last:
+            last = line
+            yield line
 
 
 def split_location(query: str) -> tuple[str, int | None, int | None]:

@@ -196,6 +196,11 @@ def test_an_exact_name_beats_a_prefix_and_a_word_start_beats_the_middle() -> Non
     assert ranked("index", paths) == ["x/helper_index.ts", "x/tindexer.ts"]
 
 
+def test_where_the_match_begins_counts_most() -> None:
+    paths = ["helpers/libTests.json", "src/button.js"]
+    assert ranked("btn", paths) == ["src/button.js", "helpers/libTests.json"]
+
+
 def test_a_huge_tier_still_lets_the_best_through() -> None:
     """Thousands of weak matches are scored only in part (time), but a better tier is
     always complete: the one exact name is first, however deep and long its path."""
@@ -204,3 +209,35 @@ def test_a_huge_tier_still_lets_the_best_through() -> None:
     result = PathIndex(paths).search("x", limit=20)
     assert result[0].path == "a/very/deep/folder/with/a/long/path/to/x.js"
     assert len(result) == 20
+
+
+def test_align_is_optimal() -> None:
+    """Against every placement, tried one by one, on small random strings."""
+    from itertools import combinations
+
+    from client.core import fuzzy
+
+    def score(text: str, positions: tuple[int, ...], name_start: int | None) -> int:
+        total = 0
+        for i, p in enumerate(positions):
+            total += 1 + fuzzy._bonus(text, p) * (fuzzy.FIRST if i == 0 else 1)
+            if name_start is not None and p >= name_start:
+                total += fuzzy.IN_NAME
+            if i:
+                total += fuzzy.CONTIGUOUS if positions[i - 1] == p - 1 else -fuzzy.GAP
+        return total
+
+    rnd = random.Random(11)
+    for _ in range(400):
+        text = "".join(rnd.choice("abAB/_.") for _ in range(rnd.randint(1, 10)))
+        low = fold(text)
+        query = "".join(rnd.choice("ab_") for _ in range(rnd.randint(1, 3)))
+        name_start = text.rfind("/") + 1
+        best = max((score(text, c, name_start) for c in combinations(range(len(text)), len(query))
+                    if "".join(low[i] for i in c) == query), default=None)  # fmt: skip
+        found = align(query, text, low, 0, name_start)
+        if best is None:
+            assert found is None
+        else:
+            assert found is not None and found[0] == best
+            assert score(text, found[1], name_start) == best
