@@ -242,8 +242,8 @@ class Dashboard:
         except ApiError as error:
             self._fail(f"Cannot duplicate “{project['name']}”: {_reason(error)}")
             return
-        self._say(f"Duplicated “{project['name']}” as “{copy['name']}”.")
         await self.refresh(focus=str(copy["id"]))
+        self._say(f"Duplicated “{project['name']}” as “{copy['name']}”.")
 
     async def _delete(self, project: dict[str, Any]) -> None:
         name = str(project["name"])
@@ -258,8 +258,8 @@ class Dashboard:
         except ApiError as error:
             self._fail(f"Cannot delete “{name}”: {_reason(error)}")
             return
-        self._say(f"Deleted “{name}”.")
         await self.refresh()
+        self._say(f"Deleted “{name}”.")
         self.search.focus()  # the row that had the focus is gone
 
     def _imported(self, project: dict[str, Any], skipped: list[str]) -> None:

@@ -48,9 +48,10 @@ def show_dashboard(page: Page, base: str) -> None:
     page.wait_for_selector("#project-list li.project-row, #project-empty:not([hidden])")
 
 
-def names(page: Page) -> list[str]:
-    """The visible rows' names, top to bottom."""
-    return page.locator("#project-list li.project-row:visible .project-name").all_inner_texts()
+def expect_names(page: Page, expected: list[str]) -> None:
+    """Waits (the list redraws after the server answers) until the rows are exactly these."""
+    expect(page.locator("#project-list li.project-row:visible .project-name")).to_have_text(
+        expected)
 
 
 def row(page: Page, name: str) -> Any:
@@ -84,7 +85,7 @@ def test_create_search_and_last_opened_order(page: Page, live_server: LiveServer
     api(page, "POST", "/projects", {"name": "Gamma notes"})
     show_dashboard(page, base)
     # Never-opened projects count from their last change, so new ones come first.
-    assert names(page) == ["Gamma notes", "Beta tool", "Alpha site"]
+    expect_names(page, ["Gamma notes", "Beta tool", "Alpha site"])
     alpha_row = row(page, "Alpha site")
     alpha_files = len(exported(page, alpha))
     expect(alpha_row.locator(".project-files")).to_have_text(f"{alpha_files} files")
@@ -100,23 +101,23 @@ def test_create_search_and_last_opened_order(page: Page, live_server: LiveServer
     flows.wait_for_workbench(page)
     assert page.url.endswith(f"/p/{beta['id']}")
     show_dashboard(page, base)
-    assert names(page) == ["Beta tool", "Gamma notes", "Alpha site"]
+    expect_names(page, ["Beta tool", "Gamma notes", "Alpha site"])
     expect(row(page, "Beta tool").locator("time")).to_have_text("opened just now")
 
     # The search filters as one types, ignoring case; no request is made for it.
     sent.clear()
     search = page.locator("#project-search")
     search.press_sequentially("GA")
-    assert names(page) == ["Gamma notes"]
+    expect_names(page, ["Gamma notes"])
     expect(page.locator("#project-count")).to_have_text("1 of 3")
     search.fill("site alpha")
-    assert names(page) == ["Alpha site"]
+    expect_names(page, ["Alpha site"])
     search.fill("zzz")
-    assert names(page) == []
+    expect_names(page, [])
     expect(page.locator("#project-empty")).to_have_text("No project matches “zzz”.")
     search.fill("")
-    assert names(page) == ["Beta tool", "Gamma notes", "Alpha site"]
-    assert [u for u in api_writes(sent)] == []
+    expect_names(page, ["Beta tool", "Gamma notes", "Alpha site"])
+    assert api_writes(sent) == []
     assert not [r for r in sent if r.url.endswith("/api/projects")]
 
 
@@ -151,7 +152,7 @@ def test_rename_checks_the_name_and_shows_the_servers_refusal(
     # Escape gives up and gives the name back.
     field.press("Escape")
     expect(page.locator("input[name=rename]")).to_have_count(0)
-    assert names(page) == ["second", "first"]
+    expect_names(page, ["second", "first"])
     expect(row(page, "first").get_by_role("button", name="first", exact=True)).to_be_focused()
 
     menu_action(page, "first", "Rename…")
@@ -215,13 +216,13 @@ def test_duplicate_download_and_delete_with_confirmation(
     menu_action(page, "Original (copy)", "Delete…")
     page.click("#delete-dialog-cancel")  # kept
     expect(dialog).to_have_count(0)
-    assert names(page) == ["Original (copy)", "Original"]
+    expect_names(page, ["Original (copy)", "Original"])
     assert len(api(page, "GET", "/projects")["projects"]) == 2
 
     menu_action(page, "Original (copy)", "Delete…")
     page.click("#delete-dialog-confirm")
     expect(page.locator("#dashboard-status")).to_have_text("Deleted “Original (copy)”.")
-    assert names(page) == ["Original"]
+    expect_names(page, ["Original"])
     assert [p["id"] for p in api(page, "GET", "/projects")["projects"]] == [original["id"]]
 
 
@@ -255,7 +256,7 @@ def test_import_a_zip_and_a_folder(page: Page, live_server: LiveServer, tmp_path
                    if p["name"] == "site-folder")  # fmt: skip
     del content["build/keep/no.txt"]
     assert exported(page, project["id"]) == content
-    assert names(page) == ["site-folder", "my-lib"]
+    expect_names(page, ["site-folder", "my-lib"])
 
     # A zip the server refuses: its reason is shown, and no project appears.
     bad = tmp_path / "broken.zip"
@@ -275,7 +276,7 @@ def test_a_malicious_name_is_only_text(page: Page, live_server: LiveServer) -> N
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     show_dashboard(page, base)
-    assert names(page) == [evil]
+    expect_names(page, [evil])
     assert page.locator("#project-list img").count() == 0
     menu_action(page, evil, "Delete…")
     expect(page.locator("#delete-dialog")).to_contain_text(f"Delete “{evil}”?")
