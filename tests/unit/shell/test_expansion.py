@@ -1,0 +1,89 @@
+"""client.core.shell.expand, through the shell: variables, $?, tilde, globbing, quoting."""
+
+from __future__ import annotations
+
+from .conftest import Terminal
+
+
+def args(term: Terminal, words: str) -> list[str]:
+    """The arguments a command receives (printed one a line by a tiny test command)."""
+    seen: list[list[str]] = []
+
+    async def show(argv, io, shell):  # type: ignore[no-untyped-def]
+        seen.append(argv[1:])
+        return 0
+
+    term.shell.register("show", show)
+    result = term(f"show {words}")
+    assert result.status == 0, result.err
+    return seen[0]
+
+
+def test_variables_plain_braced_and_missing(term: Terminal) -> None:
+    term("NAME=world")
+    assert args(term, "$NAME ${NAME}s x$NAME.y") == ["world", "worlds", "xworld.y"]
+    assert args(term, "$MISSING a") == ["a"]  # an empty unquoted expansion vanishes
+    assert args(term, '"$MISSING" a') == ["", "a"]  # a quoted one stays an argument
+    assert args(term, "${MISSING:-fallback} ${#NAME}") == ["fallback", "5"]
+
+
+def test_single_quotes_and_escapes_stop_expansion(term: Terminal) -> None:
+    term("A=1")
+    assert args(term, r"'$A' \$A \"$A\" \"\$A\"") == ["$A", "$A", '"1"', '"$A"']
+    assert args(term, "'${A}' a$") == ["${A}", "a$"]
+
+
+def test_status_and_pid(term: Terminal) -> None:
+    term("false")
+    assert args(term, "$?") == ["1"]
+    assert args(term, "$?") == ["0"]
+    assert args(term, "$$")[0].isdigit()
+
+
+def test_unquoted_values_split_quoted_ones_do_not(term: Terminal) -> None:
+    term("FILES='a  b\tc'")
+    assert args(term, "$FILES") == ["a", "b", "c"]
+    assert args(term, '"$FILES"') == ["a  b\tc"]
+    assert args(term, "x${FILES}y") == ["xa", "b", "cy"]
+
+
+def test_tilde_is_home_only_at_the_start(term: Terminal) -> None:
+    home = str(term.root)
+    assert args(term, "~ ~/src a~ '~' \"~\"") == [home, f"{home}/src", "a~", "~", "~"]
+
+
+def test_globbing_relative_to_the_cwd(term: Terminal) -> None:
+    for name in ["a.py", "b.py", "c.txt", ".hidden.py", "src/d.py", "src/e.py"]:
+        term.write(name)
+    assert args(term, "*.py") == ["a.py", "b.py"]  # sorted, dotfiles left out
+    assert args(term, ".*.py") == [".hidden.py"]
+    assert args(term, "?.txt [ab].py src/*") == ["c.txt", "a.py", "b.py", "src/d.py", "src/e.py"]
+    term("cd src")
+    assert args(term, "*.py ../*.txt") == ["d.py", "e.py", "../c.txt"]
+    assert args(term, f"{term.root}/*.txt") == [f"{term.root}/c.txt"]
+
+
+def test_a_glob_matching_nothing_stays_literal(term: Terminal) -> None:
+    assert args(term, "*.none x[") == ["*.none", "x["]
+
+
+def test_quoted_glob_characters_are_literal(term: Terminal) -> None:
+    term.write("a.py")
+    term.write("*.py")
+    assert args(term, "'*.py' \"*\".py \\*.py") == ["*.py", "*.py", "*.py"]
+    term("P='*.py'")
+    assert args(term, "$P") == ["*.py", "a.py"]  # an unquoted variable's value globs
+    assert args(term, '"$P"') == ["*.py"]
+
+
+def test_assignment_values_are_not_split_or_globbed(term: Terminal) -> None:
+    term.write("a.py")
+    term("X=*.py Y=$HOME")
+    assert term.shell.vars["X"] == "*.py"
+    assert term.shell.vars["Y"] == str(term.root)
+
+
+def test_bad_substitution(term: Terminal) -> None:
+    result = term("echo ${a b}")
+    assert result.status == 1
+    assert result.err == "cospai-sh: ${a b}: bad substitution\n"
