@@ -81,9 +81,8 @@ class App:
         Pending edits are never dropped: the workbench's outbox lives in IndexedDB (and its
         journal in localStorage), keyed by project, and sign-out deletes neither. The view
         is asked to flush first, so edits typed a moment ago are in the journal before the
-        page can go away; they are sent when this user opens the project again.
-        (The workbench's flush is still spelled `_flush`; `flush` is the name to settle on.)"""
-        flush = getattr(self.view, "flush", None) or getattr(self.view, "_flush", None)
+        page can go away; they are sent when this user opens the project again."""
+        flush = getattr(self.view, "flush", None)
         if callable(flush):
             flush()
         path = "/auth/signout-everywhere" if everywhere else "/auth/signout"

@@ -40,6 +40,7 @@ class SyncScheduler:
         self._timers: dict[str, Handle] = {}
         self.online = True
         self.signed_out = False
+        self.stopped = False
         self.in_flight = False
         self.attempt = 0
         self.last_error = ""
@@ -50,6 +51,8 @@ class SyncScheduler:
     # ------------------------------------------------------------ timers
 
     def _arm(self, name: str, delay: float, action: Callable[[], None], restart: bool) -> None:
+        if self.stopped:
+            return
         current = self._timers.get(name)
         if current is not None:
             if not restart:
@@ -61,6 +64,13 @@ class SyncScheduler:
             action()
 
         self._timers[name] = self.clock.call_later(delay, fire)
+
+    def stop(self) -> None:
+        """The view went away (sign-out, another project): no timer fires after this, and
+        nothing new is scheduled. What is pending stays in the store for the next open."""
+        self.stopped = True
+        for name in list(self._timers):
+            self._cancel(name)
 
     def _cancel(self, name: str) -> None:
         timer = self._timers.pop(name, None)
@@ -116,6 +126,8 @@ class SyncScheduler:
         await self.push(revision_message)
 
     async def push(self, revision_message: str | None = None) -> None:
+        if self.stopped:
+            return
         if self.in_flight:
             # One request at a time; whatever changed meanwhile goes right after.
             if self._again is None or revision_message:

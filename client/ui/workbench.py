@@ -67,8 +67,8 @@ class Workbench:
         # Capture phase: our shortcuts win over Monaco's and the browser's where allowed.
         self.listeners.on_capture(window, "keydown", self._keys)
         self.listeners.on(window, "online", lambda _e: self.scheduler.went_online())
-        self.listeners.on(window, "pagehide", self._flush)
-        self.listeners.on(dom.document(), "visibilitychange", self._flush)
+        self.listeners.on(window, "pagehide", self.flush)
+        self.listeners.on(dom.document(), "visibilitychange", self.flush)
         self.listeners.on(window, "offline", lambda _e: self.scheduler.went_offline())
         # Another tab of this project pushed: fetch what it sent (our clean copies update;
         # a file we changed too becomes a conflict, never a silent overwrite).
@@ -366,7 +366,7 @@ class Workbench:
     def _debug_files(self) -> str:
         return json.dumps({p: f.text for p, f in self.sync.model.files.items() if not f.binary})
 
-    def _flush(self, _event: Any = None) -> None:
+    def flush(self, _event: Any = None) -> None:
         """The tab is going away (reload, close, switch). An IndexedDB write started now
         may never finish, so what it has not got goes to a synchronous journal first."""
         journal = self.sync.journal()
@@ -400,6 +400,8 @@ class Workbench:
             self.editor.refresh_dirty()
 
     def dispose(self) -> None:
+        self.flush()  # what is not stored yet goes to the journal, then no timer runs
+        self.scheduler.stop()
         self._set_title("")
         dom.document().title = "CosPAI IDE"
         for view in self.views:

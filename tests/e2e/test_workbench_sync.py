@@ -40,7 +40,7 @@ def test_edit_save_and_reload_shows_the_cached_copy_first(
     page.reload()
     page.wait_for_function("document.documentElement.dataset.projectSource === 'cache'",
                            timeout=60_000)  # fmt: skip
-    page.wait_for_selector('button.file[data-path="main.py"]')
+    page.wait_for_selector('#file-tree .tree-row[data-path="main.py"]')
     page.wait_for_function("() => document.querySelector('.monaco-editor') !== null")
     deadline = time.monotonic() + 20
     while not held and time.monotonic() < deadline:

@@ -422,3 +422,12 @@ def test_every_push_runs_inside_the_shared_lock(rules: SyncRules, clock: FakeClo
     h.advance(6)
     assert held.count("enter") == held.count("leave") == len(h.server.sync_calls())
     assert h.server.files() == {"a": b"1", "b": b"2"}
+
+
+def test_a_stopped_scheduler_fires_nothing_and_keeps_what_is_pending(h: Harness) -> None:
+    h.edit("a", b"1")
+    h.scheduler.stop()
+    h.edit("b", b"2")
+    h.advance(60)
+    assert h.server.sync_calls() == []
+    assert h.sync.pending_count() == 2  # still there for the next open
