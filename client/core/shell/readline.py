@@ -61,7 +61,9 @@ def _move(column: int, target: int) -> str:
 def _escape_sequence(data: str, i: int) -> str | None:
     """The escape sequence starting at data[i], or None when the chunk ends inside it."""
     if i + 1 >= len(data):
-        return "\x1b"  # a lone Escape key
+        # xterm sends the Escape key as a chunk of its own; an ESC ending a longer chunk is
+        # the start of a sequence whose rest is in the next chunk.
+        return "\x1b" if data == "\x1b" else None
     kind = data[i + 1]
     if kind == "[":
         for j in range(i + 2, len(data)):
