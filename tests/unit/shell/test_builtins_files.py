@@ -96,6 +96,11 @@ def test_mv_errors(term: Terminal) -> None:
     assert term("mv d d/sub").err == "mv: cannot move 'd' to a subdirectory of itself, 'd/sub'\n"
     assert term("mv a.txt a.txt").err == "mv: 'a.txt' and 'a.txt' are the same file\n"
     assert term("mv a.txt b.txt").status == 0  # overwrites a file
+    term.write("x/d/1")
+    term.write("y/d/2")
+    assert term("mv x/d y").err == "mv: cannot move 'x/d' to 'y/d': Directory not empty\n"
+    (term.root / "y/d/2").unlink()
+    assert term("mv x/d y").status == 0 and (term.root / "y/d/1").exists()  # onto an empty one
 
 
 def test_cp(term: Terminal) -> None:

@@ -3,6 +3,7 @@ messages are part of the interface: people and scripts recognise them)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from typing import TYPE_CHECKING
@@ -141,6 +142,17 @@ def _targets(argv: list[str], io: Io, shell: Shell, flags: str,
     return parsed, pairs
 
 
+def _rename(path: str, target: str) -> None:
+    """A rename; across mounts (EXDEV, say /tmp to the project) a copy and delete. Onto an
+    existing folder only when it is empty, as rename(2) and GNU mv do."""
+    try:
+        os.replace(path, target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        shutil.move(path, target)
+
+
 async def mv(argv: list[str], io: Io, shell: Shell) -> int:
     start = _targets(argv, io, shell, "fniv",
                      {"force": "f", "no-clobber": "n", "verbose": "v"})  # fmt: skip
@@ -165,7 +177,7 @@ async def mv(argv: list[str], io: Io, shell: Shell) -> int:
         if "n" in parsed and os.path.lexists(target):
             continue
         try:
-            shutil.move(path, target) if os.path.isdir(target) else os.replace(path, target)
+            _rename(path, target)
         except OSError as error:
             status = io.fail(f"mv: cannot move '{source}' to '{shown}': {reason(error)}")
             continue
