@@ -11,6 +11,10 @@ Ctrl+←/→ by word; ↑/↓ and Ctrl+P/N through history; Ctrl+U/K/W (and Alt+
 Ctrl+Y pastes the cut; Ctrl+L clears the screen; Ctrl+C drops the line (`^C`); Ctrl+D
 ends input on an empty line and deletes forward otherwise; Tab completes.
 
+The engine keeps `width` in step with the terminal's columns (for listing completions).
+For a running program's `input()`, a second editor with `prompt=""`, its own History and
+no completer gives the same cooked-mode editing.
+
 Limitation: cursor moves assume the line fits the terminal's width (no wrapped lines).
 """
 
@@ -48,6 +52,7 @@ class Output:
     line: str | None = None  # a finished line, to run
     eof: bool = False  # Ctrl+D on an empty line: close the shell
     cancelled: bool = False  # Ctrl+C dropped the line (bash then sets $? to 130)
+    interrupt: bool = False  # Ctrl+C while no line was being read: stop the running command
 
 
 def _move(column: int, target: int) -> str:
@@ -114,7 +119,7 @@ class LineEditor:
         i = 0
         while i < len(data):
             if not self.active:
-                self._queued += data[i:]
+                self._queue(data[i:], out)
                 break
             c = data[i]
             if c == "\x1b":
@@ -137,6 +142,17 @@ class LineEditor:
             i += len(key)
             self._key(_KEYS.get(key, ""), out)  # other keys and sequences do nothing
         return out
+
+    def _queue(self, data: str, out: Output) -> None:
+        """Input while a command runs waits for the next prompt, except Ctrl+C: it asks the
+        engine to interrupt the command and drops what was typed before it, as a
+        terminal's interrupt character flushes pending input."""
+        _before, interrupt, after = data.rpartition("\x03")
+        if interrupt:
+            out.interrupt = True
+            self._queued = after
+        else:
+            self._queued += data
 
     # --- editing -------------------------------------------------------------------------
 

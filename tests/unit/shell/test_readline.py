@@ -158,6 +158,15 @@ def test_typeahead_waits_for_the_next_prompt(typist: Typist) -> None:
     assert out.echo == "> x" and typist.editor.buffer == "x"
 
 
+def test_ctrl_c_while_a_command_runs_asks_for_an_interrupt(typist: Typist) -> None:
+    typist.type("loop\r")
+    out = typist.type("typed ahead\x03")
+    assert out.interrupt and out.echo == ""
+    typist.type("next")
+    assert typist.editor.start().echo == "$ next"  # what came before Ctrl+C is dropped
+    assert not typist.type("\x03").interrupt  # at the prompt it just drops the line
+
+
 def test_escape_sequences_split_across_chunks(typist: Typist) -> None:
     typist.type("ab\x1b")
     typist.type("[")
