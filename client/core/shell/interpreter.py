@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from contextlib import ExitStack
+from dataclasses import replace
 from typing import IO
 
 from . import builtins
@@ -20,6 +21,7 @@ from .expand import BadSubstitution, expand_value, expand_word, expand_words
 from .history import History
 from .lexer import ShellSyntaxError, Word
 from .parser import Command, Pipeline, Redirect, parse
+from .substitution import substitute
 
 NAME = "cospai-sh"
 INTERRUPTED = 130
@@ -50,6 +52,8 @@ class Shell:
         self.history = history if history is not None else History()
         self.status = 0
         self.exited: int | None = None  # set by `exit`: the engine closes the tab
+        self._captured: dict[str, str] = {}  # $(...) outputs of the line being run
+        self._captured_status = 0  # the status of the command's last $(...)
         self.registry = Registry()
         builtins.install(self.registry)
 
@@ -65,23 +69,13 @@ class Shell:
         if record:
             self.history.add(line)
         try:
-            chains = parse(line)
-        except ShellSyntaxError as error:
-            self.streams.err(f"{NAME}: {error}\n")
-            self.status = SYNTAX
-            return SYNTAX
-        try:
-            for chain in chains:
-                self.status = await self._pipeline(chain.first)
-                for op, pipeline in chain.rest:
-                    if (op == "&&") == (self.status == 0):
-                        self.status = await self._pipeline(pipeline)
-                if self.exited is not None:
-                    break
+            await self._execute(line)
         except KeyboardInterrupt:
             # Ctrl+C ends the whole line, as in an interactive bash; the shell lives on.
             self.streams.out("^C\n")
             self.status = INTERRUPTED
+        finally:
+            self._captured.clear()
         return self.status
 
     async def run_argv(self, argv: list[str], io: Io) -> int:
@@ -105,6 +99,8 @@ class Shell:
         return os.path.join(self.cwd, path)
 
     def lookup(self, name: str) -> str | None:
+        if name in self._captured:
+            return self._captured[name]
         special = {"?": str(self.status), "$": str(os.getpid()), "0": NAME, "#": "0"}
         if name in special:
             return special[name]
@@ -139,6 +135,49 @@ class Shell:
 
     # --- running -------------------------------------------------------------------------
 
+    async def _execute(self, line: str) -> None:
+        try:
+            chains = parse(line)
+        except ShellSyntaxError as error:
+            self.streams.err(f"{NAME}: {error}\n")
+            self.status = SYNTAX
+            return
+        for chain in chains:
+            self.status = await self._pipeline(chain.first)
+            for op, pipeline in chain.rest:
+                if (op == "&&") == (self.status == 0):
+                    self.status = await self._pipeline(pipeline)
+            if self.exited is not None:
+                break
+
+    async def _capture(self, line: str) -> str:
+        """Run `line` as bash runs `$(line)`: in a subshell (cd, variables and exit inside
+        do not leak out), stdout collected, stderr still on the terminal."""
+        buffer: list[str] = []
+        saved = (self.cwd, dict(self.vars), set(self.exported), self.exited, self.streams)
+        self.streams = replace(self.streams, out=buffer.append, columns=None)
+        try:
+            await self._execute(line)
+        finally:
+            self.cwd, self.vars, self.exported, self.exited, self.streams = saved
+        self._captured_status = self.status
+        return "".join(buffer)
+
+    def _store(self, output: str) -> str:
+        name = f"_cospai_captured_{len(self._captured)}"
+        self._captured[name] = output
+        return name
+
+    async def _substitute(self, command: Command) -> Command:
+        async def word(w: Word) -> Word:
+            return await substitute(w, self._capture, self._store)
+
+        return Command(
+            [(name, await word(value)) for name, value in command.assignments],
+            [await word(w) for w in command.words],
+            [Redirect(r.op, r.target and await word(r.target)) for r in command.redirects],
+        )
+
     async def _pipeline(self, pipeline: Pipeline) -> int:
         stdin: str | None = None  # the first stage reads the terminal
         status = 0
@@ -153,6 +192,8 @@ class Shell:
     async def _command(self, command: Command, stdin: str | None, out: Writer,
                        out_is_terminal: bool) -> int:  # fmt: skip
         err = self.streams.err
+        self._captured_status = 0
+        command = await self._substitute(command)
         try:
             argv = expand_words(command.words, self.lookup, self.home, self.cwd)
             values = [(name, self._value(word)) for name, word in command.assignments]
@@ -169,7 +210,7 @@ class Shell:
                 return 1
             if not argv:  # `A=1` alone sets a shell variable (kept exported if it was)
                 self.vars.update(values)
-                return 0
+                return self._captured_status  # `A=$(false)` fails as its substitution did
             io.env = {**self.environment(), **dict(values)}
             return await self.run_argv(argv, io)
         raise AssertionError("unreachable")  # pragma: no cover  (ExitStack swallows nothing)

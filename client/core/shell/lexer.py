@@ -120,6 +120,8 @@ def tokenize(line: str) -> list[Token]:
                 if line[i] == "$" and line.startswith("${", i):
                     close = line.find("}", i)
                     i = close + 1 if close > 0 else n  # `${a b}` stays one piece
+                elif line.startswith("$(", i) or line[i] == "`":
+                    i = substitution_end(line, i)  # `$(ls -a)` is one piece, spaces and all
                 else:
                     i += 1
             word.add(line[start:i], BARE)
@@ -142,6 +144,11 @@ def _double_quoted(line: str, i: int, word: _WordBuilder) -> int:
         if c == '"':
             push()
             return i + 1
+        if line.startswith("$(", i) or c == "`":
+            end = substitution_end(line, i)
+            chunk.append(line[i:end])
+            i = end
+            continue
         if c == "\\" and i + 1 < len(line) and line[i + 1] in _DOUBLE_ESCAPABLE:
             push()  # an escaped `$` must stay a dollar through expansion: LITERAL
             word.add(line[i + 1], LITERAL)
@@ -150,6 +157,48 @@ def _double_quoted(line: str, i: int, word: _WordBuilder) -> int:
         chunk.append(c)
         i += 1
     raise ShellSyntaxError("unexpected end of line while looking for matching '\"'")
+
+
+def substitution_end(text: str, i: int) -> int:
+    """`text[i:]` opens a command substitution, `$(...)` or `...`; the index after it.
+    Quotes and nested parentheses inside are skipped over, so `$(echo ")")` is whole."""
+    if text[i] == "`":
+        j = i + 1
+        while j < len(text):
+            if text[j] == "`":
+                return j + 1
+            j += 2 if text[j] == "\\" else 1
+        raise ShellSyntaxError("unexpected end of line while looking for matching '`'")
+    depth, j = 0, i + 1
+    while j < len(text):
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c in "'\"":
+            close = text.find(c, j + 1)
+            if close < 0:
+                break
+            j = close + 1
+            continue
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        if depth == 0:
+            return j + 1
+        j += 1
+    raise ShellSyntaxError("unexpected end of line while looking for matching ')'")
+
+
+def substitutions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each command substitution in a bare or double-quoted piece."""
+    found, i = [], 0
+    while i < len(text):
+        if text.startswith("$(", i) or text[i] == "`":
+            end = substitution_end(text, i)
+            found.append((i, end))
+            i = end
+        else:
+            i += 1
+    return found
 
 
 def unexpected(token: Token | None) -> ShellSyntaxError:

@@ -87,3 +87,36 @@ def test_bad_substitution(term: Terminal) -> None:
     result = term("echo ${a b}")
     assert result.status == 1
     assert result.err == "cospai-sh: ${a b}: bad substitution\n"
+
+
+def test_command_substitution(term: Terminal) -> None:
+    term.write("a.txt", "1\n2\n")
+    term.write("b.txt")
+    assert args(term, "$(echo one two)") == ["one", "two"]  # bare: split
+    assert args(term, "\"$(echo 'one  two')\"") == ["one  two"]  # quoted: whole
+    assert args(term, "'$(echo no)'") == ["$(echo no)"]  # single quotes: literal
+    assert args(term, "x$(cat a.txt | wc -l)y `pwd`") == ["x2y", str(term.root)]
+    assert args(term, "$(echo '*.txt')") == ["a.txt", "b.txt"]  # the output globs
+    assert args(term, '"$(echo ")")"') == [")"]
+    assert args(term, "$(echo $(echo nested))") == ["nested"]
+    assert args(term, "$(true)") == []
+
+
+def test_command_substitution_is_a_subshell(term: Terminal) -> None:
+    (term.root / "sub").mkdir()
+    term.write("a.txt", "1\n2\n")
+    assert term("echo $(cd sub; pwd)").out == f"{term.root}/sub\n"
+    assert term.shell.cwd == str(term.root)
+    term("X=$(Y=2; echo 1)")
+    assert term.shell.vars["X"] == "1" and "Y" not in term.shell.vars
+    term("echo $(exit 3)")
+    assert term.shell.exited is None
+    assert term("A=$(false)").status == 1
+    assert term("A=$(true)").status == 0
+    assert term("echo $(ls nope) x").err == "ls: cannot access 'nope': No such file or directory\n"
+    assert term("echo $(echo x > out.txt)").out == "\n"
+    assert (term.root / "out.txt").read_text() == "x\n"
+    assert term("cat $(echo a).txt > $(echo copy).txt").status == 0
+    assert (term.root / "copy.txt").read_text() == "1\n2\n"
+    result = term("echo $(echo unterminated")
+    assert result.status == 2 and "matching ')'" in result.err

@@ -44,6 +44,14 @@ def test_file_descriptor_redirections() -> None:
     assert texts("echo 2 >f") == ["echo", "2", "<>>", "f"]
 
 
+def test_command_substitutions_stay_whole_words() -> None:
+    assert texts('echo $(ls -a | wc -l)x "a $(echo ")") b" `pwd`') == [
+        "echo", "$(ls -a | wc -l)x", 'a $(echo ")") b', "`pwd`"
+    ]  # fmt: skip
+    with pytest.raises(ShellSyntaxError, match="matching '`'"):
+        tokenize("echo `pwd")
+
+
 def test_comments() -> None:
     assert texts("echo a # not this") == ["echo", "a"]
     assert texts("echo a#b '#c'") == ["echo", "a#b", "#c"]
