@@ -38,6 +38,13 @@ class RedirectError(Exception):
 
 
 class Shell:
+    """One terminal's shell. `cwd` is where it starts (the project's mount point); `env`
+    the exported variables (HOME defaults to cwd); `streams` the terminal; `history` a
+    History to share with the line editor (the engine loads and saves it per project).
+
+    The engine reads `status` ($?), `exited` (not None after `exit`: close the tab),
+    `prompt()` for the line editor, and sets `streams.columns` on resize."""
+
     def __init__(self, cwd: str, env: dict[str, str] | None = None,
                  streams: Streams | None = None,
                  history: History | None = None) -> None:  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from client.core.shell import Io, Shell
+from client.core.shell import Io, Shell, Streams
 
 from .conftest import Terminal, run
 
@@ -263,3 +263,19 @@ def test_two_shells_keep_their_own_folder(tmp_path) -> None:  # type: ignore[no-
     one("cd a")
     assert two("pwd").out == f"{tmp_path}\n"
     assert one("pwd").out == f"{tmp_path / 'a'}\n"
+
+
+def test_runs_under_a_real_event_loop_too(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    out: list[str] = []
+    shell = Shell(str(tmp_path), streams=Streams(out.append, out.append))
+
+    async def waits(argv: list[str], io: Io, shell: Shell) -> int:
+        await asyncio.sleep(0.001)  # a real future, as pip's downloads would be
+        io.out("waited\n")
+        return 0
+
+    shell.register("waits", waits)
+    assert asyncio.run(shell.run_line("waits | cat && echo done")) == 0
+    assert "".join(out) == "waited\ndone\n"
