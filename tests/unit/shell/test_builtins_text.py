@@ -117,3 +117,26 @@ def test_grep_pattern_flavours(code: Terminal) -> None:
 def test_grep_binary_files(code: Terminal) -> None:
     (code.root / "blob.bin").write_bytes(b"abc\0hello\n")
     assert code("grep hello blob.bin").out == "Binary file blob.bin matches\n"
+
+
+def test_sort(term: Terminal) -> None:
+    term.write("f", "b\n10\na\n9\nB\na\n")
+    assert term("sort f").out == "10\n9\nB\na\na\nb\n"
+    assert term("sort -r f").out == "b\na\na\nB\n9\n10\n"
+    assert term("sort -n f").out == "B\na\na\nb\n9\n10\n"
+    assert term("sort -u f").out == "10\n9\nB\na\nb\n"
+    assert term("sort -f f").out == "10\n9\na\na\nB\nb\n"
+    assert term("echo c | sort - f").out.endswith("b\nc\n")
+    result = term("sort nope")
+    assert (result.status, result.err) == (2, "sort: nope: No such file or directory\n")
+
+
+def test_uniq(term: Terminal) -> None:
+    term.write("f", "a\na\nb\na\nA\n")
+    assert term("uniq f").out == "a\nb\na\nA\n"
+    assert term("uniq -c f").out == "      2 a\n      1 b\n      1 a\n      1 A\n"
+    assert term("uniq -i f").out == "a\nb\na\n"
+    assert term("uniq -d f").out == "a\n"
+    assert term("uniq -u f").out == "b\na\nA\n"
+    assert term("sort f | uniq -c").out == "      1 A\n      3 a\n      1 b\n"
+    assert term("uniq nope").err == "uniq: nope: No such file or directory\n"

@@ -1,8 +1,9 @@
-"""Text builtins: head, tail and wc. (grep has its own module.)"""
+"""Text builtins: head, tail, wc, sort and uniq. (grep has its own module.)"""
 
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING
 
 from ..commands import Io
@@ -107,8 +108,82 @@ async def wc(argv: list[str], io: Io, shell: Shell) -> int:
     return status
 
 
+_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)")
+
+
+def _numeric_key(line: str) -> float:
+    """sort -n: the number the line starts with; a line without one counts as 0."""
+    match = _NUMBER.match(line)
+    return float(match.group()) if match else 0.0
+
+
+async def _lines_of(argv: list[str], operands: list[str], io: Io, shell: Shell) -> list[str] | int:
+    chunks = []
+    for source in operands or ["-"]:
+        try:
+            chunks.append(await read_source(source, io, shell))
+        except OSError as error:
+            return io.fail(f"{argv[0]}: {source}: {reason(error)}", 2 if argv[0] == "sort" else 1)
+    return "".join(chunk if chunk.endswith("\n") or not chunk else chunk + "\n"
+                   for chunk in chunks).splitlines()  # fmt: skip
+
+
+async def sort(argv: list[str], io: Io, shell: Shell) -> int:
+    parsed = options(argv, io, 2, flags="rnuf",
+                     long={"reverse": "r", "numeric-sort": "n", "unique": "u",
+                           "ignore-case": "f"})  # fmt: skip
+    if isinstance(parsed, int):
+        return parsed
+    lines = await _lines_of(argv, parsed.operands, io, shell)
+    if isinstance(lines, int):
+        return lines
+    fold = (lambda s: s.lower()) if "f" in parsed else (lambda s: s)
+    if "n" in parsed:
+        lines.sort(key=lambda s: (_numeric_key(s), s))
+    else:
+        lines.sort(key=lambda s: (fold(s), s))
+    if "r" in parsed:
+        lines.reverse()
+    if "u" in parsed:
+        seen: set[object] = set()
+        unique = []
+        for line in lines:
+            key = _numeric_key(line) if "n" in parsed else fold(line)
+            if key not in seen:
+                seen.add(key)
+                unique.append(line)
+        lines = unique
+    io.out("".join(line + "\n" for line in lines))
+    return 0
+
+
+async def uniq(argv: list[str], io: Io, shell: Shell) -> int:
+    parsed = options(argv, io, flags="cdui",
+                     long={"count": "c", "repeated": "d", "unique": "u",
+                           "ignore-case": "i"})  # fmt: skip
+    if isinstance(parsed, int):
+        return parsed
+    lines = await _lines_of(argv, parsed.operands[:1], io, shell)
+    if isinstance(lines, int):
+        return lines
+    key = (lambda s: s.lower()) if "i" in parsed else (lambda s: s)
+    groups: list[list[str]] = []
+    for line in lines:  # only neighbours count as repeats, as in every uniq
+        if groups and key(groups[-1][0]) == key(line):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    for group in groups:
+        if ("d" in parsed and len(group) < 2) or ("u" in parsed and len(group) > 1):
+            continue
+        io.out(f"{len(group):7d} {group[0]}\n" if "c" in parsed else f"{group[0]}\n")
+    return 0
+
+
 COMMANDS = {
     "head": (head, "first lines of files or stdin (-n N, -N, -c N)"),
     "tail": (tail, "last lines of files or stdin (-n N, -N, -n +N from line N)"),
     "wc": (wc, "count lines, words and bytes (-l, -w, -c, -m)"),
+    "sort": (sort, "sort lines (-r reverse, -n numbers, -u unique, -f ignore case)"),
+    "uniq": (uniq, "drop repeated neighbouring lines (-c counts, -d repeated, -u unique)"),
 }
