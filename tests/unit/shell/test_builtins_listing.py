@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 
-from client.core.shell.builtins.listing import human
+from client.core.shell.builtins.listing import human, when
 
 from .conftest import Terminal
 
@@ -46,6 +46,16 @@ def test_ls_long(term: Terminal) -> None:
     combined = term("ls -la").out.splitlines()
     assert [line.split()[-1] for line in combined][:3] == [".", "..", ".hidden"]
     assert term("ls -al").out == term("ls -l -a").out == term("ls -la").out
+
+
+def test_ls_times_as_gnu_prints_them() -> None:
+    import time
+
+    now = time.mktime((2026, 11, 25, 12, 0, 0, 0, 0, -1))
+    recent = time.mktime((2026, 11, 5, 9, 7, 0, 0, 0, -1))
+    old = time.mktime((2024, 3, 15, 9, 7, 0, 0, 0, -1))
+    assert when(recent, now) == "Nov  5 09:07"
+    assert when(old, now) == "Mar 15  2024"
 
 
 def test_ls_human_sizes(term: Terminal) -> None:

@@ -37,10 +37,13 @@ def human(size: int) -> str:
 
 
 def when(mtime: float, now: float) -> str:
+    """GNU's `Nov  5 14:02`, or `Nov  5  2024` for a time more than six months away (the
+    day padded with a space; strftime's %e is not in every libc)."""
     stamp = time.localtime(mtime)
+    day = f"{time.strftime('%b', stamp)} {stamp.tm_mday:2d}"
     if abs(now - mtime) < SIX_MONTHS:
-        return time.strftime("%b %d %H:%M", stamp)
-    return time.strftime("%b %d  %Y", stamp)
+        return f"{day} {stamp.tm_hour:02d}:{stamp.tm_min:02d}"
+    return f"{day}  {stamp.tm_year}"
 
 
 def long_lines(entries: list[tuple[str, os.stat_result | None]], readable: bool) -> list[str]:
