@@ -3,6 +3,8 @@ registry, Ctrl+C, exit and history."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from client.core.shell import Io, Shell, Streams
@@ -265,6 +267,10 @@ def test_two_shells_keep_their_own_folder(tmp_path) -> None:  # type: ignore[no-
     assert one("pwd").out == f"{tmp_path / 'a'}\n"
 
 
+@pytest.mark.skipif(
+    sys.platform == "emscripten",
+    reason="Pyodide's loop is already running and asyncio.run cannot block on it",
+)
 def test_runs_under_a_real_event_loop_too(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import asyncio
 
