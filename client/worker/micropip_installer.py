@@ -1,0 +1,65 @@
+"""host.Installer over micropip, the only code that knows micropip's call shapes and
+error texts. Under Pyodide only: micropip is imported when first used, so the module
+itself imports under CPython (and its message translation is tested there).
+
+Index order: the wheelhouse build.py ships (a PEP 503 `simple/` index on our origin,
+given as an absolute URL, since micropip refuses relative ones), then micropip's name for
+its default index, "PYPI", when `online`. micropip tries them in order for each package,
+so whatever the wheelhouse has never touches the network, and offline the PyPI attempt
+simply fails into the next message.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .host import InstallError
+
+PYPI = "PYPI"  # micropip's alias for its default index; we name no host ourselves
+
+
+def explain(message: str) -> str:
+    """micropip's multi-line ValueError text → one line saying why."""
+    first = message.strip().splitlines()[0] if message.strip() else "installation failed"
+    if match := re.match(r"Can't fetch metadata for '([^']+)'", first):
+        return (f"No matching distribution found for {match[1]}: it is not in the "
+                "wheelhouse, and PyPI has no such package or cannot be reached")  # fmt: skip
+    if first.startswith("Can't find a pure Python 3 wheel for"):
+        names = (
+            ", ".join(re.findall(r"'([^']+)'", first.partition(" wheel for")[2])) or "the package"
+        )
+        return (f"No pure-Python wheel for {names}: packages with compiled code cannot "
+                "be installed here")  # fmt: skip
+    return first
+
+
+class MicropipInstaller:
+    def __init__(self, index_urls: list[str], online: bool = True) -> None:
+        # micropip appends "/<name>/" itself: a trailing slash would double it.
+        self.index_urls = [url.rstrip("/") for url in index_urls] + ([PYPI] if online else [])
+
+    @staticmethod
+    def _micropip() -> Any:
+        import micropip  # Pyodide's: present in the worker, loaded at its boot
+
+        return micropip
+
+    async def install(self, requirements: list[str], *, deps: bool = True,
+                      pre: bool = False) -> None:  # fmt: skip
+        try:
+            # reinstall: a pinned version different from the installed one replaces it
+            # (pip's behaviour) instead of micropip's "already installed" refusal.
+            await self._micropip().install(requirements, deps=deps, pre=pre, reinstall=True,
+                                           index_urls=self.index_urls)  # fmt: skip
+        except (ValueError, OSError, RuntimeError, TypeError) as error:
+            raise InstallError(explain(str(error))) from None
+
+    def uninstall(self, names: list[str]) -> None:
+        self._micropip().uninstall(names)
+
+    def installed(self) -> dict[str, str]:
+        return {name: package.version for name, package in self._micropip().list().items()}
+
+    def version(self) -> str:
+        return str(getattr(self._micropip(), "__version__", "unknown"))

@@ -1,0 +1,273 @@
+"""The `pip` command, over micropip (through host.Installer), speaking like pip.
+
+    pip install NAME[==VERSION] ... [-r requirements.txt] [--no-deps] [--pre] [-q]
+    pip uninstall NAME ... [-r requirements.txt] [-y]
+    pip list [--format=freeze]      pip freeze      pip show NAME ...
+    pip --version                   pip help
+
+What gets installed, and why something cannot be, is the installer's business; this
+module turns the command line into calls and the results into pip's lines (`Successfully
+installed rich-15.0.0 ...`, `Requirement already satisfied: ...`). A package that cannot
+be had is one `ERROR:` line and status 1, never a traceback. `-U` is accepted, but
+micropip keeps an installed version that satisfies the request: pin one to change it.
+`pip show` reads importlib.metadata, which sees every installed distribution.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata as metadata
+import re
+from dataclasses import dataclass, field
+
+from client.core.shell import Io, Shell
+
+from .host import Host, Installer, InstallError
+from .requirements import RequirementsError, canonical, read_requirements, requirement_name
+
+HELP = """\
+Usage:
+  pip <command> [options]
+
+Commands:
+  install                     Install packages.
+  uninstall                   Uninstall packages.
+  list                        List installed packages.
+  freeze                      Output installed packages in requirements format.
+  show                        Show information about installed packages.
+  help                        Show help for commands.
+
+Packages come from the IDE's wheelhouse, which works offline, then from PyPI when the
+browser can reach it. Only pure-Python wheels can be installed.
+"""
+USAGES = {
+    "install": "pip install [-r FILE] [--no-deps] [--pre] [-U] [-q] <requirement> ...",
+    "uninstall": "pip uninstall [-y] [-r FILE] <package> ...",
+    "list": "pip list [--format=columns|freeze]",
+    "freeze": "pip freeze",
+    "show": "pip show <package> ...",
+    "help": "pip help [command]",
+}
+# Options each command accepts: flag → name; those in VALUED take a value.
+FLAGS = {
+    "install": {"--no-deps": "no_deps", "--pre": "pre", "-U": "upgrade",
+                "--upgrade": "upgrade", "-q": "quiet", "--quiet": "quiet"},
+    "uninstall": {"-y": "yes", "--yes": "yes", "-q": "quiet", "--quiet": "quiet"},
+    "list": {}, "freeze": {}, "show": {}, "help": {},
+}  # fmt: skip
+VALUED = {"-r": "requirement", "--requirement": "requirement", "--format": "format"}
+HIDDEN = {"pip", "setuptools", "wheel", "distribute"}  # pip freeze leaves these out
+
+
+class UsageError(Exception):
+    pass
+
+
+@dataclass
+class Args:
+    command: str
+    names: list[str] = field(default_factory=list)
+    flags: set[str] = field(default_factory=set)
+    files: list[str] = field(default_factory=list)
+    format: str = "columns"
+
+
+def parse(command: str, argv: list[str]) -> Args:
+    known = FLAGS[command]
+    args = Args(command)
+    items = iter(argv)
+    for item in items:
+        option, eq, value = item.partition("=") if item.startswith("--") else (item, "", "")
+        if option in known and not eq:
+            args.flags.add(known[option])
+        elif option in VALUED and (command != "list") == (option != "--format"):
+            if command not in ("install", "uninstall", "list"):
+                raise UsageError(f"no such option: {option}")
+            value = value if eq else next(items, "")
+            if not value:
+                raise UsageError(f"{option} option requires 1 argument")
+            if option == "--format":
+                if value not in ("columns", "freeze"):
+                    raise UsageError(f"invalid --format: {value!r} (columns or freeze)")
+                args.format = value
+            else:
+                args.files.append(value)
+        elif item.startswith("-") and item != "-":
+            raise UsageError(f"no such option: {item}")
+        else:
+            args.names.append(item)
+    return args
+
+
+class PipCommand:
+    def __init__(self, host: Host) -> None:
+        self.host = host
+
+    async def __call__(self, argv: list[str], io: Io, shell: Shell) -> int:
+        rest = argv[1:]
+        if not rest or rest[0] in ("-h", "--help"):
+            io.out(HELP)
+            return 0
+        if rest[0] in ("-V", "--version"):
+            version = self.host.installer.version() if self.host.installer else "absent"
+            io.out(f"pip (micropip {version}) (python {_python()})\n")
+            return 0
+        command = rest[0]
+        if command not in USAGES:
+            return io.fail(f'ERROR: unknown command "{command}"')
+        try:
+            args = parse(command, rest[1:])
+        except UsageError as error:
+            io.err(f"\nUsage:\n  {USAGES[command]}\n\n{error}\n")
+            return 2
+        if command == "help":
+            return self._help(args, io)
+        if command == "show":
+            return _show(args.names, io)
+        installer = self.host.installer
+        if installer is None:
+            return io.fail("ERROR: no package installer in this runtime")
+        try:
+            for path in args.files:
+                args.names += read_requirements(shell.resolve(path))
+        except RequirementsError as error:
+            return io.fail(f"ERROR: {error}")
+        if command == "install":
+            return await _install(installer, args, io)
+        if command == "uninstall":
+            return await _uninstall(installer, args, io)
+        return _list(installer, args.format if command == "list" else "freeze", io)
+
+    def _help(self, args: Args, io: Io) -> int:
+        if args.names and args.names[0] in USAGES:
+            io.out(f"\nUsage:\n  {USAGES[args.names[0]]}\n")
+            return 0
+        if args.names:
+            return io.fail(f'ERROR: unknown command "{args.names[0]}"')
+        io.out(HELP)
+        return 0
+
+
+def _python() -> str:
+    import sys
+
+    return ".".join(map(str, sys.version_info[:2]))
+
+
+def _by_name(packages: dict[str, str]) -> dict[str, tuple[str, str]]:
+    return {canonical(name): (name, version) for name, version in packages.items()}
+
+
+async def _install(installer: Installer, args: Args, io: Io) -> int:
+    if not args.names:
+        return io.fail("ERROR: You must give at least one requirement to install "
+                       "(see \"pip help install\")")  # fmt: skip
+    say = (lambda _text: None) if "quiet" in args.flags else io.out
+    before = _by_name(installer.installed())
+    for spec in args.names:
+        say(f"Collecting {spec}\n")
+    try:
+        await installer.install(args.names, deps="no_deps" not in args.flags,
+                                pre="pre" in args.flags)  # fmt: skip
+    except InstallError as error:
+        return io.fail(f"ERROR: {error}")
+    importlib.invalidate_caches()  # so the next `import` finds the new files
+    after = _by_name(installer.installed())
+    changed = sorted(key for key, (_n, version) in after.items()
+                     if before.get(key, ("", None))[1] != version)  # fmt: skip
+    for spec in args.names:
+        key = canonical(requirement_name(spec) or spec)
+        if key in after and key not in changed:
+            name, version = after[key]
+            say(f"Requirement already satisfied: {spec} ({version})\n")
+    if changed:
+        say("Successfully installed " + " ".join("-".join(after[key]) for key in changed) + "\n")
+    return 0
+
+
+async def _uninstall(installer: Installer, args: Args, io: Io) -> int:
+    if not args.names:
+        return io.fail("ERROR: You must give at least one requirement to uninstall "
+                       "(see \"pip help uninstall\")")  # fmt: skip
+    installed = _by_name(installer.installed())
+    status = 0
+    for spec in args.names:
+        found = installed.get(canonical(requirement_name(spec) or spec))
+        if found is None:
+            io.err(f"WARNING: Skipping {spec} as it is not installed.\n")
+            continue
+        name, version = found
+        io.out(f"Found existing installation: {name} {version}\nUninstalling {name}-{version}:\n")
+        if "yes" not in args.flags:
+            io.out("Proceed (Y/n)? ")
+            answer = await io.readline()
+            if answer is None or answer.strip().lower() not in ("", "y", "yes"):
+                io.out("\n" if answer is None else "")
+                status = 1  # pip's status when the user says no
+                continue
+        installer.uninstall([name])
+        io.out(f"  Successfully uninstalled {name}-{version}\n")
+    importlib.invalidate_caches()
+    return status
+
+
+def _list(installer: Installer, form: str, io: Io) -> int:
+    rows = sorted(installer.installed().items(), key=lambda item: canonical(item[0]))
+    if form == "freeze":
+        io.out("".join(f"{name}=={version}\n" for name, version in rows
+                       if canonical(name) not in HIDDEN))  # fmt: skip
+        return 0
+    table = [("Package", "Version"), *rows]
+    width = [max(len(row[column]) for row in table) for column in (0, 1)]
+    table.insert(1, ("-" * width[0], "-" * width[1]))
+    io.out("".join(f"{name:<{width[0]}} {version}\n" for name, version in table))
+    return 0
+
+
+def _show(names: list[str], io: Io) -> int:
+    if not names:
+        return io.fail("ERROR: Please provide a package name or names.")
+    missing, blocks = [], []
+    for name in names:
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            missing.append(name)
+            continue
+        blocks.append(_describe(dist))
+    if blocks:
+        io.out("---\n".join(blocks))
+    if missing:
+        io.err(f"WARNING: Package(s) not found: {', '.join(missing)}\n")
+        return 1
+    return 0
+
+
+def _describe(dist: metadata.Distribution) -> str:
+    meta = dist.metadata
+    key = canonical(dist.name)
+    required_by = sorted(
+        other.name for other in metadata.distributions()
+        if key in {canonical(n) for n in _requires(other)}
+    )  # fmt: skip
+    location = dist.locate_file("")
+    fields = [
+        ("Name", dist.name), ("Version", dist.version), ("Summary", meta.get("Summary")),
+        ("Home-page", meta.get("Home-page")), ("Author", meta.get("Author")),
+        ("Author-email", meta.get("Author-email")), ("License", meta.get("License")),
+        ("Location", str(location)), ("Requires", ", ".join(_requires(dist))),
+        ("Required-by", ", ".join(dict.fromkeys(required_by))),
+    ]  # fmt: skip
+    return "".join(f"{label}: {value or ''}\n" for label, value in fields)
+
+
+def _requires(dist: metadata.Distribution) -> list[str]:
+    """Names a distribution needs, leaving out those only an extra asks for."""
+    names = []
+    for requirement in dist.requires or []:
+        if re.search(r";.*\bextra\s*==", requirement):
+            continue
+        name = requirement_name(requirement)
+        if name and name not in names:
+            names.append(name)
+    return sorted(names, key=canonical)
