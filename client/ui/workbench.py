@@ -33,8 +33,10 @@ from client.ui.file_tree import FileTree
 from client.ui.layout_view import LayoutView
 from client.ui.palette import CommandPalette
 from client.ui.quick_open import QuickOpen
+from client.ui.runtime_link import RuntimeLink
 from client.ui.search_view import SearchView
 from client.ui.settings_view import SettingsDialog
+from client.ui.terminal_view import TerminalPanel
 
 
 class Workbench:
@@ -60,7 +62,8 @@ class Workbench:
         self.sync.on_persisted = lambda: dom.local_remove(self._journal_key)
         self.scheduler = SyncScheduler(
             self.sync, AsyncioClock(), asyncio.ensure_future, on_status=self._show_status,
-            exclusive=locks.exclusive(f"cospai-push-{project_id}"))  # fmt: skip
+            exclusive=locks.exclusive(f"cospai-push-{project_id}"),
+            write_runtime=lambda paths: self.runtime.write(paths))  # fmt: skip
         self.editor: EditorView | None = None
         self.views: list[Any] = []  # the tree, search and other views: refresh() on change
         window = dom.window()
@@ -79,6 +82,9 @@ class Workbench:
         self._add_finders()
         self.tree = FileTree(self.layout.sidebar_body("explorer"), self)
         self.views.append(self.tree)
+        self.runtime = RuntimeLink(self)  # the Pyodide engine; boots once the project is open
+        self.terminal = TerminalPanel(self.layout.panels["bottom"], self, self.runtime)
+        self.views.append(self.terminal)
         asyncio.ensure_future(self._open_or_say_why())
 
     # ------------------------------------------------------------ commands
@@ -196,6 +202,7 @@ class Workbench:
             })  # fmt: skip
         if self.sync.pending():
             self.scheduler.edited("")  # push what waited in the cache
+        asyncio.ensure_future(self.runtime.start())
 
     async def _show_title(self) -> None:
         """The project's name in the header (remembered, so it shows offline too)."""

@@ -1,0 +1,353 @@
+"""The Pyodide engine's inside: terminal sessions and file operations, run by the worker's
+own Python (client/glue/runtime-worker.mjs), never by the IDE's.
+
+Pure Python talking to the worker through a `bridge` object, so CPython tests drive it
+with a fake one:
+
+    bridge.write(sid, text)           output for a terminal (the worker posts it to xterm)
+    bridge.read(sid, timeout_ms)      typed input so far ("" when none; waits up to
+                                      timeout_ms when the page can block: SharedArrayBuffer)
+    bridge.can_block() -> bool        False when the page is not crossOriginIsolated
+    bridge.check_interrupt() -> bool  True (once) when Ctrl+C is pending
+    bridge.state(sid, kind, value)    "running" / "idle" (exit status) / "exit" / "history"
+    bridge.events(batch)              [[kind, path, bytes | None], ...] written by programs
+
+A session is one shell (one terminal tab) with its own line editor, cwd and variables; all
+share one file system, one interpreter and one thread. Keystrokes wait in the worker until
+`pump(sid)` runs, so a busy program never loses them. After every command the project
+folder is compared with the last snapshot and the differences go out as events.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from client.core import fs_snapshot
+from client.core.rules import SyncRules
+from client.core.shell import History, Io, Shell, Streams
+from client.core.shell.completion import shell_completer
+from client.core.shell.readline import LineEditor
+
+NO_BLOCKING = ("input() cannot wait for the keyboard here: this page is not cross-origin "
+               "isolated (no SharedArrayBuffer), so a running program cannot read a typed "
+               "line. Pass input as arguments or through a file instead.\n")  # fmt: skip
+
+
+@dataclass
+class Session:
+    sid: str
+    shell: Shell
+    editor: LineEditor
+    interactive: bool
+    cols: int = 80
+    rows: int = 24
+    running: bool = False
+    closed: bool = False
+    reader: LineEditor = field(default_factory=lambda: LineEditor(prompt=""))
+
+
+class Host:
+    def __init__(self, bridge: Any, root: str = "/project",
+                 rules: SyncRules | None = None,
+                 install_commands: Callable[[Shell], None] | None = None) -> None:  # fmt: skip
+        self.bridge, self.root, self.rules = bridge, root, rules
+        self.install_commands = install_commands
+        os.makedirs(root, exist_ok=True)
+        self.sessions: dict[str, Session] = {}
+        self.current: Session | None = None  # whose command is running (stdout goes there)
+        self.snapshot = fs_snapshot.take(root, rules)
+
+    # ------------------------------------------------------------ sessions
+
+    async def open(self, sid: str, interactive: bool, line: str, cols: int, rows: int,
+                   cwd: str = "", env: dict[str, str] | None = None,
+                   history: list[str] | None = None) -> None:  # fmt: skip
+        variables = {"HOME": self.root, "TERM": "xterm-256color", **(env or {})}
+        shell = Shell(os.path.join(self.root, cwd), env=variables, history=History(history))
+        session = Session(sid, shell, LineEditor(shell.history, shell_completer(shell)),
+                          interactive)  # fmt: skip
+        shell.streams = Streams(lambda text: self._out(session, text),
+                                lambda text: self._out(session, text),
+                                read_line=lambda: self._read_line_async(session))  # fmt: skip
+        shell.register("stty", _stty, "print the terminal size (stty size)")
+        if self.install_commands is not None:
+            self.install_commands(shell)  # python, pip (client/worker), when present
+        self.sessions[sid] = session
+        self.resize(sid, cols, rows)
+        if interactive:
+            self._out(session, session.editor.start(shell.prompt()).echo)
+            return
+        status = await self._run(session, line)
+        self._finish(session, status)
+
+    def resize(self, sid: str, cols: int, rows: int) -> None:
+        session = self.sessions.get(sid)
+        if session is None:
+            return
+        session.cols, session.rows = max(int(cols), 1), max(int(rows), 1)
+        session.editor.width = session.cols
+        session.shell.streams.columns = session.cols
+        for name, value in (("COLUMNS", session.cols), ("LINES", session.rows)):
+            session.shell.vars[name] = str(value)
+            session.shell.exported.add(name)
+
+    def close(self, sid: str) -> None:
+        session = self.sessions.pop(sid, None)
+        if session is not None:
+            session.closed = True
+
+    async def pump(self, sid: str) -> None:
+        """Typed input arrived for `sid`: edit the line, run it when Enter comes."""
+        session = self.sessions.get(sid)
+        if session is None or not session.interactive:
+            return
+        data = self.bridge.read(sid, 0)
+        if session.running:  # an async command is awaiting: the editor queues the keys
+            if data:
+                session.editor.feed(data)
+            return
+        out = session.editor.feed(data)
+        while True:
+            self._out(session, out.echo)
+            if out.eof:
+                self._finish(session, session.shell.status)
+                return
+            if out.line is None:
+                return
+            await self._run(session, out.line)
+            if session.shell.exited is not None:
+                self._finish(session, session.shell.exited)
+                return
+            out = session.editor.start(session.shell.prompt())  # replays typeahead
+
+    async def _run(self, session: Session, line: str) -> int:
+        if line.strip():
+            self.bridge.state(session.sid, "history", line)
+        session.running, self.current = True, session
+        self.bridge.state(session.sid, "running", 1)
+        os.environ["COLUMNS"], os.environ["LINES"] = str(session.cols), str(session.rows)
+        with contextlib.suppress(OSError):
+            os.chdir(session.shell.cwd)  # for programs that use relative paths
+        try:
+            status = await session.shell.run_line(line, record=session.interactive)
+        except KeyboardInterrupt:  # Ctrl+C landing between the shell's own guards
+            self._out(session, "^C\n")
+            status = session.shell.status = 130
+        finally:
+            session.running, self.current = False, None
+            self.report_changes()
+        self.bridge.state(session.sid, "idle", status)
+        return status
+
+    def _finish(self, session: Session, status: int) -> None:
+        session.closed = True
+        self.sessions.pop(session.sid, None)
+        self.bridge.state(session.sid, "exit", status)
+
+    def _out(self, session: Session, text: str) -> None:
+        if text and not session.closed:
+            self.bridge.write(session.sid, text)
+
+    # ------------------------------------------------------------ a program's stdin
+
+    def read_line(self, session: Session | None = None) -> str:
+        """One cooked line for `input()` / `sys.stdin` of the running program, echoed and
+        editable; "" after Ctrl+D. Blocks the worker (the program is synchronous)."""
+        session = session or self.current
+        if session is None:
+            return ""
+        if not self.bridge.can_block():
+            self._out(session, NO_BLOCKING)
+            raise EOFError("no terminal input on a page without cross-origin isolation")
+        reader = session.reader
+        out = reader.start("")
+        self._out(session, out.echo)
+        while out.line is None and not out.eof:
+            data = self.bridge.read(session.sid, 100)
+            if self.bridge.check_interrupt():
+                raise KeyboardInterrupt
+            if not data:
+                continue
+            out = reader.feed(data)
+            if out.cancelled:
+                raise KeyboardInterrupt
+            self._out(session, out.echo)
+        return "" if out.eof else out.line + "\n"
+
+    async def _read_line_async(self, session: Session) -> str | None:
+        line = self.read_line(session)
+        return line or None
+
+    # ------------------------------------------------------------ files
+
+    def report_changes(self) -> None:
+        """Tell the IDE what programs changed since the last look."""
+        now = fs_snapshot.take(self.root, self.rules)
+        events = fs_snapshot.diff(self.snapshot, now)
+        self.snapshot = now
+        batch: list[list[Any]] = []
+        for event in events:
+            content = None
+            if event.kind != "delete":
+                try:
+                    with open(self._abs(event.path), "rb") as handle:
+                        content = handle.read()
+                except OSError:
+                    continue
+            batch.append([event.kind, event.path, content])
+        if batch:
+            self.bridge.events(batch)
+
+    def _abs(self, path: str) -> str:
+        clean = os.path.normpath("/" + path.strip("/")).lstrip("/")
+        return os.path.join(self.root, clean) if clean not in {"", "."} else self.root
+
+    def _seen(self, *paths: str) -> None:
+        """Our caller made these changes: remember them, so they are not echoed back."""
+        for path in paths:
+            full = self._abs(path)
+            if os.path.isdir(full):
+                for key in [k for k in self.snapshot if k.startswith(path.rstrip("/") + "/")]:
+                    del self.snapshot[key]
+                for key, stamp in fs_snapshot.take(full, self.rules).items():
+                    self.snapshot[f"{path.rstrip('/')}/{key}"] = stamp
+            elif os.path.isfile(full):
+                info = os.stat(full)
+                self.snapshot[path] = (info.st_mtime_ns, info.st_size)
+            else:
+                self.snapshot.pop(path, None)
+                prefix = path.rstrip("/") + "/"
+                for key in [k for k in self.snapshot if k.startswith(prefix)]:
+                    del self.snapshot[key]
+
+    def mount(self, tree: dict[str, bytes]) -> None:
+        for path, content in tree.items():
+            self._write(path, content)
+        self._seen(*tree)
+
+    def write_file(self, path: str, content: bytes) -> None:
+        self._write(path, content)
+        self._seen(path)
+
+    def _write(self, path: str, content: bytes) -> None:
+        full = self._abs(path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "wb") as handle:
+            handle.write(_as_bytes(content))
+
+    def read_file(self, path: str) -> bytes:
+        with open(self._abs(path), "rb") as handle:
+            return handle.read()
+
+    def readdir(self, path: str = "") -> list[list[Any]]:
+        full = self._abs(path)
+        names = sorted(os.listdir(full))
+        return [[name, os.path.isdir(os.path.join(full, name))] for name in names]
+
+    def mkdir(self, path: str, recursive: bool = False) -> None:
+        (os.makedirs if recursive else os.mkdir)(self._abs(path))
+
+    def rm(self, path: str, recursive: bool = False, force: bool = False) -> None:
+        full = self._abs(path)
+        if not os.path.lexists(full):
+            if force:
+                return
+            raise FileNotFoundError(2, "No such file or directory", path)
+        if os.path.isdir(full) and not os.path.islink(full):
+            if recursive:
+                shutil.rmtree(full)
+            else:
+                os.rmdir(full)
+        else:
+            os.remove(full)
+        self._seen(path)
+
+    def rename(self, old: str, new: str) -> None:
+        target = self._abs(new)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.rename(self._abs(old), target)
+        self._seen(old, new)
+
+
+class TerminalStdin:
+    """sys.stdin for programs run in a terminal: reads through the running session."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+
+    def readline(self, _size: int = -1) -> str:
+        return self.host.read_line()
+
+    def read(self, _size: int = -1) -> str:
+        chunks = []
+        while line := self.host.read_line():
+            chunks.append(line)
+        return "".join(chunks)
+
+    def __iter__(self) -> TerminalStdin:
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return 0
+
+    encoding = "utf-8"
+    errors = "strict"
+
+
+class TerminalStdout:
+    """sys.stdout / sys.stderr: what the running program prints goes to its terminal."""
+
+    def __init__(self, host: Host, fallback: Any) -> None:
+        self.host, self.fallback = host, fallback
+
+    def write(self, text: str) -> int:
+        session = self.host.current
+        if session is None:
+            return int(self.fallback.write(text) or len(text))
+        self.host._out(session, text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+    encoding = "utf-8"
+    errors = "strict"
+
+
+def attach_stdio(host: Host) -> None:
+    """Route the interpreter's standard streams through the terminals (worker only)."""
+    sys.stdin = TerminalStdin(host)  # type: ignore[assignment]
+    sys.stdout = TerminalStdout(host, sys.__stdout__)  # type: ignore[assignment]
+    sys.stderr = TerminalStdout(host, sys.__stderr__)  # type: ignore[assignment]
+
+
+async def _stty(argv: list[str], io: Io, shell: Shell) -> int:
+    if argv[1:] not in ([], ["size"]):
+        return io.fail(f"stty: only 'stty size' is supported here (got {' '.join(argv[1:])})")
+    rows, cols = shell.vars.get("LINES", "24"), shell.vars.get("COLUMNS", "80")
+    io.out(f"{rows} {cols}\n")
+    return 0
+
+
+def _as_bytes(content: Any) -> bytes:
+    """bytes from what the worker hands over (a memoryview, or a JS buffer's proxy)."""
+    to_bytes = getattr(content, "to_bytes", None)
+    return bytes(to_bytes()) if callable(to_bytes) else bytes(content)

@@ -1,0 +1,101 @@
+"""The Pyodide engine's worker and xterm terminals, from Python (client/glue/terminal.mjs).
+
+Python holds handles and gets told about states and file events; keystrokes and output
+travel between xterm and the worker in JS only. Every callback proxy made here belongs to
+the `Listeners` passed in and dies with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from client.ffi import modules
+from client.ffi.convert import to_object, to_python
+from client.ffi.events import Listeners
+
+
+async def _glue() -> Any:
+    return await modules.load(modules.asset_url("client", "glue/terminal.mjs"))
+
+
+class WorkerEngine:
+    """The worker, its calls (file operations, resize, close) and its sessions."""
+
+    def __init__(self, glue: Any, listeners: Listeners,
+                 on_message: Callable[[dict[str, Any]], None]) -> None:  # fmt: skip
+        self.listeners = listeners
+        worker_url = modules.asset_url("client", "glue/runtime-worker.mjs")
+        self.handle = glue.createEngine(worker_url, listeners.proxy(
+            lambda message: on_message(to_python(message))))  # fmt: skip
+
+    @classmethod
+    async def create(cls, listeners: Listeners,
+                     on_message: Callable[[dict[str, Any]], None]) -> WorkerEngine:  # fmt: skip
+        return cls(await _glue(), listeners, on_message)
+
+    @property
+    def isolated(self) -> bool:
+        """SharedArrayBuffer is there: input() can block and Ctrl+C can interrupt."""
+        return bool(self.handle.isolated)
+
+    def boot(self) -> None:
+        client_zip = modules.asset_url("client", "client.zip")
+        wheelhouse = modules.asset_url("wheelhouse", "simple")  # absolute, as micropip needs
+        self.handle.boot(modules.asset_url("pyodide", ""), client_zip, wheelhouse)
+
+    async def call(self, method: str, *args: Any) -> Any:
+        """A host method in the worker; its error message becomes an OSError."""
+        try:
+            value = await self.handle.call(method, to_object(list(args)))
+        except Exception as error:  # a JsException carrying the worker's message
+            raise OSError(str(getattr(error, "message", error))) from None
+        return to_python(value)
+
+    def open(self, sid: str, options: dict[str, Any],
+             on_state: Callable[[str, Any], None]) -> Any:  # fmt: skip
+        """A session (shell) in the worker; the returned JS handle writes input (`write`),
+        attaches to a terminal, and knows `running`, `exitCode` and `output`."""
+        proxy = self.listeners.proxy(lambda kind, value: on_state(str(kind), to_python(value)))
+        return self.handle.open(sid, to_object(options), proxy)
+
+    def terminate(self) -> None:
+        self.handle.terminate()
+
+
+class XTerm:
+    """One xterm.js terminal in a DOM element, fitted to it."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+
+    @classmethod
+    async def create(cls, element: Any, options: dict[str, Any]) -> XTerm:
+        glue = await _glue()
+        base = modules.asset_url("xterm", "")
+        return cls(await glue.createTerminal(element, base, to_object(options)))
+
+    def attach(self, session: Any) -> None:
+        self.handle.attach(session)
+
+    def on_resize(self, listeners: Listeners, callback: Callable[[int, int], None]) -> None:
+        self.handle.onResize(listeners.proxy(lambda cols, rows: callback(int(cols), int(rows))))
+
+    def fit(self) -> tuple[int, int]:
+        size = self.handle.fit()
+        return int(size.cols), int(size.rows)
+
+    def write(self, text: str) -> None:
+        self.handle.write(text)
+
+    def clear(self) -> None:
+        self.handle.clear()
+
+    def focus(self) -> None:
+        self.handle.focus()
+
+    def set_theme(self, theme: dict[str, str]) -> None:
+        self.handle.setTheme(to_object(theme))
+
+    def dispose(self) -> None:
+        self.handle.dispose()

@@ -1,0 +1,228 @@
+// The Pyodide engine's worker: its own Python (never the IDE's), booted from our origin,
+// the project under /project. The logic is Python (client/core/runtime_host.py); this file
+// only carries bytes: it boots, answers calls from the page, and moves terminal input and
+// output between each session's MessagePort and the host.
+//
+// Input: the page writes keystrokes into a SharedArrayBuffer ring per session (see
+// terminal.mjs) and pokes the port. A running program that calls input() blocks here on
+// Atomics.wait, which a worker may do, so it reads keys while its own thread is busy.
+// Without cross-origin isolation there is no SharedArrayBuffer: keys then arrive as port
+// messages and only the shell (not a running program) can read them.
+// Ctrl+C: the page sets the shared interrupt byte to 2 (SIGINT) while a command runs;
+// Python raises KeyboardInterrupt at its next bytecode check.
+
+const decoder = () => new TextDecoder("utf-8");
+const HEAD = 8; // two Int32 counters (written, read) before the ring's bytes
+
+let pyodide = null;
+let host = null;
+let interrupt = null;
+const sessions = new Map(); // sid -> {port, ring, queued, decoder, out, last, timer}
+
+function ringOf(buffer) {
+  if (!buffer) return null;
+  return { head: new Int32Array(buffer, 0, 2), data: new Uint8Array(buffer, HEAD) };
+}
+
+function takeRing(session, timeoutMs) {
+  const { head, data } = session.ring;
+  let written = Atomics.load(head, 0);
+  const read = Atomics.load(head, 1);
+  if (written === read && timeoutMs > 0) {
+    Atomics.wait(head, 0, written, timeoutMs);
+    written = Atomics.load(head, 0);
+  }
+  if (written === read) return "";
+  const size = data.length;
+  const count = (written - read) | 0;
+  const bytes = new Uint8Array(count);
+  for (let i = 0; i < count; i++) bytes[i] = data[(((read + i) % size) + size) % size];
+  Atomics.store(head, 1, written);
+  session.port.postMessage({ drained: true }); // the page may have more waiting
+  return session.decoder.decode(bytes, { stream: true });
+}
+
+function flush(session) {
+  clearTimeout(session.timer);
+  session.timer = 0;
+  if (session.out) {
+    session.port.postMessage({ out: session.out });
+    session.out = "";
+  }
+  session.last = performance.now();
+}
+
+// What the Python host calls (see runtime_host.py's docstring).
+const bridge = {
+  write(sid, text) {
+    const session = sessions.get(sid);
+    if (!session) return;
+    session.out += text;
+    // A busy loop printing never returns to the event loop, so a timer alone would hold
+    // its output back: send at least every 16 ms, or when a lot has piled up.
+    if (performance.now() - session.last > 16 || session.out.length > 65536) flush(session);
+    else if (!session.timer) session.timer = setTimeout(() => flush(session), 4);
+  },
+  read(sid, timeoutMs) {
+    const session = sessions.get(sid);
+    if (!session) return "";
+    if (!session.ring) {
+      const text = session.queued;
+      session.queued = "";
+      return text;
+    }
+    return takeRing(session, timeoutMs);
+  },
+  can_block() {
+    return typeof SharedArrayBuffer !== "undefined" && crossOriginIsolated;
+  },
+  check_interrupt() {
+    if (interrupt && interrupt[0] === 2) {
+      interrupt[0] = 0;
+      return true;
+    }
+    return false;
+  },
+  state(sid, kind, value) {
+    const session = sessions.get(sid);
+    if (!session) return;
+    flush(session); // output before the state that follows it
+    session.port.postMessage({ state: kind, value });
+    if (kind === "exit") {
+      sessions.delete(sid);
+      setTimeout(() => session.port.close(), 0);
+    }
+  },
+  events(batch) {
+    const list = batch.toJs();
+    batch.destroy();
+    const transfer = [];
+    for (const item of list) if (item[2]) transfer.push(item[2].buffer);
+    postMessage({ op: "events", batch: list }, transfer);
+  },
+};
+
+const BOOT_PY = `
+import sys
+sys.dont_write_bytecode = True  # no __pycache__ folders syncing into the project
+sys.path.append("/opt/cospai")
+sys.path.insert(0, "/project")
+from client.core.rules import load as _load_rules
+from client.core.runtime_host import Host, attach_stdio
+
+def _engine_commands(host, wheelhouse):
+    """python and pip (client/worker) when that package is there; the shell works without."""
+    try:
+        from client.worker.commands import install
+        from client.worker.host import Host as Programs
+        from client.worker.micropip_installer import MicropipInstaller
+    except ImportError as error:
+        print("[cospai] no python/pip commands:", error)
+        return None
+    programs = Programs(project="/project", read_line=lambda: host.read_line() or None,
+                        installer=MicropipInstaller([wheelhouse], online=True))
+    return lambda shell: install(shell, programs)
+
+def make_host(bridge, wheelhouse):
+    host = Host(bridge, "/project", _load_rules())
+    host.install_commands = _engine_commands(host, wheelhouse)
+    attach_stdio(host)
+    return host
+make_host
+`;
+
+async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
+  const { loadPyodide } = await import(pyodideBase + "pyodide.mjs");
+  pyodide = await loadPyodide({
+    indexURL: pyodideBase,
+    env: { HOME: "/project", PYTHONDONTWRITEBYTECODE: "1" },
+  });
+  const archive = await fetch(clientZip);
+  if (!archive.ok) throw new Error(`the client package did not load (HTTP ${archive.status})`);
+  pyodide.unpackArchive(await archive.arrayBuffer(), "zip", { extractDir: "/opt/cospai" });
+  pyodide.FS.mkdirTree("/project");
+  if (interruptBuffer) {
+    interrupt = new Int8Array(interruptBuffer);
+    pyodide.setInterruptBuffer(interrupt);
+  }
+  await pyodide.loadPackage("micropip", { messageCallback: () => {} }); // for pip
+  const makeHost = await pyodide.runPythonAsync(BOOT_PY);
+  host = makeHost(bridge, wheelhouse);
+  makeHost.destroy();
+  pyodide.FS.chdir("/project");
+}
+
+function toPython(value) {
+  // Objects, arrays and byte arrays become dicts, lists and memoryviews.
+  if (value && typeof value === "object") return pyodide.toPy(value);
+  return value;
+}
+
+function fromPython(value) {
+  if (value && typeof value.toJs === "function") {
+    const plain = value.toJs({ dict_converter: Object.fromEntries });
+    value.destroy();
+    return plain;
+  }
+  return value;
+}
+
+async function call(method, args) {
+  const fn = host[method];
+  try {
+    return fromPython(await fn(...args.map(toPython)));
+  } finally {
+    fn.destroy();
+  }
+}
+
+function open(message) {
+  const session = {
+    port: message.port,
+    ring: ringOf(message.stdin),
+    queued: "",
+    decoder: decoder(),
+    out: "",
+    last: 0,
+    timer: 0,
+  };
+  sessions.set(message.sid, session);
+  session.port.onmessage = ({ data }) => {
+    if (data.data !== undefined) session.queued += data.data; // no SharedArrayBuffer
+    if (data.data !== undefined || data.wake) pump(message.sid);
+  };
+  const o = message.options;
+  return call("open", [message.sid, o.interactive, o.line, o.cols, o.rows, o.cwd, o.env, o.history]);
+}
+
+let pumping = Promise.resolve();
+function pump(sid) {
+  // One pump at a time per worker: input handled in arrival order.
+  pumping = pumping.then(() => call("pump", [sid])).catch(report);
+}
+
+function report(error) {
+  postMessage({ op: "error", message: String(error && error.message ? error.message : error) });
+}
+
+self.onmessage = async ({ data }) => {
+  if (data.op === "boot") {
+    postMessage({ op: "status", state: "booting", reason: "starting Python in a worker" });
+    try {
+      await boot(data);
+      postMessage({ op: "status", state: "ready", reason: "" });
+    } catch (error) {
+      postMessage({ op: "status", state: "failed", reason: String(error.message || error) });
+    }
+  } else if (data.op === "open") {
+    open(data).catch(report);
+  } else if (data.op === "call") {
+    try {
+      const value = await call(data.method, data.args);
+      postMessage({ op: "reply", id: data.id, ok: true, value });
+    } catch (error) {
+      const message = String(error.message || error).trim().split("\n").pop();
+      postMessage({ op: "reply", id: data.id, ok: false, error: message });
+    }
+  }
+};

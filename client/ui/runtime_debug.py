@@ -1,0 +1,44 @@
+"""?debug=1 only: `window.cospaiRuntime` for tests and benchmarks.
+
+`contract(source)` runs a Runtime contract module (tests/contract/runtime_contract.py, sent
+by the test) here, in the page, against fresh Pyodide engines, and resolves to its results
+as JSON: the suite is written once and proven against the real worker in Chromium.
+`run(line)` runs one shell line in the IDE's own engine and resolves to {code, output}.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import types
+from typing import Any
+
+from client.adapters.pyodide_engine import PyodideRuntime
+from client.core.runtime import SpawnOptions
+from client.ffi import dom
+
+
+def expose(link: Any) -> None:
+    async def contract(source: str, names: str = "") -> str:
+        module = types.ModuleType("runtime_contract")
+        # The test's own file, and only under ?debug=1: page scripts could run code anyway.
+        exec(compile(str(source), "runtime_contract.py", "exec"), module.__dict__)  # noqa: S102
+
+        async def factory() -> PyodideRuntime:
+            runtime = PyodideRuntime()
+            await runtime.boot()
+            return runtime
+
+        wanted = [n for n in str(names).split(",") if n]
+        return json.dumps(await module.run_all(factory, wanted or None))
+
+    async def run(line: str) -> str:
+        process = await link.runtime.spawn("sh", ["-c", str(line)], SpawnOptions())
+        code = await asyncio.wait_for(process.wait(), 60)
+        return json.dumps({"code": code, "output": await process.output()})
+
+    dom.expose("cospaiRuntime", {
+        "contract": link.runtime.listeners.proxy(
+            lambda source, names="": asyncio.ensure_future(contract(source, names))),
+        "run": link.runtime.listeners.proxy(lambda line: asyncio.ensure_future(run(line))),
+    })  # fmt: skip

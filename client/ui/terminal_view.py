@@ -1,0 +1,266 @@
+"""The terminal panel: xterm.js tabs in the bottom panel, each its own shell session in the
+Pyodide engine's worker.
+
+Tabs: + opens one (Ctrl+Shift+`), × closes it (the shell ends), double-click renames,
+click switches. A tab shows the last exit status when it was not 0. Clear empties the
+screen; Run (F5) runs the project's main entry (`python main.py`) in the active terminal.
+Python here creates terminals, starts and stops sessions and passes sizes; what is typed
+and printed goes between xterm and the worker in JS (client/glue/terminal.mjs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from client.adapters.pyodide_engine import PyodideProcess
+from client.core.runtime import RuntimeRefused, SpawnOptions
+from client.core.terminal_state import (
+    SCROLLBACK,
+    SharedHistory,
+    clean_name,
+    main_entry,
+    next_name,
+    run_line,
+    xterm_theme,
+)
+from client.ffi import dom, modules
+from client.ffi.events import Listeners
+from client.ffi.runtime_worker import XTerm
+from client.ui.runtime_link import RuntimeLink
+
+
+@dataclass
+class TermTab:
+    key: str
+    name: str
+    button: Any
+    label: Any
+    badge: Any
+    host: Any
+    term: XTerm | None = None
+    process: PyodideProcess | None = None
+
+
+class TerminalPanel:
+    def __init__(self, panel: Any, bench: Any, link: RuntimeLink) -> None:
+        self.bench, self.link = bench, link
+        self.listeners = Listeners()
+        modules.use_styles("terminal")
+        dom.add_stylesheet(modules.asset_url("xterm", "xterm.css"))
+        self.tabs: list[TermTab] = []
+        self.active: TermTab | None = None
+        self._keys = itertools.count(1)
+        self._dark = dom.theme_is_dark()
+        self._history_key = f"cospai-history-{bench.project_id}"
+        self.history = SharedHistory(dom.local_get(self._history_key))
+        head = panel.querySelector(".panel-title")
+        self.strip = dom.element("div", class_="term-tabs", id="terminal-tabs", role="tablist")
+        buttons = [("terminal-new", "+", "New terminal (Ctrl+Shift+`)", self.new_tab),
+                   ("terminal-clear", "Clear", "Clear the terminal", self.clear),
+                   ("terminal-run", "▶ Run", "Run the project's main file (F5)", self.run)]
+        self.tools = dom.element("span", class_="term-tools")
+        for node_id, text, title, action in buttons:
+            button = dom.element("button", text, type="button", id=node_id, title=title,
+                                 class_="term-tool")  # fmt: skip
+            self.listeners.on(button, "click", lambda _e, act=action: act())
+            self.tools.append(button)
+        grow = head.querySelector(".grow")
+        head.insertBefore(self.strip, grow)
+        head.insertBefore(self.tools, grow.nextSibling)
+        self.body = panel.querySelector(".panel-body")
+        self.body.replaceChildren()
+        self.body.classList.add("term-body")
+        self.empty = dom.element("div", "Starting the runtime…", class_="panel-empty",
+                                 id="terminal-empty")  # fmt: skip
+        self.body.append(self.empty)
+        # Editor changes reach the engine before a command can run: typing needs focus.
+        self.listeners.on(self.body, "focusin", lambda _e: asyncio.ensure_future(link.flush()))
+        link.on_ready.append(self._ready)
+        link.runtime.on("status", lambda _s: self._say_status())
+        add = bench.commands.add
+        add("terminal.new", "New Terminal", self.new_tab, ("Ctrl+Shift+`", "Ctrl+Shift+~"),
+            "Terminal")
+        add("terminal.clear", "Clear Terminal", self.clear, (), "Terminal")
+        add("terminal.run", "Run Main File", self.run, "F5", "Terminal")
+        add("terminal.kill", "Close Terminal", self.close_active, (), "Terminal")
+
+    # ------------------------------------------------------------ tabs
+
+    def _ready(self) -> None:
+        self.empty.textContent = "No terminal open. + opens one."
+        if not self.tabs:
+            self.new_tab()
+
+    def _say_status(self) -> None:
+        if not self.link.ready and not self.tabs:
+            self.empty.textContent = f"Runtime {self.link.runtime.status.label}"
+
+    def new_tab(self) -> None:
+        if not self.link.ready:
+            self.bench.notify(f"The runtime is not ready ({self.link.runtime.status.label})")
+            return
+        key = f"t{next(self._keys)}"
+        name = next_name([t.name for t in self.tabs])
+        button = dom.element("div", class_="term-tab", role="tab", data_key=key, tabindex="0")
+        label = dom.element("span", name, class_="term-label")
+        badge = dom.element("span", class_="term-code")
+        badge.hidden = True
+        close = dom.element("button", "×", type="button", class_="term-close",
+                            title="Close terminal", aria_label="Close terminal")  # fmt: skip
+        button.append(label, badge, close)
+        host = dom.element("div", class_="term-host", data_key=key)
+        tab = TermTab(key, name, button, label, badge, host)
+        self.listeners.on(button, "click", lambda _e: self.show(tab))
+        self.listeners.on(label, "dblclick", lambda _e: self._rename(tab))
+        self.listeners.on(close, "click", lambda e: (e.stopPropagation(), self.close(tab)))
+        self.strip.append(button)
+        self.body.append(host)
+        self.tabs.append(tab)
+        self.show(tab)
+        asyncio.ensure_future(self._start(tab))
+
+    async def _start(self, tab: TermTab) -> None:
+        tab.term = await XTerm.create(tab.host, {
+            "scrollback": SCROLLBACK, "fontSize": max(self.bench.settings.font_size - 1, 10),
+            "theme": xterm_theme(self._dark)})  # fmt: skip
+        cols, rows = tab.term.fit()
+        await self.link.flush()
+        try:
+            process = await self.link.runtime.spawn(
+                "sh", [], SpawnOptions(cols=cols, rows=rows), history=self.history.lines)
+        except RuntimeRefused as error:
+            tab.term.write(f"\x1b[31mThe shell could not start: {error}\x1b[0m\r\n")
+            return
+        tab.process = process
+        process.on_state = lambda kind, value: self._state(tab, kind, value)
+        if not self.link.runtime.isolated:
+            tab.term.write("\x1b[33mNote: Ctrl+C cannot stop a running program and input() "
+                           "cannot read the keyboard: this page is not cross-origin "
+                           "isolated.\x1b[0m\r\n")  # fmt: skip
+        process.attach(tab.term)
+        tab.term.on_resize(self.listeners, lambda c, r: process.resize(c, r))
+        if tab is self.active:
+            tab.term.focus()
+
+    def _state(self, tab: TermTab, kind: str, value: Any) -> None:
+        if kind == "history":
+            self.history.add(str(value))
+            dom.local_set(self._history_key, self.history.to_json())
+        elif kind == "idle":
+            code = int(value)
+            tab.badge.textContent = str(code)
+            tab.badge.hidden = code == 0
+            tab.button.setAttribute("data-exit", str(code))
+            tab.badge.title = f"The last command exited with status {code}"
+        elif kind == "exit":
+            self.close(tab)  # `exit` or Ctrl+D: the tab goes, as in VS Code
+
+    def show(self, tab: TermTab) -> None:
+        self.active = tab
+        for other in self.tabs:
+            selected = other is tab
+            other.host.hidden = not selected
+            other.button.setAttribute("aria-selected", "true" if selected else "false")
+        self.empty.hidden = True
+        if tab.term is not None:
+            tab.term.fit()
+            tab.term.focus()
+
+    def close(self, tab: TermTab) -> None:
+        if tab not in self.tabs:
+            return
+        index = self.tabs.index(tab)
+        self.tabs.remove(tab)
+        if tab.process is not None:
+            tab.process.kill()
+        if tab.term is not None:
+            tab.term.dispose()
+        tab.button.remove()
+        tab.host.remove()
+        if self.active is tab:
+            self.active = None
+            if self.tabs:
+                self.show(self.tabs[min(index, len(self.tabs) - 1)])
+            else:
+                self.empty.hidden = False
+
+    def close_active(self) -> None:
+        if self.active is not None:
+            self.close(self.active)
+
+    def _rename(self, tab: TermTab) -> None:
+        field = dom.element("input", class_="term-rename", value=tab.name,
+                            aria_label="Terminal name")  # fmt: skip
+        field.value = tab.name
+        tab.label.replaceWith(field)
+        field.focus()
+        field.select()
+        finished = False
+
+        def done(keep: bool) -> None:
+            nonlocal finished
+            if finished:
+                return
+            finished = True
+            if keep:
+                tab.name = clean_name(str(field.value), tab.name)
+            tab.label.textContent = tab.name
+            field.replaceWith(tab.label)
+
+        def key(event: Any) -> None:
+            event.stopPropagation()
+            if event.key == "Enter":
+                done(True)
+            elif event.key == "Escape":
+                done(False)
+
+        self.listeners.on(field, "keydown", key)
+        self.listeners.on(field, "blur", lambda _e: done(True))
+
+    # ------------------------------------------------------------ tools
+
+    def clear(self) -> None:
+        if self.active is not None and self.active.term is not None:
+            self.active.term.clear()
+            self.active.term.focus()
+
+    def run(self) -> None:
+        """Run the main entry in the active terminal (a new one when it is busy)."""
+        entry = main_entry(set(self.bench.sync.model.files), self.bench.active_path())
+        if entry is None:
+            self.bench.notify("Nothing to run: open a .py file, or add main.py or app.py")
+            return
+        asyncio.ensure_future(self._run(entry))
+
+    async def _run(self, entry: str) -> None:
+        self.bench.layout.toggle("bottom", True)
+        await self.link.flush()  # the editor's latest text, before the command runs
+        tab = self.active
+        if tab is None or tab.process is None or tab.process.running:
+            self.new_tab()
+            tab = self.active
+            for _ in range(200):  # the new shell starts in well under 10 s
+                if tab is None or tab.process is not None:
+                    break
+                await asyncio.sleep(0.05)
+        if tab is not None and tab.process is not None:
+            tab.process.write(run_line(entry) + "\r")
+
+    # ------------------------------------------------------------ workbench
+
+    def refresh(self) -> None:
+        dark = dom.theme_is_dark()
+        if dark != self._dark:
+            self._dark = dark
+            for tab in self.tabs:
+                if tab.term is not None:
+                    tab.term.set_theme(xterm_theme(dark))
+
+    def dispose(self) -> None:
+        for tab in list(self.tabs):
+            self.close(tab)
+        self.listeners.dispose()
+        self.link.dispose()
