@@ -15,11 +15,13 @@ The engine keeps `width` in step with the terminal's columns (for listing comple
 For a running program's `input()`, a second editor with `prompt=""`, its own History and
 no completer gives the same cooked-mode editing.
 
-Limitation: cursor moves assume the line fits the terminal's width (no wrapped lines).
+A line longer than the terminal's width wraps, and moves across rows follow it, provided
+the prompt starts at column 0 and `width` is current. Wide (CJK) characters count as one.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .columns import columns
@@ -27,7 +29,8 @@ from .completion import Completer
 from .history import History
 
 CLEAR_SCREEN = "\x1b[H\x1b[2J"
-ERASE_RIGHT = "\x1b[K"
+ERASE_BELOW = "\x1b[J"  # to the end of the screen: a shorter line may have used more rows
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 MAX_LISTED = 200
 
 _KEYS = {
@@ -55,12 +58,9 @@ class Output:
     interrupt: bool = False  # Ctrl+C while no line was being read: stop the running command
 
 
-def _move(column: int, target: int) -> str:
-    if target < column:
-        return f"\x1b[{column - target}D"
-    if target > column:
-        return f"\x1b[{target - column}C"
-    return ""
+def visible_width(text: str) -> int:
+    """Columns `text` takes on screen, colour and other CSI sequences aside."""
+    return len(_ANSI.sub("", text))
 
 
 def _escape_sequence(data: str, i: int) -> str | None:
@@ -90,7 +90,7 @@ class LineEditor:
         self.buffer = ""
         self.cursor = 0
         self.active = False
-        self._shown = 0  # where the terminal's cursor is, as a column of the input
+        self._shown = 0  # where the terminal's cursor is, as an index into the input
         self._drawn = 0  # how much of the input the terminal shows
         self._index = 0  # position in history; len(history) is the line being typed
         self._draft = ""  # the line being typed, kept while browsing history
@@ -165,16 +165,38 @@ class LineEditor:
         if since is None:
             since = _first_difference(self.buffer, buffer)
         self.buffer, self.cursor = buffer, cursor
-        echo = _move(self._shown, since) + buffer[since:]
+        echo = self._goto(self._shown, since) + buffer[since:] + self._wrapped(len(buffer), since)
         if len(buffer) < self._drawn:
-            echo += ERASE_RIGHT
-        echo += _move(len(buffer), cursor)
+            echo += ERASE_BELOW
+        echo += self._goto(len(buffer), cursor)
         out.echo += echo
         self._shown, self._drawn = cursor, len(buffer)
 
     def _place(self, cursor: int, out: Output) -> None:
-        out.echo += _move(self._shown, cursor)
+        out.echo += self._goto(self._shown, cursor)
         self.cursor = self._shown = cursor
+
+    # A line longer than the terminal wraps onto more rows, so moves between two indexes of
+    # the input are computed in (row, column) from where the prompt starts (column 0).
+
+    def _position(self, index: int) -> tuple[int, int]:
+        return divmod(visible_width(self.prompt) + index, max(self.width, 1))
+
+    def _goto(self, index: int, target: int) -> str:
+        (row, col), (to_row, to_col) = self._position(index), self._position(target)
+        if row == to_row:
+            if to_col < col:
+                return f"\x1b[{col - to_col}D"
+            return f"\x1b[{to_col - col}C" if to_col > col else ""
+        vertical = f"\x1b[{row - to_row}A" if to_row < row else f"\x1b[{to_row - row}B"
+        return vertical + "\r" + (f"\x1b[{to_col}C" if to_col else "")
+
+    def _wrapped(self, end: int, since: int) -> str:
+        """After writing up to the last column a terminal waits to wrap until the next
+        character; step to the next row now so the cursor is where `end` says."""
+        if end > since and self._position(end)[1] == 0:
+            return "\r\n"
+        return ""
 
     def _insert(self, text: str, out: Output) -> None:
         before, after = self.buffer[: self.cursor], self.buffer[self.cursor :]
@@ -262,7 +284,8 @@ class LineEditor:
     def _redraw(self) -> str:
         """The prompt and the line again, on a fresh row, cursor where it was."""
         self._shown, self._drawn = self.cursor, len(self.buffer)
-        return self.prompt + self.buffer + _move(len(self.buffer), self.cursor)
+        end = len(self.buffer)
+        return self.prompt + self.buffer + self._wrapped(end, -1) + self._goto(end, self.cursor)
 
     def _clear(self, out: Output) -> None:
         out.echo += CLEAR_SCREEN + self._redraw()
@@ -304,7 +327,7 @@ class LineEditor:
         listing = columns(labels[:MAX_LISTED], self.width)
         if len(labels) > MAX_LISTED:
             listing.append(f"... and {len(labels) - MAX_LISTED} more")
-        out.echo += _move(self._shown, len(self.buffer)) + "\r\n"
+        out.echo += self._goto(self._shown, len(self.buffer)) + "\r\n"
         out.echo += "\r\n".join(listing) + "\r\n" + self._redraw()
 
     def _replace(self, start: int, text: str, out: Output) -> None:

@@ -15,31 +15,56 @@ HOME, END, DELETE = "\x1b[H", "\x1b[F", "\x1b[3~"
 BACKSPACE, ENTER = "\x7f", "\r"
 
 
-def screen(echo: str) -> str:
-    """Replay the echo on a one-line 'terminal' and return what it shows (cursor as |)."""
-    cells: list[str] = []
-    col = 0
+def screen(echo: str, width: int = 80) -> str:
+    """Replay the echo on a small terminal emulator and return what it shows, rows joined
+    by newlines and the cursor as `|`. Autowrap is xterm's: after the last column the
+    cursor waits there until the next character."""
+    rows: list[list[str]] = [[]]
+    row = col = 0
+    pending = False
     for token in re.findall(r"\x1b\[\d*[A-Za-z]|\r\n|.", echo, re.S):
         if token == "\r\n":
-            cells, col = [], 0
+            row, col, pending = row + 1, 0, False
+        elif token == "\r":
+            col, pending = 0, False
+        elif token == "\a":
+            continue
         elif token.startswith("\x1b["):
-            count = int(token[2:-1] or 1)
-            kind = token[-1]
-            if kind == "D":
-                col -= count
+            count, kind = int(token[2:-1] or 1), token[-1]
+            pending = False
+            if kind == "A":
+                row -= count
+            elif kind == "B":
+                row += count
             elif kind == "C":
-                col += count
+                col = min(col + count, width - 1)
+            elif kind == "D":
+                col = max(col - count, 0)
             elif kind == "K":
-                del cells[col:]
-            else:
-                cells, col = [], 0  # H, J: a cleared screen
+                del rows[row][col:]
+            elif kind == "J":
+                del rows[row][col:]
+                del rows[row + 1 :]
+            elif kind == "H":
+                row = col = 0
         else:
-            while len(cells) < col:
-                cells.append(" ")
-            cells[col : col + 1] = [token]
-            col += 1
-    text = "".join(cells)
-    return text[:col] + "|" + text[col:]
+            if pending:
+                row, col, pending = row + 1, 0, False
+            while len(rows) <= row:
+                rows.append([])
+            line = rows[row]
+            line.extend(" " * (col + 1 - len(line)))
+            line[col] = token
+            if col == width - 1:
+                pending = True
+            else:
+                col += 1
+        while len(rows) <= row:
+            rows.append([])
+    texts = ["".join(line) for line in rows]
+    at = col + 1 if pending else col
+    texts[row] = texts[row].ljust(at)[:at] + "|" + texts[row][at:]
+    return "\n".join(texts)
 
 
 class Typist:
@@ -236,3 +261,58 @@ def test_tab_with_no_match_rings_the_bell() -> None:
     typist = Typist(LineEditor(complete=completer(["x"])))
     assert typist.type("q\t").echo == "q\a"
     assert Typist(LineEditor()).type("\t").echo == ""  # no completer: Tab does nothing
+
+
+def expected_screen(editor: LineEditor) -> str:
+    """What the terminal should show: prompt and line wrapped at the width, and the cursor."""
+    text, width = editor.prompt + editor.buffer, editor.width
+    rows = [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    row, col = divmod(len(editor.prompt) + editor.cursor, width)
+    rows.extend("" for _ in range(row + 1 - len(rows)))
+    rows[row] = rows[row].ljust(col)[:col] + "|" + rows[row][col:]
+    return "\n".join(rows)
+
+
+def trimmed(shown: str) -> str:
+    rows = shown.split("\n")
+    while len(rows) > 1 and rows[-1] == "" and "|" not in rows[-1]:
+        rows.pop()
+    return "\n".join(row.rstrip(" ") if "|" not in row else row for row in rows)
+
+
+def test_long_lines_wrap_and_moves_follow_them() -> None:
+    editor = LineEditor(History(["a much longer line from history", "x"]), prompt="$ ", width=10)
+    typist = Typist(editor)
+    typist.type("abcdefghijklmno")
+    assert screen(typist.echo, 10) == "$ abcdefgh\nijklmno|"
+    typist.type(HOME + "X")
+    assert screen(typist.echo, 10) == "$ X|abcdefg\nhijklmno"
+    typist.type(END + BACKSPACE * 8)
+    assert screen(typist.echo, 10) == "$ Xabcdefg\n|"  # ends on the last column: next row
+    typist.type(LEFT)
+    assert trimmed(screen(typist.echo, 10)) == "$ Xabcdef|g"
+    typist.type(UP + UP)  # a long history line wraps too
+    assert trimmed(screen(typist.echo, 10)) == "$ a much l\nonger line\n from hist\nory|"
+    typist.type(DOWN + DOWN)
+    assert trimmed(screen(typist.echo, 10)) == "$ Xabcdefg\n|"
+
+
+def test_random_editing_keeps_the_screen_right() -> None:
+    """Any mix of keys on a narrow terminal leaves the screen showing the line and cursor."""
+    import random
+
+    keys = ["a", "bc", "defghij", LEFT, RIGHT, HOME, END, BACKSPACE, DELETE, UP, DOWN,
+            "\x17", "\x15", "\x0b", "\x19", "\x1bb", "\x1bf", "\x0c"]  # fmt: skip
+    rng = random.Random(6)
+    for width in (7, 10, 13):
+        history = History(["short", "a history line longer than the terminal is wide"])
+        editor = LineEditor(history, prompt="\x1b[1;34m~\x1b[0m $ ", width=width)
+        typist = Typist(editor)
+        for _ in range(400):
+            typist.type(rng.choice(keys))
+            plain = typist.echo.replace("\x1b[1;34m", "").replace("\x1b[0m", "")
+            editor_view = LineEditor(prompt="~ $ ", width=width)
+            editor_view.buffer, editor_view.cursor = editor.buffer, editor.cursor
+            assert trimmed(screen(plain, width)) == trimmed(expected_screen(editor_view)), (
+                width, editor.buffer, editor.cursor
+            )  # fmt: skip
