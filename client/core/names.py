@@ -113,3 +113,8 @@ def _without_copy_suffix(stem: str) -> str:
     if sep and head and (tail == "" or (tail[:1] == " " and tail[1:].isdigit())):
         return head
     return stem
+
+
+def count(n: int, what: str) -> str:
+    """'1 file', '3 files': counts in messages."""
+    return f"{n} {what}{'' if n == 1 else 's'}"

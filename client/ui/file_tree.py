@@ -91,6 +91,7 @@ class FileTree:
         self.picker.multiple = True
         self.picker.hidden = True
         self.pane.append(self.title, self.scroller, self.toast, self.picker)
+        self.host.classList.add("tree-host")
         self.host.append(self.pane)
 
     def _listen(self) -> None:
@@ -105,7 +106,7 @@ class FileTree:
         on(s, "focusout", self._focus_out)
         for event in ("dragstart", "dragover", "dragleave", "drop", "dragend"):
             on(s, event, getattr(self.drop, event))
-        on(self.picker, "change", lambda _e: self.actions.upload_picked(self.picker))
+        on(self.picker, "change", lambda _e: self.actions.transfer.upload_picked(self.picker))
         on(self.toast, "click", self.actions.toast_click)
 
     # ------------------------------------------------------------ what the workbench calls
@@ -156,9 +157,8 @@ class FileTree:
         count = view.count
         self.spacer.style.height = f"{count * ROW_HEIGHT}px"
         self.empty.hidden = count > 0
-        height = float(self.scroller.clientHeight) or 800.0  # hidden sidebar: guess
-        first, end = visible_window(float(self.scroller.scrollTop), height, ROW_HEIGHT, count,
-                                    OVERSCAN)  # fmt: skip
+        first, end = visible_window(float(self.scroller.scrollTop), self._height(), ROW_HEIGHT,
+                                    count, OVERSCAN)  # fmt: skip
         self._grow(end - first)
         size = len(self._pool)
         used: set[int] = set()
@@ -252,9 +252,15 @@ class FileTree:
         if edit.error.parentNode != self.spacer:
             self.spacer.append(edit.error)
 
+    def _height(self) -> float:
+        """The scroller's height, never more than the window's: should the layout ever
+        leave it unbounded, the tree still draws one screen of rows, not all of them."""
+        window = float(dom.window().innerHeight) or 800.0
+        return min(float(self.scroller.clientHeight) or window, window)
+
     def scroll_to(self, index: int, center: bool = False) -> None:
         top = float(self.scroller.scrollTop)
-        height = float(self.scroller.clientHeight) or 800.0
+        height = self._height()
         row_top, row_bottom = index * ROW_HEIGHT, (index + 1) * ROW_HEIGHT
         if center and not top <= row_top < top + height - ROW_HEIGHT:
             self.scroller.scrollTop = max(0.0, row_top - height / 2)
@@ -264,7 +270,7 @@ class FileTree:
             self.scroller.scrollTop = row_bottom - height
 
     def page_rows(self) -> int:
-        return max(1, int((float(self.scroller.clientHeight) or 800.0) // ROW_HEIGHT) - 1)
+        return max(1, int(self._height() // ROW_HEIGHT) - 1)
 
     def save_folders(self) -> None:
         """The user's empty folders, per project, in localStorage (the server has only

@@ -10,16 +10,23 @@ renamed, deleted), which stores and syncs it and asks every view to refresh.
 from __future__ import annotations
 
 import asyncio
-import io
-import zipfile
 from typing import TYPE_CHECKING, Any
 
 from client.core.file_ops import FileOps, Removed
-from client.core.names import NameRefused, inside, join, name_of, parent_of, validate_name
+from client.core.names import (
+    NameRefused,
+    count,
+    inside,
+    join,
+    name_of,
+    parent_of,
+    validate_name,
+)
 from client.core.tree_view import PLACEHOLDER
-from client.ffi import dom, transfer
+from client.ffi import dom
 from client.ui.tree_edit import InlineEdit
 from client.ui.tree_menu import Item, confirm_delete
+from client.ui.tree_transfer import TreeTransfer
 
 if TYPE_CHECKING:
     from client.ui.file_tree import FileTree
@@ -41,16 +48,13 @@ COMMANDS = (
 )
 
 
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}{'' if n == 1 else 's'}"
-
-
 class TreeActions:
     def __init__(self, tree: FileTree) -> None:
         self.tree, self.bench, self.view = tree, tree.bench, tree.view
         self.clipboard: tuple[list[str], bool] | None = None  # (paths, cut)
         self.undo: Removed | None = None
         self._toast_token = 0
+        self.transfer = TreeTransfer(tree, self)
 
     @property
     def ops(self) -> FileOps:
@@ -81,9 +85,9 @@ class TreeActions:
             "newFile": lambda: self.begin_new(False), "newFolder": lambda: self.begin_new(True),
             "rename": self.begin_rename, "delete": self.ask_delete,
             "copy": lambda: self.set_clipboard(False), "cut": lambda: self.set_clipboard(True),
-            "paste": self.paste, "download": self.download,
-            "downloadZip": lambda: asyncio.ensure_future(self.download_zip()),
-            "copyPath": self.copy_path, "upload": self.tree.picker.click,
+            "paste": self.paste, "download": self.transfer.download,
+            "downloadZip": lambda: asyncio.ensure_future(self.transfer.download_zip()),
+            "copyPath": self.transfer.copy_path, "upload": self.tree.picker.click,
             "collapseAll": self.tree.collapse_all, "reveal": self.reveal_active,
             "undo": self.undo_delete,
         }.get(action)  # fmt: skip
@@ -163,7 +167,7 @@ class TreeActions:
         if is_folder:
             self.tree.refresh()
         else:
-            self._edited([path])
+            self.edited([path])
         self.tree.reveal(path)
         if not is_folder:
             self.bench.open_file(path)
@@ -221,8 +225,8 @@ class TreeActions:
         files = [path for path, _content, _binary in removed.files]
         self.undo = removed
         self.bench.deleted(files)
-        self._edited(files)
-        what = f"“{name_of(paths[0])}”" if len(paths) == 1 else _count(len(paths), "item")
+        self.edited(files)
+        what = f"“{name_of(paths[0])}”" if len(paths) == 1 else count(len(paths), "item")
         self.toast(f"Deleted {what}.", undo=True)
         self.bench.notify(f"Deleted {what}.", "info")
         self.tree.focus()
@@ -233,13 +237,13 @@ class TreeActions:
             return
         skipped = self.ops.restore(removed)
         back = [path for path, _c, _b in removed.files if path not in skipped]
-        self._edited(back)
+        self.edited(back)
         self.tree.refresh()
         self.view.selection = {p for p in removed.paths if self.view.exists(p)}
         self.tree.draw()
-        note = f" ({_count(len(skipped), 'file')} kept as they are now)" if skipped else ""
-        self.toast(f"Restored {_count(len(removed), 'item')}{note}.")
-        self.bench.notify(f"Restored {_count(len(removed), 'item')}{note}.", "info")
+        note = f" ({count(len(skipped), 'file')} kept as they are now)" if skipped else ""
+        self.toast(f"Restored {count(len(removed), 'item')}{note}.")
+        self.bench.notify(f"Restored {count(len(removed), 'item')}{note}.", "info")
 
     def toast(self, text: str, undo: bool = False) -> None:
         self._toast_token += 1
@@ -273,7 +277,7 @@ class TreeActions:
         self.tree.cut = set(targets) if cut else set()
         self.tree.draw()
         verb = "Cut" if cut else "Copied"
-        self.bench.notify(f"{verb} {_count(len(targets), 'item')}; paste with Ctrl+V.", "info")
+        self.bench.notify(f"{verb} {count(len(targets), 'item')}; paste with Ctrl+V.", "info")
 
     def paste(self) -> None:
         if self.clipboard is None:
@@ -294,7 +298,7 @@ class TreeActions:
             self.bench.notify(str(error), "error")
             return
         files = self.bench.sync.model.files
-        self._edited([p for p in files if any(inside(p, m) for m in made)])
+        self.edited([p for p in files if any(inside(p, m) for m in made)])
         self.tree.refresh()
         self.tree.reveal(made[0])
         self.view.selection = set(made)
@@ -320,75 +324,9 @@ class TreeActions:
             self.bench.renamed(old, new)
             moved = [p for p in files if inside(p, new)]
             changed += [old + p[len(new):] for p in moved] + moved
-        self._edited(changed)
+        self.edited(changed)
         self.tree.refresh()
         self.tree.reveal(moves[-1][1])
-
-    # ------------------------------------------------------------ in and out
-
-    def upload_picked(self, input_element: Any) -> None:
-        incoming = transfer.picked(input_element)
-        asyncio.ensure_future(self.upload(incoming, self.view.target_folder()))
-
-    async def upload(self, incoming: transfer.Incoming, target: str) -> None:
-        entries = incoming.entries()
-        plan = self.ops.plan_upload(entries, target)
-        where = {relative: i for i, (relative, _size) in enumerate(entries)}
-        written: list[str] = []
-        for relative, path in plan.accepted:
-            content = await incoming.read(where[relative])
-            self.ops.write_upload(path, content)
-            written.append(path)
-        if written:
-            self._edited(written)
-            self.tree.refresh()
-            self.tree.reveal(written[0])
-        parts = []
-        if written or not plan.refused:
-            replaced = f" ({plan.replaced} replaced)" if plan.replaced else ""
-            parts.append(f"Uploaded {_count(len(written), 'file')}{replaced}.")
-        for name, reason in plan.refused:
-            parts.append(f"Not uploaded: {name}: {reason}")
-        message = " ".join(parts)
-        self.toast(message)
-        self.bench.notify(message, "error" if plan.refused else "info")
-
-    def download(self) -> None:
-        targets = self.view.targets()
-        files = self.bench.sync.model.files
-        if not targets:
-            asyncio.ensure_future(self.download_zip())
-        elif len(targets) == 1 and targets[0] in files:
-            transfer.save_bytes(name_of(targets[0]), files[targets[0]].content)
-        else:  # folders or several: one zip, made here from what this tab holds
-            chosen = sorted(p for p in files if any(inside(p, t) for t in targets))
-            base = parent_of(targets[0]) if len(targets) == 1 else ""
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for path in chosen:
-                    archive.writestr(path[len(base) + 1:] if base else path, files[path].content)
-            name = name_of(targets[0]) if len(targets) == 1 else "files"
-            transfer.save_bytes(f"{name}.zip", buffer.getvalue(), "application/zip")
-
-    async def download_zip(self) -> None:
-        """The whole project, zipped by the server (GET .../export). Pending edits are
-        pushed first, so the zip holds what is on screen."""
-        if self.bench.sync.pending():
-            self.bench.notify("Saving before the download…", "info")
-            await self.bench.scheduler.push()
-        transfer.save_url(f"{self.bench.api.base}/projects/{self.bench.project_id}/export")
-
-    def copy_path(self) -> None:
-        targets = self.view.targets()
-        if targets:
-            asyncio.ensure_future(self._copy_text("\n".join(targets)))
-
-    async def _copy_text(self, text: str) -> None:
-        if await transfer.copy_text(text):
-            self.bench.notify(f"Copied {text.splitlines()[0]}"
-                              f"{' and more' if chr(10) in text else ''}.", "info")  # fmt: skip
-        else:
-            self.bench.notify("The browser refused the clipboard.", "error")
 
     def reveal_active(self) -> None:
         path = self.bench.active_path()
@@ -398,7 +336,7 @@ class TreeActions:
 
     # ------------------------------------------------------------ plumbing
 
-    def _edited(self, paths: list[str]) -> None:
+    def edited(self, paths: list[str]) -> None:
         """Tell the workbench every path that changed (the runtime needs each), but redraw
         once: bench.edited re-renders all views, the others only schedule."""
         unique = list(dict.fromkeys(paths)) or [""]

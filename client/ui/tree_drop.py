@@ -125,7 +125,7 @@ class TreeDrop:
 
     async def _upload(self, taken: list[Any], target: str) -> None:
         incoming = await transfer.collect(taken)
-        await self.tree.actions.upload(incoming, target)
+        await self.tree.actions.transfer.upload(incoming, target)
 
     def dragend(self, _event: Any) -> None:
         self.dragging = None

@@ -69,22 +69,26 @@ def open_file(page: Page, path: str) -> None:
 
 
 def _tree_row(page: Page, path: str) -> Locator:
-    """The row of `path`, scrolling the tree a screen at a time until it is drawn."""
+    """The row of `path`, scrolling the (virtualized) tree a screen at a time from the top,
+    a frame per step, until it is drawn."""
     selector = f'#file-tree .tree-row[data-path="{path}"]:not([hidden])'
-    tree = page.locator("#file-tree")
-    if page.locator(selector).count() == 0:
-        tree.evaluate("(t) => { t.scrollTop = 0; }")
-    for _ in range(2000):
-        if page.locator(selector).count():
-            break
-        at_end = tree.evaluate("""(t) => {
-            const before = t.scrollTop;
-            t.scrollTop = before + Math.max(t.clientHeight - 22, 22);
-            return t.scrollTop === before;
-        }""")
-        page.wait_for_timeout(30)  # the tree redraws at the next animation frame
-        if at_end and not page.locator(selector).count():
-            raise AssertionError(f"{path} is not in the file tree")
+    found = page.locator("#file-tree").evaluate(
+        """async (tree, selector) => {
+            const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+            if (tree.querySelector(selector)) return true;
+            tree.scrollTop = 0;
+            for (;;) {
+                await frame();
+                await frame();  // the scroll handler draws at the next frame
+                if (tree.querySelector(selector)) return true;
+                const before = tree.scrollTop;
+                tree.scrollTop = before + Math.max(tree.clientHeight - 22, 22);
+                if (tree.scrollTop === before) return false;  // at the end
+            }
+        }""",
+        selector,
+    )  # fmt: skip
+    assert found, f"{path} is not in the file tree"
     node = page.locator(selector)
     node.scroll_into_view_if_needed()
     return node

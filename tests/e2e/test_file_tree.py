@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e import flows
@@ -38,7 +40,8 @@ def project_with(page: Page, name: str, files: dict[str, bytes | str],
     base, token = csrf(page)
     response = page.request.post(f"{base}/api/projects/import?name={name}", data=zip_of(files),
                                  headers={"x-csrf-token": token, "origin": base,
-                                          "content-type": "application/zip"})  # fmt: skip
+                                          "content-type": "application/zip"},
+                                 timeout=300_000)  # fmt: skip
     assert response.ok, response.text()
     project = response.json()["project"]["id"]
     page.goto(f"{base}/p/{project}{query}")
@@ -385,6 +388,170 @@ def test_keyboard_navigation(page: Page, live_server: LiveServer) -> None:
     press("ArrowUp")
     press("Enter")  # a file: opens in the editor
     page.wait_for_function("document.documentElement.dataset.openFile === 'src/app.py'")
+
+
+
+PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01"
+MB = 1024 * 1024
+
+DROP_JS = """async ([target]) => {
+    const data = new DataTransfer();
+    data.items.add(new File(["dropped\\n"], "dropped.txt"));
+    data.items.add(new File([new Uint8Array(11 * 1024 * 1024)], "huge.dat"));
+    data.items.add(new File([""], "site"));  // stands for the dropped folder below
+    // A page-made DataTransfer has no file system entries; a real desktop drop has. The
+    // folder's entry is a double of FileSystemDirectoryEntry (readEntries hands out its
+    // children once, then an empty batch, as the browser does), given for the "site" item.
+    const file = (name, text) => ({isFile: true, isDirectory: false, name,
+                                   file: (ok) => setTimeout(() => ok(new File([text], name)))});
+    const folder = (name, children) => ({isFile: false, isDirectory: true, name,
+        createReader() {
+            let given = false;
+            return {readEntries(ok) {
+                const batch = given ? [] : children;
+                given = true;
+                setTimeout(() => ok(batch));
+            }};
+        }});
+    const site = folder("site", [file("index.html", "<h1>hi</h1>"),
+                                 folder("css", [file("main.css", "b {}")])]);
+    const original = DataTransferItem.prototype.webkitGetAsEntry;
+    DataTransferItem.prototype.webkitGetAsEntry = function () {
+        const dropped = this.getAsFile();
+        return dropped && dropped.name === "site" ? site : null;
+    };
+    const node = document.querySelector(target);
+    try {
+        for (const type of ["dragenter", "dragover", "drop"]) {
+            node.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true,
+                                                    dataTransfer: data}));
+        }
+    } finally {
+        DataTransferItem.prototype.webkitGetAsEntry = original;
+    }
+}"""
+
+
+def file_flags(page: Page, project: str) -> dict[str, bool]:
+    base = page.evaluate("location.origin")
+    response = page.request.get(f"{base}/api/projects/{project}/files")
+    assert response.ok, response.text()
+    return {f["path"]: f["binary"] for f in response.json()["files"]}
+
+
+def test_upload_picked_and_dropped_with_one_too_big(page: Page, live_server: LiveServer) -> None:
+    flows.sign_up(page, live_server.url)
+    project = project_with(page, "upload", FILES)
+    page.click(row(page, "src"))  # the chosen folder receives the upload
+    with page.expect_file_chooser() as chooser:
+        page.click('#explorer .tree-title button[data-action="upload"]')
+    chooser.value.set_files([
+        {"name": "notes.txt", "mimeType": "text/plain", "buffer": "héllo\n".encode()},
+        {"name": "big.bin", "mimeType": "application/octet-stream", "buffer": bytes(12 * MB)},
+        {"name": "pic.png", "mimeType": "image/png", "buffer": PNG},
+    ])  # fmt: skip
+    toast = page.locator("#tree-toast")
+    expect(toast).to_have_text("Uploaded 2 files. Not uploaded: big.bin: It is 12.0 MB; a file "
+                               "may hold at most 10.0 MB.")  # fmt: skip
+    expect(page.locator("#status-notice")).to_contain_text("Not uploaded: big.bin")
+    expect(page.locator(row(page, "src/notes.txt"))).to_be_visible()
+    expect(page.locator(row(page, "src/pic.png"))).to_be_visible()
+    expect(page.locator(row(page, "src/big.bin"))).to_have_count(0)
+    # From the desktop, onto the docs folder: two files (one too big) and a folder.
+    page.evaluate(DROP_JS, [row(page, "docs")])
+    expect(toast).to_have_text("Uploaded 3 files. Not uploaded: huge.dat: It is 11.0 MB; a file "
+                               "may hold at most 10.0 MB.")  # fmt: skip
+    page.click(row(page, "docs/site"))
+    page.click(row(page, "docs/site/css"))
+    expect(page.locator(row(page, "docs/site/css/main.css"))).to_be_visible()
+    save_and_wait(page)
+    stored = server_files(page, project)
+    assert stored["src/notes.txt"] == "héllo\n".encode() and stored["src/pic.png"] == PNG
+    assert stored["docs/dropped.txt"] == b"dropped\n"
+    assert stored["docs/site/index.html"] == b"<h1>hi</h1>"
+    assert stored["docs/site/css/main.css"] == b"b {}"
+    assert not any(p.endswith(("big.bin", "huge.dat")) for p in stored)
+    flags = file_flags(page, project)
+    assert flags["src/pic.png"] is True and flags["src/notes.txt"] is False
+
+
+def test_download_a_file_a_folder_and_the_project(page: Page, live_server: LiveServer) -> None:
+    flows.sign_up(page, live_server.url)
+    project_with(page, "Down Load", {**FILES, "logo.png": PNG})
+    with page.expect_download() as got:
+        page.click(row(page, "logo.png"), button="right")
+        page.click('#tree-menu [data-action="download"]')
+    assert got.value.suggested_filename == "logo.png"
+    assert Path(got.value.path()).read_bytes() == PNG
+    with page.expect_download() as got:
+        page.click(row(page, "src"), button="right")
+        page.click('#tree-menu [data-action="download"]')
+    assert got.value.suggested_filename == "src.zip"
+    with zipfile.ZipFile(got.value.path()) as archive:
+        assert sorted(archive.namelist()) == ["src/app.py", "src/util/strings.py"]
+        assert archive.read("src/app.py") == b"print('app')\n"
+    # The whole project: the empty space's menu, zipped by the server.
+    box = page.locator(TREE).bounding_box()
+    assert box is not None
+    page.click(TREE, button="right", position={"x": 40, "y": box["height"] - 10})
+    expect(page.locator('#tree-menu [data-action="download"] span')).to_have_text(
+        "Download Project as Zip")
+    with page.expect_download() as got:
+        page.click('#tree-menu [data-action="download"]')
+    assert got.value.suggested_filename == "Down-Load.zip"
+    with zipfile.ZipFile(got.value.path()) as archive:
+        assert sorted(archive.namelist()) == sorted([*FILES, "logo.png"])
+
+
+def test_a_hostile_file_name_is_shown_as_text(page: Page, live_server: LiveServer) -> None:
+    alerts: list[str] = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    flows.sign_up(page, live_server.url)
+    project = project_with(page, "xss", {"<b onmouseover=alert(2)>bold</b>.txt".replace("/", "")
+                                         : "x", "ok.txt": "y"})  # fmt: skip
+    name = "<img src=x onerror=alert(1)>"
+    new_entry(page, "File", name)
+    page.wait_for_function(f"document.documentElement.dataset.openFile === {name!r}")
+    node = page.locator(f"{TREE} .tree-row[data-path='{name}']")
+    assert node.evaluate("(r) => r.textContent") == name
+    seeded = page.locator(f"{TREE} .tree-row[data-kind=file]").first
+    assert seeded.evaluate("(r) => r.textContent") == "<b onmouseover=alert(2)>bold<b>.txt"
+    node.hover()
+    seeded.hover()
+    assert page.locator(f"{TREE} img, {TREE} b").count() == 0
+    assert page.evaluate("document.querySelectorAll('img[src=x], b[onmouseover]').length") == 0
+    save_and_wait(page)
+    assert name in server_files(page, project)
+    assert alerts == []
+
+
+@pytest.mark.timeout(600)  # the server takes about a minute to import 20,000 files here
+def test_twenty_thousand_files_scroll_to_the_end(page: Page, live_server: LiveServer) -> None:
+    files: dict[str, bytes | str] = {f"many/file{i:05}.txt": str(i) for i in range(19_998)}
+    files.update({"src/app.py": "print(1)\n", "README.md": "# many\n"})
+    assert len(files) == 20_000  # the most a project may hold
+    flows.sign_up(page, live_server.url)
+    project_with(page, "twenty-thousand", files)
+    assert visible_rows(page) == ["many", "src", "README.md"]
+    page.click(row(page, "many"))
+    page.wait_for_function("document.documentElement.dataset.treeRows === '20001'")
+    tree = page.locator(TREE)
+    assert tree.evaluate("(t) => t.scrollHeight") >= 20_001 * 22
+    # Scrolled to the bottom, as by dragging the scroll bar down.
+    tree.evaluate("(t) => { t.scrollTop = t.scrollHeight; }")
+    expect(page.locator(row(page, "README.md"))).to_be_visible()
+    expect(page.locator(row(page, "many/file19997.txt"))).to_be_visible()
+    drawn = page.locator(f"{TREE} .tree-row").count()
+    assert drawn < 200, drawn
+    # Back to the top with the keyboard, then End again: the focus follows.
+    tree.focus()
+    page.keyboard.press("Home")
+    expect(page.locator(row(page, "many/file00000.txt"))).to_be_visible()
+    page.keyboard.press("End")
+    expect(page.locator(row(page, "README.md"))).to_have_attribute("data-focused", "true")
+    page.keyboard.press("PageUp")
+    assert page.locator(f"{TREE} .tree-row").count() == drawn  # the same nodes, re-used
+    flows.open_file(page, "many/file10000.txt")  # the helper scrolls the list to find it
 
 
 def test_ignored_paths_are_dimmed_screenshots_light_and_dark(
