@@ -166,6 +166,11 @@ async def _install(installer: Installer, args: Args, io: Io) -> int:
     before = _by_name(installer.installed())
     for spec in args.names:
         say(f"Collecting {spec}\n")
+    if all(_satisfied(spec, before) for spec in args.names):
+        # Nothing to do: skip micropip, which would still ask the index (~0.6 s).
+        for spec in args.names:
+            say(f"Requirement already satisfied: {spec} ({_installed(spec, before)[1]})\n")
+        return 0
     try:
         await installer.install(args.names, deps="no_deps" not in args.flags,
                                 pre="pre" in args.flags)  # fmt: skip
@@ -183,6 +188,20 @@ async def _install(installer: Installer, args: Args, io: Io) -> int:
     if changed:
         say("Successfully installed " + " ".join("-".join(after[key]) for key in changed) + "\n")
     return 0
+
+
+def _installed(spec: str, installed: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    return installed.get(canonical(requirement_name(spec) or spec), ("", ""))
+
+
+def _satisfied(spec: str, installed: dict[str, tuple[str, str]]) -> bool:
+    """Installed as asked: a bare name present, or `name==V` with V present. Anything
+    else (ranges, extras, markers, URLs) goes to micropip to decide."""
+    name, version = _installed(spec, installed)
+    if not name:
+        return False
+    rest = spec.strip()[len(requirement_name(spec) or "") :].replace(" ", "")
+    return rest == "" or rest == f"=={version}"
 
 
 async def _uninstall(installer: Installer, args: Args, io: Io) -> int:

@@ -152,9 +152,9 @@ class PythonCommand:
             io.err(f"ERROR: {error}\n")
 
     def _run(self, call: Invocation, io: Io, shell: Shell) -> int:
-        tty = io.terminal is not None
+        err_is_terminal = io.terminal is not None and io.err == io.terminal.err  # not `2>`
         stdout = TextOut(io.out, io.out_is_terminal, "<stdout>")
-        stderr = TextOut(io.err, tty, "<stderr>")
+        stderr = TextOut(io.err, err_is_terminal, "<stderr>")
         stdin = TextIn(io.stdin, self.host.read_line if io.stdin is None else None)
         cwd = shell.cwd
         argv0 = {"code": "-c", "module": call.target, "repl": "", "stdin": "-"}

@@ -91,7 +91,10 @@ class TextIn(io.TextIOBase):
             return line + newline
         if self._read_line is None:
             return ""
-        line = self._read_line()
+        try:
+            line = self._read_line()
+        except EOFError:  # the engine cannot block (no cross-origin isolation): it said so
+            return ""
         if line is None:  # Ctrl+D: end of input for this read, as on a real terminal
             return ""
         return line

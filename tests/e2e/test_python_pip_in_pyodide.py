@@ -19,7 +19,7 @@ from tests.support.browser import off_machine
 from tests.support.live_server import LiveServer
 
 SESSION = r"""
-import os, sys
+import os, sys, time
 sys.path.insert(0, "/home/pyodide/app")
 from client.core.shell import Shell, Streams
 from client.worker.commands import install
@@ -43,8 +43,10 @@ install(shell, Host(project="/project", installer=MicropipInstaller([WHEELHOUSE]
 results = []
 for line in LINES:
     transcript.clear()
+    start = time.perf_counter()
     status = await shell.run_line(line)
-    results.append({"line": line, "status": status, "text": "".join(transcript)})
+    ms = round((time.perf_counter() - start) * 1000, 1)
+    results.append({"line": line, "status": status, "text": "".join(transcript), "ms": ms})
 results
 """
 
@@ -58,6 +60,10 @@ LINES = [
     "python -m pytest -q -p no:cacheprovider",
     "python -c 'import sys; print(sys.version_info[:2]); sys.exit(5)'",
     "pip freeze",
+    "pip install click",
+    "python -c 'print(1)'",
+    "python -c 'print(1)'",
+    "python -c 'print(1)'",
 ]
 
 RUN_JS = """async ({session, lines}) => {
@@ -83,7 +89,9 @@ def test_pip_installs_from_the_wheelhouse_and_python_runs_it(
     assert wait_for_boot(page) == "ready"
     results = page.evaluate(RUN_JS, {"session": SESSION, "lines": LINES})
     by_line = {result["line"]: result for result in results}
-    transcript = "\n".join(f"$ {r['line']} [{r['status']}]\n{r['text']}" for r in results)
+    transcript = "\n".join(
+        f"$ {r['line']} [{r['status']}, {r['ms']} ms]\n{r['text']}" for r in results
+    )
     (artifacts / "python-pip-in-pyodide.txt").write_text(transcript)
 
     first, again = results[0], results[3]
@@ -106,6 +114,7 @@ def test_pip_installs_from_the_wheelhouse_and_python_runs_it(
     version = results[7]
     assert (version["status"], version["text"]) == (5, "(3, 14)\n"), transcript
     assert "rich==15.0.0" in by_line["pip freeze"]["text"]
+    assert [r["text"] for r in results[-3:]] == ["1\n"] * 3
 
     # Only the failed lookup may have tried PyPI (and the browser cannot reach it).
     outside = off_machine(request_log)

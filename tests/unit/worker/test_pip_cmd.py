@@ -20,6 +20,16 @@ def test_install_collects_and_reports_like_pip(term: Terminal) -> None:
                          "Successfully installed click-8.5.1\n")  # fmt: skip
 
 
+def test_what_is_installed_as_asked_skips_the_installer(term: Terminal) -> None:
+    term("pip install click")
+    calls = len(term.installer.calls)
+    result = term("pip install click click==8.5.1")
+    assert result.out.endswith("Requirement already satisfied: click==8.5.1 (8.5.1)\n")
+    assert len(term.installer.calls) == calls
+    term("pip install 'click>=8'")  # a range: micropip decides
+    assert len(term.installer.calls) == calls + 1
+
+
 def test_a_pinned_version_replaces_the_installed_one(term: Terminal) -> None:
     term("pip install attrs")
     assert term("pip install attrs==25.0.0 -q").out == ""

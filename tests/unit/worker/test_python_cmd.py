@@ -235,3 +235,31 @@ def test_dash_m_fetches_an_on_demand_tool_once(
     assert (first.status, first.out) == (0, "tool ran\n")
     assert "Installing demo-tool" in first.err
     assert term("python -m demo_tool").err == "" and installs == [["demo-tool"]]
+
+
+def test_modules_imported_by_dash_c_are_fresh_too(term: Terminal) -> None:
+    term.write("pkg/__init__.py", "")
+    term.write("pkg/mod.py", "V = 'old'\n")
+    assert term("python -c 'from pkg import mod; print(mod.V)'").out == "old\n"
+    term.write("pkg/mod.py", "V = 'new'\n")
+    assert term("python -c 'from pkg import mod; print(mod.V)'").out == "new\n"
+    assert not any(name == "pkg" or name.startswith("pkg.") for name in sys.modules)
+
+
+def test_stderr_is_a_tty_only_when_it_reaches_the_terminal(term: Terminal) -> None:
+    code = "import sys; print(sys.stderr.isatty())"
+    assert term(f'python -c "{code}"').out == "True\n"
+    assert term(f'python -c "{code}" 2> err.txt').out == "False\n"
+
+
+def test_an_engine_that_cannot_block_gives_end_of_input(term: Terminal) -> None:
+    term.typed = [EOFError("no terminal input here")]
+    result = term("python -c 'import sys; print(repr(sys.stdin.readline()))'")
+    assert (result.status, result.out) == (0, "''\n")
+
+
+def test_a_project_module_shadowing_the_stdlib_leaves_with_the_run(term: Terminal) -> None:
+    before = sys.modules.get("mailbox")  # a stdlib name nothing here has imported
+    term.write("mailbox.py", "SHADOW = True\n")
+    assert term("python -c 'import mailbox; print(mailbox.SHADOW)'").out == "True\n"
+    assert sys.modules.get("mailbox") is before
