@@ -39,7 +39,13 @@ def writer(text):
     transcript.append(text)
 
 shell = Shell("/project", env={"HOME": "/project"}, streams=Streams(writer, writer))
-install(shell, Host(project="/project", installer=MicropipInstaller([WHEELHOUSE])))
+# Terminal input typed ahead, read in order by the REPL and input() (the engine's real
+# reader blocks on a SharedArrayBuffer instead).
+typed = ["for i in range(2):\n", "    print(i)\n", "\n", "exit(4)\n", "Ada\n"]
+def read_line():
+    return typed.pop(0) if typed else None
+install(shell, Host(project="/project", read_line=read_line,
+                    installer=MicropipInstaller([WHEELHOUSE])))
 results = []
 for line in LINES:
     transcript.clear()
@@ -60,6 +66,8 @@ LINES = [
     "python -m pytest -q -p no:cacheprovider",
     "python -c 'import sys; print(sys.version_info[:2]); sys.exit(5)'",
     "pip freeze",
+    "python -q",
+    'python -c \'print("hi", input("name? "))\'',
     "pip install click",
     "python -c 'print(1)'",
     "python -c 'print(1)'",
@@ -111,10 +119,13 @@ def test_pip_installs_from_the_wheelhouse_and_python_runs_it(
 
     tests = by_line["python -m pytest -q -p no:cacheprovider"]
     assert tests["status"] == 0 and "1 passed" in tests["text"], transcript
-    version = results[7]
+    version = by_line["python -c 'import sys; print(sys.version_info[:2]); sys.exit(5)'"]
     assert (version["status"], version["text"]) == (5, "(3, 14)\n"), transcript
     assert "rich==15.0.0" in by_line["pip freeze"]["text"]
     assert [r["text"] for r in results[-3:]] == ["1\n"] * 3
+    repl = by_line["python -q"]
+    assert (repl["status"], repl["text"]) == (4, ">>> ... ... 0\n1\n>>> "), transcript
+    assert by_line[LINES[-5]]["text"] == "name? hi Ada\n", transcript
 
     # Only the failed lookup may have tried PyPI (and the browser cannot reach it).
     outside = off_machine(request_log)
