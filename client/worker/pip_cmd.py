@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata as metadata
 import re
+import sys
 from dataclasses import dataclass, field
 
 from client.core.shell import Io, Shell
@@ -149,8 +150,6 @@ class PipCommand:
 
 
 def _python() -> str:
-    import sys
-
     return ".".join(map(str, sys.version_info[:2]))
 
 

@@ -34,7 +34,7 @@ from . import repl
 from .host import Host, InstallError
 from .process import fresh_process
 from .stdio import TextIn, TextOut, redirected
-from .tracebacks import format_exception
+from .tracebacks import format_exception, user_frames
 
 USAGE = "usage: python [option] ... [-c cmd | -m mod | file | -] [arg] ...\n"
 HELP = (
@@ -180,8 +180,8 @@ class PythonCommand:
             except KeyboardInterrupt as error:
                 stderr.write(format_exception(error))
                 raise
-            except _NoModule as error:
-                stderr.write(f"python: No module named {error}\n")
+            except _Refused as error:  # CPython's one-line refusals, not tracebacks
+                stderr.write(f"python: {error}\n")
                 return 1
             except BaseException as error:
                 stderr.write(format_exception(error))
@@ -198,10 +198,15 @@ class PythonCommand:
             namespace.update(__file__=script, __cached__=None)
             exec(code, namespace)  # noqa: S102 (running user code is the point)
         elif call.mode == "file":  # a folder or zip with __main__.py
-            runpy.run_path(script, run_name="__main__")
+            try:
+                runpy.run_path(script, run_name="__main__")
+            except ImportError as error:
+                if error.__traceback__ and user_frames(error.__traceback__):
+                    raise  # raised by the program itself
+                raise _Refused(str(error)) from None
         elif call.mode == "module":
             if _find(call.target) is None:
-                raise _NoModule(call.target)
+                raise _Refused(f"No module named {call.target}")
             runpy.run_module(call.target, run_name="__main__", alter_sys=True)
         elif call.mode in ("code", "stdin"):
             source = call.target if call.mode == "code" else stdin.read()
@@ -213,7 +218,7 @@ class PythonCommand:
             raise SystemExit(repl.interact(namespace, stderr.write, stdin.readline))
 
 
-class _NoModule(Exception):
+class _Refused(Exception):
     pass
 
 

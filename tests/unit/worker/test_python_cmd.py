@@ -51,6 +51,15 @@ def test_dash_m_runs_a_project_module_and_a_package(term: Terminal) -> None:
     assert term("python -m json.tool --help").status == 0  # the standard library too
 
 
+def test_a_folder_runs_its_main_or_says_it_has_none(term: Terminal) -> None:
+    term.write("app/__main__.py", "import sys\nprint('folder main', sys.argv[1:])\n")
+    term.write("empty/x.txt")
+    assert term("python app 1").out == "folder main ['1']\n"
+    result = term("python empty")
+    assert result.status == 1
+    assert result.err == f"python: can't find '__main__' module in {str(term.root / 'empty')!r}\n"
+
+
 def test_dash_m_of_a_missing_module_says_so(term: Terminal) -> None:
     result = term("python -m no_such_thing")
     assert (result.status, result.err) == (1, "python: No module named no_such_thing\n")
