@@ -38,7 +38,9 @@ def read_requirements(path: str, seen: frozenset[str] = frozenset()) -> list[str
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except OSError as error:
-        raise RequirementsError(f"Could not open requirements file: {error}") from None
+        # strerror without the number: Emscripten's errno values differ from Linux's.
+        reason = error.strerror or str(error)
+        raise RequirementsError(f"Could not open requirements file: {reason}: {path!r}") from None
     found: list[str] = []
     for number, line in enumerate(text.replace("\\\n", "").splitlines(), 1):
         line = re.split(r"(^|\s)#", line, maxsplit=1)[0].strip()
