@@ -391,6 +391,52 @@ def test_keyboard_navigation(page: Page, live_server: LiveServer) -> None:
 
 
 
+
+def run_command(page: Page, command: str, typed: str) -> None:
+    """Through the command palette, as a person does: Ctrl+Shift+P, type, Enter."""
+    page.keyboard.press("Control+Shift+p")
+    palette = page.locator("#command-palette")
+    palette.locator("input").fill(typed)
+    expect(palette.locator(".picker-row").first).to_have_attribute("data-command", command)
+    page.keyboard.press("Enter")
+    expect(palette).to_be_hidden()
+
+
+def test_explorer_commands_from_the_palette_and_their_shortcut(
+    page: Page, live_server: LiveServer
+) -> None:
+    flows.sign_up(page, live_server.url)
+    project_with(page, "commands", FILES)
+    flows.open_file(page, "src/util/strings.py")
+    page.click('#explorer .tree-title button[data-action="collapseAll"]')
+    assert visible_rows(page) == ["docs", "src", "README.md"]
+    run_command(page, "explorer.reveal", "reveal active file")
+    expect(page.locator(row(page, "src/util/strings.py"))).to_have_attribute("aria-selected",
+                                                                             "true")
+    expect(page.locator(TREE)).to_be_focused()
+    # Ctrl+Alt+N, from the editor: a new file beside the file chosen in the tree.
+    page.click(".monaco-editor .view-lines")
+    page.keyboard.press("Control+Alt+n")
+    field = page.locator(f"{TREE} input.tree-input")
+    expect(field).to_be_focused()
+    page.keyboard.type("from_keys.py")
+    page.keyboard.press("Enter")
+    expect(page.locator(row(page, "src/util/from_keys.py"))).to_be_visible()
+    run_command(page, "explorer.newFolder", "new folder")
+    expect(field).to_be_focused()
+    page.keyboard.type("made")
+    page.keyboard.press("Enter")
+    expect(page.locator(row(page, "src/util/made"))).to_have_attribute("data-kind", "folder")
+    run_command(page, "explorer.rename", "rename")
+    expect(field).to_have_value("made")
+    page.keyboard.type("renamed")
+    page.keyboard.press("Enter")
+    expect(page.locator(row(page, "src/util/renamed"))).to_be_visible()
+    run_command(page, "explorer.delete", "explorer delete")
+    page.click("#tree-confirm-yes")
+    expect(page.locator(row(page, "src/util/renamed"))).to_have_count(0)
+
+
 PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01"
 MB = 1024 * 1024
 
@@ -574,3 +620,12 @@ def test_ignored_paths_are_dimmed_screenshots_light_and_dark(
         page.emulate_media(color_scheme=scheme)
         page.wait_for_timeout(200)
         page.locator("#sidebar").screenshot(path=artifacts / f"file-tree-{scheme}.png")
+    # The inline refusal and the context menu, as they look.
+    page.click(row(page, "src/app.py"))
+    page.keyboard.press("F2")
+    page.keyboard.type("../x")
+    expect(page.locator(f"{TREE} .tree-error")).to_be_visible()
+    page.screenshot(path=artifacts / "file-tree-refusal-dark.png")
+    page.keyboard.press("Escape")
+    page.click(row(page, "README.md"), button="right")
+    page.screenshot(path=artifacts / "file-tree-menu-dark.png")
