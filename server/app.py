@@ -14,8 +14,10 @@ from starlette.routing import Match, Mount, Route, Router
 from server import db, migrate
 from server.errors import HANDLERS, ApiError
 from server.headers import IsolationHeaders
+from server.preview_site import PreviewSite, SplitByOrigin
 from server.routes import auth as auth_routes
 from server.routes import files, meta, projects, revisions, transfer
+from server.routes import preview as preview_routes  # preview origin (issue 6)
 from server.routes.health import health
 from server.settings import Settings
 from server.static import DistSite
@@ -40,6 +42,7 @@ async def _api_not_found(request: Request) -> None:
 _API_ROUTES = [
     Route("/health", health, methods=["GET"]),
     *meta.ROUTES,
+    *preview_routes.ROUTES,
     *auth_routes.ROUTES,
     *transfer.ROUTES,  # before projects: /projects/import is not a project id
     *projects.ROUTES,
@@ -81,7 +84,12 @@ def create_app(
     ]
     app = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)  # type: ignore[arg-type]
     # Outside Starlette's own error middleware, so even a 500 carries the isolation headers.
-    return IsolationHeaders(app)
+    ide = IsolationHeaders(app)
+    if settings.preview_port is None and not settings.preview_host:
+        return ide  # no preview origin configured (tests of the IDE app alone)
+    # The preview origin's requests never reach the IDE app (server/preview_site.py).
+    return SplitByOrigin(ide, PreviewSite(site), settings.preview_port or 0,  # type: ignore[return-value]
+                         settings.preview_host)
 
 
 def app_from_env() -> IsolationHeaders:

@@ -16,6 +16,7 @@ import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from server import db, migrate
@@ -33,7 +34,8 @@ class CliError(Exception):
 _ENVIRONMENT = (
     "Environment: DATABASE_URL (a PostgreSQL URL; unset = an embedded server in the "
     "data dir), COSPAI_HOST, COSPAI_PORT, COSPAI_DATA_DIR, COSPAI_DIST_DIR, "
-    "COSPAI_POOL_MAX. Command-line options win over the environment."
+    "COSPAI_POOL_MAX, COSPAI_PREVIEW_PORT, COSPAI_PREVIEW_HOST. "
+    "Command-line options win over the environment."
 )
 
 
@@ -52,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help=f"address to listen on (default {DEFAULT_HOST})")
     serve.add_argument("--port", type=int,
                        help=f"port to listen on, 0 for any free one (default {DEFAULT_PORT})")
+    serve.add_argument("--preview-port", type=int,
+                       help="port of the preview origin, 0 for any free one (default: --port + 1)")
+    serve.add_argument("--preview-host",
+                       help="host name (or whole origin) the browser uses for previews; "
+                            "default: another site than the IDE's (localhost <-> 127.0.0.1)")
     _common(serve)
     serve.add_argument("--dist-dir", type=Path, help="the built site (default: dist/)")
     serve.add_argument("--workers", type=int,
@@ -149,7 +156,8 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
     settings = Settings.from_env(
-        host=args.host, port=args.port, data_dir=args.data_dir, dist_dir=args.dist_dir
+        host=args.host, port=args.port, data_dir=args.data_dir, dist_dir=args.dist_dir,
+        preview_port=args.preview_port, preview_host=args.preview_host,
     )
     try:
         # Read the build first: a missing dist/ should fail before a database starts.
@@ -159,6 +167,10 @@ def _serve(args: argparse.Namespace) -> int:
     if not settings.database_url:
         _prepare_data_dir(settings.data_dir)
     sock = _bind(settings.host, settings.port)
+    # The preview origin listens on its own socket (server/preview_site.py).
+    preview_sock = _bind(settings.host, settings.preview_port_or_default)
+    settings = replace(settings, port=sock.getsockname()[1],
+                       preview_port=preview_sock.getsockname()[1])
     with _database(settings) as (url, description):
         try:
             version = db.check(url)
@@ -173,18 +185,20 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"CosPAI IDE serving at http://{shown}:{port}/", flush=True)
         print(f"  database: {description} (PostgreSQL {version})", flush=True)
         print(f"  build: {site.build_id} from {settings.dist_dir}", flush=True)
+        print(f"  previews on port {settings.preview_port}", flush=True)
         workers = args.workers or int(os.environ.get("COSPAI_WORKERS", "1"))
         options = {"log_level": args.log_level, "lifespan": "on", "server_header": False,
                    "proxy_headers": False, "access_log": args.log_level == "debug"}
         if workers > 1:
-            return _serve_workers(settings, url, workers, sock, options)
+            return _serve_workers(settings, url, workers, [sock, preview_sock], options)
         server = uvicorn.Server(uvicorn.Config(app, **options))  # type: ignore[arg-type]
-        server.run(sockets=[sock])
+        server.run(sockets=[sock, preview_sock])
         return 0 if server.started else 1
 
 
 def _serve_workers(
-    settings: Settings, url: str, workers: int, sock: socket.socket, options: dict[str, object]
+    settings: Settings, url: str, workers: int, socks: list[socket.socket],
+    options: dict[str, object],
 ) -> int:
     """N processes on one listening socket. Sessions, throttling and migrations live in
     PostgreSQL, so the processes need to share nothing else."""
@@ -193,10 +207,13 @@ def _serve_workers(
 
     os.environ.update({"DATABASE_URL": url, "COSPAI_DIST_DIR": str(settings.dist_dir),
                        "COSPAI_DATA_DIR": str(settings.data_dir),
-                       "COSPAI_POOL_MAX": str(settings.pool_max)})  # fmt: skip
+                       "COSPAI_POOL_MAX": str(settings.pool_max),
+                       "COSPAI_PREVIEW_PORT": str(settings.preview_port)})  # fmt: skip
+    if settings.preview_host:
+        os.environ["COSPAI_PREVIEW_HOST"] = settings.preview_host
     config = uvicorn.Config("server.app:app_from_env", factory=True, workers=workers,
                             **options)  # type: ignore[arg-type]
-    Multiprocess(config, sockets=[sock]).run()
+    Multiprocess(config, sockets=socks).run()
     return 0
 
 

@@ -138,6 +138,12 @@ def _paths() -> Json:
             "syncRules", "Ignored paths and limits shared with the client", "meta",
             method="get", auth="none",
             ok={200: _json(ref("SyncRules"), "contract/sync_rules.json.")})},
+        "/preview": {"get": _op(  # the preview origin (issue 6)
+            "previewOrigin", "Where previews are served (another site than the IDE's)", "meta",
+            method="get", auth="none",
+            ok={200: _json({"type": "object", "required": ["origin"],
+                            "properties": {"origin": {"type": "string"}}},
+                           "The preview origin, e.g. http://localhost:8001.")})},
         "/openapi.json": {"get": _op(
             "openapi", "This document", "meta", method="get", auth="none",
             ok={200: _json({"type": "object", "required": ["openapi", "info", "paths"]},

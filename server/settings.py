@@ -24,6 +24,18 @@ class Settings:
     pool_max: int = 10
     # Other origins allowed to make state-changing requests (e.g. a separate front end).
     allowed_origins: tuple[str, ...] = ()
+    # The preview origin (server/preview_site.py): its own port, None = the IDE's port + 1
+    # (0 when the IDE's is 0: any free one). The host name the browser uses for it: None
+    # picks another *site* than the IDE's (localhost <-> 127.0.0.1), since cookies ignore
+    # ports; production sets a sibling domain, or a whole origin ("https://preview.example").
+    preview_port: int | None = None
+    preview_host: str | None = None
+
+    @property
+    def preview_port_or_default(self) -> int:
+        if self.preview_port is not None:
+            return self.preview_port
+        return self.port + 1 if self.port else 0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -36,6 +48,9 @@ class Settings:
             "dist_dir": Path(env.get("COSPAI_DIST_DIR", PROJECT_ROOT / "dist")),
             "database_url": env.get("DATABASE_URL") or None,
             "pool_max": int(env.get("COSPAI_POOL_MAX", 10)),
+            "preview_port": int(env["COSPAI_PREVIEW_PORT"]) if env.get("COSPAI_PREVIEW_PORT")
+            else None,
+            "preview_host": env.get("COSPAI_PREVIEW_HOST") or None,
             "allowed_origins": tuple(
                 o.strip().rstrip("/") for o in env.get("COSPAI_ALLOWED_ORIGINS", "").split(",")
                 if o.strip()

@@ -32,6 +32,7 @@ from client.ui.editor_view import EditorView
 from client.ui.file_tree import FileTree
 from client.ui.layout_view import LayoutView
 from client.ui.palette import CommandPalette
+from client.ui.preview_view import PreviewView
 from client.ui.quick_open import QuickOpen
 from client.ui.runtime_link import RuntimeLink
 from client.ui.search_view import SearchView
@@ -63,7 +64,7 @@ class Workbench:
         self.scheduler = SyncScheduler(
             self.sync, AsyncioClock(), asyncio.ensure_future, on_status=self._show_status,
             exclusive=locks.exclusive(f"cospai-push-{project_id}"),
-            write_runtime=lambda paths: self.runtime.write(paths))  # fmt: skip
+            write_runtime=lambda paths: self._settled(paths))  # fmt: skip
         self.editor: EditorView | None = None
         self.views: list[Any] = []  # the tree, search and other views: refresh() on change
         window = dom.window()
@@ -85,6 +86,8 @@ class Workbench:
         self.runtime = RuntimeLink(self)  # the Pyodide engine; boots once the project is open
         self.terminal = TerminalPanel(self.layout.panels["bottom"], self, self.runtime)
         self.views.append(self.terminal)
+        self.preview = PreviewView(self)  # the preview panel, on the preview origin
+        self.views.append(self.preview)
         asyncio.ensure_future(self._open_or_say_why())
 
     # ------------------------------------------------------------ commands
@@ -203,6 +206,11 @@ class Workbench:
         if self.sync.pending():
             self.scheduler.edited("")  # push what waited in the cache
         asyncio.ensure_future(self.runtime.start())
+
+    async def _settled(self, paths: list[str]) -> None:
+        """300 ms after the model last changed: the preview reloads, the runtime's files follow."""
+        self.preview.changed(paths)
+        await self.runtime.write(paths)
 
     async def _show_title(self) -> None:
         """The project's name in the header (remembered, so it shows offline too)."""

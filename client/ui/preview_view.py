@@ -1,0 +1,241 @@
+"""The preview panel: the project's site in an iframe on the separate preview origin, with a
+URL bar, back, reload, open in a new tab, a port switcher and the preview's console.
+
+How a page gets here: the iframe loads <preview-origin>/preview/<sid>/<path>; that origin's
+service worker forwards the request through the hidden relay (client/ffi/preview.py) to this
+view, which answers from the workbench's model (client/core/preview_site.py). So the preview
+shows the files as they are in the editor, offline too, and reloads ~300 ms after an edit
+(the scheduler's runtime tick, which the workbench passes on to `changed`).
+
+The iframe's sandbox keeps allow-same-origin: the preview origin is another *site* than the
+IDE's (server/preview_site.py), so "same origin" there grants the preview only its own
+origin (which its service worker needs to control it), never the IDE's storage, cookies or
+DOM. Without it the frame's origin would be opaque and no service worker would serve it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from typing import Any
+
+from client.core.ports import ApiError
+from client.core.preview_site import Answer, answer
+from client.ffi import dom, modules
+from client.ffi.events import Listeners
+from client.ffi.preview import PreviewHost, observe_hidden, open_tab
+from client.ui.preview_console import PreviewConsole
+
+ORIGIN_KEY = "cospai-preview-origin"  # remembered, so the preview works offline
+SANDBOX = "allow-scripts allow-forms allow-same-origin allow-popups allow-modals"
+STATIC = "static"
+
+
+class PreviewView:
+    def __init__(self, bench: Any) -> None:
+        self.bench = bench
+        self.listeners = Listeners()
+        modules.use_styles("preview")
+        self.panel = bench.layout.panels["preview"]
+        self.sid = secrets.token_hex(16)
+        self.origin = ""
+        self.path = "/"  # the page shown, below /preview/<sid>
+        self.history: list[str] = []
+        self.source = STATIC  # or a port number as text, from the port switcher
+        self.ready = False
+        self.started = False
+        self.host = PreviewHost(self.listeners)
+        body = dom.by_id("preview-host")
+        dom.clear(body)
+        body.classList.add("pv")
+        self._build(body)
+        self.console = PreviewConsole(body, self.listeners)
+        self._observer = observe_hidden(self.panel, self.listeners, self._panel_toggled)
+        bench.commands.add("preview.open", "Open Preview", self.open, (), "View")
+        bench.commands.add("preview.reload", "Reload Preview", self.reload, (), "View")
+        runtime = getattr(getattr(bench, "runtime", None), "runtime", None)
+        self._unsubscribe = runtime.on("port", self._port_event) if runtime else None
+
+    # ------------------------------------------------------------ building
+
+    def _build(self, body: Any) -> None:
+        bar = dom.element("div", class_="pv-bar", role="toolbar", aria_label="Preview")
+        self.back = self._button(bar, "←", "Back", "preview-back", self.go_back)
+        self._button(bar, "⟳", "Reload", "preview-reload", self.reload)
+        self.url = dom.element("input", class_="pv-url", id="preview-url", type="text",
+                               spellcheck="false", aria_label="Preview address")  # fmt: skip
+        self.url.value = "/"
+        self.listeners.on(self.url, "keydown", self._url_key)
+        bar.append(self.url)
+        self.ports = dom.element("select", class_="pv-ports", id="preview-port",
+                                 aria_label="What to preview")  # fmt: skip
+        self.ports.append(dom.element("option", "Static files", value=STATIC))
+        self.listeners.on(self.ports, "change", lambda _e: self._switch(str(self.ports.value)))
+        bar.append(self.ports)
+        self._button(bar, "↗", "Open in a new tab", "preview-open-tab", self.open_tab)
+        self.note = dom.element("div", "Starting the preview…", class_="pv-note",
+                                id="preview-note", role="status")  # fmt: skip
+        self.frame = dom.element("iframe", class_="pv-frame", id="preview-frame",
+                                 title="Preview", sandbox=SANDBOX)  # fmt: skip
+        self.frame.hidden = True
+        body.append(bar, self.note, self.frame)
+        self.back.disabled = True
+
+    def _button(self, bar: Any, text: str, title: str, node_id: str, action: Any) -> Any:
+        button = dom.element("button", text, type="button", class_="pv-btn", id=node_id,
+                             title=title, aria_label=title)  # fmt: skip
+        self.listeners.on(button, "click", lambda _e: action())
+        bar.append(button)
+        return button
+
+    # ------------------------------------------------------------ starting
+
+    def open(self) -> None:
+        """Palette: Open Preview."""
+        self.bench.layout.toggle("preview", True)
+        self.start()
+
+    def _panel_toggled(self) -> None:
+        if not self.panel.hidden:
+            self.start()
+
+    def start(self) -> None:
+        if not self.started:
+            self.started = True
+            asyncio.ensure_future(self._start())
+
+    async def _start(self) -> None:
+        self.origin = await self._find_origin()
+        if not self.origin:
+            self._say("The preview origin is unknown: open the project once while online.")
+            return
+        await self.host.connect(self.origin, self.sid, on_request=self._request,
+                                on_console=self.console.add, on_location=self._located,
+                                on_ready=self._ready, on_error=self._failed)  # fmt: skip
+        self.host.watch(self.frame)
+
+    async def _find_origin(self) -> str:
+        try:
+            found = str((await self.bench.api.call("GET", "/preview"))["origin"])
+        except (ApiError, KeyError, TypeError):
+            return dom.local_get(ORIGIN_KEY) or ""
+        dom.local_set(ORIGIN_KEY, found)
+        return found
+
+    def _ready(self) -> None:
+        """The service worker said hello (first start, or after it restarted)."""
+        first = not self.ready
+        self.ready = True
+        dom.set_state("preview", "ready")
+        if first:
+            self.navigate(self.path, remember=False)
+
+    def _failed(self, message: str) -> None:
+        dom.set_state("preview", "failed")
+        self._say(f"The preview cannot start: {message}")
+
+    def _say(self, text: str) -> None:
+        self.note.textContent = text
+        self.note.hidden = False
+
+    # ------------------------------------------------------------ answering
+
+    def _request(self, method: str, path: str, _query: str) -> Answer:
+        if self.source != STATIC:
+            text = (f"Nothing answers on port {self.source} in the preview yet: serving "
+                    "apps started in the terminal is not wired to the preview.")
+            return Answer(502, {"content-type": "text/plain; charset=utf-8"}, text.encode())
+        files = self.bench.sync.model.files
+
+        def read(name: str) -> bytes | None:
+            local = files.get(name)
+            return local.content if local is not None else None
+
+        return answer(method, path, read)
+
+    # ------------------------------------------------------------ navigation
+
+    def frame_url(self, path: str) -> str:
+        return f"{self.origin}/preview/{self.sid}{path}"
+
+    def navigate(self, path: str, remember: bool = True) -> None:
+        if not path.startswith("/"):
+            path = "/" + path
+        if remember and path != self.path:
+            self.history.append(self.path)
+        self.path = path
+        self.url.value = path
+        self.back.disabled = not self.history
+        if not self.ready:
+            return  # _ready loads it
+        self.note.hidden = True
+        self.frame.hidden = False
+        # Setting src again reloads even when it is unchanged (a cross-origin frame
+        # cannot be told to reload otherwise).
+        self.frame.src = self.frame_url(path)
+        dom.set_state("preview-path", path)
+
+    def _located(self, href: str) -> None:
+        """The page reports where it is (a link clicked inside the preview)."""
+        prefix = f"/preview/{self.sid}"
+        if not href.startswith(prefix):
+            return
+        path = href[len(prefix):] or "/"
+        if path != self.path:
+            self.history.append(self.path)
+            self.path = path
+            self.back.disabled = False
+        self.url.value = path
+
+    def go_back(self) -> None:
+        if self.history:
+            self.navigate(self.history.pop(), remember=False)
+            self.back.disabled = not self.history
+
+    def reload(self) -> None:
+        self.navigate(self.path, remember=False)
+
+    def open_tab(self) -> None:
+        if self.ready:
+            open_tab(self.frame_url(self.path))
+
+    def _url_key(self, event: Any) -> None:
+        if event.key == "Enter":
+            event.preventDefault()
+            self.navigate(str(self.url.value).strip() or "/")
+
+    def _switch(self, source: str) -> None:
+        self.source = source
+        self.console.add("info", f"Previewing {'static files' if source == STATIC else source}")
+        self.reload()
+
+    def _port_event(self, port: int, state: str, _url: str = "") -> None:
+        value = str(port)
+        existing = self.ports.querySelector(f'option[value="{value}"]')
+        if state == "open" and not dom.present(existing):
+            self.ports.append(dom.element("option", f"Port {port}", value=value))
+        elif state == "close" and dom.present(existing):
+            existing.remove()
+            if self.source == value:
+                self.ports.value = STATIC
+                self._switch(STATIC)
+
+    # ------------------------------------------------------------ workbench hooks
+
+    def changed(self, _paths: list[str]) -> None:
+        """The model settled after an edit (the scheduler's 300 ms tick): show it."""
+        if self.ready and self.source == STATIC and not self.panel.hidden:
+            self.reload()
+
+    def refresh(self) -> None:
+        """Model changes arrive through changed(), already debounced; this only starts the
+        preview once the project's files are there, if the panel is shown."""
+        if not self.started and not self.panel.hidden and self.bench.sync.model.files:
+            self.start()
+
+    def dispose(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self._observer.disconnect()
+        self.host.dispose()
+        self.listeners.dispose()

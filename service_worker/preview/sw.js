@@ -1,0 +1,164 @@
+// The preview origin's service worker: answers /preview/<sid>/<path> by asking the IDE tab
+// that owns <sid> over the MessagePort its relay handed us (relay.js). The IDE answers from
+// the project's files in memory, so a preview shows unsaved edits and works offline.
+//
+// Request  (worker -> IDE): {id, method, path, query, headers, body}
+// Response (IDE -> worker): {id, status, headers, body}
+"use strict";
+
+const TIMEOUT_MS = 15000; // a port never says its tab died: give up, answer 504, reconnect
+const WAIT_FOR_PORT_MS = 3000;
+const ISOLATION = {
+  // The IDE is cross-origin isolated: documents it embeds need COEP, and CORP cross-origin
+  // because the IDE is another site (`same-site` is refused even across ports).
+  "cross-origin-embedder-policy": "require-corp",
+  "cross-origin-resource-policy": "cross-origin",
+};
+
+const links = new Map(); // sid -> {port, pending: Map<id, {resolve, timer}>}
+const waiting = new Map(); // sid -> [resolve] until a relay introduces that sid
+let nextId = 1;
+
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "connect" && typeof data.sid === "string" && event.ports[0]) {
+    attach(data.sid, event.ports[0]);
+  }
+});
+
+function attach(sid, port) {
+  const old = links.get(sid);
+  if (old) old.port.close();
+  const link = { port, pending: new Map() };
+  links.set(sid, link);
+  port.onmessage = ({ data }) => {
+    const entry = data && link.pending.get(data.id);
+    if (!entry) return;
+    link.pending.delete(data.id);
+    clearTimeout(entry.timer);
+    entry.resolve(data);
+  };
+  port.postMessage({ type: "hello" }); // the IDE loads previews only after this
+  for (const resolve of waiting.get(sid) || []) resolve(link);
+  waiting.delete(sid);
+}
+
+// After a restart we hold no ports: ask every relay to introduce itself again.
+async function findLink(sid) {
+  const found = new Promise((resolve) => {
+    waiting.set(sid, [...(waiting.get(sid) || []), resolve]);
+    setTimeout(() => resolve(null), WAIT_FOR_PORT_MS);
+  });
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  for (const client of windows) {
+    if (new URL(client.url).pathname === "/relay.html") client.postMessage({ type: "need-port" });
+  }
+  return found;
+}
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (url.origin !== location.origin) return;
+  const match = url.pathname.match(/^\/preview\/([A-Za-z0-9_-]{8,64})(\/.*)?$/);
+  if (!match) return;
+  if (!match[2]) {
+    // /preview/<sid> -> /preview/<sid>/ so the page's relative URLs resolve inside it
+    event.respondWith(Response.redirect(new URL(url.pathname + "/" + url.search, url).href, 302));
+    return;
+  }
+  event.respondWith(serve(event.request, match[1], match[2], url));
+});
+
+async function serve(request, sid, path, url) {
+  const link = links.get(sid) || (await findLink(sid));
+  if (!link) return text(504, "The IDE tab serving this preview is not open any more.");
+  const body = ["GET", "HEAD"].includes(request.method) ? null : await request.arrayBuffer();
+  const headers = {};
+  request.headers.forEach((value, name) => { headers[name] = value; });
+  const id = nextId++;
+  const answer = await new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      link.pending.delete(id);
+      resolve(null);
+    }, TIMEOUT_MS);
+    link.pending.set(id, { resolve, timer });
+    const message = { id, method: request.method, path, query: url.search, headers, body };
+    link.port.postMessage(message, body ? [body] : []);
+  });
+  if (!answer) {
+    if (links.get(sid) === link) links.delete(sid); // the next request looks for a new port
+    return text(504, "The IDE did not answer in time.");
+  }
+  return respond(answer, request.method);
+}
+
+function respond(answer, method) {
+  const headers = new Headers(answer.headers || {});
+  for (const [name, value] of Object.entries(ISOLATION)) headers.set(name, value);
+  const status = answer.status || 200;
+  // 204/304 (and HEAD) must have a null body: `new Response("", {status: 204})` throws.
+  if ([101, 204, 205, 304].includes(status) || method === "HEAD") {
+    return new Response(null, { status, headers });
+  }
+  let body = answer.body || new Uint8Array(0);
+  if ((headers.get("content-type") || "").startsWith("text/html")) {
+    body = injectConsole(new TextDecoder().decode(body));
+    headers.delete("content-length");
+  }
+  return new Response(body, { status, headers });
+}
+
+function text(status, message) {
+  const headers = { ...ISOLATION, "content-type": "text/plain; charset=utf-8" };
+  return new Response(message, { status, headers });
+}
+
+// Put the console bridge first in the page, so it sees the page's own scripts' output.
+function injectConsole(html) {
+  const tag = `<script>${CONSOLE_BRIDGE}</script>`;
+  const head = html.match(/<head[^>]*>/i);
+  if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
+  const doctype = html.match(/^\s*<!doctype[^>]*>/i);
+  if (doctype) return doctype[0] + tag + html.slice(doctype[0].length);
+  return tag + html;
+}
+
+// Runs inside the previewed page: forwards console.* calls and uncaught errors (with their
+// stacks) to the IDE page that frames the preview. Values are flattened to text here, so
+// nothing but strings crosses to the IDE.
+const CONSOLE_BRIDGE = `(() => {
+  if (window.parent === window) return;
+  const target = (location.ancestorOrigins && location.ancestorOrigins[0]) || "*";
+  const show = (value) => {
+    if (value instanceof Error) return value.stack || String(value);
+    if (typeof value === "string") return value;
+    try { const json = JSON.stringify(value); if (json !== undefined) return json; } catch (e) {}
+    return String(value);
+  };
+  const send = (level, args, stack) => {
+    try {
+      window.parent.postMessage({ cospaiPreview: "console", level,
+        text: Array.from(args, show).join(" "), stack: stack || "" }, target);
+    } catch (e) {}
+  };
+  try {  // so the IDE's URL bar follows links clicked inside the preview
+    window.parent.postMessage({ cospaiPreview: "location",
+      href: location.pathname + location.search + location.hash }, target);
+  } catch (e) {}
+  for (const level of ["log", "info", "warn", "error", "debug"]) {
+    const original = console[level];
+    console[level] = function (...args) { send(level, args); return original.apply(this, args); };
+  }
+  window.addEventListener("error", (event) => {
+    const error = event.error;
+    send("uncaught", [event.message], error && error.stack ? error.stack
+      : event.filename + ":" + event.lineno + ":" + event.colno);
+  });
+  window.addEventListener("unhandledrejection", (event) => {
+    const reason = event.reason;
+    send("uncaught", ["Unhandled promise rejection: " + show(reason)], reason && reason.stack || "");
+  });
+})();`;

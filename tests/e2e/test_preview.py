@@ -1,0 +1,178 @@
+"""The preview panel, as a person uses it: the static-site template shown from the separate
+preview origin, an edit reaching it after a save, the page's console output and uncaught
+errors in the console section, and the preview unable to read the IDE's storage, offline
+too after the first load.
+
+Playwright turns off Chrome's third-party storage partitioning, and then a cross-site
+service worker registration fails ("The user denied permission to use Service Worker"),
+so this module launches its own Chromium with Playwright's feature list minus that one, as
+real Chrome runs (see RECIPES, "Previews on a separate origin").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Frame, Page, Playwright, expect
+
+from tests.e2e import flows, seed
+from tests.support import browser as browser_support
+from tests.support.browser import off_machine
+from tests.support.live_server import LiveServer
+
+# Playwright 1.65's --disable-features list (chromiumSwitches.ts), to drop and re-send
+# without ThirdPartyStoragePartitioning.
+PLAYWRIGHT_DISABLED = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
+    "PreconnectToSearch", "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
+]  # fmt: skip
+KEPT = [name for name in PLAYWRIGHT_DISABLED if name != "ThirdPartyStoragePartitioning"]
+HEADING = "#preview-frame"
+
+
+@pytest.fixture(scope="module")
+def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
+    args = browser_support.launch_args()
+    launched = playwright.chromium.launch(
+        executable_path=args["executable_path"],  # type: ignore[arg-type]
+        args=[*args["args"], f"--disable-features={','.join(KEPT)}"],  # type: ignore[misc]
+        ignore_default_args=[f"--disable-features={','.join(PLAYWRIGHT_DISABLED)}"],
+    )  # fmt: skip
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def preview_page(partitioned_browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    context = partitioned_browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    yield page, requests
+    context.close()
+
+
+def open_preview(page: Page) -> None:
+    page.keyboard.press("Control+Shift+P")
+    page.keyboard.type("Open Preview")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.documentElement.dataset.preview === 'ready'",
+                           timeout=30_000)  # fmt: skip
+
+
+def preview_frame(page: Page) -> Frame:
+    for _ in range(100):
+        for frame in page.frames:
+            if "/preview/" in frame.url:
+                return frame
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no preview frame among {[f.url for f in page.frames]}")
+
+
+def test_static_site_previews_follows_an_edit_and_works_offline(
+    preview_page: tuple[Page, list[str]], live_server: LiveServer, artifacts: Path,
+) -> None:  # fmt: skip
+    page, requests = preview_page
+    flows.sign_up(page, live_server.url)
+    flows.create_project(page, "site", "static-site")
+    open_preview(page)
+    heading = page.frame_locator(HEADING).locator("h1")
+    expect(heading).to_have_text("Hello, static site!", timeout=15_000)
+    # The page's stylesheet and script came through the service worker too.
+    frame = preview_frame(page)
+    assert frame.url.startswith("http://localhost:")
+    frame.wait_for_function("getComputedStyle(document.body).fontFamily !== ''")
+    page.frame_locator(HEADING).locator("#increment").click()
+    expect(page.frame_locator(HEADING).locator("#count")).to_have_text("1")
+
+    # Edit index.html in the editor, save: the preview shows it.
+    flows.open_file(page, "index.html")
+    flows.type_at_start(page, '<p id="added">Added in the editor</p>\n')
+    page.keyboard.press("Control+s")
+    expect(page.frame_locator(HEADING).locator("#added")).to_have_text(
+        "Added in the editor", timeout=10_000)  # fmt: skip
+
+    # The URL bar navigates; a missing page is our 404.
+    page.fill("#preview-url", "/about.html")
+    page.keyboard.press("Enter")
+    expect(page.frame_locator(HEADING).locator("h1")).not_to_have_text("Hello, static site!")
+    page.fill("#preview-url", "/nope.html")
+    page.keyboard.press("Enter")
+    expect(page.frame_locator(HEADING).locator("h1")).to_have_text("404 Not Found")
+    page.click("#preview-back")
+    expect(page.locator("#preview-url")).to_have_value("/about.html")
+
+    page.screenshot(path=artifacts / "preview-light.png")
+    page.evaluate("document.documentElement.setAttribute('data-theme', 'dark')")
+    page.screenshot(path=artifacts / "preview-dark.png")
+
+    # Offline after the first load: the preview still answers from the IDE's memory.
+    page.context.set_offline(True)
+    page.fill("#preview-url", "/")
+    page.keyboard.press("Enter")
+    expect(page.frame_locator(HEADING).locator("#added")).to_have_text("Added in the editor")
+    page.context.set_offline(False)
+    assert off_machine(requests) == []
+
+
+CONSOLE_PAGE = """<!doctype html>
+<html><head><title>console</title></head>
+<body><h1>Console page</h1>
+<script>
+  console.log("hello from the page", {answer: 42});
+  console.warn("careful");
+  function explode() { throw new Error("kaboom in the page"); }
+  setTimeout(explode, 0);
+</script></body></html>
+"""
+
+
+def test_console_output_and_uncaught_errors_reach_the_console_panel(
+    preview_page: tuple[Page, list[str]], live_server: LiveServer,
+) -> None:  # fmt: skip
+    page, _requests = preview_page
+    flows.sign_up(page, live_server.url)
+    seed.new_project(page, "console", {"index.html": CONSOLE_PAGE})
+    open_preview(page)
+    expect(page.frame_locator(HEADING).locator("h1")).to_have_text("Console page")
+    lines = page.locator("#preview-console-lines")
+    expect(lines.locator('[data-level="log"]')).to_contain_text(
+        'hello from the page {"answer":42}')  # fmt: skip
+    expect(lines.locator('[data-level="warn"]')).to_contain_text("careful")
+    uncaught = lines.locator('[data-level="uncaught"]')
+    expect(uncaught).to_contain_text("kaboom in the page")
+    expect(uncaught.locator(".pv-stack")).to_contain_text("explode")
+    expect(page.locator("#preview-console-errors")).to_have_text("1")
+    page.click("#preview-console-clear")
+    expect(lines.locator(".pv-line")).to_have_count(0)
+
+
+def test_the_preview_cannot_read_the_ides_cookies_or_indexeddb(
+    preview_page: tuple[Page, list[str]], live_server: LiveServer,
+) -> None:  # fmt: skip
+    page, _requests = preview_page
+    flows.sign_up(page, live_server.url)
+    seed.new_project(page, "isolated", {"index.html": "<h1>Isolated</h1>"})
+    # A script-readable cookie on the IDE's site (the session cookie is HttpOnly anyway).
+    page.evaluate("document.cookie = 'ide-probe=visible; path=/'")
+    ide_dbs = page.evaluate("indexedDB.databases().then(list => list.map(d => d.name))")
+    assert "cospai" in ide_dbs
+    open_preview(page)
+    expect(page.frame_locator(HEADING).locator("h1")).to_have_text("Isolated")
+    frame = preview_frame(page)
+    assert frame.evaluate("document.cookie") == ""
+    seen = frame.evaluate("indexedDB.databases().then(list => list.map(d => d.name))")
+    assert "cospai" not in seen
+    # Nor can it reach the IDE's API with the IDE's session: it is another site.
+    status = frame.evaluate(
+        """(base) => fetch(base + '/api/auth/session', {credentials: 'include'})
+             .then(r => r.status, () => 'blocked')""", live_server.url)  # fmt: skip
+    assert status in ("blocked", 401)
+    # And its window cannot touch the IDE page's DOM.
+    assert frame.evaluate("(() => { try { return parent.document.title; } "
+                          "catch (e) { return 'denied'; } })()") == "denied"  # fmt: skip
