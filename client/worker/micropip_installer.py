@@ -47,6 +47,10 @@ class MicropipInstaller:
 
     async def install(self, requirements: list[str], *, deps: bool = True,
                       pre: bool = False) -> None:  # fmt: skip
+        # A local wheel (pip_cmd passes it as an absolute path) is read from the worker's
+        # file system, which micropip spells `emfs:`.
+        requirements = [f"emfs:{r}" if r.startswith("/") and r.endswith(".whl") else r
+                        for r in requirements]  # fmt: skip
         try:
             # reinstall: a pinned version different from the installed one replaces it
             # (pip's behaviour) instead of micropip's "already installed" refusal.

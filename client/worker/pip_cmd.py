@@ -1,6 +1,7 @@
 """The `pip` command, over micropip (through host.Installer), speaking like pip.
 
     pip install NAME[==VERSION] ... [-r requirements.txt] [--no-deps] [--pre] [-q]
+    pip install path/to/package-1.0-py3-none-any.whl
     pip uninstall NAME ... [-r requirements.txt] [-y]
     pip list [--format=freeze]      pip freeze      pip show NAME ...
     pip --version                   pip help
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata as metadata
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -134,6 +136,10 @@ class PipCommand:
         except RequirementsError as error:
             return io.fail(f"ERROR: {error}")
         if command == "install":
+            try:
+                args.names = [_local_wheel(spec, shell) for spec in args.names]
+            except FileNotFoundError as error:
+                return io.fail(f"ERROR: {error}")
             return await _install(installer, args, io)
         if command == "uninstall":
             return await _uninstall(installer, args, io)
@@ -185,8 +191,20 @@ async def _install(installer: Installer, args: Args, io: Io) -> int:
             name, version = after[key]
             say(f"Requirement already satisfied: {spec} ({version})\n")
     if changed:
+        say("Installing collected packages: " + ", ".join(after[k][0] for k in changed) + "\n")
         say("Successfully installed " + " ".join("-".join(after[key]) for key in changed) + "\n")
     return 0
+
+
+def _local_wheel(spec: str, shell: Shell) -> str:
+    """`pip install dist/pkg-1.0-py3-none-any.whl`: a wheel file built or copied into the
+    project, handed on as an absolute path (the installer knows how to read files)."""
+    if not spec.endswith(".whl") or ":" in spec:  # a name, or a URL micropip fetches
+        return spec
+    path = os.path.normpath(shell.resolve(spec))
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{spec}: no such wheel file")
+    return path
 
 
 def _installed(spec: str, installed: dict[str, tuple[str, str]]) -> tuple[str, str]:

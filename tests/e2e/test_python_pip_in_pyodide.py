@@ -34,6 +34,16 @@ with open("/project/app.py", "w") as handle:
 with open("/project/test_app.py", "w") as handle:
     handle.write("def test_ok():\n    assert 1 + 1 == 2\n")
 
+import zipfile
+os.makedirs("/project/dist", exist_ok=True)
+with zipfile.ZipFile("/project/dist/hello_cospai-0.1-py3-none-any.whl", "w") as wheel:
+    info = "hello_cospai-0.1.dist-info/"
+    wheel.writestr("hello_cospai.py", "GREETING = 'hello from a local wheel'\n")
+    wheel.writestr(info + "METADATA", "Metadata-Version: 2.1\nName: hello-cospai\nVersion: 0.1\n")
+    wheel.writestr(info + "WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+                   "Tag: py3-none-any\n")
+    wheel.writestr(info + "RECORD", "")
+
 transcript = []
 def writer(text):
     transcript.append(text)
@@ -69,6 +79,8 @@ LINES = [
     "python -q",
     'python -c \'print("hi", input("name? "))\'',
     "pip install click",
+    "cd dist && pip install hello_cospai-0.1-py3-none-any.whl; cd ..",
+    "python -c 'import hello_cospai; print(hello_cospai.GREETING)'",
     "python -c 'print(1)'",
     "python -c 'print(1)'",
     "python -c 'print(1)'",
@@ -123,9 +135,11 @@ def test_pip_installs_from_the_wheelhouse_and_python_runs_it(
     assert (version["status"], version["text"]) == (5, "(3, 14)\n"), transcript
     assert "rich==15.0.0" in by_line["pip freeze"]["text"]
     assert [r["text"] for r in results[-3:]] == ["1\n"] * 3
+    local = by_line["python -c 'import hello_cospai; print(hello_cospai.GREETING)'"]
+    assert local["text"] == "hello from a local wheel\n", transcript
     repl = by_line["python -q"]
     assert (repl["status"], repl["text"]) == (4, ">>> ... ... 0\n1\n>>> "), transcript
-    assert by_line[LINES[-5]]["text"] == "name? hi Ada\n", transcript
+    assert by_line[LINES[10]]["text"] == "name? hi Ada\n", transcript
 
     # Only the failed lookup may have tried PyPI (and the browser cannot reach it).
     outside = off_machine(request_log)

@@ -12,11 +12,14 @@ from .conftest import Terminal
 def test_install_collects_and_reports_like_pip(term: Terminal) -> None:
     result = term("pip install rich")
     assert (result.status, result.err) == (0, "")
-    assert result.out == ("Collecting rich\nSuccessfully installed markdown-it-py-4.3.0 "
-                          "mdurl-0.1.2 pygments-2.21.0 rich-15.0.0\n")  # fmt: skip
+    assert result.out == (
+        "Collecting rich\nInstalling collected packages: markdown-it-py, mdurl, pygments, rich\n"
+        "Successfully installed markdown-it-py-4.3.0 mdurl-0.1.2 pygments-2.21.0 rich-15.0.0\n"
+    )
     again = term("pip install rich Click")
     assert again.out == ("Collecting rich\nCollecting Click\n"
                          "Requirement already satisfied: rich (15.0.0)\n"
+                         "Installing collected packages: click\n"
                          "Successfully installed click-8.5.1\n")  # fmt: skip
 
 
@@ -34,6 +37,21 @@ def test_a_pinned_version_replaces_the_installed_one(term: Terminal) -> None:
     term("pip install attrs")
     assert term("pip install attrs==25.0.0 -q").out == ""
     assert term.installer.packages["attrs"] == "25.0.0"
+
+
+def test_a_local_wheel_is_passed_as_an_absolute_path(term: Terminal) -> None:
+    term.write("dist/demo-1.0-py3-none-any.whl", "zip bytes")
+    term("cd dist")
+    term("pip install demo-1.0-py3-none-any.whl rich")
+    assert term.installer.calls[-1][0] == [
+        str(term.root / "dist/demo-1.0-py3-none-any.whl"),
+        "rich",
+    ]
+    missing = term("pip install gone-1.0-py3-none-any.whl")
+    assert (missing.status, missing.err) == (
+        1,
+        "ERROR: gone-1.0-py3-none-any.whl: no such wheel file\n",
+    )
 
 
 def test_options_reach_the_installer(term: Terminal) -> None:
