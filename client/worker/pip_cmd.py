@@ -44,7 +44,7 @@ Packages come from the IDE's wheelhouse, which works offline, then from PyPI whe
 browser can reach it. Only pure-Python wheels can be installed.
 """
 USAGES = {
-    "install": "pip install [-r FILE] [--no-deps] [--pre] [-U] [-q] <requirement> ...",
+    "install": "pip install [-r FILE] [--no-deps] [--pre] [-U] [-q] <requirement|file.whl> ...",
     "uninstall": "pip uninstall [-y] [-r FILE] <package> ...",
     "list": "pip list [--format=columns|freeze]",
     "freeze": "pip freeze",
@@ -169,8 +169,8 @@ async def _install(installer: Installer, args: Args, io: Io) -> int:
                        "(see \"pip help install\")")  # fmt: skip
     say = (lambda _text: None) if "quiet" in args.flags else io.out
     before = _by_name(installer.installed())
-    for spec in args.names:
-        say(f"Collecting {spec}\n")
+    for spec in args.names:  # a local wheel is an absolute path by now (_local_wheel)
+        say(f"Processing {spec}\n" if spec.startswith("/") else f"Collecting {spec}\n")
     if all(_satisfied(spec, before) for spec in args.names):
         # Nothing to do: skip micropip, which would still ask the index (~0.6 s).
         for spec in args.names:

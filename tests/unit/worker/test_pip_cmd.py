@@ -42,7 +42,8 @@ def test_a_pinned_version_replaces_the_installed_one(term: Terminal) -> None:
 def test_a_local_wheel_is_passed_as_an_absolute_path(term: Terminal) -> None:
     term.write("dist/demo-1.0-py3-none-any.whl", "zip bytes")
     term("cd dist")
-    term("pip install demo-1.0-py3-none-any.whl rich")
+    shown = term("pip install demo-1.0-py3-none-any.whl rich").out
+    assert shown.startswith(f"Processing {term.root / 'dist/demo-1.0-py3-none-any.whl'}\n")
     assert term.installer.calls[-1][0] == [
         str(term.root / "dist/demo-1.0-py3-none-any.whl"),
         "rich",
