@@ -200,9 +200,10 @@ class Search:
         self.capped = False
         self.error: str | None = None
         self._files = files
+        self._ignored = ignored
         try:
             self._pattern = compile_query(options)
-            wanted = path_filter(options.include, options.exclude)
+            self._wanted = path_filter(options.include, options.exclude)
         except SearchError as error:
             self.error = str(error)
             self._queue: list[str] = []
@@ -213,8 +214,9 @@ class Search:
         plain = not options.regex and not options.case_sensitive and options.query.isascii()
         self._needle = options.query.lower() if plain else None
         # Reversed, so that pop() hands out paths in order (as the file tree lists them).
-        self._queue = sorted((p for p in files if wanted(p) and not ignored(p)),
-                             key=str.casefold, reverse=True)  # fmt: skip
+        # The filters run as the paths come up, in step(): on a large project, testing
+        # every path here would be one long task before the first result.
+        self._queue = sorted(files, key=str.casefold, reverse=True)
 
     @property
     def done(self) -> bool:
@@ -226,6 +228,9 @@ class Search:
         spent = 0
         while self._queue and spent < budget:
             path = self._queue.pop()
+            spent += 100  # even a path that is skipped costs a little
+            if not self._wanted(path) or self._ignored(path):
+                continue
             local = self._files.get(path)  # the project may have changed since the start
             if local is None or local.binary:
                 continue

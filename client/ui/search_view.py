@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import TYPE_CHECKING, Any
 
 from client.core.search import FileHits, Hit, Options, Search, summary
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
-from client.ui.picker import marked
 
 if TYPE_CHECKING:
     from client.ui.workbench import Workbench
 
 DEBOUNCE = 0.25  # seconds of quiet typing before a search starts
 REFRESH_DEBOUNCE = 0.8  # files changed: search again once they settle
-ROWS_PER_TURN = 150  # result lines drawn per turn of the event loop
+TURN = 0.008  # seconds of work per turn of the event loop (scanning, then drawing)
 
 TOGGLES = (  # (option, button text, tooltip)
     ("case_sensitive", "Aa", "Match case"),
@@ -137,8 +137,9 @@ class SearchView:
             dom.set_state("search", "running")
             drawer = _Drawer(self.results)
             while generation == self._generation:
+                deadline = time.perf_counter() + TURN
                 finished = search.step()
-                finished_drawing = drawer.draw(search.results, ROWS_PER_TURN)
+                finished_drawing = drawer.draw(search.results, deadline)
                 self._say(summary(search), "error" if search.error else "info")
                 if finished and finished_drawing:
                     break
@@ -201,8 +202,10 @@ class SearchView:
 
 
 class _Drawer:
-    """Appends result rows as the search finds them, at most `budget` per call, so that
-    drawing 2,000 rows never becomes one long task."""
+    """Appends result rows as the search finds them, until the turn's deadline, so that
+    drawing 2,000 rows (each a few calls into the DOM) never becomes one long task."""
+
+    CHUNK = 16  # rows appended at once between looks at the clock
 
     def __init__(self, host: Any) -> None:
         self.host = host
@@ -210,17 +213,17 @@ class _Drawer:
         self.hit_index = 0
         self.group: Any = None
 
-    def draw(self, results: list[FileHits], budget: int) -> bool:
+    def draw(self, results: list[FileHits], deadline: float) -> bool:
         """Returns True when everything found so far is on screen."""
-        drawn = 0
-        while self.file_index < len(results) and drawn < budget:
+        drew = False  # at least one chunk per turn, so drawing always moves on
+        while self.file_index < len(results) and (not drew or time.perf_counter() < deadline):
+            drew = True
             found = results[self.file_index]
             if self.hit_index == 0:
                 self.group = _group(found)
                 self.host.append(self.group)
-            rows = found.hits[self.hit_index : self.hit_index + budget - drawn]
+            rows = found.hits[self.hit_index : self.hit_index + self.CHUNK]
             self.group.append(*(_row(found.path, hit) for hit in rows))
-            drawn += len(rows) + 1
             self.hit_index += len(rows)
             if self.hit_index >= len(found.hits):
                 self.file_index, self.hit_index = self.file_index + 1, 0
@@ -241,8 +244,15 @@ def _group(found: FileHits) -> Any:
 
 
 def _row(path: str, hit: Hit) -> Any:
-    marks = [i for start, end in hit.spans for i in range(start, end)]
-    row = marked(hit.preview, marks, "search-hit")
+    row = dom.element("span", class_="search-hit")
+    text, at = hit.preview, 0
+    for start, end in hit.spans:  # plain text between the matches, each match in <mark>
+        if start > at:
+            row.append(text[at:start])
+        row.append(dom.element("mark", text[start:end]))
+        at = end
+    if at < len(text):
+        row.append(text[at:])
     row.setAttribute("data-path", path)
     row.setAttribute("data-line", str(hit.line))
     row.setAttribute("data-column", str(hit.column))

@@ -77,8 +77,9 @@ def test_quick_open_finds_and_opens_files(page: Page, live_server: LiveServer) -
     page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
     project_with_files(page, live_server.url, FILES)
 
-    # A fuzzy query: camel-case initials find ButtonGroup first; Enter opens it.
-    quick_open(page, "btngrp")
+    # A fuzzy query, typed key by key: camel-case initials find ButtonGroup first.
+    quick_open(page, "")
+    page.keyboard.type("btngrp", delay=30)
     rows = page.locator("#quick-open .picker-row")
     expect(rows.first).to_have_attribute("data-value", "src/components/ButtonGroup.jsx")
     expect(rows.first).to_have_attribute("aria-selected", "true")
@@ -98,9 +99,10 @@ def test_quick_open_finds_and_opens_files(page: Page, live_server: LiveServer) -
     assert page.evaluate("document.documentElement.dataset.openFile") == (
         "src/components/ButtonGroup.jsx")
 
-    # file:line opens at that line (and file:line:column at that column).
-    quick_open(page, "App.jsx:44")
-    expect(rows.first).to_have_attribute("data-value", "src/App.jsx")
+    # file:line opens at that line (and file:line:column at that column), even when
+    # Enter comes straight after the last key, before the list was redrawn.
+    quick_open(page, "")
+    page.keyboard.type("App.jsx:44")
     page.keyboard.press("Enter")
     wait_open(page, "src/App.jsx")
     wait_cursor(page, 44)
