@@ -72,15 +72,15 @@ class TreeActions:
                 self.bench.commands.add(command_id, title, run, (), category)
 
     def run(self, action: str, from_palette: bool = False) -> None:
+        if from_palette and action in {"rename", "delete"} and not self.view.targets():
+            active = self.bench.active_path()  # nothing chosen in the tree: the open file
+            if active:
+                self.view.reveal(active)
         if from_palette and action in {"newFile", "newFolder", "rename", "reveal"}:
             self.bench.layout.show_sidebar("explorer")
             # After the palette has closed and handed the focus back.
             asyncio.get_event_loop().call_later(0.05, lambda: self.run(action))
             return
-        if from_palette and action in {"rename", "delete"} and not self.view.targets():
-            active = self.bench.active_path()
-            if active:
-                self.view.reveal(active)
         handler = {
             "newFile": lambda: self.begin_new(False), "newFolder": lambda: self.begin_new(True),
             "rename": self.begin_rename, "delete": self.ask_delete,
@@ -99,6 +99,9 @@ class TreeActions:
         focus = self.view.focus
         if ctrl and not alt and not shift:
             action = {"c": "copy", "x": "cut", "v": "paste", "z": "undo"}.get(key.lower())
+            if key == "Backspace":  # Cmd+Backspace: delete, as on a Mac
+                self.ask_delete()
+                return True
             if key.lower() == "a":
                 self.view.selection = set(self.view.visible_paths())
                 self.tree.draw()
