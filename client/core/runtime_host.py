@@ -141,6 +141,11 @@ class Host:
             status = session.shell.status = 130
         finally:
             session.running, self.current = False, None
+            # Keys typed while it ran wait for the next prompt; a Ctrl+C among them has
+            # done its work (the interrupt) and drops what came before it, as a tty does.
+            pending = self.bridge.read(session.sid, 0)
+            if pending and session.interactive:
+                session.editor.feed(pending)
             self.report_changes()
         self.bridge.state(session.sid, "idle", status)
         return status

@@ -99,3 +99,14 @@ class XTerm:
 
     def dispose(self) -> None:
         self.handle.dispose()
+
+
+def on_theme_change(listeners: Listeners, callback: Callable[[], None]) -> Any:
+    """Call back when the page's theme attribute changes (settings, palette, tests);
+    returns the observer, to disconnect."""
+    import js  # type: ignore[import-not-found]
+
+    observer = js.MutationObserver.new(listeners.proxy(lambda *_args: callback()))
+    observer.observe(js.document.documentElement,
+                     to_object({"attributes": True, "attributeFilter": ["data-theme"]}))
+    return observer

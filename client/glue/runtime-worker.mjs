@@ -71,6 +71,8 @@ const bridge = {
       session.queued = "";
       return text;
     }
+    // A program waiting for a line has printed its prompt: show it before sleeping.
+    if (timeoutMs > 0) flush(session);
     return takeRing(session, timeoutMs);
   },
   can_block() {

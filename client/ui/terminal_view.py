@@ -28,7 +28,7 @@ from client.core.terminal_state import (
 )
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
-from client.ffi.runtime_worker import XTerm
+from client.ffi.runtime_worker import XTerm, on_theme_change
 from client.ui.runtime_link import RuntimeLink
 
 
@@ -79,6 +79,7 @@ class TerminalPanel:
         # Editor changes reach the engine before a command can run: typing needs focus.
         self.listeners.on(self.body, "focusin", lambda _e: asyncio.ensure_future(link.flush()))
         link.on_ready.append(self._ready)
+        self._theme_observer = on_theme_change(self.listeners, self.refresh)
         link.runtime.on("status", lambda _s: self._say_status())
         add = bench.commands.add
         add("terminal.new", "New Terminal", self.new_tab, ("Ctrl+Shift+`", "Ctrl+Shift+~"),
@@ -228,7 +229,7 @@ class TerminalPanel:
             self.active.term.focus()
 
     def run(self) -> None:
-        """Run the main entry in the active terminal (a new one when it is busy)."""
+        """Run the main entry in the active terminal."""
         entry = main_entry(set(self.bench.sync.model.files), self.bench.active_path())
         if entry is None:
             self.bench.notify("Nothing to run: open a .py file, or add main.py or app.py")
@@ -236,18 +237,21 @@ class TerminalPanel:
         asyncio.ensure_future(self._run(entry))
 
     async def _run(self, entry: str) -> None:
+        """Typed into the active terminal as a person would: when a command is still
+        running there, the line waits as typeahead and runs after it."""
         self.bench.layout.toggle("bottom", True)
         await self.link.flush()  # the editor's latest text, before the command runs
-        tab = self.active
-        if tab is None or tab.process is None or tab.process.running:
+        if self.active is None:
             self.new_tab()
-            tab = self.active
-            for _ in range(200):  # the new shell starts in well under 10 s
-                if tab is None or tab.process is not None:
-                    break
-                await asyncio.sleep(0.05)
+        tab = self.active
+        for _ in range(200):  # a new shell starts in well under 10 s
+            if tab is None or tab.process is not None:
+                break
+            await asyncio.sleep(0.05)
         if tab is not None and tab.process is not None:
             tab.process.write(run_line(entry) + "\r")
+            if tab.term is not None:
+                tab.term.focus()
 
     # ------------------------------------------------------------ workbench
 
@@ -262,5 +266,6 @@ class TerminalPanel:
     def dispose(self) -> None:
         for tab in list(self.tabs):
             self.close(tab)
+        self._theme_observer.disconnect()
         self.listeners.dispose()
         self.link.dispose()

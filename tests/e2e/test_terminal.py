@@ -56,3 +56,101 @@ def test_echo_to_a_file_reaches_the_tree_and_the_server(
     wait_for_text(page, "main.py")
     page.screenshot(path=artifacts / "terminal-light.png")
     assert off_machine(request_log) == []
+
+
+def test_tabs_resize_history_and_the_editor_reaching_the_shell(
+    page: Page, live_server: LiveServer, artifacts: Path,
+) -> None:  # fmt: skip
+    flows.sign_up(page, live_server.url)
+    seed.new_project(page, "tabs", {"main.py": "print('hello from main')\n"})
+    wait_for_prompt(page)
+    type_line(page, "echo first-line")
+    wait_for_text(page, "first-line")
+
+    # A second tab is a shell of its own; double-click renames; × closes.
+    page.click("#terminal-new")
+    expect(page.locator("#terminal-tabs .term-tab")).to_have_count(2)
+    wait_for_text(page, "~ $")
+    assert "first-line" not in screen(page)
+    page.dblclick("#terminal-tabs .term-tab:nth-child(2) .term-label")
+    page.fill("#terminal-tabs .term-rename", "server")
+    page.keyboard.press("Enter")
+    expect(page.locator("#terminal-tabs .term-tab:nth-child(2) .term-label")).to_have_text("server")
+
+    # ↑ recalls the other tab's line (one history per project).
+    page.locator(f"{ACTIVE} .xterm-helper-textarea").focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    wait_for_text(page, "first-line")
+
+    # The panel grows: the process sees the new size.
+    type_line(page, "stty size")
+    page.wait_for_function("""() => /\\n\\d+ \\d+\\n/.test(document.querySelector(
+        '#bottom-panel .term-host:not([hidden]) .xterm-rows').innerText)""")
+    before = _last_size(page)
+    divider = page.locator('[data-divider="bottom"]').bounding_box()
+    assert divider is not None
+    page.mouse.move(divider["x"] + 200, divider["y"] + 2)
+    page.mouse.down()
+    page.mouse.move(divider["x"] + 200, divider["y"] - 150, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    type_line(page, "clear && stty size")
+    page.wait_for_timeout(500)
+    after = _last_size(page)
+    assert after[0] > before[0], (before, after)
+    assert after[1] == before[1]
+
+    # A failing command's status shows on the tab.
+    type_line(page, "ls nothing-here")
+    expect(page.locator("#terminal-tabs .term-tab:nth-child(2) .term-code")).to_have_text("2")
+
+    # An edit in the editor is in the worker before the next command.
+    flows.type_at_start(page, "# edited\n")
+    type_line(page, "head -1 main.py")
+    wait_for_text(page, "# edited")
+
+    page.locator("#terminal-tabs .term-tab:nth-child(2) .term-close").click()
+    expect(page.locator("#terminal-tabs .term-tab")).to_have_count(1)
+    wait_for_text(page, "first-line")
+
+
+def _last_size(page: Page) -> tuple[int, int]:
+    lines = [line for line in screen(page).splitlines() if line.strip()]
+    sizes = [line.split() for line in lines if line.replace(" ", "").isdigit()]
+    rows, cols = sizes[-1]
+    return int(rows), int(cols)
+
+
+def test_python_ctrl_c_input_and_run_in_dark(
+    page: Page, live_server: LiveServer, artifacts: Path,
+) -> None:  # fmt: skip
+    flows.sign_up(page, live_server.url)
+    seed.new_project(page, "py", {
+        "main.py": "name = input('Your name? ')\nprint(f'Hello, {name}!')\n",
+    })  # fmt: skip
+    wait_for_prompt(page)
+    assert page.evaluate("crossOriginIsolated")
+    type_line(page, 'python -c "while True: pass"')
+    page.wait_for_timeout(1000)
+    page.keyboard.press("Control+c")
+    wait_for_text(page, "KeyboardInterrupt")
+    type_line(page, "echo still-alive")
+    wait_for_text(page, "still-alive")
+
+    page.click("#terminal-run")
+    wait_for_text(page, "Your name? ")
+    page.keyboard.type("Ada")
+    page.keyboard.press("Enter")
+    wait_for_text(page, "Hello, Ada!")
+
+    type_line(page, 'python -c "import shutil; print(shutil.get_terminal_size())"')
+    wait_for_text(page, "os.terminal_size(columns=")
+    page.keyboard.press("Control+Shift+P")  # the palette's theme command, as a person would
+    page.locator("#command-palette input").fill("Toggle Light/Dark")
+    page.locator('#command-palette .picker-row[data-command="settings.theme"]').click()
+    page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+    page.locator(f"{ACTIVE} .xterm-helper-textarea").focus()
+    type_line(page, "echo https://example.com/docs")
+    wait_for_text(page, "https://example.com/docs")
+    page.screenshot(path=artifacts / "terminal-dark.png")
