@@ -11,7 +11,9 @@ Why a blocking read: user code calls `input()` synchronously, deep inside code w
 own, so it cannot await the shell's async `io.readline()`. The engine provides one backed
 by a SharedArrayBuffer + Atomics.wait (the worker sleeps until the page posts a line).
 It returns the line with its "\\n", None at end of input (Ctrl+D), and may raise
-KeyboardInterrupt when Ctrl+C arrives while waiting. It echoes and edits the line itself.
+KeyboardInterrupt when Ctrl+C arrives while waiting, or EOFError when it cannot block at
+all (a page without cross-origin isolation; it says so itself, the program then sees end
+of input). It echoes and edits the line itself.
 
 The installer is a protocol so that tests drive `pip` with a fake, and so that the only
 code knowing micropip's call shapes is micropip_installer.py.
