@@ -93,13 +93,13 @@ class TerminalPanel:
     def _ready(self) -> None:
         self.empty.textContent = "No terminal open. + opens one."
         if not self.tabs:
-            self.new_tab()
+            self.new_tab(focus=False)  # never take the keyboard from the editor unasked
 
     def _say_status(self) -> None:
         if not self.link.ready and not self.tabs:
             self.empty.textContent = f"Runtime {self.link.runtime.status.label}"
 
-    def new_tab(self) -> None:
+    def new_tab(self, focus: bool = True) -> None:
         if not self.link.ready:
             self.bench.notify(f"The runtime is not ready ({self.link.runtime.status.label})")
             return
@@ -120,10 +120,10 @@ class TerminalPanel:
         self.strip.append(button)
         self.body.append(host)
         self.tabs.append(tab)
-        self.show(tab)
-        asyncio.ensure_future(self._start(tab))
+        self.show(tab, focus)
+        asyncio.ensure_future(self._start(tab, focus))
 
-    async def _start(self, tab: TermTab) -> None:
+    async def _start(self, tab: TermTab, focus: bool) -> None:
         tab.term = await XTerm.create(tab.host, {
             "scrollback": SCROLLBACK, "fontSize": max(self.bench.settings.font_size - 1, 10),
             "theme": xterm_theme(self._dark)})  # fmt: skip
@@ -143,7 +143,7 @@ class TerminalPanel:
                            "isolated.\x1b[0m\r\n")  # fmt: skip
         process.attach(tab.term)
         tab.term.on_resize(self.listeners, lambda c, r: process.resize(c, r))
-        if tab is self.active:
+        if focus and tab is self.active:
             tab.term.focus()
 
     def _state(self, tab: TermTab, kind: str, value: Any) -> None:
@@ -159,7 +159,7 @@ class TerminalPanel:
         elif kind == "exit":
             self.close(tab)  # `exit` or Ctrl+D: the tab goes, as in VS Code
 
-    def show(self, tab: TermTab) -> None:
+    def show(self, tab: TermTab, focus: bool = True) -> None:
         self.active = tab
         for other in self.tabs:
             selected = other is tab
@@ -168,7 +168,8 @@ class TerminalPanel:
         self.empty.hidden = True
         if tab.term is not None:
             tab.term.fit()
-            tab.term.focus()
+            if focus:
+                tab.term.focus()
 
     def close(self, tab: TermTab) -> None:
         if tab not in self.tabs:
