@@ -270,6 +270,8 @@ def pack_client(stage: Path) -> str:
     # the repository, so client code finds them the same way under CPython and Pyodide.
     rules = ROOT / "contract" / "sync_rules.json"
     members.append((rules.relative_to(ROOT).as_posix(), rules.read_bytes()))
+    # `from cospai import serve` in the runtime's programs (client/worker/serve.py).
+    members.append(("cospai.py", (source / "worker" / "cospai_facade.py").read_bytes()))
     write_zip(folder / "client.zip", members)
     glue = folder / "glue"
     glue.mkdir()

@@ -70,8 +70,6 @@ class PreviewSite:
                 suffix = name.rsplit(".", 1)[-1]
                 media = MEDIA_TYPES.get(f".{suffix}", "application/octet-stream")
                 headers = dict(HEADERS)
-                if path == "/sw.js":
-                    headers["service-worker-allowed"] = "/preview/"
                 return FileResponse(found[1].path, media_type=media, headers=headers)
         if path.startswith("/preview/"):
             return Response(NOT_RUNNING, 503, HEADERS, "text/html; charset=utf-8")

@@ -171,6 +171,10 @@ class PyodideRuntime(Runtime):
             self.fs._events(message["batch"])
         elif op == "error":
             self._emitter.emit("error", str(message.get("message", "")))
+        elif op == "server-ready":  # preview: serve(app, port) ran (client/worker/serve.py)
+            port, url = int(message["port"]), str(message.get("url", ""))
+            self._emitter.emit("server-ready", port, url)
+            self._emitter.emit("port", port, "open", url)
 
     async def call(self, method: str, *args: Any) -> Any:
         if self.engine is None or self.status.state is not RuntimeState.READY:

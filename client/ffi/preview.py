@@ -1,18 +1,20 @@
 """The preview origin's link, from Python: loads client/glue/preview-host.mjs, which keeps
 the hidden relay iframe and the MessagePort to the preview service worker. Requests come to
-`on_request` (answered with a Python Answer, sent as a plain JS object with the body as a
-Uint8Array copy); console lines and the preview's location come to their callbacks."""
+`on_request` (answered with a Python Answer, or an awaitable of one, sent as a plain JS
+object with the body as a Uint8Array copy); console lines and the preview's location come
+to their callbacks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import js  # type: ignore[import-not-found]
 
 from client.core.preview_site import Answer
 from client.ffi import modules
-from client.ffi.convert import to_object
+from client.ffi.convert import to_object, to_python
 from client.ffi.events import Listeners
 
 
@@ -22,15 +24,17 @@ class PreviewHost:
         self._handle: Any = None
 
     async def connect(self, origin: str, sid: str, *,
-                      on_request: Callable[[str, str, str], Answer],
+                      on_request: Callable[..., Answer | Awaitable[Answer]],
                       on_console: Callable[[str, str, str], None],
                       on_location: Callable[[str], None],
                       on_ready: Callable[[], None],
                       on_error: Callable[[str], None]) -> None:  # fmt: skip
         module = await modules.load(modules.asset_url("client", "glue/preview-host.mjs"))
 
-        def request(method: str, path: str, query: str) -> Any:
-            answer = on_request(method, path, query)
+        async def request(method: str, path: str, query: str, headers: Any, body: Any) -> Any:
+            result = on_request(method, path, query, to_python(headers) or {},
+                                to_python(body) or b"")  # fmt: skip
+            answer = await result if inspect.isawaitable(result) else result
             return to_object({"status": answer.status, "headers": answer.headers,
                               "body": answer.body})  # fmt: skip
 

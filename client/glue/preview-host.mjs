@@ -28,7 +28,9 @@ export function connect({ origin, sid, onRequest, onConsole, onLocation, onReady
       if (typeof data.id !== "number") return;
       let reply;
       try {
-        const answer = await onRequest(String(data.method), String(data.path), String(data.query || ""));
+        const body = data.body ? new Uint8Array(data.body) : null;
+        const answer = await onRequest(String(data.method), String(data.path),
+          String(data.query || ""), data.headers || {}, body);
         reply = { id: data.id, status: answer.status, headers: answer.headers, body: answer.body };
       } catch (error) {
         const body = new TextEncoder().encode(`The IDE could not answer: ${error}`);

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Awaitable
 from typing import Any
 
 from client.core.ports import ApiError
@@ -54,7 +55,8 @@ class PreviewView:
         bench.commands.add("preview.open", "Open Preview", self.open, (), "View")
         bench.commands.add("preview.reload", "Reload Preview", self.reload, (), "View")
         runtime = getattr(getattr(bench, "runtime", None), "runtime", None)
-        self._unsubscribe = runtime.on("port", self._port_event) if runtime else None
+        self._unsubscribe = [runtime.on("port", self._port_event),
+                             runtime.on("server-ready", self._server_ready)] if runtime else []
 
     # ------------------------------------------------------------ building
 
@@ -140,11 +142,11 @@ class PreviewView:
 
     # ------------------------------------------------------------ answering
 
-    def _request(self, method: str, path: str, _query: str) -> Answer:
+    def _request(self, method: str, path: str, query: str, headers: dict[str, str],
+                 body: bytes) -> Answer | Awaitable[Answer]:  # fmt: skip
         if self.source != STATIC:
-            text = (f"Nothing answers on port {self.source} in the preview yet: serving "
-                    "apps started in the terminal is not wired to the preview.")
-            return Answer(502, {"content-type": "text/plain; charset=utf-8"}, text.encode())
+            return self._from_app(int(self.source), {"method": method, "path": path,
+                                  "query": query, "headers": headers, "body": body})  # fmt: skip
         files = self.bench.sync.model.files
 
         def read(name: str) -> bytes | None:
@@ -152,6 +154,19 @@ class PreviewView:
             return local.content if local is not None else None
 
         return answer(method, path, read)
+
+    async def _from_app(self, port: int, request: dict[str, Any]) -> Answer:
+        """A request for an app served in the runtime (client/worker/serve.py)."""
+        try:
+            reply = await self.bench.runtime.runtime.call("http", port, request)
+        except OSError as error:
+            text = f"The app on port {port} did not answer: {error}"
+            return Answer(502, {"content-type": "text/plain; charset=utf-8"}, text.encode())
+        headers = [(str(k), str(v)) for k, v in reply.get("headers", [])]
+        # The preview's origin is shared by every app; a cookie jar per app is not kept, so
+        # Set-Cookie is dropped here rather than by the browser, silently.
+        kept = [[k, v] for k, v in headers if k.lower() != "set-cookie"]
+        return Answer(int(reply.get("status", 500)), kept, bytes(reply.get("body") or b""))  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ navigation
 
@@ -209,6 +224,14 @@ class PreviewView:
         self.console.add("info", f"Previewing {'static files' if source == STATIC else source}")
         self.reload()
 
+    def _server_ready(self, port: int, _url: str = "") -> None:
+        """An app started serving in the terminal: show it."""
+        self._port_event(port, "open")
+        self.ports.value = str(port)
+        self.source = str(port)
+        self.open()
+        self.navigate("/", remember=False)
+
     def _port_event(self, port: int, state: str, _url: str = "") -> None:
         value = str(port)
         existing = self.ports.querySelector(f'option[value="{value}"]')
@@ -234,8 +257,8 @@ class PreviewView:
             self.start()
 
     def dispose(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
         self._observer.disconnect()
         self.host.dispose()
         self.listeners.dispose()

@@ -34,11 +34,11 @@ function introduce(worker) {
 async function start() {
   if (parent === window || !ide || !/^[A-Za-z0-9_-]{8,64}$/.test(sid)) return;
   try {
-    const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/preview/" });
+    const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
     const worker = await activeWorker(registration);
     navigator.serviceWorker.onmessage = async (event) => {
       if (event.data && event.data.type === "need-port") {
-        const fresh = await navigator.serviceWorker.getRegistration("/preview/");
+        const fresh = await navigator.serviceWorker.getRegistration("/");
         if (fresh && fresh.active) introduce(fresh.active);
       }
     };

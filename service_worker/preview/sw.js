@@ -59,18 +59,39 @@ async function findLink(sid) {
   return found;
 }
 
+const PREVIEW = /^\/preview\/([A-Za-z0-9_-]{8,64})(\/.*)?$/;
+const OWN_FILES = new Set(["/relay.html", "/relay.js", "/sw.js"]);
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  if (url.origin !== location.origin) return;
-  const match = url.pathname.match(/^\/preview\/([A-Za-z0-9_-]{8,64})(\/.*)?$/);
-  if (!match) return;
-  if (!match[2]) {
+  if (url.origin !== location.origin || OWN_FILES.has(url.pathname)) return;
+  const match = url.pathname.match(PREVIEW);
+  if (match && !match[2]) {
     // /preview/<sid> -> /preview/<sid>/ so the page's relative URLs resolve inside it
     event.respondWith(Response.redirect(new URL(url.pathname + "/" + url.search, url).href, 302));
-    return;
+  } else if (match) {
+    event.respondWith(serve(event.request, match[1], match[2], url));
+  } else if (event.clientId || event.request.referrer) {
+    // An absolute URL (`/api/hello`, `/style.css`, a link to `/about`) asked by a previewed
+    // page: it belongs to the preview that page is in (a navigation has no client yet, but
+    // its referrer is the page).
+    event.respondWith(fromPage(event, url));
   }
-  event.respondWith(serve(event.request, match[1], match[2], url));
 });
+
+async function fromPage(event, url) {
+  const client = event.clientId ? await self.clients.get(event.clientId) : null;
+  const from = client ? client.url : event.request.referrer;
+  const match = from && new URL(from).origin === location.origin &&
+    new URL(from).pathname.match(PREVIEW);
+  if (!match) return fetch(event.request);
+  if (event.request.mode === "navigate") {
+    // Keep the address inside the preview, so the next relative URL resolves there too.
+    const inside = `/preview/${match[1]}${url.pathname}${url.search}`;
+    return Response.redirect(new URL(inside, url).href, 302);
+  }
+  return serve(event.request, match[1], url.pathname, url);
+}
 
 async function serve(request, sid, path, url) {
   const link = links.get(sid) || (await findLink(sid));

@@ -176,3 +176,32 @@ def test_the_preview_cannot_read_the_ides_cookies_or_indexeddb(
     # And its window cannot touch the IDE page's DOM.
     assert frame.evaluate("(() => { try { return parent.document.title; } "
                           "catch (e) { return 'denied'; } })()") == "denied"  # fmt: skip
+
+
+def test_the_asgi_template_answers_in_the_preview_after_python_app_py(
+    preview_page: tuple[Page, list[str]], live_server: LiveServer, artifacts: Path,
+) -> None:  # fmt: skip
+    from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
+
+    page, requests = preview_page
+    flows.sign_up(page, live_server.url)
+    flows.create_project(page, "web", "asgi-app")
+    wait_for_prompt(page)
+    type_line(page, "python app.py")
+    wait_for_text(page, "on port 8000")
+    # server-ready opens the preview on that port.
+    page.wait_for_function("document.documentElement.dataset.preview === 'ready'",
+                           timeout=30_000)  # fmt: skip
+    expect(page.locator("#preview-port")).to_have_value("8000")
+    frame = page.frame_locator(HEADING)
+    expect(frame.locator("h1")).to_have_text("Hello from an ASGI app", timeout=15_000)
+    frame.locator("#name").fill("Ada")
+    frame.locator("button[type=submit]").click()
+    expect(frame.locator("#answer")).to_have_text("Hello, Ada!")  # an absolute /api URL
+    expect(page.locator('#preview-console-lines [data-level="log"]')).to_contain_text(
+        'the API said {"message":"Hello, Ada!"}')  # fmt: skip
+    page.screenshot(path=artifacts / "preview-asgi.png")
+    # Back to the project's files: app.py is not a page, so the static preview says 404.
+    page.select_option("#preview-port", "static")
+    expect(frame.locator("h1")).to_have_text("404 Not Found")
+    assert off_machine(requests) == []

@@ -51,7 +51,6 @@ def test_the_preview_files_are_served_with_their_headers(app: object) -> None:
     assert client.get("/relay.html").headers["content-type"].startswith("text/html")
     sw = client.get("/sw.js")
     assert sw.headers["content-type"].startswith("text/javascript")
-    assert sw.headers["service-worker-allowed"] == "/preview/"
 
 
 @pytest.mark.parametrize("path", [
