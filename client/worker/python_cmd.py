@@ -204,6 +204,10 @@ class PythonCommand:
                 if error.__traceback__ and user_frames(error.__traceback__):
                     raise  # raised by the program itself
                 raise _Refused(str(error)) from None
+        elif call.mode == "module" and call.target == "http.server":  # the preview's own
+            from .static_server import http_server  # (no sockets here: serve.py)
+
+            http_server(list(call.args), os.getcwd())
         elif call.mode == "module":
             if _find(call.target) is None:
                 raise _Refused(f"No module named {call.target}")

@@ -205,3 +205,25 @@ def test_the_asgi_template_answers_in_the_preview_after_python_app_py(
     page.select_option("#preview-port", "static")
     expect(frame.locator("h1")).to_have_text("404 Not Found")
     assert off_machine(requests) == []
+
+
+def test_python_m_http_server_serves_the_project_folder(
+    preview_page: tuple[Page, list[str]], live_server: LiveServer,
+) -> None:  # fmt: skip
+    from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
+
+    page, _requests = preview_page
+    flows.sign_up(page, live_server.url)
+    # (A README beside the folder: an import of one lone folder is unwrapped.)
+    seed.new_project(page, "folder", {"public/index.html": "<h1>From http.server</h1>",
+                                      "public/notes.txt": "plain",
+                                      "README.md": "# folder"})  # fmt: skip
+    wait_for_prompt(page)
+    type_line(page, "python -m http.server 8080 -d public")
+    wait_for_text(page, "Serving HTTP on port 8080")
+    expect(page.locator("#preview-port")).to_have_value("8080", timeout=30_000)
+    expect(page.frame_locator(HEADING).locator("h1")).to_have_text("From http.server",
+                                                                   timeout=15_000)  # fmt: skip
+    page.fill("#preview-url", "/notes.txt")
+    page.keyboard.press("Enter")
+    expect(page.frame_locator(HEADING).locator("body")).to_have_text("plain")
