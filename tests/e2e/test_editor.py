@@ -200,7 +200,7 @@ def test_typescript_errors_and_go_to_definition_across_files(page: Page,
         }""",
         timeout=30_000,
     )
-    expect(page.locator("#editor .squiggly-error").first).to_be_attached()
+    expect(page.locator("#editor .squiggly-error").first).to_be_attached(timeout=20_000)
     markers = editor_eval(page, """return monaco.editor.getModelMarkers({})
         .filter((m) => m.resource.path === "/src/main.ts").map((m) => m.message);""")
     assert not any("Cannot find module" in m for m in markers), markers
