@@ -45,6 +45,7 @@ class PreviewView:
         self.source = STATIC  # or a port number as text, from the port switcher
         self.ready = False
         self.started = False
+        self.connections = 0  # hellos from the service worker: 1 + its restarts
         self.host = PreviewHost(self.listeners)
         body = dom.by_id("preview-host")
         dom.clear(body)
@@ -128,7 +129,9 @@ class PreviewView:
         """The service worker said hello (first start, or after it restarted)."""
         first = not self.ready
         self.ready = True
+        self.connections += 1
         dom.set_state("preview", "ready")
+        dom.set_state("preview-connections", str(self.connections))
         if first:
             self.navigate(self.path, remember=False)
 

@@ -57,10 +57,14 @@ def preview_page(partitioned_browser: Browser) -> Iterator[tuple[Page, list[str]
     context.close()
 
 
-def open_preview(page: Page) -> None:
+def run_command(page: Page, title: str) -> None:
     page.keyboard.press("Control+Shift+P")
-    page.keyboard.type("Open Preview")
+    page.keyboard.type(title)
     page.keyboard.press("Enter")
+
+
+def open_preview(page: Page) -> None:
+    run_command(page, "Open Preview")
     page.wait_for_function("document.documentElement.dataset.preview === 'ready'",
                            timeout=30_000)  # fmt: skip
 
@@ -108,8 +112,22 @@ def test_static_site_previews_follows_an_edit_and_works_offline(
     expect(page.locator("#preview-url")).to_have_value("/about.html")
 
     page.screenshot(path=artifacts / "preview-light.png")
-    page.evaluate("document.documentElement.setAttribute('data-theme', 'dark')")
+    page.focus("#preview-url")
+    run_command(page, "Toggle Light")
+    page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
     page.screenshot(path=artifacts / "preview-dark.png")
+
+    # The browser stops idle service workers; a restarted one finds its relay again.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("ServiceWorker.enable")
+    assert page.evaluate("document.documentElement.dataset.previewConnections") == "1"
+    cdp.send("ServiceWorker.stopAllWorkers")
+    page.fill("#preview-url", "/nope.html")
+    page.keyboard.press("Enter")
+    expect(page.frame_locator(HEADING).locator("h1")).to_have_text("404 Not Found")
+    page.click("#preview-back")
+    expect(page.frame_locator(HEADING).locator("h1")).to_have_text("About")
+    assert page.evaluate("document.documentElement.dataset.previewConnections") == "2"
 
     # Offline after the first load: the preview still answers from the IDE's memory.
     page.context.set_offline(True)
