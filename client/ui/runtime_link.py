@@ -39,8 +39,8 @@ class RuntimeLink:
         return self.runtime.status.state is RuntimeState.READY
 
     def _show(self, status: Status) -> None:
-        label = {"booting": "Python: starting…", "ready": "Python: ready",
-                 "failed": "Python: failed", "unavailable": "Python: unavailable"}  # fmt: skip
+        label = {"booting": "Runtime: starting…", "ready": "Runtime: ready",
+                 "failed": "Runtime: failed", "unavailable": "Runtime: unavailable"}  # fmt: skip
         text = label[status.state.value]
         if status.state is not RuntimeState.READY and status.reason:
             text += f" ({status.reason})"
@@ -101,8 +101,7 @@ class RuntimeLink:
         try:
             while self.mirror.pending():
                 changed = self.mirror.apply_slice(self.bench.sync.model)
-                for path in changed:
-                    self.bench.scheduler.edited(path)  # cache in 1 s, server in 5 s
+                self.bench.scheduler.edited_many(changed)  # cache in 1 s, server in 5 s
                 if changed:
                     self.bench.render()
                 await asyncio.sleep(0)

@@ -147,7 +147,7 @@ def test_python_ctrl_c_input_and_run_in_dark(
     type_line(page, 'python -c "import shutil; print(shutil.get_terminal_size())"')
     wait_for_text(page, "os.terminal_size(columns=")
     page.keyboard.press("Control+Shift+P")  # the palette's theme command, as a person would
-    page.locator("#command-palette input").fill("Toggle Light/Dark")
+    page.locator("#command-palette input").fill("theme")
     page.locator('#command-palette .picker-row[data-command="settings.theme"]').click()
     page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
     page.locator(f"{ACTIVE} .xterm-helper-textarea").focus()
