@@ -13,7 +13,7 @@ ENTRY_NAMES = ("main.py", "app.py", "src/main.py", "__main__.py")
 
 
 def next_name(taken: list[str]) -> str:
-    """"Terminal N" with the smallest N not shown on a tab."""
+    """ "Terminal N" with the smallest N not shown on a tab."""
     number = 1
     while f"Terminal {number}" in taken:
         number += 1
@@ -64,7 +64,19 @@ class SharedHistory:
 
 def xterm_theme(dark: bool) -> dict[str, str]:
     if dark:
-        return {"background": "#1e1e1e", "foreground": "#d4d4d4", "cursor": "#d4d4d4",
-                "selectionBackground": "#264f78", "blue": "#569cd6", "brightBlue": "#7fb6ff"}
-    return {"background": "#ffffff", "foreground": "#1f2328", "cursor": "#1f2328",
-            "selectionBackground": "#add6ff", "blue": "#0550ae", "brightBlue": "#0969da"}
+        return {
+            "background": "#1e1e1e",
+            "foreground": "#d4d4d4",
+            "cursor": "#d4d4d4",
+            "selectionBackground": "#264f78",
+            "blue": "#569cd6",
+            "brightBlue": "#7fb6ff",
+        }
+    return {
+        "background": "#ffffff",
+        "foreground": "#1f2328",
+        "cursor": "#1f2328",
+        "selectionBackground": "#add6ff",
+        "blue": "#0550ae",
+        "brightBlue": "#0969da",
+    }

@@ -107,6 +107,8 @@ def on_theme_change(listeners: Listeners, callback: Callable[[], None]) -> Any:
     import js  # type: ignore[import-not-found]
 
     observer = js.MutationObserver.new(listeners.proxy(lambda *_args: callback()))
-    observer.observe(js.document.documentElement,
-                     to_object({"attributes": True, "attributeFilter": ["data-theme"]}))
+    observer.observe(
+        js.document.documentElement,
+        to_object({"attributes": True, "attributeFilter": ["data-theme"]}),
+    )
     return observer

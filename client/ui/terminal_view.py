@@ -58,9 +58,11 @@ class TerminalPanel:
         self.history = SharedHistory(dom.local_get(self._history_key))
         head = panel.querySelector(".panel-title")
         self.strip = dom.element("div", class_="term-tabs", id="terminal-tabs", role="tablist")
-        buttons = [("terminal-new", "+", "New terminal (Ctrl+Shift+`)", self.new_tab),
-                   ("terminal-clear", "Clear", "Clear the terminal", self.clear),
-                   ("terminal-run", "▶ Run", "Run the project's main file (F5)", self.run)]
+        buttons = [
+            ("terminal-new", "+", "New terminal (Ctrl+Shift+`)", self.new_tab),
+            ("terminal-clear", "Clear", "Clear the terminal", self.clear),
+            ("terminal-run", "▶ Run", "Run the project's main file (F5)", self.run),
+        ]
         self.tools = dom.element("span", class_="term-tools")
         for node_id, text, title, action in buttons:
             button = dom.element("button", text, type="button", id=node_id, title=title,
@@ -82,8 +84,13 @@ class TerminalPanel:
         self._theme_observer = on_theme_change(self.listeners, self.refresh)
         link.runtime.on("status", lambda _s: self._say_status())
         add = bench.commands.add
-        add("terminal.new", "New Terminal", self.new_tab, ("Ctrl+Shift+`", "Ctrl+Shift+~"),
-            "Terminal")
+        add(
+            "terminal.new",
+            "New Terminal",
+            self.new_tab,
+            ("Ctrl+Shift+`", "Ctrl+Shift+~"),
+            "Terminal",
+        )
         add("terminal.clear", "Clear Terminal", self.clear, (), "Terminal")
         add("terminal.run", "Run Main File", self.run, "F5", "Terminal")
         add("terminal.kill", "Close Terminal", self.close_active, (), "Terminal")
@@ -131,7 +138,8 @@ class TerminalPanel:
         await self.link.flush()
         try:
             process = await self.link.runtime.spawn(
-                "sh", [], SpawnOptions(cols=cols, rows=rows), history=self.history.lines)
+                "sh", [], SpawnOptions(cols=cols, rows=rows), history=self.history.lines
+            )
         except RuntimeRefused as error:
             tab.term.write(f"\x1b[31mThe shell could not start: {error}\x1b[0m\r\n")
             return

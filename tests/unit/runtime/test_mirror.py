@@ -89,14 +89,19 @@ def test_snapshot_diff_sees_creates_changes_deletes_and_skips_ignored_folders(
     os.utime(tmp_path / "a.txt", ns=(1, 1))
     events = fs_snapshot.diff(before, fs_snapshot.take(str(tmp_path), RULES))
     assert [(e.kind, e.path) for e in events] == [
-        ("change", "a.txt"), ("create", "sub/new.txt"), ("delete", "gone.txt")]
+        ("change", "a.txt"),
+        ("create", "sub/new.txt"),
+        ("delete", "gone.txt"),
+    ]
 
 
 def test_spawn_command_lines() -> None:
     assert command_line("sh", []) == (True, "")
     assert command_line("sh", ["-c", "ls -la"]) == (False, "ls -la")
     assert command_line("python", ["my file.py", "it's"]) == (
-        False, "python 'my file.py' 'it'\\''s'")
+        False,
+        "python 'my file.py' 'it'\\''s'",
+    )
     assert quote("a.py") == "a.py" and quote("") == "''"
 
 
