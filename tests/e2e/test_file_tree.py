@@ -45,7 +45,11 @@ def project_with(page: Page, name: str, files: dict[str, bytes | str],
     assert response.ok, response.text()
     project = response.json()["project"]["id"]
     page.goto(f"{base}/p/{project}{query}")
-    flows.wait_for_workbench(page)
+    page.wait_for_function(
+        "['ready', 'error'].includes(document.documentElement.dataset.workbench)",
+        timeout=120_000)  # fmt: skip
+    state = page.evaluate("document.documentElement.dataset.workbench")
+    assert state == "ready", page.inner_text("#status-text")
     return project
 
 
