@@ -81,7 +81,15 @@ class SyncScheduler:
 
     def edited(self, path: str) -> None:
         """The model changed at `path` (editor, tree, runtime): schedule the three writes."""
-        self._runtime_paths.add(path)
+        self.edited_many([path])
+
+    def edited_many(self, paths: list[str]) -> None:
+        """Many paths changed at once (a runtime burst, an upload, a paste): the timers are
+        armed and the status worked out once, not once per path (the status walks every
+        file, so per-path reporting made a burst of n files cost n^2)."""
+        if not paths:
+            return
+        self._runtime_paths.update(paths)
         self._arm("runtime", self.timing.runtime_s, self._flush_runtime, restart=True)
         self._arm("cache", self.timing.cache_s, lambda: self.spawn(self._persist()), restart=True)
         if "retry" not in self._timers:

@@ -431,3 +431,19 @@ def test_a_stopped_scheduler_fires_nothing_and_keeps_what_is_pending(h: Harness)
     h.advance(60)
     assert h.server.sync_calls() == []
     assert h.sync.pending_count() == 2  # still there for the next open
+
+
+def test_many_paths_at_once_arm_once_and_report_once(h: Harness) -> None:
+    for number in range(50):
+        h.sync.model.write(f"gen/f{number}", b"x")
+    before = len(h.statuses)
+    h.scheduler.edited_many([f"gen/f{number}" for number in range(50)])
+    assert len(h.statuses) - before <= 1  # one status for the whole burst
+    h.advance(0.3 + STEP)
+    assert h.runtime and sorted(h.runtime[-1][1]) == sorted(f"gen/f{n}" for n in range(50))
+    h.advance(5)
+    [call] = h.server.sync_calls()
+    assert len(call.args["ops"]) == 50
+    h.scheduler.edited_many([])  # nothing changed: nothing armed
+    h.advance(10)
+    assert len(h.server.sync_calls()) == 1
