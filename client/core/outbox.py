@@ -66,15 +66,14 @@ def pending_ops(model: ProjectModel, skip: set[str] | frozenset[str] = frozenset
     """Every op needed to bring the server to the local state; paths in `skip` (local paths
     and server paths in conflict) are left out until the user resolves them."""
     deletes, renames, puts = [], [], []
-    # A rename onto a server path another local file still comes from would be refused
-    # (the path is taken until that file moves): send those as delete + put instead.
-    origins = {f.base.path for f in model.files.values() if f.base is not None}
     for server_path, base in sorted(model.tombstones.items()):
         if server_path not in skip:
             deletes.append(Op("delete", server_path, base.version))
-    for path, local in sorted(model.files.items()):
-        if local.clean or path in skip:
-            continue
+    # Only changed files are looked at (sorted): the status asks on every keystroke, and a
+    # walk that sorts every file of a 20,000-file project each time would show in typing.
+    dirty = sorted((p, f) for p, f in model.files.items() if not f.clean and p not in skip)
+    origins: set[str] | None = None
+    for path, local in dirty:
         base = local.base
         if base is None:
             puts.append(Op("put", path, None, file=local))
@@ -82,11 +81,16 @@ def pending_ops(model: ProjectModel, skip: set[str] | frozenset[str] = frozenset
             continue
         elif base.path == path:
             puts.append(Op("put", path, base.version, file=local))
-        elif base.sha256 == local.sha256 and path not in origins:
-            renames.append(Op("rename", base.path, base.version, to=path, file=local))
         else:
-            deletes.append(Op("delete", base.path, base.version))
-            puts.append(Op("put", path, None, file=local))
+            # A rename onto a server path another local file still comes from would be
+            # refused (the path is taken until that file moves): delete + put instead.
+            if origins is None:
+                origins = {f.base.path for f in model.files.values() if f.base is not None}
+            if base.sha256 == local.sha256 and path not in origins:
+                renames.append(Op("rename", base.path, base.version, to=path, file=local))
+            else:
+                deletes.append(Op("delete", base.path, base.version))
+                puts.append(Op("put", path, None, file=local))
     return deletes + renames + puts
 
 
@@ -115,14 +119,18 @@ def unsyncable(model: ProjectModel, rules: SyncRules) -> tuple[set[str], dict[st
     to show the user, while every other file keeps syncing."""
     ignored: set[str] = set()
     problems: dict[str, str] = {}
-    seen: dict[str, str] = {}
-    for path, local in sorted(model.files.items()):
-        key = folded(path)
-        if key in seen and local.base is None:
-            problems[path] = f"differs only by case from {seen[key]}"
-        seen.setdefault(key, path)
-        if local.clean:
-            continue
+    dirty = sorted((p, f) for p, f in model.files.items() if not f.clean)
+    new_keys = {folded(p) for p, f in dirty if f.base is None}
+    if new_keys:
+        # A new file whose name differs only by case from an earlier one (in path order)
+        # would collide on a case-insensitive disk.
+        seen: dict[str, str] = {}
+        for path in sorted(p for p in model.files if folded(p) in new_keys):
+            key = folded(path)
+            if key in seen and model.files[path].base is None:
+                problems[path] = f"differs only by case from {seen[key]}"
+            seen.setdefault(key, path)
+    for path, local in dirty:
         if rules.ignored(path):
             ignored.add(path)
             continue
