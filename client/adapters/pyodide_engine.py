@@ -107,7 +107,7 @@ class PyodideProcess(Process):
 
     def resize(self, cols: int, rows: int) -> None:
         if self.exit_code is None:
-            asyncio.ensure_future(self.runtime.call("resize", self.sid, cols, rows))
+            self.handle.resize(cols, rows)
 
     def kill(self) -> None:
         if self.exit_code is not None:

@@ -20,6 +20,7 @@ folder is compared with the last snapshot and the differences go out as events.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -65,7 +66,7 @@ class Host:
 
     # ------------------------------------------------------------ sessions
 
-    async def open(self, sid: str, interactive: bool, line: str, cols: int, rows: int,
+    def open(self, sid: str, interactive: bool, line: str, cols: int, rows: int,
                    cwd: str = "", env: dict[str, str] | None = None,
                    history: list[str] | None = None) -> None:  # fmt: skip
         variables = {"HOME": self.root, "TERM": "xterm-256color", **(env or {})}
@@ -83,8 +84,12 @@ class Host:
         if interactive:
             self._out(session, session.editor.start(shell.prompt()).echo)
             return
-        status = await self._run(session, line)
-        self._finish(session, status)
+        # Registered above before anything runs, so a resize or keys sent right after
+        # the open find the session; the line itself runs as a task.
+        asyncio.ensure_future(self._once(session, line))
+
+    async def _once(self, session: Session, line: str) -> None:
+        self._finish(session, await self._run(session, line))
 
     def resize(self, sid: str, cols: int, rows: int) -> None:
         session = self.sessions.get(sid)

@@ -190,6 +190,11 @@ function open(message) {
   };
   sessions.set(message.sid, session);
   session.port.onmessage = ({ data }) => {
+    if (data.resize) {
+      const [cols, rows] = data.resize;
+      pumping = pumping.then(() => call("resize", [message.sid, cols, rows])).catch(report);
+      return;
+    }
     if (data.data !== undefined) session.queued += data.data; // no SharedArrayBuffer
     if (data.data !== undefined || data.wake) pump(message.sid);
   };

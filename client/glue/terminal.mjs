@@ -86,6 +86,10 @@ function openSession(worker, interrupt, sid, options, onState) {
       fill();
       channel.port1.postMessage({ wake: true });
     },
+    resize(cols, rows) {
+      // On the session's own port, so the new size lands in order with what is typed.
+      channel.port1.postMessage({ resize: [cols, rows] });
+    },
     close() {
       channel.port1.close();
     },

@@ -103,7 +103,6 @@ class LocalProcess(Process):
     def __init__(self, runtime: LocalRuntime, sid: str) -> None:
         self.runtime, self.sid, self.out = runtime, sid, ""
         self.done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self.task: asyncio.Future[None] | None = None
 
     def write(self, data: str) -> None:
         bridge = self.runtime.bridge
@@ -157,9 +156,8 @@ class LocalRuntime(Runtime):
         interactive, line = command_line(command, list(args or []))
         process = LocalProcess(self, f"s{next(self.ids)}")
         self.processes[process.sid] = process
-        process.task = asyncio.ensure_future(self.host.open(
-            process.sid, interactive, line, options.cols, options.rows, options.cwd or "",
-            dict(options.env), []))  # fmt: skip
+        self.host.open(process.sid, interactive, line, options.cols, options.rows,
+                       options.cwd or "", dict(options.env), [])  # fmt: skip
         await asyncio.sleep(0)
         return process
 

@@ -48,7 +48,7 @@ def host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Host:
 
 def test_typed_line_runs_reports_history_status_and_files(host: Host) -> None:
     bridge = host.bridge
-    asyncio.run(host.open("s1", True, "", 80, 24))
+    host.open("s1", True, "", 80, 24)
     assert "$ " in "".join(bridge.out)
     bridge.keys.append("echo hi > a.txt; ls nope\r")
     asyncio.run(host.pump("s1"))
@@ -60,7 +60,7 @@ def test_typed_line_runs_reports_history_status_and_files(host: Host) -> None:
 
 def test_input_reads_an_edited_line_and_ctrl_c_interrupts_it(host: Host) -> None:
     bridge = host.bridge
-    asyncio.run(host.open("s1", True, "", 80, 24))
+    host.open("s1", True, "", 80, 24)
     host.current = host.sessions["s1"]
     bridge.keys += ["", "Adx", "\x7fa\r"]
     assert host.read_line() == "Ada\n"
@@ -76,7 +76,7 @@ def test_input_without_isolation_says_why(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(tmp_path)
     bridge = Bridge(block=False)
     host = Host(bridge, str(tmp_path), rules_module.load())
-    asyncio.run(host.open("s1", True, "", 80, 24))
+    host.open("s1", True, "", 80, 24)
     host.current = host.sessions["s1"]
     with pytest.raises(EOFError):
         host.read_line()
@@ -85,11 +85,11 @@ def test_input_without_isolation_says_why(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_ctrl_d_and_exit_end_the_session(host: Host) -> None:
     bridge = host.bridge
-    asyncio.run(host.open("s1", True, "", 80, 24))
+    host.open("s1", True, "", 80, 24)
     bridge.keys.append("\x04")
     asyncio.run(host.pump("s1"))
     assert bridge.states[-1] == ("exit", 0)
-    asyncio.run(host.open("s2", True, "", 80, 24))
+    host.open("s2", True, "", 80, 24)
     bridge.keys.append("exit 4\r")
     asyncio.run(host.pump("s2"))
     assert bridge.states[-1] == ("exit", 4)
