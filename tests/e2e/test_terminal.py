@@ -44,7 +44,8 @@ def test_echo_to_a_file_reaches_the_tree_and_the_server(
     page: Page, live_server: LiveServer, request_log: list[str], artifacts: Path,
 ) -> None:  # fmt: skip
     flows.sign_up(page, live_server.url)
-    project = seed.new_project(page, "term", {"main.py": "print('hello from main')\n"})
+    project = seed.new_project(page, "term", {"main.py": "print('hello from main')\n"},
+                               query="?debug=1")  # fmt: skip
     wait_for_prompt(page)
     type_line(page, "echo hi > a.txt && cat a.txt")
     wait_for_text(page, "hi")
@@ -55,6 +56,20 @@ def test_echo_to_a_file_reaches_the_tree_and_the_server(
     type_line(page, "ls -la")
     wait_for_text(page, "main.py")
     page.screenshot(path=artifacts / "terminal-light.png")
+
+    # A burst (as a package install writes) reaches the model; ignored folders never do.
+    type_line(page, "mkdir -p gen node_modules/pkg && touch node_modules/pkg/index.js && "
+                    "python -c \"[open(f'gen/f{i}.txt', 'w').write(str(i)) for i in range(300)]\"")
+    page.wait_for_function("""() => Object.keys(JSON.parse(window.cospaiDebug.files()))
+        .filter((p) => p.startsWith('gen/')).length === 300""", timeout=30_000)
+    files = page.evaluate("Object.keys(JSON.parse(window.cospaiDebug.files()))")
+    assert not [p for p in files if p.startswith("node_modules/")]
+    page.keyboard.press("Control+s")
+    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
+                           timeout=30_000)  # fmt: skip
+    on_server = seed.server_files(page, project)
+    assert on_server["gen/f299.txt"] == b"299"
+    assert not [p for p in on_server if p.startswith("node_modules/")]
     assert off_machine(request_log) == []
 
 
