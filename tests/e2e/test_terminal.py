@@ -119,6 +119,7 @@ def test_tabs_resize_history_and_the_editor_reaching_the_shell(
     # A failing command's status shows on the tab.
     type_line(page, "ls nothing-here")
     expect(page.locator("#terminal-tabs .term-tab:nth-child(2) .term-code")).to_have_text("2")
+    page.screenshot(path=artifacts / "terminal-tabs.png")
 
     # An edit in the editor is in the worker before the next command.
     flows.type_at_start(page, "# edited\n")
