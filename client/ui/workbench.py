@@ -145,6 +145,10 @@ class Workbench:
         command = self.commands.for_chord(pressed)
         if command is None:
             return
+        if command.id.startswith("editor.") and in_terminal(event):
+            # In the terminal, editor keys belong to the shell (Ctrl+W cuts a word there),
+            # as in VS Code; workbench keys (Ctrl+P, Ctrl+`, Ctrl+B...) still work.
+            return
         event.preventDefault()
         event.stopPropagation()
         command.run()
@@ -429,6 +433,12 @@ class Workbench:
         if self.editor is not None:
             self.editor.dispose()
         self.layout.dispose()
+
+
+def in_terminal(event: Any) -> bool:
+    target = event.target
+    return dom.present(target) and hasattr(target, "closest") and dom.present(
+        target.closest("#bottom-panel"))
 
 
 def default_file(paths: list[str]) -> str:
