@@ -345,8 +345,7 @@ class TreeActions:
         unique = list(dict.fromkeys(paths)) or [""]
         scheduler = getattr(self.bench, "scheduler", None)
         if scheduler is not None:
-            for path in unique[:-1]:
-                scheduler.edited(path)
+            scheduler.edited_many(unique[:-1])  # one status walk for a whole paste/upload
         self.bench.edited(unique[-1])
 
     def dispose(self) -> None:
