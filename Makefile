@@ -44,6 +44,7 @@ bench: build chromium
 	$(PY) bench/boot.py
 	$(PY) bench/api.py
 	$(PY) bench/sync.py
+	$(PY) bench/workbench.py
 
 clean:
 	rm -rf dist .dist.build-*
