@@ -451,28 +451,3 @@ def default_file(paths: list[str]) -> str:
             return name
     return sorted(paths, key=lambda p: (p.count("/"), p.casefold()))[0]
 
-
-class _InterimList:
-    """INTERIM flat list of files until the tree view lands."""
-
-    def __init__(self, bench: Workbench) -> None:
-        self.bench = bench
-        self.node = dom.element("nav", class_="file-list", id="file-list")
-        bench.layout.sidebar_body("explorer").append(self.node)
-        bench.listeners.on(self.node, "click", self._click)
-        self._shown: list[str] = []
-
-    def refresh(self) -> None:
-        paths = sorted(self.bench.sync.model.files)
-        if paths != self._shown:
-            self.node.replaceChildren(*[dom.element("button", p, class_="file", data_path=p)
-                                        for p in paths])  # fmt: skip
-            self._shown = paths
-
-    def _click(self, event: Any) -> None:
-        path = event.target.getAttribute("data-path")
-        if dom.present(path):
-            self.bench.open_file(str(path))
-
-    def dispose(self) -> None:
-        pass
