@@ -37,6 +37,9 @@ class ProjectSync:
         self.model = ProjectModel()
         self.conflicts = ConflictBook()
         self.storage_error: str | None = None
+        # Set when the browser store could not be opened and memory stands in for it: every
+        # successful (memory) save keeps saying so, since nothing survives a reload then.
+        self.storage_fallback: str | None = None
         self.problems: dict[str, str] = {}  # local files the server would refuse, and why
         self._on_change = on_change or (lambda: None)
         self.on_persisted: Callable[[], None] = lambda: None
@@ -117,7 +120,7 @@ class ProjectSync:
             self.storage_error = f"{type(error).__name__}: {error}"
             return False
         self._persisting -= flying
-        self.storage_error = None
+        self.storage_error = self.storage_fallback
         if not self._persisting and not self.model.files.peek_touched():
             self.on_persisted()  # everything is in the store: the journal is obsolete
         return True

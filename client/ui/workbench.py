@@ -174,7 +174,8 @@ class Workbench:
             cached = await self.sync.open_cached()
         except StorageUnavailable as error:
             self.sync.storage = MemoryStorage()  # keep working; the status says why
-            self.sync.storage_error = str(error)
+            self.sync.storage_fallback = f"{error}; edits are kept in memory only"
+            self.sync.storage_error = self.sync.storage_fallback
             cached = False
         saved = dom.local_get(self._journal_key)
         if saved is not None:  # the last tab went away before its cache write finished

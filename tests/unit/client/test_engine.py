@@ -333,6 +333,16 @@ def test_a_storage_failure_is_reported_and_the_same_changes_retried(
     assert set(stored.tombstones) == {"gone"}
 
 
+def test_memory_standing_in_for_the_browser_store_keeps_saying_so(
+    sync: ProjectSync, server: FakeServer,
+) -> None:
+    opened(sync, server, {"kept": b"k"})
+    sync.storage_fallback = "IndexedDB is blocked; edits are kept in memory only"
+    sync.model.write("a", b"1")
+    assert run(sync.persist()) is True  # memory took it
+    assert sync.storage_error == "IndexedDB is blocked; edits are kept in memory only"
+
+
 class SlowFailingStorage(MemoryStorage):
     """Yields once inside save (as IndexedDB does), then fails."""
 
