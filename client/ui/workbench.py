@@ -166,10 +166,10 @@ class Workbench:
             raise
 
     async def _open(self) -> None:
-        monaco_editor = await Editor.create(self.layout.editor_box, self.listeners,
-                                            self.settings)  # fmt: skip
-        self.editor = EditorView(self, monaco_editor)
-        self._show_vim_state()
+        # Monaco loads while the cache is read: the tree shows as soon as the files are
+        # here, and the first file is editable as soon as both are.
+        loading = asyncio.ensure_future(Editor.create(self.layout.editor_box, self.listeners,
+                                                      self.settings))  # fmt: skip
         try:
             cached = await self.sync.open_cached()
         except StorageUnavailable as error:
@@ -186,6 +186,8 @@ class Workbench:
         asyncio.ensure_future(self._show_title())
         self.render()
         dom.mark("tree")  # the files are on screen (from the cache when there was one)
+        self.editor = EditorView(self, await loading)
+        self._show_vim_state()
         if cached:
             self._restore_tabs()
         if not dom.navigator_online():
