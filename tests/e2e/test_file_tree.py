@@ -4,7 +4,6 @@ and download, dimmed ignored paths, a hostile file name, 20,000 files, and reloa
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e import flows
+from tests.e2e.seed import server_files, zip_of
 from tests.support.live_server import LiveServer
 
 TREE = "#file-tree"
@@ -19,14 +19,6 @@ TREE = "#file-tree"
 
 def row(page: Page, path: str) -> str:
     return f'{TREE} .tree-row[data-path="{path}"]'
-
-
-def zip_of(files: dict[str, bytes | str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path, data in files.items():
-            archive.writestr(path, data)
-    return buffer.getvalue()
 
 
 def csrf(page: Page) -> tuple[str, str]:
@@ -58,14 +50,6 @@ def runtime_writes(page: Page, files: dict[str, str]) -> None:
     ?debug=1 hook, which writes into the model like the runtime's watcher does."""
     for path, text in files.items():
         page.evaluate("([p, t]) => window.cospaiDebug.write(p, t)", [path, text])
-
-
-def server_files(page: Page, project: str) -> dict[str, bytes]:
-    base = page.evaluate("location.origin")
-    response = page.request.get(f"{base}/api/projects/{project}/export")
-    assert response.ok, response.text()
-    with zipfile.ZipFile(io.BytesIO(response.body())) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def save_and_wait(page: Page) -> None:
