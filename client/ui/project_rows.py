@@ -60,8 +60,8 @@ def project_row(project: dict[str, Any], unavailable: bool = False) -> tuple[Any
                             class_="project-files"), dom.element("span", "·", aria_hidden="true"),
                 time_node(project))  # fmt: skip
     if unavailable:
-        meta.append(dom.element("span", "·", aria_hidden="true"),
-                    dom.element("span", "unavailable offline", class_="project-offline"))  # fmt: skip
+        note = dom.element("span", "unavailable offline", class_="project-offline")
+        meta.append(dom.element("span", "·", aria_hidden="true"), note)
         open_button.setAttribute("aria-disabled", "true")
     main.append(open_button, meta)
     menu_button = dom.element("button", "⋯", type="button", class_="secondary project-menu",

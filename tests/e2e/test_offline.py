@@ -119,8 +119,8 @@ def test_new_build_offers_reload_then_runs_alone(
     site = tmp_path / "site"
     shutil.copytree(DIST, site)
     build_a = json.loads((site / "manifest.json").read_text())
-    manifest_b = build_changed_copy(tmp_path / "src-b", {"client/styles/dashboard.css": "/* b */\n"},
-                                    tmp_path / "dist-b")  # fmt: skip
+    change = {"client/styles/dashboard.css": "/* build B */\n"}
+    manifest_b = build_changed_copy(tmp_path / "src-b", change, tmp_path / "dist-b")
     assert manifest_b["build_id"] != build_a["build_id"]
     server: LiveServer = start_server(site)  # type: ignore[operator]
     page.goto(server.url + "/")

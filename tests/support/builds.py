@@ -3,10 +3,10 @@ sources with one file changed (upgrade tests need build A and build B side by si
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
-import json
 from pathlib import Path
 
 from tests.support.paths import ROOT
