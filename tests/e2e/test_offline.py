@@ -52,20 +52,33 @@ def make_project(page: Page, name: str) -> str:
     return str(response.json()["id"])
 
 
+def import_project(page: Page, name: str, files: dict[str, bytes | str]) -> str:
+    base = page.evaluate("location.origin")
+    csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
+    response = page.request.post(f"{base}/api/projects/import?name={name}",
+                                 data=seed.zip_of(files),
+                                 headers={"x-csrf-token": csrf, "origin": base,
+                                          "content-type": "application/zip"})  # fmt: skip
+    assert response.ok, response.text()
+    return str(response.json()["project"]["id"])
+
+
 def test_offline_dashboard_project_terminal_then_sync(
     page: Page, context: BrowserContext, live_server: LiveServer, request_log: list[str],
     artifacts: Path,
 ) -> None:  # fmt: skip
     flows.sign_up(page, live_server.url)
     never_opened = make_project(page, "never opened here")
-    project = seed.new_project(page, "offline", {"main.py": "print('hi')\n"})
+    project = import_project(page, "offline", {"main.py": "print('hi')\n"})
+    page.reload()  # the dashboard lists both, and remembers the list for offline use
+    page.wait_for_function("document.documentElement.dataset.dashboard === 'online'")
+    page.locator(f'li[data-project-id="{project}"] .project-name').click()
+    flows.wait_for_workbench(page)
     page.wait_for_function(f"async () => (await ({STORED_PROJECTS})()).includes('{project}')")
     wait_offline_ready(page)
-    page.goto(f"{live_server.url}/projects")  # the list is remembered for offline use
-    page.wait_for_function("document.documentElement.dataset.dashboard === 'online'")
 
     context.set_offline(True)
-    page.reload()
+    page.goto(f"{live_server.url}/projects")
     assert wait_for_boot(page) == "ready"
     page.wait_for_function("document.documentElement.dataset.dashboard === 'offline'")
     expect(page.locator("#account-slot")).to_contain_text("@example.com")
@@ -162,10 +175,7 @@ def test_new_build_offers_reload_then_runs_alone(
 def test_reset_sw_unregisters_and_reloads_clean(page: Page, live_server: LiveServer) -> None:
     page.goto(live_server.url + "/")
     assert wait_for_boot(page) == "ready"
-    wait_offline_ready(page)
-    page.reload()
-    assert wait_for_boot(page) == "ready"
-    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    wait_offline_ready(page)  # from now on the worker would answer every navigation
 
     page.goto(live_server.url + "/?reset-sw=1")
     page.wait_for_url(live_server.url + "/")
