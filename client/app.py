@@ -8,14 +8,16 @@ import asyncio
 import contextlib
 from typing import Any
 
+from client.adapters.local_only_api import LocalOnlyApi
 from client.adapters.server_api import HttpServerApi
 from client.core import offline_state
 from client.core.ports import ApiError, Offline, SignedOut
-from client.ffi import dom
+from client.ffi import dom, page
 from client.ffi.events import Listeners
 from client.ui.account_menu import AccountMenu
 from client.ui.auth_view import AuthView
 from client.ui.dashboard import Dashboard
+from client.ui.local_dashboard import LocalDashboard, show_static_banner
 from client.ui.workbench import Workbench
 
 
@@ -30,6 +32,12 @@ class App:
         self.listeners.on(dom.window(), "popstate", lambda _e: asyncio.ensure_future(self.route()))
 
     async def start(self) -> None:
+        if page.static_only():
+            # `build.py --static-only`: no server, no accounts; work stays in this browser.
+            show_static_banner()
+            self.user = {"id": "local", "email": ""}
+            await self.route()
+            return
         try:
             session = await self.api.session()
         except Offline:
@@ -68,9 +76,13 @@ class App:
             return
         if path.startswith("/p/"):
             dom.set_state("view", "workbench")
-            self._show(Workbench(self.root, self.api, path[3:], dom.location_query()))
+            api: Any = LocalOnlyApi() if page.static_only() else self.api
+            self._show(Workbench(self.root, api, path[3:], dom.location_query()))
             return
         dom.set_state("view", "dashboard")
+        if page.static_only():
+            self._show(LocalDashboard(self.root, lambda pid: self.navigate(f"/p/{pid}")))
+            return
         self._show(Dashboard(self.root, self.api, lambda pid: self.navigate(f"/p/{pid}"),
                              str(self.user.get("id", ""))))  # fmt: skip
 

@@ -7,6 +7,7 @@
 
 const UPDATE_EVERY_MS = 30 * 60 * 1000;
 const ASK_TIMEOUT_MS = 3000;
+const ISOLATING = "cospai-isolating-reload";
 
 // The build id a worker was made for (its cache name carries it).
 function askBuild(worker) {
@@ -45,7 +46,9 @@ function markReady() {
   if (build) build.title = "This build is stored in this browser: it loads offline too";
 }
 
-export async function register(pageBuild, { scriptUrl = "./sw.js" } = {}) {
+// `isolate`: a static-only site, whose host may not send COOP/COEP; once the worker (which
+// adds them) is in charge, load the page once more so it is cross-origin isolated.
+export async function register(pageBuild, { scriptUrl = "./sw.js", isolate = false } = {}) {
   const root = document.documentElement;
   if (!("serviceWorker" in navigator)) {
     root.dataset.offline = "unsupported";
@@ -97,7 +100,12 @@ export async function register(pageBuild, { scriptUrl = "./sw.js" } = {}) {
   window.cospaiServiceWorker = { registration, update };
 
   navigator.serviceWorker.ready.then(async (ready) => {
-    if (ready.active && (await askBuild(ready.active)) === pageBuild) markReady();
+    if (!ready.active || (await askBuild(ready.active)) !== pageBuild) return;
+    markReady();
+    if (isolate && !globalThis.crossOriginIsolated && !sessionStorage.getItem(ISOLATING)) {
+      sessionStorage.setItem(ISOLATING, "1");  // once: a host that strips them loops not
+      location.reload();
+    }
   });
   return registration;
 }

@@ -50,12 +50,15 @@ function cacheKeyFor(url, scope) {
   return clean.href;
 }
 
+// Files of the site that the IDE itself never loads.
+const NOT_PRECACHED = ["sw.js", "_headers", "_redirects"];
+
 // Manifest paths to precache: all the IDE may load, the wheelhouse included (pip works
 // offline). Not the preview origin's files (another origin, its own worker), not the
-// worker script itself.
+// worker script itself, not a static host's configuration files.
 function precacheList(manifest) {
   return Object.keys(manifest.files)
-    .filter((name) => !name.startsWith("preview-origin/") && name !== "sw.js")
+    .filter((name) => !name.startsWith("preview-origin/") && !NOT_PRECACHED.includes(name))
     .sort();
 }
 

@@ -9,7 +9,7 @@
 // activate  delete the caches of older builds of this scope
 // fetch     assets cache first; the shell, app routes and config network first, cached
 //           copy offline; /api and everything else untouched (never cached)
-/* global BUILD_ID, routeFor, cacheKeyFor, precacheList, cacheName, cachePrefix, wantsReset */
+/* global BUILD_ID, STATIC_ONLY, routeFor, cacheKeyFor, precacheList, cacheName, cachePrefix, wantsReset */
 
 const SCOPE = self.registration.scope;
 const CACHE = cacheName(SCOPE, BUILD_ID);
@@ -20,6 +20,22 @@ const NETWORK_TIMEOUT_MS = 5000;
 // Checked against the manifest: a file fetched while a newer build was being swapped in
 // must not end up in this build's cache.
 const UNVERSIONED = ["index.html", "pyscript.json"];
+// A static host may not send these (build.py --static-only): the worker adds them, so the
+// page is cross-origin isolated from its second load on.
+const ISOLATION = {
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Embedder-Policy": "require-corp",
+  "Cross-Origin-Resource-Policy": "same-origin",
+};
+
+function isolated(response) {
+  if (!STATIC_ONLY || response.type === "opaque" || response.status === 0) return response;
+  if (response.headers.has("cross-origin-embedder-policy")) return response;  // the host did
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(ISOLATION)) headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText,
+                                       headers });
+}
 
 async function sha256Hex(buffer) {
   const digest = await crypto.subtle.digest("SHA-256", buffer);
@@ -118,13 +134,17 @@ async function assetFirstFromCache(request) {
   return hit || fetch(request);
 }
 
-async function networkFirst(request) {
+async function networkFirst(request, route) {
   // Never written to the cache: a newer build's shell must not land in this build's cache
   // (offline it would name assets this cache does not hold).
+  const key = cacheKeyFor(request.url, SCOPE);
   try {
-    return await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+    const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+    // A static host knows no app routes (/p/<id>): the shell answers them.
+    if (route === "shell" && response.status === 404) return (await cached(key)) || response;
+    return response;
   } catch (error) {
-    const hit = await cached(cacheKeyFor(request.url, SCOPE));
+    const hit = await cached(key);
     if (hit) return hit;
     throw error;
   }
@@ -147,8 +167,8 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate" && wantsReset(request.url)) {
     event.respondWith(reset(request));
   } else if (route === "asset") {
-    event.respondWith(assetFirstFromCache(request));
+    event.respondWith(assetFirstFromCache(request).then(isolated));
   } else {
-    event.respondWith(networkFirst(request));
+    event.respondWith(networkFirst(request, route).then(isolated));
   }
 });

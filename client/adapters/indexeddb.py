@@ -91,3 +91,8 @@ class IndexedDbStore:
         """The projects with a copy in this browser (what can be opened offline)."""
         db = await self._ready()
         return {str(key) for key in convert.to_python(await self._glue.listProjects(db))}
+
+    async def delete(self, project_id: str) -> None:
+        """Drop a project's files and state from this browser."""
+        db = await self._ready()
+        await self._glue.deleteProject(db, project_id)

@@ -36,3 +36,8 @@ def runtime_description() -> str:
 
     version = ".".join(str(part) for part in sys.version_info[:3])
     return f"Python {version} on Pyodide {pyodide.__version__}"
+
+
+def static_only() -> bool:
+    """Built with `build.py --static-only`: no server, projects live in this browser."""
+    return str(js.cospaiBoot.mode or "") == "static"

@@ -85,7 +85,8 @@ def test_cache_keys_fold_app_routes_onto_the_shell_and_drop_queries() -> None:
 def test_precache_takes_all_but_the_preview_origin_and_the_worker() -> None:
     manifest = {"files": {name: {} for name in [
         "index.html", "pyscript.json", "sw.js", "preview-origin/relay.html",
-        "preview-origin/sw.js", "assets/wheelhouse-1/wheels/pytest.whl",
+        "preview-origin/sw.js", "assets/wheelhouse-1/wheels/pytest.whl", "_headers",
+        "_redirects",
         "assets/pyodide-1/pyodide.asm.wasm", "manifest.json"]}}  # fmt: skip
     [listed] = call_routes(("precacheList", manifest))
     assert listed == ["assets/pyodide-1/pyodide.asm.wasm",
@@ -110,6 +111,7 @@ def test_generated_worker_carries_the_build_id_and_the_rules(tmp_path: Path) -> 
     build.render_service_worker(tmp_path, "0123456789abcdef")
     script = (tmp_path / "sw.js").read_text()
     assert 'const BUILD_ID = "0123456789abcdef";' in script
+    assert "const STATIC_ONLY = false;" in script
     assert script.index("function routeFor(") < script.index('addEventListener("fetch"')
     node = shutil.which("node")
     assert node is not None
@@ -127,3 +129,17 @@ def test_index_registers_the_worker_relative_to_its_base() -> None:
     assert "cospai-app:${new URL(document.baseURI).pathname}:" in html
     assert 'register(scriptUrl, { scope: "./" })' in register
     assert 'scriptUrl = "./sw.js"' in register
+
+
+def test_static_only_worker_and_host_files(tmp_path: Path) -> None:
+    import build
+
+    build.render_service_worker(tmp_path, "0123456789abcdef", static_only=True)
+    assert "const STATIC_ONLY = true;" in (tmp_path / "sw.js").read_text()
+    build.write_static_host_files(tmp_path, "/ide/")
+    headers = (tmp_path / "_headers").read_text()
+    assert "/ide/*\n  Cross-Origin-Opener-Policy: same-origin\n" in headers
+    assert "  Cross-Origin-Embedder-Policy: require-corp\n" in headers
+    assert "/ide/p/*  /ide/index.html  200" in (tmp_path / "_redirects").read_text()
+    files = {"a": {"sha256": "x", "size": 1}}
+    assert build.compute_build_id(files) != build.compute_build_id(files, static_only=True)
