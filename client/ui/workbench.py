@@ -74,6 +74,9 @@ class Workbench:
         self.listeners.on(window, "pagehide", self.flush)
         self.listeners.on(dom.document(), "visibilitychange", self.flush)
         self.listeners.on(window, "offline", lambda _e: self.scheduler.went_offline())
+        # With the "auto" theme the page's CSS follows the system by itself; Monaco and
+        # xterm are told in code.
+        dom.on_system_theme(self.listeners, self._system_theme_changed)
         # Another tab of this project pushed: fetch what it sent (our clean copies update;
         # a file we changed too becomes a conflict, never a silent overwrite).
         self.tabs_channel = TabChannel(f"cospai-project-{project_id}", self.listeners,
@@ -352,6 +355,13 @@ class Workbench:
         if self.editor is not None:
             self.editor.editor.apply(self.settings)
         self._show_vim_state()
+
+    def _system_theme_changed(self) -> None:
+        if self.settings.theme != "auto":
+            return
+        if self.editor is not None:
+            self.editor.editor.apply(self.settings)
+        self.terminal.refresh()
 
     def _toggle_theme(self) -> None:
         self._set("theme", "light" if dom.theme_is_dark() else "dark")

@@ -256,6 +256,12 @@ def test_both_themes_render(page: Page, live_server: LiveServer) -> None:
         assert (background == "rgb(30, 30, 30)") is dark, background
         assert (editor_bg == "rgb(30, 30, 30)") is dark, editor_bg
         page.screenshot(path=str(ARTIFACTS / f"workbench-{scheme}.png"))
+    # With "auto", a change of the system's preference while the page is open reaches
+    # Monaco too (the page's CSS follows it by itself).
+    page.emulate_media(color_scheme="light")
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.monaco-editor-background')).backgroundColor"
+        " !== 'rgb(30, 30, 30)'")
     # The theme setting overrides the system's preference.
     page.keyboard.press("Control+,")
     page.select_option("#settings-dialog select[name=theme]", "light")
