@@ -244,6 +244,12 @@ def test_both_themes_render(page: Page, live_server: LiveServer) -> None:
     new_project(page, "themes", TS_FILES)
     flows.open_file(page, "src/main.ts")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # The panels reach the status bar, which is the page's last 24 px (no band between).
+    boxes = page.evaluate("""() => ['main', 'footer'].map((s) => {
+      const r = document.querySelector(s).getBoundingClientRect();
+      return [r.top, r.bottom]; }).concat([[innerHeight, innerHeight]])""")
+    (_, main_bottom), (footer_top, footer_bottom), (height, _) = boxes
+    assert main_bottom == footer_top and footer_bottom == height and height - footer_top == 24
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         page.keyboard.press("Control+,")
