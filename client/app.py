@@ -40,6 +40,7 @@ class App:
             return
         try:
             session = await self.api.session()
+            dom.mark("session")
         except Offline:
             # No server: whoever was signed in here last sees their cached projects. This
             # grants nothing the server would refuse: every API call still needs the cookie.

@@ -51,6 +51,7 @@ class RuntimeLink:
 
     async def start(self) -> None:
         """After the project is open: boot, mount, watch."""
+        dom.mark("runtime-boot")
         self._show(Status(RuntimeState.BOOTING, "starting Python in a worker"))
         status = await self.runtime.boot()
         if status.state is not RuntimeState.READY:
@@ -61,6 +62,7 @@ class RuntimeLink:
             self._show(Status(RuntimeState.FAILED, f"the project could not be mounted: {error}"))
             return
         self.runtime.fs.watch(self._changed)
+        dom.mark("runtime-ready")
         for callback in self.on_ready:
             callback()
         if dom.debug_enabled():
