@@ -78,8 +78,6 @@ class TerminalPanel:
         self.empty = dom.element("div", "Starting the runtime…", class_="panel-empty",
                                  id="terminal-empty")  # fmt: skip
         self.body.append(self.empty)
-        # Editor changes reach the engine before a command can run: typing needs focus.
-        self.listeners.on(self.body, "focusin", lambda _e: asyncio.ensure_future(link.flush()))
         link.on_ready.append(self._ready)
         self._theme_observer = on_theme_change(self.listeners, self.refresh)
         link.runtime.on("status", lambda _s: self._say_status())
