@@ -17,6 +17,7 @@ from server.errors import HANDLERS, ApiError
 from server.headers import IsolationHeaders
 from server.preview_site import PreviewSite, SplitByOrigin
 from server.routes import auth as auth_routes
+from server.routes import embed as embed_routes  # embeds (issue 8)
 from server.routes import files, meta, projects, revisions, transfer
 from server.routes import preview as preview_routes  # preview origin (issue 6)
 from server.routes import shares as share_routes  # share links (issue 7)
@@ -52,6 +53,7 @@ _API_ROUTES = [
     *files.ROUTES,
     *revisions.ROUTES,
     *share_routes.ROUTES,
+    *embed_routes.ROUTES,
 ]
 
 
