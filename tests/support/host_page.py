@@ -20,7 +20,12 @@ PAGE = """<!doctype html><meta charset=utf-8><title>Host page</title>
   window.events = [];
   const frame = document.getElementById("embed");
   addEventListener("message", (event) => {{
-    if (event.source === frame.contentWindow) window.events.push(event.data);
+    if (event.source !== frame.contentWindow) return;
+    window.events.push(event.data);
+    // For bench/boot.py: when the embed said it is ready, in this page's clock.
+    if (event.data && event.data.type === "ready" && !window.readyAt) {{
+      window.readyAt = performance.now();
+    }}
   }});
   window.send = (message) => frame.contentWindow.postMessage(message, "{target}");
 </script>
