@@ -48,6 +48,7 @@ class EmbedWorkbench(Workbench):
         editor_shown = "editor" in options.panels
         self.layout.editor_area.hidden = not editor_shown
         dom.set_state("embed-editor", "shown" if editor_shown else "hidden")
+        dom.set_state("embed-readonly", "1" if options.read_only else "0")
         self.terminal.on_state = self._terminal_state
         self.runtime.on_ready.append(self._runtime_ready)
         self.host_listeners = Listeners()
