@@ -183,6 +183,7 @@ class Workbench:
                                                       self.settings))  # fmt: skip
         try:
             cached = await self.sync.open_cached()
+            dom.mark("cache")
         except StorageUnavailable as error:
             self.sync.storage = MemoryStorage()  # keep working; the status says why
             self.sync.storage_fallback = f"{error}; edits are kept in memory only"
@@ -198,9 +199,12 @@ class Workbench:
         self.render()
         dom.mark("tree")  # the files are on screen (from the cache when there was one)
         self.editor = EditorView(self, await loading)
+        dom.mark("editor")
         self._show_vim_state()
         if cached:
             self._restore_tabs()
+            dom.mark("tabs")
+        asyncio.ensure_future(self.editor.start_models())
         if not dom.navigator_online():
             self.scheduler.went_offline()
         try:
