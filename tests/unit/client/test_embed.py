@@ -4,8 +4,6 @@ workbench drives it)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from client.core.embed import (
@@ -20,6 +18,8 @@ from client.core.embed import (
 from client.core.engine import ProjectSync
 from client.core.ports import MemoryStorage
 from client.core.rules import SyncRules
+
+from .fake_server import run
 
 
 @pytest.mark.parametrize(("raw", "origin"), [
@@ -97,4 +97,4 @@ def test_memory_project_through_project_sync(rules: SyncRules) -> None:
         assert api.texts() == {"main.py": "print(2)\n", "new.txt": "new"}
         assert await api.load("embed", f'"embed-{api.version}"') is None
 
-    asyncio.run(scenario())
+    run(scenario())
