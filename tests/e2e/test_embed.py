@@ -139,8 +139,8 @@ def test_messages_from_another_origin_are_ignored(page: Page, live_server: LiveS
     assert page.evaluate("window.events") == []  # not even `ready` went to the stranger
 
 
-def test_embed_of_a_share_link(page: Page, live_server: LiveServer,
-                               hosts: tuple[str, str]) -> None:  # fmt: skip
+def test_embed_of_a_share_link(page: Page, live_server: LiveServer, hosts: tuple[str, str],
+                               artifacts: Any) -> None:  # fmt: skip
     allowed, _stranger = hosts
     flows.sign_up(page, live_server.url)
     project = seed.new_project(page, "embedded", {"main.py": "print('shared')\n",
@@ -152,6 +152,7 @@ def test_embed_of_a_share_link(page: Page, live_server: LiveServer,
     page.fill("#embed-origins", allowed)
     page.check("#embed-readonly")
     snippet = page.input_value("#embed-snippet")
+    page.screenshot(path=str(artifacts / "share-embed-tab.png"))
     assert 'allow="cross-origin-isolated; clipboard-write"' in snippet
     assert 'loading="lazy"' in snippet and "readonly=1" in snippet
     src = snippet.split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
