@@ -115,18 +115,12 @@ def embed_run(url: str, runs: int) -> dict[str, object]:
     """Embed load to `ready` on a second origin (tests/support/host_page.py)."""
     from urllib.parse import quote
 
-    from tests.e2e.test_preview import KEPT, PLAYWRIGHT_DISABLED
     from tests.support.host_page import host_server
 
     result: dict[str, object] = {"runs": runs}
-    args = browser.launch_args()
     with sync_playwright() as pw, host_server() as host:
-        launched = pw.chromium.launch(
-            executable_path=args["executable_path"],  # type: ignore[arg-type]
-            # Chrome's third-party storage partitioning, which Playwright turns off.
-            args=[*args["args"], f"--disable-features={','.join(KEPT)}"],  # type: ignore[misc]
-            ignore_default_args=[f"--disable-features={','.join(PLAYWRIGHT_DISABLED)}"],
-        )  # fmt: skip
+        # Chrome's third-party storage partitioning, which Playwright turns off.
+        launched = pw.chromium.launch(**browser.partitioned_launch_args())  # type: ignore[arg-type]
         embed = f"{url}/embed?origins={host}&panels=editor,terminal"
         off: list[str] = []
         for tier, isolated in (("full", 1), ("lite", 0)):

@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import Browser, Frame, Page, Playwright
 
 from tests.e2e import flows, seed
-from tests.e2e.test_preview import KEPT, PLAYWRIGHT_DISABLED
 from tests.support import browser as browser_support
 from tests.support.browser import off_machine
 from tests.support.host_page import host_server
@@ -29,12 +28,7 @@ def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
     """Chromium with third-party storage partitioning on, as Chrome ships it. Playwright
     turns it off, and then an iframe on another site is refused IndexedDB, which PyScript
     itself opens while booting (see tests/e2e/test_preview.py)."""
-    args = browser_support.launch_args()
-    launched = playwright.chromium.launch(
-        executable_path=args["executable_path"],  # type: ignore[arg-type]
-        args=[*args["args"], f"--disable-features={','.join(KEPT)}"],  # type: ignore[misc]
-        ignore_default_args=[f"--disable-features={','.join(PLAYWRIGHT_DISABLED)}"],
-    )  # fmt: skip
+    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())  # type: ignore[arg-type]
     yield launched
     launched.close()
 
