@@ -38,6 +38,10 @@ def runtime_description() -> str:
     return f"Python {version} on Pyodide {pyodide.__version__}"
 
 
+def path() -> str:
+    return str(js.location.pathname)
+
+
 def static_only() -> bool:
     """Built with `build.py --static-only`: no server, projects live in this browser."""
     return str(js.cospaiBoot.mode or "") == "static"

@@ -23,13 +23,16 @@ class RuntimeLink:
         self.mirror = RuntimeMirror(bench.rules)
         self.on_ready: list[Callable[[], None]] = []
         self._draining = False
-        self._writing: asyncio.Future[None] | None = None
+        # One write to the engine at a time: a command's settle must not answer while an
+        # earlier write is half-way (its files would reach the worker after the command).
+        self._write_lock = asyncio.Lock()
         self.node = dom.element("span", class_="status-item", id="status-engine",
                                 title="The runtime that runs the terminal")  # fmt: skip
         footer = dom.document().querySelector("footer")
         build = dom.by_id("status-build")
         if dom.present(footer):
             footer.insertBefore(self.node, build) if build is not None else footer.append(self.node)
+        self.runtime.before_command = self._settle
         self.runtime.on("status", self._show)
         self.runtime.on("error", lambda message: bench.notify(f"Runtime: {message}", "error"))
         self._show(self.runtime.status)
@@ -77,18 +80,24 @@ class RuntimeLink:
         engine's files (deleted files are removed there)."""
         if not self.ready:
             return  # the mount at boot carries everything
-        writes, deletes = self.mirror.to_runtime(self.bench.sync.model, paths)
-        try:
-            for path, content in writes.items():
-                await self.runtime.fs.write_file(path, content)
-            for path in deletes:
-                await self.runtime.fs.rm(path, force=True)
-        except RuntimeRefused as error:
-            self.bench.notify(f"The runtime did not take a change: {error}", "error")
+        async with self._write_lock:
+            writes, deletes = self.mirror.to_runtime(self.bench.sync.model, paths)
+            try:
+                for path, content in writes.items():
+                    await self.runtime.fs.write_file(path, content)
+                for path in deletes:
+                    await self.runtime.fs.rm(path, force=True)
+            except RuntimeRefused as error:
+                self.bench.notify(f"The runtime did not take a change: {error}", "error")
 
     async def flush(self) -> None:
         """Everything the model has that the engine has not, now (before a command runs)."""
         await self.write(sorted(self.bench.sync.model.files))
+
+    async def _settle(self) -> None:
+        """The worker is about to run a command: what changed in the last 300 ms goes now
+        (the scheduler's pending paths), after any write already under way."""
+        await self.write(self.bench.scheduler.take_runtime_paths())
 
     # ------------------------------------------------------------ runtime -> model
 
