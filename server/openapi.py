@@ -144,6 +144,16 @@ def _paths() -> Json:
             ok={200: _json({"type": "object", "required": ["origin"],
                             "properties": {"origin": {"type": "string"}}},
                            "The preview origin, e.g. http://localhost:8001.")})},
+        "/runtime-config": {"get": _op(  # the runtime engines (issue 7)
+            "runtimeConfig", "What the browser's runtime engines need from the server", "meta",
+            method="get", auth="none",
+            ok={200: _json({"type": "object", "required": ["webcontainer"], "properties": {
+                "webcontainer": {"type": "object", "required": ["api_key", "boot_timeout_ms"],
+                                 "properties": {
+                                     "api_key": {"type": ["string", "null"]},
+                                     "boot_timeout_ms": {"type": "integer", "minimum": 1}}}}},
+                           "The WebContainer API key (null when unset) and how long to wait "
+                           "for it to boot.")})},  # fmt: skip
         "/openapi.json": {"get": _op(
             "openapi", "This document", "meta", method="get", auth="none",
             ok={200: _json({"type": "object", "required": ["openapi", "info", "paths"]},

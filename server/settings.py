@@ -30,6 +30,11 @@ class Settings:
     # ports; production sets a sibling domain, or a whole origin ("https://preview.example").
     preview_port: int | None = None
     preview_host: str | None = None
+    # The WebContainer engine (client/adapters/webcontainer_engine.py): StackBlitz's API key
+    # for commercial use (handed to the browser, which passes it to configureAPIKey), and
+    # how long the browser waits for boot() before it says the service is unreachable.
+    webcontainer_api_key: str | None = None
+    webcontainer_boot_timeout_ms: int = 20_000
 
     @property
     def preview_port_or_default(self) -> int:
@@ -51,6 +56,9 @@ class Settings:
             "preview_port": int(env["COSPAI_PREVIEW_PORT"]) if env.get("COSPAI_PREVIEW_PORT")
             else None,
             "preview_host": env.get("COSPAI_PREVIEW_HOST") or None,
+            "webcontainer_api_key": env.get("COSPAI_WEBCONTAINER_API_KEY") or None,
+            "webcontainer_boot_timeout_ms": int(env.get("COSPAI_WEBCONTAINER_TIMEOUT_MS")
+                                                or 20_000),
             "allowed_origins": tuple(
                 o.strip().rstrip("/") for o in env.get("COSPAI_ALLOWED_ORIGINS", "").split(",")
                 if o.strip()

@@ -1,5 +1,5 @@
 """The terminal panel: xterm.js tabs in the bottom panel, each its own shell session in the
-Pyodide engine's worker.
+project's engine (the Pyodide worker's shell, or WebContainer's `jsh`).
 
 Tabs: + opens one (Ctrl+Shift+`), × closes it (the shell ends), double-click renames,
 click switches. A tab shows the last exit status when it was not 0. Clear empties the
@@ -15,7 +15,6 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from client.adapters.pyodide_engine import PyodideProcess
 from client.core.runtime import RuntimeRefused, SpawnOptions
 from client.core.terminal_state import (
     SCROLLBACK,
@@ -41,7 +40,7 @@ class TermTab:
     badge: Any
     host: Any
     term: XTerm | None = None
-    process: PyodideProcess | None = None
+    process: Any = None  # the engine's Process, with attach(terminal) and on_state
 
 
 class TerminalPanel:
@@ -81,8 +80,9 @@ class TerminalPanel:
         # Editor changes reach the engine before a command can run: typing needs focus.
         self.listeners.on(self.body, "focusin", lambda _e: asyncio.ensure_future(link.flush()))
         link.on_ready.append(self._ready)
+        link.on_switch.append(self._engine_gone)
         self._theme_observer = on_theme_change(self.listeners, self.refresh)
-        link.runtime.on("status", lambda _s: self._say_status())
+        link.on("status", lambda _s: self._say_status())
         add = bench.commands.add
         add(
             "terminal.new",
@@ -101,6 +101,12 @@ class TerminalPanel:
         self.empty.textContent = "No terminal open. + opens one."
         if not self.tabs:
             self.new_tab(focus=False)  # never take the keyboard from the editor unasked
+
+    def _engine_gone(self) -> None:
+        """The project switched engines: the old one's shells end with it."""
+        for tab in list(self.tabs):
+            self.close(tab)
+        self.empty.textContent = "Starting the runtime…"
 
     def _say_status(self) -> None:
         if not self.link.ready and not self.tabs:
