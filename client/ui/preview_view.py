@@ -182,8 +182,8 @@ class PreviewView:
 
     def frame_url(self, path: str) -> str:
         external = self.urls.get(self.source)
-        if external:
-            return external.rstrip("/") + path
+        if external:  # the container's URL as it gave it, for its root page
+            return external if path == "/" else external.rstrip("/") + path
         return f"{self.origin}/preview/{self.sid}{path}"
 
     def navigate(self, path: str, remember: bool = True) -> None:
