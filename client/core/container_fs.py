@@ -61,7 +61,8 @@ def clean_name(name: str, workdir: str = "") -> str:
         name = name[len(workdir.rstrip("/")) + 1:]
     while name.startswith("./"):
         name = name[2:]
-    return name.strip("/")
+    name = name.strip("/")
+    return "" if name == "." else name
 
 
 def _sha(content: bytes) -> str:
