@@ -297,6 +297,16 @@ export class WebContainer {
   }
 }
 
+// forwardPreviewErrors: the service reports a preview's uncaught errors as `preview-message`
+// events; here the page posts them to the container's page, which emits the event.
+const ERROR_SCRIPT = `<script>addEventListener("error", (e) => parent.postMessage({ doublePreviewError: {
+  type: "PREVIEW_UNCAUGHT_EXCEPTION", message: String(e.message), stack: String(e.error && e.error.stack || "") } }, "*"));</script>`;
+
+addEventListener("message", (event) => {
+  const error = event.data && event.data.doublePreviewError;
+  if (error && instance) instance._emit("preview-message", { ...error, port: 3000, pathname: "/", search: "", hash: "" });
+});
+
 // ------------------------------------------------------------------ jsh
 
 function words(line, env) {
@@ -596,7 +606,8 @@ class Jsh {
       return 1;
     }
     const port = 3000;
-    const script = this.container._previewScript ? `<script>${this.container._previewScript}</script>` : "";
+    const script = (this.container._options.forwardPreviewErrors ? ERROR_SCRIPT : "") +
+      (this.container._previewScript ? `<script>${this.container._previewScript}</script>` : "");
     const url = URL.createObjectURL(new Blob([script + html], { type: "text/html" }));
     this.serving = { port, url };
     this.out(`\n   Serving!  Local: http://localhost:${port}\n\n`);

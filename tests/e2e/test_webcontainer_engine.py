@@ -20,6 +20,7 @@ PAGE = """<!doctype html>
 <title>demo</title>
 <h1 id="greeting">Hello from the container</h1>
 <script>console.log("hello from the preview")</script>
+<script>setTimeout(() => { throw new Error("broken on purpose") }, 0)</script>
 """
 PACKAGE = '{"name": "demo", "private": true, "scripts": {"start": "serve"}}\n'
 
@@ -100,6 +101,8 @@ def test_a_package_json_project_runs_in_the_webcontainer(
     expect(greeting).to_have_text("Hello from the container", timeout=10_000)
     expect(page.locator(".pv-line", has_text="hello from the preview")).to_be_visible(
         timeout=10_000)  # fmt: skip
+    expect(page.locator('.pv-line[data-level="uncaught"]', has_text="broken on purpose")
+           ).to_be_visible(timeout=10_000)  # forwardPreviewErrors' preview-message
     expect(page.locator('#preview-port option[value="3000"]')).to_have_count(1)
     page.screenshot(path=artifacts / "webcontainer-double.png")
 
