@@ -8,6 +8,9 @@
 let booting = null; // the one boot promise of this page, until a teardown or a failure
 
 export async function boot(moduleUrl, options) {
+  if (!globalThis.crossOriginIsolated) {
+    throw new Error("this page is not cross-origin isolated, which WebContainer needs");
+  }
   const api = await import(moduleUrl);
   if (!booting) {
     if (options.apiKey) api.configureAPIKey(options.apiKey);
