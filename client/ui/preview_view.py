@@ -64,6 +64,8 @@ class PreviewView:
         link = getattr(bench, "runtime", None)
         self._unsubscribe = [link.on("port", self._port_event),
                              link.on("server-ready", self._server_ready)] if link else []
+        if link is not None:
+            link.on_switch.append(self._engine_gone)
         self._stop_console: Any = None
 
     # ------------------------------------------------------------ building
@@ -260,6 +262,16 @@ class PreviewView:
             if self.source == value:
                 self.ports.value = STATIC
                 self._switch(STATIC)
+
+    def _engine_gone(self) -> None:
+        """The project switched engines: the old one's apps and ports are gone."""
+        self.urls.clear()
+        for option in list(self.ports.querySelectorAll("option")):
+            if str(option.value) != STATIC:
+                option.remove()
+        if self.source != STATIC:
+            self.ports.value = STATIC
+            self._switch(STATIC)
 
     def _listen_console(self) -> None:
         """console.log & co. of a WebContainer preview (its preview script posts them)."""

@@ -134,6 +134,7 @@ def test_auto_picks_by_package_json_and_the_setting_survives_a_reload(
     engine(page, "webcontainer")
     page.click("#status-engine")
     expect(page.locator("#runtime-setting-webcontainer")).to_contain_text("✓")
+    page.screenshot(path=artifacts / "webcontainer-setting-menu.png")
     page.click("#runtime-setting-auto")
     engine(page, "pyodide")
     page.reload()
