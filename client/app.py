@@ -30,6 +30,7 @@ class App:
     async def start(self) -> None:
         try:
             session = await self.api.session()
+            dom.mark("session")
         except ApiError:
             session = None  # offline: the views say so when they need the server
         self.user = session["user"] if session else None

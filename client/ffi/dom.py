@@ -120,6 +120,12 @@ def set_theme(theme: str) -> None:
         root.removeAttribute("data-theme")
 
 
+def on_system_theme(listeners: Any, callback: Any) -> None:
+    """Call back when the system's light/dark preference changes (the "auto" theme)."""
+    listeners.on(js.window.matchMedia("(prefers-color-scheme: dark)"), "change",
+                 lambda _event: callback())  # fmt: skip
+
+
 def theme_is_dark() -> bool:
     chosen = js.document.documentElement.getAttribute("data-theme")
     if present(chosen) and str(chosen) in {"light", "dark"}:

@@ -18,7 +18,9 @@ def asset_url(group: str, relative: str) -> str:
 
 async def load(url: str) -> Any:
     if url not in _cache:
-        _cache[url] = await _import(url)
+        # The boot loader may have started this import already (index.html, boot.early).
+        early = js.cospaiBoot.early.get(url) if hasattr(js.cospaiBoot, "early") else None
+        _cache[url] = await (early if early is not None else _import(url))
     return _cache[url]
 
 

@@ -7,6 +7,8 @@ worker sees them all: imports resolve, go-to-definition crosses files, type erro
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import TYPE_CHECKING
 
 from client.core.editor_rules import EAGER_MODEL_LIMIT, present, wants_eager_model
@@ -34,6 +36,9 @@ class EditorView:
         editor.on_cursor(self._cursor)
         editor.on_open(self._open_definition)
         self._config_applied = False
+        # The project's other files become models (for cross-file IntelliSense) after the
+        # first file is on screen, in slices: see start_models().
+        self._models_started = False
         self.refresh()
 
     # ------------------------------------------------------------ opening and closing
@@ -141,7 +146,8 @@ class EditorView:
             elif self._seen.get(path) is not local:
                 self.editor.replace_text(path, local.text)
                 self._seen[path] = local
-        self._eager_models(files)
+        if self._models_started:
+            self._eager_models(files)
         self._apply_config(files)
         gone = self.tabs.keep_only(set(files))
         if gone:
@@ -149,18 +155,29 @@ class EditorView:
         else:
             self.strip.render()
 
-    def _eager_models(self, files: dict[str, LocalFile]) -> None:
+    async def start_models(self) -> None:
+        """Make a model of every source file (so imports resolve and go-to-definition
+        crosses files), yielding to the page every few milliseconds: a 200-file project
+        would otherwise hold the first editable file back by a hundred milliseconds."""
+        self._models_started = True
+        while self._eager_models(self.bench.sync.model.files, budget_ms=8):
+            await asyncio.sleep(0)
+
+    def _eager_models(self, files: dict[str, LocalFile], budget_ms: float | None = None) -> bool:
+        """Models for the files that want one; True when the time budget ran out first."""
         rules = self.bench.rules
-        made = 0
-        for path, local in files.items():
+        deadline = None if budget_ms is None else time.perf_counter() + budget_ms / 1000
+        for path, local in list(files.items()):
             if path in self.editor.models or local.binary:
                 continue
-            if made >= EAGER_MODEL_LIMIT:
+            if len(self.editor.models) >= EAGER_MODEL_LIMIT:
                 break
             if wants_eager_model(path, len(local.content), rules.ignored(path)):
                 self.editor.ensure_model(path, local.text)
                 self._seen[path] = local
-                made += 1
+                if deadline is not None and time.perf_counter() > deadline:
+                    return True
+        return False
 
     def _apply_config(self, files: dict[str, LocalFile]) -> None:
         config = next((files[name] for name in CONFIG_FILES if name in files), None)

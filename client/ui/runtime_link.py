@@ -191,6 +191,7 @@ class RuntimeLink:
         self.choice, self.engine = choice, choice.engine
         self.runtime = await self._make(choice.engine)
         self._attach(self.runtime)
+        dom.mark("runtime-boot")
         self._show(Status(RuntimeState.BOOTING, "starting"))
         status = await self.runtime.boot()
         if generation != self._generation:
@@ -210,6 +211,7 @@ class RuntimeLink:
         self.runtime.fs.watch(self._changed)
         if isinstance(self.runtime, WebContainerRuntime):
             await self._preview_hooks(self.runtime)
+        dom.mark("runtime-ready")
         for callback in self.on_ready:
             callback()
         if dom.debug_enabled():

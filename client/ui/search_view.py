@@ -88,8 +88,11 @@ class SearchView:
     def refresh(self) -> None:
         """The workbench redrew (after a sync, say): search again if the view is on screen,
         has a query, and a file changed since the results were drawn."""
-        changed = self._searched != self.bench.sync.model.files
-        if changed and self._visible() and str(self.query.value):
+        # Cheapest test first: this runs on every model change (each file a tool writes),
+        # and comparing the file maps walks every file.
+        if not self._visible() or not str(self.query.value):
+            return
+        if self._searched != self.bench.sync.model.files:
             self.schedule(REFRESH_DEBOUNCE)
 
     def dispose(self) -> None:

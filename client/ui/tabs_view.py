@@ -23,6 +23,8 @@ class TabStrip:
     def __init__(self, host: Any, listeners: Listeners, view: EditorView) -> None:
         self.host, self.view = host, view
         self._nodes: dict[str, Any] = {}
+        self._shown: tuple[tuple[str, ...], str | None] | None = None  # (paths, active) drawn
+        self._dirty: dict[str, bool] = {}  # the marker each tab node shows
         self._dragging: str | None = None
         self._menu: Any = None
         listeners.on(host, "click", self._click)
@@ -37,8 +39,17 @@ class TabStrip:
 
     def render(self) -> None:
         tabs = self.view.tabs
+        shown = (tuple(tabs.paths), tabs.active)
+        if shown == self._shown:
+            # The workbench redraws on every model change (each file a tool writes): the
+            # same tabs keep their nodes; rebuilding them and scrolling the active one
+            # into view forced a layout in the middle of typing.
+            for path in tabs.paths:
+                self.update_dirty(path)
+            return
+        self._shown = shown
         nodes = []
-        self._nodes = {}
+        self._nodes, self._dirty = {}, {}
         for path in tabs.paths:
             name = path.rsplit("/", 1)[-1]
             tab = dom.element("div", class_="tab", role="tab", draggable="true", data_path=path,
@@ -49,7 +60,8 @@ class TabStrip:
                                 aria_label=f"Close {name}", title="Close (Ctrl+W)")  # fmt: skip
             close.append(dom.element("span", "×"))
             tab.append(close)
-            tab.setAttribute("data-dirty", "true" if self.view.dirty(path) else "false")
+            dirty = self._dirty[path] = self.view.dirty(path)
+            tab.setAttribute("data-dirty", "true" if dirty else "false")
             nodes.append(tab)
             self._nodes[path] = tab
         self.host.replaceChildren(*nodes)
@@ -59,8 +71,10 @@ class TabStrip:
 
     def update_dirty(self, path: str) -> None:
         node = self._nodes.get(path)
-        if node is not None:
-            node.setAttribute("data-dirty", "true" if self.view.dirty(path) else "false")
+        dirty = self.view.dirty(path)
+        if node is not None and self._dirty.get(path) != dirty:
+            self._dirty[path] = dirty
+            node.setAttribute("data-dirty", "true" if dirty else "false")
 
     # ------------------------------------------------------------ events
 

@@ -74,6 +74,9 @@ class Workbench:
         self.listeners.on(window, "pagehide", self.flush)
         self.listeners.on(dom.document(), "visibilitychange", self.flush)
         self.listeners.on(window, "offline", lambda _e: self.scheduler.went_offline())
+        # With the "auto" theme the page's CSS follows the system by itself; Monaco and
+        # xterm are told in code.
+        dom.on_system_theme(self.listeners, self._system_theme_changed)
         # Another tab of this project pushed: fetch what it sent (our clean copies update;
         # a file we changed too becomes a conflict, never a silent overwrite).
         self.tabs_channel = TabChannel(f"cospai-project-{project_id}", self.listeners,
@@ -172,6 +175,7 @@ class Workbench:
                                                       self.settings))  # fmt: skip
         try:
             cached = await self.sync.open_cached()
+            dom.mark("cache")
         except StorageUnavailable as error:
             self.sync.storage = MemoryStorage()  # keep working; the status says why
             self.sync.storage_fallback = f"{error}; edits are kept in memory only"
@@ -187,9 +191,12 @@ class Workbench:
         self.render()
         dom.mark("tree")  # the files are on screen (from the cache when there was one)
         self.editor = EditorView(self, await loading)
+        dom.mark("editor")
         self._show_vim_state()
         if cached:
             self._restore_tabs()
+            dom.mark("tabs")
+        asyncio.ensure_future(self.editor.start_models())
         if not dom.navigator_online():
             self.scheduler.went_offline()
         try:
@@ -348,6 +355,13 @@ class Workbench:
         if self.editor is not None:
             self.editor.editor.apply(self.settings)
         self._show_vim_state()
+
+    def _system_theme_changed(self) -> None:
+        if self.settings.theme != "auto":
+            return
+        if self.editor is not None:
+            self.editor.editor.apply(self.settings)
+        self.terminal.refresh()
 
     def _toggle_theme(self) -> None:
         self._set("theme", "light" if dom.theme_is_dark() else "dark")

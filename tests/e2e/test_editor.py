@@ -244,6 +244,12 @@ def test_both_themes_render(page: Page, live_server: LiveServer) -> None:
     new_project(page, "themes", TS_FILES)
     flows.open_file(page, "src/main.ts")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # The panels reach the status bar, which is the page's last 24 px (no band between).
+    boxes = page.evaluate("""() => ['main', 'footer'].map((s) => {
+      const r = document.querySelector(s).getBoundingClientRect();
+      return [r.top, r.bottom]; }).concat([[innerHeight, innerHeight]])""")
+    (_, main_bottom), (footer_top, footer_bottom), (height, _) = boxes
+    assert main_bottom == footer_top and footer_bottom == height and height - footer_top == 24
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         page.keyboard.press("Control+,")
@@ -256,6 +262,12 @@ def test_both_themes_render(page: Page, live_server: LiveServer) -> None:
         assert (background == "rgb(30, 30, 30)") is dark, background
         assert (editor_bg == "rgb(30, 30, 30)") is dark, editor_bg
         page.screenshot(path=str(ARTIFACTS / f"workbench-{scheme}.png"))
+    # With "auto", a change of the system's preference while the page is open reaches
+    # Monaco too (the page's CSS follows it by itself).
+    page.emulate_media(color_scheme="light")
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.monaco-editor-background')).backgroundColor"
+        " !== 'rgb(30, 30, 30)'")
     # The theme setting overrides the system's preference.
     page.keyboard.press("Control+,")
     page.select_option("#settings-dialog select[name=theme]", "light")

@@ -3,10 +3,8 @@ preview origin, an edit reaching it after a save, the page's console output and 
 errors in the console section, and the preview unable to read the IDE's storage, offline
 too after the first load.
 
-Playwright turns off Chrome's third-party storage partitioning, and then a cross-site
-service worker registration fails ("The user denied permission to use Service Worker"),
-so this module launches its own Chromium with Playwright's feature list minus that one, as
-real Chrome runs (see RECIPES, "Previews on a separate origin").
+Previews need Chrome's third-party storage partitioning, which Playwright turns off, so
+this module launches its own Chromium (tests/support/browser.partitioned_launch_args).
 """
 
 from __future__ import annotations
@@ -22,27 +20,12 @@ from tests.support import browser as browser_support
 from tests.support.browser import off_machine
 from tests.support.live_server import LiveServer
 
-# Playwright 1.65's --disable-features list (chromiumSwitches.ts), to drop and re-send
-# without ThirdPartyStoragePartitioning.
-PLAYWRIGHT_DISABLED = [
-    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
-    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
-    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
-    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
-    "PreconnectToSearch", "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
-]  # fmt: skip
-KEPT = [name for name in PLAYWRIGHT_DISABLED if name != "ThirdPartyStoragePartitioning"]
 HEADING = "#preview-frame"
 
 
 @pytest.fixture(scope="module")
 def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
-    args = browser_support.launch_args()
-    launched = playwright.chromium.launch(
-        executable_path=args["executable_path"],  # type: ignore[arg-type]
-        args=[*args["args"], f"--disable-features={','.join(KEPT)}"],  # type: ignore[misc]
-        ignore_default_args=[f"--disable-features={','.join(PLAYWRIGHT_DISABLED)}"],
-    )  # fmt: skip
+    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())  # type: ignore[arg-type]
     yield launched
     launched.close()
 

@@ -25,6 +25,27 @@ def launch_args() -> dict[str, object]:
     return {"executable_path": CHROMIUM, "args": list(CHROMIUM_ARGS)}
 
 
+# Playwright turns off Chrome's third-party storage partitioning, and then a cross-site
+# service worker registration (the preview origin's) fails ("The user denied permission to
+# use Service Worker"). Previews need Chromium as real Chrome runs: Playwright's
+# --disable-features list (1.65, chromiumSwitches.ts) re-sent without that one.
+PLAYWRIGHT_DISABLED = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
+    "PreconnectToSearch", "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
+]  # fmt: skip
+
+
+def partitioned_launch_args() -> dict[str, object]:
+    """launch_args() for a browser in which previews work (storage partitioning on)."""
+    kept = [name for name in PLAYWRIGHT_DISABLED if name != "ThirdPartyStoragePartitioning"]
+    return {"executable_path": CHROMIUM,
+            "args": [*CHROMIUM_ARGS, f"--disable-features={','.join(kept)}"],
+            "ignore_default_args": [f"--disable-features={','.join(PLAYWRIGHT_DISABLED)}"]}
+
+
 def is_local(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme in LOCAL_SCHEMES:
