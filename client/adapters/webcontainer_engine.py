@@ -103,44 +103,52 @@ class WebContainerFs(RuntimeFs):
     async def _heard(self, names: list[str]) -> None:
         """Read back each named path (skipping ignored ones: node_modules/ is never read)
         and report what programs changed."""
-        workdir = self.runtime.workdir
-        ignored = self.runtime.ignored
+        workdir, ignored = self.runtime.workdir, self.runtime.ignored
         paths = sorted({clean_name(name, workdir) for name in names} - {""})
         async with self._reading:
-            changes: list[FileChange] = []
-            for path in paths:
-                if not ignored(path):
-                    changes += await self._classify(path)
+            changes = await self._classify([p for p in paths if not ignored(p)])
             if changes:
                 for listener in list(self._watchers):
                     listener(changes)
 
-    async def _classify(self, path: str) -> list[FileChange]:
+    async def _classify(self, paths: list[str]) -> list[FileChange]:
+        """Each path read back (all in one call) as a create, change, delete or nothing."""
+        if not paths:
+            return []
         try:
-            content = bytes(await self.runtime.bridge().call("readFile", path))
-        except OSError as error:
+            found = await self.runtime.bridge().read_many(paths)
+        except OSError:
+            return []  # the container went away
+        changes: list[FileChange] = []
+        for path, content, error in (entry + [None] * (3 - len(entry)) for entry in found):
+            if content is not None:
+                change = self.files.present(str(path), bytes(content))
+                changes += [change] if change is not None else []
+                continue
             code = errno_of(str(error))
             if code == "EISDIR":
-                return await self._walk(path)
-            if code in {"ENOENT", "ENOTDIR"}:
-                return self.files.gone(path)
-            return []  # unreadable for another reason: the next event tries again
-        change = self.files.present(path, content)
-        return [change] if change is not None else []
+                changes += await self._walk(str(path))
+            elif code in {"ENOENT", "ENOTDIR"}:
+                changes += self.files.gone(str(path))
+            # unreadable for another reason: the next event tries again
+        return changes
 
     async def _walk(self, folder: str) -> list[FileChange]:
         """A folder appeared (moved in, or made with files): every file in it."""
-        changes: list[FileChange] = []
         try:
             entries = await self.runtime.bridge().call("readdir", folder)
         except OSError:
-            return changes
+            return []
+        files, changes = [], []
         for name, is_dir in entries:
             path = f"{folder}/{name}"
             if self.runtime.ignored(path):
                 continue
-            changes += await (self._walk(path) if is_dir else self._classify(path))
-        return changes
+            if is_dir:
+                changes += await self._walk(path)
+            else:
+                files.append(path)
+        return changes + await self._classify(files)
 
     def close(self) -> None:
         if self._close is not None:

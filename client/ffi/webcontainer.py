@@ -56,6 +56,10 @@ class ContainerBridge:
     async def mount(self, tree: dict[str, Any]) -> None:
         await self.call("mount", to_object(tree))
 
+    async def read_many(self, paths: list[str]) -> list[list[Any]]:
+        """[path, bytes] per file read, [path, None, message] per path that was not."""
+        return list(await self.call("readMany", to_object(paths)))
+
     async def write_file(self, path: str, content: bytes) -> None:
         await self.call("writeFile", path, to_object(content))
 

@@ -66,6 +66,17 @@ function wrap(container, forget) {
     // mount() and writeFile() detach the buffers they are given: hand them copies.
     mount: (tree) => fsCall(() => container.mount(copyTree(tree))),
     readFile: (path) => fsCall(() => fs.readFile(path)),
+    // Many watched paths read back at once, in one crossing to Python: [path, bytes] for a
+    // file, [path, null, "ENOENT: ..."] for what could not be read.
+    readMany: (paths) =>
+      Promise.all(
+        paths.map((path) =>
+          fs.readFile(path).then(
+            (data) => [path, data],
+            (error) => [path, null, plain(error).message],
+          ),
+        ),
+      ),
     async writeFile(path, data) {
       const parent = parentOf(path);
       if (parent) await fsCall(() => fs.mkdir(parent, { recursive: true }));
