@@ -3,7 +3,8 @@ project's engine (the Pyodide worker's shell, or WebContainer's `jsh`).
 
 Tabs: + opens one (Ctrl+Shift+`), × closes it (the shell ends), double-click renames,
 click switches. A tab shows the last exit status when it was not 0. Clear empties the
-screen; Run (F5) runs the project's main entry (`python main.py`) in the active terminal.
+screen; Run (F5) runs the project's main entry in the active terminal (`python main.py`,
+or under WebContainer `npm run dev` / `npm start` / `node <open file>`).
 Python here creates terminals, starts and stops sessions and passes sizes; what is typed
 and printed goes between xterm and the worker in JS (client/glue/terminal.mjs).
 """
@@ -22,6 +23,7 @@ from client.core.terminal_state import (
     clean_name,
     main_entry,
     next_name,
+    node_run_line,
     run_line,
     xterm_theme,
 )
@@ -244,14 +246,24 @@ class TerminalPanel:
             self.active.term.focus()
 
     def run(self) -> None:
-        """Run the main entry in the active terminal."""
+        """Run the project in the active terminal: its main Python file under Pyodide, its
+        dev or start script (or the open .js file) under WebContainer."""
+        if self.link.engine == "webcontainer":
+            package = self.bench.sync.model.files.get("package.json")
+            line = node_run_line(package.content if package else None, self.bench.active_path())
+            if line is None:
+                self.bench.notify("Nothing to run: add a dev or start script to package.json, "
+                                  "or open a .js file")  # fmt: skip
+                return
+            asyncio.ensure_future(self._run(line))
+            return
         entry = main_entry(set(self.bench.sync.model.files), self.bench.active_path())
         if entry is None:
             self.bench.notify("Nothing to run: open a .py file, or add main.py or app.py")
             return
-        asyncio.ensure_future(self._run(entry))
+        asyncio.ensure_future(self._run(run_line(entry)))
 
-    async def _run(self, entry: str) -> None:
+    async def _run(self, line: str) -> None:
         """Typed into the active terminal as a person would: when a command is still
         running there, the line waits as typeahead and runs after it."""
         self.bench.layout.toggle("bottom", True)
@@ -264,7 +276,7 @@ class TerminalPanel:
                 break
             await asyncio.sleep(0.05)
         if tab is not None and tab.process is not None:
-            tab.process.write(run_line(entry) + "\r")
+            tab.process.write(line + "\r")
             if tab.term is not None:
                 tab.term.focus()
 

@@ -9,8 +9,9 @@
 // relative to the watched folder, later (not inside the call); `output` is the merged
 // stream of strings; `exit` settles after the output closed. Its `jsh` is a tiny shell over
 // the in-memory files: echo, cat, ls, pwd, cd, touch, mkdir, rm, mv, env, stty size, true,
-// false, exit, and `serve [dir]` (npx serve alike), which serves a folder and emits `port`
-// and `server-ready` with a URL the preview iframe can load.
+// false, exit, `npm start` / `npm run NAME` (the package.json script), and `serve [dir]`
+// (npx serve alike), which serves a folder and emits `port` and `server-ready` with a URL
+// the preview iframe can load.
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -581,6 +582,10 @@ class Jsh {
         return guard(() => operands.forEach((o) => this.fs.remove(path(o), /[rR]/.test(flags), flags.includes("f"), o)));
       case "mv":
         return guard(() => this.fs.move(path(operands[0]), path(operands[1]), operands[0], operands[1]));
+      case "npm":
+        if (operands[0] === "start") return this.script("start", error);
+        if (operands[0] === "run" && operands[1]) return this.script(operands[1], error);
+        return this.unknown(`npm ${operands[0] || ""}`.trim(), error);
       case "npx":
         return operands[0] === "serve" ? this.serve(operands[1] || ".", error) : this.unknown(name, error);
       case "serve":
@@ -588,6 +593,23 @@ class Jsh {
       default:
         return this.unknown(name, error);
     }
+  }
+
+  script(name, error) {
+    // npm start / npm run NAME: the package.json script, run by the shell.
+    let scripts = {};
+    try {
+      scripts = JSON.parse(decoder.decode(this.fs.read(this.fs.resolve("package.json", this.cwd)))).scripts || {};
+    } catch {
+      error("npm error code ENOENT\nnpm error Could not read package.json\n");
+      return 254;
+    }
+    if (!(name in scripts)) {
+      error(`npm error Missing script: "${name}"\n`);
+      return 1;
+    }
+    this.out(`\n> ${name}\n> ${scripts[name]}\n\n`);
+    return this.run(scripts[name]);
   }
 
   unknown(name, error) {

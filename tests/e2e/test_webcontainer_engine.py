@@ -91,7 +91,8 @@ def test_a_package_json_project_runs_in_the_webcontainer(
 
     # server-ready puts the container's own preview URL into the preview, and the page's
     # console reaches the preview console (the preview script).
-    type_line(page, "npx serve")
+    page.keyboard.press("F5")  # Run: the package's start script, `serve` here
+    wait_for_text(page, "> serve")
     wait_for_text(page, "Serving!")
     frame = page.locator("#preview-frame")
     expect(frame).to_be_visible(timeout=10_000)

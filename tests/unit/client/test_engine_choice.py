@@ -14,6 +14,7 @@ from client.core.engine_choice import (
     clean_setting,
 )
 from client.core.layout_state import Layout
+from client.core.terminal_state import node_run_line
 
 NODE = {"package.json", "src/App.jsx"}
 PYTHON = {"main.py"}
@@ -47,3 +48,13 @@ def test_the_setting_is_kept_with_the_layout_and_cleaned_on_load() -> None:
     assert Layout.from_json(json.dumps({"runtime": "docker"})).runtime == AUTO
     assert Layout.from_json(json.dumps({"runtime": 3})).runtime == AUTO
     assert clean_setting(WEBCONTAINER) == WEBCONTAINER and clean_setting(None) == AUTO
+
+
+def test_run_under_webcontainer_uses_the_package_scripts_or_the_open_file() -> None:
+    both = b'{"scripts": {"start": "node server.js", "dev": "vite"}}'
+    assert node_run_line(both, None) == "npm run dev"
+    assert node_run_line(b'{"scripts": {"start": "node s.js"}}', "a.js") == "npm start"
+    assert node_run_line(b'{"scripts": {"test": "x"}}', "src/my app.mjs") == "node 'src/my app.mjs'"
+    assert node_run_line(b"not json", "index.js") == "node index.js"
+    assert node_run_line(b"[1]", None) is None
+    assert node_run_line(None, "main.py") is None
