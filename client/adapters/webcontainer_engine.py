@@ -3,8 +3,10 @@ StackBlitz's @webcontainer/api (vendored; client/ffi/webcontainer.py and
 client/glue/webcontainer.mjs call it).
 
 It runs on StackBlitz's service: unreachable (offline, blocked), boot() never settles, so it
-is raced with a timeout and the status says `unavailable` with the reason. The project is
-mounted as a FileSystemTree under the container's workdir; paths here are relative to it.
+is raced with a timeout and the status says `unavailable` with the reason. A page boots one
+container, once: each engine after the first (another project, a switch back) reuses it
+from an emptied workdir. The project is mounted as a FileSystemTree under the container's
+workdir; paths here are relative to it.
 Processes run through `jsh` (the container's shell); a terminal shows their output in JS.
 Node's watch events are read back and classified (client/core/container_fs.py), so files
 `npm install` or a command creates reach the model, and our own writes are not echoed.
@@ -242,11 +244,16 @@ class WebContainerRuntime(Runtime):
         except OSError as error:
             self._set(Status(RuntimeState.UNAVAILABLE, str(error)))
             return self.status
-        if self._torn_down:  # torn down while it booted: the page's one instance goes too
-            self._bridge.teardown()
+        if self._torn_down:  # torn down while it booted: the container waits for the next
+            self._bridge.release()
             self._bridge = None
             return self.status
         self.workdir = self._bridge.workdir
+        try:
+            await self._empty_workdir(self._bridge)
+        except OSError as error:
+            self._set(Status(RuntimeState.FAILED, f"the project folder cannot be emptied: {error}"))
+            return self.status
         emit = self._emitter.emit
         self._unsubscribe = [
             self._bridge.on("server-ready", lambda port, url: emit("server-ready", int(port),
@@ -257,6 +264,12 @@ class WebContainerRuntime(Runtime):
         ]  # fmt: skip
         self._set(Status(RuntimeState.READY))
         return self.status
+
+    async def _empty_workdir(self, bridge: ContainerBridge) -> None:
+        """The page's one container may hold the files of the engine before this one (the
+        project opened before, a contract check): this project starts from an empty folder."""
+        for name, _is_dir in await bridge.call("readdir", ""):
+            await bridge.call("rm", str(name), True, True)
 
     def on_preview_message(self, listener: Callable[[dict[str, Any]], None]) -> None:
         """Errors of the preview's page (forwardPreviewErrors): {type, message, stack}."""
@@ -303,7 +316,7 @@ class WebContainerRuntime(Runtime):
             unsubscribe()
         self._unsubscribe.clear()
         if self._bridge is not None:
-            self._bridge.teardown()
+            self._bridge.release()
             self._bridge = None
         self.listeners.dispose()
         self._set(Status(RuntimeState.UNAVAILABLE, "stopped"))

@@ -90,8 +90,9 @@ class ContainerBridge:
         except Exception as error:
             raise OSError(_message(error)) from None
 
-    def teardown(self) -> None:
-        self.handle.teardown()
+    def release(self) -> None:
+        """This engine is done with the page's container (which stays booted for the next)."""
+        self.handle = None
 
 
 async def listen_console(frame: Any, listeners: Listeners,

@@ -1,11 +1,12 @@
 // The WebContainer engine's page side (client/adapters/webcontainer_engine.py decides;
-// this only calls the API). A page may run one WebContainer: every boot() here shares one
-// boot promise. Offline, WebContainer.boot() never settles (its iframe comes from
+// this only calls the API). A page may run one WebContainer, and booting one costs
+// seconds: it boots once per page, and every engine made afterwards (another project
+// opened, a switch back) gets the same container (the engine empties its folder). Offline, WebContainer.boot() never settles (its iframe comes from
 // StackBlitz), so each wait for it is raced with a timeout. Bytes Python has no business
 // with stay here (ARCHITECTURE rule 6): a process's output goes from its stream straight
 // into xterm, keystrokes from xterm into its input.
 
-let booting = null; // the one boot promise of this page, until a teardown or a failure
+let booting = null; // the one boot promise of this page (forgotten only if boot fails)
 
 export async function boot(moduleUrl, options) {
   if (!globalThis.crossOriginIsolated) {
@@ -33,7 +34,7 @@ export async function boot(moduleUrl, options) {
     );
   });
   try {
-    return wrap(await Promise.race([booting, late]), () => (booting = null));
+    return wrap(await Promise.race([booting, late]));
   } finally {
     clearTimeout(timer);
   }
@@ -59,7 +60,7 @@ function parentOf(path) {
   return cut > 0 ? path.slice(0, cut) : "";
 }
 
-function wrap(container, forget) {
+function wrap(container) {
   const fs = container.fs;
   return {
     workdir: container.workdir,
@@ -126,10 +127,8 @@ function wrap(container, forget) {
       return container.on(event, listener); // server-ready (port, url), port (port, type, url)
     },
     setPreviewScript: (source) => container.setPreviewScript(source),
-    teardown() {
-      forget();
-      container.teardown();
-    },
+    // No teardown: the container stays for the next engine of this page. The engine that
+    // lets go has killed its processes, closed its watcher and dropped its listeners.
   };
 }
 
