@@ -223,9 +223,14 @@ class FileSystemAPI {
   }
 }
 
+// What tests may check about how the bridge booted it.
+globalThis.webcontainerDouble = { boots: 0, apiKey: null, options: null };
+
 export class WebContainer {
   static async boot(options = {}) {
     if (instance) throw new Error("Unable to create more instances");
+    Object.assign(globalThis.webcontainerDouble, {
+      boots: globalThis.webcontainerDouble.boots + 1, apiKey, options: { ...options } });
     instance = new WebContainer(options);
     await new Promise((resolve) => setTimeout(resolve, 20));
     return instance;

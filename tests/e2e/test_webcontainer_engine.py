@@ -7,6 +7,7 @@ preview with the container's own URL and forwarding its console."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -142,3 +143,28 @@ def test_auto_picks_by_package_json_and_the_setting_survives_a_reload(
     flows.wait_for_workbench(page)
     engine(page, "pyodide")
 
+
+
+def test_the_api_key_from_the_server_is_configured_before_the_one_boot(
+    context: BrowserContext, page: Page, start_server: Any,
+) -> None:  # fmt: skip
+    use_double(context)
+    server = start_server(extra_env={"COSPAI_WEBCONTAINER_API_KEY": "wc_test_key"})
+    flows.sign_up(page, server.url)
+    seed.new_project(page, "keyed", {"package.json": PACKAGE, "index.html": PAGE})
+    engine(page, "webcontainer")
+    booted = page.evaluate("window.webcontainerDouble")
+    assert booted["apiKey"] == "wc_test_key"
+    assert booted["options"] == {"coep": "require-corp", "workdirName": "project",
+                                 "forwardPreviewErrors": True}  # fmt: skip
+    # Switching away and back reuses the page's container: still one boot.
+    page.click("#status-engine")
+    page.click("#runtime-setting-pyodide")
+    engine(page, "pyodide")
+    page.click("#status-engine")
+    page.click("#runtime-setting-webcontainer")
+    engine(page, "webcontainer")
+    wait_for_text(page, "❯")
+    type_line(page, "ls")
+    wait_for_text(page, "index.html")
+    assert page.evaluate("window.webcontainerDouble.boots") == 1
