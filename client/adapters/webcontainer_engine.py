@@ -295,8 +295,8 @@ class WebContainerRuntime(Runtime):
         options = options or SpawnOptions()
         interactive, line = command_line(command, list(args or []))
         process = WebContainerProcess()
-        cwd = f"{self.workdir}/{options.cwd}" if options.cwd else self.workdir
-        spawn_options = {"cols": options.cols, "rows": options.rows, "cwd": cwd,
+        # WebContainer's cwd is relative to its workdir, as the project's paths are.
+        spawn_options = {"cols": options.cols, "rows": options.rows, "cwd": options.cwd or "",
                          "env": dict(options.env)}  # fmt: skip
         try:
             process.handle = await self.bridge().spawn(
