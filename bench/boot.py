@@ -8,6 +8,11 @@ mark (ms since navigation start); bytes are what crossed the wire on a cold load
 (Resource Timing transferSize, headers included). Prints one JSON object.
 
 Targets (issue 2): warm under 1500 ms, cold under 3500 ms, cold bytes under 10 MB.
+
+Embed (issue 8, "embed" in the JSON): a host page on a second origin frames /embed; the
+time from the host page's navigation start to the embed's `ready` message, cold (a fresh
+browser context) and warm (the same context reloading), with a cross-origin isolated host
+(full tier) and a plain one (lite tier).
 """
 
 from __future__ import annotations
@@ -103,14 +108,55 @@ def run(url: str, runs: int) -> dict[str, object]:
     return result
 
 
+# ------------------------------------------------------------ embed (issue 8)
+
+
+def embed_run(url: str, runs: int) -> dict[str, object]:
+    """Embed load to `ready` on a second origin (tests/support/host_page.py)."""
+    from urllib.parse import quote
+
+    from tests.support.host_page import host_server
+
+    result: dict[str, object] = {"runs": runs}
+    with sync_playwright() as pw, host_server() as host:
+        # Chrome's third-party storage partitioning, which Playwright turns off.
+        launched = pw.chromium.launch(**browser.partitioned_launch_args())  # type: ignore[arg-type]
+        embed = f"{url}/embed?origins={host}&panels=editor,terminal"
+        off: list[str] = []
+        for tier, isolated in (("full", 1), ("lite", 0)):
+            page_url = f"{host}/host.html?isolated={isolated}&src={quote(embed, safe='')}"
+            cold, warm = [], []
+            for _ in range(runs):
+                context = launched.new_context()
+                context.on("request", lambda request: off.extend(
+                    browser.off_machine([request.url])))  # fmt: skip
+                page = context.new_page()
+                for samples in (cold, warm):
+                    page.goto(page_url)
+                    page.wait_for_function("window.readyAt", timeout=120_000)
+                    samples.append(page.evaluate("window.readyAt"))
+                context.close()
+            result[tier] = {"cold_ms": round(statistics.median(cold), 1),
+                            "warm_ms": round(statistics.median(warm), 1)}  # fmt: skip
+        launched.close()
+    result["requests_off_machine"] = sorted(set(off))
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      epilog="Run from the project root after `make build`.")
     parser.add_argument("--runs", type=int, default=5, help="runs per mode (default 5)")
     parser.add_argument("--url", help="benchmark this running server instead of starting one")
+    parser.add_argument("--only", choices=["boot", "embed"],
+                        help="run one part (default both: the embed's figures are under "
+                             '"embed")')
     args = parser.parse_args()  # fmt: skip
     with throwaway_server(args.url) as url:
-        print(json.dumps(run(url + "/", args.runs), indent=2))
+        result: dict[str, object] = {} if args.only == "embed" else run(url + "/", args.runs)
+        if args.only != "boot":
+            result["embed"] = embed_run(url, args.runs)
+        print(json.dumps(result, indent=2))
     return 0
 
 

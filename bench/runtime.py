@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import BrowserContext, Frame, Page, Playwright, sync_playwright  # noqa: E402
 
 from bench.workbench import Account, median, p95, wait_workbench  # noqa: E402
+from tests.e2e.flows import frame_at  # noqa: E402
 from tests.support import browser  # noqa: E402
 from tests.support.live_server import throwaway_server  # noqa: E402
 
@@ -117,6 +118,17 @@ def prompt_times(page: Page) -> dict[str, float]:
     }""")
 
 
+def wait_for_snapshot(page: Page) -> None:
+    """The first visit stores a snapshot of the initialised interpreter (boot.mjs) a few
+    seconds after the page booted; warm boots restore it, the worker's too."""
+    for _ in range(600):
+        if page.evaluate("""async () => (await (await caches.open('cospai-python-snapshot'))
+                                          .keys()).length > 0"""):  # fmt: skip
+            return
+        page.wait_for_timeout(100)
+    raise RuntimeError("no Python snapshot was stored after the first visit")
+
+
 def focus_terminal(page: Page) -> None:
     page.locator("#bottom-panel .term-host:not([hidden]) .xterm-helper-textarea").focus()
 
@@ -150,12 +162,7 @@ def echo(page: Page, keys: int) -> dict[str, Any]:
 
 
 def preview_frame(page: Page) -> Frame:
-    for _ in range(300):
-        for frame in page.frames:
-            if "/preview/" in frame.url:
-                return frame
-        page.wait_for_timeout(100)
-    raise RuntimeError(f"no preview frame among {[f.url for f in page.frames]}")
+    return frame_at(page, "/preview/", TIMEOUT_MS)
 
 
 def edit_to_preview(page: Page, runs: int) -> list[float]:
@@ -211,6 +218,7 @@ def run(url: str, runs: int, keys: int) -> dict[str, Any]:
             page = context.new_page()
             open_project(page, page_url)  # the first visit fills the HTTP cache
             first = prompt_times(page)
+            wait_for_snapshot(page)
             prompts, installs = [], []
             for _ in range(runs):
                 page.reload()

@@ -24,12 +24,14 @@ def _start() -> None:
     try:
         import client.core  # noqa: F401  (imports the pure layer: proves the package is whole)
         from client.app import App
+        from client.ui.embed import EmbedApp
 
         page.mark_step("client")
         runtime = page.runtime_description()
         page.boot_ready()
         page.set_status(f"Ready · {runtime}")
-        app = App()
+        # /embed (another site's iframe) is a workbench of its own, never the signed-in app.
+        app = EmbedApp() if page.path() == "/embed" else App()
         _keep.append(app)
         asyncio.ensure_future(_run(app))
     except Exception as error:  # a failed import must reach the page, not only the console

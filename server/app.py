@@ -10,17 +10,21 @@ from starlette.applications import Starlette
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.routing import Match, Mount, Route, Router
+from starlette.types import ASGIApp
 
 from server import db, migrate
 from server.errors import HANDLERS, ApiError
 from server.headers import IsolationHeaders
 from server.preview_site import PreviewSite, SplitByOrigin
 from server.routes import auth as auth_routes
+from server.routes import embed as embed_routes  # embeds (issue 8)
 from server.routes import files, meta, projects, revisions, transfer
 from server.routes import preview as preview_routes  # preview origin (issue 6)
 from server.routes import runtime as runtime_routes  # runtime engines' settings (issue 7)
+from server.routes import shares as share_routes  # share links (issue 7)
 from server.routes.health import health
 from server.settings import Settings
+from server.share_site import ShareSite
 from server.static import DistSite
 
 
@@ -50,6 +54,8 @@ _API_ROUTES = [
     *projects.ROUTES,
     *files.ROUTES,
     *revisions.ROUTES,
+    *share_routes.ROUTES,
+    *embed_routes.ROUTES,
 ]
 
 
@@ -86,12 +92,15 @@ def create_app(
     ]
     app = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)  # type: ignore[arg-type]
     # Outside Starlette's own error middleware, so even a 500 carries the isolation headers.
-    ide = IsolationHeaders(app)
-    if settings.preview_port is None and not settings.preview_host:
-        return ide  # no preview origin configured (tests of the IDE app alone)
-    # The preview origin's requests never reach the IDE app (server/preview_site.py).
-    return SplitByOrigin(ide, PreviewSite(site), settings.preview_port or 0,  # type: ignore[return-value]
-                         settings.preview_host)
+    ide: ASGIApp = IsolationHeaders(app)
+    if settings.preview_port is not None or settings.preview_host:
+        # The preview origin's requests never reach the IDE app (server/preview_site.py).
+        ide = SplitByOrigin(ide, PreviewSite(site), settings.preview_port or 0,
+                            settings.preview_host)  # fmt: skip
+    if settings.share_port is not None or settings.share_host:
+        # Nor do the share origin's (server/share_site.py): published links only.
+        ide = SplitByOrigin(ide, ShareSite(), settings.share_port or 0, settings.share_host)
+    return ide  # type: ignore[return-value]
 
 
 def app_from_env() -> IsolationHeaders:

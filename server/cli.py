@@ -21,7 +21,7 @@ from pathlib import Path
 
 from server import db, migrate
 from server.embedded_pg import EmbeddedPostgres, EmbeddedPostgresError
-from server.settings import DEFAULT_HOST, DEFAULT_PORT, Settings
+from server.settings import DEFAULT_HOST, DEFAULT_PORT, Settings, origin_list
 from server.static import DistMissing, DistSite
 
 EXIT_USAGE = 2
@@ -34,9 +34,10 @@ class CliError(Exception):
 _ENVIRONMENT = (
     "Environment: DATABASE_URL (a PostgreSQL URL; unset = an embedded server in the "
     "data dir), COSPAI_HOST, COSPAI_PORT, COSPAI_DATA_DIR, COSPAI_DIST_DIR, "
-    "COSPAI_POOL_MAX, COSPAI_PREVIEW_PORT, COSPAI_PREVIEW_HOST, COSPAI_WEBCONTAINER_API_KEY "
-    "(StackBlitz's key for the WebContainer runtime), COSPAI_WEBCONTAINER_TIMEOUT_MS (how "
-    "long the browser waits for it to boot, default 20000). "
+    "COSPAI_POOL_MAX, COSPAI_PREVIEW_PORT, COSPAI_PREVIEW_HOST, COSPAI_SHARE_PORT, "
+    "COSPAI_SHARE_HOST, COSPAI_EMBED_ORIGINS, COSPAI_WEBCONTAINER_API_KEY (StackBlitz's key "
+    "for the WebContainer runtime), COSPAI_WEBCONTAINER_TIMEOUT_MS (how long the browser "
+    "waits for it to boot, default 20000). "
     "Command-line options win over the environment."
 )
 
@@ -61,6 +62,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--preview-host",
                        help="host name (or whole origin) the browser uses for previews; "
                             "default: another site than the IDE's (localhost <-> 127.0.0.1)")
+    serve.add_argument("--share-port", type=int,
+                       help="port of the share origin that serves share links (/s/<token>/), "
+                            "0 for any free one (default: --port + 2)")
+    serve.add_argument("--share-host",
+                       help="host name (or whole origin) of share links; default: another "
+                            "site than the IDE's (localhost <-> 127.0.0.1)")
+    serve.add_argument("--embed-origins",
+                       help="comma-separated origins of pages allowed to embed /embed and "
+                            "drive it by postMessage (default: any page may frame it; the "
+                            "embed's origins= parameter names who may drive it)")
     _common(serve)
     serve.add_argument("--dist-dir", type=Path, help="the built site (default: dist/)")
     serve.add_argument("--workers", type=int,
@@ -160,6 +171,8 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(
         host=args.host, port=args.port, data_dir=args.data_dir, dist_dir=args.dist_dir,
         preview_port=args.preview_port, preview_host=args.preview_host,
+        share_port=args.share_port, share_host=args.share_host,
+        embed_origins=origin_list(args.embed_origins) if args.embed_origins else None,
     )
     try:
         # Read the build first: a missing dist/ should fail before a database starts.
@@ -171,8 +184,11 @@ def _serve(args: argparse.Namespace) -> int:
     sock = _bind(settings.host, settings.port)
     # The preview origin listens on its own socket (server/preview_site.py).
     preview_sock = _bind(settings.host, settings.preview_port_or_default)
+    # And the share origin on a third (server/share_site.py).
+    share_sock = _bind(settings.host, settings.share_port_or_default)
     settings = replace(settings, port=sock.getsockname()[1],
-                       preview_port=preview_sock.getsockname()[1])
+                       preview_port=preview_sock.getsockname()[1],
+                       share_port=share_sock.getsockname()[1])
     with _database(settings) as (url, description):
         try:
             version = db.check(url)
@@ -188,13 +204,15 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  database: {description} (PostgreSQL {version})", flush=True)
         print(f"  build: {site.build_id} from {settings.dist_dir}", flush=True)
         print(f"  previews on port {settings.preview_port}", flush=True)
+        print(f"  share links on port {settings.share_port}", flush=True)
         workers = args.workers or int(os.environ.get("COSPAI_WORKERS", "1"))
         options = {"log_level": args.log_level, "lifespan": "on", "server_header": False,
                    "proxy_headers": False, "access_log": args.log_level == "debug"}
         if workers > 1:
-            return _serve_workers(settings, url, workers, [sock, preview_sock], options)
+            return _serve_workers(settings, url, workers, [sock, preview_sock, share_sock],
+                                  options)  # fmt: skip
         server = uvicorn.Server(uvicorn.Config(app, **options))  # type: ignore[arg-type]
-        server.run(sockets=[sock, preview_sock])
+        server.run(sockets=[sock, preview_sock, share_sock])
         return 0 if server.started else 1
 
 
@@ -210,9 +228,14 @@ def _serve_workers(
     os.environ.update({"DATABASE_URL": url, "COSPAI_DIST_DIR": str(settings.dist_dir),
                        "COSPAI_DATA_DIR": str(settings.data_dir),
                        "COSPAI_POOL_MAX": str(settings.pool_max),
-                       "COSPAI_PREVIEW_PORT": str(settings.preview_port)})  # fmt: skip
+                       "COSPAI_PREVIEW_PORT": str(settings.preview_port),
+                       "COSPAI_SHARE_PORT": str(settings.share_port)})  # fmt: skip
     if settings.preview_host:
         os.environ["COSPAI_PREVIEW_HOST"] = settings.preview_host
+    if settings.share_host:
+        os.environ["COSPAI_SHARE_HOST"] = settings.share_host
+    if settings.embed_origins:
+        os.environ["COSPAI_EMBED_ORIGINS"] = ",".join(settings.embed_origins)
     config = uvicorn.Config("server.app:app_from_env", factory=True, workers=workers,
                             **options)  # type: ignore[arg-type]
     Multiprocess(config, sockets=socks).run()

@@ -2,6 +2,8 @@
 
 COOP + COEP make the page crossOriginIsolated (SharedArrayBuffer, WebContainer, Pyodide
 interrupts); a worker script without COEP is blocked silently, so nothing may skip this.
+The IDE's pages refuse to be framed by other sites (a framed IDE could be clicked through
+by the page around it); only /embed, made to be framed, says otherwise (server/static.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ ISOLATION_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
+    (b"content-security-policy", b"frame-ancestors 'self'"),
 )
 
 

@@ -34,6 +34,8 @@ _THROTTLE = ("After 5 failures per account or 20 per address within an hour, eac
 _GUESSES = "Wrong passwords here count like failed sign-ins. " + _THROTTLE
 _PROJECT = ["#/components/parameters/ProjectId"]
 _REVISION = [*_PROJECT, "#/components/parameters/RevisionNumber"]
+_SHARE = [*_PROJECT, "#/components/parameters/ShareToken"]
+_TOKEN = ["#/components/parameters/ShareToken"]
 _CLEARS_COOKIE = {"Set-Cookie": {"description": "Expires the session cookie.",
                                  "schema": {"type": "string"}}}  # fmt: skip
 _SETS_COOKIE = {"Set-Cookie": {"description": "The session cookie (cospai_session).",
@@ -154,6 +156,14 @@ def _paths() -> Json:
                                      "boot_timeout_ms": {"type": "integer", "minimum": 1}}}}},
                            "The WebContainer API key (null when unset) and how long to wait "
                            "for it to boot.")})},  # fmt: skip
+        "/embed": {"get": _op(  # embeds (issue 8)
+            "embedConfig", "Origins allowed to frame /embed and drive it by postMessage",
+            "meta", method="get", auth="none",
+            ok={200: _json({"type": "object", "additionalProperties": False,
+                            "required": ["origins"], "properties": {"origins": {
+                                "type": "array", "items": {"type": "string"}}}},
+                           "COSPAI_EMBED_ORIGINS; empty: any page may frame /embed, and "
+                           "its origins= parameter alone names who may drive it.")})},
         "/openapi.json": {"get": _op(
             "openapi", "This document", "meta", method="get", auth="none",
             ok={200: _json({"type": "object", "required": ["openapi", "info", "paths"]},
@@ -294,6 +304,7 @@ def _paths() -> Json:
             "restoreRevision", "Make the files those of a revision (recorded as a new one)",
             "revisions", method="post", params=_REVISION,
             ok={200: _json(ref("Restored"), "Restored.")}, errors={404: ["not_found"]})},
+        **_share_paths(),
         "/projects/import": {"post": _op(
             "importProject", "A new project from a zip", "transfer", method="post",
             params=[{"name": "name", "in": "query", "required": True,
@@ -329,6 +340,76 @@ def _paths() -> Json:
     }
 
 
+def _share_paths() -> Json:
+    """Share links (issue 7): the owner's API and the public read API embeds use."""
+    share = {"type": "object", "additionalProperties": False, "required": [
+        "token", "url", "root", "revision", "project_version", "current", "created_at",
+        "published_at"], "properties": {
+        "token": {"type": "string"},
+        "url": {"type": "string", "description": "The public page, on the share origin: "
+                "<share origin>/s/<token>/ (index.html at its root)."},
+        "root": {"type": "string", "description": "The project folder served as the site "
+                 "root ('' for the project's root)."},
+        "revision": {"type": "integer", "minimum": 1,
+                     "description": "The revision (snapshot) the link serves."},
+        "project_version": {"type": "integer", "minimum": 0},
+        "current": {"type": "boolean", "description": "False once the project changed "
+                    "after publishing; POST .../publish updates the link to the latest."},
+        "created_at": {"type": "string", "format": "date-time"},
+        "published_at": {"type": "string", "format": "date-time"}}}  # fmt: skip
+    public_file = {"type": "object", "additionalProperties": False,
+                   "required": ["path", "size", "sha256", "binary"], "properties": {
+                       "path": {"type": "string"}, "size": {"type": "integer", "minimum": 0},
+                       "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                       "binary": {"type": "boolean"}, "content": {"type": "string"}}}
+    about = ("The link is served read-only at <share origin>/s/<token>/ (a separate origin, "
+             "another site than the IDE's by default; strict CSP; no cookies). It serves the "
+             "files as saved when it was published (recorded as a revision), never later edits.")
+    return {
+        "/projects/{project_id}/shares": {
+            "get": _op("listShares", "The project's share links, newest first", "shares",
+                       method="get", params=_PROJECT,
+                       ok={200: _json({"type": "object", "additionalProperties": False,
+                                       "required": ["shares"], "properties": {"shares": {
+                                           "type": "array", "items": share}}}, "The links.")},
+                       errors={404: ["not_found"]}),
+            "post": _op("createShare", "Publish the saved files at a new share link", "shares",
+                        method="post", params=_PROJECT, description=about,
+                        body=_body({"type": "object", "properties": {"root": {
+                            "anyOf": [{"type": "string", "maxLength": 1000}, {"type": "null"}],
+                            "description": "A folder of the project to serve as the site "
+                            "root (a built output folder); default the project's root."}}},
+                            required=False, limit=SMALL),
+                        ok={201: _json(share, "Published.")},
+                        errors={**{400: ["bad_request", "malformed_json"],
+                                   413: ["too_large"]}, 404: ["not_found"], 422: ["invalid"]}),
+        },  # fmt: skip
+        "/projects/{project_id}/shares/{token}/publish": {"post": _op(
+            "publishShare", "Update a share link to the files as saved now", "shares",
+            method="post", params=_SHARE, ok={200: _json(share, "Updated.")},
+            errors={404: ["not_found"]})},  # fmt: skip
+        "/projects/{project_id}/shares/{token}": {"delete": _op(
+            "revokeShare", "Revoke a share link (its page is gone at once)", "shares",
+            method="delete", params=_SHARE, ok={204: _empty("Revoked.")},
+            errors={404: ["not_found"]})},  # fmt: skip
+        "/shares/{token}": {"get": _op(
+            "shareFiles", "Anyone with the token: the link's files (for embeds)", "shares",
+            method="get", auth="none", params=_TOKEN,
+            ok={200: _json({"type": "object", "additionalProperties": False,
+                            "required": ["files"], "properties": {"files": {
+                                "type": "array", "items": public_file}}},
+                           "Files under the link's root, paths relative to it; text inline.")},
+            errors={404: ["not_found"]})},  # fmt: skip
+        "/shares/{token}/blobs/{sha256}": {"get": _op(
+            "shareBlob", "Anyone with the token: one file's raw bytes, by sha256", "shares",
+            method="get", auth="none",
+            params=[*_TOKEN, {"name": "sha256", "in": "path", "required": True,
+                              "schema": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}}],
+            ok={200: _bytes("application/octet-stream", "The content.", _ETAG)},
+            errors={404: ["not_found"]})},  # fmt: skip
+    }
+
+
 @cache
 def _document() -> Json:
     return {
@@ -343,7 +424,7 @@ def _document() -> Json:
             "Limits: contract/sync_rules.json (GET /api/sync-rules).")},
         "servers": [{"url": "/api"}],
         "tags": [{"name": n} for n in ("meta", "auth", "projects", "files", "revisions",
-                                       "transfer")],
+                                       "transfer", "shares")],
         "paths": _paths(),
         "components": {"schemas": schemas(), "parameters": parameters(),
                        "securitySchemes": security_schemes(),

@@ -282,6 +282,10 @@ def parameters() -> dict[str, Schema]:
                       "schema": UUID, "description": "Another user's project answers 404 too."},
         "RevisionNumber": {"name": "number", "in": "path", "required": True, "example": 1,
                            "schema": {"type": "integer", "minimum": 1, "maximum": 999_999_999}},
+        "ShareToken": {"name": "token", "in": "path", "required": True,
+                       "schema": {"type": "string", "minLength": 32, "maxLength": 64,
+                                  "pattern": "^[A-Za-z0-9_-]+$"},
+                       "description": "A share link's token (secrets.token_urlsafe)."},
         "CsrfToken": {"name": "X-CSRF-Token", "in": "header", "required": True,
                       "schema": STRING, "description": "The csrf_token of the session "
                       "(from sign-up, sign-in or GET /api/auth/session); 403 csrf otherwise."},

@@ -35,12 +35,25 @@ class Settings:
     # how long the browser waits for boot() before it says the service is unreachable.
     webcontainer_api_key: str | None = None
     webcontainer_boot_timeout_ms: int = 20_000
+    # The share origin (server/share_site.py), for published share links: the same rules,
+    # None = the IDE's port + 2. Another site than the IDE's by default, like previews.
+    share_port: int | None = None
+    share_host: str | None = None
+    # Host pages allowed to embed /embed and drive it by postMessage ((): any page may
+    # frame it, and the embed's own `origins=` parameter names who may drive it).
+    embed_origins: tuple[str, ...] = ()
 
     @property
     def preview_port_or_default(self) -> int:
         if self.preview_port is not None:
             return self.preview_port
         return self.port + 1 if self.port else 0
+
+    @property
+    def share_port_or_default(self) -> int:
+        if self.share_port is not None:
+            return self.share_port
+        return self.port + 2 if self.port else 0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -59,6 +72,10 @@ class Settings:
             "webcontainer_api_key": env.get("COSPAI_WEBCONTAINER_API_KEY") or None,
             "webcontainer_boot_timeout_ms": int(env.get("COSPAI_WEBCONTAINER_TIMEOUT_MS")
                                                 or 20_000),
+            "share_port": int(env["COSPAI_SHARE_PORT"]) if env.get("COSPAI_SHARE_PORT")
+            else None,
+            "share_host": env.get("COSPAI_SHARE_HOST") or None,
+            "embed_origins": origin_list(env.get("COSPAI_EMBED_ORIGINS", "")),
             "allowed_origins": tuple(
                 o.strip().rstrip("/") for o in env.get("COSPAI_ALLOWED_ORIGINS", "").split(",")
                 if o.strip()
@@ -66,3 +83,8 @@ class Settings:
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def origin_list(raw: str) -> tuple[str, ...]:
+    """'https://a.example, https://b.example/' -> ('https://a.example', 'https://b.example')."""
+    return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())

@@ -42,7 +42,8 @@ ENCODING_NAMES = {"br": "br", "gz": "gzip"}
 
 
 # The page's own routes (deep links): served the shell, which reads location itself.
-APP_ROUTES = ("signin", "signup", "projects")
+APP_ROUTES = ("signin", "signup", "projects", "embed")
+EMBED_ROUTE = "embed"  # made to be framed by other sites (issue 8)
 
 
 def _is_app_route(name: str) -> bool:
@@ -145,6 +146,7 @@ class DistSite:
             log.warning("dist/ is incomplete, %d file(s) missing, e.g. %s", len(absent), absent[0])
 
     def lookup(self, url_path: str) -> tuple[str, _Entry] | None:
+        """The manifest entry a URL path names (an app route names index.html)."""
         name = url_path.lstrip("/")
         if name == "" or name.endswith("/"):
             name += "index.html"
@@ -173,6 +175,8 @@ class DistSite:
                 break
         etag = f'"{tag[:32]}"'
         headers = {"cache-control": cache, "etag": etag, "vary": "accept-encoding"}
+        if request.url.path.strip("/") == EMBED_ROUTE:
+            headers.update(embed_headers(request))
         if coding:
             headers["content-encoding"] = coding
         wanted = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
@@ -181,3 +185,14 @@ class DistSite:
         if not path.is_file():
             raise ApiError(404, "not_found", f"No such file: {request.url.path}")
         return FileResponse(path, media_type=media_type, headers=headers)
+
+
+def embed_headers(request: Request) -> dict[str, str]:
+    """/embed is framed by other sites: by the configured ones only when a list is set
+    (COSPAI_EMBED_ORIGINS), else by any. `cross-origin` resource policy lets a host page
+    that is itself cross-origin isolated (COEP require-corp) load it."""
+    settings = getattr(request.state, "settings", None)
+    origins = tuple(getattr(settings, "embed_origins", ()) or ())
+    ancestors = " ".join(("'self'", *origins)) if origins else "*"
+    return {"content-security-policy": f"frame-ancestors {ancestors}",
+            "cross-origin-resource-policy": "cross-origin"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from client.core.runtime import (
@@ -134,6 +134,10 @@ class PyodideRuntime(Runtime):
         self._emitter = Emitter()
         self._ready: asyncio.Future[Status] | None = None
         self._ids = itertools.count(1)
+        # Awaited when the worker is about to run a command (its "settle" message): the
+        # workbench writes the editor's pending changes, so `python main.py` typed right
+        # after an edit runs the new text, not the one 300 ms old.
+        self.before_command: Callable[[], Awaitable[None]] | None = None
 
     def on(self, event: str, listener: Listener) -> Unsubscribe:
         return self._emitter.on(event, listener)
@@ -167,6 +171,8 @@ class PyodideRuntime(Runtime):
             if state is RuntimeState.READY and not self.isolated:
                 reason = NOT_ISOLATED
             self._set(Status(state, reason))
+        elif op == "settle":
+            asyncio.ensure_future(self._settle(int(message["id"])))
         elif op == "events":
             self.fs._events(message["batch"])
         elif op == "error":
@@ -175,6 +181,14 @@ class PyodideRuntime(Runtime):
             port, url = int(message["port"]), str(message.get("url", ""))
             self._emitter.emit("server-ready", port, url)
             self._emitter.emit("port", port, "open", url)
+
+    async def _settle(self, request: int) -> None:
+        try:
+            if self.before_command is not None:
+                await self.before_command()
+        finally:  # answered even when the write failed (the link has said why)
+            if self.engine is not None:
+                self.engine.settled(request)
 
     async def call(self, method: str, *args: Any) -> Any:
         if self.engine is None or self.status.state is not RuntimeState.READY:

@@ -11,6 +11,8 @@ with a fake one:
     bridge.check_interrupt() -> bool  True (once) when Ctrl+C is pending
     bridge.state(sid, kind, value)    "running" / "idle" (exit status) / "exit" / "history"
     bridge.events(batch)              [[kind, path, bytes | None], ...] written by programs
+    await bridge.settle()             (optional) before each command: the page writes the
+                                      editor's changes still on their 300 ms debounce
 
 A session is one shell (one terminal tab) with its own line editor, cwd and variables; all
 share one file system, one interpreter and one thread. Keystrokes wait in the worker until
@@ -139,6 +141,9 @@ class Host:
         os.environ["COLUMNS"], os.environ["LINES"] = str(session.cols), str(session.rows)
         with contextlib.suppress(OSError):
             os.chdir(session.shell.cwd)  # for programs that use relative paths
+        settle = getattr(self.bridge, "settle", None)
+        if settle is not None and line.strip():
+            await settle()  # the editor's last changes are in the files before it runs
         try:
             status = await session.shell.run_line(line, record=session.interactive)
         except KeyboardInterrupt:  # Ctrl+C landing between the shell's own guards

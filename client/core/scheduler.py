@@ -120,6 +120,13 @@ class SyncScheduler:
 
     # ------------------------------------------------------------ work
 
+    def take_runtime_paths(self) -> list[str]:
+        """A command is about to run in the runtime: the paths changed in the last 300 ms,
+        for the caller to write now; the debounced write then has nothing left to do."""
+        self._cancel("runtime")
+        paths, self._runtime_paths = sorted(self._runtime_paths), set()
+        return paths
+
     def _flush_runtime(self) -> None:
         paths, self._runtime_paths = sorted(self._runtime_paths), set()
         if self._write_runtime is not None and paths:

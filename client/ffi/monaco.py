@@ -33,6 +33,7 @@ class Editor:
         }))  # fmt: skip
         self.models: dict[str, Any] = {}
         self.path: str | None = None
+        self.force_read_only = False  # a read-only embed: every file, whatever its size
         self._muted = False
         self._vim: Any = None
         self._on_change: Callable[[str, str], None] | None = None
@@ -114,7 +115,7 @@ class Editor:
         model = self.ensure_model(path, text)
         self.path = path
         self.editor.setModel(model)
-        self.editor.updateOptions(to_object({"readOnly": read_only}))
+        self.editor.updateOptions(to_object({"readOnly": read_only or self.force_read_only}))
         if focus:
             self.editor.focus()
 

@@ -36,3 +36,7 @@ def runtime_description() -> str:
 
     version = ".".join(str(part) for part in sys.version_info[:3])
     return f"Python {version} on Pyodide {pyodide.__version__}"
+
+
+def path() -> str:
+    return str(js.location.pathname)

@@ -59,6 +59,10 @@ class WorkerEngine:
         proxy = self.listeners.proxy(lambda kind, value: on_state(str(kind), to_python(value)))
         return self.handle.open(sid, to_object(options), proxy)
 
+    def settled(self, request: int) -> None:
+        """Answer the worker's "settle": what it must see before a command is written."""
+        self.handle.settled(request)
+
     def terminate(self) -> None:
         self.handle.terminate()
 

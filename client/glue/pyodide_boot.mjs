@@ -40,7 +40,9 @@ function snapshotLater() {
   setTimeout(start, 1500);
 }
 
-export async function loadPyodide(options = {}) {
+// `snapshotIfMissing: false` for a second interpreter (the runtime worker): it uses the
+// page's snapshot when there is one and never starts another snapshot worker.
+export async function loadPyodide(options = {}, { snapshotIfMissing = true } = {}) {
   const cache = await openCache();
   const cached = cache && (await cache.match(KEY));
   if (cached) {
@@ -54,6 +56,6 @@ export async function loadPyodide(options = {}) {
     }
   }
   const pyodide = await loadFresh(options);
-  if (cache) snapshotLater();
+  if (cache && snapshotIfMissing) snapshotLater();
   return pyodide;
 }

@@ -52,8 +52,29 @@ function flush(session) {
   session.last = performance.now();
 }
 
+// Before each command the host asks the page for the editor's latest changes (they reach
+// the worker on a 300 ms debounce): "settle" goes to the page, which writes what is
+// pending and answers "settled". A page that never answers holds no command past 2 s.
+const SETTLE_TIMEOUT_MS = 2000;
+const settling = new Map(); // id -> resolve
+let nextSettle = 1;
+
 // What the Python host calls (see runtime_host.py's docstring).
 const bridge = {
+  settle() {
+    const id = nextSettle++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        settling.delete(id);
+        resolve(false);
+      }, SETTLE_TIMEOUT_MS);
+      settling.set(id, () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      postMessage({ op: "settle", id });
+    });
+  },
   write(sid, text) {
     const session = sessions.get(sid);
     if (!session) return;
@@ -105,8 +126,11 @@ const bridge = {
 };
 
 const BOOT_PY = `
-import sys
+import os, sys
 sys.dont_write_bytecode = True  # no __pycache__ folders syncing into the project
+# Set here, not through loadPyodide's env: a restored snapshot keeps the environment of
+# the interpreter that made it.
+os.environ.update(HOME="/project", PYTHONDONTWRITEBYTECODE="1")
 sys.path.append("/opt/cospai")
 sys.path.insert(0, "/project")
 from client.core.rules import load as _load_rules
@@ -134,11 +158,10 @@ make_host
 `;
 
 async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
-  const { loadPyodide } = await import(pyodideBase + "pyodide.mjs");
-  pyodide = await loadPyodide({
-    indexURL: pyodideBase,
-    env: { HOME: "/project", PYTHONDONTWRITEBYTECODE: "1" },
-  });
+  // boot.mjs restores the initialised interpreter the page stored (the page's own boot
+  // makes that snapshot once per Pyodide build): about a second less to the prompt.
+  const { loadPyodide } = await import(pyodideBase + "boot.mjs");
+  pyodide = await loadPyodide({ indexURL: pyodideBase }, { snapshotIfMissing: false });
   const archive = await fetch(clientZip);
   if (!archive.ok) throw new Error(`the client package did not load (HTTP ${archive.status})`);
   pyodide.unpackArchive(await archive.arrayBuffer(), "zip", { extractDir: "/opt/cospai" });
@@ -221,6 +244,10 @@ self.onmessage = async ({ data }) => {
     } catch (error) {
       postMessage({ op: "status", state: "failed", reason: String(error.message || error) });
     }
+  } else if (data.op === "settled") {
+    const done = settling.get(data.id);
+    settling.delete(data.id);
+    if (done) done();
   } else if (data.op === "open") {
     open(data).catch(report);
   } else if (data.op === "call") {

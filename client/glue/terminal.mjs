@@ -44,6 +44,9 @@ export function createEngine(workerUrl, onMessage) {
     open(sid, options, onState) {
       return openSession(worker, interrupt, sid, options, onState);
     },
+    settled(id) {
+      worker.postMessage({ op: "settled", id });
+    },
     terminate() {
       worker.terminate();
     },

@@ -64,6 +64,9 @@ class RuntimeLink:
         self._detach: list[Unsubscribe] = []
         self._draining = False
         self._generation = 0  # bumps at each switch: a slow boot of an old engine is ignored
+        # One write to the engine at a time: a command's settle must not answer while an
+        # earlier write is half-way (its files would reach the worker after the command).
+        self._write_lock = asyncio.Lock()
         self.node = dom.element("button", type="button", class_="status-item status-engine",
                                 id="status-engine")  # fmt: skip
         footer = dom.document().querySelector("footer")
@@ -92,6 +95,8 @@ class RuntimeLink:
         self._detach.append(runtime.on("status", self._show))
         self._detach.append(runtime.on("error", lambda message: self.bench.notify(
             f"Runtime: {message}", "error")))  # fmt: skip
+        if isinstance(runtime, PyodideRuntime):  # its worker asks before each command
+            runtime.before_command = self._settle
 
     @property
     def ready(self) -> bool:
@@ -241,19 +246,25 @@ class RuntimeLink:
         engine's files (deleted files are removed there)."""
         if not self.ready:
             return  # the mount at boot carries everything
-        writes, deletes = self.mirror.to_runtime(self.bench.sync.model, paths)
-        try:
-            for path, content in writes.items():
-                if not self.bench.rules.ignored(path):
-                    await self.runtime.fs.write_file(path, content)
-            for path in deletes:
-                await self.runtime.fs.rm(path, force=True)
-        except RuntimeRefused as error:
-            self.bench.notify(f"The runtime did not take a change: {error}", "error")
+        async with self._write_lock:
+            writes, deletes = self.mirror.to_runtime(self.bench.sync.model, paths)
+            try:
+                for path, content in writes.items():
+                    if not self.bench.rules.ignored(path):
+                        await self.runtime.fs.write_file(path, content)
+                for path in deletes:
+                    await self.runtime.fs.rm(path, force=True)
+            except RuntimeRefused as error:
+                self.bench.notify(f"The runtime did not take a change: {error}", "error")
 
     async def flush(self) -> None:
         """Everything the model has that the engine has not, now (before a command runs)."""
         await self.write(sorted(self.bench.sync.model.files))
+
+    async def _settle(self) -> None:
+        """The worker is about to run a command: what changed in the last 300 ms goes now
+        (the scheduler's pending paths), after any write already under way."""
+        await self.write(self.bench.scheduler.take_runtime_paths())
 
     # ------------------------------------------------------------ runtime -> model
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,9 @@ class TerminalPanel:
         dom.add_stylesheet(modules.asset_url("xterm", "xterm.css"))
         self.tabs: list[TermTab] = []
         self.active: TermTab | None = None
+        # Hears every tab's process states (running / idle with the exit status / exit);
+        # an embed reports run-exit to its host page from here.
+        self.on_state: Callable[[str, Any], None] | None = None
         self._keys = itertools.count(1)
         self._dark = dom.theme_is_dark()
         self._history_key = f"cospai-history-{bench.project_id}"
@@ -79,8 +83,6 @@ class TerminalPanel:
         self.empty = dom.element("div", "Starting the runtime…", class_="panel-empty",
                                  id="terminal-empty")  # fmt: skip
         self.body.append(self.empty)
-        # Editor changes reach the engine before a command can run: typing needs focus.
-        self.listeners.on(self.body, "focusin", lambda _e: asyncio.ensure_future(link.flush()))
         link.on_ready.append(self._ready)
         link.on_switch.append(self._engine_gone)
         self._theme_observer = on_theme_change(self.listeners, self.refresh)
@@ -163,6 +165,8 @@ class TerminalPanel:
             tab.term.focus()
 
     def _state(self, tab: TermTab, kind: str, value: Any) -> None:
+        if self.on_state is not None and tab is self.active:
+            self.on_state(kind, value)
         if kind == "history":
             self.history.add(str(value))
             dom.local_set(self._history_key, self.history.to_json())
@@ -245,19 +249,21 @@ class TerminalPanel:
             self.active.term.clear()
             self.active.term.focus()
 
-    def run(self) -> None:
-        """Run the project in the active terminal: its main Python file under Pyodide, its
-        dev or start script (or the open .js file) under WebContainer."""
+    def run(self, entry: str | None = None) -> None:
+        """Run `entry`, else the project's main entry, in the active terminal: a Python file
+        under Pyodide; under WebContainer the package's dev or start script, else `node` on
+        `entry` or the open .js file."""
         if self.link.engine == "webcontainer":
             package = self.bench.sync.model.files.get("package.json")
-            line = node_run_line(package.content if package else None, self.bench.active_path())
+            line = node_run_line(None if package is None or entry else package.content,
+                                 entry or self.bench.active_path())  # fmt: skip
             if line is None:
                 self.bench.notify("Nothing to run: add a dev or start script to package.json, "
                                   "or open a .js file")  # fmt: skip
                 return
             asyncio.ensure_future(self._run(line))
             return
-        entry = main_entry(set(self.bench.sync.model.files), self.bench.active_path())
+        entry = entry or main_entry(set(self.bench.sync.model.files), self.bench.active_path())
         if entry is None:
             self.bench.notify("Nothing to run: open a .py file, or add main.py or app.py")
             return

@@ -56,7 +56,7 @@ class Workbench:
         self.main = self.layout.editor_area
         self.banner = ConflictBanner(self.main, self._resolve_conflict)
         self.resolver: ConflictResolver | None = None
-        storage: Storage = IndexedDbStore()
+        storage = self._make_storage()
         self.sync = ProjectSync(project_id, storage, api, load_rules(), on_change=self.render)
         self.rules = self.sync.rules
         self._journal_key = f"cospai-journal-{project_id}"
@@ -91,7 +91,18 @@ class Workbench:
         self.views.append(self.terminal)
         self.preview = PreviewView(self)  # the preview panel, on the preview origin
         self.views.append(self.preview)
+        self._add_share()
         asyncio.ensure_future(self._open_or_say_why())
+
+    def _add_share(self) -> None:
+        """Share links and the embed snippet (issues 7 and 8)."""
+        from client.ui.share_dialog import ShareButton
+
+        self.views.append(ShareButton(self))
+
+    def _make_storage(self) -> Storage:
+        """The local store; an embed (client/ui/embed.py) keeps its files in memory only."""
+        return IndexedDbStore()
 
     # ------------------------------------------------------------ commands
 

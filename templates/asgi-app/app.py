@@ -68,5 +68,5 @@ if __name__ == "__main__":
     try:
         from cospai import serve  # the IDE's runtime: serves the app in the preview
     except ImportError:
-        raise SystemExit("Outside the IDE, run it with an ASGI server: uvicorn app:app")
+        raise SystemExit("Outside the IDE, run it with an ASGI server: uvicorn app:app") from None
     serve(app, port=8000)

@@ -62,6 +62,9 @@ def test_serve_help() -> None:
     assert result.returncode == 0
     for text in ("--host", "--port", "--data-dir", "--dist-dir", "--log-level", "DATABASE_URL"):
         assert text in result.stdout, text
+    for text in ("--share-port", "--share-host", "--embed-origins", "COSPAI_SHARE_PORT",
+                 "COSPAI_EMBED_ORIGINS"):  # fmt: skip
+        assert text in result.stdout, text
 
 
 def test_migrate_help() -> None:

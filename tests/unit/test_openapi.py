@@ -157,7 +157,7 @@ def test_documented_paths_reach_their_routes(tmp_path: Path) -> None:
     mount = next(r for r in app.app.router.routes if isinstance(r, Mount))
     router = mount.app.app
     samples = {"project_id": "0b8e5c1e-6a4d-4f7e-9b1a-2c5d8e9f0a1b", "number": "3",
-               "sha256": "ab" * 32, "path": "src/a b.py"}  # fmt: skip
+               "sha256": "ab" * 32, "path": "src/a b.py", "token": "t" * 43}  # fmt: skip
     for template, method, _operation in operations(document()):
         path = re.sub(r"\{(\w+)\}", lambda m: samples[m.group(1)], template)
         scope = {"type": "http", "method": method.upper(), "path": path, "root_path": ""}

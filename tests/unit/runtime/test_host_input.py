@@ -94,3 +94,35 @@ def test_ctrl_d_and_exit_end_the_session(host: Host) -> None:
     asyncio.run(host.pump("s2"))
     assert bridge.states[-1] == ("exit", 4)
     assert host.sessions == {}
+
+
+class SettlingBridge(Bridge):
+    """A page that writes the editor's pending change when the worker asks to settle."""
+
+    def __init__(self, project: Path) -> None:
+        super().__init__()
+        self.project, self.settles = project, 0
+
+    async def settle(self) -> None:
+        self.settles += 1
+        await asyncio.sleep(0)  # the page answers later, as a message does
+        (self.project / "main.py").write_text("# edited\n")
+
+
+def test_each_command_waits_for_the_pages_pending_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.py").write_text("# old\n")
+    bridge = SettlingBridge(project)
+    host = Host(bridge, str(project), rules_module.load())
+    host.open("s1", True, "", 80, 24)
+    bridge.keys.append("cat main.py\r")
+    asyncio.run(host.pump("s1"))
+    assert "# edited" in "".join(bridge.out)
+    assert "# old" not in "".join(bridge.out)
+    bridge.keys.append("\r")  # an empty line runs nothing, so it asks nothing
+    asyncio.run(host.pump("s1"))
+    assert bridge.settles == 1

@@ -1,0 +1,159 @@
+"""/embed on another site, in Chromium: a host page on a second origin (its own port, and
+another site than the IDE's) frames the embed, with and without COOP/COEP (the full and
+the lite tier). It loads, takes files from the host and reports changes, runs a Python
+file and reports its exit status, ignores an origin not on its allow-list, and loads a
+share link's files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, Frame, Page, Playwright
+
+from tests.e2e import flows, seed
+from tests.support import browser as browser_support
+from tests.support.browser import off_machine
+from tests.support.host_page import host_server
+from tests.support.live_server import LiveServer
+
+PROGRAM = "import sys\nprint('hello from the host page')\nsys.exit(3)\n"
+
+
+@pytest.fixture(scope="module")
+def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
+    """Chromium with third-party storage partitioning on, as Chrome ships it. Playwright
+    turns it off, and then an iframe on another site is refused IndexedDB, which PyScript
+    itself opens while booting (see tests/e2e/test_preview.py)."""
+    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())  # type: ignore[arg-type]
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def page(partitioned_browser: Browser) -> Iterator[Page]:
+    context = partitioned_browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    yield context.new_page()
+    context.close()
+    assert off_machine(requests) == []
+
+
+@pytest.fixture
+def hosts() -> Iterator[tuple[str, str]]:
+    """Two host origins: the allowed one, and a stranger."""
+    with host_server() as allowed, host_server() as stranger:
+        yield allowed, stranger
+
+
+def host_url(host: str, embed: str, isolated: bool) -> str:
+    return f"{host}/host.html?isolated={int(isolated)}&src={quote(embed, safe='')}"
+
+
+def embed_frame(page: Page) -> Frame:
+    return flows.frame_at(page, "/embed")
+
+
+def wait_event(page: Page, kind: str, timeout: float = 90_000, after: int = 0) -> Any:
+    page.wait_for_function(
+        f"window.events.slice({after}).some(e => e && e.type === {json.dumps(kind)})",
+        timeout=timeout)  # fmt: skip
+    events = page.evaluate("window.events")[after:]
+    return next(e for e in events if e["type"] == kind)
+
+
+def send(page: Page, message: dict[str, Any]) -> None:
+    page.evaluate("message => window.send(message)", {"cospai": 1, **message})
+
+
+@pytest.mark.parametrize("isolated", [True, False], ids=["isolated-host", "plain-host"])
+def test_embed_on_a_second_origin(page: Page, live_server: LiveServer, hosts: tuple[str, str],
+                                  isolated: bool, artifacts: Any) -> None:  # fmt: skip
+    allowed, _stranger = hosts
+    embed = f"{live_server.url}/embed?origins={allowed}&panels=tree,editor,terminal&debug=1"
+    page.goto(host_url(allowed, embed, isolated))
+    assert page.evaluate("crossOriginIsolated") is isolated
+    ready = wait_event(page, "ready")
+    assert ready["tier"] == ("full" if isolated else "lite")
+    frame = embed_frame(page)
+    assert frame.evaluate("crossOriginIsolated") is isolated
+
+    count = len(page.evaluate("window.events"))
+    send(page, {"type": "set-files", "files": {"main.py": PROGRAM, "notes.txt": "n"},
+                "open": "main.py"})  # fmt: skip
+    change = wait_event(page, "change", after=count)
+    assert change["files"]["main.py"] == PROGRAM
+    files = json.loads(frame.evaluate("window.cospaiDebug.files()"))
+    assert files == {"main.py": PROGRAM, "notes.txt": "n"}
+
+    # Typing in the embed's editor reaches the host as a change.
+    count = len(page.evaluate("window.events"))
+    frame.click(".monaco-editor .view-lines")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("# typed")
+    change = wait_event(page, "change", after=count)
+    assert change["files"]["main.py"].endswith("# typed")
+
+    send(page, {"type": "get-files", "id": 7})
+    listed = wait_event(page, "files")
+    assert listed["id"] == 7 and listed["files"]["notes.txt"] == "n"
+
+    count = len(page.evaluate("window.events"))
+    send(page, {"type": "run", "path": "main.py"})
+    finished = wait_event(page, "run-exit", after=count)
+    assert finished["code"] == 3
+    page.screenshot(path=str(artifacts / f"embed-{'isolated' if isolated else 'plain'}.png"))
+    # The embed never opened the IDE's IndexedDB (PyScript's own cache is all there is).
+    names = frame.evaluate("indexedDB.databases().then(dbs => dbs.map(d => d.name))")
+    assert not [n for n in names if n.startswith("cospai")], names
+
+
+def test_messages_from_another_origin_are_ignored(page: Page, live_server: LiveServer,
+                                                  hosts: tuple[str, str]) -> None:  # fmt: skip
+    allowed, stranger = hosts
+    # The stranger frames an embed that names only `allowed` as its host.
+    embed = f"{live_server.url}/embed?origins={allowed}&panels=editor&debug=1"
+    page.goto(host_url(stranger, embed, False))
+    frame = embed_frame(page)
+    frame.wait_for_function("document.documentElement.dataset.embed === 'ready'",
+                            timeout=90_000)  # fmt: skip
+    send(page, {"type": "set-files", "files": {"evil.py": "print('x')"}})
+    send(page, {"type": "get-files", "id": 1})
+    page.wait_for_timeout(1500)
+    assert json.loads(frame.evaluate("window.cospaiDebug.files()")) == {}
+    assert page.evaluate("window.events") == []  # not even `ready` went to the stranger
+
+
+def test_embed_of_a_share_link(page: Page, live_server: LiveServer, hosts: tuple[str, str],
+                               artifacts: Any) -> None:  # fmt: skip
+    allowed, _stranger = hosts
+    flows.sign_up(page, live_server.url)
+    project = seed.new_project(page, "embedded", {"main.py": "print('shared')\n",
+                                                  "lib/util.py": "X = 1\n"})  # fmt: skip
+    page.click("#share-button")
+    page.click("#share-create")
+    page.wait_for_selector(".share-row")
+    page.click("#share-tab-embed")
+    page.fill("#embed-origins", allowed)
+    page.check("#embed-readonly")
+    snippet = page.input_value("#embed-snippet")
+    page.screenshot(path=str(artifacts / "share-embed-tab.png"))
+    assert 'allow="cross-origin-isolated; clipboard-write"' in snippet
+    assert 'loading="lazy"' in snippet and "readonly=1" in snippet
+    src = snippet.split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert src.startswith(f"{live_server.url}/embed?share=")
+    page.goto(host_url(allowed, src + "&debug=1", True))
+    ready = wait_event(page, "ready")
+    assert ready["files"] == ["lib/util.py", "main.py"]
+    frame = embed_frame(page)
+    assert frame.evaluate("document.documentElement.dataset.openFile") == "main.py"
+    # Read-only: typing changes nothing.
+    frame.click(".monaco-editor .view-lines")
+    page.keyboard.type("zzz")
+    page.wait_for_timeout(500)
+    assert "zzz" not in json.loads(frame.evaluate("window.cospaiDebug.files()"))["main.py"]
+    assert project
