@@ -40,13 +40,16 @@ function routeFor(url, scope) {
 }
 
 // The cache key of a request: the scoped URL without query or fragment ("?file=..." on a
-// deep link, "?reset-sw=1"), with app routes folded onto index.html.
+// deep link, "?reset-sw=1"), with app routes folded onto index.html, and a folder of the
+// assets (pip asks the wheelhouse for "simple/click/") onto its index.html, as the
+// server answers it: the manifest, and so the cache, lists files only.
 function cacheKeyFor(url, scope) {
   const route = routeFor(url, scope);
   if (route === "shell") return new URL("index.html", scope).href;
   const clean = new URL(url);
   clean.search = "";
   clean.hash = "";
+  if (route === "asset" && clean.pathname.endsWith("/")) clean.pathname += "index.html";
   return clean.href;
 }
 

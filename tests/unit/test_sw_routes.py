@@ -77,9 +77,11 @@ def test_cache_keys_fold_app_routes_onto_the_shell_and_drop_queries() -> None:
         ("cacheKeyFor", scope + "?reset-sw=1", scope),
         ("cacheKeyFor", scope + "pyscript.json?x=1", scope),
         ("cacheKeyFor", scope + "assets/monaco-1/monaco.js#top", scope),
+        ("cacheKeyFor", scope + "assets/wheelhouse-1/simple/click/", scope),
     )
     assert got == [scope + "index.html", scope + "index.html", scope + "index.html",
-                   scope + "pyscript.json", scope + "assets/monaco-1/monaco.js"]  # fmt: skip
+                   scope + "pyscript.json", scope + "assets/monaco-1/monaco.js",
+                   scope + "assets/wheelhouse-1/simple/click/index.html"]  # fmt: skip
 
 
 def test_precache_takes_all_but_the_preview_origin_and_the_worker() -> None:
