@@ -12,6 +12,8 @@
 // Python raises KeyboardInterrupt at its next bytecode check.
 
 const decoder = () => new TextDecoder("utf-8");
+const LINE_BURST = 50; // lines sent at once in a burst, then about 200 a second
+const LINES_PER_MS = 0.2;
 const HEAD = 8; // two Int32 counters (written, read) before the ring's bytes
 
 let pyodide = null;
@@ -79,10 +81,18 @@ const bridge = {
     const session = sessions.get(sid);
     if (!session) return;
     session.out += text;
-    // A busy loop printing never returns to the event loop, so a timer alone would hold
-    // its output back: send at least every 16 ms, or when a lot has piled up.
-    if (performance.now() - session.last > 16 || session.out.length > 65536) flush(session);
-    else if (!session.timer) session.timer = setTimeout(() => flush(session), 4);
+    // A busy loop never returns to the event loop, so a timer alone would hold its output
+    // back: send at least every 16 ms, or when a lot has piled up. A finished line goes at
+    // once while the line budget lasts (as a tty shows it), so `print("working…")` before
+    // a long computation shows; a flood of lines is batched instead of one message each.
+    const now = performance.now();
+    session.lines = Math.min(LINE_BURST, session.lines + (now - session.refilled) * LINES_PER_MS);
+    session.refilled = now;
+    if (now - session.last > 16 || session.out.length > 65536) flush(session);
+    else if (session.lines >= 1 && text.includes("\n")) {
+      session.lines -= 1;
+      flush(session);
+    } else if (!session.timer) session.timer = setTimeout(() => flush(session), 4);
   },
   read(sid, timeoutMs) {
     const session = sessions.get(sid);
@@ -210,6 +220,8 @@ function open(message) {
     out: "",
     last: 0,
     timer: 0,
+    lines: LINE_BURST, // finished lines that may still be sent at once (see bridge.write)
+    refilled: 0,
   };
   sessions.set(message.sid, session);
   session.port.onmessage = ({ data }) => {

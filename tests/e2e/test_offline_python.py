@@ -1,8 +1,8 @@
 """A Python project, offline after one visit, as a person works on it: the IDE reloads with
 the network off, `pip install` takes packages from the wheelhouse the service worker
 cached, a script using one writes a file that shows in the tree, the template's tests pass
-under `python -m pytest` and fail after an edit in the editor, and once the network is
-back the file the script wrote reaches the server."""
+under `python -m pytest` and fail after an edit in the editor, input() and Ctrl+C work,
+and once the network is back the file the script wrote reaches the server."""
 
 from __future__ import annotations
 
@@ -63,6 +63,18 @@ def test_python_project_offline_pip_script_and_tests(
     expect(page.locator("#terminal-tabs .term-tab .term-code")).to_have_text("1")
     page.screenshot(path=artifacts / "offline-python.png")
     expect(page.locator("#status-text")).to_contain_text("Offline")
+
+    # input() answered from the terminal, and Ctrl+C stopping a busy loop, offline too.
+    # The texts waited for are built by the programs, so the echoed command never matches.
+    type_line(page, "clear && python -c \"print('hi ' + input('na' + 'me? '))\"")
+    wait_for_text(page, "name? ")
+    page.keyboard.type("Ada")
+    page.keyboard.press("Enter")
+    wait_for_text(page, "hi Ada\n")
+    type_line(page, 'python -c "print(\'loop\' + \'ing\'); [0 for _ in iter(int, 1)]"')
+    wait_for_text(page, "looping")
+    page.keyboard.press("Control+c")
+    wait_for_text(page, "KeyboardInterrupt")
 
     context.set_offline(False)
     page.keyboard.press("Control+s")
