@@ -229,7 +229,7 @@ class Host:
         if session is None:
             return ""
         if not self.bridge.can_block():
-            self._out(session, NO_BLOCKING)
+            self._out(session, "\n" + NO_BLOCKING)  # after the prompt it printed
             raise EOFError("no terminal input on a page without cross-origin isolation")
         reader = session.reader
         out = reader.start("")

@@ -47,6 +47,8 @@ class RuntimeLink:
         text = label[status.state.value]
         if status.state is not RuntimeState.READY and status.reason:
             text += f" ({status.reason})"
+        elif status.reason:  # ready, but without cross-origin isolation: the title says what
+            text += " (limited)"
         self.node.textContent = text
         self.node.title = status.label
         self.node.setAttribute("data-state", status.state.value)
