@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import BrowserContext, Frame, Page, Playwright, sync_playwright  # noqa: E402
 
 from bench.workbench import Account, median, p95, wait_workbench  # noqa: E402
+from tests.e2e.flows import frame_at  # noqa: E402
 from tests.support import browser  # noqa: E402
 from tests.support.live_server import throwaway_server  # noqa: E402
 
@@ -161,12 +162,7 @@ def echo(page: Page, keys: int) -> dict[str, Any]:
 
 
 def preview_frame(page: Page) -> Frame:
-    for _ in range(300):
-        for frame in page.frames:
-            if "/preview/" in frame.url:
-                return frame
-        page.wait_for_timeout(100)
-    raise RuntimeError(f"no preview frame among {[f.url for f in page.frames]}")
+    return frame_at(page, "/preview/", TIMEOUT_MS)
 
 
 def edit_to_preview(page: Page, runs: int) -> list[float]:

@@ -20,6 +20,7 @@ from server.routes import auth as auth_routes
 from server.routes import embed as embed_routes  # embeds (issue 8)
 from server.routes import files, meta, projects, revisions, transfer
 from server.routes import preview as preview_routes  # preview origin (issue 6)
+from server.routes import runtime as runtime_routes  # runtime engines' settings (issue 7)
 from server.routes import shares as share_routes  # share links (issue 7)
 from server.routes.health import health
 from server.settings import Settings
@@ -47,6 +48,7 @@ _API_ROUTES = [
     Route("/health", health, methods=["GET"]),
     *meta.ROUTES,
     *preview_routes.ROUTES,
+    *runtime_routes.ROUTES,
     *auth_routes.ROUTES,
     *transfer.ROUTES,  # before projects: /projects/import is not a project id
     *projects.ROUTES,

@@ -35,7 +35,9 @@ _ENVIRONMENT = (
     "Environment: DATABASE_URL (a PostgreSQL URL; unset = an embedded server in the "
     "data dir), COSPAI_HOST, COSPAI_PORT, COSPAI_DATA_DIR, COSPAI_DIST_DIR, "
     "COSPAI_POOL_MAX, COSPAI_PREVIEW_PORT, COSPAI_PREVIEW_HOST, COSPAI_SHARE_PORT, "
-    "COSPAI_SHARE_HOST, COSPAI_EMBED_ORIGINS. "
+    "COSPAI_SHARE_HOST, COSPAI_EMBED_ORIGINS, COSPAI_WEBCONTAINER_API_KEY (StackBlitz's key "
+    "for the WebContainer runtime), COSPAI_WEBCONTAINER_TIMEOUT_MS (how long the browser "
+    "waits for it to boot, default 20000). "
     "Command-line options win over the environment."
 )
 

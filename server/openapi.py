@@ -146,6 +146,16 @@ def _paths() -> Json:
             ok={200: _json({"type": "object", "required": ["origin"],
                             "properties": {"origin": {"type": "string"}}},
                            "The preview origin, e.g. http://localhost:8001.")})},
+        "/runtime-config": {"get": _op(  # the runtime engines (issue 7)
+            "runtimeConfig", "What the browser's runtime engines need from the server", "meta",
+            method="get", auth="none",
+            ok={200: _json({"type": "object", "required": ["webcontainer"], "properties": {
+                "webcontainer": {"type": "object", "required": ["api_key", "boot_timeout_ms"],
+                                 "properties": {
+                                     "api_key": {"type": ["string", "null"]},
+                                     "boot_timeout_ms": {"type": "integer", "minimum": 1}}}}},
+                           "The WebContainer API key (null when unset) and how long to wait "
+                           "for it to boot.")})},  # fmt: skip
         "/embed": {"get": _op(  # embeds (issue 8)
             "embedConfig", "Origins allowed to frame /embed and drive it by postMessage",
             "meta", method="get", auth="none",

@@ -30,6 +30,11 @@ class Settings:
     # ports; production sets a sibling domain, or a whole origin ("https://preview.example").
     preview_port: int | None = None
     preview_host: str | None = None
+    # The WebContainer engine (client/adapters/webcontainer_engine.py): StackBlitz's API key
+    # for commercial use (handed to the browser, which passes it to configureAPIKey), and
+    # how long the browser waits for boot() before it says the service is unreachable.
+    webcontainer_api_key: str | None = None
+    webcontainer_boot_timeout_ms: int = 20_000
     # The share origin (server/share_site.py), for published share links: the same rules,
     # None = the IDE's port + 2. Another site than the IDE's by default, like previews.
     share_port: int | None = None
@@ -64,6 +69,9 @@ class Settings:
             "preview_port": int(env["COSPAI_PREVIEW_PORT"]) if env.get("COSPAI_PREVIEW_PORT")
             else None,
             "preview_host": env.get("COSPAI_PREVIEW_HOST") or None,
+            "webcontainer_api_key": env.get("COSPAI_WEBCONTAINER_API_KEY") or None,
+            "webcontainer_boot_timeout_ms": int(env.get("COSPAI_WEBCONTAINER_TIMEOUT_MS")
+                                                or 20_000),
             "share_port": int(env["COSPAI_SHARE_PORT"]) if env.get("COSPAI_SHARE_PORT")
             else None,
             "share_host": env.get("COSPAI_SHARE_HOST") or None,

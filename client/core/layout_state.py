@@ -1,12 +1,14 @@
-"""The workbench layout a user arranged (panel sizes, hidden panels, sidebar view) and the
-open tabs, per project: plain data, clamped on load so a bad stored value never breaks the
-page, serialised to JSON for localStorage."""
+"""The workbench layout a user arranged (panel sizes, hidden panels, sidebar view), the
+open tabs and the runtime setting, per project: plain data, clamped on load so a bad
+stored value never breaks the page, serialised to JSON for localStorage."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from client.core.engine_choice import AUTO, clean_setting
 
 # Each size: (default, smallest, largest) in CSS pixels.
 SIZES = {
@@ -34,6 +36,7 @@ class Layout:
     sidebar_view: str = "explorer"
     tabs: list[str] = field(default_factory=list)
     active: str | None = None
+    runtime: str = AUTO  # the project's engine setting (client/core/engine_choice.py)
 
     def resize(self, panel: str, value: float) -> int:
         self.sizes[panel] = clamp(panel, value)
@@ -77,4 +80,5 @@ class Layout:
             layout.tabs = list(dict.fromkeys(t for t in tabs if isinstance(t, str)))
         active = data.get("active")
         layout.active = active if isinstance(active, str) and active in layout.tabs else None
+        layout.runtime = clean_setting(data.get("runtime"))
         return layout

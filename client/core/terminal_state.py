@@ -40,6 +40,23 @@ def run_line(entry: str) -> str:
     return f"python {quote(entry)}"
 
 
+def node_run_line(package_json: bytes | None, active: str | None) -> str | None:
+    """What Run types under WebContainer: the package's `dev` script, else its `start`,
+    else `node` on the JavaScript file open in the editor."""
+    try:
+        scripts = json.loads(package_json or b"{}").get("scripts")
+    except (ValueError, AttributeError):
+        scripts = None
+    if isinstance(scripts, dict):
+        if "dev" in scripts:
+            return "npm run dev"
+        if "start" in scripts:
+            return "npm start"
+    if active is not None and active.endswith((".js", ".mjs", ".cjs")):
+        return f"node {quote(active)}"
+    return None
+
+
 class SharedHistory:
     """One project's command lines across its terminals and reloads (newest last)."""
 

@@ -17,6 +17,10 @@ say hello within START_TIMEOUT_S (a blocked or broken preview origin), and an ap
 the runtime must answer within APP_TIMEOUT_S (an app that never responds, or a program
 still running in the terminal, which keeps the runtime's only thread busy). The page's
 `?preview-timeout=SECONDS` sets both, for tests.
+
+Under the WebContainer engine an app's port comes with the container's own preview URL
+(StackBlitz's origin, isolated from ours by design): that URL goes straight into the
+iframe, and the container forwards the page's errors and console (runtime_link.py).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from client.core.preview_site import Answer, answer
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 from client.ffi.preview import PreviewHost, observe_hidden, open_tab
+from client.ffi.webcontainer import listen_console
 from client.ui.preview_console import PreviewConsole
 
 ORIGIN_KEY = "cospai-preview-origin"  # remembered, so the preview works offline
@@ -66,6 +71,7 @@ class PreviewView:
         override = _timeout_override()
         self.start_timeout = override or START_TIMEOUT_S
         self.app_timeout = override or APP_TIMEOUT_S
+        self.urls: dict[str, str] = {}  # port -> the WebContainer's own preview URL
         self.host = PreviewHost(self.listeners)
         body = dom.by_id("preview-host")
         dom.clear(body)
@@ -75,9 +81,12 @@ class PreviewView:
         self._observer = observe_hidden(self.panel, self.listeners, self._panel_toggled)
         bench.commands.add("preview.open", "Open Preview", self.open, (), "View")
         bench.commands.add("preview.reload", "Reload Preview", self.reload, (), "View")
-        runtime = getattr(getattr(bench, "runtime", None), "runtime", None)
-        self._unsubscribe = [runtime.on("port", self._port_event),
-                             runtime.on("server-ready", self._server_ready)] if runtime else []
+        link = getattr(bench, "runtime", None)
+        self._unsubscribe = [link.on("port", self._port_event),
+                             link.on("server-ready", self._server_ready)] if link else []
+        if link is not None:
+            link.on_switch.append(self._engine_gone)
+        self._stop_console: Any = None
 
     # ------------------------------------------------------------ building
 
@@ -137,7 +146,7 @@ class PreviewView:
                                 on_ready=self._ready, on_error=self._failed)  # fmt: skip
         self.host.watch(self.frame)
         await asyncio.sleep(self.start_timeout)
-        if not self.ready and not self.failed:
+        if not self.ready and not self.failed and self.source not in self.urls:
             dom.set_state("preview", "timeout")
             self._say(f"The preview did not start within {self.start_timeout:g} s: the "
                       f"preview origin ({self.origin}) did not answer. Check that it is "
@@ -209,6 +218,9 @@ class PreviewView:
     # ------------------------------------------------------------ navigation
 
     def frame_url(self, path: str) -> str:
+        external = self.urls.get(self.source)
+        if external:  # the container's URL as it gave it, for its root page
+            return external if path == "/" else external.rstrip("/") + path
         return f"{self.origin}/preview/{self.sid}{path}"
 
     def navigate(self, path: str, remember: bool = True) -> None:
@@ -219,8 +231,8 @@ class PreviewView:
         self.path = path
         self.url.value = path
         self.back.disabled = not self.history
-        if not self.ready:
-            return  # _ready loads it
+        if not self.ready and self.source not in self.urls:
+            return  # _ready loads it (a WebContainer URL needs no service worker)
         self.note.hidden = True
         self.frame.hidden = False
         # Setting src again reloads even when it is unchanged (a cross-origin frame
@@ -249,7 +261,7 @@ class PreviewView:
         self.navigate(self.path, remember=False)
 
     def open_tab(self) -> None:
-        if self.ready:
+        if self.ready or self.source in self.urls:
             open_tab(self.frame_url(self.path))
 
     def _url_key(self, event: Any) -> None:
@@ -262,16 +274,21 @@ class PreviewView:
         self.console.add("info", f"Previewing {'static files' if source == STATIC else source}")
         self.reload()
 
-    def _server_ready(self, port: int, _url: str = "") -> None:
+    def _server_ready(self, port: int, url: str = "") -> None:
         """An app started serving in the terminal: show it."""
-        self._port_event(port, "open")
+        self._port_event(port, "open", url)
         self.ports.value = str(port)
         self.source = str(port)
         self.open()
         self.navigate("/", remember=False)
 
-    def _port_event(self, port: int, state: str, _url: str = "") -> None:
+    def _port_event(self, port: int, state: str, url: str = "") -> None:
         value = str(port)
+        if state == "open" and url and getattr(self.bench.runtime, "engine", "") == "webcontainer":
+            self.urls[value] = url
+            self._listen_console()
+        elif state == "close":
+            self.urls.pop(value, None)
         existing = self.ports.querySelector(f'option[value="{value}"]')
         if state == "open" and not dom.present(existing):
             self.ports.append(dom.element("option", f"Port {port}", value=value))
@@ -280,6 +297,22 @@ class PreviewView:
             if self.source == value:
                 self.ports.value = STATIC
                 self._switch(STATIC)
+
+    def _engine_gone(self) -> None:
+        """The project switched engines: the old one's apps and ports are gone."""
+        self.urls.clear()
+        for option in list(self.ports.querySelectorAll("option")):
+            if str(option.value) != STATIC:
+                option.remove()
+        if self.source != STATIC:
+            self.ports.value = STATIC
+            self._switch(STATIC)
+
+    def _listen_console(self) -> None:
+        """console.log & co. of a WebContainer preview (its preview script posts them)."""
+        if self._stop_console is None:
+            self._stop_console = asyncio.ensure_future(
+                listen_console(self.frame, self.listeners, self.console.add))
 
     # ------------------------------------------------------------ workbench hooks
 
@@ -297,6 +330,8 @@ class PreviewView:
     def dispose(self) -> None:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
+        if self._stop_console is not None and self._stop_console.done():
+            self._stop_console.result()()
         self._observer.disconnect()
         self.host.dispose()
         self.listeners.dispose()

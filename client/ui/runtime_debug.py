@@ -1,8 +1,9 @@
 """?debug=1 only: `window.cospaiRuntime` for tests and benchmarks.
 
-`contract(source)` runs a Runtime contract module (tests/contract/runtime_contract.py, sent
-by the test) here, in the page, against fresh Pyodide engines, and resolves to its results
-as JSON: the suite is written once and proven against the real worker in Chromium.
+`contract(source, names, engine)` runs a Runtime contract module
+(tests/contract/runtime_contract.py, sent by the test) here, in the page, against fresh
+engines ("pyodide", the default, or "webcontainer"), and resolves to its results as JSON:
+the suite is written once and proven against each engine in Chromium.
 `run(line)` runs one shell line in the IDE's own engine and resolves to {code, output}.
 """
 
@@ -14,18 +15,20 @@ import types
 from typing import Any
 
 from client.adapters.pyodide_engine import PyodideRuntime
-from client.core.runtime import SpawnOptions
+from client.adapters.webcontainer_engine import WebContainerRuntime
+from client.core.runtime import Runtime, SpawnOptions
 from client.ffi import dom
 
 
 def expose(link: Any) -> None:
-    async def contract(source: str, names: str = "") -> str:
+    async def contract(source: str, names: str = "", engine: str = "pyodide") -> str:
         module = types.ModuleType("runtime_contract")
         # The test's own file, and only under ?debug=1: page scripts could run code anyway.
         exec(compile(str(source), "runtime_contract.py", "exec"), module.__dict__)  # noqa: S102
 
-        async def factory() -> PyodideRuntime:
-            runtime = PyodideRuntime()
+        async def factory() -> Runtime:
+            runtime: Runtime = (WebContainerRuntime() if str(engine) == "webcontainer"
+                                else PyodideRuntime())  # fmt: skip
             await runtime.boot()
             return runtime
 
@@ -38,7 +41,7 @@ def expose(link: Any) -> None:
         return json.dumps({"code": code, "output": await process.output()})
 
     dom.expose("cospaiRuntime", {
-        "contract": link.runtime.listeners.proxy(
-            lambda source, names="": asyncio.ensure_future(contract(source, names))),
-        "run": link.runtime.listeners.proxy(lambda line: asyncio.ensure_future(run(line))),
+        "contract": link.listeners.proxy(lambda source, names="", engine="pyodide":
+                                         asyncio.ensure_future(contract(source, names, engine))),
+        "run": link.listeners.proxy(lambda line: asyncio.ensure_future(run(line))),
     })  # fmt: skip

@@ -1,72 +1,223 @@
-"""The project's runtime, joined to the workbench: boots the Pyodide engine once the project
-is open, mounts its files, carries editor changes to it (the scheduler's 300 ms
+"""The project's runtime, joined to the workbench: picks the engine (the project's runtime
+setting: auto, WebContainer or Pyodide; client/core/engine_choice.py), boots it once the
+project is open, mounts the files, carries editor changes to it (the scheduler's 300 ms
 `write_runtime`) and programs' file changes back to the model, tree, cache and server
-(through the watcher queue, a slice at a time). The engine's state shows in the status
-bar (#status-engine)."""
+(through the watcher queue, a slice at a time).
+
+The status bar item (#status-engine) names the engine and its state; clicking it changes
+the setting. An engine that cannot run says why in one line above the editor and offers
+the other one. Editing and sync never wait for a runtime. Views subscribe with `on()`,
+which outlives an engine switch.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from typing import Any
 
 from client.adapters.pyodide_engine import PyodideRuntime
-from client.core.runtime import FileChange, RuntimeRefused, RuntimeState, Status
+from client.adapters.webcontainer_engine import BOOT_TIMEOUT_MS, WebContainerRuntime
+from client.core.engine_choice import (
+    NAMES,
+    PYODIDE,
+    SETTING_LABELS,
+    SETTINGS,
+    WEBCONTAINER,
+    Choice,
+    choose,
+)
+from client.core.ports import ApiError
+from client.core.runtime import (
+    EVENTS,
+    Emitter,
+    FileChange,
+    Listener,
+    Runtime,
+    RuntimeRefused,
+    RuntimeState,
+    Status,
+    Unsubscribe,
+)
 from client.core.runtime_mirror import RuntimeMirror
 from client.ffi import dom
+from client.ffi.events import Listeners
+from client.ui.popup_menu import MenuItem, PopupMenu
+
+CONFIG_KEY = "cospai-runtime-config"  # the server's answer, remembered for offline opens
+_unreachable: list[str] = []  # WebContainer boots that timed out in this page (auto skips it)
 
 
 class RuntimeLink:
     def __init__(self, bench: Any) -> None:
         self.bench = bench
-        self.runtime = PyodideRuntime()
+        self.listeners = Listeners()  # the link's own (debug hooks), for its whole life
+        self._offer_listeners = Listeners()
+        self.runtime: Runtime = PyodideRuntime()  # until start() chooses
+        self.engine = PYODIDE
+        self.choice: Choice | None = None
         self.mirror = RuntimeMirror(bench.rules)
         self.on_ready: list[Callable[[], None]] = []
+        self.on_switch: list[Callable[[], None]] = []  # the old engine's processes are gone
+        self._emitter = Emitter()
+        self._detach: list[Unsubscribe] = []
         self._draining = False
+        self._generation = 0  # bumps at each switch: a slow boot of an old engine is ignored
         # One write to the engine at a time: a command's settle must not answer while an
         # earlier write is half-way (its files would reach the worker after the command).
         self._write_lock = asyncio.Lock()
-        self.node = dom.element("span", class_="status-item", id="status-engine",
-                                title="The runtime that runs the terminal")  # fmt: skip
+        self.node = dom.element("button", type="button", class_="status-item status-engine",
+                                id="status-engine")  # fmt: skip
         footer = dom.document().querySelector("footer")
         build = dom.by_id("status-build")
         if dom.present(footer):
             footer.insertBefore(self.node, build) if build is not None else footer.append(self.node)
-        self.runtime.before_command = self._settle
-        self.runtime.on("status", self._show)
-        self.runtime.on("error", lambda message: bench.notify(f"Runtime: {message}", "error"))
+        self.menu = PopupMenu(self.node, self._menu_items, "Runtime",
+                              lambda: "Runtime for this project")  # fmt: skip
+        self.offer = dom.element("div", class_="runtime-offer", id="runtime-offer", role="alert")
+        self.offer.hidden = True
+        bench.main.prepend(self.offer)
+        self._attach(self.runtime)
         self._show(self.runtime.status)
+
+    # ------------------------------------------------------------ events, for views
+
+    def on(self, event: str, listener: Listener) -> Unsubscribe:
+        """A runtime event from whichever engine runs now (and after a switch)."""
+        return self._emitter.on(event, listener)
+
+    def _attach(self, runtime: Runtime) -> None:
+        for unsubscribe in self._detach:
+            unsubscribe()
+        self._detach = [runtime.on(name, lambda *args, n=name: self._emitter.emit(n, *args))
+                        for name in sorted(EVENTS)]  # fmt: skip
+        self._detach.append(runtime.on("status", self._show))
+        self._detach.append(runtime.on("error", lambda message: self.bench.notify(
+            f"Runtime: {message}", "error")))  # fmt: skip
+        if isinstance(runtime, PyodideRuntime):  # its worker asks before each command
+            runtime.before_command = self._settle
 
     @property
     def ready(self) -> bool:
         return self.runtime.status.state is RuntimeState.READY
 
+    # ------------------------------------------------------------ status bar, offer
+
     def _show(self, status: Status) -> None:
-        label = {"booting": "Runtime: starting…", "ready": "Runtime: ready",
-                 "failed": "Runtime: failed", "unavailable": "Runtime: unavailable"}  # fmt: skip
-        text = label[status.state.value]
+        name = NAMES[self.engine]
+        label = {"booting": "starting…", "ready": "ready", "failed": "failed",
+                 "unavailable": "unavailable"}  # fmt: skip
+        text = f"{name}: {label[status.state.value]}"
         if status.state is not RuntimeState.READY and status.reason:
             text += f" ({status.reason})"
         elif status.reason:  # ready, but without cross-origin isolation: the title says what
             text += " (limited)"
         self.node.textContent = text
-        self.node.title = status.label
+        why = f" Chosen by {self.choice.why}." if self.choice else ""
+        self.node.title = f"The runtime: {status.label}.{why} Click to change."
         self.node.setAttribute("data-state", status.state.value)
+        self.node.setAttribute("data-engine", self.engine)
         dom.set_state("engine", status.state.value)
+        dom.set_state("runtime-engine", self.engine)
+        failed = status.state in {RuntimeState.UNAVAILABLE, RuntimeState.FAILED}
+        self._offer(status if failed and status.reason != "stopped" else None)
+
+    def _offer(self, status: Status | None) -> None:
+        """One line on why the engine cannot run, and a button for the other one."""
+        self._offer_listeners.dispose()
+        if status is None:
+            self.offer.hidden = True
+            self.offer.replaceChildren()
+            return
+        other = PYODIDE if self.engine == WEBCONTAINER else WEBCONTAINER
+        line = dom.element("span", f"{NAMES[self.engine]} is {status.state.value}: "
+                           f"{status.reason}.", class_="runtime-offer-text")  # fmt: skip
+        button = dom.element("button", f"Use {NAMES[other]} instead", type="button",
+                             class_="runtime-offer-use", data_engine=other)  # fmt: skip
+        self._offer_listeners.on(button, "click", lambda _e: self.use(other))
+        self.offer.replaceChildren(line, button)
+        self.offer.hidden = False
+
+    def _menu_items(self) -> list[MenuItem]:
+        current = self.bench.layout.state.runtime
+        return [MenuItem(("✓ " if setting == current else "  ") + SETTING_LABELS[setting],
+                         lambda s=setting: self.use(s), id=f"runtime-setting-{setting}")
+                for setting in SETTINGS]  # fmt: skip
+
+    # ------------------------------------------------------------ choosing, switching
+
+    def use(self, setting: str) -> None:
+        """Change the project's runtime setting (kept with its layout) and follow it."""
+        self.bench.layout.state.runtime = setting
+        self.bench.layout.on_save()
+        asyncio.ensure_future(self.start())
+
+    def _choose(self) -> Choice:
+        return choose(self.bench.layout.state.runtime, set(self.bench.sync.model.files),
+                      isolated=dom.cross_origin_isolated(),
+                      webcontainer_known_unreachable=bool(_unreachable))  # fmt: skip
+
+    async def _config(self) -> dict[str, Any]:
+        try:
+            config = await self.bench.api.call("GET", "/runtime-config")
+            dom.local_set(CONFIG_KEY, json.dumps(config))
+        except ApiError:
+            try:
+                config = json.loads(dom.local_get(CONFIG_KEY) or "{}")
+            except ValueError:
+                config = {}
+        found = config.get("webcontainer") if isinstance(config, dict) else None
+        return found if isinstance(found, dict) else {}
+
+    async def _make(self, engine: str) -> Runtime:
+        if engine == PYODIDE:
+            return PyodideRuntime()
+        config = await self._config()
+        return WebContainerRuntime(api_key=str(config.get("api_key") or ""),
+                                   timeout_ms=int(config.get("boot_timeout_ms") or BOOT_TIMEOUT_MS),
+                                   ignored=self.bench.rules.ignored)  # fmt: skip
 
     async def start(self) -> None:
-        """After the project is open: boot, mount, watch."""
+        """After the project is open (and after each setting change): choose, boot, mount,
+        watch. The engine already running stays when the choice has not changed."""
+        choice = self._choose()
+        if self.choice is not None and choice.engine == self.engine and (
+                self.runtime.status.state in {RuntimeState.READY, RuntimeState.BOOTING}):
+            self.choice = choice
+            self._show(self.runtime.status)
+            return
+        self._generation += 1
+        generation = self._generation
+        for unsubscribe in self._detach:
+            unsubscribe()
+        if self.choice is not None:  # an engine ran: its terminals and processes go with it
+            for callback in self.on_switch:
+                callback()
+            await self.runtime.teardown()
+        self.choice, self.engine = choice, choice.engine
+        self.runtime = await self._make(choice.engine)
+        self._attach(self.runtime)
         dom.mark("runtime-boot")
-        self._show(Status(RuntimeState.BOOTING, "starting Python in a worker"))
+        self._show(Status(RuntimeState.BOOTING, "starting"))
         status = await self.runtime.boot()
+        if generation != self._generation:
+            return  # switched again while this one booted
         if status.state is not RuntimeState.READY:
+            if choice.engine == WEBCONTAINER:
+                _unreachable.append(status.reason)
+            self._show(status)
             return
         try:
-            await self.runtime.mount(self.mirror.seed(self.bench.sync.model))
+            files = self.mirror.seed(self.bench.sync.model)
+            await self.runtime.mount({p: c for p, c in files.items()
+                                      if not self.bench.rules.ignored(p)})  # fmt: skip
         except RuntimeRefused as error:
             self._show(Status(RuntimeState.FAILED, f"the project could not be mounted: {error}"))
             return
         self.runtime.fs.watch(self._changed)
+        if isinstance(self.runtime, WebContainerRuntime):
+            await self._preview_hooks(self.runtime)
         dom.mark("runtime-ready")
         for callback in self.on_ready:
             callback()
@@ -74,6 +225,21 @@ class RuntimeLink:
             from client.ui.runtime_debug import expose
 
             expose(self)
+
+    async def _preview_hooks(self, runtime: WebContainerRuntime) -> None:
+        """The preview's errors (forwardPreviewErrors) and console (our preview script)
+        reach the preview panel's console."""
+        console = getattr(getattr(self.bench, "preview", None), "console", None)
+        if console is None:
+            return
+        runtime.on_preview_message(lambda message: console.add(
+            "uncaught" if "EXCEPTION" in str(message.get("type")) or "REJECTION" in str(
+                message.get("type")) else "error",
+            str(message.get("message", "")), str(message.get("stack", ""))))  # fmt: skip
+        try:
+            await runtime.set_preview_script()
+        except OSError as error:
+            self.bench.notify(f"The preview's console is not forwarded: {error}", "error")
 
     # ------------------------------------------------------------ model -> runtime
 
@@ -86,7 +252,8 @@ class RuntimeLink:
             writes, deletes = self.mirror.to_runtime(self.bench.sync.model, paths)
             try:
                 for path, content in writes.items():
-                    await self.runtime.fs.write_file(path, content)
+                    if not self.bench.rules.ignored(path):
+                        await self.runtime.fs.write_file(path, content)
                 for path in deletes:
                     await self.runtime.fs.rm(path, force=True)
             except RuntimeRefused as error:
@@ -129,5 +296,9 @@ class RuntimeLink:
             self._draining = False
 
     def dispose(self) -> None:
+        self.menu.dispose()
+        self._offer_listeners.dispose()
+        self.listeners.dispose()
         self.node.remove()
+        self.offer.remove()
         asyncio.ensure_future(self.runtime.teardown())

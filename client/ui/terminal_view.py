@@ -1,9 +1,10 @@
 """The terminal panel: xterm.js tabs in the bottom panel, each its own shell session in the
-Pyodide engine's worker.
+project's engine (the Pyodide worker's shell, or WebContainer's `jsh`).
 
 Tabs: + opens one (Ctrl+Shift+`), × closes it (the shell ends), double-click renames,
 click switches. A tab shows the last exit status when it was not 0. Clear empties the
-screen; Run (F5) runs the project's main entry (`python main.py`) in the active terminal.
+screen; Run (F5) runs the project's main entry in the active terminal (`python main.py`,
+or under WebContainer `npm run dev` / `npm start` / `node <open file>`).
 Python here creates terminals, starts and stops sessions and passes sizes; what is typed
 and printed goes between xterm and the worker in JS (client/glue/terminal.mjs).
 """
@@ -16,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from client.adapters.pyodide_engine import PyodideProcess
 from client.core.runtime import RuntimeRefused, SpawnOptions
 from client.core.terminal_state import (
     SCROLLBACK,
@@ -24,6 +24,7 @@ from client.core.terminal_state import (
     clean_name,
     main_entry,
     next_name,
+    node_run_line,
     run_line,
     xterm_theme,
 )
@@ -42,7 +43,7 @@ class TermTab:
     badge: Any
     host: Any
     term: XTerm | None = None
-    process: PyodideProcess | None = None
+    process: Any = None  # the engine's Process, with attach(terminal) and on_state
 
 
 class TerminalPanel:
@@ -83,8 +84,9 @@ class TerminalPanel:
                                  id="terminal-empty")  # fmt: skip
         self.body.append(self.empty)
         link.on_ready.append(self._ready)
+        link.on_switch.append(self._engine_gone)
         self._theme_observer = on_theme_change(self.listeners, self.refresh)
-        link.runtime.on("status", lambda _s: self._say_status())
+        link.on("status", lambda _s: self._say_status())
         add = bench.commands.add
         add(
             "terminal.new",
@@ -103,6 +105,12 @@ class TerminalPanel:
         self.empty.textContent = "No terminal open. + opens one."
         if not self.tabs:
             self.new_tab(focus=False)  # never take the keyboard from the editor unasked
+
+    def _engine_gone(self) -> None:
+        """The project switched engines: the old one's shells end with it."""
+        for tab in list(self.tabs):
+            self.close(tab)
+        self.empty.textContent = "Starting the runtime…"
 
     def _say_status(self) -> None:
         if not self.link.ready and not self.tabs:
@@ -242,14 +250,26 @@ class TerminalPanel:
             self.active.term.focus()
 
     def run(self, entry: str | None = None) -> None:
-        """Run `entry`, else the main entry, in the active terminal."""
+        """Run `entry`, else the project's main entry, in the active terminal: a Python file
+        under Pyodide; under WebContainer the package's dev or start script, else `node` on
+        `entry` or the open .js file."""
+        if self.link.engine == "webcontainer":
+            package = self.bench.sync.model.files.get("package.json")
+            line = node_run_line(None if package is None or entry else package.content,
+                                 entry or self.bench.active_path())  # fmt: skip
+            if line is None:
+                self.bench.notify("Nothing to run: add a dev or start script to package.json, "
+                                  "or open a .js file")  # fmt: skip
+                return
+            asyncio.ensure_future(self._run(line))
+            return
         entry = entry or main_entry(set(self.bench.sync.model.files), self.bench.active_path())
         if entry is None:
             self.bench.notify("Nothing to run: open a .py file, or add main.py or app.py")
             return
-        asyncio.ensure_future(self._run(entry))
+        asyncio.ensure_future(self._run(run_line(entry)))
 
-    async def _run(self, entry: str) -> None:
+    async def _run(self, line: str) -> None:
         """Typed into the active terminal as a person would: when a command is still
         running there, the line waits as typeahead and runs after it."""
         self.bench.layout.toggle("bottom", True)
@@ -262,7 +282,7 @@ class TerminalPanel:
                 break
             await asyncio.sleep(0.05)
         if tab is not None and tab.process is not None:
-            tab.process.write(run_line(entry) + "\r")
+            tab.process.write(line + "\r")
             if tab.term is not None:
                 tab.term.focus()
 

@@ -86,7 +86,7 @@ class Workbench:
         self._add_finders()
         self.tree = FileTree(self.layout.sidebar_body("explorer"), self)
         self.views.append(self.tree)
-        self.runtime = RuntimeLink(self)  # the Pyodide engine; boots once the project is open
+        self.runtime = RuntimeLink(self)  # WebContainer or Pyodide; boots once the project is open
         self.terminal = TerminalPanel(self.layout.panels["bottom"], self, self.runtime)
         self.views.append(self.terminal)
         self.preview = PreviewView(self)  # the preview panel, on the preview origin

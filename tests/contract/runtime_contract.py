@@ -197,6 +197,15 @@ def _changes(batches: list[list[FileChange]]) -> list[FileChange]:
     return [change for batch in batches for change in batch]
 
 
+# ---------------------------------------------------------------- reuse
+
+
+async def contract_starts_with_an_empty_project(runtime: Runtime) -> None:
+    # Last, after the others wrote files: an engine may reuse what it booted (a page has
+    # one WebContainer), and nothing of the project before may show through.
+    assert await runtime.fs.readdir("") == []
+
+
 CONTRACTS = {name: value for name, value in dict(globals()).items()
              if name.startswith("contract_") and callable(value)}  # fmt: skip
 

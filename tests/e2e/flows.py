@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Frame, Locator, Page
 
 from tests.e2e.test_boot import wait_for_boot
 
@@ -115,3 +115,15 @@ def model_text(page: Page, path: str) -> str | None:
         }""",
         path,
     )
+
+
+def frame_at(page: Page, fragment: str, timeout_ms: float = 30_000) -> Frame:
+    """The page's frame whose URL holds `fragment` ("/preview/", "/embed"), once it exists."""
+    waited = 0.0
+    while waited < timeout_ms:
+        for frame in page.frames:
+            if fragment in frame.url:
+                return frame
+        page.wait_for_timeout(50)
+        waited += 50
+    raise AssertionError(f"no frame at {fragment!r} among {[f.url for f in page.frames]}")

@@ -55,12 +55,7 @@ def host_url(host: str, embed: str, isolated: bool) -> str:
 
 
 def embed_frame(page: Page) -> Frame:
-    for _ in range(200):
-        for frame in page.frames:
-            if "/embed" in frame.url:
-                return frame
-        page.wait_for_timeout(50)
-    raise AssertionError("no embed frame")
+    return flows.frame_at(page, "/embed")
 
 
 def wait_event(page: Page, kind: str, timeout: float = 90_000, after: int = 0) -> Any:

@@ -53,12 +53,7 @@ def open_preview(page: Page) -> None:
 
 
 def preview_frame(page: Page) -> Frame:
-    for _ in range(100):
-        for frame in page.frames:
-            if "/preview/" in frame.url:
-                return frame
-        page.wait_for_timeout(100)
-    raise AssertionError(f"no preview frame among {[f.url for f in page.frames]}")
+    return flows.frame_at(page, "/preview/")
 
 
 def test_static_site_previews_follows_an_edit_and_works_offline(

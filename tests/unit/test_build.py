@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,19 @@ def test_offline_build_without_cached_wheels_fails_clearly(tmp_path: Path) -> No
     assert result.returncode == 1
     assert "not cached" in result.stderr and "micropip==0.11.1" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_webcontainer_module_is_stackblitz_s_and_the_test_double_never_ships(
+    two_builds: tuple[Path, Path],
+) -> None:  # fmt: skip
+    dist, _ = two_builds
+    (vendored,) = dist.glob("assets/webcontainer-*/webcontainer.mjs")
+    text = vendored.read_text()
+    assert "configureAPIKey" in text and "Unable to create more instances" not in text
+    marker = b"A test double of @webcontainer/api"  # tests/doubles/webcontainer.mjs
+    assert marker in (ROOT / "tests" / "doubles" / "webcontainer.mjs").read_bytes()
+    shipped = [p for p in all_files(dist).values() if marker in p.read_bytes()]
+    assert shipped == []
+    (client_zip,) = dist.glob("assets/client-*/client.zip")
+    with zipfile.ZipFile(client_zip) as archive:
+        assert not [n for n in archive.namelist() if "double" in n or n.startswith("tests/")]

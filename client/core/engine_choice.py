@@ -1,0 +1,43 @@
+"""Which engine runs a project: the per-project runtime setting (auto, WebContainer,
+Pyodide) and what the page can do decide it. Auto prefers WebContainer (real Node, npm)
+for projects with a package.json when the page is cross-origin isolated and the
+WebContainer service has not already proved unreachable here; Pyodide otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+AUTO, WEBCONTAINER, PYODIDE = "auto", "webcontainer", "pyodide"
+SETTINGS = (AUTO, WEBCONTAINER, PYODIDE)
+NAMES = {WEBCONTAINER: "WebContainer", PYODIDE: "Python (Pyodide)"}
+SETTING_LABELS = {AUTO: "Auto", WEBCONTAINER: "WebContainer (Node.js)", PYODIDE: "Python (Pyodide)"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    engine: str  # WEBCONTAINER or PYODIDE
+    why: str  # one line, shown as the status bar item's tooltip
+
+    @property
+    def other(self) -> str:
+        return PYODIDE if self.engine == WEBCONTAINER else WEBCONTAINER
+
+
+def clean_setting(value: object) -> str:
+    return value if isinstance(value, str) and value in SETTINGS else AUTO
+
+
+def choose(setting: str, paths: set[str] | list[str], *, isolated: bool,
+           webcontainer_known_unreachable: bool = False) -> Choice:  # fmt: skip
+    setting = clean_setting(setting)
+    if setting == WEBCONTAINER:
+        return Choice(WEBCONTAINER, "chosen in the project's runtime setting")
+    if setting == PYODIDE:
+        return Choice(PYODIDE, "chosen in the project's runtime setting")
+    if "package.json" not in paths:
+        return Choice(PYODIDE, "auto: the project has no package.json")
+    if not isolated:
+        return Choice(PYODIDE, "auto: this page is not cross-origin isolated")
+    if webcontainer_known_unreachable:
+        return Choice(PYODIDE, "auto: the WebContainer service was unreachable earlier")
+    return Choice(WEBCONTAINER, "auto: the project has a package.json")

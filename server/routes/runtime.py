@@ -1,0 +1,19 @@
+"""GET /api/runtime-config: what the browser's runtime engines need from the server's
+configuration (the WebContainer API key, its boot timeout). Public: the key is a browser
+key by StackBlitz's design (the page passes it to configureAPIKey), not a secret."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+
+async def runtime_config(request: Request) -> Response:
+    settings = request.state.settings  # the lifespan's state
+    body = {"webcontainer": {"api_key": settings.webcontainer_api_key,
+                             "boot_timeout_ms": settings.webcontainer_boot_timeout_ms}}  # fmt: skip
+    return JSONResponse(body, headers={"cache-control": "no-cache"})
+
+
+ROUTES = [Route("/runtime-config", runtime_config, methods=["GET"])]
