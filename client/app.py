@@ -1,5 +1,6 @@
 """The app: which view the URL asks for, and who is signed in (with the account menu in
-the header while someone is)."""
+the header while someone is). Offline, the person last signed in here is remembered
+(client/core/offline_state.py), so the cached projects still open."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import asyncio
 import contextlib
 from typing import Any
 
+from client.adapters.local_only_api import LocalOnlyApi
 from client.adapters.server_api import HttpServerApi
-from client.core.ports import ApiError, SignedOut
-from client.ffi import dom
+from client.core import offline_state
+from client.core.ports import ApiError, Offline, SignedOut
+from client.ffi import dom, page
 from client.ffi.events import Listeners
 from client.ui.account_menu import AccountMenu
 from client.ui.auth_view import AuthView
 from client.ui.dashboard import Dashboard
+from client.ui.local_dashboard import LocalDashboard, show_static_banner
 from client.ui.workbench import Workbench
 
 
@@ -28,14 +32,32 @@ class App:
         self.listeners.on(dom.window(), "popstate", lambda _e: asyncio.ensure_future(self.route()))
 
     async def start(self) -> None:
+        if page.static_only():
+            # `build.py --static-only`: no server, no accounts; work stays in this browser.
+            show_static_banner()
+            self.user = {"id": "local", "email": ""}
+            await self.route()
+            return
         try:
             session = await self.api.session()
             dom.mark("session")
+        except Offline:
+            # No server: whoever was signed in here last sees their cached projects. This
+            # grants nothing the server would refuse: every API call still needs the cookie.
+            self.user = offline_state.remembered_user(dom.local_get(offline_state.USER_KEY))
         except ApiError:
-            session = None  # offline: the views say so when they need the server
-        self.user = session["user"] if session else None
+            self.user = None  # the server failed: the views say so when they need it
+        else:
+            self._remember(session["user"] if session else None)
         self._show_account()
         await self.route()
+
+    def _remember(self, user: dict[str, Any] | None) -> None:
+        self.user = user
+        if user is None:
+            dom.local_remove(offline_state.USER_KEY)
+        else:
+            dom.local_set(offline_state.USER_KEY, offline_state.user_record(user))
 
     def _show(self, view: Any) -> None:
         if self.view is not None:
@@ -55,13 +77,18 @@ class App:
             return
         if path.startswith("/p/"):
             dom.set_state("view", "workbench")
-            self._show(Workbench(self.root, self.api, path[3:], dom.location_query()))
+            api: Any = LocalOnlyApi() if page.static_only() else self.api
+            self._show(Workbench(self.root, api, path[3:], dom.location_query()))
             return
         dom.set_state("view", "dashboard")
-        self._show(Dashboard(self.root, self.api, lambda pid: self.navigate(f"/p/{pid}")))
+        if page.static_only():
+            self._show(LocalDashboard(self.root, lambda pid: self.navigate(f"/p/{pid}")))
+            return
+        self._show(Dashboard(self.root, self.api, lambda pid: self.navigate(f"/p/{pid}"),
+                             str(self.user.get("id", ""))))  # fmt: skip
 
     async def _signed_in(self, body: dict[str, Any]) -> None:
-        self.user = body["user"]
+        self._remember(body["user"])
         self._show_account()
         if dom.location_path() in {"/", "/signin", "/signup"}:
             dom.push_path("/projects")
@@ -90,7 +117,9 @@ class App:
         # A session that had already ended (elsewhere, or expired) is signed out anyway.
         with contextlib.suppress(SignedOut):
             await self.api.call("POST", path)
-        self.user = None
+        if self.user is not None:
+            dom.local_remove(offline_state.list_key(str(self.user.get("id", ""))))
+        self._remember(None)
         self.api.csrf_token = ""
         self._show_account()
         dom.push_path("/signin")

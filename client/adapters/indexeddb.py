@@ -86,3 +86,13 @@ class IndexedDbStore:
         rows = convert.to_object([_file_js(f) for f in changed])
         await self._glue.saveProject(db, project_id, rows, convert.to_object(removed),
                                      convert.to_object(meta_js))  # fmt: skip
+
+    async def project_ids(self) -> set[str]:
+        """The projects with a copy in this browser (what can be opened offline)."""
+        db = await self._ready()
+        return {str(key) for key in convert.to_python(await self._glue.listProjects(db))}
+
+    async def delete(self, project_id: str) -> None:
+        """Drop a project's files and state from this browser."""
+        db = await self._ready()
+        await self._glue.deleteProject(db, project_id)

@@ -9,6 +9,9 @@ from client.core.model import ServerFile
 from client.core.ports import Offline, Refused, ServerFailed, ServerSnapshot, SignedOut
 from client.ffi.http import HttpResponse, NetworkError, fetch
 
+# Calls made before there is a session, so before there can be a CSRF token.
+_TOKENLESS = {"/auth/signin", "/auth/signup"}
+
 
 def _raise_for(response: HttpResponse) -> None:
     if response.status < 400:
@@ -32,6 +35,9 @@ class HttpServerApi:
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> HttpResponse:
         headers = kwargs.pop("headers", {})
+        if method != "GET" and not self.csrf_token and path not in _TOKENLESS:
+            # A page that started offline never got its token: ask for it now.
+            await self.session()
         if method != "GET" and self.csrf_token:
             headers["x-csrf-token"] = self.csrf_token
         try:

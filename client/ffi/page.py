@@ -40,3 +40,8 @@ def runtime_description() -> str:
 
 def path() -> str:
     return str(js.location.pathname)
+
+
+def static_only() -> bool:
+    """Built with `build.py --static-only`: no server, projects live in this browser."""
+    return str(js.cospaiBoot.mode or "") == "static"

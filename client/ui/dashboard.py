@@ -2,6 +2,8 @@
 most recent first; a search box; create (empty or from a template), import a zip or a
 folder; per project: open, rename, duplicate, download as zip, delete.
 
+Offline, the last list the server gave is drawn instead, each project marked as openable
+(cached in this browser) or "unavailable offline"; back online, it asks the server again.
 The list is drawn once per answer from the server; typing in the search box only hides
 rows, so filtering costs no request and no redraw. Clicks reach one listener on the list
 (rows say what they are with data-action), and each row's "⋯" menu is a PopupMenu.
@@ -13,7 +15,9 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from client.adapters.indexeddb import IndexedDbStore, StorageUnavailable
 from client.adapters.server_api import HttpServerApi
+from client.core import offline_state
 from client.core.ports import ApiError, Offline, Refused, SignedOut
 from client.core.project_list import file_count, matches, name_problem, ordered
 from client.ffi import dom, modules
@@ -38,9 +42,12 @@ def _reason(error: ApiError) -> str:
 
 
 class Dashboard:
-    def __init__(self, root: Any, api: HttpServerApi, open_project: Callable[[str], None]) -> None:
+    def __init__(self, root: Any, api: HttpServerApi, open_project: Callable[[str], None],
+                 user_id: str = "") -> None:  # fmt: skip
         modules.use_styles("dashboard")
         self.api, self.open_project = api, open_project
+        self.list_key = offline_state.list_key(user_id) if user_id else ""
+        self.unavailable: set[str] = set()  # offline: projects with no copy in this browser
         self.listeners = Listeners()
         self.projects: list[dict[str, Any]] = []
         self.menus: list[PopupMenu] = []
@@ -77,6 +84,7 @@ class Dashboard:
         self.listeners.on(self.name, "input", lambda _e: self._clear_error())
         self.listeners.on(self.search, "input", lambda _e: self._filter())
         self.listeners.on(self.list, "click", self._clicked)
+        self.listeners.on(dom.window(), "online", lambda _e: asyncio.ensure_future(self.refresh()))
         self.ticker = asyncio.ensure_future(self._tick())
         asyncio.ensure_future(self.refresh())
 
@@ -91,6 +99,9 @@ class Dashboard:
                     self.template.append(dom.element("option", template["name"],
                                                      value=template["id"]))  # fmt: skip
             projects = (await self.api.call("GET", "/projects"))["projects"]
+        except Offline:
+            await self._show_offline()
+            return
         except ApiError as error:
             self._fail(f"Cannot list your projects: {_reason(error)}")
             if not self.loaded:
@@ -98,11 +109,32 @@ class Dashboard:
             return
         self.loaded = True
         self.projects = ordered(projects)
+        self.unavailable = set()
+        dom.set_state("dashboard", "online")
+        if self.list_key:
+            dom.local_set(self.list_key, offline_state.list_record(self.projects))
         self.render()
         if focus:
             button = self.list.querySelector(f'li[data-project-id="{focus}"] .project-name')
             if dom.present(button):
                 button.focus()
+
+    async def _show_offline(self) -> None:
+        """The last list from the server, each project openable only if cached here."""
+        known = offline_state.remembered_list(dom.local_get(self.list_key) if self.list_key
+                                              else None)  # fmt: skip
+        try:
+            cached = await IndexedDbStore().project_ids()
+        except StorageUnavailable:
+            cached = set()
+        rows = offline_state.offline_projects(known, cached)
+        self.loaded = True
+        self.projects = [project for project, _ in rows]
+        self.unavailable = {str(project["id"]) for project, here in rows if not here}
+        dom.set_state("dashboard", "offline")
+        self._say("You are offline: projects stored in this browser open and keep your "
+                  "edits; they sync when the connection is back.")  # fmt: skip
+        self.render()
 
     def render(self) -> None:
         for menu in self.menus:
@@ -113,7 +145,7 @@ class Dashboard:
             self.renaming = None
         rows = []
         for project in self.projects:
-            row, menu_button = project_row(project)
+            row, menu_button = project_row(project, str(project["id"]) in self.unavailable)
             self.menus.append(PopupMenu(menu_button,
                                         lambda p=project: self._menu_items(p),
                                         f"Actions for {project['name']}"))  # fmt: skip
@@ -194,7 +226,12 @@ class Dashboard:
     def _clicked(self, event: Any) -> None:
         target = event.target.closest("[data-action]")
         if dom.present(target) and str(target.getAttribute("data-action")) == "open":
-            self.open_project(str(target.getAttribute("data-project")))
+            pid = str(target.getAttribute("data-project"))
+            if pid in self.unavailable:
+                self._fail("This project is not stored in this browser, so it cannot open "
+                           "offline. It opens once the connection is back.")  # fmt: skip
+                return
+            self.open_project(pid)
 
     def _menu_items(self, project: dict[str, Any]) -> list[MenuItem]:
         pid = str(project["id"])

@@ -43,10 +43,14 @@ def refresh_time(node: Any) -> None:
     node.textContent = when_text(parse(stamp), bool(str(node.getAttribute("data-opened") or "")))
 
 
-def project_row(project: dict[str, Any]) -> tuple[Any, Any]:
-    """The row and its "⋯" button (the dashboard attaches the menu to it)."""
+def project_row(project: dict[str, Any], unavailable: bool = False) -> tuple[Any, Any]:
+    """The row and its "⋯" button (the dashboard attaches the menu to it). `unavailable`:
+    offline, and this project has no copy in this browser."""
     pid, name = str(project["id"]), str(project["name"])
     row = dom.element("li", class_="project-row", data_project_id=pid)
+    if unavailable:
+        row.classList.add("unavailable")
+        row.setAttribute("data-offline", "unavailable")
     main = dom.element("div", class_="project-main")
     # data-action: the dashboard listens once on the list, not once per row.
     open_button = dom.element("button", name, type="button", class_="link project-name",
@@ -55,6 +59,10 @@ def project_row(project: dict[str, Any]) -> tuple[Any, Any]:
     meta.append(dom.element("span", file_count(int(project.get("file_count") or 0)),
                             class_="project-files"), dom.element("span", "·", aria_hidden="true"),
                 time_node(project))  # fmt: skip
+    if unavailable:
+        note = dom.element("span", "unavailable offline", class_="project-offline")
+        meta.append(dom.element("span", "·", aria_hidden="true"), note)
+        open_button.setAttribute("aria-disabled", "true")
     main.append(open_button, meta)
     menu_button = dom.element("button", "⋯", type="button", class_="secondary project-menu",
                               aria_label=f"Actions for {name}", title="Actions")  # fmt: skip

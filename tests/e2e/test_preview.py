@@ -95,11 +95,24 @@ def test_static_site_previews_follows_an_edit_and_works_offline(
     page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
     page.screenshot(path=artifacts / "preview-dark.png")
 
-    # The browser stops idle service workers; a restarted one finds its relay again.
+    # The browser stops idle service workers; a restarted one finds its relay again. Only
+    # the preview's worker is stopped: with the IDE's own worker (service_worker/) stopped
+    # too, Playwright's set_offline below waited forever on its target.
     cdp = page.context.new_cdp_session(page)
+    versions: list[dict] = []
+    cdp.on("ServiceWorker.workerVersionUpdated", lambda event: versions.extend(event["versions"]))
     cdp.send("ServiceWorker.enable")
     assert page.evaluate("document.documentElement.dataset.previewConnections") == "1"
-    cdp.send("ServiceWorker.stopAllWorkers")
+    preview_workers: set[str] = set()
+    for _ in range(50):
+        preview_workers = {v["versionId"] for v in versions if v["runningStatus"] == "running"
+                           and not v["scriptURL"].startswith(live_server.url)}  # fmt: skip
+        if preview_workers:
+            break
+        page.wait_for_timeout(100)
+    assert preview_workers, versions
+    for version in preview_workers:
+        cdp.send("ServiceWorker.stopWorker", {"versionId": version})
     page.fill("#preview-url", "/nope.html")
     page.keyboard.press("Enter")
     expect(page.frame_locator(HEADING).locator("h1")).to_have_text("404 Not Found")

@@ -1,0 +1,83 @@
+"""`build.py --static-only` served by a plain static server (`python -m http.server`, which
+sends no COOP/COEP and knows no app routes): projects live in this browser, a banner says
+so, the service worker makes the page cross-origin isolated after one reload, and a project
+created and edited there is still there after a reload."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e import flows
+from tests.e2e.test_boot import wait_for_boot
+from tests.support.browser import off_machine
+from tests.support.paths import ROOT
+
+
+@pytest.fixture(scope="module")
+def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("static") / "dist"
+    done = subprocess.run([sys.executable, "build.py", "--static-only", "--out", str(out),
+                           "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    server = subprocess.Popen(
+        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "-d", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    port = re.search(r"port (\d+)", line)
+    assert port, line
+    # Drain its access log so the pipe never fills.
+    drain = threading.Thread(target=server.stdout.read, daemon=True)
+    drain.start()
+    yield f"http://127.0.0.1:{port[1]}"
+    server.terminate()
+    server.wait(10)
+    drain.join(5)
+    server.stdout.close()
+
+
+def test_static_site_keeps_projects_in_the_browser(
+    page: Page, static_site: str, request_log: list[str], artifacts: Path,
+) -> None:  # fmt: skip
+    page.goto(static_site + "/")
+    assert wait_for_boot(page) == "ready"
+    expect(page.locator("#static-banner")).to_contain_text("Local only")
+    expect(page.locator("#static-notice")).to_contain_text("no accounts, no sync")
+    # The host sends no isolation headers: the worker adds them, after one automatic reload.
+    page.wait_for_function("crossOriginIsolated === true", timeout=90_000)
+    assert wait_for_boot(page) == "ready"
+
+    page.fill("#new-project input[name=name]", "kept here")
+    page.click("#new-project button[type=submit]")
+    flows.wait_for_workbench(page)
+    project = page.url.rsplit("/p/", 1)[1]
+    page.click('#explorer .tree-title button[data-action="newFile"]')
+    page.locator("#file-tree input.tree-input").fill("notes.txt")
+    page.keyboard.press("Enter")
+    flows.open_file(page, "notes.txt")
+    flows.type_at_start(page, "written offline-first\n")
+    page.keyboard.press("Control+s")
+    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
+                           timeout=20_000)  # fmt: skip
+    expect(page.locator("#header-title")).to_have_text("kept here")
+    page.screenshot(path=artifacts / "static-site.png")
+
+    page.reload()  # /p/<id> is no file on this host: the worker answers with the shell
+    assert wait_for_boot(page) == "ready"
+    flows.wait_for_workbench(page)
+    assert page.url.endswith(f"/p/{project}")
+    assert flows.model_text(page, "notes.txt") == "written offline-first\n"
+    page.goto(static_site + "/")
+    assert wait_for_boot(page) == "ready"
+    expect(page.locator(f'li[data-project-id="{project}"]')).to_contain_text("kept here")
+    assert off_machine(request_log) == []

@@ -1,0 +1,145 @@
+"""The app service worker's path rules (service_worker/routes.js), run under Node: which
+strategy each URL gets and what is precached, at the site root and under a sub-path
+(build.py --base /ide/), and the generated dist/sw.js around them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.paths import ROOT
+
+ROUTES = ROOT / "service_worker" / "routes.js"
+CALLS = """
+const routes = require(process.argv[1]);
+const calls = JSON.parse(process.argv[2]);
+console.log(JSON.stringify(calls.map(([name, ...args]) => routes[name](...args))));
+"""
+
+
+def call_routes(*calls: tuple) -> list:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed (make deps needs it for npm ci)")
+    done = subprocess.run([node, "-e", CALLS, str(ROUTES), json.dumps(calls)],
+                          capture_output=True, text=True, timeout=30, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("scope", ["https://ide.example/", "https://ide.example/ide/"])
+def test_strategy_for_each_kind_of_url(scope: str) -> None:
+    cases = {
+        "": "shell",
+        "index.html": "shell",
+        "projects": "shell",
+        "signin": "shell",
+        "signup": "shell",
+        "p/0ccf538d-384b-4ca8": "shell",
+        "p/42?file=src/App.jsx&line=12": "shell",
+        "pyscript.json": "config",
+        "manifest.json": "config",
+        "assets/pyodide-0bdaa660f666/pyodide.asm.wasm": "asset",
+        "assets/client-62430a8b567b/client.zip": "asset",
+        "api/auth/session": "network",
+        "api/projects/1/files": "network",
+        "api": "network",
+        "sw.js": "network",
+        "preview-origin/relay.html": "network",
+        "p/42/extra": "network",
+        "p/file.txt": "network",
+        "elsewhere": "network",
+    }
+    got = call_routes(*[("routeFor", scope + path, scope) for path in cases])
+    assert dict(zip(cases, got, strict=True)) == cases
+
+
+def test_urls_outside_the_scope_are_never_answered() -> None:
+    scope = "https://ide.example/ide/"
+    got = call_routes(
+        ("routeFor", "https://ide.example/assets/x-1/a.js", scope),  # the root, not /ide/
+        ("routeFor", "https://ide.example/p/42", scope),
+        ("routeFor", "https://other.example/ide/assets/x-1/a.js", scope),
+        ("routeFor", "https://ide.example/ide-old/assets/x-1/a.js", "https://ide.example/ide"),
+    )
+    assert got == ["network"] * 4
+
+
+def test_cache_keys_fold_app_routes_onto_the_shell_and_drop_queries() -> None:
+    scope = "https://ide.example/ide/"
+    got = call_routes(
+        ("cacheKeyFor", scope + "p/42?file=a.py", scope),
+        ("cacheKeyFor", scope + "projects", scope),
+        ("cacheKeyFor", scope + "?reset-sw=1", scope),
+        ("cacheKeyFor", scope + "pyscript.json?x=1", scope),
+        ("cacheKeyFor", scope + "assets/monaco-1/monaco.js#top", scope),
+    )
+    assert got == [scope + "index.html", scope + "index.html", scope + "index.html",
+                   scope + "pyscript.json", scope + "assets/monaco-1/monaco.js"]  # fmt: skip
+
+
+def test_precache_takes_all_but_the_preview_origin_and_the_worker() -> None:
+    manifest = {"files": {name: {} for name in [
+        "index.html", "pyscript.json", "sw.js", "preview-origin/relay.html",
+        "preview-origin/sw.js", "assets/wheelhouse-1/wheels/pytest.whl", "_headers",
+        "_redirects",
+        "assets/pyodide-1/pyodide.asm.wasm", "manifest.json"]}}  # fmt: skip
+    [listed] = call_routes(("precacheList", manifest))
+    assert listed == ["assets/pyodide-1/pyodide.asm.wasm",
+                      "assets/wheelhouse-1/wheels/pytest.whl", "index.html", "manifest.json",
+                      "pyscript.json"]  # fmt: skip
+
+
+def test_cache_names_are_per_scope_and_build() -> None:
+    got = call_routes(
+        ("cacheName", "https://x/", "abc"),
+        ("cacheName", "https://x/ide/", "abc"),
+        ("cachePrefix", "https://x/ide/"),
+        ("wantsReset", "https://x/ide/?reset-sw=1"),
+        ("wantsReset", "https://x/ide/p/1?reset-sw=0"),
+    )
+    assert got == ["cospai-app:/:abc", "cospai-app:/ide/:abc", "cospai-app:/ide/:", True, False]
+
+
+def test_generated_worker_carries_the_build_id_and_the_rules(tmp_path: Path) -> None:
+    import build
+
+    build.render_service_worker(tmp_path, "0123456789abcdef")
+    script = (tmp_path / "sw.js").read_text()
+    assert 'const BUILD_ID = "0123456789abcdef";' in script
+    assert "const STATIC_ONLY = false;" in script
+    assert script.index("function routeFor(") < script.index('addEventListener("fetch"')
+    node = shutil.which("node")
+    assert node is not None
+    done = subprocess.run([node, "--check", str(tmp_path / "sw.js")], capture_output=True,
+                          text=True, timeout=30, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def test_index_registers_the_worker_relative_to_its_base() -> None:
+    # The shell registers ./sw.js with scope ./ from <base href>, and ?reset-sw=1 clears
+    # the caches of that base only: both follow build.py --base.
+    html = (ROOT / "index.html").read_text()
+    register = (ROOT / "service_worker" / "register.mjs").read_text()
+    assert '<base href="{{BASE}}">' in html
+    assert "cospai-app:${new URL(document.baseURI).pathname}:" in html
+    assert 'register(scriptUrl, { scope: "./" })' in register
+    assert 'scriptUrl = "./sw.js"' in register
+
+
+def test_static_only_worker_and_host_files(tmp_path: Path) -> None:
+    import build
+
+    build.render_service_worker(tmp_path, "0123456789abcdef", static_only=True)
+    assert "const STATIC_ONLY = true;" in (tmp_path / "sw.js").read_text()
+    build.write_static_host_files(tmp_path, "/ide/")
+    headers = (tmp_path / "_headers").read_text()
+    assert "/ide/*\n  Cross-Origin-Opener-Policy: same-origin\n" in headers
+    assert "  Cross-Origin-Embedder-Policy: require-corp\n" in headers
+    assert "/ide/p/*  /ide/index.html  200" in (tmp_path / "_redirects").read_text()
+    files = {"a": {"sha256": "x", "size": 1}}
+    assert build.compute_build_id(files) != build.compute_build_id(files, static_only=True)
