@@ -11,13 +11,19 @@ with a fake one:
     bridge.check_interrupt() -> bool  True (once) when Ctrl+C is pending
     bridge.state(sid, kind, value)    "running" / "idle" (exit status) / "exit" / "history"
     bridge.events(batch)              [[kind, path, bytes | None], ...] written by programs
+    bridge.pause(seconds)             sleep the worker's thread (Atomics.wait; a busy wait
+                                      without SharedArrayBuffer), for `time.sleep`
     await bridge.settle()             (optional) before each command: the page writes the
                                       editor's changes still on their 300 ms debounce
 
 A session is one shell (one terminal tab) with its own line editor, cwd and variables; all
 share one file system, one interpreter and one thread. Keystrokes wait in the worker until
 `pump(sid)` runs, so a busy program never loses them. After every command the project
-folder is compared with the last snapshot and the differences go out as events.
+folder is compared with the last snapshot and the differences go out as events; while a
+command runs, the same scan also happens from its output, its `time.sleep` and the worker's
+timer (`tick`), paced by ScanPacer, so a program that keeps running shows its files within
+about a second. `sleep` replaces time.sleep in the worker: Pyodide's own busy-waits in C,
+where neither Ctrl+C nor a scan can reach it.
 """
 
 from __future__ import annotations
@@ -27,12 +33,14 @@ import contextlib
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from client.core import fs_snapshot
 from client.core.rules import SyncRules
+from client.core.scan_pacer import ScanPacer
 from client.core.shell import History, Io, Shell, Streams
 from client.core.shell.completion import shell_completer
 from client.core.shell.readline import LineEditor
@@ -40,6 +48,7 @@ from client.core.shell.readline import LineEditor
 NO_BLOCKING = ("input() cannot wait for the keyboard here: this page is not cross-origin "
                "isolated (no SharedArrayBuffer), so a running program cannot read a typed "
                "line. Pass input as arguments or through a file instead.\n")  # fmt: skip
+SLEEP_SLICE_S = 0.1  # how long a sleeping program goes without a look at Ctrl+C and files
 
 
 @dataclass
@@ -65,6 +74,9 @@ class Host:
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None  # whose command is running (stdout goes there)
         self.snapshot = fs_snapshot.take(root, rules)
+        self.pacer = ScanPacer()
+        self.answered = False  # a served app answered a request since the last scan
+        self._scanning = False
 
     # ------------------------------------------------------------ sessions
 
@@ -137,6 +149,7 @@ class Host:
         if line.strip():
             self.bridge.state(session.sid, "history", line)
         session.running, self.current = True, session
+        self.pacer.reset()  # the first look while it runs, a gap after it started
         self.bridge.state(session.sid, "running", 1)
         os.environ["COLUMNS"], os.environ["LINES"] = str(session.cols), str(session.rows)
         with contextlib.suppress(OSError):
@@ -157,6 +170,7 @@ class Host:
             if pending and session.interactive:
                 session.editor.feed(pending)
             self.report_changes()
+            self.pacer.reset()
         self.bridge.state(session.sid, "idle", status)
         return status
 
@@ -168,6 +182,43 @@ class Host:
     def _out(self, session: Session, text: str) -> None:
         if text and not session.closed:
             self.bridge.write(session.sid, text)
+            if session is self.current:
+                self.scan_if_due()  # a busy program that prints passes here
+
+    # ------------------------------------------------------------ while it runs
+
+    def tick(self) -> None:
+        """The worker's timer (its event loop is free: an awaiting command, a served app)."""
+        self.scan_if_due()
+
+    def scan_if_due(self) -> bool:
+        """Report what a running program (or a served app) wrote so far, when the pacer
+        says a scan is due; True when it scanned."""
+        if self.current is None and not self.answered:
+            return False
+        if self._scanning or not self.pacer.due():
+            return False
+        self._scanning, self.answered = True, False
+        start = time.monotonic()
+        try:
+            self.report_changes()
+        finally:
+            self._scanning = False
+            self.pacer.scanned(time.monotonic() - start)
+        return True
+
+    def sleep(self, seconds: float) -> None:
+        """time.sleep for programs: the wait in slices, between which Ctrl+C stops it and
+        the files written before it go out."""
+        seconds = float(seconds)
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            self.bridge.pause(min(left, SLEEP_SLICE_S))
+            if self.bridge.check_interrupt():
+                raise KeyboardInterrupt
+            self.scan_if_due()
 
     # ------------------------------------------------------------ a program's stdin
 
@@ -178,7 +229,7 @@ class Host:
         if session is None:
             return ""
         if not self.bridge.can_block():
-            self._out(session, NO_BLOCKING)
+            self._out(session, "\n" + NO_BLOCKING)  # after the prompt it printed
             raise EOFError("no terminal input on a page without cross-origin isolation")
         reader = session.reader
         out = reader.start("")

@@ -61,8 +61,21 @@ const SETTLE_TIMEOUT_MS = 2000;
 const settling = new Map(); // id -> resolve
 let nextSettle = 1;
 
+// time.sleep in the worker (runtime_host.Host.sleep) waits here, a slice at a time.
+const sleeper = typeof SharedArrayBuffer !== "undefined" ? new Int32Array(new SharedArrayBuffer(4)) : null;
+// While a command runs with the event loop free, or after a served app answered: the host
+// looks for files written since its last scan (it paces itself; see scan_pacer.py).
+const TICK_MS = 250;
+
 // What the Python host calls (see runtime_host.py's docstring).
 const bridge = {
+  pause(seconds) {
+    // Output is sent on a timer, which cannot fire while the thread sleeps: send it now.
+    for (const session of sessions.values()) if (session.out) flush(session);
+    const ms = Math.max(0, seconds * 1000);
+    if (sleeper) Atomics.wait(sleeper, 0, 0, ms);
+    else for (const end = performance.now() + ms; performance.now() < end; );
+  },
   settle() {
     const id = nextSettle++;
     return new Promise((resolve) => {
@@ -160,9 +173,11 @@ def _engine_commands(host, wheelhouse):
     return lambda shell: install(shell, programs)
 
 def make_host(bridge, wheelhouse):
+    import time
     host = Host(bridge, "/project", _load_rules())
     host.install_commands = _engine_commands(host, wheelhouse)
     attach_stdio(host)
+    time.sleep = host.sleep  # Pyodide's busy-waits: no Ctrl+C, no files until it ends
     return host
 make_host
 `;
@@ -185,6 +200,13 @@ async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
   host = makeHost(bridge, wheelhouse);
   makeHost.destroy();
   pyodide.FS.chdir("/project");
+  setInterval(() => {
+    try {
+      host.tick();
+    } catch (error) {
+      report(error);
+    }
+  }, TICK_MS);
 }
 
 function toPython(value) {

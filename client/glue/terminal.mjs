@@ -173,11 +173,10 @@ export async function createTerminal(element, xtermBase, options) {
       navigator.clipboard.writeText(term.getSelection()).catch(() => {});
       return false;
     }
-    if (event.code === "KeyV") {
-      navigator.clipboard.readText().then((text) => term.paste(text)).catch(() => {});
-      return false;
-    }
-    return true;
+    // Ctrl+Shift+V is the browser's own "paste as plain text": its paste event reaches
+    // xterm (and needs no clipboard permission). Reading the clipboard here as well pasted
+    // twice; xterm only has to keep the key from becoming a control character.
+    return event.code !== "KeyV";
   });
   let session = null;
   const typing = term.onData((data) => session && session.write(data));

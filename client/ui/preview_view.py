@@ -12,6 +12,12 @@ IDE's (server/preview_site.py), so "same origin" there grants the preview only i
 origin (which its service worker needs to control it), never the IDE's storage, cookies or
 DOM. Without it the frame's origin would be opaque and no service worker would serve it.
 
+Two waits end with a message rather than a blank panel: the preview's service worker must
+say hello within START_TIMEOUT_S (a blocked or broken preview origin), and an app served in
+the runtime must answer within APP_TIMEOUT_S (an app that never responds, or a program
+still running in the terminal, which keeps the runtime's only thread busy). The page's
+`?preview-timeout=SECONDS` sets both, for tests.
+
 Under the WebContainer engine an app's port comes with the container's own preview URL
 (StackBlitz's origin, isolated from ours by design): that URL goes straight into the
 iframe, and the container forwards the page's errors and console (runtime_link.py).
@@ -35,6 +41,16 @@ from client.ui.preview_console import PreviewConsole
 ORIGIN_KEY = "cospai-preview-origin"  # remembered, so the preview works offline
 SANDBOX = "allow-scripts allow-forms allow-same-origin allow-popups allow-modals"
 STATIC = "static"
+START_TIMEOUT_S = 10.0
+APP_TIMEOUT_S = 10.0  # under the service worker's own 15 s, so the message is this panel's
+
+
+def _timeout_override() -> float | None:
+    try:
+        value = float(dom.location_query().get("preview-timeout", ""))
+    except ValueError:
+        return None
+    return value if value > 0 else None
 
 
 class PreviewView:
@@ -51,6 +67,10 @@ class PreviewView:
         self.ready = False
         self.started = False
         self.connections = 0  # hellos from the service worker: 1 + its restarts
+        self.failed = False
+        override = _timeout_override()
+        self.start_timeout = override or START_TIMEOUT_S
+        self.app_timeout = override or APP_TIMEOUT_S
         self.urls: dict[str, str] = {}  # port -> the WebContainer's own preview URL
         self.host = PreviewHost(self.listeners)
         body = dom.by_id("preview-host")
@@ -125,6 +145,12 @@ class PreviewView:
                                 on_console=self.console.add, on_location=self._located,
                                 on_ready=self._ready, on_error=self._failed)  # fmt: skip
         self.host.watch(self.frame)
+        await asyncio.sleep(self.start_timeout)
+        if not self.ready and not self.failed and self.source not in self.urls:
+            dom.set_state("preview", "timeout")
+            self._say(f"The preview did not start within {self.start_timeout:g} s: the "
+                      f"preview origin ({self.origin}) did not answer. Check that it is "
+                      "reachable, then reload the page.")  # fmt: skip
 
     async def _find_origin(self) -> str:
         try:
@@ -145,6 +171,7 @@ class PreviewView:
             self.navigate(self.path, remember=False)
 
     def _failed(self, message: str) -> None:
+        self.failed = True
         dom.set_state("preview", "failed")
         self._say(f"The preview cannot start: {message}")
 
@@ -169,8 +196,16 @@ class PreviewView:
 
     async def _from_app(self, port: int, request: dict[str, Any]) -> Answer:
         """A request for an app served in the runtime (client/worker/serve.py)."""
+        call = self.bench.runtime.runtime.call("http", port, request)
         try:
-            reply = await self.bench.runtime.runtime.call("http", port, request)
+            reply = await asyncio.wait_for(call, self.app_timeout)
+        except TimeoutError:  # before OSError, of which it is a kind
+            text = (f"The app on port {port} did not answer within {self.app_timeout:g} s: "
+                    "it never responded, or a program still running in the terminal keeps "
+                    "the runtime busy (Ctrl+C stops it).")  # fmt: skip
+            self.console.add("error", text)
+            self._say(text)
+            return Answer(504, {"content-type": "text/plain; charset=utf-8"}, text.encode())
         except OSError as error:
             text = f"The app on port {port} did not answer: {error}"
             return Answer(502, {"content-type": "text/plain; charset=utf-8"}, text.encode())

@@ -111,6 +111,8 @@ class RuntimeLink:
         text = f"{name}: {label[status.state.value]}"
         if status.state is not RuntimeState.READY and status.reason:
             text += f" ({status.reason})"
+        elif status.reason:  # ready, but without cross-origin isolation: the title says what
+            text += " (limited)"
         self.node.textContent = text
         why = f" Chosen by {self.choice.why}." if self.choice else ""
         self.node.title = f"The runtime: {status.label}.{why} Click to change."

@@ -62,8 +62,11 @@ def _install() -> None:
         setattr(runtime_host.Host, HOST_METHOD, _host_http)
 
 
-async def _host_http(_host: object, port: int, request: dict[str, Any]) -> dict[str, Any]:
-    return await handle(int(port), request)
+async def _host_http(host: Any, port: int, request: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return await handle(int(port), request)
+    finally:
+        host.answered = True  # what the app wrote goes out at the worker's next tick
 
 
 def is_asgi(app: Any) -> bool:

@@ -157,3 +157,41 @@ def test_embed_of_a_share_link(page: Page, live_server: LiveServer, hosts: tuple
     page.wait_for_timeout(500)
     assert "zzz" not in json.loads(frame.evaluate("window.cospaiDebug.files()"))["main.py"]
     assert project
+
+
+def test_terminal_on_a_plain_host_says_what_it_cannot_do(
+    page: Page, live_server: LiveServer, hosts: tuple[str, str], artifacts: Any,
+) -> None:  # fmt: skip
+    """Without cross-origin isolation (a plain host page around the embed) the shell still
+    works, and the terminal and status say that Ctrl+C and input() cannot."""
+    allowed, _stranger = hosts
+    embed = f"{live_server.url}/embed?origins={allowed}&panels=tree,editor,terminal&debug=1"
+    page.goto(host_url(allowed, embed, False))
+    wait_event(page, "ready")
+    frame = embed_frame(page)
+    assert frame.evaluate("crossOriginIsolated") is False
+    rows = "#bottom-panel .term-host:not([hidden]) .xterm-rows"
+
+    def wait_for(text: str) -> None:
+        frame.wait_for_function(
+            "([rows, text]) => (document.querySelector(rows) || {}).innerText?.includes(text)",
+            arg=[rows, text], timeout=60_000)  # fmt: skip
+
+    wait_for("~ $")
+    wait_for("Ctrl+C cannot stop a running program and input() cannot read the keyboard")
+    status = frame.locator("#status-engine")
+    if status.count():  # the embed shows the status bar only when asked for it
+        assert "not cross-origin isolated" in (status.get_attribute("title") or "")
+        assert "limited" in status.inner_text()
+    frame.locator("#bottom-panel .term-host:not([hidden]) .xterm-helper-textarea").focus()
+    page.keyboard.type("echo plain-shell-works")
+    page.keyboard.press("Enter")
+    wait_for("\nplain-shell-works")
+    page.keyboard.type("python -c \"print('got', repr(input('name? ')))\"; echo status=$?")
+    page.keyboard.press("Enter")
+    wait_for("input() cannot wait for the keyboard here")
+    wait_for("status=1")
+    page.keyboard.type("echo still-here")
+    page.keyboard.press("Enter")
+    wait_for("\nstill-here")
+    page.screenshot(path=str(artifacts / "terminal-not-isolated.png"))

@@ -236,3 +236,51 @@ def test_python_m_http_server_serves_the_project_folder(
     page.fill("#preview-url", "/notes.txt")
     page.keyboard.press("Enter")
     expect(page.frame_locator(HEADING).locator("body")).to_have_text("plain")
+
+
+def test_the_panel_says_when_the_preview_does_not_start(
+    preview_page: tuple[Page, list[str]], live_server: LiveServer,
+) -> None:  # fmt: skip
+    """The preview origin's relay never loads (a blocked origin): after its timeout (2 s
+    here, through ?preview-timeout) the panel says so instead of "Starting…" forever."""
+    page, _requests = preview_page
+    flows.sign_up(page, live_server.url)
+    page.route("**/relay.html*", lambda route: route.abort())
+    seed.new_project(page, "nostart", {"index.html": "<h1>never shown</h1>"},
+                     query="?preview-timeout=2")  # fmt: skip
+    run_command(page, "Open Preview")
+    page.wait_for_function("document.documentElement.dataset.preview === 'timeout'",
+                           timeout=15_000)  # fmt: skip
+    expect(page.locator("#preview-note")).to_contain_text("did not start within 2 s")
+    expect(page.locator("#preview-note")).to_be_visible()
+
+
+NEVER_ANSWERS = """import asyncio
+from cospai import serve
+
+
+async def app(scope, receive, send):
+    await asyncio.sleep(3600)  # never answers
+
+
+serve(app, port=8000)
+"""
+
+
+def test_the_panel_says_when_an_app_never_answers(
+    preview_page: tuple[Page, list[str]], live_server: LiveServer, artifacts: Path,
+) -> None:  # fmt: skip
+    from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
+
+    page, _requests = preview_page
+    flows.sign_up(page, live_server.url)
+    seed.new_project(page, "silent", {"app.py": NEVER_ANSWERS}, query="?preview-timeout=2")
+    wait_for_prompt(page)
+    type_line(page, "python app.py")
+    wait_for_text(page, "on port 8000")
+    expect(page.locator("#preview-port")).to_have_value("8000", timeout=30_000)
+    said = "The app on port 8000 did not answer within 2 s"
+    expect(page.frame_locator(HEADING).locator("body")).to_contain_text(said, timeout=15_000)
+    expect(page.locator("#preview-note")).to_contain_text(said)
+    expect(page.locator('#preview-console-lines [data-level="error"]')).to_contain_text(said)
+    page.screenshot(path=artifacts / "preview-app-timeout.png")

@@ -2,51 +2,10 @@
 // same on Emscripten's file system as on the host's. Usage:
 //   node shell_in_pyodide.mjs REPO_ROOT PYODIDE_DIR WHEEL_DIR
 // Prints pytest's report and exits with pytest's status.
-import fs from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { runSuite } from "./pyodide_pytest.mjs";
 
-const [root, pyodideDir, wheelDir] = process.argv.slice(2);
-const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
-const py = await loadPyodide({ indexURL: pyodideDir + path.sep });
-
-// Copy only what the suite imports: the shell package, its tests and tests/support/paths.
-function copy(src, dst) {
-  py.FS.mkdirTree(dst);
-  for (const name of fs.readdirSync(src)) {
-    const from = path.join(src, name);
-    if (fs.statSync(from).isDirectory()) {
-      if (name !== "__pycache__") copy(from, `${dst}/${name}`);
-    } else if (name.endsWith(".py")) {
-      py.FS.writeFile(`${dst}/${name}`, fs.readFileSync(from));
-    }
-  }
-}
-copy(path.join(root, "client/core/shell"), "/app/client/core/shell");
-copy(path.join(root, "tests/unit/shell"), "/app/tests/unit/shell");
-py.FS.mkdirTree("/app/tests/support");
-py.FS.writeFile("/app/tests/support/paths.py", fs.readFileSync(path.join(root, "tests/support/paths.py")));
-for (const init of ["client", "client/core", "tests", "tests/unit", "tests/support"]) {
-  py.FS.writeFile(`/app/${init}/__init__.py`, "");
-}
-
-// pytest and its dependencies from the wheelhouse build.py ships (pure-Python wheels).
-py.FS.mkdirTree("/wheels");
-for (const wanted of ["pytest-", "pluggy-", "iniconfig-", "packaging-", "pygments-"]) {
-  const file = fs.readdirSync(wheelDir).find((name) => name.startsWith(wanted));
-  if (!file) throw new Error(`no ${wanted}*.whl in ${wheelDir}`);
-  py.FS.writeFile(`/wheels/${file}`, fs.readFileSync(path.join(wheelDir, file)));
-}
-
-py.setStdout({ batched: (line) => process.stdout.write(line + "\n") });
-py.setStderr({ batched: (line) => process.stderr.write(line + "\n") });
-const status = py.runPython(`
-import os, site, sys, zipfile
-for name in sorted(os.listdir("/wheels")):
-    zipfile.ZipFile("/wheels/" + name).extractall(site.getsitepackages()[0])
-sys.path.insert(0, "/app")
-os.chdir("/app")
-import pytest
-int(pytest.main(["-q", "-p", "no:cacheprovider", "-W", "error", "tests/unit/shell"]))
-`);
-process.exit(status);
+// Only what the suite imports: the shell package and its tests.
+await runSuite({
+  folders: ["client/core/shell", "tests/unit/shell"],
+  pytestArgs: ["-W", "error", "tests/unit/shell"],
+});

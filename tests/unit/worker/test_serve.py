@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import runpy
+import types
 from pathlib import Path
 
 import pytest
@@ -48,8 +49,10 @@ def test_the_asgi_template_answers(announced: list[int], capsys: pytest.CaptureF
     assert call(8000, request("/nope"))["status"] == 404
     # The page's engine.call("http", port, request) reaches handle() in the worker.
     host_http = getattr(runtime_host.Host, serving.HOST_METHOD)
-    again = asyncio.run(host_http(object(), 8000, request("/api/hello")))
+    host = types.SimpleNamespace(answered=False)
+    again = asyncio.run(host_http(host, 8000, request("/api/hello")))
     assert json.loads(again["body"]) == {"message": "Hello, world!"}
+    assert host.answered  # the worker's next tick looks for files the app wrote
 
 
 def test_a_wsgi_app_gets_its_environ_and_body() -> None:
