@@ -45,6 +45,7 @@ bench: build chromium
 	$(PY) bench/api.py
 	$(PY) bench/sync.py
 	$(PY) bench/workbench.py
+	$(PY) bench/runtime.py
 
 clean:
 	rm -rf dist .dist.build-*
