@@ -232,14 +232,14 @@ def zip_of(files: dict[str, str]) -> bytes:
 
 
 def ts_project(files: int) -> dict[str, str]:
-    """A small TypeScript app: a README, tsconfig.json, the entry and modules in folders."""
+    """A small TypeScript app: a note, tsconfig.json, the entry and modules in folders."""
     body = "".join(f"export function step{k}(value: number): number {{\n"
                    f"  return value * {k} + {k}; // a line of ordinary source text\n}}\n\n"
                    for k in range(12))  # fmt: skip
     project = {
         # No package.json: under the "auto" runtime it would start a WebContainer boot,
         # which cannot reach StackBlitz here and would load the page for 20 s.
-        "README.md": "# bench\n\nA TypeScript project for the workbench benchmark.\n",
+        "docs/notes.txt": "A TypeScript project for the workbench benchmark.\n",
         "tsconfig.json": json.dumps({"compilerOptions": {"target": "ES2022", "strict": True}}),
         ENTRY: f"// {ENTRY_MARK}\n"
                "import { step0 } from './m0/f0';\n\nexport const answer = step0(42);\n",
