@@ -38,12 +38,20 @@ def clear(node: Any) -> None:
     node.replaceChildren()
 
 
+def site_base() -> str:
+    """The path the site is served under, from <base href> ("/", or "/ide/" on a sub-path)."""
+    return str(js.URL.new(js.document.baseURI).pathname)
+
+
 def location_path() -> str:
-    return str(js.location.pathname)
+    """The app's own path ("/projects", "/p/<id>"), whatever sub-path the site is under."""
+    path, base = str(js.location.pathname), site_base()
+    return "/" + path[len(base):] if path.startswith(base) else path
 
 
 def push_path(path: str) -> None:
-    js.history.pushState(None, "", path)
+    """Go to an app path ("/p/<id>") under the site's base, without loading a page."""
+    js.history.pushState(None, "", site_base() + path.lstrip("/"))
 
 
 def add_stylesheet(href: str) -> None:

@@ -39,7 +39,10 @@ def runtime_description() -> str:
 
 
 def path() -> str:
-    return str(js.location.pathname)
+    """The app's own path, under whatever sub-path the site is served (see dom)."""
+    from client.ffi import dom
+
+    return dom.location_path()
 
 
 def static_only() -> bool:

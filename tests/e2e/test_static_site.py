@@ -1,7 +1,7 @@
 """`build.py --static-only` served by a plain static server (`python -m http.server`, which
-sends no COOP/COEP and knows no app routes): projects live in this browser, a banner says
-so, the service worker makes the page cross-origin isolated after one reload, and a project
-created and edited there is still there after a reload."""
+sends no COOP/COEP and knows no app routes), under a sub-path (/ide/): projects live in
+this browser, a banner says so, the service worker makes the page cross-origin isolated
+after one reload, and a project created and edited there is still there after a reload."""
 
 from __future__ import annotations
 
@@ -23,13 +23,15 @@ from tests.support.paths import ROOT
 
 @pytest.fixture(scope="module")
 def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    out = tmp_path_factory.mktemp("static") / "dist"
-    done = subprocess.run([sys.executable, "build.py", "--static-only", "--out", str(out),
-                           "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          check=False)  # fmt: skip
+    # Built for a sub-path and served from a folder of that name, as on a shared host.
+    root = tmp_path_factory.mktemp("static") / "site"
+    out = root / "ide"
+    done = subprocess.run([sys.executable, "build.py", "--static-only", "--base", "/ide/",
+                           "--out", str(out), "--quiet"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     server = subprocess.Popen(
-        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "-d", str(out)],
+        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "-d", str(root)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     assert server.stdout is not None
@@ -39,7 +41,7 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # Drain its access log so the pipe never fills.
     drain = threading.Thread(target=server.stdout.read, daemon=True)
     drain.start()
-    yield f"http://127.0.0.1:{port[1]}"
+    yield f"http://127.0.0.1:{port[1]}/ide"
     server.terminate()
     server.wait(10)
     drain.join(5)
@@ -75,7 +77,7 @@ def test_static_site_keeps_projects_in_the_browser(
     page.reload()  # /p/<id> is no file on this host: the worker answers with the shell
     assert wait_for_boot(page) == "ready"
     flows.wait_for_workbench(page)
-    assert page.url.endswith(f"/p/{project}")
+    assert page.url.endswith(f"/ide/p/{project}")
     assert flows.model_text(page, "notes.txt") == "written offline-first\n"
     page.goto(static_site + "/")
     assert wait_for_boot(page) == "ready"

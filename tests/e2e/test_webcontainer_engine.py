@@ -12,11 +12,11 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e import flows, seed
+from tests.e2e.test_terminal import ACTIVE, type_line, wait_for_text
 from tests.support.browser import off_machine
 from tests.support.live_server import LiveServer
 from tests.support.webcontainer_double import use_double
 
-ACTIVE = "#bottom-panel .term-host:not([hidden])"
 PAGE = """<!doctype html>
 <title>demo</title>
 <h1 id="greeting">Hello from the container</h1>
@@ -31,21 +31,6 @@ def engine(page: Page, name: str, state: str = "ready") -> None:
         """([name, state]) => document.documentElement.dataset.runtimeEngine === name
             && document.documentElement.dataset.engine === state""",
         arg=[name, state], timeout=60_000)  # fmt: skip
-
-
-def wait_for_text(page: Page, text: str, timeout: float = 20_000) -> None:
-    page.wait_for_function(
-        """(text) => {
-            const rows = document.querySelector(
-                '#bottom-panel .term-host:not([hidden]) .xterm-rows');
-            return rows !== null && rows.innerText.includes(text);
-        }""", arg=text, timeout=timeout)  # fmt: skip
-
-
-def type_line(page: Page, line: str) -> None:
-    page.locator(f"{ACTIVE} .xterm-helper-textarea").focus()
-    page.keyboard.type(line)
-    page.keyboard.press("Enter")
 
 
 def test_a_package_json_project_runs_in_the_webcontainer(
