@@ -1,8 +1,9 @@
 """A Python project, offline after one visit, as a person works on it: the IDE reloads with
 the network off, `pip install` takes packages from the wheelhouse the service worker
 cached, a script using one writes a file that shows in the tree, the template's tests pass
-under `python -m pytest` and fail after an edit in the editor, input() and Ctrl+C work,
-and once the network is back the file the script wrote reaches the server."""
+under `python -m pytest` and fail after an edit in the editor, input() and Ctrl+C work, a
+second terminal tab has the history, and once the network is back the file the script
+wrote reaches the server."""
 
 from __future__ import annotations
 
@@ -75,6 +76,20 @@ def test_python_project_offline_pip_script_and_tests(
     wait_for_text(page, "looping")
     page.keyboard.press("Control+c")
     wait_for_text(page, "KeyboardInterrupt")
+
+    # A second terminal tab, its history (↑ brings the last line back), then closed.
+    page.click("#terminal-new")
+    expect(page.locator("#terminal-tabs .term-tab")).to_have_count(2)
+    wait_for_prompt(page)
+    type_line(page, "echo second tab")
+    wait_for_text(page, "second tab\n")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.wait_for_function("""() => document.querySelector(
+        '#bottom-panel .term-host:not([hidden]) .xterm-rows').innerText
+        .split('second tab').length === 5""")  # two commands and two outputs
+    page.locator("#terminal-tabs .term-tab:nth-child(2) .term-close").click()
+    expect(page.locator("#terminal-tabs .term-tab")).to_have_count(1)
 
     context.set_offline(False)
     page.keyboard.press("Control+s")

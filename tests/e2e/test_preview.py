@@ -187,15 +187,19 @@ def test_the_preview_cannot_read_the_ides_cookies_or_indexeddb(
                           "catch (e) { return 'denied'; } })()") == "denied"  # fmt: skip
 
 
-def test_the_asgi_template_answers_in_the_preview_after_python_app_py(
+def test_the_asgi_template_answers_in_the_preview_after_python_app_py_offline(
     preview_page: tuple[Page, list[str]], live_server: LiveServer, artifacts: Path,
 ) -> None:  # fmt: skip
+    from tests.e2e.test_offline import wait_offline_ready
     from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
 
     page, requests = preview_page
     flows.sign_up(page, live_server.url)
     flows.create_project(page, "web", "asgi-app")
     wait_for_prompt(page)
+    open_preview(page)  # the preview origin's relay and worker, loaded once online
+    wait_offline_ready(page)
+    page.context.set_offline(True)  # from here the app, its server and preview are local
     type_line(page, "python app.py")
     wait_for_text(page, "on port 8000")
     # server-ready opens the preview on that port.
@@ -213,6 +217,7 @@ def test_the_asgi_template_answers_in_the_preview_after_python_app_py(
     # Back to the project's files: app.py is not a page, so the static preview says 404.
     page.select_option("#preview-port", "static")
     expect(frame.locator("h1")).to_have_text("404 Not Found")
+    page.context.set_offline(False)
     assert off_machine(requests) == []
 
 
