@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.e2e import flows, seed
-from tests.e2e.test_terminal import ACTIVE, wait_for_prompt, wait_for_text
+from tests.e2e.test_terminal import ACTIVE, wait_for_prompt
 from tests.support.live_server import LiveServer
 
 
@@ -20,7 +20,9 @@ def test_ctrl_w_cuts_a_word_in_the_shell_and_leaves_editor_tabs_alone(
     page.keyboard.type("echo kept dropped")
     page.keyboard.press("Control+w")
     page.keyboard.press("Enter")
-    wait_for_text(page, "kept")
+    # The command's output, a line of its own (the typed line shows "kept" at once).
+    page.wait_for_function("""(sel) => document.querySelector(sel).innerText.split('\\n')
+        .some((line) => line.trim() === 'kept')""", arg=f"{ACTIVE} .xterm-rows")
     assert "kept dropped" not in page.locator(f"{ACTIVE} .xterm-rows").inner_text()
     expect(page.locator('#tabs .tab[data-path="main.py"]')).to_have_count(1)
     page.locator(f"{ACTIVE} .xterm-helper-textarea").focus()
