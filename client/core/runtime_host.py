@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from client.core import fs_snapshot
+from client.core import fs_snapshot, late_interrupt
 from client.core.rules import SyncRules
 from client.core.scan_pacer import ScanPacer
 from client.core.shell import History, Io, Shell, Streams
@@ -77,6 +77,7 @@ class Host:
         self.pacer = ScanPacer()
         self.answered = False  # a served app answered a request since the last scan
         self._scanning = False
+        self.report_unraisable: Callable[[Any], object] = sys.__unraisablehook__
 
     # ------------------------------------------------------------ sessions
 
@@ -219,6 +220,20 @@ class Host:
             if self.bridge.check_interrupt():
                 raise KeyboardInterrupt
             self.scan_if_due()
+
+    def on_unraisable(self, info: Any) -> None:
+        """sys.unraisablehook in the worker (attach_stdio installs it).
+
+        Python delivers Ctrl+C at whatever bytecode runs next, and that is often a
+        finalizer (a loop that opens a file per turn closes the last one as it drops it).
+        An exception there cannot propagate: CPython prints "Exception ignored in ..." and
+        the program runs on, so Ctrl+C seemed to do nothing. Deliver it again in the
+        program's own code instead (late_interrupt), from the frame that ran when the
+        finalizer did."""
+        if self.current is None or not isinstance(info.exc_value, KeyboardInterrupt):
+            self.report_unraisable(info)
+            return
+        late_interrupt.deliver(lambda: self.current is not None, sys._getframe(1))
 
     # ------------------------------------------------------------ a program's stdin
 
@@ -403,6 +418,8 @@ def attach_stdio(host: Host) -> None:
     sys.stdin = TerminalStdin(host)  # type: ignore[assignment]
     sys.stdout = TerminalStdout(host, sys.__stdout__)  # type: ignore[assignment]
     sys.stderr = TerminalStdout(host, sys.__stderr__)  # type: ignore[assignment]
+    host.report_unraisable = sys.unraisablehook
+    sys.unraisablehook = host.on_unraisable
 
 
 async def _stty(argv: list[str], io: Io, shell: Shell) -> int:

@@ -1,0 +1,121 @@
+"""Ctrl+C that Python delivers inside a finalizer is not lost (issue 6): the host's
+unraisable hook raises it again in the program's own code instead of letting CPython
+print "Exception ignored" while the program runs on. Under CPython with a recording
+bridge."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from client.core import late_interrupt
+from client.core import rules as rules_module
+from client.core.runtime_host import Host
+from client.core.shell import Io, Shell
+
+
+class Bridge:
+    def __init__(self) -> None:
+        self.log: list[tuple[str, Any]] = []
+
+    def write(self, _sid: str, text: str) -> None:
+        self.log.append(("out", text))
+
+    def read(self, _sid: str, _timeout: int) -> str:
+        return ""
+
+    def can_block(self) -> bool:
+        return True
+
+    def check_interrupt(self) -> bool:
+        return False
+
+    def pause(self, _seconds: float) -> None:
+        pass
+
+    def state(self, _sid: str, kind: str, value: Any) -> None:
+        self.log.append((kind, value))
+
+    def events(self, _batch: list[list[Any]]) -> None:
+        pass
+
+
+class DropsCtrlC:
+    """An object whose finalizer is where the KeyboardInterrupt landed."""
+
+    def __del__(self) -> None:
+        raise KeyboardInterrupt
+
+
+REPORTED: list[BaseException] = []  # what reached CPython's usual report
+
+
+@pytest.fixture
+def host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Host:
+    monkeypatch.chdir(tmp_path)
+    made = Host(Bridge(), str(tmp_path / "project"), rules_module.load())
+    REPORTED.clear()
+
+    # As attach_stdio installs it in the worker.
+    made.report_unraisable = lambda info: REPORTED.append(info.exc_value)
+    monkeypatch.setattr(sys, "unraisablehook", made.on_unraisable)
+    return made
+
+
+def _run(host: Host, line: str) -> None:
+    bridge: Bridge = host.bridge  # type: ignore[assignment]
+
+    async def run() -> None:
+        host.open("s1", False, line, 80, 24)
+        while not any(kind == "exit" for kind, _value in bridge.log):
+            await asyncio.sleep(0.01)
+
+    asyncio.run(asyncio.wait_for(run(), 10))
+
+
+def test_a_ctrl_c_swallowed_by_a_finalizer_is_asked_for_again(host: Host) -> None:
+    bridge: Bridge = host.bridge  # type: ignore[assignment]
+
+    async def loop(_argv: list[str], io: Io, _shell: Shell) -> int:
+        DropsCtrlC()  # dropped at once: its __del__ raises where nothing can catch it
+        total = 0
+        for turn in range(1000):  # the program's own code: the interrupt lands here
+            total += turn
+        io.out(f"ran to the end: {total}\n")
+        return 0
+
+    host.install_commands = lambda shell: shell.register("loop", loop, "test program")
+    _run(host, "loop")
+    printed = "".join(value for kind, value in bridge.log if kind == "out")
+    assert "ran to the end" not in printed
+    assert REPORTED == []  # no "Exception ignored" for it
+    assert ("exit", 130) in bridge.log  # the line died of Ctrl+C
+    assert sys.gettrace() is None  # the tracing stopped with it
+
+
+def test_outside_a_command_or_for_other_errors_the_usual_report_stays(host: Host) -> None:
+    DropsCtrlC()  # no command runs: nothing to interrupt, CPython's report as usual
+    assert [type(error) for error in REPORTED] == [KeyboardInterrupt]
+
+    class DropsError:
+        def __del__(self) -> None:
+            raise ValueError("broken finalizer")
+
+    async def run_it(_argv: list[str], _io: Io, _shell: Shell) -> int:
+        DropsError()
+        return 0
+
+    host.install_commands = lambda shell: shell.register("drop", run_it, "test program")
+    _run(host, "drop")
+    assert [str(error) for error in REPORTED[1:]] == ["broken finalizer"]
+
+
+def test_once_the_command_ended_the_tracing_stops_without_raising() -> None:
+    late_interrupt.deliver(lambda: False, sys._getframe())
+    total = sum(range(10))  # traced once: nothing wanted any more, so no KeyboardInterrupt
+    assert total == 45
+    assert sys.gettrace() is None
