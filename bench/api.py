@@ -14,6 +14,8 @@ JSON object:
   c  a one-line change in a 5,000-file project: request body bytes, server time (median
      of 20) and wall time; for comparison the same in a 10-file project, and creating a
      new file in the big one.
+  d  a zip import of 20,000 small files (the most a project holds) as a new project:
+     seconds from upload to the answer (median of --d-runs).
 
 Targets: a >= 500 syncs/s with p99 < 50 ms; b < 300 ms; c < 10 ms server time, < 2 KB sent.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import random
@@ -33,6 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
+import zipfile
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -338,6 +342,29 @@ async def bench_b(url: str, files: int, file_bytes: int, runs: int = 5) -> dict[
     return result
 
 
+# --- d: a large zip import -----------------------------------------------------------------
+
+
+async def bench_d(url: str, files: int, runs: int) -> dict[str, Any]:
+    client, _ = await new_user(url, "d")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(files):
+            archive.writestr(f"pkg{i // 1000}/file{i:05}.txt", f"line {i}\n")
+    body = buffer.getvalue()
+    times = []
+    for run in range(runs):
+        began = time.perf_counter()
+        response = await client.http.post(
+            f"/api/projects/import?name=d-{run}", content=body,
+            headers={"content-type": "application/zip", "x-csrf-token": client.csrf})  # fmt: skip
+        times.append(time.perf_counter() - began)
+        response.raise_for_status()
+    await client.close()
+    return {"files": files, "zip_bytes": len(body), "runs": runs,
+            "median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2)}
+
+
 # --- c: a one-line change in a big project ------------------------------------------------
 
 
@@ -474,6 +501,8 @@ async def run_all(url: str, args: argparse.Namespace, cpu: CpuMeter) -> dict[str
         out["b"] = await bench_b(url, args.b_files, args.b_file_bytes)
     if "c" in parts:
         out["c"] = await bench_c(url, args.c_files, args.c_file_bytes)
+    if "d" in parts:
+        out["d"] = await bench_d(url, args.d_files, args.d_runs)
     met: dict[str, bool] = {}
     for part in ("a", "a_wrk"):
         if part in out and out[part]["syncs_per_s"] is not None:
@@ -501,7 +530,7 @@ def main() -> int:
                         help="accounts the clients of part a sign in as (default 5)")
     parser.add_argument("--url", help="benchmark this running server (http://host:port) "
                         "instead of starting one; it must accept sign-ups")
-    parser.add_argument("--only", default="a,b,c", help="parts to run, e.g. a or b,c")
+    parser.add_argument("--only", default="a,b,c,d", help="parts to run, e.g. a or b,c")
     parser.add_argument("--pool-max", type=int,
                         help="COSPAI_POOL_MAX for the started server (default: its own, 10)")
     parser.add_argument("--server-args", default="",
@@ -513,6 +542,9 @@ def main() -> int:
     parser.add_argument("--c-files", type=int, default=5000, help="files in part c (5000)")
     parser.add_argument("--c-file-bytes", type=int, default=4096,
                         help="bytes per file in part c (4096, a typical source file)")
+    parser.add_argument("--d-files", type=int, default=20_000,
+                        help="files in the zip of part d (20000)")
+    parser.add_argument("--d-runs", type=int, default=3, help="imports in part d (3)")
     args = parser.parse_args()  # fmt: skip
     with ExitStack() as stack:
         url = (args.url or "").rstrip("/")
