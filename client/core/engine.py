@@ -17,7 +17,7 @@ from client.core.conflicts import Conflict, ConflictBook
 from client.core.model import Base, LocalFile, ProjectModel, ServerFile
 from client.core.outbox import Op, batches, pending_ops, unsyncable
 from client.core.ports import ServerApi, Storage, StoredProject
-from client.core.reconcile import Reconciliation, adopt_fetched, reconcile
+from client.core.reconcile import Reconciliation, adopt_fetched, origin_index, reconcile
 from client.core.reply import Deleted, apply_results, forget_deleted
 from client.core.rules import SyncRules
 
@@ -68,11 +68,12 @@ class ProjectSync:
             return None
         # Files in conflict keep their conflict until the user resolves it.
         result = reconcile(self.model, snapshot.files, snapshot.version)
+        origins = origin_index(self.model) if result.need_content else {}
         for theirs in result.need_content:
             content = await self.api.blob(self.project_id, theirs.sha256)
-            known = any(f.base is not None and f.base.path == theirs.path
-                        for f in self.model.files.values())  # fmt: skip
-            path = adopt_fetched(self.model, theirs, content)
+            local = self.model.files.get(origins.get(theirs.path, ""))
+            known = local is not None and local.base is not None and local.base.path == theirs.path
+            path = adopt_fetched(self.model, theirs, content, origins)
             (result.updated if known else result.added).append(path)
         for conflict in result.conflicts:
             if conflict.theirs is None and conflict.their_version is not None:

@@ -32,6 +32,7 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
     out = Reconciliation()
     by_path = {s.path: s for s in server}
     by_origin = {f.base.path: f for f in model.files.values() if f.base is not None}
+    origins = origin_index(model)
     claimed: set[str] = set()
 
     for local in list(model.files.values()):
@@ -64,7 +65,7 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
             model.files[local.path] = _rebased(local, theirs)
         elif local.sha256 == local.base.sha256:
             # Content untouched here (maybe renamed): their content, our place.
-            _take(model, theirs, out, out.updated)
+            _take(model, theirs, out, out.updated, origins)
         else:
             out.conflicts.append(_conflict(local.path, theirs, local.content, local.binary))
 
@@ -88,7 +89,7 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
             # We sent it, then deleted it here before the answer came: delete it there.
             model.tombstones[theirs.path] = Base(theirs.path, theirs.version, theirs.sha256)
             continue
-        _take(model, theirs, out, out.added)
+        _take(model, theirs, out, out.added, origins)
 
     model.server_version = server_version
     model.inflight.clear()  # the server's state is known now
@@ -109,23 +110,36 @@ def _conflict(path: str, theirs: ServerFile, mine: bytes | None, binary: bool) -
                     binary)  # fmt: skip
 
 
-def _take(model: ProjectModel, theirs: ServerFile, out: Reconciliation, bucket: list[str]) -> None:
+def _take(model: ProjectModel, theirs: ServerFile, out: Reconciliation, bucket: list[str],
+          origins: dict[str, str]) -> None:  # fmt: skip
     if theirs.content is None:
         out.need_content.append(theirs)
         return
-    bucket.append(adopt_fetched(model, theirs, theirs.content))
+    bucket.append(adopt_fetched(model, theirs, theirs.content, origins))
 
 
-def adopt_fetched(model: ProjectModel, theirs: ServerFile, content: bytes) -> str:
+def origin_index(model: ProjectModel) -> dict[str, str]:
+    """Server path -> the local path of the file that comes from it. One look per server
+    file instead of a scan of the model each: a first open of 20,000 files spent 11 s
+    scanning."""
+    return {f.base.path: f.path for f in model.files.values() if f.base is not None}
+
+
+def adopt_fetched(model: ProjectModel, theirs: ServerFile, content: bytes,
+                  origins: dict[str, str] | None = None) -> str:  # fmt: skip
     """Take the server's content of `theirs`: in place of the local file that comes from it
     with its content untouched (it may have been renamed here), else at the server's path.
-    Returns the local path."""
-    for local in list(model.files.values()):
-        if (local.base is not None and local.base.path == theirs.path
-                and local.sha256 == local.base.sha256):  # fmt: skip
-            model.files[local.path] = LocalFile(
-                local.path, content, theirs.binary,
-                Base(theirs.path, theirs.version, theirs.sha256))  # fmt: skip
-            return local.path
+    Returns the local path. `origins` (origin_index, kept up to date here) saves the scan
+    when many files are adopted in a row."""
+    if origins is None:
+        origins = origin_index(model)
+    local = model.files.get(origins.get(theirs.path, ""))
+    if (local is not None and local.base is not None and local.base.path == theirs.path
+            and local.sha256 == local.base.sha256):  # fmt: skip
+        model.files[local.path] = LocalFile(
+            local.path, content, theirs.binary,
+            Base(theirs.path, theirs.version, theirs.sha256))  # fmt: skip
+        return local.path
     model.adopt(theirs, content)
+    origins[theirs.path] = theirs.path
     return theirs.path
