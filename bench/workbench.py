@@ -16,13 +16,15 @@
    --runs); the time to expand every folder; then the list scrolled from top to bottom by
    600 px per animation frame, --runs times: frame durations (requestAnimationFrame
    timestamps) and tasks (Long Tasks API).
-3. Typing latency: 100 keystrokes into a comment line of src/index.ts, each from its
-   keydown (a capture listener, performance.now()) to the next frame having painted
-   (requestAnimationFrame, then a MessageChannel message); p50 and p95 (also from the
-   event's own timeStamp, which counts the wait for a busy main thread). Three runs:
-   idle; "sync": every 500 ms two other files change (cospaiDebug.write, ?debug=1) and a
-   synthetic Ctrl+S pushes them; "touch_all": every 500 ms cospaiDebug.touchAll appends a
-   line to every text file, the open one too, and Ctrl+S pushes them. Parts 2 and 3 start
+3. Typing latency: runs of --keys keystrokes (100) into a comment line of src/index.ts,
+   each from its keydown (a capture listener, performance.now()) to the next frame having
+   painted (requestAnimationFrame, then a MessageChannel message); p50 and p95 (also from
+   the event's own timeStamp, which counts the wait for a busy main thread). Kinds of
+   run: idle; "sync": every 500 ms two other files change (cospaiDebug.write, ?debug=1)
+   and a synthetic Ctrl+S pushes them; "touch_all": every 500 ms cospaiDebug.touchAll
+   appends a line to every text file, the open one too, and Ctrl+S pushes them. Idle and
+   sync alternate for --rounds rounds (3) and each kind's samples are pooled; touch_all
+   runs once at the end. Parts 2 and 3 start
    once the runtime worker has booted and its shell has started (it takes the focus).
 
 Prints one JSON object with the figures, the targets and `met`. Targets (issue 5): first
@@ -34,6 +36,7 @@ are the output) and non-zero only on errors.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import io
 import json
@@ -64,6 +67,8 @@ TOUCH_EVERY_MS = 500
 FILES_PER_TICK = 2  # files changed per tick by the "sync" load (not the one typed into)
 KEY_GAP_MS = 50  # between keystrokes, after the previous one painted (a fast typist)
 TYPED = "the quick brown fox jumps over the lazy dog while sync runs in the background "
+PROFILE_TO: Path | None = None  # --profile
+TRACE_TO: Path | None = None  # --trace
 TIMEOUT_MS = 600_000  # a first open of 20,000 files from the server on a busy machine
 
 # Installed in every page before its own scripts: records when the first file became
@@ -113,7 +118,11 @@ PROBE_JS = """(() => {
     const sample = { handler: performance.now(), created: event.timeStamp, painted: null,
                      inEditor: Boolean(active && active.closest('.monaco-editor')) };
     B.keys.push(sample);
-    afterPaint((t) => { sample.painted = t; });
+    if (B.marks) performance.mark('bench:key');  // --trace: where each key is in the trace
+    afterPaint((t) => {
+      sample.painted = t;
+      if (B.marks) performance.mark('bench:painted');
+    });
   }, true);
 })();"""
 
@@ -214,9 +223,7 @@ LOAD_STOP_JS = """() => {
   const B = window.__bench;
   clearInterval(B.load);
   B.pushWatch.disconnect();
-  const sorted = [...B.tickMs].sort((a, b) => a - b);
-  return { ticks: B.ticks, pushes: B.pushes, tickMedian: sorted[sorted.length >> 1] ?? 0,
-           tickMax: sorted[sorted.length - 1] ?? 0 };
+  return { ticks: B.ticks, pushes: B.pushes, tickMs: B.tickMs };
 }"""
 
 
@@ -479,7 +486,14 @@ def tree(pw: Playwright, scratch: Path, account: Account, project: str, layout: 
 
 
 def type_run(page: Page, keys: int) -> dict[str, Any]:
+    """Type `keys` characters into a fresh comment line, so every run starts at the same
+    column: on one line that kept growing, later runs scrolled the editor sideways on
+    every key (more to draw) and looked slower for that reason alone."""
     text = typed_text(keys)
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("// ")
+    page.wait_for_timeout(300)
     page.evaluate("() => { window.__bench.keys = []; window.__bench.typing = true; }")
     page.evaluate(LONG_TASKS_START_JS)
     for n, char in enumerate(text, start=1):
@@ -494,12 +508,52 @@ def type_run(page: Page, keys: int) -> dict[str, Any]:
     elsewhere = sum(not s["inEditor"] for s in samples)
     if elsewhere:
         raise RuntimeError(f"{elsewhere} of {keys} keystrokes went outside the editor")
-    handler = [s["painted"] - s["handler"] for s in samples]
-    created = [s["painted"] - s["created"] for s in samples]
+    return {"handler": [s["painted"] - s["handler"] for s in samples],
+            "created": [s["painted"] - s["created"] for s in samples],
+            "longest_task_ms": tasks["longest"], "long_tasks": tasks["count"]}  # fmt: skip
+
+
+def pooled(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The samples of several runs of one kind, summarised together."""
+    handler = [x for run in runs for x in run["handler"]]
+    created = [x for run in runs for x in run["created"]]
     return {"p50": median(handler), "p95": p95(handler),
             "from_event_timestamp": {"p50": median(created), "p95": p95(created)},
-            "longest_task_ms": round(tasks["longest"], 1),
-            "long_tasks": tasks["count"]}  # fmt: skip
+            "longest_task_ms": round(max(run["longest_task_ms"] for run in runs), 1),
+            "long_tasks": sum(run["long_tasks"] for run in runs), "keystrokes": len(handler),
+            "p95_per_round": [p95(run["handler"]) for run in runs]}  # fmt: skip
+
+
+TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline",
+                    "blink.user_timing", "v8.execute", "toplevel"]
+
+
+def start_trace(page: Page) -> Any:
+    """A Chrome trace (DevTools' Performance panel opens it) over CDP; keys are marked."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Tracing.start", {"transferMode": "ReturnAsStream",
+                               "traceConfig": {"includedCategories": TRACE_CATEGORIES}})
+    page.evaluate("() => { window.__bench.marks = true; }")
+    return cdp
+
+
+def stop_trace(page: Page, cdp: Any, path: Path) -> None:
+    page.evaluate("() => { window.__bench.marks = false; }")
+    done: dict[str, Any] = {}
+    cdp.on("Tracing.tracingComplete", lambda event: done.update(event))
+    cdp.send("Tracing.end")
+    while not done:
+        page.wait_for_timeout(50)
+    chunks: list[bytes] = []
+    while True:
+        part = cdp.send("IO.read", {"handle": done["stream"], "size": 1 << 20})
+        data = part["data"]
+        chunks.append(base64.b64decode(data) if part.get("base64Encoded") else data.encode())
+        if part["eof"]:
+            break
+    cdp.send("IO.close", {"handle": done["stream"]})
+    cdp.detach()
+    path.write_bytes(b"".join(chunks))
 
 
 def typed_text(keys: int) -> str:
@@ -520,7 +574,7 @@ def wait_quiet(page: Page) -> None:
 
 
 def typing(pw: Playwright, scratch: Path, account: Account, project: str,
-           keys: int) -> dict[str, Any]:  # fmt: skip
+           keys: int, rounds: int) -> dict[str, Any]:  # fmt: skip
     context = launch(pw, scratch / "typing", account)
     page = context.new_page()
     page.goto(f"{account.url}/p/{project}?debug=1")
@@ -532,30 +586,57 @@ def typing(pw: Playwright, scratch: Path, account: Account, project: str,
     if page.evaluate("document.documentElement.dataset.openFile") != ENTRY:
         raise RuntimeError(f"{ENTRY} is not the open file")
     page.click(".monaco-editor .view-lines")
-    # A fresh comment line at the top: no suggestions pop up while typing prose.
+    # Comment lines at the top (type_run starts each): no suggestions pop up while typing
+    # prose.
     page.keyboard.press("Control+Home")
     page.keyboard.press("Enter")
     page.keyboard.press("ArrowUp")
-    page.keyboard.type("// ")
+    page.keyboard.type("// start")
     page.wait_for_timeout(500)
-    runs: dict[str, Any] = {"idle": type_run(page, keys)}
-    loads: dict[str, Any] = {}
-    for name, mode in (("sync", "write"), ("touch_all", "touchAll")):
+    # Idle and sync runs alternate, round after round, and their samples are pooled: the
+    # machine's own drift (another process, a GC, the TS worker) then weighs on both alike
+    # instead of on whichever ran during it. touch_all (a heavier load, no target) once.
+    samples: dict[str, list[dict[str, Any]]] = {"idle": [], "sync": [], "touch_all": []}
+    loads: dict[str, list[dict[str, Any]]] = {"sync": [], "touch_all": []}
+    plan = [("idle", None), ("sync", "write")] * rounds + [("touch_all", "touchAll")]
+    for name, mode in plan:
+        if mode is None:
+            tracing = start_trace(page) if TRACE_TO is not None else None
+            samples[name].append(type_run(page, keys))
+            if tracing is not None and TRACE_TO is not None:
+                stop_trace(page, tracing, TRACE_TO / f"typing-{name}-{len(samples[name])}.json")
+            continue
         page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
                                timeout=TIMEOUT_MS)  # fmt: skip
         page.wait_for_timeout(1000)
         page.evaluate(LOAD_START_JS, {"mode": mode, "line": "// touched by the benchmark\n",
                                       "exclude": ENTRY, "perTick": FILES_PER_TICK})  # fmt: skip
         page.wait_for_timeout(TOUCH_EVERY_MS * 2)  # the load is running before the first key
-        runs[name] = type_run(page, keys)
-        load = page.evaluate(LOAD_STOP_JS)
-        loads[name] = {"ticks": load["ticks"], "pushes_started": load["pushes"],
-                       "tick_main_thread_ms": {"median": round(load["tickMedian"], 1),
-                                               "max": round(load["tickMax"], 1)}}  # fmt: skip
+        if PROFILE_TO is not None:
+            page.evaluate("window.cospaiDebug.profile('start')")
+        tracing = start_trace(page) if TRACE_TO is not None else None
+        samples[name].append(type_run(page, keys))
+        if tracing is not None and TRACE_TO is not None:  # --trace: a Chrome trace of it
+            stop_trace(page, tracing, TRACE_TO / f"typing-{name}-{len(samples[name])}.json")
+        if PROFILE_TO is not None:  # --profile: the page's Python during this run
+            table = page.evaluate("window.cospaiDebug.profile('stop', 60)")
+            (PROFILE_TO / f"typing-{name}-{len(samples[name])}.txt").write_text(table)
+        loads[name].append(page.evaluate(LOAD_STOP_JS))
+        page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
+                               timeout=TIMEOUT_MS)  # fmt: skip
+        page.wait_for_timeout(1000)  # the last push's answer is in before idle typing
+    runs = {name: pooled(done) for name, done in samples.items()}
+
+    def load_summary(name: str) -> dict[str, Any]:
+        ticks = [t for load in loads[name] for t in load["tickMs"]]
+        return {"ticks": len(ticks), "pushes_started": sum(x["pushes"] for x in loads[name]),
+                "tick_main_thread_ms": {"median": round(statistics.median(ticks), 1),
+                                        "max": round(max(ticks), 1)}}  # fmt: skip
+
     entry = json.loads(page.evaluate("window.cospaiDebug.files()"))[ENTRY]
     files = len(json.loads(page.evaluate("window.cospaiDebug.files()")))
     context.close()
-    if entry.count(typed_text(keys)) < len(runs):
+    if entry.count(typed_text(keys)) < len(plan):
         raise RuntimeError(f"the typed text is not in {ENTRY}: {entry[:300]!r}")
     idle = runs["idle"]
 
@@ -563,16 +644,16 @@ def typing(pw: Playwright, scratch: Path, account: Account, project: str,
         return {q: round(runs[name][q] / idle[q], 2) for q in ("p50", "p95")}
 
     return {
-        "keystrokes": keys, "file": ENTRY, "key_gap_ms": KEY_GAP_MS, "text_files": files,
-        "idle_ms": idle,
+        "keystrokes_per_run": keys, "rounds": rounds, "file": ENTRY, "key_gap_ms": KEY_GAP_MS,
+        "text_files": files, "idle_ms": idle,
         "sync_ms": runs["sync"], "sync_vs_idle": ratio("sync"),
         "sync_load": {"every_ms": TOUCH_EVERY_MS,
                       "what": f"cospaiDebug.write of {FILES_PER_TICK} other files, then Ctrl+S",
-                      **loads["sync"]},
+                      **load_summary("sync")},
         "touch_all_ms": runs["touch_all"], "touch_all_vs_idle": ratio("touch_all"),
         "touch_all_load": {"every_ms": TOUCH_EVERY_MS,
                            "what": "cospaiDebug.touchAll (every text file, the open one too), "
-                                   "then Ctrl+S", **loads["touch_all"]},
+                                   "then Ctrl+S", **load_summary("touch_all")},
     }  # fmt: skip
 
 
@@ -583,7 +664,7 @@ PARTS = ("editable", "tree", "typing")
 
 
 def run(url: str, runs: int, keys: int, layout: str,
-        parts: tuple[str, ...] = PARTS) -> dict[str, Any]:  # fmt: skip
+        parts: tuple[str, ...] = PARTS, rounds: int = 3) -> dict[str, Any]:  # fmt: skip
     account = Account(url)
     out: dict[str, Any] = {"runs": runs}
     met: dict[str, bool] = {}
@@ -604,7 +685,7 @@ def run(url: str, runs: int, keys: int, layout: str,
                 met["tree_frames"] = (listing["scroll"]["longest_frame_ms"]
                                       <= TARGETS["tree_longest_frame_ms"])  # fmt: skip
             if "typing" in parts:
-                typed = out["typing"] = typing(pw, scratch, account, small, keys)
+                typed = out["typing"] = typing(pw, scratch, account, small, keys, rounds)
                 for load in ("sync", "touch_all"):
                     for q in ("p50", "p95"):
                         met[f"typing_{load}_{q}"] = typed[f"{load}_vs_idle"][q] <= ratio
@@ -622,18 +703,32 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5,
                         help="opens per mode and tree scroll passes; medians (5)")
     parser.add_argument("--keys", type=int, default=100, help="keystrokes per typing run (100)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating idle and sync typing runs, pooled (3)")
     parser.add_argument("--tree-layout", choices=["folders", "flat"], default="folders",
                         help="20,000 files in 200 expanded folders, or in the root (folders)")
     parser.add_argument("--url", help="benchmark this running server instead of starting one")
     parser.add_argument("--parts", default=",".join(PARTS),
                         help="comma-separated parts to run: editable, tree, typing (all)")
+    parser.add_argument("--profile", type=Path, metavar="FOLDER",
+                        help="write cProfile tables of the page's Python during each loaded "
+                        "typing run to FOLDER (slows the page: figures are then not comparable)")
+    parser.add_argument("--trace", type=Path, metavar="FOLDER",
+                        help="write a Chrome trace of each typing run to FOLDER, with "
+                        "bench:key and bench:painted marks (open it in DevTools)")
     args = parser.parse_args()  # fmt: skip
+    global PROFILE_TO, TRACE_TO
+    PROFILE_TO, TRACE_TO = args.profile, args.trace
+    for folder in (PROFILE_TO, TRACE_TO):
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
     parts = tuple(p.strip() for p in args.parts.split(",") if p.strip())
     unknown = set(parts) - set(PARTS)
     if unknown:
         parser.error(f"unknown part(s): {', '.join(sorted(unknown))}; choose from {PARTS}")
     with throwaway_server(args.url) as url:
-        print(json.dumps(run(url, args.runs, args.keys, args.tree_layout, parts), indent=2))
+        figures = run(url, args.runs, args.keys, args.tree_layout, parts, args.rounds)
+        print(json.dumps(figures, indent=2))
     return 0
 
 
