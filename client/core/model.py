@@ -61,23 +61,43 @@ class ServerFile:
 
 
 class TrackedFiles(dict[str, LocalFile]):
-    """A dict of files that remembers which paths changed, for incremental saving."""
+    """A dict of files that remembers which paths changed, for incremental saving, and
+    which files differ from the server (`dirty`), kept as they change: the sync status
+    asks on every keystroke, and walking every file of a large project each time showed
+    in the typing latency."""
 
     def __init__(self, *args: object) -> None:
         super().__init__(*args)  # type: ignore[arg-type]
         self._touched: set[str] = set(self)
+        self._dirty: set[str] = {p for p, f in self.items() if not f.clean}
 
     def __setitem__(self, key: str, value: LocalFile) -> None:
         super().__setitem__(key, value)
         self._touched.add(key)
+        if value.clean:
+            self._dirty.discard(key)
+        else:
+            self._dirty.add(key)
 
     def __delitem__(self, key: str) -> None:
         super().__delitem__(key)
         self._touched.add(key)
+        self._dirty.discard(key)
 
     def pop(self, key: str, *default: object) -> LocalFile:  # type: ignore[override]
         self._touched.add(key)
+        self._dirty.discard(key)
         return super().pop(key, *default)  # type: ignore[return-value]
+
+    # Every other way of changing a dict would bypass the bookkeeping above.
+    def _refuse(self, *_args: object, **_kwargs: object) -> None:
+        raise TypeError("TrackedFiles changes one path at a time ([]=, del, pop)")
+
+    update = setdefault = popitem = clear = __ior__ = _refuse  # type: ignore[assignment]
+
+    def dirty(self) -> list[tuple[str, LocalFile]]:
+        """(path, file) of every file not in step with the server, by path."""
+        return sorted((p, self[p]) for p in self._dirty)
 
     def take_touched(self) -> set[str]:
         touched, self._touched = self._touched, set()
@@ -120,7 +140,7 @@ class ProjectModel:
         return self.files.get(path)
 
     def pending_count(self) -> int:
-        return sum(not f.clean for f in self.files.values()) + len(self.tombstones)
+        return len(self.files.dirty()) + len(self.tombstones)
 
     def has_pending(self) -> bool:
         return self.pending_count() > 0

@@ -69,9 +69,9 @@ def pending_ops(model: ProjectModel, skip: set[str] | frozenset[str] = frozenset
     for server_path, base in sorted(model.tombstones.items()):
         if server_path not in skip:
             deletes.append(Op("delete", server_path, base.version))
-    # Only changed files are looked at (sorted): the status asks on every keystroke, and a
-    # walk that sorts every file of a 20,000-file project each time would show in typing.
-    dirty = sorted((p, f) for p, f in model.files.items() if not f.clean and p not in skip)
+    # Only changed files are looked at (kept by TrackedFiles): the status asks on every
+    # keystroke, and a walk over every file of a 20,000-file project would show in typing.
+    dirty = [(p, f) for p, f in model.files.dirty() if p not in skip]
     origins: set[str] | None = None
     for path, local in dirty:
         base = local.base
@@ -119,7 +119,7 @@ def unsyncable(model: ProjectModel, rules: SyncRules) -> tuple[set[str], dict[st
     to show the user, while every other file keeps syncing."""
     ignored: set[str] = set()
     problems: dict[str, str] = {}
-    dirty = sorted((p, f) for p, f in model.files.items() if not f.clean)
+    dirty = model.files.dirty()
     new_keys = {folded(p) for p, f in dirty if f.base is None}
     if new_keys:
         # A new file whose name differs only by case from an earlier one (in path order)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import js  # type: ignore[import-not-found]
-from pyodide.ffi import jsnull  # type: ignore[import-not-found]
+from pyodide.ffi import create_once_callable, jsnull  # type: ignore[import-not-found]
 
 from client.ffi.convert import to_object
 
@@ -28,6 +28,18 @@ def by_id(element_id: str) -> Any:
     """The element, or None (never jsnull, so callers can test `is None`)."""
     node = js.document.getElementById(element_id)
     return node if present(node) else None
+
+
+def when_idle(callback: Any, timeout_ms: int) -> None:
+    """Run `callback()` in the browser's next idle moment (after a frame has painted, with
+    no input waiting), or after `timeout_ms` at the latest: work that can wait a frame
+    then stays out of the way of the frames a keystroke waits for."""
+    window = js.window
+    if hasattr(window, "requestIdleCallback"):
+        window.requestIdleCallback(create_once_callable(lambda _deadline: callback()),
+                                   to_object({"timeout": timeout_ms}))  # fmt: skip
+    else:
+        window.setTimeout(create_once_callable(callback), 0)
 
 
 def cross_origin_isolated() -> bool:

@@ -39,12 +39,15 @@ from client.ui.search_view import SearchView
 from client.ui.settings_view import SettingsDialog
 from client.ui.terminal_view import TerminalPanel
 
+RENDER_WAIT_MS = 100  # the longest a change waits for an idle moment before it shows
+
 
 class Workbench:
     def __init__(self, root: Any, api: HttpServerApi, project_id: str,
                  query: dict[str, str] | None = None) -> None:  # fmt: skip
         self.api, self.project_id = api, project_id
         self.query = query or {}
+        self._render_pending = self._disposed = False
         self.listeners = Listeners()
         self.commands = CommandRegistry()
         self.settings = Settings.load(dom.local_get(Settings.KEY))
@@ -199,7 +202,7 @@ class Workbench:
             await self.sync.persist()  # on_persisted drops the journal once all is stored
         dom.set_state("project-source", "cache" if cached else "server")
         asyncio.ensure_future(self._show_title())
-        self.render()
+        self.render_now()
         dom.mark("tree")  # the files are on screen (from the cache when there was one)
         self.editor = EditorView(self, await loading)
         dom.mark("editor")
@@ -214,7 +217,7 @@ class Workbench:
             await self.sync.refresh()
         except ApiError:
             self.scheduler.went_offline()
-        self.render()
+        self.render_now()
         if not self.editor.tabs.paths:
             self._restore_tabs()
         self._open_from_query()
@@ -227,6 +230,7 @@ class Workbench:
                 "write": self.listeners.proxy(self._debug_write),
                 "remove": self.listeners.proxy(self._debug_remove),
                 "files": self.listeners.proxy(self._debug_files),
+                "profile": self.listeners.proxy(self._debug_profile),
             })  # fmt: skip
         if self.sync.pending():
             self.scheduler.edited("")  # push what waited in the cache
@@ -293,12 +297,13 @@ class Workbench:
             self.editor.renamed(old, new)
 
     def deleted(self, paths: list[str]) -> None:
-        self.render()
+        self.render_now()
 
     def edited(self, path: str) -> None:
-        """A view changed the model (create, upload, rename, delete): store and sync it."""
+        """A view changed the model (create, upload, rename, delete): store and sync it. The
+        views are redrawn at once: the one acting goes on with what it just made."""
         self.scheduler.edited(path)
-        self.render()
+        self.render_now()
 
     def notify(self, text: str, level: str = "info") -> None:
         """A short message in the status bar; errors stay until the next message."""
@@ -309,6 +314,20 @@ class Workbench:
         dom.set_state("notice", level)
 
     def render(self) -> None:
+        """Bring the views up to date with the model, soon: in the browser's next idle
+        moment (RENDER_WAIT_MS at most), once for however many changes came meanwhile. A
+        burst of writes (the runtime, sync answers, another tab) then costs one render,
+        and it runs after a frame has painted, not between a keystroke and its frame."""
+        if not self._render_pending:
+            self._render_pending = True
+            dom.when_idle(self._render_if_pending, RENDER_WAIT_MS)
+
+    def _render_if_pending(self) -> None:
+        if self._render_pending and not self._disposed:
+            self.render_now()
+
+    def render_now(self) -> None:
+        self._render_pending = False
         self.banner.show(self.sync.conflicts.open)
         dom.set_state("conflicts", str(len(self.sync.conflicts)))
         for view in self.views:
@@ -403,12 +422,37 @@ class Workbench:
         self.scheduler.report()
 
     def _debug_write(self, path: str, text: str) -> None:
+        """As the runtime's watcher writes a file (runtime_link)."""
         self.sync.model.write(path, text.encode("utf-8"))
-        self.edited(path)
+        self.scheduler.edited(path)
+        self.render()
 
     def _debug_remove(self, path: str) -> None:
         self.sync.model.delete(path)
-        self.edited(path)
+        self.scheduler.edited(path)
+        self.render()
+
+    def _debug_profile(self, action: str, limit: int = 40) -> str:
+        """cProfile over the page's Python: "start", then "stop" returns the tables by own
+        and by cumulative time (what a benchmark costs the main thread; see
+        bench/workbench.py --profile)."""
+        import cProfile
+        import io
+        import pstats
+
+        if action == "start":
+            self._profiler = cProfile.Profile()
+            self._profiler.enable()
+            return ""
+        profiler, self._profiler = getattr(self, "_profiler", None), None
+        if profiler is None:
+            return "no profile running"
+        profiler.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        for sort in ("tottime", "cumulative"):
+            stats.sort_stats(sort).print_stats(int(limit))
+        return out.getvalue()
 
     def _debug_files(self) -> str:
         return json.dumps({p: f.text for p, f in self.sync.model.files.items() if not f.binary})
@@ -447,6 +491,7 @@ class Workbench:
             self.editor.refresh_dirty()
 
     def dispose(self) -> None:
+        self._disposed = True
         self.flush()  # what is not stored yet goes to the journal, then no timer runs
         self.scheduler.stop()
         self._set_title("")

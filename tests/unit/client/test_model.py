@@ -153,3 +153,35 @@ def test_local_file_computes_its_hash_once() -> None:
     local = LocalFile("a", b"abc", False, None, "given")
     assert local.sha256 == "given"
     assert LocalFile("a", b"abc", False).sha256 == sha256_hex(b"abc")
+
+
+def test_the_dirty_set_follows_every_change_one_at_a_time() -> None:
+    """TrackedFiles keeps the files out of step with the server as they change (the status
+    reads it on every keystroke): after any sequence of changes it equals a full walk."""
+    import random
+
+    import pytest
+
+    model = synced({f"f{i}.txt": b"x" for i in range(8)})
+    rnd = random.Random(5)
+    for _step in range(400):
+        path = f"f{rnd.randrange(10)}.txt"
+        action = rnd.choice(["write", "same", "delete", "rename", "rebase", "adopt"])
+        if action == "write":
+            model.write(path, rnd.choice([b"x", b"y", b"z"]))
+        elif action == "same" and path in model.files:
+            model.write(path, b"x")
+        elif action == "delete":
+            model.delete(path)
+        elif action == "rename" and path in model.files:
+            model.rename(path, f"f{rnd.randrange(10)}.txt")
+        elif action == "rebase" and path in model.files:
+            local = model.files[path]
+            model.rebase(path, Base(path, 2, local.sha256))
+        elif action == "adopt":
+            model.adopt(server_file(path, b"x", 3), b"x")
+        walked = sorted((p, f) for p, f in model.files.items() if not f.clean)
+        assert model.files.dirty() == walked
+        assert model.pending_count() == len(walked) + len(model.tombstones)
+    with pytest.raises(TypeError):
+        model.files.update({"g.txt": LocalFile("g.txt", b"", False)})
