@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,32 +15,7 @@ from client.core import late_interrupt
 from client.core import rules as rules_module
 from client.core.runtime_host import Host
 from client.core.shell import Io, Shell
-
-
-class Bridge:
-    def __init__(self) -> None:
-        self.log: list[tuple[str, Any]] = []
-
-    def write(self, _sid: str, text: str) -> None:
-        self.log.append(("out", text))
-
-    def read(self, _sid: str, _timeout: int) -> str:
-        return ""
-
-    def can_block(self) -> bool:
-        return True
-
-    def check_interrupt(self) -> bool:
-        return False
-
-    def pause(self, _seconds: float) -> None:
-        pass
-
-    def state(self, _sid: str, kind: str, value: Any) -> None:
-        self.log.append((kind, value))
-
-    def events(self, _batch: list[list[Any]]) -> None:
-        pass
+from tests.unit.runtime.test_live_scan import Bridge  # records output, states and batches
 
 
 class DropsCtrlC:
