@@ -94,6 +94,16 @@ def _tree_row(page: Page, path: str) -> Locator:
     return node
 
 
+def tool_writes(page: Page, files: dict[str, str]) -> None:
+    """Files appearing as a tool makes them (the runtime, npm install), through the
+    ?debug=1 hook, which writes into the model as the runtime's watcher does; then wait, as
+    a person would, until the tree shows them (such changes are drawn in an idle moment)."""
+    for path, text in files.items():
+        page.evaluate("([p, t]) => window.cospaiDebug.write(p, t)", [path, text])
+    for top in sorted({path.split("/")[0] for path in files}):
+        page.wait_for_selector(f'#file-tree .tree-row[data-path="{top}"]', state="attached")
+
+
 def type_at_start(page: Page, text: str) -> None:
     page.click(".monaco-editor .view-lines")
     page.keyboard.press("Control+Home")

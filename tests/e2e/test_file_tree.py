@@ -45,13 +45,6 @@ def project_with(page: Page, name: str, files: dict[str, bytes | str],
     return project
 
 
-def runtime_writes(page: Page, files: dict[str, str]) -> None:
-    """Files appearing as the runtime makes them (npm install, a script): through the
-    ?debug=1 hook, which writes into the model like the runtime's watcher does."""
-    for path, text in files.items():
-        page.evaluate("([p, t]) => window.cospaiDebug.write(p, t)", [path, text])
-
-
 def save_and_wait(page: Page) -> None:
     page.keyboard.press("Control+s")
     page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
@@ -597,7 +590,7 @@ def test_ignored_paths_are_dimmed_screenshots_light_and_dark(
     flows.sign_up(page, live_server.url)
     project_with(page, "look", {**FILES, "src/components/Button.jsx": "b",
                                 "logo.png": b"\x89PNG\0"}, "?debug=1")
-    runtime_writes(page, {"node_modules/x/index.js": "x", ".env": "K=1\n"})
+    flows.tool_writes(page, {"node_modules/x/index.js": "x", ".env": "K=1\n"})
     page.click(row(page, "src"))
     page.click(row(page, "node_modules"))
     for path in ("node_modules", "node_modules/x", ".env"):

@@ -36,8 +36,7 @@ def project_with_files(page: Page, base_url: str, files: dict[str, str]) -> str:
     project = response.json()["id"]
     page.goto(f"{base_url}/p/{project}?debug=1")
     flows.wait_for_workbench(page)
-    for path, text in files.items():
-        page.evaluate("([path, text]) => cospaiDebug.write(path, text)", [path, text])
+    flows.tool_writes(page, files)
     return project
 
 
