@@ -16,9 +16,7 @@ from client.ffi import dom, page
 from client.ffi.events import Listeners
 from client.ui.account_menu import AccountMenu
 from client.ui.auth_view import AuthView
-from client.ui.dashboard import Dashboard
-from client.ui.local_dashboard import LocalDashboard, show_static_banner
-from client.ui.workbench import Workbench
+from client.ui.local_dashboard import show_static_banner
 
 
 class App:
@@ -75,15 +73,24 @@ class App:
             mode = "signup" if path == "/signup" else "signin"
             self._show(AuthView(self.root, self.api, self._signed_in, mode, self.navigate))
             return
+        # Each view's modules are imported when it is first shown: the dashboard and the
+        # sign-in page do not wait for the workbench's (editor, explorer, terminal, runtime)
+        # nor the workbench for the dashboard's.
         if path.startswith("/p/"):
+            from client.ui.workbench import Workbench
+
             dom.set_state("view", "workbench")
             api: Any = LocalOnlyApi() if page.static_only() else self.api
             self._show(Workbench(self.root, api, path[3:], dom.location_query()))
             return
         dom.set_state("view", "dashboard")
         if page.static_only():
+            from client.ui.local_dashboard import LocalDashboard
+
             self._show(LocalDashboard(self.root, lambda pid: self.navigate(f"/p/{pid}")))
             return
+        from client.ui.dashboard import Dashboard
+
         self._show(Dashboard(self.root, self.api, lambda pid: self.navigate(f"/p/{pid}"),
                              str(self.user.get("id", ""))))  # fmt: skip
 

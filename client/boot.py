@@ -23,15 +23,21 @@ async def _run(app: object) -> None:
 def _start() -> None:
     try:
         import client.core  # noqa: F401  (imports the pure layer: proves the package is whole)
-        from client.app import App
-        from client.ui.embed import EmbedApp
+        from client.app import App  # its views' modules come when a view is first shown
 
+        if page.path().startswith("/p/"):  # what this page shows first, before "ready"
+            import client.ui.workbench  # noqa: F401
         page.mark_step("client")
         runtime = page.runtime_description()
         page.boot_ready()
         page.set_status(f"Ready · {runtime}")
         # /embed (another site's iframe) is a workbench of its own, never the signed-in app.
-        app = EmbedApp() if page.path() == "/embed" else App()
+        if page.path() == "/embed":
+            from client.ui.embed import EmbedApp
+
+            app: object = EmbedApp()
+        else:
+            app = App()
         _keep.append(app)
         asyncio.ensure_future(_run(app))
     except Exception as error:  # a failed import must reach the page, not only the console

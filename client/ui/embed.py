@@ -78,6 +78,7 @@ class EmbedWorkbench(Workbench):
 
     async def _open(self) -> None:
         await super()._open()
+        self.tree.actions.read_only = self.options.read_only  # the explorer's too, not only typing
         if self.editor is not None:
             self.editor.editor.force_read_only = self.options.read_only
             if self.editor.tabs.active:

@@ -48,9 +48,17 @@ COMMANDS = (
 )
 
 
+# What changes files: refused, with a word why, where the files are read-only (an embed
+# with read-only set). Copy, download, reveal and the like stay.
+CHANGING = frozenset({"newFile", "newFolder", "rename", "delete", "cut", "paste", "upload",
+                      "undo"})  # fmt: skip
+READ_ONLY_NOTICE = "These files are read-only here."
+
+
 class TreeActions:
     def __init__(self, tree: FileTree) -> None:
         self.tree, self.bench, self.view = tree, tree.bench, tree.view
+        self.read_only = False  # set by a read-only embed
         self.clipboard: tuple[list[str], bool] | None = None  # (paths, cut)
         self.undo: Removed | None = None
         self._toast_token = 0
@@ -71,7 +79,16 @@ class TreeActions:
             except ValueError:  # the chord went to another command: keep it palette-only
                 self.bench.commands.add(command_id, title, run, (), category)
 
+    def refused(self, action: str) -> bool:
+        """True (and the user told) when `action` would change files that are read-only."""
+        if self.read_only and action in CHANGING:
+            self.bench.notify(READ_ONLY_NOTICE)
+            return True
+        return False
+
     def run(self, action: str, from_palette: bool = False) -> None:
+        if self.refused(action):
+            return
         if from_palette and action in {"rename", "delete"} and not self.view.targets():
             active = self.bench.active_path()  # nothing chosen in the tree: the open file
             if active:
@@ -100,7 +117,7 @@ class TreeActions:
         if ctrl and not alt and not shift:
             action = {"c": "copy", "x": "cut", "v": "paste", "z": "undo"}.get(key.lower())
             if key == "Backspace":  # Cmd+Backspace: delete, as on a Mac
-                self.ask_delete()
+                self.run("delete")
                 return True
             if key.lower() == "a":
                 self.view.selection = set(self.view.visible_paths())
@@ -117,9 +134,9 @@ class TreeActions:
         elif shift:
             return False
         elif key == "F2":
-            self.begin_rename()
+            self.run("rename")
         elif key == "Delete":
-            self.ask_delete()
+            self.run("delete")
         elif key in {"Enter", " "} and focus is not None:
             if self.view.is_folder(focus):
                 self.view.toggle(focus)
@@ -140,7 +157,7 @@ class TreeActions:
     def menu_items(self) -> list[Item]:
         targets = self.view.targets()
         has, single = bool(targets), len(targets) == 1
-        return [
+        items = [
             Item("newFile", "New File…"), Item("newFolder", "New Folder…"),
             Item("rename", "Rename…", "F2", single, True),
             Item("delete", "Delete", "Delete", has),
@@ -149,6 +166,7 @@ class TreeActions:
             Item("download", "Download" if has else "Download Project as Zip", "", True, True),
             Item("copyPath", "Copy Path", "", has), Item("upload", "Upload Files…"),
         ]  # fmt: skip
+        return [item for item in items if not (self.read_only and item.id in CHANGING)]
 
     # ------------------------------------------------------------ new and rename
 
@@ -308,6 +326,8 @@ class TreeActions:
         self.tree.draw()
 
     def move(self, paths: list[str], target: str) -> bool:
+        if self.refused("rename"):
+            return False
         try:
             moves = self.ops.move(paths, target)
         except NameRefused as error:

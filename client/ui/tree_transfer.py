@@ -31,6 +31,8 @@ class TreeTransfer:
         asyncio.ensure_future(self.upload(incoming, self.view.target_folder()))
 
     async def upload(self, incoming: transfer.Incoming, target: str) -> None:
+        if self.actions.refused("upload"):  # a desktop drop on a read-only tree
+            return
         entries = incoming.entries()
         plan = self.actions.ops.plan_upload(entries, target)
         where = {relative: i for i, (relative, _size) in enumerate(entries)}

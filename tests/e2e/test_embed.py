@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Frame, Page, Playwright
+from playwright.sync_api import Browser, Frame, Page, Playwright, expect
 
 from tests.e2e import flows, seed
 from tests.support import browser as browser_support
@@ -156,6 +156,20 @@ def test_embed_of_a_share_link(page: Page, live_server: LiveServer, hosts: tuple
     page.keyboard.type("zzz")
     page.wait_for_timeout(500)
     assert "zzz" not in json.loads(frame.evaluate("window.cospaiDebug.files()"))["main.py"]
+    # Nor can the explorer change files: F2 and Delete say why, the menu leaves them out.
+    row = '#file-tree .tree-row[data-path="main.py"]'
+    frame.click(row)
+    page.keyboard.press("F2")
+    expect(frame.locator("#status-notice")).to_have_text("These files are read-only here.")
+    assert frame.locator("#file-tree .tree-edit, #file-tree input").count() == 0
+    page.keyboard.press("Delete")
+    frame.click(row, button="right")
+    labels = frame.locator(".tree-menu [data-action]").evaluate_all(
+        "(items) => items.map((i) => i.getAttribute('data-action'))")  # fmt: skip
+    assert "copyPath" in labels and not {"rename", "delete", "newFile", "paste"} & set(labels)
+    page.keyboard.press("Escape")
+    assert sorted(json.loads(frame.evaluate("window.cospaiDebug.files()"))) == [
+        "lib/util.py", "main.py"]  # fmt: skip
     assert project
 
 
