@@ -25,19 +25,17 @@ def _start() -> None:
         import client.core  # noqa: F401  (imports the pure layer: proves the package is whole)
         from client.app import App  # its views' modules come when a view is first shown
 
-        if page.path().startswith("/p/"):  # what this page shows first, before "ready"
+        # What this page shows first is imported before "ready"; the rest when shown.
+        if page.path() == "/embed":
+            from client.ui.embed import EmbedApp
+        elif page.path().startswith("/p/"):
             import client.ui.workbench  # noqa: F401
         page.mark_step("client")
         runtime = page.runtime_description()
         page.boot_ready()
         page.set_status(f"Ready · {runtime}")
         # /embed (another site's iframe) is a workbench of its own, never the signed-in app.
-        if page.path() == "/embed":
-            from client.ui.embed import EmbedApp
-
-            app: object = EmbedApp()
-        else:
-            app = App()
+        app = EmbedApp() if page.path() == "/embed" else App()
         _keep.append(app)
         asyncio.ensure_future(_run(app))
     except Exception as error:  # a failed import must reach the page, not only the console
