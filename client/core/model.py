@@ -95,6 +95,9 @@ class TrackedFiles(dict[str, LocalFile]):
 
     update = setdefault = popitem = clear = __ior__ = _refuse  # type: ignore[assignment]
 
+    def dirty_count(self) -> int:
+        return len(self._dirty)
+
     def dirty(self) -> list[tuple[str, LocalFile]]:
         """(path, file) of every file not in step with the server, by path."""
         return sorted((p, self[p]) for p in self._dirty)
@@ -140,7 +143,7 @@ class ProjectModel:
         return self.files.get(path)
 
     def pending_count(self) -> int:
-        return len(self.files.dirty()) + len(self.tombstones)
+        return self.files.dirty_count() + len(self.tombstones)
 
     def has_pending(self) -> bool:
         return self.pending_count() > 0

@@ -32,7 +32,7 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
     out = Reconciliation()
     by_path = {s.path: s for s in server}
     by_origin = {f.base.path: f for f in model.files.values() if f.base is not None}
-    origins = origin_index(model)
+    origins = {server_path: f.path for server_path, f in by_origin.items()}  # origin_index
     claimed: set[str] = set()
 
     for local in list(model.files.values()):
