@@ -78,8 +78,11 @@ def window() -> Any:
 
 
 def set_state(name: str, value: str) -> None:
-    """A data-* attribute on <html>: a stable hook for styles and tests."""
-    js.document.documentElement.setAttribute(f"data-{name}", value)
+    """A data-* attribute on <html>: a stable hook for styles and tests. Written only when
+    it changes: a write of the same value still invalidates the styles that read it."""
+    root, attribute = js.document.documentElement, f"data-{name}"
+    if root.getAttribute(attribute) != value:
+        root.setAttribute(attribute, value)
 
 
 def prefers_dark() -> bool:

@@ -36,8 +36,9 @@ class ConflictBanner:
     def show(self, conflicts: dict[str, Conflict]) -> None:
         self.listeners.dispose()
         if not conflicts:
-            self.node.replaceChildren()
-            self.node.hidden = True
+            if not self.node.hidden:  # most renders have none: no DOM write, no frame
+                self.node.replaceChildren()
+                self.node.hidden = True
             return
         self.node.hidden = False
         label = dom.element("span", f"{len(conflicts)} file(s) changed here and on the "

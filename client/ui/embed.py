@@ -70,11 +70,8 @@ class EmbedWorkbench(Workbench):
         if self.editor is not None:
             self.editor.editor.apply(self.settings)
 
-    def _show_status(self, status: Any) -> None:
-        super()._show_status(status)
-        node = dom.by_id("status-text")
-        if node is not None:  # "Saved" would promise more than an embed keeps
-            node.textContent = "Embedded: changes stay in this page"
+    def _status_label(self, status: Any) -> str:
+        return "Embedded: changes stay in this page"  # "Saved" would promise more than that
 
     async def _open(self) -> None:
         await super()._open()

@@ -156,7 +156,8 @@ class FileTree:
         view = self.view
         count = view.count
         self.spacer.style.height = f"{count * ROW_HEIGHT}px"
-        self.empty.hidden = count > 0
+        if bool(self.empty.hidden) != (count > 0):  # a same-value write still restyles
+            self.empty.hidden = count > 0
         first, end = visible_window(float(self.scroller.scrollTop), self._height(), ROW_HEIGHT,
                                     count, OVERSCAN)  # fmt: skip
         self._grow(end - first)

@@ -22,7 +22,8 @@ from client.core.ports import ApiError, MemoryStorage, Storage
 from client.core.rules import load as load_rules
 from client.core.scheduler import SyncScheduler
 from client.core.settings import Settings
-from client.core.status import SyncStatus
+from client.core.status import SyncState, SyncStatus
+from client.core.status_display import StatusDisplay
 from client.ffi import dom, locks, modules
 from client.ffi.channel import TabChannel
 from client.ffi.events import Listeners
@@ -40,6 +41,9 @@ from client.ui.settings_view import SettingsDialog
 from client.ui.terminal_view import TerminalPanel
 
 RENDER_WAIT_MS = 100  # the longest a change waits for an idle moment before it shows
+# The status bar's colour for states that need the user's eye (workbench.css); kept apart
+# from data-sync-state, which changes on every sync and would restyle the footer each time.
+SYNC_ALERTS = {SyncState.OFFLINE: "warn", SyncState.ERROR: "warn", SyncState.CONFLICT: "bad"}
 
 
 class Workbench:
@@ -64,8 +68,10 @@ class Workbench:
         self.rules = self.sync.rules
         self._journal_key = f"cospai-journal-{project_id}"
         self.sync.on_persisted = lambda: dom.local_remove(self._journal_key)
+        clock = AsyncioClock()
+        self.status_display = StatusDisplay(clock, self._draw_status)
         self.scheduler = SyncScheduler(
-            self.sync, AsyncioClock(), asyncio.ensure_future, on_status=self._show_status,
+            self.sync, clock, asyncio.ensure_future, on_status=self._show_status,
             exclusive=locks.exclusive(f"cospai-push-{project_id}"),
             write_runtime=lambda paths: self._settled(paths))  # fmt: skip
         self.editor: EditorView | None = None
@@ -483,17 +489,28 @@ class Workbench:
             self.editor.mark_dirty(path)
 
     def _show_status(self, status: SyncStatus) -> None:
+        # The state is told at once: tests and tools wait on it, and no style reads it, so
+        # a change costs no frame. The label and the tabs' marks follow StatusDisplay's pace.
         dom.set_state("sync-state", status.state.value)
+        dom.set_state("sync-alert", SYNC_ALERTS.get(status.state, "none"))
+        self.status_display.update(status)
+
+    def _draw_status(self, status: SyncStatus) -> None:
         node = dom.by_id("status-text")
-        if node is not None:
-            node.textContent = status.label
+        label = self._status_label(status)
+        if node is not None and node.textContent != label:
+            node.textContent = label
         if self.editor is not None:
-            self.editor.refresh_dirty()
+            self.editor.refresh_dirty()  # a tab turns unsaved at once on a keystroke, not here
+
+    def _status_label(self, status: SyncStatus) -> str:
+        return status.label
 
     def dispose(self) -> None:
         self._disposed = True
         self.flush()  # what is not stored yet goes to the journal, then no timer runs
         self.scheduler.stop()
+        self.status_display.stop()
         self._set_title("")
         dom.document().title = "CosPAI IDE"
         for view in self.views:

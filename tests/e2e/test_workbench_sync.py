@@ -27,6 +27,8 @@ def test_edit_save_and_reload_shows_the_cached_copy_first(
     flows.open_file(page, "main.py")
     flows.type_at_start(page, "# edited in the browser\n")
     page.wait_for_function("document.documentElement.dataset.syncState === 'unsaved'")
+    # The label holds a passing state back a moment (no flicker on quick syncs), then says it.
+    expect(page.locator("#status-text")).to_have_text("Unsaved changes (1)")
     page.keyboard.press("Control+s")
     page.wait_for_function("document.documentElement.dataset.syncState === 'saved'")
     expect(page.locator("#status-text")).to_have_text("Saved")
@@ -67,9 +69,13 @@ def test_offline_edits_reach_the_server_when_back_online(
     page.wait_for_function("document.documentElement.dataset.syncState === 'offline'",
                            timeout=20_000)  # fmt: skip
     expect(page.locator("#status-text")).to_contain_text("Offline (1 pending)")
+    footer = page.locator("footer")
+    expect(footer).to_have_css("background-color", "rgb(154, 103, 0)")  # the warning colour
     page.screenshot(path=artifacts / "workbench-offline.png")
     context.set_offline(False)
     page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
                            timeout=30_000)  # fmt: skip
+    expect(page.locator("#status-text")).to_have_text("Saved")
+    expect(footer).not_to_have_css("background-color", "rgb(154, 103, 0)")
     content = server_files(context, live_server.url, project)["script.js"]
     assert content.startswith("// written offline\n")
