@@ -182,9 +182,15 @@ class Editor:
             # Every model goes to the worker, not only open ones: imports across files
             # resolve and go-to-definition reaches files that have no tab.
             defaults.setEagerModelSync(True)
+        # Only files shown in the editor are checked, as in VS Code: checking every model
+        # on each change kept the TS worker busy on a 2-core machine whenever a program or
+        # another tab changed files, and took a core from the page's own frames.
+        ts.typescriptDefaults.setDiagnosticsOptions(to_object({
+            "noSemanticValidation": False, "noSyntaxValidation": False, "onlyVisible": True,
+        }))  # fmt: skip
         ts.javascriptDefaults.setDiagnosticsOptions(to_object({
             "noSemanticValidation": not options.get("checkJs", False),
-            "noSyntaxValidation": False,
+            "noSyntaxValidation": False, "onlyVisible": True,
         }))  # fmt: skip
 
     def dispose(self) -> None:

@@ -211,6 +211,11 @@ def test_typescript_errors_and_go_to_definition_across_files(page: Page,
                            timeout=20_000)  # fmt: skip
     assert cursor(page)[0] == 1
     assert "src/math.ts" in tab_paths(page)
+    # Only the shown file is checked (as VS Code does): back on main.ts, its error is found
+    # again; math.ts, correct, has none.
+    assert not page.locator("#editor .squiggly-error").count()
+    page.click('#tabs .tab[data-path="src/main.ts"]')
+    expect(page.locator("#editor .squiggly-error").first).to_be_attached(timeout=20_000)
 
 
 def test_binary_image_and_large_files(page: Page, live_server: LiveServer) -> None:
