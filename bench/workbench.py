@@ -558,6 +558,16 @@ def stop_trace(page: Page, cdp: Any, path: Path) -> None:
     path.write_bytes(b"".join(chunks))
 
 
+def traced_run(page: Page, keys: int, label: str) -> dict[str, Any]:
+    """type_run, with a Chrome trace of it written to TRACE_TO/<label>.json (--trace)."""
+    if TRACE_TO is None:
+        return type_run(page, keys)
+    tracing = start_trace(page)
+    run = type_run(page, keys)
+    stop_trace(page, tracing, TRACE_TO / f"{label}.json")
+    return run
+
+
 def typed_text(keys: int) -> str:
     return (TYPED * (keys // len(TYPED) + 1))[:keys]
 
@@ -602,11 +612,9 @@ def typing(pw: Playwright, scratch: Path, account: Account, project: str,
     loads: dict[str, list[dict[str, Any]]] = {"sync": [], "touch_all": []}
     plan = [("idle", None), ("sync", "write")] * rounds + [("touch_all", "touchAll")]
     for name, mode in plan:
+        label = f"typing-{name}-{len(samples[name]) + 1}"
         if mode is None:
-            tracing = start_trace(page) if TRACE_TO is not None else None
-            samples[name].append(type_run(page, keys))
-            if tracing is not None and TRACE_TO is not None:
-                stop_trace(page, tracing, TRACE_TO / f"typing-{name}-{len(samples[name])}.json")
+            samples[name].append(traced_run(page, keys, label))
             continue
         page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
                                timeout=TIMEOUT_MS)  # fmt: skip
@@ -616,13 +624,10 @@ def typing(pw: Playwright, scratch: Path, account: Account, project: str,
         page.wait_for_timeout(TOUCH_EVERY_MS * 2)  # the load is running before the first key
         if PROFILE_TO is not None:
             page.evaluate("window.cospaiDebug.profile('start')")
-        tracing = start_trace(page) if TRACE_TO is not None else None
-        samples[name].append(type_run(page, keys))
-        if tracing is not None and TRACE_TO is not None:  # --trace: a Chrome trace of it
-            stop_trace(page, tracing, TRACE_TO / f"typing-{name}-{len(samples[name])}.json")
+        samples[name].append(traced_run(page, keys, label))
         if PROFILE_TO is not None:  # --profile: the page's Python during this run
             table = page.evaluate("window.cospaiDebug.profile('stop', 60)")
-            (PROFILE_TO / f"typing-{name}-{len(samples[name])}.txt").write_text(table)
+            (PROFILE_TO / f"{label}.txt").write_text(table)
         loads[name].append(page.evaluate(LOAD_STOP_JS))
         page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
                                timeout=TIMEOUT_MS)  # fmt: skip
@@ -635,8 +640,8 @@ def typing(pw: Playwright, scratch: Path, account: Account, project: str,
                 "tick_main_thread_ms": {"median": round(statistics.median(ticks), 1),
                                         "max": round(max(ticks), 1)}}  # fmt: skip
 
-    entry = json.loads(page.evaluate("window.cospaiDebug.files()"))[ENTRY]
-    files = len(json.loads(page.evaluate("window.cospaiDebug.files()")))
+    texts = json.loads(page.evaluate("window.cospaiDebug.files()"))
+    entry, files = texts[ENTRY], len(texts)
     context.close()
     if entry.count(typed_text(keys)) < len(plan):
         raise RuntimeError(f"the typed text is not in {ENTRY}: {entry[:300]!r}")

@@ -281,16 +281,8 @@ class RuntimeLink:
         try:
             while self.mirror.pending():
                 changed = self.mirror.apply_slice(self.bench.sync.model)
-                # Cache in 1 s, server in 5 s: one call per slice where the scheduler has
-                # edited_many (its status walks every file; per path it would cost n^2).
-                many = getattr(self.bench.scheduler, "edited_many", None)
-                if many is not None:
-                    many(changed)
-                else:
-                    for path in changed:
-                        self.bench.scheduler.edited(path)
-                if changed:
-                    self.bench.render()
+                # Cache in 1 s, server in 5 s: one call per slice, not one per path.
+                self.bench.changed_elsewhere(changed)
                 await asyncio.sleep(0)
         finally:
             self._draining = False

@@ -52,6 +52,7 @@ class Workbench:
         self.api, self.project_id = api, project_id
         self.query = query or {}
         self._render_pending = self._disposed = False
+        self._profiler: Any = None  # cospaiDebug.profile("start") sets it
         self.listeners = Listeners()
         self.commands = CommandRegistry()
         self.settings = Settings.load(dom.local_get(Settings.KEY))
@@ -427,16 +428,21 @@ class Workbench:
         self.render()
         self.scheduler.report()
 
+    def changed_elsewhere(self, paths: list[str]) -> None:
+        """The model changed outside the views (the runtime's files, a debug write): store
+        and sync it, and redraw the views in the next idle moment, once per burst."""
+        if paths:
+            self.scheduler.edited_many(paths)
+            self.render()
+
     def _debug_write(self, path: str, text: str) -> None:
         """As the runtime's watcher writes a file (runtime_link)."""
         self.sync.model.write(path, text.encode("utf-8"))
-        self.scheduler.edited(path)
-        self.render()
+        self.changed_elsewhere([path])
 
     def _debug_remove(self, path: str) -> None:
         self.sync.model.delete(path)
-        self.scheduler.edited(path)
-        self.render()
+        self.changed_elsewhere([path])
 
     def _debug_profile(self, action: str, limit: int = 40) -> str:
         """cProfile over the page's Python: "start", then "stop" returns the tables by own
@@ -450,7 +456,7 @@ class Workbench:
             self._profiler = cProfile.Profile()
             self._profiler.enable()
             return ""
-        profiler, self._profiler = getattr(self, "_profiler", None), None
+        profiler, self._profiler = self._profiler, None
         if profiler is None:
             return "no profile running"
         profiler.disable()
