@@ -289,12 +289,13 @@ def pack_client(stage: Path) -> str:
     return seal_group(stage, "client", folder)
 
 
-def copy_preview_origin(stage: Path) -> None:
-    """The preview origin's files (service_worker/preview/): served only on that origin,
-    at fixed URLs (a service worker's script URL must not change between builds)."""
-    folder = stage / "preview-origin"
+def copy_sandbox_origin(stage: Path) -> None:
+    """The sandbox origin's pages (service_worker/sandbox/): the runtime host, the preview
+    relay and the sandbox's service worker, served only on that origin, at fixed URLs (a
+    service worker's script URL must not change between builds)."""
+    folder = stage / "sandbox-origin"
     folder.mkdir()
-    for path in sorted((ROOT / "service_worker" / "preview").iterdir()):
+    for path in sorted((ROOT / "service_worker" / "sandbox").iterdir()):
         if path.suffix in {".html", ".js"}:
             shutil.copyfile(path, folder / path.name)
 
@@ -568,7 +569,7 @@ def build(out: Path, cache: Path, offline: bool, compress: bool, base: str = "/"
         assets["webcontainer"] = vendor_webcontainer(stage)
         log("phase client: client/ package")
         assets["client"] = pack_client(stage)
-        copy_preview_origin(stage)
+        copy_sandbox_origin(stage)
         assets["wheelhouse"] = write_wheelhouse(stage, wheels)
 
         # The build id covers every versioned asset; the shell embeds it, so it comes after them.

@@ -15,14 +15,13 @@ from starlette.types import ASGIApp
 from server import db, migrate
 from server.errors import HANDLERS, ApiError
 from server.headers import IsolationHeaders
-from server.preview_site import PreviewSite, SplitByOrigin
 from server.routes import auth as auth_routes
 from server.routes import embed as embed_routes  # embeds (issue 8)
 from server.routes import files, meta, projects, revisions, transfer
-from server.routes import preview as preview_routes  # preview origin (issue 6)
 from server.routes import runtime as runtime_routes  # runtime engines' settings (issue 7)
 from server.routes import shares as share_routes  # share links (issue 7)
 from server.routes.health import health
+from server.sandbox_site import SandboxSite, SplitByOrigin
 from server.settings import Settings
 from server.share_site import ShareSite
 from server.static import DistSite
@@ -47,7 +46,6 @@ async def _api_not_found(request: Request) -> None:
 _API_ROUTES = [
     Route("/health", health, methods=["GET"]),
     *meta.ROUTES,
-    *preview_routes.ROUTES,
     *runtime_routes.ROUTES,
     *auth_routes.ROUTES,
     *transfer.ROUTES,  # before projects: /projects/import is not a project id
@@ -93,10 +91,10 @@ def create_app(
     app = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)  # type: ignore[arg-type]
     # Outside Starlette's own error middleware, so even a 500 carries the isolation headers.
     ide: ASGIApp = IsolationHeaders(app)
-    if settings.preview_port is not None or settings.preview_host:
-        # The preview origin's requests never reach the IDE app (server/preview_site.py).
-        ide = SplitByOrigin(ide, PreviewSite(site), settings.preview_port or 0,
-                            settings.preview_host)  # fmt: skip
+    if settings.sandbox_port is not None or settings.sandbox_host:
+        # The sandbox origin's requests never reach the IDE app (server/sandbox_site.py).
+        ide = SplitByOrigin(ide, SandboxSite(site), settings.sandbox_port or 0,
+                            settings.sandbox_host)  # fmt: skip
     if settings.share_port is not None or settings.share_host:
         # Nor do the share origin's (server/share_site.py): published links only.
         ide = SplitByOrigin(ide, ShareSite(), settings.share_port or 0, settings.share_host)

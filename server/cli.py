@@ -34,7 +34,7 @@ class CliError(Exception):
 _ENVIRONMENT = (
     "Environment: DATABASE_URL (a PostgreSQL URL; unset = an embedded server in the "
     "data dir), COSPAI_HOST, COSPAI_PORT, COSPAI_DATA_DIR, COSPAI_DIST_DIR, "
-    "COSPAI_POOL_MAX, COSPAI_PREVIEW_PORT, COSPAI_PREVIEW_HOST, COSPAI_SHARE_PORT, "
+    "COSPAI_POOL_MAX, COSPAI_SANDBOX_PORT, COSPAI_SANDBOX_HOST, COSPAI_SHARE_PORT, "
     "COSPAI_SHARE_HOST, COSPAI_EMBED_ORIGINS, COSPAI_WEBCONTAINER_API_KEY (StackBlitz's key "
     "for the WebContainer runtime), COSPAI_WEBCONTAINER_TIMEOUT_MS (how long the browser "
     "waits for it to boot, default 20000). "
@@ -57,11 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help=f"address to listen on (default {DEFAULT_HOST})")
     serve.add_argument("--port", type=int,
                        help=f"port to listen on, 0 for any free one (default {DEFAULT_PORT})")
-    serve.add_argument("--preview-port", type=int,
-                       help="port of the preview origin, 0 for any free one (default: --port + 1)")
-    serve.add_argument("--preview-host",
-                       help="host name (or whole origin) the browser uses for previews; "
-                            "default: another site than the IDE's (localhost <-> 127.0.0.1)")
+    serve.add_argument("--sandbox-port", type=int,
+                       help="port of the sandbox origin, where user code runs (the runtime, "
+                            "previews), 0 for any free one (default: --port + 1)")
+    serve.add_argument("--sandbox-host",
+                       help="host name (or whole origin) of the sandbox, {project} standing "
+                            "for a project's key, e.g. '{project}.sandbox.example.com' (one "
+                            "wildcard DNS name: a site per project); default: "
+                            "'{project}.localhost' for an IDE on a loopback address")
     serve.add_argument("--share-port", type=int,
                        help="port of the share origin that serves share links (/s/<token>/), "
                             "0 for any free one (default: --port + 2)")
@@ -170,7 +173,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(
         host=args.host, port=args.port, data_dir=args.data_dir, dist_dir=args.dist_dir,
-        preview_port=args.preview_port, preview_host=args.preview_host,
+        sandbox_port=args.sandbox_port, sandbox_host=args.sandbox_host,
         share_port=args.share_port, share_host=args.share_host,
         embed_origins=origin_list(args.embed_origins) if args.embed_origins else None,
     )
@@ -182,12 +185,12 @@ def _serve(args: argparse.Namespace) -> int:
     if not settings.database_url:
         _prepare_data_dir(settings.data_dir)
     sock = _bind(settings.host, settings.port)
-    # The preview origin listens on its own socket (server/preview_site.py).
-    preview_sock = _bind(settings.host, settings.preview_port_or_default)
+    # The sandbox origin listens on its own socket (server/sandbox_site.py).
+    sandbox_sock = _bind(settings.host, settings.sandbox_port_or_default)
     # And the share origin on a third (server/share_site.py).
     share_sock = _bind(settings.host, settings.share_port_or_default)
     settings = replace(settings, port=sock.getsockname()[1],
-                       preview_port=preview_sock.getsockname()[1],
+                       sandbox_port=sandbox_sock.getsockname()[1],
                        share_port=share_sock.getsockname()[1])
     with _database(settings) as (url, description):
         try:
@@ -203,16 +206,16 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"CosPAI IDE serving at http://{shown}:{port}/", flush=True)
         print(f"  database: {description} (PostgreSQL {version})", flush=True)
         print(f"  build: {site.build_id} from {settings.dist_dir}", flush=True)
-        print(f"  previews on port {settings.preview_port}", flush=True)
+        print(f"  sandbox (user code) on port {settings.sandbox_port}", flush=True)
         print(f"  share links on port {settings.share_port}", flush=True)
         workers = args.workers or int(os.environ.get("COSPAI_WORKERS", "1"))
         options = {"log_level": args.log_level, "lifespan": "on", "server_header": False,
                    "proxy_headers": False, "access_log": args.log_level == "debug"}
         if workers > 1:
-            return _serve_workers(settings, url, workers, [sock, preview_sock, share_sock],
+            return _serve_workers(settings, url, workers, [sock, sandbox_sock, share_sock],
                                   options)  # fmt: skip
         server = uvicorn.Server(uvicorn.Config(app, **options))  # type: ignore[arg-type]
-        server.run(sockets=[sock, preview_sock, share_sock])
+        server.run(sockets=[sock, sandbox_sock, share_sock])
         return 0 if server.started else 1
 
 
@@ -228,10 +231,10 @@ def _serve_workers(
     os.environ.update({"DATABASE_URL": url, "COSPAI_DIST_DIR": str(settings.dist_dir),
                        "COSPAI_DATA_DIR": str(settings.data_dir),
                        "COSPAI_POOL_MAX": str(settings.pool_max),
-                       "COSPAI_PREVIEW_PORT": str(settings.preview_port),
+                       "COSPAI_SANDBOX_PORT": str(settings.sandbox_port),
                        "COSPAI_SHARE_PORT": str(settings.share_port)})  # fmt: skip
-    if settings.preview_host:
-        os.environ["COSPAI_PREVIEW_HOST"] = settings.preview_host
+    if settings.sandbox_host:
+        os.environ["COSPAI_SANDBOX_HOST"] = settings.sandbox_host
     if settings.share_host:
         os.environ["COSPAI_SHARE_HOST"] = settings.share_host
     if settings.embed_origins:

@@ -140,22 +140,19 @@ def _paths() -> Json:
             "syncRules", "Ignored paths and limits shared with the client", "meta",
             method="get", auth="none",
             ok={200: _json(ref("SyncRules"), "contract/sync_rules.json.")})},
-        "/preview": {"get": _op(  # the preview origin (issue 6)
-            "previewOrigin", "Where previews are served (another site than the IDE's)", "meta",
-            method="get", auth="none",
-            ok={200: _json({"type": "object", "required": ["origin"],
-                            "properties": {"origin": {"type": "string"}}},
-                           "The preview origin, e.g. http://localhost:8001.")})},
         "/runtime-config": {"get": _op(  # the runtime engines (issue 7)
             "runtimeConfig", "What the browser's runtime engines need from the server", "meta",
             method="get", auth="none",
-            ok={200: _json({"type": "object", "required": ["webcontainer"], "properties": {
+            ok={200: _json({"type": "object", "required": ["sandbox", "webcontainer"],
+                            "properties": {
+                "sandbox": {"type": ["string", "null"], "description": "The sandbox origin, "
+                            "{project} standing for a project's key (null: none configured)"},
                 "webcontainer": {"type": "object", "required": ["api_key", "boot_timeout_ms"],
                                  "properties": {
                                      "api_key": {"type": ["string", "null"]},
                                      "boot_timeout_ms": {"type": "integer", "minimum": 1}}}}},
-                           "The WebContainer API key (null when unset) and how long to wait "
-                           "for it to boot.")})},  # fmt: skip
+                           "Where user code runs; the WebContainer API key (null when "
+                           "unset) and how long to wait for it to boot.")})},  # fmt: skip
         "/embed": {"get": _op(  # embeds (issue 8)
             "embedConfig", "Origins allowed to frame /embed and drive it by postMessage",
             "meta", method="get", auth="none",

@@ -24,19 +24,20 @@ class Settings:
     pool_max: int = 10
     # Other origins allowed to make state-changing requests (e.g. a separate front end).
     allowed_origins: tuple[str, ...] = ()
-    # The preview origin (server/preview_site.py): its own port, None = the IDE's port + 1
-    # (0 when the IDE's is 0: any free one). The host name the browser uses for it: None
-    # picks another *site* than the IDE's (localhost <-> 127.0.0.1), since cookies ignore
-    # ports; production sets a sibling domain, or a whole origin ("https://preview.example").
-    preview_port: int | None = None
-    preview_host: str | None = None
+    # The sandbox origin (server/sandbox_site.py), where user code runs: its own port, None =
+    # the IDE's port + 1 (0 when the IDE's is 0: any free one). The host name the browser
+    # uses for it, `{project}` standing for a project's key: None = `{project}.localhost`
+    # (a site per project) for an IDE on a loopback address; production sets a wildcard
+    # name, or a whole origin ("https://{project}.sandbox.example").
+    sandbox_port: int | None = None
+    sandbox_host: str | None = None
     # The WebContainer engine (client/adapters/webcontainer_engine.py): StackBlitz's API key
     # for commercial use (handed to the browser, which passes it to configureAPIKey), and
     # how long the browser waits for boot() before it says the service is unreachable.
     webcontainer_api_key: str | None = None
     webcontainer_boot_timeout_ms: int = 20_000
     # The share origin (server/share_site.py), for published share links: the same rules,
-    # None = the IDE's port + 2. Another site than the IDE's by default, like previews.
+    # None = the IDE's port + 2. Another site than the IDE's by default (localhost <-> 127.0.0.1).
     share_port: int | None = None
     share_host: str | None = None
     # Host pages allowed to embed /embed and drive it by postMessage ((): any page may
@@ -44,9 +45,9 @@ class Settings:
     embed_origins: tuple[str, ...] = ()
 
     @property
-    def preview_port_or_default(self) -> int:
-        if self.preview_port is not None:
-            return self.preview_port
+    def sandbox_port_or_default(self) -> int:
+        if self.sandbox_port is not None:
+            return self.sandbox_port
         return self.port + 1 if self.port else 0
 
     @property
@@ -66,9 +67,9 @@ class Settings:
             "dist_dir": Path(env.get("COSPAI_DIST_DIR", PROJECT_ROOT / "dist")),
             "database_url": env.get("DATABASE_URL") or None,
             "pool_max": int(env.get("COSPAI_POOL_MAX", 10)),
-            "preview_port": int(env["COSPAI_PREVIEW_PORT"]) if env.get("COSPAI_PREVIEW_PORT")
+            "sandbox_port": int(env["COSPAI_SANDBOX_PORT"]) if env.get("COSPAI_SANDBOX_PORT")
             else None,
-            "preview_host": env.get("COSPAI_PREVIEW_HOST") or None,
+            "sandbox_host": env.get("COSPAI_SANDBOX_HOST") or None,
             "webcontainer_api_key": env.get("COSPAI_WEBCONTAINER_API_KEY") or None,
             "webcontainer_boot_timeout_ms": int(env.get("COSPAI_WEBCONTAINER_TIMEOUT_MS")
                                                 or 20_000),

@@ -128,7 +128,7 @@ def _page(status: int, title: str, text: str, extra: dict[str, str] | None = Non
 
 
 def share_origin(ide_scheme: str, ide_hostname: str, port: int, host: str | None) -> str:
-    """The share origin for an IDE reached at ide_hostname (same rule as the preview's)."""
-    from server.preview_site import preview_origin
+    """The share origin for an IDE reached at ide_hostname (another site than the IDE's)."""
+    from server.sandbox_site import other_site
 
-    return preview_origin(ide_scheme, ide_hostname, port, host)
+    return other_site(ide_scheme, ide_hostname, port, host)

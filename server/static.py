@@ -145,6 +145,10 @@ class DistSite:
             # refusal to start would. But say it here too.
             log.warning("dist/ is incomplete, %d file(s) missing, e.g. %s", len(absent), absent[0])
 
+    def names(self) -> list[str]:
+        """Every file the manifest lists (as paths relative to dist/)."""
+        return list(self._entries)
+
     def lookup(self, url_path: str) -> tuple[str, _Entry] | None:
         """The manifest entry a URL path names (an app route names index.html)."""
         name = url_path.lstrip("/")

@@ -61,7 +61,7 @@ const NOT_PRECACHED = ["sw.js", "_headers", "_redirects"];
 // worker script itself, not a static host's configuration files.
 function precacheList(manifest) {
   return Object.keys(manifest.files)
-    .filter((name) => !name.startsWith("preview-origin/") && !NOT_PRECACHED.includes(name))
+    .filter((name) => !name.startsWith("sandbox-origin/") && !NOT_PRECACHED.includes(name))
     .sort();
 }
 

@@ -1,9 +1,11 @@
 """The Pyodide engine behind the Runtime interface: a worker with its own Python running
-client/core/runtime_host.py (see client/glue/runtime-worker.mjs).
+client/core/runtime_host.py (see client/glue/runtime-worker.mjs), in an iframe on the
+project's sandbox origin (client/glue/sandbox.mjs), never on the IDE's.
 
-Works offline and from our origin only. With cross-origin isolation, programs can read
-the keyboard (`input()`) and Ctrl+C interrupts them; without it the shell still works and
-the status says what is missing.
+Works offline after one visit. With cross-origin isolation, programs can read the keyboard
+(`input()`) and Ctrl+C interrupts them; without it the shell still works and the status
+says what is missing. What the sandbox sends is untrusted (it runs the project's code):
+messages are checked here before they reach the workbench.
 """
 
 from __future__ import annotations
@@ -32,6 +34,32 @@ from client.core.runtime import (
 from client.core.watcher import FsEvent
 from client.ffi.events import Listeners
 from client.ffi.runtime_worker import WorkerEngine
+
+EVENT_KINDS = frozenset({"create", "change", "delete"})  # client/core/fs_snapshot.py
+MAX_PATH = 4096
+
+
+def file_changes(batch: Any) -> list[FileChange]:
+    """The worker's file events, kept only when well formed: a known kind, a relative path
+    without `..`, bytes or nothing as content. The model's own rules (ignored paths, sizes)
+    apply afterwards, as to any change."""
+    changes: list[FileChange] = []
+    if not isinstance(batch, list):
+        return changes
+    for item in batch:
+        if not isinstance(item, (list, tuple)) or len(item) != 3:
+            continue
+        kind, path, content = item
+        if kind not in EVENT_KINDS or not isinstance(path, str) or not 0 < len(path) <= MAX_PATH:
+            continue
+        parts = path.split("/")
+        if path.startswith("/") or "\x00" in path or any(p in ("", ".", "..") for p in parts):
+            continue
+        if content is not None and not isinstance(content, (bytes, bytearray, memoryview)):
+            continue
+        changes.append(FileChange(FsEvent(kind, path), content))
+    return changes
+
 
 NOT_ISOLATED = ("this page is not cross-origin isolated: Ctrl+C cannot stop a running "
                 "program and input() cannot read the keyboard")  # fmt: skip
@@ -72,9 +100,10 @@ class PyodideFs(RuntimeFs):
         self._watchers.append(listener)
         return lambda: self._watchers.remove(listener) if listener in self._watchers else None
 
-    def _events(self, batch: list[list[Any]]) -> None:
-        changes = [FileChange(FsEvent(str(kind), str(path)), content)
-                   for kind, path, content in batch]  # fmt: skip
+    def _events(self, batch: Any) -> None:
+        changes = file_changes(batch)
+        if not changes:
+            return
         for listener in list(self._watchers):
             listener(changes)
 
@@ -126,7 +155,11 @@ class PyodideProcess(Process):
 
 
 class PyodideRuntime(Runtime):
-    def __init__(self) -> None:
+    def __init__(self, sandbox_origin: str | None = None, unavailable: str = "") -> None:
+        """`sandbox_origin`: where the worker runs; None with `unavailable` saying why
+        there is none (the runtime then never starts: never on the IDE's origin)."""
+        self.sandbox_origin = sandbox_origin
+        self.unavailable = unavailable or "no sandbox origin"
         self.status = Status(RuntimeState.BOOTING, "not started")
         self.fs = PyodideFs(self)
         self.listeners = Listeners()
@@ -149,8 +182,12 @@ class PyodideRuntime(Runtime):
     async def boot(self) -> Status:
         if self._ready is None:
             self._ready = asyncio.get_event_loop().create_future()
+            if self.sandbox_origin is None:
+                self._set(Status(RuntimeState.UNAVAILABLE, self.unavailable))
+                return await self._ready
             try:
-                self.engine = await WorkerEngine.create(self.listeners, self._message)
+                self.engine = await WorkerEngine.create(self.sandbox_origin, self.listeners,
+                                                        self._message)  # fmt: skip
                 self.engine.boot()
             except Exception as error:
                 self._set(Status(RuntimeState.UNAVAILABLE, f"the worker cannot start: {error}"))
@@ -163,24 +200,32 @@ class PyodideRuntime(Runtime):
         if done and self._ready is not None and not self._ready.done():
             self._ready.set_result(status)
 
-    def _message(self, message: dict[str, Any]) -> None:
+    def _message(self, message: Any) -> None:
+        if not isinstance(message, dict):
+            return
         op = message.get("op")
         if op == "status":
-            state = RuntimeState(message["state"])
-            reason = str(message.get("reason") or "")
+            try:
+                state = RuntimeState(message.get("state"))
+            except ValueError:
+                return
+            reason = str(message.get("reason") or "")[:500]
             if state is RuntimeState.READY and not self.isolated:
                 reason = NOT_ISOLATED
             self._set(Status(state, reason))
-        elif op == "settle":
-            asyncio.ensure_future(self._settle(int(message["id"])))
+        elif op == "settle" and isinstance(message.get("id"), int):
+            asyncio.ensure_future(self._settle(message["id"]))
         elif op == "events":
-            self.fs._events(message["batch"])
+            self.fs._events(message.get("batch"))
         elif op == "error":
-            self._emitter.emit("error", str(message.get("message", "")))
+            self._emitter.emit("error", str(message.get("message", ""))[:500])
         elif op == "server-ready":  # preview: serve(app, port) ran (client/worker/serve.py)
-            port, url = int(message["port"]), str(message.get("url", ""))
-            self._emitter.emit("server-ready", port, url)
-            self._emitter.emit("port", port, "open", url)
+            port = message.get("port")
+            if isinstance(port, int) and 0 < port < 65536:
+                # No URL passes on: the preview shows the app on the sandbox origin, never
+                # an address the sandbox picks.
+                self._emitter.emit("server-ready", port, "")
+                self._emitter.emit("port", port, "open", "")
 
     async def _settle(self, request: int) -> None:
         try:

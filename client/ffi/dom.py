@@ -42,6 +42,10 @@ def when_idle(callback: Any, timeout_ms: int) -> None:
         window.setTimeout(create_once_callable(callback), 0)
 
 
+def page_origin() -> str:
+    return str(js.location.origin)
+
+
 def cross_origin_isolated() -> bool:
     return bool(getattr(js, "crossOriginIsolated", False))
 

@@ -1,4 +1,5 @@
-"""The Pyodide engine's worker and xterm terminals, from Python (client/glue/terminal.mjs).
+"""The Pyodide engine's worker in its sandbox (client/glue/sandbox.mjs) and xterm terminals
+(client/glue/terminal.mjs), from Python.
 
 Python holds handles and gets told about states and file events; keystrokes and output
 travel between xterm and the worker in JS only. Every callback proxy made here belongs to
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import js  # type: ignore[import-not-found]
+
 from client.ffi import modules
 from client.ffi.convert import to_object, to_python
 from client.ffi.events import Listeners
@@ -19,30 +22,40 @@ async def _glue() -> Any:
     return await modules.load(modules.asset_url("client", "glue/terminal.mjs"))
 
 
-class WorkerEngine:
-    """The worker, its calls (file operations, resize, close) and its sessions."""
+def _site_path(url: str) -> str:
+    """An asset's path from the site's root, for the sandbox origin to fetch on its own."""
+    return str(js.URL.new(url).pathname)
 
-    def __init__(self, glue: Any, listeners: Listeners,
+
+class WorkerEngine:
+    """The runtime worker in its sandbox (client/glue/sandbox.mjs): its calls (file
+    operations, resize, close) and its sessions. Everything it sends is untrusted."""
+
+    def __init__(self, glue: Any, sandbox_origin: str, listeners: Listeners,
                  on_message: Callable[[dict[str, Any]], None]) -> None:  # fmt: skip
         self.listeners = listeners
-        worker_url = modules.asset_url("client", "glue/runtime-worker.mjs")
-        self.handle = glue.createEngine(worker_url, listeners.proxy(
+        self.handle = glue.createEngine(f"{sandbox_origin}/runtime.html", str(js.location.origin),
+                                        listeners.proxy(
             lambda message: on_message(to_python(message))))  # fmt: skip
 
     @classmethod
-    async def create(cls, listeners: Listeners,
+    async def create(cls, sandbox_origin: str, listeners: Listeners,
                      on_message: Callable[[dict[str, Any]], None]) -> WorkerEngine:  # fmt: skip
-        return cls(await _glue(), listeners, on_message)
+        glue = await modules.load(modules.asset_url("client", "glue/sandbox.mjs"))
+        return cls(glue, sandbox_origin, listeners, on_message)
 
     @property
     def isolated(self) -> bool:
-        """SharedArrayBuffer is there: input() can block and Ctrl+C can interrupt."""
+        """SharedArrayBuffer is there in the sandbox: input() can block, Ctrl+C interrupts."""
         return bool(self.handle.isolated)
 
     def boot(self) -> None:
-        client_zip = modules.asset_url("client", "client.zip")
-        wheelhouse = modules.asset_url("wheelhouse", "simple")  # absolute, as micropip needs
-        self.handle.boot(modules.asset_url("pyodide", ""), client_zip, wheelhouse)
+        self.handle.boot(to_object({
+            "pyodide": _site_path(modules.asset_url("pyodide", "")),
+            "client": _site_path(modules.asset_url("client", "client.zip")),
+            "worker": _site_path(modules.asset_url("client", "glue/runtime-worker.mjs")),
+            "wheelhouse": _site_path(modules.asset_url("wheelhouse", "simple")),
+        }))  # fmt: skip
 
     async def call(self, method: str, *args: Any) -> Any:
         """A host method in the worker; its error message becomes an OSError."""
@@ -108,8 +121,6 @@ class XTerm:
 def on_theme_change(listeners: Listeners, callback: Callable[[], None]) -> Any:
     """Call back when the page's theme attribute changes (settings, palette, tests);
     returns the observer, to disconnect."""
-    import js  # type: ignore[import-not-found]
-
     observer = js.MutationObserver.new(listeners.proxy(lambda *_args: callback()))
     observer.observe(
         js.document.documentElement,

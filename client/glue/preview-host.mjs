@@ -1,5 +1,5 @@
-// The IDE side of the preview origin (see service_worker/preview/): a hidden relay iframe
-// on the preview origin hands us a MessagePort to that origin's service worker; every
+// The IDE side of the previews (see service_worker/sandbox/): a hidden relay iframe on the
+// project's sandbox origin hands us a MessagePort to that origin's service worker; every
 // preview request arrives on it and onRequest (Python) answers from the project's files.
 //
 // Messages are trusted by their *source window*, not only their origin: every page of the
@@ -9,6 +9,7 @@
 export function connect({ origin, sid, onRequest, onConsole, onLocation, onReady, onError }) {
   const relay = document.createElement("iframe");
   relay.hidden = true;
+  relay.setAttribute("sandbox", "allow-scripts allow-same-origin"); // no top navigation
   relay.title = "preview relay";
   relay.setAttribute("aria-hidden", "true");
   relay.src = `${origin}/relay.html?sid=${encodeURIComponent(sid)}` +

@@ -15,6 +15,7 @@ import asyncio
 from typing import Any
 
 from client.adapters.server_api import HttpServerApi
+from client.core import sandbox
 from client.core.embed import (
     PROTOCOL,
     EmbedOptions,
@@ -40,6 +41,9 @@ class EmbedWorkbench(Workbench):
         self._queued: list[str | None] = []
         query = {"file": options.file} if options.file else {}
         super().__init__(root, api, PROJECT_ID, query)  # type: ignore[arg-type]
+        # A share's code runs on a sandbox site of its own, never the owner's project's.
+        self.sandbox_key = (sandbox.share_key(options.share) if options.share
+                            else sandbox.project_key(PROJECT_ID))  # fmt: skip
         self.settings.theme = options.theme
         self.settings.apply_theme(dom.set_theme)
         for name, panel in PANEL_NAMES.items():

@@ -1,16 +1,18 @@
 """The preview panel: the project's site in an iframe on the separate preview origin, with a
 URL bar, back, reload, open in a new tab, a port switcher and the preview's console.
 
-How a page gets here: the iframe loads <preview-origin>/preview/<sid>/<path>; that origin's
-service worker forwards the request through the hidden relay (client/ffi/preview.py) to this
-view, which answers from the workbench's model (client/core/preview_site.py). So the preview
-shows the files as they are in the editor, offline too, and reloads ~300 ms after an edit
-(the scheduler's runtime tick, which the workbench passes on to `changed`).
+How a page gets here: the iframe loads <sandbox-origin>/preview/<sid>/<path>, on the
+project's sandbox origin (where its runtime runs too); that origin's service worker forwards
+the request through the hidden relay (client/ffi/preview.py) to this view, which answers
+from the workbench's model (client/core/preview_site.py), or from an app in the runtime.
+So the preview shows the files as they are in the editor, offline too, and reloads ~300 ms
+after an edit (the scheduler's runtime tick, which the workbench passes on to `changed`).
 
-The iframe's sandbox keeps allow-same-origin: the preview origin is another *site* than the
-IDE's (server/preview_site.py), so "same origin" there grants the preview only its own
+The iframe's sandbox keeps allow-same-origin: the sandbox origin is another *site* than the
+IDE's (server/sandbox_site.py), so "same origin" there grants the preview only its own
 origin (which its service worker needs to control it), never the IDE's storage, cookies or
 DOM. Without it the frame's origin would be opaque and no service worker would serve it.
+It has no allow-top-navigation: a preview cannot send the IDE's tab elsewhere.
 
 Two waits end with a message rather than a blank panel: the preview's service worker must
 say hello within START_TIMEOUT_S (a blocked or broken preview origin), and an app served in
@@ -30,15 +32,14 @@ import secrets
 from collections.abc import Awaitable
 from typing import Any
 
-from client.core.ports import ApiError
 from client.core.preview_site import Answer, answer
+from client.core.sandbox import SandboxUnavailable
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 from client.ffi.preview import PreviewHost, observe_hidden, open_tab
 from client.ffi.webcontainer import listen_console
 from client.ui.preview_console import PreviewConsole
 
-ORIGIN_KEY = "cospai-preview-origin"  # remembered, so the preview works offline
 SANDBOX = "allow-scripts allow-forms allow-same-origin allow-popups allow-modals"
 STATIC = "static"
 START_TIMEOUT_S = 10.0
@@ -137,9 +138,11 @@ class PreviewView:
             asyncio.ensure_future(self._start())
 
     async def _start(self) -> None:
-        self.origin = await self._find_origin()
-        if not self.origin:
-            self._say("The preview origin is unknown: open the project once while online.")
+        try:
+            self.origin = await self.bench.runtime.sandbox_origin()
+        except SandboxUnavailable as error:
+            self._say(f"The preview cannot start: {error}.")
+            dom.set_state("preview", "failed")
             return
         await self.host.connect(self.origin, self.sid, on_request=self._request,
                                 on_console=self.console.add, on_location=self._located,
@@ -149,16 +152,8 @@ class PreviewView:
         if not self.ready and not self.failed and self.source not in self.urls:
             dom.set_state("preview", "timeout")
             self._say(f"The preview did not start within {self.start_timeout:g} s: the "
-                      f"preview origin ({self.origin}) did not answer. Check that it is "
+                      f"sandbox origin ({self.origin}) did not answer. Check that it is "
                       "reachable, then reload the page.")  # fmt: skip
-
-    async def _find_origin(self) -> str:
-        try:
-            found = str((await self.bench.api.call("GET", "/preview"))["origin"])
-        except (ApiError, KeyError, TypeError):
-            return dom.local_get(ORIGIN_KEY) or ""
-        dom.local_set(ORIGIN_KEY, found)
-        return found
 
     def _ready(self) -> None:
         """The service worker said hello (first start, or after it restarted)."""

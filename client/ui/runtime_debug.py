@@ -14,7 +14,6 @@ import json
 import types
 from typing import Any
 
-from client.adapters.pyodide_engine import PyodideRuntime
 from client.adapters.webcontainer_engine import WebContainerRuntime
 from client.core.runtime import Runtime, SpawnOptions
 from client.ffi import dom
@@ -28,7 +27,7 @@ def expose(link: Any) -> None:
 
         async def factory() -> Runtime:
             runtime: Runtime = (WebContainerRuntime() if str(engine) == "webcontainer"
-                                else PyodideRuntime())  # fmt: skip
+                                else await link.make_pyodide())  # fmt: skip
             await runtime.boot()
             return runtime
 

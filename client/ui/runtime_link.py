@@ -19,6 +19,7 @@ from typing import Any
 
 from client.adapters.pyodide_engine import PyodideRuntime
 from client.adapters.webcontainer_engine import BOOT_TIMEOUT_MS, WebContainerRuntime
+from client.core import sandbox
 from client.core.engine_choice import (
     NAMES,
     PYODIDE,
@@ -159,6 +160,7 @@ class RuntimeLink:
                       webcontainer_known_unreachable=bool(_unreachable))  # fmt: skip
 
     async def _config(self) -> dict[str, Any]:
+        """The server's runtime settings (the sandbox's pattern, WebContainer's key)."""
         try:
             config = await self.bench.api.call("GET", "/runtime-config")
             dom.local_set(CONFIG_KEY, json.dumps(config))
@@ -167,13 +169,28 @@ class RuntimeLink:
                 config = json.loads(dom.local_get(CONFIG_KEY) or "{}")
             except ValueError:
                 config = {}
-        found = config.get("webcontainer") if isinstance(config, dict) else None
-        return found if isinstance(found, dict) else {}
+        return config if isinstance(config, dict) else {}
+
+    async def sandbox_origin(self) -> str:
+        """This project's sandbox origin (its code and previews run there); raises
+        SandboxUnavailable saying why there is none."""
+        pattern = (await self._config()).get("sandbox")
+        return sandbox.origin_for(pattern if isinstance(pattern, str) else None,
+                                  self.bench.sandbox_key, dom.page_origin())  # fmt: skip
+
+    async def make_pyodide(self) -> PyodideRuntime:
+        """A Pyodide engine on this project's sandbox origin (or one that says why not)."""
+        try:
+            return PyodideRuntime(await self.sandbox_origin())
+        except sandbox.SandboxUnavailable as error:
+            return PyodideRuntime(None, str(error))
 
     async def _make(self, engine: str) -> Runtime:
         if engine == PYODIDE:
-            return PyodideRuntime()
+            return await self.make_pyodide()
         config = await self._config()
+        found = config.get("webcontainer")
+        config = found if isinstance(found, dict) else {}
         return WebContainerRuntime(api_key=str(config.get("api_key") or ""),
                                    timeout_ms=int(config.get("boot_timeout_ms") or BOOT_TIMEOUT_MS),
                                    ignored=self.bench.rules.ignored)  # fmt: skip

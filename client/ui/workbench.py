@@ -14,6 +14,7 @@ from typing import Any
 
 from client.adapters.indexeddb import IndexedDbStore, StorageUnavailable
 from client.adapters.server_api import HttpServerApi
+from client.core import sandbox
 from client.core.clock import AsyncioClock
 from client.core.commands import CommandRegistry, chord
 from client.core.engine import ProjectSync
@@ -50,6 +51,8 @@ class Workbench:
     def __init__(self, root: Any, api: HttpServerApi, project_id: str,
                  query: dict[str, str] | None = None) -> None:  # fmt: skip
         self.api, self.project_id = api, project_id
+        # Whose sandbox site runs this project's code (client/core/sandbox.py).
+        self.sandbox_key = sandbox.project_key(project_id)
         self.query = query or {}
         self._render_pending = self._disposed = False
         self._profiler: Any = None  # cospaiDebug.profile("start") sets it

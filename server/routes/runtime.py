@@ -1,6 +1,7 @@
 """GET /api/runtime-config: what the browser's runtime engines need from the server's
-configuration (the WebContainer API key, its boot timeout). Public: the key is a browser
-key by StackBlitz's design (the page passes it to configureAPIKey), not a secret."""
+configuration: the sandbox origin's pattern (where user code runs, server/sandbox_site.py),
+the WebContainer API key and its boot timeout. Public: the key is a browser key by
+StackBlitz's design (the page passes it to configureAPIKey), not a secret."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server.sandbox_site import sandbox_pattern
+
 
 async def runtime_config(request: Request) -> Response:
     settings = request.state.settings  # the lifespan's state
-    body = {"webcontainer": {"api_key": settings.webcontainer_api_key,
+    pattern = sandbox_pattern(request.url.scheme, request.url.hostname or "localhost",
+                              settings.sandbox_port_or_default, settings.sandbox_host)  # fmt: skip
+    body = {"sandbox": pattern, "webcontainer": {"api_key": settings.webcontainer_api_key,
                              "boot_timeout_ms": settings.webcontainer_boot_timeout_ms}}  # fmt: skip
     return JSONResponse(body, headers={"cache-control": "no-cache"})
 

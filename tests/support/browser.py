@@ -14,8 +14,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # Any host but ours fails to resolve, so a stray request fails loudly.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+    # Any host but ours fails to resolve, so a stray request fails loudly. The sandbox
+    # origins are <key>.localhost names, which Chromium resolves to the loopback itself.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE *.localhost, "
+    "EXCLUDE 127.0.0.1",
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -50,7 +52,9 @@ def is_local(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme in LOCAL_SCHEMES:
         return True
-    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname in LOCAL_HOSTS
+    host = parts.hostname or ""
+    return parts.scheme in {"http", "https", "ws", "wss"} and (
+        host in LOCAL_HOSTS or host.endswith(".localhost"))
 
 
 def off_machine(urls: list[str]) -> list[str]:

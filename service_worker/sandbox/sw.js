@@ -1,6 +1,10 @@
-// The preview origin's service worker: answers /preview/<sid>/<path> by asking the IDE tab
-// that owns <sid> over the MessagePort its relay handed us (relay.js). The IDE answers from
-// the project's files in memory, so a preview shows unsaved edits and works offline.
+// The sandbox origin's service worker. Two jobs:
+// - previews: answers /preview/<sid>/<path> by asking the IDE tab that owns <sid> over the
+//   MessagePort its relay handed us (relay.js). The IDE answers from the project's files in
+//   memory, so a preview shows unsaved edits and works offline.
+// - the runtime, offline: keeps the runtime host page and the runtime's files (the list
+//   /sandbox-files.json gives, for the build being served) in Cache Storage, and answers
+//   them from there when the network fails, so the runtime boots offline after one visit.
 //
 // Request  (worker -> IDE): {id, method, path, query, headers, body}
 // Response (IDE -> worker): {id, status, headers, body}
@@ -19,15 +23,63 @@ const links = new Map(); // sid -> {port, pending: Map<id, {resolve, timer}>}
 const waiting = new Map(); // sid -> [resolve] until a relay introduces that sid
 let nextId = 1;
 
-self.addEventListener("install", () => self.skipWaiting());
+const CACHE_PREFIX = "cospai-sandbox-";
+let keeping = null;
+
+self.addEventListener("install", (event) => {
+  self.skipWaiting();
+  event.waitUntil(keep().catch(() => {}));
+});
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "connect" && typeof data.sid === "string" && event.ports[0]) {
     attach(data.sid, event.ports[0]);
+  } else if (data.type === "keep") {
+    event.waitUntil(keep().catch(() => {}));
   }
 });
+
+// Store what the runtime needs, for the build the server names; drop older builds' caches.
+function keep() {
+  keeping = keeping || (async () => {
+    const answer = await fetch("/sandbox-files.json", { cache: "no-store" });
+    if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
+    const { build_id: build, files } = await answer.json();
+    const name = CACHE_PREFIX + build;
+    const cache = await caches.open(name);
+    for (const path of files) {
+      if (path.startsWith("/assets/") && (await cache.match(path))) continue;
+      const response = await fetch(path);
+      if (response.ok) await cache.put(path, response);
+    }
+    for (const other of await caches.keys()) {
+      if (other.startsWith(CACHE_PREFIX) && other !== name) await caches.delete(other);
+    }
+  })().finally(() => { keeping = null; });
+  return keeping;
+}
+
+// The runtime's own files: content-hashed assets from the cache first, pages from the
+// network first (a new build's page), the kept copy when the network fails.
+async function runtimeFile(request, url) {
+  if (request.method !== "GET") return fetch(request);
+  const kept = () => caches.match(url.pathname, { ignoreSearch: true });
+  if (url.pathname.startsWith("/assets/")) {
+    const found = await kept();
+    if (found) return found;
+    return fetch(request);
+  }
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const found = await kept();
+    if (found) return found;
+    throw error;
+  }
+}
+const RUNTIME_PAGES = new Set(["/runtime.html", "/runtime.js", "/relay.html", "/relay.js"]);
 
 function attach(sid, port) {
   const old = links.get(sid);
@@ -60,21 +112,24 @@ async function findLink(sid) {
 }
 
 const PREVIEW = /^\/preview\/([A-Za-z0-9_-]{8,64})(\/.*)?$/;
-const OWN_FILES = new Set(["/relay.html", "/relay.js", "/sw.js"]);
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  if (url.origin !== location.origin || OWN_FILES.has(url.pathname)) return;
+  if (url.origin !== location.origin || url.pathname === "/sw.js") return;
+  if (RUNTIME_PAGES.has(url.pathname) && event.request.mode === "navigate") {
+    event.respondWith(runtimeFile(event.request, url));
+    return;
+  }
   const match = url.pathname.match(PREVIEW);
   if (match && !match[2]) {
     // /preview/<sid> -> /preview/<sid>/ so the page's relative URLs resolve inside it
     event.respondWith(Response.redirect(new URL(url.pathname + "/" + url.search, url).href, 302));
   } else if (match) {
     event.respondWith(serve(event.request, match[1], match[2], url));
-  } else if (event.clientId || event.request.referrer) {
+  } else {
     // An absolute URL (`/api/hello`, `/style.css`, a link to `/about`) asked by a previewed
     // page: it belongs to the preview that page is in (a navigation has no client yet, but
-    // its referrer is the page).
+    // its referrer is the page). Asked by the runtime host or its worker: a runtime file.
     event.respondWith(fromPage(event, url));
   }
 });
@@ -84,7 +139,7 @@ async function fromPage(event, url) {
   const from = client ? client.url : event.request.referrer;
   const match = from && new URL(from).origin === location.origin &&
     new URL(from).pathname.match(PREVIEW);
-  if (!match) return fetch(event.request);
+  if (!match) return runtimeFile(event.request, url);
   if (event.request.mode === "navigate") {
     // Keep the address inside the preview, so the next relative URL resolves there too.
     const inside = `/preview/${match[1]}${url.pathname}${url.search}`;

@@ -1,0 +1,61 @@
+"""Where a project's code runs: its sandbox origin, from the server's pattern and a key.
+
+User code never runs on the IDE's origin (ARCHITECTURE rule 10). The server names a sandbox
+origin pattern such as `http://{project}.localhost:8001`; each project gets its own key in
+place of `{project}`, so projects do not share a site (cookies, storage, service workers)
+with each other either. A key is one DNS label. Share links get a key of their own, derived
+from the token by a hash, so the token never appears in a host name (DNS logs, Referer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urlsplit
+
+PLACEHOLDER = "{project}"
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_NOT_LABEL = re.compile(r"[^a-z0-9]+")
+
+
+class SandboxUnavailable(ValueError):
+    """No usable sandbox origin: the runtime must not start (it would run on ours)."""
+
+
+def project_key(project_id: str) -> str:
+    """`p` + the project's id reduced to letters and digits (a UUID fits a label)."""
+    cleaned = _NOT_LABEL.sub("", str(project_id).lower())[:60]
+    if not cleaned:
+        return "p" + hashlib.sha256(str(project_id).encode()).hexdigest()[:32]
+    return "p" + cleaned
+
+
+def share_key(token: str) -> str:
+    return "s" + hashlib.sha256(str(token).encode()).hexdigest()[:32]
+
+
+def origin_for(pattern: str | None, key: str, ide_origin: str) -> str:
+    """The sandbox origin for `key`; raises SandboxUnavailable when there is none, or when
+    it would be the IDE's own site."""
+    if not pattern:
+        raise SandboxUnavailable(
+            "no sandbox origin is configured, so user code cannot run safely here: start the "
+            "server with --sandbox-host (see the README's security section)"
+        )
+    if not _LABEL.match(key):
+        raise SandboxUnavailable(f"{key!r} is not a valid sandbox key")
+    origin = pattern.replace(PLACEHOLDER, key).rstrip("/")
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+        raise SandboxUnavailable(f"the sandbox origin {origin!r} is not an origin")
+    if _host(origin) == _host(ide_origin):
+        # Cookies ignore ports: the IDE's session cookie would be sent there.
+        raise SandboxUnavailable(
+            f"the sandbox origin {origin} is on the IDE's own host: user code there could "
+            "act as the signed-in user; configure --sandbox-host with another domain"
+        )
+    return origin
+
+
+def _host(origin: str) -> str:
+    return (urlsplit(origin).hostname or "").lower()

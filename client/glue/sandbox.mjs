@@ -1,0 +1,159 @@
+// The IDE's side of the runtime sandbox (service_worker/sandbox/runtime.js): a hidden
+// iframe on the project's sandbox origin, another site, runs the Pyodide runtime worker;
+// this module speaks to it through one MessagePort, and to each session through a port of
+// its own. No logic lives here, only the byte paths Python stays out of (ARCHITECTURE rule
+// 6): keystrokes go from xterm straight onto the session's port, output comes from it
+// straight into xterm.
+//
+// Everything that comes back is untrusted: the sandbox runs the project's code, and any
+// page the project serves on that origin can script the host page. So the port is handed
+// over once, to the iframe we made, at its origin; window messages are taken from that
+// iframe only until then; and every message is checked for shape before it is passed on.
+
+const HELLO_TIMEOUT_MS = 15000;
+const STATES = new Set(["running", "idle", "exit", "history", "cwd", "title"]);
+
+export function createEngine(sandboxUrl, ideOrigin, onMessage) {
+  const origin = new URL(sandboxUrl).origin;
+  const frame = document.createElement("iframe");
+  frame.hidden = true;
+  frame.title = "runtime sandbox";
+  frame.setAttribute("aria-hidden", "true");
+  frame.setAttribute("allow", "cross-origin-isolated");
+  // No top navigation, no popups, no forms: only scripts on its own origin (its service
+  // worker and storage need the origin).
+  frame.setAttribute("sandbox", "allow-scripts allow-same-origin");
+  const url = new URL(sandboxUrl);
+  url.searchParams.set("ide", ideOrigin);
+  frame.src = url.href;
+
+  const channel = new MessageChannel();
+  const port = channel.port1;
+  const waiting = new Map();
+  const queue = []; // posted before the sandbox said hello
+  let next = 1;
+  let connected = false;
+  let closed = false;
+  const handle = { isolated: false };
+
+  function post(message, transfer) {
+    if (closed) return;
+    if (connected) port.postMessage(message, transfer || []);
+    else queue.push([message, transfer || []]);
+  }
+  function fail(reason) {
+    onMessage({ op: "status", state: "failed", reason });
+  }
+
+  const timer = setTimeout(() => {
+    if (!connected && !closed) {
+      fail(`the sandbox (${origin}) did not answer within ${HELLO_TIMEOUT_MS / 1000} s`);
+    }
+  }, HELLO_TIMEOUT_MS);
+
+  function onWindowMessage(event) {
+    if (event.source !== frame.contentWindow || event.origin !== origin || connected) return;
+    const data = event.data;
+    if (!data || data.type !== "cospai-runtime-hello") return;
+    connected = true;
+    clearTimeout(timer);
+    window.removeEventListener("message", onWindowMessage); // nothing more comes this way
+    handle.isolated = data.isolated === true;
+    frame.contentWindow.postMessage({ type: "cospai-runtime-connect" }, origin, [channel.port2]);
+    for (const [message, transfer] of queue.splice(0)) port.postMessage(message, transfer);
+  }
+  window.addEventListener("message", onWindowMessage);
+
+  port.onmessage = ({ data }) => {
+    if (!data || typeof data !== "object" || typeof data.op !== "string") return;
+    if (data.op === "reply") {
+      const pending = waiting.get(data.id);
+      if (!pending) return;
+      waiting.delete(data.id);
+      if (data.ok === true) pending.resolve(data.value);
+      else pending.reject(new Error(String(data.error || "the runtime refused")));
+    } else {
+      onMessage(data);
+    }
+  };
+  frame.addEventListener("error", () => fail(`the sandbox (${origin}) did not load`));
+  document.body.append(frame);
+
+  return Object.assign(handle, {
+    origin,
+    boot(paths) {
+      post({ op: "boot", pyodide: paths.pyodide, client: paths.client,
+             worker: paths.worker, wheelhouse: paths.wheelhouse });
+    },
+    call(method, args) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        post({ op: "call", id, method, args });
+      });
+    },
+    open(sid, options, onState) {
+      return openSession(post, sid, options, onState);
+    },
+    settled(id) {
+      post({ op: "settled", id });
+    },
+    terminate() {
+      post({ op: "terminate" });
+      closed = true;
+      clearTimeout(timer);
+      window.removeEventListener("message", onWindowMessage);
+      for (const pending of waiting.values()) pending.reject(new Error("the runtime stopped"));
+      waiting.clear();
+      port.close();
+      frame.remove();
+    },
+  });
+}
+
+function openSession(post, sid, options, onState) {
+  const channel = new MessageChannel();
+  const port = channel.port1;
+  let sink = null; // the terminal showing this session, if any
+  let output = ""; // kept for sessions no terminal shows (tools, tests)
+  const session = {
+    sid,
+    running: false,
+    exitCode: null,
+    get output() {
+      return output;
+    },
+    attach(terminal) {
+      sink = terminal;
+      if (output) terminal.write(output);
+      output = "";
+    },
+    write(text) {
+      port.postMessage({ write: String(text) });
+    },
+    resize(cols, rows) {
+      port.postMessage({ resize: [cols | 0, rows | 0] });
+    },
+    close() {
+      port.postMessage({ close: true });
+      port.close();
+    },
+  };
+  port.onmessage = ({ data }) => {
+    if (!data || typeof data !== "object") return;
+    if (typeof data.out === "string") {
+      if (sink) sink.write(data.out);
+      else output += data.out;
+    } else if (STATES.has(data.state)) {
+      if (data.state === "running") session.running = true;
+      if (data.state === "idle") session.running = false;
+      if (data.state === "exit") {
+        session.running = false;
+        session.exitCode = Number.isInteger(data.value) ? data.value : 1;
+      }
+      onState(data.state, data.value);
+    }
+  };
+  post({ op: "open", sid, options }, [channel.port2]);
+  return session;
+}
