@@ -57,7 +57,7 @@ function cacheKeyFor(url, scope) {
 const NOT_PRECACHED = ["sw.js", "_headers", "_redirects"];
 
 // Manifest paths to precache: all the IDE may load, the wheelhouse included (pip works
-// offline). Not the preview origin's files (another origin, its own worker), not the
+// offline). Not the sandbox origin's files (another origin, its own worker), not the
 // worker script itself, not a static host's configuration files.
 function precacheList(manifest) {
   return Object.keys(manifest.files)

@@ -31,35 +31,9 @@ from client.core.runtime import (
     Unsubscribe,
     command_line,
 )
-from client.core.watcher import FsEvent
+from client.core.sandbox import file_changes
 from client.ffi.events import Listeners
 from client.ffi.runtime_worker import WorkerEngine
-
-EVENT_KINDS = frozenset({"create", "change", "delete"})  # client/core/fs_snapshot.py
-MAX_PATH = 4096
-
-
-def file_changes(batch: Any) -> list[FileChange]:
-    """The worker's file events, kept only when well formed: a known kind, a relative path
-    without `..`, bytes or nothing as content. The model's own rules (ignored paths, sizes)
-    apply afterwards, as to any change."""
-    changes: list[FileChange] = []
-    if not isinstance(batch, list):
-        return changes
-    for item in batch:
-        if not isinstance(item, (list, tuple)) or len(item) != 3:
-            continue
-        kind, path, content = item
-        if kind not in EVENT_KINDS or not isinstance(path, str) or not 0 < len(path) <= MAX_PATH:
-            continue
-        parts = path.split("/")
-        if path.startswith("/") or "\x00" in path or any(p in ("", ".", "..") for p in parts):
-            continue
-        if content is not None and not isinstance(content, (bytes, bytearray, memoryview)):
-            continue
-        changes.append(FileChange(FsEvent(kind, path), content))
-    return changes
-
 
 NOT_ISOLATED = ("this page is not cross-origin isolated: Ctrl+C cannot stop a running "
                 "program and input() cannot read the keyboard")  # fmt: skip

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 from urllib.parse import urlsplit
+
+from client.core.runtime import FileChange
+from client.core.watcher import FsEvent
 
 PLACEHOLDER = "{project}"
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -59,3 +63,31 @@ def origin_for(pattern: str | None, key: str, ide_origin: str) -> str:
 
 def _host(origin: str) -> str:
     return (urlsplit(origin).hostname or "").lower()
+
+
+# ---------------------------------------------------------------- what comes back
+
+EVENT_KINDS = frozenset({"create", "change", "delete"})  # client/core/fs_snapshot.py
+MAX_PATH = 4096
+
+
+def file_changes(batch: Any) -> list[FileChange]:
+    """The worker's file events, kept only when well formed: a known kind, a relative path
+    without `..`, bytes or nothing as content. The model's own rules (ignored paths, sizes)
+    apply afterwards, as to any change."""
+    changes: list[FileChange] = []
+    if not isinstance(batch, list):
+        return changes
+    for item in batch:
+        if not isinstance(item, (list, tuple)) or len(item) != 3:
+            continue
+        kind, path, content = item
+        if kind not in EVENT_KINDS or not isinstance(path, str) or not 0 < len(path) <= MAX_PATH:
+            continue
+        parts = path.split("/")
+        if path.startswith("/") or "\x00" in path or any(p in ("", ".", "..") for p in parts):
+            continue
+        if content is not None and not isinstance(content, (bytes, bytearray, memoryview)):
+            continue
+        changes.append(FileChange(FsEvent(kind, path), content))
+    return changes

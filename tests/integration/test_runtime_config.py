@@ -1,6 +1,6 @@
-"""GET /api/runtime-config: the WebContainer API key and boot timeout from the server's
-configuration (COSPAI_WEBCONTAINER_API_KEY, COSPAI_WEBCONTAINER_TIMEOUT_MS), through the
-whole app with its lifespan."""
+"""GET /api/runtime-config: the sandbox origin's pattern, the WebContainer API key and boot
+timeout from the server's configuration (COSPAI_SANDBOX_HOST, COSPAI_WEBCONTAINER_API_KEY,
+COSPAI_WEBCONTAINER_TIMEOUT_MS), through the whole app with its lifespan."""
 
 from __future__ import annotations
 
@@ -26,10 +26,13 @@ def test_defaults_and_configured_values(database_url: str, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     dist = small_dist(tmp_path / "dist")
     plain = Settings(dist_dir=dist, pool_min=1, pool_max=2)
+    # The test client's host ("testserver") is no loopback name: no safe default sandbox.
     assert get(plain, database_url) == {
-        "webcontainer": {"api_key": None, "boot_timeout_ms": 20_000}}  # fmt: skip
+        "sandbox": None, "webcontainer": {"api_key": None, "boot_timeout_ms": 20_000}}  # fmt: skip
     monkeypatch.setenv("COSPAI_WEBCONTAINER_API_KEY", "wc_api_example")
     monkeypatch.setenv("COSPAI_WEBCONTAINER_TIMEOUT_MS", "1500")
+    monkeypatch.setenv("COSPAI_SANDBOX_HOST", "https://{project}.sandbox.example.net")
     configured = Settings.from_env(dist_dir=dist, database_url=database_url)
     assert get(configured, database_url) == {
+        "sandbox": "https://{project}.sandbox.example.net",
         "webcontainer": {"api_key": "wc_api_example", "boot_timeout_ms": 1500}}  # fmt: skip

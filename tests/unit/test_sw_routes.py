@@ -49,7 +49,7 @@ def test_strategy_for_each_kind_of_url(scope: str) -> None:
         "api/projects/1/files": "network",
         "api": "network",
         "sw.js": "network",
-        "preview-origin/relay.html": "network",
+        "sandbox-origin/relay.html": "network",
         "p/42/extra": "network",
         "p/file.txt": "network",
         "elsewhere": "network",
@@ -84,10 +84,10 @@ def test_cache_keys_fold_app_routes_onto_the_shell_and_drop_queries() -> None:
                    scope + "assets/wheelhouse-1/simple/click/index.html"]  # fmt: skip
 
 
-def test_precache_takes_all_but_the_preview_origin_and_the_worker() -> None:
+def test_precache_takes_all_but_the_sandbox_origin_and_the_worker() -> None:
     manifest = {"files": {name: {} for name in [
-        "index.html", "pyscript.json", "sw.js", "preview-origin/relay.html",
-        "preview-origin/sw.js", "assets/wheelhouse-1/wheels/pytest.whl", "_headers",
+        "index.html", "pyscript.json", "sw.js", "sandbox-origin/relay.html",
+        "sandbox-origin/sw.js", "assets/wheelhouse-1/wheels/pytest.whl", "_headers",
         "_redirects",
         "assets/pyodide-1/pyodide.asm.wasm", "manifest.json"]}}  # fmt: skip
     [listed] = call_routes(("precacheList", manifest))
