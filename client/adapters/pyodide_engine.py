@@ -117,7 +117,8 @@ class PyodideProcess(Process):
             return
         if self.handle.running:
             self.handle.write("\x03")  # interrupts the running program when isolated
-        asyncio.ensure_future(self.runtime.call("close", self.sid))
+        if self.runtime.status.state is RuntimeState.READY:  # not after a crash
+            asyncio.ensure_future(self.runtime.call("close", self.sid))
         self.handle.close()
         self._state("exit", 130)
 
@@ -191,6 +192,10 @@ class PyodideRuntime(Runtime):
             asyncio.ensure_future(self._settle(message["id"]))
         elif op == "events":
             self.fs._events(message.get("batch"))
+        elif op == "crashed":
+            reason = str(message.get("reason") or "the Python engine stopped")[:500]
+            self._set(Status(RuntimeState.FAILED, f"crashed: {reason}"))
+            self._emitter.emit("crashed", reason)
         elif op == "error":
             self._emitter.emit("error", str(message.get("message", ""))[:500])
         elif op == "server-ready":  # preview: serve(app, port) ran (client/worker/serve.py)

@@ -32,7 +32,7 @@ from client.core.watcher import FsEvent
 Listener = Callable[..., None]
 Unsubscribe = Callable[[], None]
 FileTree = dict[str, bytes]  # project-relative path -> content (folders are implied)
-EVENTS = frozenset({"server-ready", "port", "error", "status"})
+EVENTS = frozenset({"server-ready", "port", "error", "status", "crashed"})
 
 
 class RuntimeState(Enum):

@@ -40,8 +40,8 @@ function snapshotLater() {
   setTimeout(start, 1500);
 }
 
-// `snapshotIfMissing: false` for a second interpreter (the runtime worker): it uses the
-// page's snapshot when there is one and never starts another snapshot worker.
+// `snapshotIfMissing: false`: use a stored snapshot when there is one, never start a
+// snapshot worker. (The runtime worker, alone on its sandbox origin, makes its own.)
 export async function loadPyodide(options = {}, { snapshotIfMissing = true } = {}) {
   const cache = await openCache();
   const cached = cache && (await cache.match(KEY));

@@ -183,10 +183,13 @@ make_host
 `;
 
 async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
-  // boot.mjs restores the initialised interpreter the page stored (the page's own boot
-  // makes that snapshot once per Pyodide build): about a second less to the prompt.
+  // boot.mjs restores an initialised interpreter stored on this (sandbox) origin, about a
+  // second less to the prompt; the first boot here has a helper worker store one.
   const { loadPyodide } = await import(pyodideBase + "boot.mjs");
-  pyodide = await loadPyodide({ indexURL: pyodideBase }, { snapshotIfMissing: false });
+  pyodide = await loadPyodide({ indexURL: pyodideBase }, { snapshotIfMissing: true });
+  // Pyodide's own hook for a fatal error, which may happen in a task of its event loop
+  // where no promise of ours would see it (a program's pump).
+  if (pyodide._api) pyodide._api.on_fatal = (error) => crash(error);
   const archive = await fetch(clientZip);
   if (!archive.ok) throw new Error(`the client package did not load (HTTP ${archive.status})`);
   pyodide.unpackArchive(await archive.arrayBuffer(), "zip", { extractDir: "/opt/cospai" });
@@ -200,13 +203,51 @@ async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
   host = makeHost(bridge, wheelhouse);
   makeHost.destroy();
   pyodide.FS.chdir("/project");
-  setInterval(() => {
+  ticker = setInterval(() => {
     try {
       host.tick();
     } catch (error) {
       report(error);
     }
   }, TICK_MS);
+}
+
+// A fatal engine error (the browser's stack overflowed inside Python's C code, memory ran
+// out) leaves this interpreter unusable: every later call says "Pyodide already fatally
+// failed". Say so once, in plain words, and stop; the page starts a fresh engine.
+let ticker = 0;
+let crashed = false;
+
+function isFatal(error) {
+  return Boolean(error && (error.pyodide_fatal_error ||
+    /fatally failed|Maximum call stack size exceeded|Out of memory|memory access out of bounds/i
+      .test(String(error.message || error))));
+}
+
+function plainReason(error) {
+  const text = String((error && error.message) || error);
+  if (/Maximum call stack size exceeded/i.test(text)) {
+    return "a program recursed deeper than the browser's stack allows (deep recursion " +
+      "inside Python's C code, such as comparing lists that contain themselves)";
+  }
+  if (/Out of memory|Cannot enlarge memory|memory access out of bounds/i.test(text)) {
+    return "a program used more memory than the browser gives this runtime";
+  }
+  return "the Python engine failed: " + text.split("\n")[0].slice(0, 200);
+}
+
+function crash(error) {
+  if (crashed) return;
+  crashed = true;
+  clearInterval(ticker);
+  for (const session of sessions.values()) {
+    try {
+      flush(session);
+    } catch {
+      // the port may be gone with its page
+    }
+  }
+  postMessage({ op: "crashed", reason: plainReason(error) });
 }
 
 function toPython(value) {
@@ -266,6 +307,10 @@ function pump(sid) {
 }
 
 function report(error) {
+  if (isFatal(error)) {
+    crash(error);
+    return;
+  }
   postMessage({ op: "error", message: String(error && error.message ? error.message : error) });
 }
 
@@ -285,10 +330,15 @@ self.onmessage = async ({ data }) => {
   } else if (data.op === "open") {
     open(data).catch(report);
   } else if (data.op === "call") {
+    if (crashed) {
+      postMessage({ op: "reply", id: data.id, ok: false, error: "the runtime crashed" });
+      return;
+    }
     try {
       const value = await call(data.method, data.args);
       postMessage({ op: "reply", id: data.id, ok: true, value });
     } catch (error) {
+      if (isFatal(error)) crash(error);
       const message = String(error.message || error).trim().split("\n").pop();
       postMessage({ op: "reply", id: data.id, ok: false, error: message });
     }

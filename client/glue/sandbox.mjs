@@ -11,6 +11,7 @@
 // iframe only until then; and every message is checked for shape before it is passed on.
 
 const HELLO_TIMEOUT_MS = 15000;
+const STUCK_MS = 5000; // Ctrl+C ignored this long: the terminal offers a restart
 const STATES = new Set(["running", "idle", "exit", "history", "cwd", "title"]);
 
 export function createEngine(sandboxUrl, ideOrigin, onMessage) {
@@ -116,6 +117,7 @@ function openSession(post, sid, options, onState) {
   const port = channel.port1;
   let sink = null; // the terminal showing this session, if any
   let output = ""; // kept for sessions no terminal shows (tools, tests)
+  let stuck = 0; // the timer started by a Ctrl+C while a program runs
   const session = {
     sid,
     running: false,
@@ -129,7 +131,13 @@ function openSession(post, sid, options, onState) {
       output = "";
     },
     write(text) {
-      port.postMessage({ write: String(text) });
+      text = String(text);
+      if (session.running && !stuck && text.includes("\x03")) {
+        stuck = setTimeout(() => {
+          if (session.running) onState("stuck", STUCK_MS / 1000);
+        }, STUCK_MS);
+      }
+      port.postMessage({ write: text });
     },
     resize(cols, rows) {
       port.postMessage({ resize: [cols | 0, rows | 0] });
@@ -145,6 +153,10 @@ function openSession(post, sid, options, onState) {
       if (sink) sink.write(data.out);
       else output += data.out;
     } else if (STATES.has(data.state)) {
+      if (data.state !== "running" && data.state !== "history") {
+        clearTimeout(stuck);
+        stuck = 0;
+      }
       if (data.state === "running") session.running = true;
       if (data.state === "idle") session.running = false;
       if (data.state === "exit") {

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -47,6 +48,8 @@ from client.ffi.events import Listeners
 from client.ui.popup_menu import MenuItem, PopupMenu
 
 CONFIG_KEY = "cospai-runtime-config"  # the server's answer, remembered for offline opens
+CRASH_WINDOW_S = 60.0
+MAX_RESTARTS = 3  # automatic restarts a minute; then the status says so and waits
 _unreachable: list[str] = []  # WebContainer boots that timed out in this page (auto skips it)
 
 
@@ -61,6 +64,9 @@ class RuntimeLink:
         self.mirror = RuntimeMirror(bench.rules)
         self.on_ready: list[Callable[[], None]] = []
         self.on_switch: list[Callable[[], None]] = []  # the old engine's processes are gone
+        self.on_restart: list[Callable[[], None]] = []  # the same, but a fresh one follows
+        self._restarting = False
+        self._crashes: list[float] = []
         self._emitter = Emitter()
         self._detach: list[Unsubscribe] = []
         self._draining = False
@@ -96,6 +102,7 @@ class RuntimeLink:
         self._detach.append(runtime.on("status", self._show))
         self._detach.append(runtime.on("error", lambda message: self.bench.notify(
             f"Runtime: {message}", "error")))  # fmt: skip
+        self._detach.append(runtime.on("crashed", self._crashed))
         if isinstance(runtime, PyodideRuntime):  # its worker asks before each command
             runtime.before_command = self._settle
 
@@ -122,7 +129,9 @@ class RuntimeLink:
         dom.set_state("engine", status.state.value)
         dom.set_state("runtime-engine", self.engine)
         failed = status.state in {RuntimeState.UNAVAILABLE, RuntimeState.FAILED}
-        self._offer(status if failed and status.reason != "stopped" else None)
+        restarting = status.reason.startswith("crashed")  # a fresh engine is on its way
+        self._offer(status if failed and status.reason != "stopped" and not restarting
+                    else None)  # fmt: skip
 
     def _offer(self, status: Status | None) -> None:
         """One line on why the engine cannot run, and a button for the other one."""
@@ -195,12 +204,38 @@ class RuntimeLink:
                                    timeout_ms=int(config.get("boot_timeout_ms") or BOOT_TIMEOUT_MS),
                                    ignored=self.bench.rules.ignored)  # fmt: skip
 
+    # ------------------------------------------------------------ crashes, restarts
+
+    def _crashed(self, reason: str) -> None:
+        """The engine died (a fatal error in its interpreter): say so, start a fresh one
+        with the files mounted again. A crash loop stops after a few tries and offers the
+        button instead."""
+        now = time.monotonic()
+        self._crashes = [t for t in self._crashes if now - t < CRASH_WINDOW_S] + [now]
+        # (Views hear "crashed" through the events every engine's are passed on as.)
+        if len(self._crashes) > MAX_RESTARTS:
+            self._show(Status(RuntimeState.FAILED, f"it crashed {len(self._crashes)} times "
+                              f"in a minute; the last time: {reason}"))  # fmt: skip
+            return
+        asyncio.ensure_future(self.restart())
+
+    async def restart(self) -> None:
+        """A fresh engine of the same kind, the project's files mounted again; terminals
+        keep their tabs and get a new shell each ("Restart Runtime", and after a crash)."""
+        dom.mark("runtime-restart")
+        self._restarting = True
+        try:
+            await self.start()
+        finally:
+            self._restarting = False
+
     async def start(self) -> None:
         """After the project is open (and after each setting change): choose, boot, mount,
         watch. The engine already running stays when the choice has not changed."""
         choice = self._choose()
-        if self.choice is not None and choice.engine == self.engine and (
-                self.runtime.status.state in {RuntimeState.READY, RuntimeState.BOOTING}):
+        running = self.runtime.status.state in {RuntimeState.READY, RuntimeState.BOOTING}
+        if (not self._restarting and self.choice is not None and choice.engine == self.engine
+                and running):  # fmt: skip
             self.choice = choice
             self._show(self.runtime.status)
             return
@@ -209,7 +244,7 @@ class RuntimeLink:
         for unsubscribe in self._detach:
             unsubscribe()
         if self.choice is not None:  # an engine ran: its terminals and processes go with it
-            for callback in self.on_switch:
+            for callback in self.on_restart if self._restarting else self.on_switch:
                 callback()
             await self.runtime.teardown()
         self.choice, self.engine = choice, choice.engine

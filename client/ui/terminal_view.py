@@ -85,6 +85,12 @@ class TerminalPanel:
         self.body.append(self.empty)
         link.on_ready.append(self._ready)
         link.on_switch.append(self._engine_gone)
+        link.on_restart.append(self._restarting)
+        link.on("crashed", self._crashed)
+        # Shown when Ctrl+C was ignored for STUCK_S: the way out is a fresh engine.
+        self.stuck = dom.element("div", class_="term-stuck", id="terminal-stuck", role="alert")
+        self.stuck.hidden = True
+        self.body.append(self.stuck)
         self._theme_observer = on_theme_change(self.listeners, self.refresh)
         link.on("status", lambda _s: self._say_status())
         add = bench.commands.add
@@ -98,6 +104,7 @@ class TerminalPanel:
         add("terminal.clear", "Clear Terminal", self.clear, (), "Terminal")
         add("terminal.run", "Run Main File", self.run, "F5", "Terminal")
         add("terminal.kill", "Close Terminal", self.close_active, (), "Terminal")
+        add("runtime.restart", "Restart Runtime", self.restart, (), "Terminal")
 
     # ------------------------------------------------------------ tabs
 
@@ -105,6 +112,41 @@ class TerminalPanel:
         self.empty.textContent = "No terminal open. + opens one."
         if not self.tabs:
             self.new_tab(focus=False)  # never take the keyboard from the editor unasked
+        for tab in self.tabs:  # after a restart: each tab gets a fresh shell
+            if tab.process is None and tab.term is not None:
+                asyncio.ensure_future(self._spawn(tab, tab is self.active))
+
+    def _crashed(self, reason: str) -> None:
+        """The engine died: every terminal says why, in plain words, before its new shell."""
+        for tab in self.tabs:
+            if tab.term is not None:
+                tab.term.write(f"\r\n\x1b[31mThe Python runtime crashed: {reason}.\x1b[0m\r\n"
+                               "\x1b[33mRestarting it with the project's files…\x1b[0m\r\n")
+
+    def _restarting(self) -> None:
+        """A fresh engine replaces this one: the tabs stay, their shells end."""
+        self.stuck.hidden = True
+        for tab in self.tabs:
+            if tab.process is not None:
+                process, tab.process = tab.process, None
+                process.on_state = lambda _kind, _value: None
+                process.kill()
+
+    def restart(self) -> None:
+        """Palette "Restart Runtime", and the button offered when Ctrl+C does not work."""
+        for tab in self.tabs:
+            if tab.term is not None:
+                tab.term.write("\r\n\x1b[33mRestarting the runtime…\x1b[0m\r\n")
+        asyncio.ensure_future(self.link.restart())
+
+    def _show_stuck(self, seconds: Any) -> None:
+        button = dom.element("button", "Restart runtime", type="button", class_="term-tool",
+                             id="terminal-restart")  # fmt: skip
+        self.listeners.on(button, "click", lambda _e: self.restart())
+        text = dom.element("span", f"The program ignored Ctrl+C for {seconds} s. Restarting "
+                           "the runtime stops it (the project's files are kept).")  # fmt: skip
+        self.stuck.replaceChildren(text, button)
+        self.stuck.hidden = False
 
     def _engine_gone(self) -> None:
         """The project switched engines: the old one's shells end with it."""
@@ -144,6 +186,13 @@ class TerminalPanel:
         tab.term = await XTerm.create(tab.host, {
             "scrollback": SCROLLBACK, "fontSize": max(self.bench.settings.font_size - 1, 10),
             "theme": xterm_theme(self._dark)})  # fmt: skip
+        tab.term.on_resize(self.listeners, lambda c, r: tab.process and tab.process.resize(c, r))
+        await self._spawn(tab, focus)
+
+    async def _spawn(self, tab: TermTab, focus: bool) -> None:
+        """A shell in the engine, shown in the tab's terminal."""
+        if tab.term is None:
+            return
         cols, rows = tab.term.fit()
         await self.link.flush()
         try:
@@ -160,7 +209,6 @@ class TerminalPanel:
                            "cannot read the keyboard: this page is not cross-origin "
                            "isolated.\x1b[0m\r\n")  # fmt: skip
         process.attach(tab.term)
-        tab.term.on_resize(self.listeners, lambda c, r: process.resize(c, r))
         if focus and tab is self.active:
             tab.term.focus()
 
@@ -170,7 +218,10 @@ class TerminalPanel:
         if kind == "history":
             self.history.add(str(value))
             dom.local_set(self._history_key, self.history.to_json())
+        elif kind == "stuck":
+            self._show_stuck(value)
         elif kind == "idle":
+            self.stuck.hidden = True
             code = int(value)
             tab.badge.textContent = str(code)
             tab.badge.hidden = code == 0

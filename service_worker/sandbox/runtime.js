@@ -63,6 +63,11 @@ function boot(data) {
     }
     send(message, transfer);
     if (message.op === "status" && message.state === "ready") keepForOffline();
+    if (message.op === "crashed") {
+      // Nothing more can run in it; the IDE starts a fresh engine (a new frame).
+      worker.terminate();
+      worker = null;
+    }
   };
   worker.onerror = (event) => {
     // A module worker that fails to load (missing file, blocked by COEP) says little.
