@@ -8,7 +8,6 @@ inline, binary content fetched separately by hash (raw bytes, cacheable forever)
 
 from __future__ import annotations
 
-import json
 import time
 
 import anyio
@@ -18,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import auth, sync
-from server.bodies import parse_json, read_bytes, read_json, text_field
+from server.bodies import loads, parse_json, read_bytes, read_json, text_field
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
@@ -95,10 +94,7 @@ async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, byt
         raw_ops = form.get("ops")
         if not isinstance(raw_ops, str):
             raise ApiError(400, "malformed_multipart", "The multipart body needs an 'ops' field.")
-        try:
-            body = json.loads(raw_ops)
-        except ValueError as error:
-            raise ApiError(400, "malformed_json", f"'ops' is not valid JSON: {error}") from None
+        body = loads(raw_ops, "'ops'")
         if not isinstance(body, dict):
             raise ApiError(400, "malformed_json", "'ops' must hold a JSON object.")
         parts = {}
