@@ -129,7 +129,10 @@ async def _apply(request: Request, conn: object, session: object, ops: list[sync
         project = await owned(conn, session, request, for_update=True)  # type: ignore[arg-type]
         outcome = await sync.apply(conn, project, ops)  # type: ignore[arg-type]
         revision = None
-        if message is not None:
+        # Only when something changed: a batch whose every operation conflicted is not a
+        # save (a 20-way race recorded 19 identical revisions). An empty batch is one: the
+        # client's "save revision" with nothing left to send.
+        if message is not None and (outcome.changed or not ops):
             revision = await revision_repo.record(conn, project.id, session.user.id,  # type: ignore[attr-defined,arg-type]
                                                   message)  # fmt: skip
     elapsed = (time.perf_counter() - started) * 1000
