@@ -121,7 +121,8 @@ def _paths() -> Json:
     body_errors = {400: ["bad_request", "malformed_json"], 413: ["too_large"]}
     session = _json(ref("Session"), "Signed in.", _SETS_COOKIE)
     path_errors = ["invalid", "invalid_path", "ignored_path", "invalid_utf8"]
-    zip_errors = ["bad_zip", "zip_symlink", "zip_slip", "zip_bad_path", "zip_duplicate"]
+    zip_errors = ["bad_zip", "zip_symlink", "zip_slip", "zip_bad_path", "zip_duplicate",
+                  "zip_encrypted"]
     in_the_way = ["file_in_the_way", "folder_in_the_way", "case_conflict"]
     full = ["too_many_files", "project_too_large"]
     zip_body = {"required": True, "description": f"A zip archive, at most "
@@ -330,7 +331,8 @@ def _paths() -> Json:
                         "type": "string", "contentMediaType": "application/octet-stream"}}}}},
             ok={200: _json(ref("FilesWritten"), "Written.")},
             errors={400: ["bad_request", "malformed_multipart"], 404: ["not_found"],
-                    409: in_the_way, 413: ["too_large", "file_too_large", *full],
+                    409: in_the_way, 411: ["length_required"],
+                    413: ["too_large", "file_too_large", *full],
                     422: ["invalid_path", "duplicate_path"]})},  # fmt: skip
         "/projects/{project_id}/export": {"get": _op(
             "exportProject", "The current files as a zip", "transfer", method="get",

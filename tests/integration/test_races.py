@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import psycopg
@@ -57,12 +58,12 @@ def test_deleting_a_project_while_another_saves_the_same_content(
         path = f"r{round_}.txt"
         ops = [{"op": "put", "path": path, "base_version": None, "content": content}]
         assert deleter.sync(doomed, ops, revision_message="r").status_code == 200
-        if round_ % 2:  # the other order of arrival, too
-            deleted, saved = together(lambda d=doomed: deleter.delete(f"/api/projects/{d}"),
-                                      lambda: saver.sync(keeper, ops))  # fmt: skip
+        delete = partial(deleter.delete, f"/api/projects/{doomed}")
+        save = partial(saver.sync, keeper, ops)
+        if round_ % 2:  # the other order of starting, too
+            deleted, saved = together(delete, save)
         else:
-            saved, deleted = together(lambda: saver.sync(keeper, ops),
-                                      lambda d=doomed: deleter.delete(f"/api/projects/{d}"))  # fmt: skip
+            saved, deleted = together(save, delete)
         statuses.append((deleted.status_code, saved.status_code))
         assert saved.status_code == 200, saved.text
         assert deleted.status_code == 204, deleted.text
