@@ -172,7 +172,10 @@ def _paths() -> Json:
         "/auth/signup": {"post": _op(
             "signUp", "Create an account and sign in", "auth", method="post", auth="origin",
             body=_body(ref("SignUp"), limit=SMALL),
-            ok={201: session}, errors={**body_errors, 409: ["email_taken"], 422: ["invalid"]})},
+            ok={201: session}, errors={**body_errors, 409: ["email_taken"], 422: ["invalid"],
+                                       429: ["rate_limited"]},
+            description="Sign-ups from one address are throttled: COSPAI_SIGNUPS_PER_HOUR in "
+                        "an hour, then each waits 2^n s (429 with Retry-After).")},
         "/auth/signin": {"post": _op(
             "signIn", "Sign in with email and password", "auth", method="post", auth="origin",
             body=_body(ref("SignIn"), limit=SMALL), ok={200: session},

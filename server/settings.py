@@ -42,6 +42,9 @@ class Settings:
     # Host pages allowed to embed /embed and drive it by postMessage ((): any page may
     # frame it, and the embed's own `origins=` parameter names who may drive it).
     embed_origins: tuple[str, ...] = ()
+    # Sign-ups one address may make in an hour before each further one waits 2^n s (as
+    # failed sign-ins do; server/auth.py). Every sign-up costs a 64 MiB password hash.
+    signups_per_hour: int = 30
 
     @property
     def preview_port_or_default(self) -> int:
@@ -80,6 +83,7 @@ class Settings:
                 o.strip().rstrip("/") for o in env.get("COSPAI_ALLOWED_ORIGINS", "").split(",")
                 if o.strip()
             ),
+            "signups_per_hour": int(env.get("COSPAI_SIGNUPS_PER_HOUR") or 30),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
