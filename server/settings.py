@@ -9,6 +9,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (compared, not bound)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,23 @@ class Settings:
     # Sign-ups one address may make in an hour before each further one waits 2^n s (as
     # failed sign-ins do; server/auth.py). Every sign-up costs a 64 MiB password hash.
     signups_per_hour: int = 30
+    # Host names the IDE answers to (server/hosts.py); () = the names it was started for:
+    # --host, and the loopback names when that is a loopback or wildcard address. "*" = any.
+    allowed_hosts: tuple[str, ...] = ()
+    # Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed (uvicorn's
+    # proxy-headers support): the client's address for rate limits, https for Secure
+    # cookies. () = none: the peer's own address and scheme.
+    forwarded_allow_ips: tuple[str, ...] = ()
+
+    @property
+    def allowed_hosts_or_default(self) -> frozenset[str]:
+        if self.allowed_hosts:
+            return frozenset(normal_host(h) for h in self.allowed_hosts)
+        host = normal_host(self.host)
+        names = set() if host in WILDCARD_ADDRESSES else {host}
+        if host in WILDCARD_ADDRESSES or host in LOOPBACK_NAMES or host.startswith("127."):
+            names |= LOOPBACK_NAMES
+        return frozenset(names)
 
     @property
     def preview_port_or_default(self) -> int:
@@ -84,6 +103,8 @@ class Settings:
                 if o.strip()
             ),
             "signups_per_hour": int(env.get("COSPAI_SIGNUPS_PER_HOUR") or 30),
+            "allowed_hosts": name_list(env.get("COSPAI_ALLOWED_HOSTS", "")),
+            "forwarded_allow_ips": name_list(env.get("COSPAI_FORWARDED_ALLOW_IPS", "")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -92,3 +113,13 @@ class Settings:
 def origin_list(raw: str) -> tuple[str, ...]:
     """'https://a.example, https://b.example/' -> ('https://a.example', 'https://b.example')."""
     return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+
+
+def name_list(raw: str) -> tuple[str, ...]:
+    """'a.example, b.example' -> ('a.example', 'b.example')."""
+    return tuple(n.strip() for n in raw.split(",") if n.strip())
+
+
+def normal_host(name: str) -> str:
+    """A host name as compared: lower case, no IPv6 brackets, no trailing dot."""
+    return name.strip().lower().removeprefix("[").removesuffix("]").rstrip(".")
