@@ -273,7 +273,7 @@ def _paths() -> Json:
             errors={400: ["bad_request", "malformed_json", "malformed_multipart"],
                     404: ["not_found"], 409: in_the_way, 411: ["length_required"],
                     413: ["too_large", "too_many_ops", "file_too_large", *full],
-                    422: path_errors},
+                    422: [*path_errors, "bad_patch", "not_text"]},
             description="All or nothing per operation: a stale base_version answers that "
             "operation `conflict` and changes nothing; bad input anywhere refuses the whole "
             "batch (4xx) in one transaction.")},  # fmt: skip
