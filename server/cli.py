@@ -21,7 +21,14 @@ from pathlib import Path
 
 from server import db, migrate
 from server.embedded_pg import EmbeddedPostgres, EmbeddedPostgresError
-from server.settings import DEFAULT_HOST, DEFAULT_PORT, Settings, name_list, origin_list
+from server.settings import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    Settings,
+    SettingsError,
+    name_list,
+    origin_list,
+)
 from server.static import DistMissing, DistSite
 
 EXIT_USAGE = 2
@@ -344,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "create-user":
             return _create_user(args)
         return _migrate(args)
-    except CliError as error:
+    except (CliError, SettingsError) as error:
         print(f"cospai: error: {error}", file=sys.stderr, flush=True)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +57,9 @@ class Settings:
     # cookies. () = none: the peer's own address and scheme.
     forwarded_allow_ips: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        check_hosts_and_proxies(self)
+
     @property
     def allowed_hosts_or_default(self) -> frozenset[str]:
         if self.allowed_hosts:
@@ -102,7 +107,7 @@ class Settings:
                 o.strip().rstrip("/") for o in env.get("COSPAI_ALLOWED_ORIGINS", "").split(",")
                 if o.strip()
             ),
-            "signups_per_hour": int(env.get("COSPAI_SIGNUPS_PER_HOUR") or 30),
+            "signups_per_hour": whole_number(env, "COSPAI_SIGNUPS_PER_HOUR", 30),
             "allowed_hosts": name_list(env.get("COSPAI_ALLOWED_HOSTS", "")),
             "forwarded_allow_ips": name_list(env.get("COSPAI_FORWARDED_ALLOW_IPS", "")),
         }
@@ -123,3 +128,44 @@ def name_list(raw: str) -> tuple[str, ...]:
 def normal_host(name: str) -> str:
     """A host name as compared: lower case, no IPv6 brackets, no trailing dot."""
     return name.strip().lower().removeprefix("[").removesuffix("]").rstrip(".")
+
+
+class SettingsError(ValueError):
+    """A setting cannot be used as given; the message names it and says what it wants."""
+
+
+_HOST_NAME = re.compile(r"(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*")
+
+
+def whole_number(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise SettingsError(f"{name} must be a whole number, not {raw[:40]!r}")
+    return int(raw)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_hosts_and_proxies(settings: Settings) -> None:
+    for name in settings.allowed_hosts:
+        host = normal_host(name)
+        if host != "*" and not _HOST_NAME.fullmatch(host) and not _is_address(host):
+            raise SettingsError(f"allowed hosts: {name[:80]!r} is not a host name; write the "
+                                "name alone, without scheme or port (e.g. ide.example.com)")
+    for item in settings.forwarded_allow_ips:
+        try:
+            if item != "*":
+                ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(f"forwarded-allow-ips: {item[:80]!r} is not an IP address or "
+                                "network (e.g. 10.0.0.1 or 10.0.0.0/8), nor '*'") from None
+    if settings.signups_per_hour < 0:
+        raise SettingsError("COSPAI_SIGNUPS_PER_HOUR must be 0 or more")

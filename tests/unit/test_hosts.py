@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from server.hosts import hostname, origin_hostname
-from server.settings import Settings
+from server.settings import Settings, SettingsError
 from tests.unit.test_cli import run_cli
 
 
@@ -56,3 +58,36 @@ def test_serve_help_names_the_new_options() -> None:
     for text in ("--allowed-hosts", "--forwarded-allow-ips", "COSPAI_ALLOWED_HOSTS",
                  "COSPAI_FORWARDED_ALLOW_IPS", "COSPAI_SIGNUPS_PER_HOUR"):  # fmt: skip
         assert text in result.stdout, text
+
+
+@pytest.mark.parametrize(("settings", "words"), [
+    ({"allowed_hosts": ("ide.example.com:443",)}, "'ide.example.com:443' is not a host name"),
+    ({"allowed_hosts": ("https://ide.example.com",)}, "without scheme or port"),
+    ({"allowed_hosts": ("a b", "ok.example")}, "'a b' is not a host name"),
+    ({"allowed_hosts": ("a/b",)}, "is not a host name"),
+    ({"allowed_hosts": ("*evil",)}, "is not a host name"),
+    ({"forwarded_allow_ips": ("proxy.local",)}, "'proxy.local' is not an IP address"),
+    ({"forwarded_allow_ips": ("10.0.0.1/99",)}, "not an IP address or network"),
+    ({"signups_per_hour": -1}, "0 or more"),
+])  # fmt: skip
+def test_hostile_settings_are_refused_with_what_to_write(settings: dict, words: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings(**settings)
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize("raw", ["abc", "-5", "1e3", "9" * 50, " 3 4"])
+def test_a_bad_sign_up_limit_is_named(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COSPAI_SIGNUPS_PER_HOUR", raw)
+    with pytest.raises(SettingsError, match="COSPAI_SIGNUPS_PER_HOUR must be a whole number"):
+        Settings.from_env()
+
+
+def test_the_command_line_refuses_them_in_one_line(tmp_path: Path) -> None:
+    for args in (["--allowed-hosts", "http://ide.example.com"],
+                 ["--forwarded-allow-ips", "my-proxy"]):  # fmt: skip
+        result = run_cli("serve", "--data-dir", str(tmp_path), *args)
+        assert result.returncode == 2, result
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("cospai: error: "), result.stderr
+        assert "Traceback" not in result.stderr
