@@ -7,14 +7,17 @@ from collections.abc import AsyncIterator
 
 import anyio
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.routing import Match, Mount, Route, Router
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from server import db, migrate
 from server.errors import HANDLERS, ApiError
 from server.headers import IsolationHeaders
+from server.hosts import AllowedHosts
 from server.routes import auth as auth_routes
 from server.routes import embed as embed_routes  # embeds (issue 8)
 from server.routes import files, meta, projects, revisions, transfer
@@ -88,7 +91,9 @@ def create_app(
         )),
         Route("/{path:path}", site.handle, methods=["GET", "HEAD"]),
     ]
-    app = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)  # type: ignore[arg-type]
+    # Only the configured host names reach the IDE app's routes (server/hosts.py).
+    app = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan,  # type: ignore[arg-type]
+                    middleware=[Middleware(AllowedHosts, settings=settings)])
     # Outside Starlette's own error middleware, so even a 500 carries the isolation headers.
     ide: ASGIApp = IsolationHeaders(app)
     if settings.sandbox_port is not None or settings.sandbox_host:
@@ -98,6 +103,11 @@ def create_app(
     if settings.share_port is not None or settings.share_host:
         # Nor do the share origin's (server/share_site.py): published links only.
         ide = SplitByOrigin(ide, ShareSite(), settings.share_port or 0, settings.share_host)
+    if settings.forwarded_allow_ips:
+        # Behind a reverse proxy: X-Forwarded-For/-Proto from these addresses give the
+        # client's address (rate limits) and scheme (Secure cookies, the Origin check).
+        # Here rather than in uvicorn's config, so every process and the tests get it.
+        ide = ProxyHeadersMiddleware(ide, list(settings.forwarded_allow_ips))  # type: ignore[arg-type]
     return ide  # type: ignore[return-value]
 
 

@@ -112,19 +112,38 @@ async def count_attempt(conn: AsyncConnection, email: str, address: str) -> None
     keys = _throttle_keys(email, address)
     async with conn.transaction():
         seen = await auth_failures.begin_attempt(conn, list(keys.values()), FORGET_FAILURES_AFTER)
-        wait = 0.0
-        for kind, key in keys.items():
-            failures, age = seen.get(key, (0, 0.0))
-            excess = failures - FREE_FAILURES[kind]
-            if excess >= 0:
-                # capped exponent: 2.0 ** 1024 would overflow after a long attack
-                wait = max(wait, min(2.0 ** min(excess, 30), MAX_DELAY_S) - age)
+        wait = max(_wait(*seen.get(key, (0, 0.0)), FREE_FAILURES[kind])
+                   for kind, key in keys.items())  # fmt: skip
         if wait > 0:
             retry = math.ceil(wait)
             raise ApiError(429, "rate_limited",
                            f"Too many failed sign-ins. Try again in {retry} s.",
                            {"retry_after": retry}, headers={"retry-after": str(retry)})  # fmt: skip
         await auth_failures.count_attempt(conn, list(keys.values()), FORGET_FAILURES_AFTER)
+
+
+def _wait(count: int, age: float, free: int) -> float:
+    """Seconds still to wait after `count` recent attempts, the last `age` s ago."""
+    excess = count - free
+    if excess < 0:
+        return 0.0
+    # capped exponent: 2.0 ** 1024 would overflow after a long attack
+    return min(2.0 ** min(excess, 30), MAX_DELAY_S) - age
+
+
+async def count_signup(conn: AsyncConnection, address: str, free: int) -> None:
+    """Sign-ups per address: `free` in an hour, then each waits 2^n s (429 until then), like
+    failed sign-ins. Each costs a 64 MiB hash, and accounts are what spam is made of."""
+    key = f"signup:{address}"
+    async with conn.transaction():
+        seen = await auth_failures.begin_attempt(conn, [key], FORGET_FAILURES_AFTER)
+        wait = _wait(*seen.get(key, (0, 0.0)), free)
+        if wait > 0:
+            retry = math.ceil(wait)
+            raise ApiError(429, "rate_limited",
+                           f"Too many sign-ups from your address. Try again in {retry} s.",
+                           {"retry_after": retry}, headers={"retry-after": str(retry)})  # fmt: skip
+        await auth_failures.count_attempt(conn, [key], FORGET_FAILURES_AFTER)
 
 
 async def forgive(conn: AsyncConnection, email: str, address: str) -> None:

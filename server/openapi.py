@@ -121,7 +121,8 @@ def _paths() -> Json:
     body_errors = {400: ["bad_request", "malformed_json"], 413: ["too_large"]}
     session = _json(ref("Session"), "Signed in.", _SETS_COOKIE)
     path_errors = ["invalid", "invalid_path", "ignored_path", "invalid_utf8"]
-    zip_errors = ["bad_zip", "zip_symlink", "zip_slip", "zip_bad_path", "zip_duplicate"]
+    zip_errors = ["bad_zip", "zip_symlink", "zip_slip", "zip_bad_path", "zip_duplicate",
+                  "zip_encrypted"]
     in_the_way = ["file_in_the_way", "folder_in_the_way", "case_conflict"]
     full = ["too_many_files", "project_too_large"]
     zip_body = {"required": True, "description": f"A zip archive, at most "
@@ -168,7 +169,10 @@ def _paths() -> Json:
         "/auth/signup": {"post": _op(
             "signUp", "Create an account and sign in", "auth", method="post", auth="origin",
             body=_body(ref("SignUp"), limit=SMALL),
-            ok={201: session}, errors={**body_errors, 409: ["email_taken"], 422: ["invalid"]})},
+            ok={201: session}, errors={**body_errors, 409: ["email_taken"], 422: ["invalid"],
+                                       429: ["rate_limited"]},
+            description="Sign-ups from one address are throttled: COSPAI_SIGNUPS_PER_HOUR in "
+                        "an hour, then each waits 2^n s (429 with Retry-After).")},
         "/auth/signin": {"post": _op(
             "signIn", "Sign in with email and password", "auth", method="post", auth="origin",
             body=_body(ref("SignIn"), limit=SMALL), ok={200: session},
@@ -266,7 +270,7 @@ def _paths() -> Json:
             errors={400: ["bad_request", "malformed_json", "malformed_multipart"],
                     404: ["not_found"], 409: in_the_way, 411: ["length_required"],
                     413: ["too_large", "too_many_ops", "file_too_large", *full],
-                    422: path_errors},
+                    422: [*path_errors, "bad_patch", "not_text"]},
             description="All or nothing per operation: a stale base_version answers that "
             "operation `conflict` and changes nothing; bad input anywhere refuses the whole "
             "batch (4xx) in one transaction.")},  # fmt: skip
@@ -327,7 +331,8 @@ def _paths() -> Json:
                         "type": "string", "contentMediaType": "application/octet-stream"}}}}},
             ok={200: _json(ref("FilesWritten"), "Written.")},
             errors={400: ["bad_request", "malformed_multipart"], 404: ["not_found"],
-                    409: in_the_way, 413: ["too_large", "file_too_large", *full],
+                    409: in_the_way, 411: ["length_required"],
+                    413: ["too_large", "file_too_large", *full],
                     422: ["invalid_path", "duplicate_path"]})},  # fmt: skip
         "/projects/{project_id}/export": {"get": _op(
             "exportProject", "The current files as a zip", "transfer", method="get",

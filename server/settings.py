@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (compared, not bound)
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,29 @@ class Settings:
     # Host pages allowed to embed /embed and drive it by postMessage ((): any page may
     # frame it, and the embed's own `origins=` parameter names who may drive it).
     embed_origins: tuple[str, ...] = ()
+    # Sign-ups one address may make in an hour before each further one waits 2^n s (as
+    # failed sign-ins do; server/auth.py). Every sign-up costs a 64 MiB password hash.
+    signups_per_hour: int = 30
+    # Host names the IDE answers to (server/hosts.py); () = the names it was started for:
+    # --host, and the loopback names when that is a loopback or wildcard address. "*" = any.
+    allowed_hosts: tuple[str, ...] = ()
+    # Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed (uvicorn's
+    # proxy-headers support): the client's address for rate limits, https for Secure
+    # cookies. () = none: the peer's own address and scheme.
+    forwarded_allow_ips: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_hosts_and_proxies(self)
+
+    @property
+    def allowed_hosts_or_default(self) -> frozenset[str]:
+        if self.allowed_hosts:
+            return frozenset(normal_host(h) for h in self.allowed_hosts)
+        host = normal_host(self.host)
+        names = set() if host in WILDCARD_ADDRESSES else {host}
+        if host in WILDCARD_ADDRESSES or host in LOOPBACK_NAMES or host.startswith("127."):
+            names |= LOOPBACK_NAMES
+        return frozenset(names)
 
     @property
     def sandbox_port_or_default(self) -> int:
@@ -81,6 +108,9 @@ class Settings:
                 o.strip().rstrip("/") for o in env.get("COSPAI_ALLOWED_ORIGINS", "").split(",")
                 if o.strip()
             ),
+            "signups_per_hour": whole_number(env, "COSPAI_SIGNUPS_PER_HOUR", 30),
+            "allowed_hosts": name_list(env.get("COSPAI_ALLOWED_HOSTS", "")),
+            "forwarded_allow_ips": name_list(env.get("COSPAI_FORWARDED_ALLOW_IPS", "")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -89,3 +119,54 @@ class Settings:
 def origin_list(raw: str) -> tuple[str, ...]:
     """'https://a.example, https://b.example/' -> ('https://a.example', 'https://b.example')."""
     return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+
+
+def name_list(raw: str) -> tuple[str, ...]:
+    """'a.example, b.example' -> ('a.example', 'b.example')."""
+    return tuple(n.strip() for n in raw.split(",") if n.strip())
+
+
+def normal_host(name: str) -> str:
+    """A host name as compared: lower case, no IPv6 brackets, no trailing dot."""
+    return name.strip().lower().removeprefix("[").removesuffix("]").rstrip(".")
+
+
+class SettingsError(ValueError):
+    """A setting cannot be used as given; the message names it and says what it wants."""
+
+
+_HOST_NAME = re.compile(r"(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*")
+
+
+def whole_number(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise SettingsError(f"{name} must be a whole number, not {raw[:40]!r}")
+    return int(raw)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_hosts_and_proxies(settings: Settings) -> None:
+    for name in settings.allowed_hosts:
+        host = normal_host(name)
+        if host != "*" and not _HOST_NAME.fullmatch(host) and not _is_address(host):
+            raise SettingsError(f"allowed hosts: {name[:80]!r} is not a host name; write the "
+                                "name alone, without scheme or port (e.g. ide.example.com)")
+    for item in settings.forwarded_allow_ips:
+        try:
+            if item != "*":
+                ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(f"forwarded-allow-ips: {item[:80]!r} is not an IP address or "
+                                "network (e.g. 10.0.0.1 or 10.0.0.0/8), nor '*'") from None
+    if settings.signups_per_hour < 0:
+        raise SettingsError("COSPAI_SIGNUPS_PER_HOUR must be 0 or more")

@@ -40,6 +40,7 @@ class Op:
     is_binary: bool = False
     content: bytes | None = None  # a put's raw bytes (a later patch in the batch reads them)
     edits: tuple[tuple[int, int, str], ...] = ()  # a patch: (start, end, text) in characters
+    label: str = ""  # how refusals name it; "" = "Operation <index>" (a sync's own ops)
 
 
 @dataclass
@@ -52,7 +53,12 @@ class Outcome:
 def put_op(index: int, path: str, data: bytes, base_version: int | None = None) -> Op:
     """A put of trusted, already-checked content (templates, imports): binary unless text."""
     return Op(index, "put", path, base_version, blob=blobs.pack(data),
-              is_binary=not blobs.is_text(data), content=data)  # fmt: skip
+              is_binary=not blobs.is_text(data), content=data,
+              label=f"The imported file '{path}'")  # fmt: skip
+
+
+def _who(op: Op) -> str:
+    return op.label or f"Operation {op.index}"
 
 
 def _op_error(index: int, field_name: str, message: str, status: int = 422,
@@ -191,6 +197,9 @@ def parse_ops(raw_ops: object, parts: dict[str, bytes] | None = None) -> list[Op
         elif kind == "delete":
             ops.append(Op(index, kind, path, _base(raw, index, True)))
         else:
+            if raw.get("to") is None:
+                raise _op_error(index, "to", "a rename needs 'to', the file's new path",
+                                code="invalid_path")  # fmt: skip
             ops.append(Op(index, kind, path, _base(raw, index, True), to=_path(raw, index, "to")))
     return ops
 
@@ -253,17 +262,17 @@ def _place(tree: _Tree, op: Op, path: str) -> None:
     """Refuse (4xx, whole batch) a new file whose place is taken by a folder or a file."""
     blocker = tree.blocking_parent(path)
     if blocker is not None:
-        raise ApiError(409, "file_in_the_way", f"Operation {op.index}: '{blocker}' is a file, "
+        raise ApiError(409, "file_in_the_way", f"{_who(op)}: '{blocker}' is a file, "
                        f"so '{path}' cannot be created inside it.",
                        {"op": op.index, "path": path, "existing": blocker})  # fmt: skip
     if tree.is_folder(paths.folded(path)):
-        raise ApiError(409, "folder_in_the_way", f"Operation {op.index}: '{path}' is a folder.",
+        raise ApiError(409, "folder_in_the_way", f"{_who(op)}: '{path}' is a folder.",
                        {"op": op.index, "path": path})  # fmt: skip
 
 
 def _case_clash(op: Op, current: StoredFile | None, path: str) -> None:
     if current is not None and current.path != path:
-        raise ApiError(409, "case_conflict", f"Operation {op.index}: '{path}' differs only by "
+        raise ApiError(409, "case_conflict", f"{_who(op)}: '{path}' differs only by "
                        f"case from the existing '{current.path}'.",
                        {"op": op.index, "path": path, "existing": current.path})  # fmt: skip
 

@@ -1,9 +1,15 @@
 """Zip export and a defensive zip import.
 
 Import refuses, before anything is stored: entries escaping the root (zip slip) or with
-otherwise bad paths, symlinks, more entries or more bytes than a project may hold, and
-entries that inflate past their limits (zip bombs: sizes are counted while inflating,
-never taken from the headers).
+otherwise bad paths (the name as stored, NUL included: zipfile cuts `evil.txt\0.png` to
+`evil.txt`), symlinks, encrypted entries, more entries or more bytes than a project may
+hold, and entries that inflate past their limits (zip bombs: sizes are counted while
+inflating, never taken from the headers).
+
+Memory: the files are held inflated until they are stored, so what a zip may inflate to is
+bounded by its own size too: at most MAX_RATIO times the zip, or FLOOR_BYTES for a small one
+(a 279 KB zip used to inflate 200 MB before it was refused). Real projects compress 3 to 10
+times; a zip bomb, thousands of times.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from server.errors import ApiError
 from server.sync_rules import RULES
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+MAX_RATIO = 50
+FLOOR_BYTES = 16 * 1024 * 1024
 
 
 def build(files: Iterable[tuple[str, bytes]]) -> bytes:
@@ -36,6 +44,11 @@ def _refuse(code: str, message: str, entry: str | None = None) -> ApiError:
                     {"entry": entry} if entry else {})  # fmt: skip
 
 
+def inflate_budget(zip_bytes: int) -> int:
+    """How many bytes a zip of this size may inflate to, in all."""
+    return min(RULES.max_project_bytes, max(FLOOR_BYTES, MAX_RATIO * zip_bytes))
+
+
 def _common_root(names: list[str]) -> str:
     """A single top folder that every entry shares (as in GitHub's zips), or ''."""
     tops = {name.split("/", 1)[0] for name in names}
@@ -51,53 +64,82 @@ def read(data: bytes) -> tuple[dict[str, bytes], list[str]]:
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _refuse("bad_zip", "The upload is not a readable zip file.") from None
     with archive:
-        entries = [i for i in archive.infolist() if not i.is_dir()]
+        # Not ZipInfo.is_dir(): it reads the cut name, and fails on an empty one ("\0").
+        entries = [i for i in archive.infolist() if not i.orig_filename.endswith("/")]
         if len(entries) > RULES.max_project_files:
             raise _refuse("zip_too_large", f"The zip has more than {RULES.max_project_files} "
                           "files.")  # fmt: skip
         for info in entries:
+            raw = info.orig_filename  # as stored; info.filename stops at a NUL
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise _refuse("zip_symlink", "The zip contains a symbolic link.", info.filename)
-            raw = info.filename
+                raise _refuse("zip_symlink", f"The zip entry {raw!r} is a symbolic link; "
+                              "links are not imported.", raw)  # fmt: skip
             if raw.startswith("/") or "\\" in raw or any(p == ".." for p in raw.split("/")):
-                raise _refuse("zip_slip", "A zip entry points outside the project.", raw)
-        root = _common_root([i.filename for i in entries])
+                raise _refuse("zip_slip", f"The zip entry {raw!r} points outside the project.",
+                              raw)  # fmt: skip
+            if info.flag_bits & 0x1:
+                raise _refuse("zip_encrypted", f"The zip entry {raw!r} is encrypted "
+                              "(password-protected); zip the files again without a password.",
+                              raw)  # fmt: skip
+        root = _common_root([i.orig_filename for i in entries])
         files: dict[str, bytes] = {}
         skipped: list[str] = []
-        total = 0
+        total, budget = 0, inflate_budget(len(data))
         seen: dict[str, str] = {}
         for info in entries:
             try:
-                path = paths.normalise(info.filename[len(root):])
+                path = paths.normalise(info.orig_filename[len(root):])
             except paths.PathError as error:
-                raise _refuse("zip_bad_path", f"Bad path in zip: {error}.", info.filename) from None
+                raise _refuse("zip_bad_path", f"The zip entry {info.orig_filename!r} has a bad "
+                              f"name: {error}.", info.orig_filename) from None  # fmt: skip
             if RULES.ignored(path):
                 skipped.append(path)
                 continue
             if paths.folded(path) in seen:
-                raise _refuse("zip_duplicate", "Two zip entries name the same file.", path)
+                raise _refuse("zip_duplicate", f"Two zip entries name the same file, {path!r}.",
+                              path)  # fmt: skip
             seen[paths.folded(path)] = path
-            content = _inflate(archive, info, RULES.max_file_bytes)
+            content = _inflate(archive, info, RULES.max_file_bytes, budget, total)
             total += len(content)
-            if total > RULES.max_project_bytes:
-                raise _refuse("zip_too_large", f"The zip holds more than "
-                              f"{RULES.max_project_bytes} bytes.")  # fmt: skip
             files[path] = content
         return files, skipped
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+def _too_much(budget: int) -> ApiError:
+    if budget >= RULES.max_project_bytes:
+        return _refuse("zip_too_large", f"The zip holds more than {budget} bytes, more than a "
+                       "project may hold.")  # fmt: skip
+    return _refuse("zip_too_large", f"The zip inflates to more than {MAX_RATIO} times its size "
+                   f"(over {budget} bytes): a zip bomb, or files that compress unusually "
+                   "well. Import a smaller zip, or upload the files themselves.")  # fmt: skip
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, budget: int,
+             spent: int) -> bytes:  # fmt: skip
+    """The entry's bytes, counted as they inflate: past `limit` (one file) or past `budget`
+    with the `spent` bytes of earlier entries (the whole zip) it stops at once."""
+    name = info.orig_filename
+    if info.file_size > limit:  # declared; the count below is what holds
+        raise _refuse("zip_too_large", f"The zip entry {name!r} inflates past {limit} bytes.",
+                      name)  # fmt: skip
     chunks, size = [], 0
     try:
         with archive.open(info) as stream:
             while chunk := stream.read(1 << 16):
                 size += len(chunk)
                 if size > limit:
-                    raise _refuse("zip_too_large", f"A zip entry inflates past {limit} bytes.",
-                                  info.filename)  # fmt: skip
+                    raise _refuse("zip_too_large", f"The zip entry {name!r} inflates past "
+                                  f"{limit} bytes.", name)  # fmt: skip
+                if spent + size > budget:
+                    raise _too_much(budget)
                 chunks.append(chunk)
     except ApiError:
         raise
+    except NotImplementedError:  # a compression method zipfile lacks
+        raise _refuse("bad_zip", f"The zip entry {name!r} uses a compression method that "
+                      "cannot be read here; zip it again with the usual one (deflate).",
+                      name) from None  # fmt: skip
     except Exception as error:  # zlib.error, lzma.LZMAError, BadZipFile, CRC errors, ...
-        raise _refuse("bad_zip", f"A zip entry cannot be read: {error}.", info.filename) from None
+        raise _refuse("bad_zip", f"The zip entry {name!r} cannot be read ({error}); the zip "
+                      "may be damaged.", name) from None  # fmt: skip
     return b"".join(chunks)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -52,7 +51,10 @@ async def signup(request: Request) -> Response:
     email = _email(body)
     password = _new_password(body, "password")
     name = text_field(body, "display_name", max_length=100, required=False)
-    hashed = await anyio.to_thread.run_sync(passwords.hash_password, password)
+    async with request.state.pool.connection() as conn:
+        await auth.count_signup(conn, auth.client_address(request),
+                                request.state.settings.signups_per_hour)  # fmt: skip
+    hashed = await passwords.hash_async(password)
     async with request.state.pool.connection() as conn:
         try:
             user = await users.create(conn, email, name, hashed)
@@ -73,7 +75,7 @@ async def signin(request: Request) -> Response:
         await auth.count_attempt(conn, email, address)
         found = await users.credentials(conn, email)
     stored = found[1] if found else None
-    ok = await anyio.to_thread.run_sync(passwords.verify, stored, password)
+    ok = await passwords.verify_async(stored, password)
     if not ok or found is None:
         raise ApiError(401, "invalid_credentials", "Wrong email or password.")
     async with request.state.pool.connection() as conn:
@@ -117,7 +119,7 @@ async def _check_password(request: Request, user: User, password: str) -> None:
     async with request.state.pool.connection() as conn:
         await auth.count_attempt(conn, user.email, address)
         stored = await users.password_hash(conn, user.id)
-    if not await anyio.to_thread.run_sync(passwords.verify, stored, password):
+    if not await passwords.verify_async(stored, password):
         raise ApiError(403, "wrong_password", "The current password is wrong.",
                        {"field": "current_password"})  # fmt: skip
     async with request.state.pool.connection() as conn:
@@ -132,7 +134,7 @@ async def change_password(request: Request) -> Response:
                      strip=False, secret=True)
     new = _new_password(body, "new_password")
     await _check_password(request, current.user, old)
-    hashed = await anyio.to_thread.run_sync(passwords.hash_password, new)
+    hashed = await passwords.hash_async(new)
     async with request.state.pool.connection() as conn, conn.transaction():
         await users.set_password(conn, current.user.id, hashed)
         # Other devices must sign in again with the new password; this one stays.

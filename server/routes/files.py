@@ -8,7 +8,6 @@ inline, binary content fetched separately by hash (raw bytes, cacheable forever)
 
 from __future__ import annotations
 
-import json
 import time
 
 import anyio
@@ -18,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import auth, sync
-from server.bodies import parse_json, read_bytes, read_json, text_field
+from server.bodies import loads, parse_json, read_bytes, read_json, text_field
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
@@ -95,10 +94,7 @@ async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, byt
         raw_ops = form.get("ops")
         if not isinstance(raw_ops, str):
             raise ApiError(400, "malformed_multipart", "The multipart body needs an 'ops' field.")
-        try:
-            body = json.loads(raw_ops)
-        except ValueError as error:
-            raise ApiError(400, "malformed_json", f"'ops' is not valid JSON: {error}") from None
+        body = loads(raw_ops, "'ops'")
         if not isinstance(body, dict):
             raise ApiError(400, "malformed_json", "'ops' must hold a JSON object.")
         parts = {}
@@ -133,7 +129,10 @@ async def _apply(request: Request, conn: object, session: object, ops: list[sync
         project = await owned(conn, session, request, for_update=True)  # type: ignore[arg-type]
         outcome = await sync.apply(conn, project, ops)  # type: ignore[arg-type]
         revision = None
-        if message is not None:
+        # Only when something changed: a batch whose every operation conflicted is not a
+        # save (a 20-way race recorded 19 identical revisions). An empty batch is one: the
+        # client's "save revision" with nothing left to send.
+        if message is not None and (outcome.changed or not ops):
             revision = await revision_repo.record(conn, project.id, session.user.id,  # type: ignore[attr-defined,arg-type]
                                                   message)  # fmt: skip
     elapsed = (time.perf_counter() - started) * 1000

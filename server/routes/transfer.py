@@ -84,10 +84,15 @@ async def upload(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
         await owned(conn, session, request)
-    if int(request.headers.get("content-length") or 0) > RULES.max_request_bytes:
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit():  # a chunked body would have no bound
+        raise ApiError(411, "length_required", "An upload needs a Content-Length.")
+    if int(declared) > RULES.max_request_bytes:
         await read_bytes(request)
     try:
-        form = await request.form(max_files=RULES.max_ops_per_sync, max_fields=0,
+        # Fields are read (not refused by the parser, whose message says "fields" where a
+        # person means a file part without a file name) and refused below, by name.
+        form = await request.form(max_files=RULES.max_ops_per_sync, max_fields=16,
                                   max_part_size=RULES.max_file_bytes + 1)  # fmt: skip
     except Exception as error:
         raise ApiError(400, "malformed_multipart", f"Cannot read the upload: {error}") from None
@@ -95,9 +100,11 @@ async def upload(request: Request) -> Response:
     skipped: list[str] = []
     seen: set[str] = set()
     try:
-        for _key, part in form.multi_items():
+        for key, part in form.multi_items():
             if not isinstance(part, UploadFile):
-                continue
+                raise ApiError(400, "malformed_multipart", f"The part {key!r} has no file name: "
+                               "every part of an upload is a file whose filename is its path "
+                               "in the project.", {"part": key})  # fmt: skip
             try:
                 path = paths.normalise(part.filename or "")
             except paths.PathError as error:

@@ -24,7 +24,7 @@ from starlette.testclient import TestClient
 from server.app import create_app
 from server.settings import Settings
 from tests.support import databases
-from tests.support.api import BASE_URL, PASSWORD, Api, api_app, tiny_dist
+from tests.support.api import BASE_URL, PASSWORD, TEST_HOSTS, Api, api_app, tiny_dist
 from tests.support.paths import ROOT
 
 COOKIE = "cospai_session"
@@ -168,7 +168,8 @@ def test_signup_returns_user_and_sets_an_httponly_lax_cookie(new_api: NewApi) ->
 
 
 def test_signup_over_https_sets_a_secure_cookie(database_url: str, tmp_path: Path) -> None:
-    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist")), database_url=database_url)
+    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
+                     database_url=database_url)  # fmt: skip
     with TestClient(app, base_url="https://testserver") as client:
         own = {"origin": "https://testserver"}
         # The http origin of the same host is another origin.

@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.settings import Settings
-from tests.support.api import BASE_URL, Api, tiny_dist
+from tests.support.api import BASE_URL, TEST_HOSTS, Api, tiny_dist
 
 SHARE = "http://share.test"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
@@ -26,7 +26,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 @pytest.fixture
 def clients(database_url: str, tmp_path: Path) -> Iterator[tuple[Any, TestClient]]:
     """(a factory of signed-out Api clients on the IDE origin, a client of the share origin)."""
-    settings = Settings(dist_dir=tiny_dist(tmp_path / "dist"), share_host="share.test")
+    settings = Settings(dist_dir=tiny_dist(tmp_path / "dist"), share_host="share.test",
+                        allowed_hosts=TEST_HOSTS)  # fmt: skip
     app = create_app(settings, database_url=database_url)
     opened: list[TestClient] = []
 

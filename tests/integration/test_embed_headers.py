@@ -10,11 +10,12 @@ from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.settings import Settings
-from tests.support.api import tiny_dist
+from tests.support.api import TEST_HOSTS, tiny_dist
 
 
 def client_for(database_url: str, tmp_path: Path, **settings: object) -> TestClient:
-    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), **settings),  # type: ignore[arg-type]
+    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS,
+                              **settings),  # type: ignore[arg-type]
                      database_url=database_url)  # fmt: skip
     return TestClient(app, base_url="http://testserver")
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Iterator
@@ -118,3 +120,43 @@ def test_serve_without_database_url_uses_the_embedded_server(data_dir: Path) -> 
     assert code == 0, server.log
     assert wait_gone(pid_file), "the embedded PostgreSQL was left running"
     assert "Traceback" not in server.log
+
+
+def postmaster_pid(pid_file: Path) -> int | None:
+    try:
+        return int(pid_file.read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return None
+
+
+def test_a_server_that_adopts_an_orphaned_postgres_stops_it(data_dir: Path) -> None:
+    """kill -9 of `cospai serve` leaves its PostgreSQL running; the next server adopts it
+    and must stop it on a normal stop (it used to stay running, counted as still used by
+    the dead process)."""
+    pid_file = data_dir.resolve() / "postgres" / "postmaster.pid"
+    handles = data_dir.resolve() / "postgres" / ".handle_pids.json"
+    first = LiveServer(database_url=None, data_dir=data_dir)
+    first.start()
+    assert first.process is not None
+    dead = first.process.pid
+    orphan = postmaster_pid(pid_file)
+    first.kill()
+    try:
+        assert orphan is not None and pid_file.is_file()
+        assert dead in json.loads(handles.read_text())
+        second = LiveServer(database_url=None, data_dir=data_dir)
+        second.start()
+        try:
+            assert second.health()["database"]["status"] == "ok"
+            assert postmaster_pid(pid_file) == orphan  # adopted, not a second server
+            assert dead not in json.loads(handles.read_text())
+            assert "forgetting processes that died" in second.log
+        finally:
+            assert second.stop() == 0, second.log
+        assert wait_gone(pid_file, 15), "the adopted PostgreSQL was left running"
+        assert json.loads(handles.read_text()) == []
+    finally:
+        left = postmaster_pid(pid_file)
+        if left is not None and left == orphan:  # only the one this test started
+            os.kill(left, signal.SIGTERM)
+            wait_gone(pid_file, 15)

@@ -16,6 +16,8 @@ from server.settings import Settings
 
 BASE_URL = "http://testserver"
 PASSWORD = "correct horse battery"
+# The host name TestClient sends; the server answers only to the names it is told (hosts.py).
+TEST_HOSTS = ("testserver",)
 
 
 def tiny_dist(folder: Path) -> Path:
@@ -93,7 +95,8 @@ class Api:
 @contextmanager
 def api_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
     """The app on a fresh database; yields a factory of independent Api clients."""
-    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist")), database_url=database_url)
+    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
+                     database_url=database_url)  # fmt: skip
     clients: list[TestClient] = []
 
     def new_api() -> Api:

@@ -56,6 +56,8 @@ class LiveServer:
             env["DATABASE_URL"] = self.database_url
         env.update(self.extra_env)
         env["PYTHONUNBUFFERED"] = "1"
+        # A test session signs up dozens of users from 127.0.0.1; the throttle has its tests.
+        env.setdefault("COSPAI_SIGNUPS_PER_HOUR", "100000")
         self.process = subprocess.Popen(
             self.command(), cwd=ROOT, env=env, text=True,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

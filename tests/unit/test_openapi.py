@@ -17,7 +17,7 @@ from server.app import create_app
 from server.openapi import document
 from server.settings import Settings
 from tests.support import contract
-from tests.support.api import tiny_dist
+from tests.support.api import TEST_HOSTS, tiny_dist
 
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 UNSAFE = {"post", "put", "patch", "delete"}
@@ -131,7 +131,8 @@ def test_every_error_response_has_the_error_shape() -> None:
 
 
 def _api_routes(tmp_path: Path) -> dict[str, set[str]]:
-    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist")), database_url="unused")
+    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
+                     database_url="unused")  # fmt: skip
     starlette = app.app
     mount = next(r for r in starlette.router.routes if isinstance(r, Mount) and r.path == "/api")
     routes: dict[str, set[str]] = {}
@@ -153,7 +154,8 @@ def test_every_route_is_documented_with_its_methods(tmp_path: Path) -> None:
 
 def test_documented_paths_reach_their_routes(tmp_path: Path) -> None:
     """A concrete URL built from each template reaches the route of that template."""
-    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist")), database_url="unused")
+    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
+                     database_url="unused")  # fmt: skip
     mount = next(r for r in app.app.router.routes if isinstance(r, Mount))
     router = mount.app.app
     samples = {"project_id": "0b8e5c1e-6a4d-4f7e-9b1a-2c5d8e9f0a1b", "number": "3",

@@ -93,7 +93,8 @@ def fake_dist(tmp_path: Path) -> Path:
 
 
 def make_app(dist: Path) -> IsolationHeaders:
-    return create_app(Settings(dist_dir=dist), database_url="postgresql://", run_migrations=False)
+    return create_app(Settings(dist_dir=dist, allowed_hosts=("testserver",)),
+                      database_url="postgresql://", run_migrations=False)  # fmt: skip
 
 
 @pytest.fixture
@@ -438,7 +439,8 @@ def test_unreadable_manifest_is_dist_missing(tmp_path: Path, manifest: str) -> N
 def test_rebuilt_dist_is_picked_up_while_serving(fake_dist: Path) -> None:
     site = DistSite(fake_dist)
     client = TestClient(create_app(
-        Settings(dist_dir=fake_dist), database_url="postgresql://", run_migrations=False,
+        Settings(dist_dir=fake_dist, allowed_hosts=("testserver",)), database_url="postgresql://",
+        run_migrations=False,
         site=site,
     ))  # fmt: skip
     old_etag = get(client, "/").headers["etag"]
