@@ -145,7 +145,13 @@ class MemoryProjectApi:
         self.version += 1
         self.files = {p: _Stored(self.version, c, b) for p, (c, b) in files.items()}
 
+    # The server's runtime settings (where the sandbox is), fetched by the embed's start:
+    # the only server answer an embed's workbench asks this API for.
+    runtime_config: dict[str, Any] | None = None
+
     async def call(self, method: str, path: str, body: Any = None) -> Any:
+        if method == "GET" and path == "/runtime-config" and self.runtime_config is not None:
+            return self.runtime_config
         raise Refused(404, "not_found", "an embed has no server project", {})
 
     async def load(self, project_id: str, etag: str | None) -> ServerSnapshot | None:

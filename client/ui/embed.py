@@ -12,6 +12,7 @@ editor, files and the Pyodide runtime work, and "Open in new tab" gives the full
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from client.adapters.server_api import HttpServerApi
@@ -211,6 +212,10 @@ class EmbedApp:
             configured = tuple(str(o) for o in config.get("origins", []))
         except ApiError:
             pass  # offline or an older server: the origins= parameter alone decides
+        # Where the embed's code runs (its sandbox origin). Offline: the runtime falls back
+        # to what this browser remembered.
+        with contextlib.suppress(ApiError):
+            memory.runtime_config = await api.call("GET", "/runtime-config")
         if self.options.share:
             try:
                 files = await _share_files(api, self.options.share)

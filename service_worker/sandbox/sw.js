@@ -65,7 +65,9 @@ function keep() {
 // network first (a new build's page), the kept copy when the network fails.
 async function runtimeFile(request, url) {
   if (request.method !== "GET") return fetch(request);
-  const kept = () => caches.match(url.pathname, { ignoreSearch: true });
+  // A wheelhouse folder (pip asks for simple/<name>/) is kept as its index.html.
+  const path = url.pathname.endsWith("/") ? url.pathname + "index.html" : url.pathname;
+  const kept = () => caches.match(path, { ignoreSearch: true });
   if (url.pathname.startsWith("/assets/")) {
     const found = await kept();
     if (found) return found;

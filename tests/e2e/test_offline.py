@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, Page, expect
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
 from tests.e2e import flows, seed
 from tests.e2e.test_boot import wait_for_boot
 from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
+from tests.support import browser as browser_support
 from tests.support.browser import off_machine
 from tests.support.builds import build_changed_copy
 from tests.support.live_server import LiveServer
@@ -30,6 +33,29 @@ CACHED_URLS = """async () => {
     }
     return urls;
 }"""
+
+
+@pytest.fixture(scope="module")
+def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
+    # As Chrome ships (see tests/e2e/test_preview.py): the sandbox's service worker, which
+    # keeps the runtime for offline use, registers only with storage partitioning on.
+    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())  # type: ignore[arg-type]
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(name="context")
+def partitioned_context(partitioned_browser: Browser) -> Iterator[BrowserContext]:
+    made = partitioned_browser.new_context()
+    yield made
+    made.close()
+
+
+@pytest.fixture(name="page")
+def partitioned_page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
 STORED_PROJECTS = """async () => {
     const {open, listProjects} = await import(
         new URL(cospaiBoot.assets.client + 'glue/idb.mjs', document.baseURI).href);
@@ -37,9 +63,29 @@ STORED_PROJECTS = """async () => {
 }"""
 
 
+SANDBOX_KEPT = """async () => {
+    const list = await (await fetch('/sandbox-files.json', {cache: 'no-store'})).json();
+    const cache = await caches.open('cospai-sandbox-' + list.build_id);
+    return (await cache.keys()).length >= list.files.length;
+}"""
+
+
 def wait_offline_ready(page: Page) -> None:
     page.wait_for_function("document.documentElement.dataset.offline === 'ready'",
                            timeout=60_000)  # fmt: skip
+
+
+def wait_sandbox_offline_ready(page: Page) -> None:
+    """The project's sandbox (another site) keeps the runtime's files in its own worker's
+    cache once the runtime has started there."""
+    page.wait_for_function("document.documentElement.dataset.engine === 'ready'",
+                           timeout=60_000)  # fmt: skip
+    for _ in range(600):
+        frames = [f for f in page.frames if "/runtime.html" in f.url]
+        if frames and frames[0].evaluate(SANDBOX_KEPT):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the sandbox never kept the runtime's files")
 
 
 def make_project(page: Page, name: str) -> str:
@@ -76,6 +122,7 @@ def test_offline_dashboard_project_terminal_then_sync(
     flows.wait_for_workbench(page)
     page.wait_for_function(f"async () => (await ({STORED_PROJECTS})()).includes('{project}')")
     wait_offline_ready(page)
+    wait_sandbox_offline_ready(page)
 
     context.set_offline(True)
     page.goto(f"{live_server.url}/projects")

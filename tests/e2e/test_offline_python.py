@@ -13,7 +13,13 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e import flows, seed
 from tests.e2e.test_boot import wait_for_boot
-from tests.e2e.test_offline import wait_offline_ready
+from tests.e2e.test_offline import (  # noqa: F401  (fixtures: Chromium as Chrome ships)
+    partitioned_browser,
+    partitioned_context,
+    partitioned_page,
+    wait_offline_ready,
+    wait_sandbox_offline_ready,
+)
 from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
 from tests.support.browser import off_machine
 from tests.support.live_server import LiveServer
@@ -33,6 +39,7 @@ def test_python_project_offline_pip_script_and_tests(
     project = flows.create_project(page, "offline python", "python-cli")
     wait_for_prompt(page)
     wait_offline_ready(page)  # the worker holds the shell, Pyodide and the wheelhouse
+    wait_sandbox_offline_ready(page)  # and the sandbox's worker the runtime's files
     page.wait_for_function("document.documentElement.dataset.syncState === 'saved'")
     page.wait_for_timeout(1500)  # the project is in this browser's IndexedDB
 

@@ -9,6 +9,7 @@ this module launches its own Chromium (tests/support/browser.partitioned_launch_
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,7 +68,8 @@ def test_static_site_previews_follows_an_edit_and_works_offline(
     expect(heading).to_have_text("Hello, static site!", timeout=15_000)
     # The page's stylesheet and script came through the service worker too.
     frame = preview_frame(page)
-    assert frame.url.startswith("http://localhost:")
+    # On the project's own sandbox site: p<project id>.localhost.
+    assert re.match(r"^http://p[0-9a-f]{32}\.localhost:\d+/preview/", frame.url), frame.url
     frame.wait_for_function("getComputedStyle(document.body).fontFamily !== ''")
     page.frame_locator(HEADING).locator("#increment").click()
     expect(page.frame_locator(HEADING).locator("#count")).to_have_text("1")

@@ -97,8 +97,8 @@ def test_a_state_change_from_another_hosts_origin_is_refused(client_for: Any) ->
     assert response.status_code == 201, response.text
 
 
-def test_preview_and_share_sites_keep_their_own_host_names(client_for: Any) -> None:
-    client = client_for(port=8000, preview_port=8001, share_host="share.test")
+def test_sandbox_and_share_sites_keep_their_own_host_names(client_for: Any) -> None:
+    client = client_for(port=8000, sandbox_port=8001, share_host="share.test")
     preview = client.get("http://p123.localhost:8001/preview/x/", headers={})
     assert preview.status_code == 503 and "Preview not running" in preview.text
     share = client.get("http://share.test:8000/s/nothing/")
