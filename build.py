@@ -54,8 +54,14 @@ MONACO_WORKERS = {
     "ts.worker": "monaco-editor/esm/vs/language/typescript/ts.worker.js",
 }
 LOCKED_BY_NAME = {"micropip", "packaging"}
-PYSCRIPT_UNUSED_PLUGINS = ["codemirror", "deprecations-manager", "donkey", "py-editor",
-                           "py-game", "py-terminal"]
+PYSCRIPT_UNUSED_PLUGINS = [
+    "codemirror",
+    "deprecations-manager",
+    "donkey",
+    "py-editor",
+    "py-game",
+    "py-terminal",
+]
 # Glue modules that live inside a vendored library's folder rather than in client/glue/.
 PLACED_WITH_LIBRARIES = {"monaco.mjs", "pyodide_boot.mjs", "pyodide_snapshot_worker.mjs"}
 UNVERSIONED = ("index.html", "pyscript.json", "manifest.json", "sw.js")
@@ -340,13 +346,29 @@ def fetch_wheels(cache: Path, offline: bool) -> dict[str, Path]:
         requirements.write_text("".join(f"{n}=={v} --hash=sha256:{h}\n" for n, v, h in missing))
         result = subprocess.run(
             [
-                sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                "--only-binary=:all:", "--python-version", "3.14", "--platform", "any",
-                "--implementation", "py", "--require-hashes", "-r", str(requirements),
-                "-d", str(cache),
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--python-version",
+                "3.14",
+                "--platform",
+                "any",
+                "--implementation",
+                "py",
+                "--require-hashes",
+                "-r",
+                str(requirements),
+                "-d",
+                str(cache),
             ],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if result.returncode != 0:
             raise BuildError(f"pip download failed:\n{result.stderr.strip()}")
     wheels = {}
@@ -383,8 +405,9 @@ def write_wheelhouse(stage: Path, wheels: dict[str, Path]) -> str:
 # ---------------------------------------------------------------- phase 4: shell
 
 
-def render_shell(stage: Path, assets: dict[str, str], build_id: str, base: str = "/",
-                 static_only: bool = False) -> None:
+def render_shell(
+    stage: Path, assets: dict[str, str], build_id: str, base: str = "/", static_only: bool = False
+) -> None:
     config = {
         # Without an explicit interpreter PyScript would fetch Pyodide from a CDN. PyScript
         # resolves these against the page's URL, not <base>: write them from the site root
@@ -401,9 +424,14 @@ def render_shell(stage: Path, assets: dict[str, str], build_id: str, base: str =
     urls["pyscript_config"] = "./pyscript.json"
     versions = {
         name: npm_version(name)
-        for name in ["pyodide", "@pyscript/core", "monaco-editor", "@xterm/xterm",
-                     "@webcontainer/api"]
-    }  # fmt: skip
+        for name in [
+            "pyodide",
+            "@pyscript/core",
+            "monaco-editor",
+            "@xterm/xterm",
+            "@webcontainer/api",
+        ]
+    }
     mode = "static" if static_only else "server"
     payload = json.dumps({"assets": urls, "versions": versions, "mode": mode}, sort_keys=True)
     payload = payload.replace("<", "\\u003c")  # never let JSON close the <script> element
@@ -547,8 +575,14 @@ def write_manifest(stage: Path, build_id: str) -> dict:
 # ---------------------------------------------------------------- driver
 
 
-def build(out: Path, cache: Path, offline: bool, compress: bool, base: str = "/",
-          static_only: bool = False) -> dict:
+def build(
+    out: Path,
+    cache: Path,
+    offline: bool,
+    compress: bool,
+    base: str = "/",
+    static_only: bool = False,
+) -> dict:
     out.parent.mkdir(parents=True, exist_ok=True)
     # Work beside the output (same file system, so the final rename is atomic); one folder
     # per process, so two builds at once never share a stage.
@@ -616,28 +650,52 @@ def main(argv: list[str] | None = None) -> int:
             "Needs `npm ci` first. Same inputs give byte-identical output."
         ),
     )
-    parser.add_argument("--out", type=Path, default=ROOT / "dist",
-                        help="output folder (default: dist/ beside this file)")
-    parser.add_argument("--cache", type=Path, default=default_cache(),
-                        help="where downloaded wheels and compressed variants are kept "
-                             "(default: $XDG_CACHE_HOME/cospai-build or ~/.cache/cospai-build)")
-    parser.add_argument("--offline", action="store_true",
-                        help="never download; fail if a pinned wheel is not in the cache")
-    parser.add_argument("--no-compress", action="store_true",
-                        help="skip the .br/.gz variants (quicker; the server then sends raw files)")
-    parser.add_argument("--base", default="/",
-                        help="the URL path the site is served under, e.g. /ide/ (default /)")
-    parser.add_argument("--static-only", action="store_true",
-                        help="a site for any static host, no server: projects stay in the "
-                             "browser (IndexedDB), no accounts or sync; adds _headers and "
-                             "_redirects (see README, Static hosting)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "dist",
+        help="output folder (default: dist/ beside this file)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=default_cache(),
+        help="where downloaded wheels and compressed variants are kept "
+        "(default: $XDG_CACHE_HOME/cospai-build or ~/.cache/cospai-build)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="never download; fail if a pinned wheel is not in the cache",
+    )
+    parser.add_argument(
+        "--no-compress",
+        action="store_true",
+        help="skip the .br/.gz variants (quicker; the server then sends raw files)",
+    )
+    parser.add_argument(
+        "--base", default="/", help="the URL path the site is served under, e.g. /ide/ (default /)"
+    )
+    parser.add_argument(
+        "--static-only",
+        action="store_true",
+        help="a site for any static host, no server: projects stay in the "
+        "browser (IndexedDB), no accounts or sync; adds _headers and "
+        "_redirects (see README, Static hosting)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only errors")
-    args = parser.parse_args(argv)  # fmt: skip
+    args = parser.parse_args(argv)
     QUIET = args.quiet
     try:
         base = "/" + args.base.strip("/") + "/" if args.base.strip("/") else "/"
-        manifest = build(args.out.resolve(), args.cache, args.offline, not args.no_compress, base,
-                         args.static_only)
+        manifest = build(
+            args.out.resolve(),
+            args.cache,
+            args.offline,
+            not args.no_compress,
+            base,
+            args.static_only,
+        )
     except BuildError as error:
         print(f"build: error: {error}", file=sys.stderr)
         return 1

@@ -54,10 +54,48 @@ TARGETS = {
     "b": {"load_gzip_ms_max": 300},
     "c": {"server_ms_max": 10, "bytes_sent_max": 2048},
 }
-WORDS = ["def", "class", "return", "import", "from", "self", "value", "result", "items",
-         "index", "count", "name", "path", "data", "file", "open", "read", "write", "async",
-         "await", "yield", "lambda", "None", "True", "False", "for", "in", "if", "else", "elif",
-         "while", "try", "except", "finally", "with", "as", "print", "len", "range", "dict"]
+WORDS = [
+    "def",
+    "class",
+    "return",
+    "import",
+    "from",
+    "self",
+    "value",
+    "result",
+    "items",
+    "index",
+    "count",
+    "name",
+    "path",
+    "data",
+    "file",
+    "open",
+    "read",
+    "write",
+    "async",
+    "await",
+    "yield",
+    "lambda",
+    "None",
+    "True",
+    "False",
+    "for",
+    "in",
+    "if",
+    "else",
+    "elif",
+    "while",
+    "try",
+    "except",
+    "finally",
+    "with",
+    "as",
+    "print",
+    "len",
+    "range",
+    "dict",
+]
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -154,9 +192,11 @@ class Client:
     def __init__(self, url: str) -> None:
         self.url = url
         self.http = httpx2.AsyncClient(
-            base_url=url, timeout=120, headers={"origin": url},
+            base_url=url,
+            timeout=120,
+            headers={"origin": url},
             limits=httpx2.Limits(max_connections=1, max_keepalive_connections=1),
-        )  # fmt: skip
+        )
         self.csrf = ""
 
     async def close(self) -> None:
@@ -170,14 +210,16 @@ class Client:
         return response, len(data)
 
     async def signup(self, email: str) -> None:
-        response, _ = await self.post_json("/api/auth/signup",
-                                           {"email": email, "password": PASSWORD})  # fmt: skip
+        response, _ = await self.post_json(
+            "/api/auth/signup", {"email": email, "password": PASSWORD}
+        )
         response.raise_for_status()
         self.csrf = response.json()["csrf_token"]
 
     async def signin(self, email: str) -> None:
-        response, _ = await self.post_json("/api/auth/signin",
-                                           {"email": email, "password": PASSWORD})  # fmt: skip
+        response, _ = await self.post_json(
+            "/api/auth/signin", {"email": email, "password": PASSWORD}
+        )
         response.raise_for_status()
         self.csrf = response.json()["csrf_token"]
 
@@ -218,8 +260,9 @@ async def new_user(url: str, label: str) -> tuple[Client, str]:
 # --- a: many clients, small syncs ------------------------------------------------------
 
 
-async def bench_a(url: str, clients: int, users: int, seconds: float,
-                  cpu: CpuMeter) -> dict[str, Any]:  # fmt: skip
+async def bench_a(
+    url: str, clients: int, users: int, seconds: float, cpu: CpuMeter
+) -> dict[str, Any]:
     owners = await asyncio.gather(*(new_user(url, f"a{i}") for i in range(users)))
     tabs: list[Client] = []
     projects: list[str] = []
@@ -240,8 +283,9 @@ async def bench_a(url: str, clients: int, users: int, seconds: float,
 
     async def run(tab: Client, project: str, seed: int) -> None:
         rnd = random.Random(seed)
-        response, _ = await tab.sync(project, [{"op": "put", "path": "notes.txt",
-                                                "content": "first\n"}])  # fmt: skip
+        response, _ = await tab.sync(
+            project, [{"op": "put", "path": "notes.txt", "content": "first\n"}]
+        )
         version = response.json()["results"][0]["version"]
         await start_line.wait()
         count = 0
@@ -280,28 +324,39 @@ async def bench_a(url: str, clients: int, users: int, seconds: float,
         await tab.close()
     total = len(latencies)
     return {
-        "clients": clients, "users": users, "seconds": round(elapsed, 2),
-        "syncs": total, "syncs_per_s": round(total / elapsed, 1),
+        "clients": clients,
+        "users": users,
+        "seconds": round(elapsed, 2),
+        "syncs": total,
+        "syncs_per_s": round(total / elapsed, 1),
         "outcomes": outcomes,
-        "latency_ms": {"p50": ms(percentile(latencies, 0.5)), "p90": ms(percentile(latencies, 0.9)),
-                       "p99": ms(percentile(latencies, 0.99)), "max": ms(max(latencies))},
-        "server_db_ms": {"p50": round(percentile(db_times, 0.5), 2),
-                         "p99": round(percentile(db_times, 0.99), 2)},
+        "latency_ms": {
+            "p50": ms(percentile(latencies, 0.5)),
+            "p90": ms(percentile(latencies, 0.9)),
+            "p99": ms(percentile(latencies, 0.99)),
+            "max": ms(max(latencies)),
+        },
+        "server_db_ms": {
+            "p50": round(percentile(db_times, 0.5), 2),
+            "p99": round(percentile(db_times, 0.99), 2),
+        },
         "cpu": CpuMeter.usage(before, after),
-    }  # fmt: skip
+    }
 
 
 # --- b: load a large project ---------------------------------------------------------------
 
 
-async def timed_load(client: Client, project: str, encoding: str,
-                     etag: str | None = None) -> tuple[float, int, httpx2.Response]:  # fmt: skip
+async def timed_load(
+    client: Client, project: str, encoding: str, etag: str | None = None
+) -> tuple[float, int, httpx2.Response]:
     headers = {"accept-encoding": encoding}
     if etag:
         headers["if-none-match"] = etag
     began = time.perf_counter()
-    async with client.http.stream("GET", f"/api/projects/{project}/files",
-                                  headers=headers) as response:  # fmt: skip
+    async with client.http.stream(
+        "GET", f"/api/projects/{project}/files", headers=headers
+    ) as response:
         wire = 0
         async for chunk in response.aiter_raw():
             wire += len(chunk)
@@ -314,14 +369,17 @@ async def bench_b(url: str, files: int, file_bytes: int, runs: int = 5) -> dict[
     client, _ = await new_user(url, "b")
     project = await client.new_project("b-large")
     rnd = random.Random(2)
-    contents = {f"src/pkg{i // 100}/module_{i}.py": source_text(rnd, file_bytes)
-                for i in range(files)}  # fmt: skip
+    contents = {
+        f"src/pkg{i // 100}/module_{i}.py": source_text(rnd, file_bytes) for i in range(files)
+    }
     began = time.perf_counter()
     await client.fill(project, contents, batch_bytes=3_000_000)
     create_s = time.perf_counter() - began
-    result: dict[str, Any] = {"files": files,
-                              "content_bytes": sum(len(t) for t in contents.values()),
-                              "create_s": round(create_s, 2)}  # fmt: skip
+    result: dict[str, Any] = {
+        "files": files,
+        "content_bytes": sum(len(t) for t in contents.values()),
+        "create_s": round(create_s, 2),
+    }
     etag = None
     for encoding in ("gzip", "identity"):
         await timed_load(client, project, encoding)  # warm
@@ -332,10 +390,13 @@ async def bench_b(url: str, files: int, file_bytes: int, runs: int = 5) -> dict[
             wires.append(wire)
             etag = response.headers.get("etag")
             sent = response.headers.get("content-encoding", "identity")
-        result[encoding] = {"median_ms": ms(statistics.median(times)),
-                            "min_ms": ms(min(times)), "max_ms": ms(max(times)),
-                            "wire_bytes": int(statistics.median(wires)),
-                            "content_encoding": sent}  # fmt: skip
+        result[encoding] = {
+            "median_ms": ms(statistics.median(times)),
+            "min_ms": ms(min(times)),
+            "max_ms": ms(max(times)),
+            "wire_bytes": int(statistics.median(wires)),
+            "content_encoding": sent,
+        }
     not_modified = [(await timed_load(client, project, "gzip", etag))[0] for _ in range(runs)]
     result["revalidate_304_ms"] = ms(statistics.median(not_modified))
     await client.close()
@@ -356,21 +417,33 @@ async def bench_d(url: str, files: int, runs: int) -> dict[str, Any]:
     for run in range(runs):
         began = time.perf_counter()
         response = await client.http.post(
-            f"/api/projects/import?name=d-{run}", content=body,
-            headers={"content-type": "application/zip", "x-csrf-token": client.csrf})  # fmt: skip
+            f"/api/projects/import?name=d-{run}",
+            content=body,
+            headers={"content-type": "application/zip", "x-csrf-token": client.csrf},
+        )
         times.append(time.perf_counter() - began)
         response.raise_for_status()
     await client.close()
-    return {"files": files, "zip_bytes": len(body), "runs": runs,
-            "median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2)}
+    return {
+        "files": files,
+        "zip_bytes": len(body),
+        "runs": runs,
+        "median_s": round(statistics.median(times), 2),
+        "max_s": round(max(times), 2),
+    }
 
 
 # --- c: a one-line change in a big project ------------------------------------------------
 
 
-async def one_line_changes(client: Client, project: str, contents: dict[str, str],
-                           versions: dict[str, int], runs: int,
-                           mode: str = "patch") -> dict[str, Any]:  # fmt: skip
+async def one_line_changes(
+    client: Client,
+    project: str,
+    contents: dict[str, str],
+    versions: dict[str, int],
+    runs: int,
+    mode: str = "patch",
+) -> dict[str, Any]:
     """`mode` patch: the change goes as an edit of the base text; put: the whole file."""
     rnd = random.Random(3)
     paths = sorted(contents)
@@ -384,11 +457,19 @@ async def one_line_changes(client: Client, project: str, contents: dict[str, str
         lines[at] = lines[at] + addition
         contents[path] = "\n".join(lines)
         if mode == "patch":
-            op = {"op": "patch", "path": path, "base_version": versions[path],
-                  "edits": [{"start": offset, "end": offset, "text": addition}]}  # fmt: skip
+            op = {
+                "op": "patch",
+                "path": path,
+                "base_version": versions[path],
+                "edits": [{"start": offset, "end": offset, "text": addition}],
+            }
         else:
-            op = {"op": "put", "path": path, "base_version": versions[path],
-                  "content": contents[path]}  # fmt: skip
+            op = {
+                "op": "put",
+                "path": path,
+                "base_version": versions[path],
+                "content": contents[path],
+            }
         began = time.perf_counter()
         response, body_bytes = await client.sync(project, [op])
         wall.append(time.perf_counter() - began)
@@ -401,11 +482,13 @@ async def one_line_changes(client: Client, project: str, contents: dict[str, str
         line = len(b"POST ") + len(request.url.raw_path) + len(b" HTTP/1.1\r\n\r\n")
         request_total.append(body_bytes + head + line)
         server.append(server_ms(response) or float("nan"))
-    return {"bytes_sent": int(statistics.median(sent)),
-            "request_bytes_with_headers": int(statistics.median(request_total)),
-            "server_ms": round(statistics.median(server), 2),
-            "server_ms_p90": round(percentile(server, 0.9), 2),
-            "wall_ms": ms(statistics.median(wall))}  # fmt: skip
+    return {
+        "bytes_sent": int(statistics.median(sent)),
+        "request_bytes_with_headers": int(statistics.median(request_total)),
+        "server_ms": round(statistics.median(server), 2),
+        "server_ms_p90": round(percentile(server, 0.9), 2),
+        "wall_ms": ms(statistics.median(wall)),
+    }
 
 
 async def bench_c(url: str, files: int, file_bytes: int, runs: int = 20) -> dict[str, Any]:
@@ -422,13 +505,20 @@ async def bench_c(url: str, files: int, file_bytes: int, runs: int = 20) -> dict
         if count == files:  # creating a file also looks for a folder in its way
             created = []
             for run in range(runs):
-                response, _ = await client.sync(project, [
-                    {"op": "put", "path": f"lib/d{run % 10}/new_{run}.ts", "content": "x\n"}])
+                response, _ = await client.sync(
+                    project,
+                    [{"op": "put", "path": f"lib/d{run % 10}/new_{run}.ts", "content": "x\n"}],
+                )
                 created.append(server_ms(response) or float("nan"))
             measured[count]["new_file_server_ms"] = round(statistics.median(created), 2)
     await client.close()
-    return {"files": files, "file_bytes": file_bytes, "runs": runs, **measured[files],
-            "same_change_in_10_files": measured[10]}  # fmt: skip
+    return {
+        "files": files,
+        "file_bytes": file_bytes,
+        "runs": runs,
+        **measured[files],
+        "same_change_in_10_files": measured[10],
+    }
 
 
 # --- main ----------------------------------------------------------------------------------
@@ -449,8 +539,7 @@ end
 """
 
 
-async def bench_a_wrk(url: str, connections: int, seconds: float,
-                      cpu: CpuMeter) -> dict[str, Any]:  # fmt: skip
+async def bench_a_wrk(url: str, connections: int, seconds: float, cpu: CpuMeter) -> dict[str, Any]:
     """Part a again, driven by wrk (C, little CPU) so the load generator does not eat the
     cores the server needs. Each request creates a new small file (no version tracking
     needed), round-robin over one project per connection."""
@@ -461,29 +550,43 @@ async def bench_a_wrk(url: str, connections: int, seconds: float,
     script = WRK_SCRIPT.replace("PROJECTS", "{" + ",".join(f'"{p}"' for p in projects) + "}")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
-    headers = {"Cookie": cookie, "X-CSRF-Token": client.csrf, "Origin": url,
-               "Content-Type": "application/json"}  # fmt: skip
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency",
-               "-s", handle.name]  # fmt: skip
+    headers = {
+        "Cookie": cookie,
+        "X-CSRF-Token": client.csrf,
+        "Origin": url,
+        "Content-Type": "application/json",
+    }
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{int(seconds)}s",
+        "--latency",
+        "-s",
+        handle.name,
+    ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     before = cpu.sample()
     proc = await asyncio.create_subprocess_exec(*command, url, stdout=asyncio.subprocess.PIPE)
     out = (await proc.communicate())[0].decode()
     os.unlink(handle.name)
-    latency = {m[0]: _ms(m[1], m[2]) for m in
-               re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}  # fmt: skip
+    latency = {
+        m[0]: _ms(m[1], m[2])
+        for m in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    }
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     return {
-        "connections": connections, "seconds": seconds,
+        "connections": connections,
+        "seconds": seconds,
         "syncs_per_s": float(rate[1]) if rate else None,
         "latency_ms": {f"p{k}": v for k, v in latency.items()},
         "non_2xx": int(failed[1]) if failed else 0,
         "socket_errors": errors[1] if errors else None,
         "cpu": CpuMeter.usage(before, cpu.sample()),
-    }  # fmt: skip
+    }
 
 
 def _ms(value: str, unit: str) -> float:
@@ -507,45 +610,69 @@ async def run_all(url: str, args: argparse.Namespace, cpu: CpuMeter) -> dict[str
     for part in ("a", "a_wrk"):
         if part in out and out[part]["syncs_per_s"] is not None:
             rate, p99 = out[part]["syncs_per_s"], out[part]["latency_ms"]["p99"]
-            met[part] = (rate >= TARGETS["a"]["syncs_per_s_min"]
-                         and p99 < TARGETS["a"]["p99_ms_max"])  # fmt: skip
+            met[part] = rate >= TARGETS["a"]["syncs_per_s_min"] and p99 < TARGETS["a"]["p99_ms_max"]
     if "b" in out:
         met["b"] = out["b"]["gzip"]["median_ms"] < TARGETS["b"]["load_gzip_ms_max"]
     if "c" in out:
-        met["c"] = (out["c"]["server_ms"] < TARGETS["c"]["server_ms_max"]
-                    and out["c"]["bytes_sent"] < TARGETS["c"]["bytes_sent_max"])  # fmt: skip
+        met["c"] = (
+            out["c"]["server_ms"] < TARGETS["c"]["server_ms_max"]
+            and out["c"]["bytes_sent"] < TARGETS["c"]["bytes_sent_max"]
+        )
     out["targets"] = {**TARGETS, "met": met}
     return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=30,
-                        help="how long part a pushes syncs (default 30)")
-    parser.add_argument("--clients", type=int, default=50,
-                        help="concurrent clients in part a, one connection each (default 50)")
-    parser.add_argument("--users", type=int, default=5,
-                        help="accounts the clients of part a sign in as (default 5)")
-    parser.add_argument("--url", help="benchmark this running server (http://host:port) "
-                        "instead of starting one; it must accept sign-ups")
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=30, help="how long part a pushes syncs (default 30)"
+    )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=50,
+        help="concurrent clients in part a, one connection each (default 50)",
+    )
+    parser.add_argument(
+        "--users", type=int, default=5, help="accounts the clients of part a sign in as (default 5)"
+    )
+    parser.add_argument(
+        "--url",
+        help="benchmark this running server (http://host:port) "
+        "instead of starting one; it must accept sign-ups",
+    )
     parser.add_argument("--only", default="a,b,c,d", help="parts to run, e.g. a or b,c")
-    parser.add_argument("--pool-max", type=int,
-                        help="COSPAI_POOL_MAX for the started server (default: its own, 10)")
-    parser.add_argument("--server-args", default="",
-                        help="extra `cospai serve` arguments for the started server, "
-                        "e.g. '--workers 2'")
+    parser.add_argument(
+        "--pool-max", type=int, help="COSPAI_POOL_MAX for the started server (default: its own, 10)"
+    )
+    parser.add_argument(
+        "--server-args",
+        default="",
+        help="extra `cospai serve` arguments for the started server, e.g. '--workers 2'",
+    )
     parser.add_argument("--b-files", type=int, default=1000, help="files in part b (1000)")
-    parser.add_argument("--b-file-bytes", type=int, default=10_240,
-                        help="bytes per file in part b (10240: 10 MB in all)")
+    parser.add_argument(
+        "--b-file-bytes",
+        type=int,
+        default=10_240,
+        help="bytes per file in part b (10240: 10 MB in all)",
+    )
     parser.add_argument("--c-files", type=int, default=5000, help="files in part c (5000)")
-    parser.add_argument("--c-file-bytes", type=int, default=4096,
-                        help="bytes per file in part c (4096, a typical source file)")
-    parser.add_argument("--d-files", type=int, default=20_000,
-                        help="files in the zip of part d (20000)")
+    parser.add_argument(
+        "--c-file-bytes",
+        type=int,
+        default=4096,
+        help="bytes per file in part c (4096, a typical source file)",
+    )
+    parser.add_argument(
+        "--d-files", type=int, default=20_000, help="files in the zip of part d (20000)"
+    )
     parser.add_argument("--d-runs", type=int, default=3, help="imports in part d (3)")
-    args = parser.parse_args()  # fmt: skip
+    args = parser.parse_args()
     with ExitStack() as stack:
         url = (args.url or "").rstrip("/")
         pid = None
@@ -554,22 +681,26 @@ def main() -> int:
             db_url = stack.enter_context(databases.fresh_database(admin))
             scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             env = {"COSPAI_POOL_MAX": str(args.pool_max)} if args.pool_max else {}
-            server = stack.enter_context(LiveServer(
-                database_url=db_url, data_dir=scratch / "data",
-                dist_dir=tiny_dist(scratch / "dist"), extra_env=env,
-                extra_args=shlex.split(args.server_args)))  # fmt: skip
+            server = stack.enter_context(
+                LiveServer(
+                    database_url=db_url,
+                    data_dir=scratch / "data",
+                    dist_dir=tiny_dist(scratch / "dist"),
+                    extra_env=env,
+                    extra_args=shlex.split(args.server_args),
+                )
+            )
             url = server.url
             pid = server.process.pid if server.process else None
         load_before = os.getloadavg()
         result = asyncio.run(run_all(url, args, CpuMeter(pid)))
-        result["setup"] = {"load_average_before_after": [round(load_before[0], 2),
-                                                        round(os.getloadavg()[0], 2)],
-                           "cpus": os.cpu_count(),
-                           "server": url if args.url else
-                           f"started: cospai serve {args.server_args}".strip(),
-                           "pool_max": args.pool_max or "server default",
-                           "database": "DATABASE_URL" if os.environ.get("DATABASE_URL")
-                           else "embedded"}  # fmt: skip
+        result["setup"] = {
+            "load_average_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+            "cpus": os.cpu_count(),
+            "server": url if args.url else f"started: cospai serve {args.server_args}".strip(),
+            "pool_max": args.pool_max or "server default",
+            "database": "DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded",
+        }
         print(json.dumps(result, indent=2))
     return 0
 

@@ -73,8 +73,9 @@ def visit(
 
 
 def launch(pw: Playwright, profile: Path) -> BrowserContext:
-    return pw.chromium.launch_persistent_context(str(profile), headless=True,
-                                                 **browser.launch_args())  # type: ignore[arg-type]
+    return pw.chromium.launch_persistent_context(
+        str(profile), headless=True, **browser.launch_args()
+    )  # type: ignore[arg-type]
 
 
 def median_marks(samples: list[dict[str, float]]) -> dict[str, float]:
@@ -122,8 +123,9 @@ def run(url: str, runs: int) -> dict[str, object]:
         "requests_off_machine": sorted(set(off)),
         "targets": {**TARGETS, "offline_vs_warm": OFFLINE_WITHIN},
     }
-    result["meets_targets"] = all(result[k] < v for k, v in TARGETS.items()) and \
-        offline_ms <= warm_ms * OFFLINE_WITHIN  # type: ignore[operator]
+    result["meets_targets"] = (
+        all(result[k] < v for k, v in TARGETS.items()) and offline_ms <= warm_ms * OFFLINE_WITHIN
+    )  # type: ignore[operator]
     return result
 
 
@@ -147,30 +149,36 @@ def embed_run(url: str, runs: int) -> dict[str, object]:
             cold, warm = [], []
             for _ in range(runs):
                 context = launched.new_context()
-                context.on("request", lambda request: off.extend(
-                    browser.off_machine([request.url])))  # fmt: skip
+                context.on(
+                    "request", lambda request: off.extend(browser.off_machine([request.url]))
+                )
                 page = context.new_page()
                 for samples in (cold, warm):
                     page.goto(page_url)
                     page.wait_for_function("window.readyAt", timeout=120_000)
                     samples.append(page.evaluate("window.readyAt"))
                 context.close()
-            result[tier] = {"cold_ms": round(statistics.median(cold), 1),
-                            "warm_ms": round(statistics.median(warm), 1)}  # fmt: skip
+            result[tier] = {
+                "cold_ms": round(statistics.median(cold), 1),
+                "warm_ms": round(statistics.median(warm), 1),
+            }
         launched.close()
     result["requests_off_machine"] = sorted(set(off))
     return result
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     epilog="Run from the project root after `make build`.")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], epilog="Run from the project root after `make build`."
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs per mode (default 5)")
     parser.add_argument("--url", help="benchmark this running server instead of starting one")
-    parser.add_argument("--only", choices=["boot", "embed"],
-                        help="run one part (default both: the embed's figures are under "
-                             '"embed")')
-    args = parser.parse_args()  # fmt: skip
+    parser.add_argument(
+        "--only",
+        choices=["boot", "embed"],
+        help='run one part (default both: the embed\'s figures are under "embed")',
+    )
+    args = parser.parse_args()
     with throwaway_server(args.url) as url:
         result: dict[str, object] = {} if args.only == "embed" else run(url + "/", args.runs)
         if args.only != "boot":

@@ -50,19 +50,24 @@ from tests.e2e.flows import frame_at  # noqa: E402
 from tests.support import browser  # noqa: E402
 from tests.support.live_server import throwaway_server  # noqa: E402
 
-TARGETS = {"prompt_ms": 2000, "echo_p50_ms": 30, "print_ms": 150, "edit_to_preview_ms": 500,
-           "crash_to_prompt_ms": 5000}
+TARGETS = {
+    "prompt_ms": 2000,
+    "echo_p50_ms": 30,
+    "print_ms": 150,
+    "edit_to_preview_ms": 500,
+    "crash_to_prompt_ms": 5000,
+}
 TIMEOUT_MS = 120_000
 KEY_GAP_MS = 50
 ROWS = "#bottom-panel .term-host:not([hidden]) .xterm-rows"
 SITE = {
     "index.html": "<!doctype html>\n<html><head><title>bench</title>"
-                  "<link rel=\"stylesheet\" href=\"style.css\"></head>\n"
-                  "<body>\n<h1 id=\"mark\">start</h1>\n<p>A static page.</p>\n</body></html>\n",
+    '<link rel="stylesheet" href="style.css"></head>\n'
+    '<body>\n<h1 id="mark">start</h1>\n<p>A static page.</p>\n</body></html>\n',
     "style.css": "body { font-family: sans-serif; }\n",
     "main.py": "print('hello')\n",
     "selfref.py": "a = []\na.append(a)\nb = []\nb.append(b)\nprint(a == b)\n",
-}  # fmt: skip
+}
 
 # In every frame before its own scripts. The preview frame notes when its document loaded;
 # the IDE page watches xterm's rows: when the prompt first shows, when typed text shows,
@@ -104,9 +109,9 @@ PROBE_JS = """(() => {
 
 def launch(pw: Playwright, profile: Path, account: Account) -> BrowserContext:
     args = browser.partitioned_launch_args()
-    context = pw.chromium.launch_persistent_context(str(profile), headless=True,
-                                                    viewport={"width": 1280, "height": 800},
-                                                    **args)  # type: ignore[arg-type]
+    context = pw.chromium.launch_persistent_context(
+        str(profile), headless=True, viewport={"width": 1280, "height": 800}, **args
+    )  # type: ignore[arg-type]
     context.add_cookies(account.cookies())  # type: ignore[arg-type]
     context.add_init_script(PROBE_JS % {"rows": json.dumps(ROWS)})
     return context
@@ -116,8 +121,9 @@ def open_project(page: Page, url: str) -> None:
     page.goto(url)
     wait_workbench(page)
     page.wait_for_function("window.__rt && window.__rt.prompt !== null", timeout=TIMEOUT_MS)
-    page.wait_for_function("performance.getEntriesByName('cospai:runtime-ready').length > 0",
-                           timeout=TIMEOUT_MS)  # fmt: skip
+    page.wait_for_function(
+        "performance.getEntriesByName('cospai:runtime-ready').length > 0", timeout=TIMEOUT_MS
+    )
 
 
 def prompt_times(page: Page) -> dict[str, float]:
@@ -137,8 +143,9 @@ def wait_for_snapshot(page: Page) -> None:
     seconds after the page booted, and the sandbox one of its own (another site); warm
     boots restore them."""
     for _ in range(600):
-        sandbox = [f for f in page.frames if f.url.endswith("/runtime.html") or
-                   "/runtime.html?" in f.url]  # fmt: skip
+        sandbox = [
+            f for f in page.frames if f.url.endswith("/runtime.html") or "/runtime.html?" in f.url
+        ]
         if page.evaluate(SNAPSHOT_STORED) and sandbox and sandbox[0].evaluate(SNAPSHOT_STORED):
             return
         page.wait_for_timeout(100)
@@ -166,7 +173,8 @@ def crash_to_prompt(page: Page) -> float:
     focus_terminal(page)
     page.keyboard.type("python selfref.py")
     page.keyboard.press("Enter")
-    page.wait_for_function("""(rows) => {
+    page.wait_for_function(
+        """(rows) => {
         const texts = [...document.querySelector(rows).children]
             .map((r) => r.textContent.replace(/\\u00a0/g, ' '));
         const at = texts.findIndex((t) => t.startsWith("Restarting it with"));
@@ -176,7 +184,11 @@ def crash_to_prompt(page: Page) -> float:
             return true;
         }
         return false;
-    }""", arg=ROWS, polling="raf", timeout=TIMEOUT_MS)  # fmt: skip
+    }""",
+        arg=ROWS,
+        polling="raf",
+        timeout=TIMEOUT_MS,
+    )
     return float(page.evaluate("window.__rt.freshAt - window.__rt.lastKey"))
 
 
@@ -193,8 +205,12 @@ def echo(page: Page, keys: int) -> dict[str, Any]:
     page.keyboard.press("Control+U")  # the line editor drops the typed line
     if len(samples) != keys:
         raise RuntimeError(f"{len(samples)} keydowns seen for {keys} keystrokes")
-    return {"keystrokes": keys, "p50": median(samples), "p95": p95(samples),
-            "max": round(max(samples), 1)}  # fmt: skip
+    return {
+        "keystrokes": keys,
+        "p50": median(samples),
+        "p95": p95(samples),
+        "max": round(max(samples), 1),
+    }
 
 
 def preview_frame(page: Page) -> Frame:
@@ -205,8 +221,9 @@ def edit_to_preview(page: Page, runs: int) -> list[float]:
     page.keyboard.press("Control+Shift+P")
     page.keyboard.type("Open Preview")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.documentElement.dataset.preview === 'ready'",
-                           timeout=TIMEOUT_MS)  # fmt: skip
+    page.wait_for_function(
+        "document.documentElement.dataset.preview === 'ready'", timeout=TIMEOUT_MS
+    )
     page.frame_locator("#preview-frame").locator("#mark").wait_for(timeout=TIMEOUT_MS)
     page.keyboard.press("Control+P")
     page.keyboard.type("index.html")
@@ -229,9 +246,12 @@ def edit_to_preview(page: Page, runs: int) -> list[float]:
         for _ in range(300):
             frame = preview_frame(page)
             try:
-                state = frame.evaluate("""(word) => ({ has: document.getElementById('mark')
+                state = frame.evaluate(
+                    """(word) => ({ has: document.getElementById('mark')
                     && document.getElementById('mark').textContent.startsWith(word),
-                    at: window.__loadedAt ?? null })""", word)  # fmt: skip
+                    at: window.__loadedAt ?? null })""",
+                    word,
+                )
             except Exception:  # noqa: BLE001  the frame navigated while we asked
                 state = {"has": False}
             if state["has"] and state["at"] is not None:
@@ -260,8 +280,7 @@ def run(url: str, runs: int, keys: int) -> dict[str, Any]:
                 page.reload()
                 open_project(page, page_url)
                 prompts.append(prompt_times(page))
-                installs.append(run_line(page, "pip install click",
-                                         "Successfully installed click"))
+                installs.append(run_line(page, "pip install click", "Successfully installed click"))
             typed = echo(page, keys)
             prints = [run_line(page, 'python -c "print(6*7)"', "42") for _ in range(runs)]
             previews = edit_to_preview(page, runs)
@@ -276,35 +295,52 @@ def run(url: str, runs: int, keys: int) -> dict[str, Any]:
     prompt = median([p["from_runtime_boot"] for p in prompts])
     return {
         "runs": runs,
-        "prompt_ms": {"warm_from_runtime_boot": prompt,
-                      "warm_from_navigation": median([p["from_navigation"] for p in prompts]),
-                      "samples_from_runtime_boot": [round(p["from_runtime_boot"], 1)
-                                                    for p in prompts],
-                      "first_visit_from_runtime_boot": round(first["from_runtime_boot"], 1)},
+        "prompt_ms": {
+            "warm_from_runtime_boot": prompt,
+            "warm_from_navigation": median([p["from_navigation"] for p in prompts]),
+            "samples_from_runtime_boot": [round(p["from_runtime_boot"], 1) for p in prompts],
+            "first_visit_from_runtime_boot": round(first["from_runtime_boot"], 1),
+        },
         "echo_ms": typed,
-        "print_ms": {"median": median(prints), "max": round(max(prints), 1),
-                     "samples": [round(p, 1) for p in prints]},
-        "pip_install_click_ms": {"median": median(installs),
-                                 "samples": [round(s, 1) for s in installs]},
-        "edit_to_preview_ms": {"median": median(previews), "max": max(previews),
-                               "samples": previews, "includes_debounce_ms": 300},
-        "crash_to_prompt_ms": {"median": median(crashes), "max": round(max(crashes), 1),
-                               "samples": [round(c, 1) for c in crashes]},
+        "print_ms": {
+            "median": median(prints),
+            "max": round(max(prints), 1),
+            "samples": [round(p, 1) for p in prints],
+        },
+        "pip_install_click_ms": {
+            "median": median(installs),
+            "samples": [round(s, 1) for s in installs],
+        },
+        "edit_to_preview_ms": {
+            "median": median(previews),
+            "max": max(previews),
+            "samples": previews,
+            "includes_debounce_ms": 300,
+        },
+        "crash_to_prompt_ms": {
+            "median": median(crashes),
+            "max": round(max(crashes), 1),
+            "samples": [round(c, 1) for c in crashes],
+        },
         "targets": TARGETS,
-        "met": {"prompt": prompt < TARGETS["prompt_ms"],
-                "echo_p50": typed["p50"] < TARGETS["echo_p50_ms"],
-                "print": median(prints) < TARGETS["print_ms"],
-                "edit_to_preview": median(previews) < TARGETS["edit_to_preview_ms"],
-                "crash_to_prompt": median(crashes) < TARGETS["crash_to_prompt_ms"]},
-    }  # fmt: skip
+        "met": {
+            "prompt": prompt < TARGETS["prompt_ms"],
+            "echo_p50": typed["p50"] < TARGETS["echo_p50_ms"],
+            "print": median(prints) < TARGETS["print_ms"],
+            "edit_to_preview": median(previews) < TARGETS["edit_to_preview_ms"],
+            "crash_to_prompt": median(crashes) < TARGETS["crash_to_prompt_ms"],
+        },
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="Run from the project root after `make build`; "
-                                            "without --url it needs DATABASE_URL (or starts "
-                                            "an embedded PostgreSQL).")  # fmt: skip
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run from the project root after `make build`; "
+        "without --url it needs DATABASE_URL (or starts "
+        "an embedded PostgreSQL).",
+    )
     parser.add_argument("--runs", type=int, default=5, help="reloads, prints and edits (5)")
     parser.add_argument("--keys", type=int, default=60, help="keystrokes for the echo (60)")
     parser.add_argument("--url", help="benchmark this running server instead of starting one")

@@ -79,18 +79,19 @@ def make_project(url: str, files: int, size: int) -> tuple[str, dict[str, str]]:
         project = client.post("/api/projects", json={"name": "bench"}, headers=headers).json()
         line = "export const value = 42; // some source text for the benchmark\n"
         text = line * (size // len(line))
-        ops = [{"op": "put", "path": f"src/m{i // 100}/f{i}.ts", "content": text}
-               for i in range(files)]  # fmt: skip
-        response = client.post(f"/api/projects/{project['id']}/sync", json={"ops": ops},
-                               headers=headers)  # fmt: skip
+        ops = [
+            {"op": "put", "path": f"src/m{i // 100}/f{i}.ts", "content": text} for i in range(files)
+        ]
+        response = client.post(
+            f"/api/projects/{project['id']}/sync", json={"ops": ops}, headers=headers
+        )
         response.raise_for_status()
         return project["id"], {"email": email}
 
 
 def sign_in(page: Page, url: str, email: str) -> None:
     page.goto(url + "/")
-    page.wait_for_function("document.documentElement.dataset.ideState === 'ready'",
-                           timeout=120_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.ideState === 'ready'", timeout=120_000)
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
     page.click("#signin")
@@ -98,15 +99,17 @@ def sign_in(page: Page, url: str, email: str) -> None:
 
 
 def wait_workbench(page: Page) -> None:
-    page.wait_for_function("document.documentElement.dataset.workbench === 'ready'",
-                           timeout=120_000)  # fmt: skip
+    page.wait_for_function(
+        "document.documentElement.dataset.workbench === 'ready'", timeout=120_000
+    )
 
 
 def run(url: str, files: int, size: int, reloads: int, saves: int) -> dict[str, object]:
     project, account = make_project(url, files, size)
     with sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
-        context = pw.chromium.launch_persistent_context(profile, headless=True,
-                                                        **browser.launch_args())  # type: ignore[arg-type]
+        context = pw.chromium.launch_persistent_context(
+            profile, headless=True, **browser.launch_args()
+        )  # type: ignore[arg-type]
         page = context.new_page()
         sign_in(page, url, account["email"])
         page.goto(f"{url}/p/{project}?debug=1")
@@ -135,26 +138,34 @@ def run(url: str, files: int, size: int, reloads: int, saves: int) -> dict[str, 
         context.close()
     times.sort()
     return {
-        "files": files, "file_bytes": size,
+        "files": files,
+        "file_bytes": size,
         "open_cached_ms": round(statistics.median(g for g, _ in opens), 1),
         "open_sources": sorted({s for _, s in opens}),
-        "save_ms": {"p50": round(statistics.median(times), 1),
-                    "p95": round(times[int(0.95 * (len(times) - 1))], 1)},
-        "bulk": {"files_changed": bulk["count"], "sync_ms": round(bulk["elapsed"], 1),
-                 "longest_task_ms": round(bulk["longest"], 1), "long_tasks": bulk["tasks"]},
+        "save_ms": {
+            "p50": round(statistics.median(times), 1),
+            "p95": round(times[int(0.95 * (len(times) - 1))], 1),
+        },
+        "bulk": {
+            "files_changed": bulk["count"],
+            "sync_ms": round(bulk["elapsed"], 1),
+            "longest_task_ms": round(bulk["longest"], 1),
+            "long_tasks": bulk["tasks"],
+        },
         "targets": TARGETS,
-    }  # fmt: skip
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     epilog="Run from the project root after `make build`.")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], epilog="Run from the project root after `make build`."
+    )
     parser.add_argument("--files", type=int, default=1000, help="files in the project (1000)")
     parser.add_argument("--file-bytes", type=int, default=2000, help="bytes per file (2000)")
     parser.add_argument("--reloads", type=int, default=5, help="cached opens measured (5)")
     parser.add_argument("--saves", type=int, default=20, help="Ctrl+S measured (20)")
     parser.add_argument("--url", help="benchmark this running server instead of starting one")
-    args = parser.parse_args()  # fmt: skip
+    args = parser.parse_args()
     with throwaway_server(args.url) as url:
         result = run(url, args.files, args.file_bytes, args.reloads, args.saves)
         result["meets"] = {

@@ -44,8 +44,7 @@ def summarise(path: Path) -> dict[str, Any]:
     if not marks:
         raise SystemExit(f"{path}: no bench:key marks (was it written by --trace?)")
     pid, tid = marks[0]["pid"], marks[0]["tid"]
-    main = [e for e in found if e.get("pid") == pid and e.get("tid") == tid
-            and e.get("ph") == "X"]  # fmt: skip
+    main = [e for e in found if e.get("pid") == pid and e.get("tid") == tid and e.get("ph") == "X"]
     tasks = sorted((e for e in main if e["name"] == TASK), key=lambda e: e["ts"])
     paints = sorted(e["ts"] for e in main if e["name"] == "Paint")
     commits = sorted(e["ts"] for e in main if e["name"] == "Commit")
@@ -60,24 +59,33 @@ def summarise(path: Path) -> dict[str, Any]:
         windows.append((key, done))
         inside = [t for t in tasks if t["ts"] < done and t["ts"] + t["dur"] > key]
         own = next((t for t in inside if t["ts"] <= key < t["ts"] + t["dur"]), None)
-        frames = [t for t in inside
-                  if any(t["ts"] <= p < t["ts"] + t["dur"] for p in paints)]  # fmt: skip
+        frames = [t for t in inside if any(t["ts"] <= p < t["ts"] + t["dur"] for p in paints)]
         frame = frames[-1] if frames else None
         own_end = own["ts"] + own["dur"] if own else key
-        rows.append({
-            "latency": (done - key) / 1000,
-            "key_task": (own_end - key) / 1000,
-            "frame_task": frame["dur"] / 1000 if frame else 0.0,
-            "wait": max(0.0, (frame["ts"] - own_end) / 1000) if frame else 0.0,
-            "other": sum(t["dur"] for t in inside if t is not own and t is not frame) / 1000,
-        })  # fmt: skip
+        rows.append(
+            {
+                "latency": (done - key) / 1000,
+                "key_task": (own_end - key) / 1000,
+                "frame_task": frame["dur"] / 1000 if frame else 0.0,
+                "wait": max(0.0, (frame["ts"] - own_end) / 1000) if frame else 0.0,
+                "other": sum(t["dur"] for t in inside if t is not own and t is not frame) / 1000,
+            }
+        )
     span_s = (windows[-1][1] - windows[0][0]) / 1e6 if windows else 0.0
-    between = [c for c in commits if windows[0][0] <= c <= windows[-1][1]
-               and not any(a - 1000 <= c <= b + 1000 for a, b in windows)]  # fmt: skip
+    between = [
+        c
+        for c in commits
+        if windows[0][0] <= c <= windows[-1][1]
+        and not any(a - 1000 <= c <= b + 1000 for a, b in windows)
+    ]
     out: dict[str, Any] = {"file": path.name, "keys": len(rows)}
-    for name, field in (("latency_ms", "latency"), ("key_task_ms", "key_task"),
-                        ("frame_task_ms", "frame_task"), ("wait_ms", "wait"),
-                        ("other_tasks_ms", "other")):  # fmt: skip
+    for name, field in (
+        ("latency_ms", "latency"),
+        ("key_task_ms", "key_task"),
+        ("frame_task_ms", "frame_task"),
+        ("wait_ms", "wait"),
+        ("other_tasks_ms", "other"),
+    ):
         values = [r[field] for r in rows]
         out[name] = {"p50": quantile(values, 0.5), "p95": quantile(values, 0.95)}
     out["frames_between_keys_per_s"] = round(len(between) / span_s, 1) if span_s else 0.0
@@ -85,8 +93,9 @@ def summarise(path: Path) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("traces", nargs="+", type=Path, help="typing-*.json trace files")
     args = parser.parse_args()
     print(json.dumps([summarise(path) for path in args.traces], indent=2))

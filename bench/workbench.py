@@ -242,17 +242,19 @@ def zip_of(files: dict[str, str]) -> bytes:
 
 def ts_project(files: int) -> dict[str, str]:
     """A small TypeScript app: a note, tsconfig.json, the entry and modules in folders."""
-    body = "".join(f"export function step{k}(value: number): number {{\n"
-                   f"  return value * {k} + {k}; // a line of ordinary source text\n}}\n\n"
-                   for k in range(12))  # fmt: skip
+    body = "".join(
+        f"export function step{k}(value: number): number {{\n"
+        f"  return value * {k} + {k}; // a line of ordinary source text\n}}\n\n"
+        for k in range(12)
+    )
     project = {
         # No package.json: under the "auto" runtime it would start a WebContainer boot,
         # which cannot reach StackBlitz here and would load the page for 20 s.
         "docs/notes.txt": "A TypeScript project for the workbench benchmark.\n",
         "tsconfig.json": json.dumps({"compilerOptions": {"target": "ES2022", "strict": True}}),
         ENTRY: f"// {ENTRY_MARK}\n"
-               "import { step0 } from './m0/f0';\n\nexport const answer = step0(42);\n",
-    }  # fmt: skip
+        "import { step0 } from './m0/f0';\n\nexport const answer = step0(42);\n",
+    }
     for i in range(files - len(project)):
         project[f"src/m{i // 20}/f{i}.ts"] = f"// module {i}\n" + body
     return project
@@ -271,23 +273,25 @@ class Account:
         self.url = url
         self.client = httpx2.Client(base_url=url, headers={"origin": url}, timeout=600)
         email = f"bench-workbench-{secrets.token_hex(4)}@example.com"
-        response = self.client.post("/api/auth/signup", json={"email": email,
-                                                              "password": PASSWORD})  # fmt: skip
+        response = self.client.post("/api/auth/signup", json={"email": email, "password": PASSWORD})
         response.raise_for_status()
         self.csrf = response.json()["csrf_token"]
 
     def import_project(self, name: str, files: dict[str, str]) -> str:
-        response = self.client.post("/api/projects/import", params={"name": name},
-                                    content=zip_of(files),
-                                    headers={"x-csrf-token": self.csrf,
-                                             "content-type": "application/zip"})  # fmt: skip
+        response = self.client.post(
+            "/api/projects/import",
+            params={"name": name},
+            content=zip_of(files),
+            headers={"x-csrf-token": self.csrf, "content-type": "application/zip"},
+        )
         if response.status_code != 201:
             raise RuntimeError(f"import of {name} failed: {response.status_code} {response.text}")
         return str(response.json()["project"]["id"])
 
     def cookies(self) -> list[dict[str, Any]]:
-        return [{"name": c.name, "value": c.value, "url": self.url}
-                for c in self.client.cookies.jar]  # fmt: skip
+        return [
+            {"name": c.name, "value": c.value, "url": self.url} for c in self.client.cookies.jar
+        ]
 
     def close(self) -> None:
         self.client.close()
@@ -297,28 +301,35 @@ class Account:
 
 
 def launch(pw: Playwright, profile: Path, account: Account) -> BrowserContext:
-    context = pw.chromium.launch_persistent_context(str(profile), headless=True,
-                                                    viewport={"width": 1280, "height": 800},
-                                                    **browser.launch_args())  # type: ignore[arg-type]
+    context = pw.chromium.launch_persistent_context(
+        str(profile),
+        headless=True,
+        viewport={"width": 1280, "height": 800},
+        **browser.launch_args(),
+    )  # type: ignore[arg-type]
     context.add_cookies(account.cookies())  # type: ignore[arg-type]
-    context.add_init_script(PROBE_JS % {"entry": json.dumps(ENTRY),
-                                        "mark": json.dumps(ENTRY_MARK)})  # fmt: skip
+    context.add_init_script(PROBE_JS % {"entry": json.dumps(ENTRY), "mark": json.dumps(ENTRY_MARK)})
     return context
 
 
 def page_state(page: Page) -> str:
     """What the page shows, for an error message."""
-    return str(page.evaluate("""() => JSON.stringify({
+    return str(
+        page.evaluate("""() => JSON.stringify({
         ...document.documentElement.dataset,
         status: (document.getElementById('status-text') || {}).textContent,
-        error: (document.getElementById('boot-error') || {}).textContent })"""))
+        error: (document.getElementById('boot-error') || {}).textContent })""")
+    )
 
 
 def wait_workbench(page: Page) -> None:
     try:
-        page.wait_for_function("['ready', 'error'].includes(document.documentElement.dataset"
-                               ".workbench) || document.documentElement.dataset.ideState"
-                               " === 'error'", timeout=TIMEOUT_MS)  # fmt: skip
+        page.wait_for_function(
+            "['ready', 'error'].includes(document.documentElement.dataset"
+            ".workbench) || document.documentElement.dataset.ideState"
+            " === 'error'",
+            timeout=TIMEOUT_MS,
+        )
     except PlaywrightTimeout:
         raise RuntimeError(f"the workbench did not open in time: {page_state(page)}") from None
     if page.evaluate("document.documentElement.dataset.workbench") != "ready":
@@ -326,8 +337,7 @@ def wait_workbench(page: Page) -> None:
 
 
 def wait_editable(page: Page) -> dict[str, Any]:
-    page.wait_for_function("window.__bench && window.__bench.editablePainted",
-                           timeout=TIMEOUT_MS)  # fmt: skip
+    page.wait_for_function("window.__bench && window.__bench.editablePainted", timeout=TIMEOUT_MS)
     marks = page.evaluate(MARKS_JS)
     if marks["ready"] is None:
         raise RuntimeError("no cospai:ready mark")
@@ -336,8 +346,9 @@ def wait_editable(page: Page) -> dict[str, Any]:
 
 def settle(page: Page) -> None:
     """Let the first open's cache writes and sync finish before the next measured open."""
-    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                           timeout=TIMEOUT_MS)  # fmt: skip
+    page.wait_for_function(
+        "document.documentElement.dataset.syncState === 'saved'", timeout=TIMEOUT_MS
+    )
     page.wait_for_timeout(2000)
 
 
@@ -353,8 +364,9 @@ def p95(values: list[float]) -> float:
 # ------------------------------------------------------------------ 1. first file editable
 
 
-def first_editable(pw: Playwright, scratch: Path, account: Account, project: str,
-                   runs: int) -> dict[str, Any]:  # fmt: skip
+def first_editable(
+    pw: Playwright, scratch: Path, account: Account, project: str, runs: int
+) -> dict[str, Any]:
     url = f"{account.url}/p/{project}"
     cached: list[dict[str, Any]] = []
     context = launch(pw, scratch / "warm", account)
@@ -424,21 +436,27 @@ def expand_all(page: Page) -> dict[str, Any]:
             page.focus("#file-tree")
             refocused += 1
             continue
-        page.keyboard.press("ArrowRight" if state["kind"] == "folder" and not state["open"]
-                            else "ArrowUp")  # fmt: skip
+        page.keyboard.press(
+            "ArrowRight" if state["kind"] == "folder" and not state["open"] else "ArrowUp"
+        )
         keys += 1
     else:
         raise RuntimeError(f"expanding every folder failed: {page.evaluate(EXPAND_STEP_JS)}")
     page.wait_for_timeout(100)
     seconds = time.perf_counter() - started
     tasks = page.evaluate(LONG_TASKS_STOP_JS)
-    return {"folders": folders, "keys": keys, "seconds": round(seconds, 2),
-            "longest_task_ms": round(tasks["longest"], 1),
-            "focus_taken_back": refocused}  # fmt: skip
+    return {
+        "folders": folders,
+        "keys": keys,
+        "seconds": round(seconds, 2),
+        "longest_task_ms": round(tasks["longest"], 1),
+        "focus_taken_back": refocused,
+    }
 
 
-def tree(pw: Playwright, scratch: Path, account: Account, project: str, layout: str,
-         runs: int) -> dict[str, Any]:  # fmt: skip
+def tree(
+    pw: Playwright, scratch: Path, account: Account, project: str, layout: str, runs: int
+) -> dict[str, Any]:
     context = launch(pw, scratch / "tree", account)
     page = context.new_page()
     page.goto(f"{account.url}/p/{project}")
@@ -456,20 +474,25 @@ def tree(pw: Playwright, scratch: Path, account: Account, project: str, layout: 
     passes = [page.evaluate(SCROLL_JS, SCROLL_STEP_PX) for _ in range(runs)]
     context.close()
     ends = {p["lastRowPath"] for p in passes}
-    described = ("200 folders x 100 files, all expanded with the keyboard" if layout == "folders"
-                 else "20,000 files in the root")  # fmt: skip
+    described = (
+        "200 folders x 100 files, all expanded with the keyboard"
+        if layout == "folders"
+        else "20,000 files in the root"
+    )
     return {
-        "files": 20_000, "layout": described, "rows": rows,
+        "files": 20_000,
+        "layout": described,
+        "rows": rows,
         "open_cached": {
             "ready_to_tree_mark_ms": median([o["tree"] - o["ready"] for o in opens]),
             "ready_to_rows_ms": median([o["treeRows"] - o["ready"] for o in opens]),
-            "ready_to_rows_painted_ms": median([o["treeRowsPainted"] - o["ready"]
-                                                for o in opens]),  # fmt: skip
+            "ready_to_rows_painted_ms": median([o["treeRowsPainted"] - o["ready"] for o in opens]),
             "project_source": sorted({o["source"] for o in opens}),
         },
         "expand_all": expanded,
         "scroll": {
-            "px_per_frame": SCROLL_STEP_PX, "passes": runs,
+            "px_per_frame": SCROLL_STEP_PX,
+            "passes": runs,
             "frames_per_pass": passes[0]["frames"],
             "seconds_per_pass": median([p["seconds"] for p in passes]),
             "longest_frame_ms": round(max(p["longestFrame"] for p in passes), 1),
@@ -481,7 +504,7 @@ def tree(pw: Playwright, scratch: Path, account: Account, project: str, layout: 
             "long_tasks": sum(p["longTasks"] for p in passes),
             "last_row_drawn": sorted(ends),
         },
-    }  # fmt: skip
+    }
 
 
 # ------------------------------------------------------------------ 3. typing latency
@@ -510,31 +533,45 @@ def type_run(page: Page, keys: int) -> dict[str, Any]:
     elsewhere = sum(not s["inEditor"] for s in samples)
     if elsewhere:
         raise RuntimeError(f"{elsewhere} of {keys} keystrokes went outside the editor")
-    return {"handler": [s["painted"] - s["handler"] for s in samples],
-            "created": [s["painted"] - s["created"] for s in samples],
-            "longest_task_ms": tasks["longest"], "long_tasks": tasks["count"]}  # fmt: skip
+    return {
+        "handler": [s["painted"] - s["handler"] for s in samples],
+        "created": [s["painted"] - s["created"] for s in samples],
+        "longest_task_ms": tasks["longest"],
+        "long_tasks": tasks["count"],
+    }
 
 
 def pooled(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The samples of several runs of one kind, summarised together."""
     handler = [x for run in runs for x in run["handler"]]
     created = [x for run in runs for x in run["created"]]
-    return {"p50": median(handler), "p95": p95(handler),
-            "from_event_timestamp": {"p50": median(created), "p95": p95(created)},
-            "longest_task_ms": round(max(run["longest_task_ms"] for run in runs), 1),
-            "long_tasks": sum(run["long_tasks"] for run in runs), "keystrokes": len(handler),
-            "p95_per_round": [p95(run["handler"]) for run in runs]}  # fmt: skip
+    return {
+        "p50": median(handler),
+        "p95": p95(handler),
+        "from_event_timestamp": {"p50": median(created), "p95": p95(created)},
+        "longest_task_ms": round(max(run["longest_task_ms"] for run in runs), 1),
+        "long_tasks": sum(run["long_tasks"] for run in runs),
+        "keystrokes": len(handler),
+        "p95_per_round": [p95(run["handler"]) for run in runs],
+    }
 
 
-TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline",
-                    "blink.user_timing", "v8.execute", "toplevel"]
+TRACE_CATEGORIES = [
+    "devtools.timeline",
+    "disabled-by-default-devtools.timeline",
+    "blink.user_timing",
+    "v8.execute",
+    "toplevel",
+]
 
 
 def start_trace(page: Page) -> Any:
     """A Chrome trace (DevTools' Performance panel opens it) over CDP; keys are marked."""
     cdp = page.context.new_cdp_session(page)
-    cdp.send("Tracing.start", {"transferMode": "ReturnAsStream",
-                               "traceConfig": {"includedCategories": TRACE_CATEGORIES}})
+    cdp.send(
+        "Tracing.start",
+        {"transferMode": "ReturnAsStream", "traceConfig": {"includedCategories": TRACE_CATEGORIES}},
+    )
     page.evaluate("() => { window.__bench.marks = true; }")
     return cdp
 
@@ -575,18 +612,22 @@ def typed_text(keys: int) -> str:
 def wait_quiet(page: Page) -> None:
     """Wait for the runtime worker to boot and its shell to start: the shell takes the
     keyboard focus when it starts, which would steal keystrokes meant for the editor."""
-    page.wait_for_function("document.documentElement.dataset.engine !== 'booting'",
-                           timeout=TIMEOUT_MS)  # fmt: skip
+    page.wait_for_function(
+        "document.documentElement.dataset.engine !== 'booting'", timeout=TIMEOUT_MS
+    )
     if page.evaluate("document.documentElement.dataset.engine") == "ready":
         with contextlib.suppress(PlaywrightTimeout):  # else the shell left the focus alone
-            page.wait_for_function("document.activeElement && document.activeElement"
-                                   ".classList.contains('xterm-helper-textarea')",
-                                   timeout=15_000)  # fmt: skip
+            page.wait_for_function(
+                "document.activeElement && document.activeElement"
+                ".classList.contains('xterm-helper-textarea')",
+                timeout=15_000,
+            )
     page.wait_for_timeout(1000)
 
 
-def typing(pw: Playwright, scratch: Path, account: Account, project: str,
-           keys: int, rounds: int) -> dict[str, Any]:  # fmt: skip
+def typing(
+    pw: Playwright, scratch: Path, account: Account, project: str, keys: int, rounds: int
+) -> dict[str, Any]:
     context = launch(pw, scratch / "typing", account)
     page = context.new_page()
     page.goto(f"{account.url}/p/{project}?debug=1")
@@ -616,11 +657,19 @@ def typing(pw: Playwright, scratch: Path, account: Account, project: str,
         if mode is None:
             samples[name].append(traced_run(page, keys, label))
             continue
-        page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                               timeout=TIMEOUT_MS)  # fmt: skip
+        page.wait_for_function(
+            "document.documentElement.dataset.syncState === 'saved'", timeout=TIMEOUT_MS
+        )
         page.wait_for_timeout(1000)
-        page.evaluate(LOAD_START_JS, {"mode": mode, "line": "// touched by the benchmark\n",
-                                      "exclude": ENTRY, "perTick": FILES_PER_TICK})  # fmt: skip
+        page.evaluate(
+            LOAD_START_JS,
+            {
+                "mode": mode,
+                "line": "// touched by the benchmark\n",
+                "exclude": ENTRY,
+                "perTick": FILES_PER_TICK,
+            },
+        )
         page.wait_for_timeout(TOUCH_EVERY_MS * 2)  # the load is running before the first key
         if PROFILE_TO is not None:
             page.evaluate("window.cospaiDebug.profile('start')")
@@ -629,16 +678,22 @@ def typing(pw: Playwright, scratch: Path, account: Account, project: str,
             table = page.evaluate("window.cospaiDebug.profile('stop', 60)")
             (PROFILE_TO / f"{label}.txt").write_text(table)
         loads[name].append(page.evaluate(LOAD_STOP_JS))
-        page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                               timeout=TIMEOUT_MS)  # fmt: skip
+        page.wait_for_function(
+            "document.documentElement.dataset.syncState === 'saved'", timeout=TIMEOUT_MS
+        )
         page.wait_for_timeout(1000)  # the last push's answer is in before idle typing
     runs = {name: pooled(done) for name, done in samples.items()}
 
     def load_summary(name: str) -> dict[str, Any]:
         ticks = [t for load in loads[name] for t in load["tickMs"]]
-        return {"ticks": len(ticks), "pushes_started": sum(x["pushes"] for x in loads[name]),
-                "tick_main_thread_ms": {"median": round(statistics.median(ticks), 1),
-                                        "max": round(max(ticks), 1)}}  # fmt: skip
+        return {
+            "ticks": len(ticks),
+            "pushes_started": sum(x["pushes"] for x in loads[name]),
+            "tick_main_thread_ms": {
+                "median": round(statistics.median(ticks), 1),
+                "max": round(max(ticks), 1),
+            },
+        }
 
     texts = json.loads(page.evaluate("window.cospaiDebug.files()"))
     entry, files = texts[ENTRY], len(texts)
@@ -651,17 +706,27 @@ def typing(pw: Playwright, scratch: Path, account: Account, project: str,
         return {q: round(runs[name][q] / idle[q], 2) for q in ("p50", "p95")}
 
     return {
-        "keystrokes_per_run": keys, "rounds": rounds, "file": ENTRY, "key_gap_ms": KEY_GAP_MS,
-        "text_files": files, "idle_ms": idle,
-        "sync_ms": runs["sync"], "sync_vs_idle": ratio("sync"),
-        "sync_load": {"every_ms": TOUCH_EVERY_MS,
-                      "what": f"cospaiDebug.write of {FILES_PER_TICK} other files, then Ctrl+S",
-                      **load_summary("sync")},
-        "touch_all_ms": runs["touch_all"], "touch_all_vs_idle": ratio("touch_all"),
-        "touch_all_load": {"every_ms": TOUCH_EVERY_MS,
-                           "what": "cospaiDebug.touchAll (every text file, the open one too), "
-                                   "then Ctrl+S", **load_summary("touch_all")},
-    }  # fmt: skip
+        "keystrokes_per_run": keys,
+        "rounds": rounds,
+        "file": ENTRY,
+        "key_gap_ms": KEY_GAP_MS,
+        "text_files": files,
+        "idle_ms": idle,
+        "sync_ms": runs["sync"],
+        "sync_vs_idle": ratio("sync"),
+        "sync_load": {
+            "every_ms": TOUCH_EVERY_MS,
+            "what": f"cospaiDebug.write of {FILES_PER_TICK} other files, then Ctrl+S",
+            **load_summary("sync"),
+        },
+        "touch_all_ms": runs["touch_all"],
+        "touch_all_vs_idle": ratio("touch_all"),
+        "touch_all_load": {
+            "every_ms": TOUCH_EVERY_MS,
+            "what": "cospaiDebug.touchAll (every text file, the open one too), then Ctrl+S",
+            **load_summary("touch_all"),
+        },
+    }
 
 
 # ------------------------------------------------------------------ main
@@ -670,8 +735,9 @@ def typing(pw: Playwright, scratch: Path, account: Account, project: str,
 PARTS = ("editable", "tree", "typing")
 
 
-def run(url: str, runs: int, keys: int, layout: str,
-        parts: tuple[str, ...] = PARTS, rounds: int = 10) -> dict[str, Any]:  # fmt: skip
+def run(
+    url: str, runs: int, keys: int, layout: str, parts: tuple[str, ...] = PARTS, rounds: int = 10
+) -> dict[str, Any]:
     account = Account(url)
     out: dict[str, Any] = {"runs": runs}
     met: dict[str, bool] = {}
@@ -681,16 +747,17 @@ def run(url: str, runs: int, keys: int, layout: str,
         with sync_playwright() as pw, tempfile.TemporaryDirectory() as folder:
             scratch = Path(folder)
             if "editable" in parts:
-                editable = out["first_editable"] = first_editable(pw, scratch, account, small,
-                                                                  runs)  # fmt: skip
+                editable = out["first_editable"] = first_editable(pw, scratch, account, small, runs)
                 for mode in ("cached", "cold"):
-                    met[f"first_editable_{mode}"] = (editable[mode]["ms"]
-                                                     < TARGETS["first_editable_ms"])  # fmt: skip
+                    met[f"first_editable_{mode}"] = (
+                        editable[mode]["ms"] < TARGETS["first_editable_ms"]
+                    )
             if "tree" in parts:
                 big = account.import_project("bench-20000", tree_project(layout))
                 listing = out["tree"] = tree(pw, scratch, account, big, layout, runs)
-                met["tree_frames"] = (listing["scroll"]["longest_frame_ms"]
-                                      <= TARGETS["tree_longest_frame_ms"])  # fmt: skip
+                met["tree_frames"] = (
+                    listing["scroll"]["longest_frame_ms"] <= TARGETS["tree_longest_frame_ms"]
+                )
             if "typing" in parts:
                 typed = out["typing"] = typing(pw, scratch, account, small, keys, rounds)
                 for load in ("sync", "touch_all"):
@@ -702,29 +769,48 @@ def run(url: str, runs: int, keys: int, layout: str,
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="Run from the project root after `make build`; "
-                                            "without --url it needs DATABASE_URL (or starts "
-                                            "an embedded PostgreSQL).")  # fmt: skip
-    parser.add_argument("--runs", type=int, default=5,
-                        help="opens per mode and tree scroll passes; medians (5)")
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run from the project root after `make build`; "
+        "without --url it needs DATABASE_URL (or starts "
+        "an embedded PostgreSQL).",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=5, help="opens per mode and tree scroll passes; medians (5)"
+    )
     parser.add_argument("--keys", type=int, default=100, help="keystrokes per typing run (100)")
-    parser.add_argument("--rounds", type=int, default=10,
-                        help="alternating idle and sync typing runs, pooled (10)")
-    parser.add_argument("--tree-layout", choices=["folders", "flat"], default="folders",
-                        help="20,000 files in 200 expanded folders, or in the root (folders)")
+    parser.add_argument(
+        "--rounds", type=int, default=10, help="alternating idle and sync typing runs, pooled (10)"
+    )
+    parser.add_argument(
+        "--tree-layout",
+        choices=["folders", "flat"],
+        default="folders",
+        help="20,000 files in 200 expanded folders, or in the root (folders)",
+    )
     parser.add_argument("--url", help="benchmark this running server instead of starting one")
-    parser.add_argument("--parts", default=",".join(PARTS),
-                        help="comma-separated parts to run: editable, tree, typing (all)")
-    parser.add_argument("--profile", type=Path, metavar="FOLDER",
-                        help="write cProfile tables of the page's Python during each loaded "
-                        "typing run to FOLDER (slows the page: figures are then not comparable)")
-    parser.add_argument("--trace", type=Path, metavar="FOLDER",
-                        help="write a Chrome trace of each typing run to FOLDER, with "
-                        "bench:key and bench:painted marks (open it in DevTools, or read it "
-                        "with bench/typing_trace.py)")
-    args = parser.parse_args()  # fmt: skip
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help="comma-separated parts to run: editable, tree, typing (all)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FOLDER",
+        help="write cProfile tables of the page's Python during each loaded "
+        "typing run to FOLDER (slows the page: figures are then not comparable)",
+    )
+    parser.add_argument(
+        "--trace",
+        type=Path,
+        metavar="FOLDER",
+        help="write a Chrome trace of each typing run to FOLDER, with "
+        "bench:key and bench:painted marks (open it in DevTools, or read it "
+        "with bench/typing_trace.py)",
+    )
+    args = parser.parse_args()
     global PROFILE_TO, TRACE_TO
     PROFILE_TO, TRACE_TO = args.profile, args.trace
     for folder in (PROFILE_TO, TRACE_TO):

@@ -91,8 +91,14 @@ class App:
             return
         from client.ui.dashboard import Dashboard
 
-        self._show(Dashboard(self.root, self.api, lambda pid: self.navigate(f"/p/{pid}"),
-                             str(self.user.get("id", ""))))  # fmt: skip
+        self._show(
+            Dashboard(
+                self.root,
+                self.api,
+                lambda pid: self.navigate(f"/p/{pid}"),
+                str(self.user.get("id", "")),
+            )
+        )
 
     async def _signed_in(self, body: dict[str, Any]) -> None:
         self._remember(body["user"])
@@ -107,8 +113,9 @@ class App:
             self.account = None
         slot = dom.by_id("account-slot")
         if self.user is not None and slot is not None:
-            self.account = AccountMenu(slot, self.api, str(self.user.get("email", "")),
-                                       self.sign_out)  # fmt: skip
+            self.account = AccountMenu(
+                slot, self.api, str(self.user.get("email", "")), self.sign_out
+            )
 
     async def sign_out(self, everywhere: bool) -> None:
         """Raises ApiError when the server could not be told (offline): then nothing changes.

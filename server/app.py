@@ -40,9 +40,11 @@ async def _api_not_found(request: Request) -> None:
             allowed |= route.methods
     if allowed:
         raise ApiError(
-            405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}",
+            405,
+            "method_not_allowed",
+            f"{request.method} is not allowed on {request.url.path}",
             {"allow": sorted(allowed)},
-        )  # fmt: skip
+        )
     raise ApiError(404, "not_found", f"No API route {request.method} {request.url.path}")
 
 
@@ -82,24 +84,33 @@ def create_app(
     routes = [
         # JSON compresses well (a project load is mostly source text); binary and zips
         # pass through as they are. The static site is precompressed at build time instead.
-        Mount("/api", app=GZipMiddleware(
-            Router([*_API_ROUTES, Route("/{rest:path}", _api_not_found, methods=api_methods)]),
-            # Level 1: a 10 MB project load compresses in ~80 ms instead of ~900 ms at the
-            # default 9, for a body about a quarter larger.
-            minimum_size=1024, compresslevel=1,
-            exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/octet-stream"),
-        )),
+        Mount(
+            "/api",
+            app=GZipMiddleware(
+                Router([*_API_ROUTES, Route("/{rest:path}", _api_not_found, methods=api_methods)]),
+                # Level 1: a 10 MB project load compresses in ~80 ms instead of ~900 ms at the
+                # default 9, for a body about a quarter larger.
+                minimum_size=1024,
+                compresslevel=1,
+                exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/octet-stream"),
+            ),
+        ),
         Route("/{path:path}", site.handle, methods=["GET", "HEAD"]),
     ]
     # Only the configured host names reach the IDE app's routes (server/hosts.py).
-    app = Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan,  # type: ignore[arg-type]
-                    middleware=[Middleware(AllowedHosts, settings=settings)])
+    app = Starlette(
+        routes=routes,
+        exception_handlers=HANDLERS,
+        lifespan=lifespan,  # type: ignore[arg-type]
+        middleware=[Middleware(AllowedHosts, settings=settings)],
+    )
     # Outside Starlette's own error middleware, so even a 500 carries the isolation headers.
     ide: ASGIApp = IsolationHeaders(app)
     if settings.sandbox_port is not None or settings.sandbox_host:
         # The sandbox origin's requests never reach the IDE app (server/sandbox_site.py).
-        ide = SplitByOrigin(ide, SandboxSite(site), settings.sandbox_port or 0,
-                            settings.sandbox_host)  # fmt: skip
+        ide = SplitByOrigin(
+            ide, SandboxSite(site), settings.sandbox_port or 0, settings.sandbox_host
+        )
     if settings.share_port is not None or settings.share_host:
         # Nor do the share origin's (server/share_site.py): published links only.
         ide = SplitByOrigin(ide, ShareSite(), settings.share_port or 0, settings.share_host)

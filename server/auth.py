@@ -51,8 +51,9 @@ def check_origin(request: Request) -> None:
     allowed = {own, *request.state.settings.allowed_origins}
     if origin is not None:
         if origin not in allowed:
-            raise ApiError(403, "bad_origin", "This request came from another site.",
-                           {"origin": origin})  # fmt: skip
+            raise ApiError(
+                403, "bad_origin", "This request came from another site.", {"origin": origin}
+            )
         return
     site = request.headers.get("sec-fetch-site")
     if site is not None and site not in {"same-origin", "none"}:
@@ -75,8 +76,11 @@ async def require_session(request: Request, conn: AsyncConnection) -> Session:
     if request.method in UNSAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):
-            raise ApiError(403, "csrf", "Missing or wrong X-CSRF-Token header; "
-                           "take it from GET /api/auth/session.")  # fmt: skip
+            raise ApiError(
+                403,
+                "csrf",
+                "Missing or wrong X-CSRF-Token header; take it from GET /api/auth/session.",
+            )
     return session
 
 
@@ -84,22 +88,33 @@ async def open_session(request: Request, conn: AsyncConnection, user_id: object)
     """Create a session; return (token for the cookie, csrf token for the client)."""
     token, csrf = new_token(), new_token()
     await sessions.create(
-        conn, token_hash(token), user_id, csrf, SESSION_LIFETIME,  # type: ignore[arg-type]
-        request.headers.get("user-agent", ""), client_address(request),
-    )  # fmt: skip
+        conn,
+        token_hash(token),
+        user_id,
+        csrf,
+        SESSION_LIFETIME,  # type: ignore[arg-type]
+        request.headers.get("user-agent", ""),
+        client_address(request),
+    )
     return token, csrf
 
 
 def set_cookie(request: Request, response: Response, token: str) -> None:
     response.set_cookie(
-        COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()), path="/",
-        httponly=True, samesite="lax", secure=request.url.scheme == "https",
-    )  # fmt: skip
+        COOKIE,
+        token,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
 
 
 def clear_cookie(request: Request, response: Response) -> None:
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax",
-                           secure=request.url.scheme == "https")  # fmt: skip
+    response.delete_cookie(
+        COOKIE, path="/", httponly=True, samesite="lax", secure=request.url.scheme == "https"
+    )
 
 
 def _throttle_keys(email: str, address: str) -> dict[str, str]:
@@ -112,13 +127,18 @@ async def count_attempt(conn: AsyncConnection, email: str, address: str) -> None
     keys = _throttle_keys(email, address)
     async with conn.transaction():
         seen = await auth_failures.begin_attempt(conn, list(keys.values()), FORGET_FAILURES_AFTER)
-        wait = max(_wait(*seen.get(key, (0, 0.0)), FREE_FAILURES[kind])
-                   for kind, key in keys.items())  # fmt: skip
+        wait = max(
+            _wait(*seen.get(key, (0, 0.0)), FREE_FAILURES[kind]) for kind, key in keys.items()
+        )
         if wait > 0:
             retry = math.ceil(wait)
-            raise ApiError(429, "rate_limited",
-                           f"Too many failed sign-ins. Try again in {retry} s.",
-                           {"retry_after": retry}, headers={"retry-after": str(retry)})  # fmt: skip
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"Too many failed sign-ins. Try again in {retry} s.",
+                {"retry_after": retry},
+                headers={"retry-after": str(retry)},
+            )
         await auth_failures.count_attempt(conn, list(keys.values()), FORGET_FAILURES_AFTER)
 
 
@@ -140,9 +160,13 @@ async def count_signup(conn: AsyncConnection, address: str, free: int) -> None:
         wait = _wait(*seen.get(key, (0, 0.0)), free)
         if wait > 0:
             retry = math.ceil(wait)
-            raise ApiError(429, "rate_limited",
-                           f"Too many sign-ups from your address. Try again in {retry} s.",
-                           {"retry_after": retry}, headers={"retry-after": str(retry)})  # fmt: skip
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"Too many sign-ups from your address. Try again in {retry} s.",
+                {"retry_after": retry},
+                headers={"retry-after": str(retry)},
+            )
         await auth_failures.count_attempt(conn, [key], FORGET_FAILURES_AFTER)
 
 

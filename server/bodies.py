@@ -43,8 +43,12 @@ async def read_bytes(request: Request, max_bytes: int = RULES.max_request_bytes)
 
 
 def _too_large(max_bytes: int) -> ApiError:
-    return ApiError(413, "too_large", f"The request body is larger than {max_bytes} bytes.",
-                    {"limit": max_bytes})  # fmt: skip
+    return ApiError(
+        413,
+        "too_large",
+        f"The request body is larger than {max_bytes} bytes.",
+        {"limit": max_bytes},
+    )
 
 
 OFF_LOOP_BYTES = 256 * 1024  # larger bodies are checked and parsed off the event loop
@@ -99,15 +103,23 @@ def loads(raw: bytes | str, what: str = "The body") -> Any:
     `what` was refused and why."""
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     if nesting_depth_exceeds(data):
-        raise ApiError(400, "malformed_json", f"{what} nests arrays and objects more than "
-                       f"{MAX_DEPTH} levels deep; no request needs more.",
-                       {"max_depth": MAX_DEPTH})  # fmt: skip
+        raise ApiError(
+            400,
+            "malformed_json",
+            f"{what} nests arrays and objects more than "
+            f"{MAX_DEPTH} levels deep; no request needs more.",
+            {"max_depth": MAX_DEPTH},
+        )
     try:
         return json.loads(raw, parse_int=_int)
     except _LongNumber as error:
-        raise ApiError(400, "malformed_json", f"{what} holds a number with {error.digits} "
-                       f"digits; numbers here have at most {MAX_INT_DIGITS}.",
-                       {"max_digits": MAX_INT_DIGITS}) from None  # fmt: skip
+        raise ApiError(
+            400,
+            "malformed_json",
+            f"{what} holds a number with {error.digits} "
+            f"digits; numbers here have at most {MAX_INT_DIGITS}.",
+            {"max_digits": MAX_INT_DIGITS},
+        ) from None
     except RecursionError:  # a parser limit below MAX_DEPTH (never expected): still a 400
         raise ApiError(400, "malformed_json", f"{what} nests too deeply.") from None
     except (UnicodeDecodeError, ValueError) as error:
@@ -132,10 +144,17 @@ def invalid(field: str, message: str) -> ApiError:
 
 
 def text_field(
-    body: dict[str, Any], field: str, *, max_length: int, required: bool = True,
-    default: str = "", min_length: int = 0, strip: bool = True, multiline: bool = False,
+    body: dict[str, Any],
+    field: str,
+    *,
+    max_length: int,
+    required: bool = True,
+    default: str = "",
+    min_length: int = 0,
+    strip: bool = True,
+    multiline: bool = False,
     secret: bool = False,
-) -> str:  # fmt: skip
+) -> str:
     """A string field. Control characters (C0, DEL, C1) are refused, except tab and newline
     in a `multiline` field; a `secret` (a password) is taken exactly as sent."""
     value = body.get(field)
@@ -151,8 +170,11 @@ def text_field(
         raise invalid(field, f"'{field}' is not valid UTF-8.") from None
     allowed = "\t\n" if multiline else ""
     if not secret and any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
-        raise invalid(field, f"'{field}' contains control characters"
-                      + ("." if multiline else " (it must be a single line)."))
+        raise invalid(
+            field,
+            f"'{field}' contains control characters"
+            + ("." if multiline else " (it must be a single line)."),
+        )
     if strip:
         value = value.strip()
     if len(value) < min_length:

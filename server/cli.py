@@ -60,73 +60,103 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser(
-        "serve", help="serve the IDE", description="Serve dist/ and the API; migrate first.",
+        "serve",
+        help="serve the IDE",
+        description="Serve dist/ and the API; migrate first.",
         epilog=_ENVIRONMENT,
     )
     serve.add_argument("--host", help=f"address to listen on (default {DEFAULT_HOST})")
-    serve.add_argument("--port", type=int,
-                       help=f"port to listen on, 0 for any free one (default {DEFAULT_PORT})")
-    serve.add_argument("--sandbox-port", type=int,
-                       help="port of the sandbox origin, where user code runs (the runtime, "
-                            "previews), 0 for any free one (default: --port + 1)")
-    serve.add_argument("--sandbox-host",
-                       help="host name (or whole origin) of the sandbox, {project} standing "
-                            "for a project's key, e.g. '{project}.sandbox.example.com' (one "
-                            "wildcard DNS name: a site per project); default: "
-                            "'{project}.localhost' for an IDE on a loopback address")
-    serve.add_argument("--share-port", type=int,
-                       help="port of the share origin that serves share links (/s/<token>/), "
-                            "0 for any free one (default: --port + 2)")
-    serve.add_argument("--share-host",
-                       help="host name (or whole origin) of share links; default: another "
-                            "site than the IDE's (localhost <-> 127.0.0.1)")
-    serve.add_argument("--embed-origins",
-                       help="comma-separated origins of pages allowed to embed /embed and "
-                            "drive it by postMessage (default: any page may frame it; the "
-                            "embed's origins= parameter names who may drive it)")
-    serve.add_argument("--allowed-hosts",
-                       help="comma-separated host names the IDE answers to; other Host headers "
-                            "get 400 (DNS rebinding). '*' = any, '*.example.com' = its "
-                            "subdomains. Default: the --host value, plus 127.0.0.1, localhost "
-                            "and [::1] when that is a loopback or wildcard address")
-    serve.add_argument("--forwarded-allow-ips",
-                       help="comma-separated addresses (or networks) of reverse proxies whose "
-                            "X-Forwarded-For and X-Forwarded-Proto are believed: rate limits "
-                            "then key on the client's address, and the session cookie is "
-                            "Secure when the client used https. '*' = any. Default: none")
+    serve.add_argument(
+        "--port", type=int, help=f"port to listen on, 0 for any free one (default {DEFAULT_PORT})"
+    )
+    serve.add_argument(
+        "--sandbox-port",
+        type=int,
+        help="port of the sandbox origin, where user code runs (the runtime, "
+        "previews), 0 for any free one (default: --port + 1)",
+    )
+    serve.add_argument(
+        "--sandbox-host",
+        help="host name (or whole origin) of the sandbox, {project} standing "
+        "for a project's key, e.g. '{project}.sandbox.example.com' (one "
+        "wildcard DNS name: a site per project); default: "
+        "'{project}.localhost' for an IDE on a loopback address",
+    )
+    serve.add_argument(
+        "--share-port",
+        type=int,
+        help="port of the share origin that serves share links (/s/<token>/), "
+        "0 for any free one (default: --port + 2)",
+    )
+    serve.add_argument(
+        "--share-host",
+        help="host name (or whole origin) of share links; default: another "
+        "site than the IDE's (localhost <-> 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--embed-origins",
+        help="comma-separated origins of pages allowed to embed /embed and "
+        "drive it by postMessage (default: any page may frame it; the "
+        "embed's origins= parameter names who may drive it)",
+    )
+    serve.add_argument(
+        "--allowed-hosts",
+        help="comma-separated host names the IDE answers to; other Host headers "
+        "get 400 (DNS rebinding). '*' = any, '*.example.com' = its "
+        "subdomains. Default: the --host value, plus 127.0.0.1, localhost "
+        "and [::1] when that is a loopback or wildcard address",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        help="comma-separated addresses (or networks) of reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed: rate limits "
+        "then key on the client's address, and the session cookie is "
+        "Secure when the client used https. '*' = any. Default: none",
+    )
     _common(serve)
     serve.add_argument("--dist-dir", type=Path, help="the built site (default: dist/)")
-    serve.add_argument("--workers", type=int,
-                       help="server processes sharing the port (default 1; COSPAI_WORKERS)")
-    serve.add_argument("--log-level", default="info",
-                       choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument(
+        "--workers", type=int, help="server processes sharing the port (default 1; COSPAI_WORKERS)"
+    )
+    serve.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
 
     mig = commands.add_parser(
-        "migrate", help="apply database migrations",
+        "migrate",
+        help="apply database migrations",
         description="Apply pending SQL migrations (each once, in order, in a transaction).",
         epilog=_ENVIRONMENT,
     )
-    mig.add_argument("--status", action="store_true",
-                     help="list migrations and when each was applied; change nothing")
+    mig.add_argument(
+        "--status",
+        action="store_true",
+        help="list migrations and when each was applied; change nothing",
+    )
     _common(mig)
     user = commands.add_parser(
-        "create-user", help="create an account",
+        "create-user",
+        help="create an account",
         description="Create an account from the command line. The password is read from "
-                    "standard input (--password-stdin) or asked for at the terminal.",
+        "standard input (--password-stdin) or asked for at the terminal.",
     )
     user.add_argument("--email", required=True, help="the account's email (its sign-in name)")
     user.add_argument("--name", default="", help="display name")
-    user.add_argument("--password-stdin", action="store_true",
-                      help="read the password from the first line of standard input")
+    user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
     _common(user)
-    return parser  # fmt: skip
+    return parser
 
 
 def _common(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
-        "--data-dir", type=Path,
+        "--data-dir",
+        type=Path,
         help="where the embedded PostgreSQL and other state live (default: .cospai-data/)",
-    )  # fmt: skip
+    )
 
 
 def _prepare_data_dir(path: Path) -> None:
@@ -191,13 +221,19 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
     settings = Settings.from_env(
-        host=args.host, port=args.port, data_dir=args.data_dir, dist_dir=args.dist_dir,
-        sandbox_port=args.sandbox_port, sandbox_host=args.sandbox_host,
-        share_port=args.share_port, share_host=args.share_host,
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir,
+        dist_dir=args.dist_dir,
+        sandbox_port=args.sandbox_port,
+        sandbox_host=args.sandbox_host,
+        share_port=args.share_port,
+        share_host=args.share_host,
         embed_origins=origin_list(args.embed_origins) if args.embed_origins else None,
         allowed_hosts=name_list(args.allowed_hosts) if args.allowed_hosts else None,
         forwarded_allow_ips=name_list(args.forwarded_allow_ips)
-        if args.forwarded_allow_ips else None,
+        if args.forwarded_allow_ips
+        else None,
     )
     try:
         # Read the build first: a missing dist/ should fail before a database starts.
@@ -211,9 +247,12 @@ def _serve(args: argparse.Namespace) -> int:
     sandbox_sock = _bind(settings.host, settings.sandbox_port_or_default)
     # And the share origin on a third (server/share_site.py).
     share_sock = _bind(settings.host, settings.share_port_or_default)
-    settings = replace(settings, port=sock.getsockname()[1],
-                       sandbox_port=sandbox_sock.getsockname()[1],
-                       share_port=share_sock.getsockname()[1])
+    settings = replace(
+        settings,
+        port=sock.getsockname()[1],
+        sandbox_port=sandbox_sock.getsockname()[1],
+        share_port=share_sock.getsockname()[1],
+    )
     with _database(settings) as (url, description):
         try:
             version = db.check(url)
@@ -231,18 +270,25 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  sandbox (user code) on port {settings.sandbox_port}", flush=True)
         print(f"  share links on port {settings.share_port}", flush=True)
         workers = args.workers or int(os.environ.get("COSPAI_WORKERS", "1"))
-        options = {"log_level": args.log_level, "lifespan": "on", "server_header": False,
-                   "proxy_headers": False, "access_log": args.log_level == "debug"}
+        options = {
+            "log_level": args.log_level,
+            "lifespan": "on",
+            "server_header": False,
+            "proxy_headers": False,
+            "access_log": args.log_level == "debug",
+        }
         if workers > 1:
-            return _serve_workers(settings, url, workers, [sock, sandbox_sock, share_sock],
-                                  options)  # fmt: skip
+            return _serve_workers(settings, url, workers, [sock, sandbox_sock, share_sock], options)
         server = uvicorn.Server(uvicorn.Config(app, **options))  # type: ignore[arg-type]
         server.run(sockets=[sock, sandbox_sock, share_sock])
         return 0 if server.started else 1
 
 
 def _serve_workers(
-    settings: Settings, url: str, workers: int, socks: list[socket.socket],
+    settings: Settings,
+    url: str,
+    workers: int,
+    socks: list[socket.socket],
     options: dict[str, object],
 ) -> int:
     """N processes on one listening socket. Sessions, throttling and migrations live in
@@ -250,11 +296,16 @@ def _serve_workers(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    os.environ.update({"DATABASE_URL": url, "COSPAI_DIST_DIR": str(settings.dist_dir),
-                       "COSPAI_DATA_DIR": str(settings.data_dir),
-                       "COSPAI_POOL_MAX": str(settings.pool_max),
-                       "COSPAI_SANDBOX_PORT": str(settings.sandbox_port),
-                       "COSPAI_SHARE_PORT": str(settings.share_port)})  # fmt: skip
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "COSPAI_DIST_DIR": str(settings.dist_dir),
+            "COSPAI_DATA_DIR": str(settings.data_dir),
+            "COSPAI_POOL_MAX": str(settings.pool_max),
+            "COSPAI_SANDBOX_PORT": str(settings.sandbox_port),
+            "COSPAI_SHARE_PORT": str(settings.share_port),
+        }
+    )
     if settings.sandbox_host:
         os.environ["COSPAI_SANDBOX_HOST"] = settings.sandbox_host
     if settings.share_host:
@@ -267,8 +318,7 @@ def _serve_workers(
         os.environ["COSPAI_ALLOWED_HOSTS"] = ",".join(settings.allowed_hosts)
     if settings.forwarded_allow_ips:
         os.environ["COSPAI_FORWARDED_ALLOW_IPS"] = ",".join(settings.forwarded_allow_ips)
-    config = uvicorn.Config("server.app:app_from_env", factory=True, workers=workers,
-                            **options)  # type: ignore[arg-type]
+    config = uvicorn.Config("server.app:app_from_env", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     Multiprocess(config, sockets=socks).run()
     return 0
 

@@ -46,6 +46,10 @@ def check(url: str, timeout: int = 5) -> str:
 def make_pool(url: str, min_size: int = 1, max_size: int = 10) -> AsyncConnectionPool:
     """An unopened pool; the app's lifespan opens and closes it."""
     return AsyncConnectionPool(
-        url, min_size=min_size, max_size=max_size, open=False, kwargs={"autocommit": True},
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        open=False,
+        kwargs={"autocommit": True},
         name="cospai",
-    )  # fmt: skip
+    )

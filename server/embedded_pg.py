@@ -103,8 +103,12 @@ def _forget_dead_handles(pgdata: Path) -> None:
         pids = None  # unreadable: nobody can be counted on it
     living = [pid for pid in pids if _alive(pid)] if isinstance(pids, list) else []
     if living != pids:
-        log.warning("embedded PostgreSQL in %s: forgetting processes that died without "
-                    "stopping it (%s); this server will stop it", pgdata,
-                    ", ".join(str(p) for p in pids if p not in living) if isinstance(pids, list)
-                    else "an unreadable list")  # fmt: skip
+        log.warning(
+            "embedded PostgreSQL in %s: forgetting processes that died without "
+            "stopping it (%s); this server will stop it",
+            pgdata,
+            ", ".join(str(p) for p in pids if p not in living)
+            if isinstance(pids, list)
+            else "an unreadable list",
+        )
         handles.write_text(json.dumps(living))

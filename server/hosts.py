@@ -71,23 +71,36 @@ class AllowedHosts:
         raw_host = headers.get(b"host", b"").decode("latin-1")
         if not self.host_allowed(hostname(raw_host)):
             shown = raw_host[:100] or "(none)"
-            await _refuse(scope, send, 400, "bad_host",
-                          f"This server does not answer to the host name {shown!r}. If that is "
-                          "its name, start it with --allowed-hosts (COSPAI_ALLOWED_HOSTS) "
-                          "naming it.", {"host": raw_host[:100]})  # fmt: skip
+            await _refuse(
+                scope,
+                send,
+                400,
+                "bad_host",
+                f"This server does not answer to the host name {shown!r}. If that is "
+                "its name, start it with --allowed-hosts (COSPAI_ALLOWED_HOSTS) "
+                "naming it.",
+                {"host": raw_host[:100]},
+            )
             return
         origin = headers.get(b"origin")
         if origin is not None and scope.get("method") in UNSAFE_METHODS:
             text = origin.decode("latin-1")
             if text not in self.allowed_origins and not self.host_allowed(origin_hostname(text)):
-                await _refuse(scope, send, 403, "bad_origin",
-                              "This request came from another site.", {"origin": text[:200]})
+                await _refuse(
+                    scope,
+                    send,
+                    403,
+                    "bad_origin",
+                    "This request came from another site.",
+                    {"origin": text[:200]},
+                )
                 return
         await self.app(scope, receive, send)
 
 
-async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str,
-                  details: dict[str, str]) -> None:  # fmt: skip
+async def _refuse(
+    scope: Scope, send: Send, status: int, code: str, message: str, details: dict[str, str]
+) -> None:
     if scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1008, "reason": message[:120]})
         return
@@ -97,7 +110,15 @@ async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str
     else:
         body, media = message + "\n", b"text/plain; charset=utf-8"
     data = body.encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", media), (b"content-length", str(len(data)).encode()),
-        (b"cache-control", b"no-store")]})  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", media),
+                (b"content-length", str(len(data)).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": data})

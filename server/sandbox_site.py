@@ -89,11 +89,15 @@ class SandboxSite:
             if found is not None and found[1].path.is_file():
                 suffix = name.rsplit(".", 1)[-1]
                 media = MEDIA_TYPES.get(f".{suffix}", "application/octet-stream")
-                return FileResponse(found[1].path, media_type=media,
-                                    headers={**HEADERS, "cache-control": "no-cache"})  # fmt: skip
+                return FileResponse(
+                    found[1].path,
+                    media_type=media,
+                    headers={**HEADERS, "cache-control": "no-cache"},
+                )
         if path == FILE_LIST:
-            return Response(self.file_list(), 200, {**HEADERS, "cache-control": "no-cache"},
-                            "application/json")  # fmt: skip
+            return Response(
+                self.file_list(), 200, {**HEADERS, "cache-control": "no-cache"}, "application/json"
+            )
         match = _ASSET.match(path)
         if match and match["group"] in RUNTIME_GROUPS:
             try:
@@ -103,23 +107,36 @@ class SandboxSite:
             response.headers.update(HEADERS)
             return response
         if path.startswith("/preview/"):
-            return Response(NOT_RUNNING, 503, {**HEADERS, "cache-control": "no-cache"},
-                            "text/html; charset=utf-8")  # fmt: skip
+            return Response(
+                NOT_RUNNING,
+                503,
+                {**HEADERS, "cache-control": "no-cache"},
+                "text/html; charset=utf-8",
+            )
         return _text(404, "Not found on the sandbox origin", {})
 
     def file_list(self) -> bytes:
         """What the sandbox keeps for offline use: its pages and the runtime's groups."""
-        names = [name for name in self.site.names()
-                 if _ASSET.match(f"/{name}") and _ASSET.match(f"/{name}")["group"]  # type: ignore[index]
-                 in RUNTIME_GROUPS]  # fmt: skip
+        names = [
+            name
+            for name in self.site.names()
+            if _ASSET.match(f"/{name}")
+            and _ASSET.match(f"/{name}")["group"]  # type: ignore[index]
+            in RUNTIME_GROUPS
+        ]
         pages = [path for path in FILES if path != "/sw.js"]
-        return json.dumps({"build_id": self.site.build_id,
-                           "files": pages + [f"/{name}" for name in sorted(names)]}).encode()
+        return json.dumps(
+            {
+                "build_id": self.site.build_id,
+                "files": pages + [f"/{name}" for name in sorted(names)],
+            }
+        ).encode()
 
 
 def _text(status: int, text: str, extra: dict[str, str]) -> Response:
-    return Response(text, status, {**HEADERS, "cache-control": "no-cache", **extra},
-                    "text/plain; charset=utf-8")  # fmt: skip
+    return Response(
+        text, status, {**HEADERS, "cache-control": "no-cache", **extra}, "text/plain; charset=utf-8"
+    )
 
 
 class SplitByOrigin:

@@ -94,18 +94,20 @@ class Settings:
             "dist_dir": Path(env.get("COSPAI_DIST_DIR", PROJECT_ROOT / "dist")),
             "database_url": env.get("DATABASE_URL") or None,
             "pool_max": int(env.get("COSPAI_POOL_MAX", 10)),
-            "sandbox_port": int(env["COSPAI_SANDBOX_PORT"]) if env.get("COSPAI_SANDBOX_PORT")
+            "sandbox_port": int(env["COSPAI_SANDBOX_PORT"])
+            if env.get("COSPAI_SANDBOX_PORT")
             else None,
             "sandbox_host": env.get("COSPAI_SANDBOX_HOST") or None,
             "webcontainer_api_key": env.get("COSPAI_WEBCONTAINER_API_KEY") or None,
-            "webcontainer_boot_timeout_ms": int(env.get("COSPAI_WEBCONTAINER_TIMEOUT_MS")
-                                                or 20_000),
-            "share_port": int(env["COSPAI_SHARE_PORT"]) if env.get("COSPAI_SHARE_PORT")
-            else None,
+            "webcontainer_boot_timeout_ms": int(
+                env.get("COSPAI_WEBCONTAINER_TIMEOUT_MS") or 20_000
+            ),
+            "share_port": int(env["COSPAI_SHARE_PORT"]) if env.get("COSPAI_SHARE_PORT") else None,
             "share_host": env.get("COSPAI_SHARE_HOST") or None,
             "embed_origins": origin_list(env.get("COSPAI_EMBED_ORIGINS", "")),
             "allowed_origins": tuple(
-                o.strip().rstrip("/") for o in env.get("COSPAI_ALLOWED_ORIGINS", "").split(",")
+                o.strip().rstrip("/")
+                for o in env.get("COSPAI_ALLOWED_ORIGINS", "").split(",")
                 if o.strip()
             ),
             "signups_per_hour": whole_number(env, "COSPAI_SIGNUPS_PER_HOUR", 30),
@@ -159,14 +161,18 @@ def check_hosts_and_proxies(settings: Settings) -> None:
     for name in settings.allowed_hosts:
         host = normal_host(name)
         if host != "*" and not _HOST_NAME.fullmatch(host) and not _is_address(host):
-            raise SettingsError(f"allowed hosts: {name[:80]!r} is not a host name; write the "
-                                "name alone, without scheme or port (e.g. ide.example.com)")
+            raise SettingsError(
+                f"allowed hosts: {name[:80]!r} is not a host name; write the "
+                "name alone, without scheme or port (e.g. ide.example.com)"
+            )
     for item in settings.forwarded_allow_ips:
         try:
             if item != "*":
                 ipaddress.ip_network(item, strict=False)
         except ValueError:
-            raise SettingsError(f"forwarded-allow-ips: {item[:80]!r} is not an IP address or "
-                                "network (e.g. 10.0.0.1 or 10.0.0.0/8), nor '*'") from None
+            raise SettingsError(
+                f"forwarded-allow-ips: {item[:80]!r} is not an IP address or "
+                "network (e.g. 10.0.0.1 or 10.0.0.0/8), nor '*'"
+            ) from None
     if settings.signups_per_hour < 0:
         raise SettingsError("COSPAI_SIGNUPS_PER_HOUR must be 0 or more")

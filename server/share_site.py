@@ -22,8 +22,10 @@ from server.repo import shares as share_repo
 
 # The page may run its own scripts and styles and fetch its own files; everything else
 # (other origins, the IDE's included) is refused. Any site may frame it.
-CSP = ("default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; connect-src 'self'; "
-       "form-action 'self'; base-uri 'self'; frame-ancestors *")  # fmt: skip
+CSP = (
+    "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'self'; frame-ancestors *"
+)
 HEADERS = {
     "content-security-policy": CSP,
     "cross-origin-resource-policy": "cross-origin",
@@ -32,18 +34,36 @@ HEADERS = {
     "cache-control": "no-cache",
 }
 TYPES = {
-    "html": "text/html; charset=utf-8", "htm": "text/html; charset=utf-8",
-    "css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
-    "mjs": "text/javascript; charset=utf-8", "json": "application/json",
-    "map": "application/json", "txt": "text/plain; charset=utf-8",
-    "md": "text/markdown; charset=utf-8", "py": "text/plain; charset=utf-8",
-    "csv": "text/csv; charset=utf-8", "xml": "application/xml", "svg": "image/svg+xml",
-    "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
-    "webp": "image/webp", "avif": "image/avif", "ico": "image/x-icon",
-    "wasm": "application/wasm", "woff": "font/woff", "woff2": "font/woff2",
-    "ttf": "font/ttf", "otf": "font/otf", "mp3": "audio/mpeg", "mp4": "video/mp4",
-    "webm": "video/webm", "pdf": "application/pdf",
-}  # fmt: skip
+    "html": "text/html; charset=utf-8",
+    "htm": "text/html; charset=utf-8",
+    "css": "text/css; charset=utf-8",
+    "js": "text/javascript; charset=utf-8",
+    "mjs": "text/javascript; charset=utf-8",
+    "json": "application/json",
+    "map": "application/json",
+    "txt": "text/plain; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "py": "text/plain; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xml": "application/xml",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "avif": "image/avif",
+    "ico": "image/x-icon",
+    "wasm": "application/wasm",
+    "woff": "font/woff",
+    "woff2": "font/woff2",
+    "ttf": "font/ttf",
+    "otf": "font/otf",
+    "mp3": "audio/mpeg",
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+    "pdf": "application/pdf",
+}
 
 
 def content_type(path: str) -> str:
@@ -56,8 +76,7 @@ def content_type(path: str) -> str:
 
 def valid_token(token: str) -> bool:
     """Tokens are secrets.token_urlsafe output: URL-safe base64 letters only."""
-    return 32 <= len(token) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_")
-                                          for c in token)  # fmt: skip
+    return 32 <= len(token) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_") for c in token)
 
 
 class ShareSite:
@@ -73,8 +92,9 @@ class ShareSite:
     async def respond(self, scope: Scope) -> Response:
         method, path = scope["method"], scope["path"]
         if method not in ("GET", "HEAD"):
-            return _page(405, "Method not allowed", "Shared links are read-only.",
-                         {"allow": "GET, HEAD"})  # fmt: skip
+            return _page(
+                405, "Method not allowed", "Shared links are read-only.", {"allow": "GET, HEAD"}
+            )
         token, slash, rest = path[3:].partition("/") if path.startswith("/s/") else ("", "", "")
         if not valid_token(token):
             return _page(404, "Not found", "Nothing is served here but shared links (/s/...).")
@@ -90,8 +110,11 @@ class ShareSite:
         async with pool.connection() as conn:
             exists, matched, found = await share_repo.public_file(conn, token, wanted)
             if not exists:
-                return _page(404, "Link not found", "This shared link does not exist, or its "
-                             "owner has revoked it.")  # fmt: skip
+                return _page(
+                    404,
+                    "Link not found",
+                    "This shared link does not exist, or its owner has revoked it.",
+                )
             if found is None:
                 own_404 = (await share_repo.public_file(conn, token, ["404.html"]))[2]
                 if own_404 is not None:
@@ -121,9 +144,11 @@ def _tags(scope: Scope) -> set[str]:
 
 
 def _page(status: int, title: str, text: str, extra: dict[str, str] | None = None) -> Response:
-    body = (f"<!doctype html><meta charset=utf-8><title>{html.escape(title)}</title>"
-            "<style>body{font:15px system-ui,sans-serif;margin:2rem;color:#333}</style>"
-            f"<h1>{html.escape(title)}</h1><p>{html.escape(text)}</p>")  # fmt: skip
+    body = (
+        f"<!doctype html><meta charset=utf-8><title>{html.escape(title)}</title>"
+        "<style>body{font:15px system-ui,sans-serif;margin:2rem;color:#333}</style>"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(text)}</p>"
+    )
     return Response(body, status, {**HEADERS, **(extra or {})}, "text/html; charset=utf-8")
 
 

@@ -198,5 +198,7 @@ def embed_headers(request: Request) -> dict[str, str]:
     settings = getattr(request.state, "settings", None)
     origins = tuple(getattr(settings, "embed_origins", ()) or ())
     ancestors = " ".join(("'self'", *origins)) if origins else "*"
-    return {"content-security-policy": f"frame-ancestors {ancestors}",
-            "cross-origin-resource-policy": "cross-origin"}
+    return {
+        "content-security-policy": f"frame-ancestors {ancestors}",
+        "cross-origin-resource-policy": "cross-origin",
+    }

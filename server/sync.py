@@ -52,19 +52,28 @@ class Outcome:
 
 def put_op(index: int, path: str, data: bytes, base_version: int | None = None) -> Op:
     """A put of trusted, already-checked content (templates, imports): binary unless text."""
-    return Op(index, "put", path, base_version, blob=blobs.pack(data),
-              is_binary=not blobs.is_text(data), content=data,
-              label=f"The imported file '{path}'")  # fmt: skip
+    return Op(
+        index,
+        "put",
+        path,
+        base_version,
+        blob=blobs.pack(data),
+        is_binary=not blobs.is_text(data),
+        content=data,
+        label=f"The imported file '{path}'",
+    )
 
 
 def _who(op: Op) -> str:
     return op.label or f"Operation {op.index}"
 
 
-def _op_error(index: int, field_name: str, message: str, status: int = 422,
-              code: str = "invalid") -> ApiError:  # fmt: skip
-    return ApiError(status, code, f"Operation {index}: {message}",
-                    {"op": index, "field": field_name})  # fmt: skip
+def _op_error(
+    index: int, field_name: str, message: str, status: int = 422, code: str = "invalid"
+) -> ApiError:
+    return ApiError(
+        status, code, f"Operation {index}: {message}", {"op": index, "field": field_name}
+    )
 
 
 def _path(raw: dict[str, Any], index: int, name: str) -> str:
@@ -73,8 +82,13 @@ def _path(raw: dict[str, Any], index: int, name: str) -> str:
     except paths.PathError as error:
         raise _op_error(index, name, str(error), code="invalid_path") from None
     if RULES.ignored(path):
-        raise _op_error(index, name, f"'{path}' is never synced (node_modules/, .git/, dist/, "
-                        "build/ and .env files stay local)", code="ignored_path")  # fmt: skip
+        raise _op_error(
+            index,
+            name,
+            f"'{path}' is never synced (node_modules/, .git/, dist/, "
+            "build/ and .env files stay local)",
+            code="ignored_path",
+        )
     return path
 
 
@@ -100,11 +114,16 @@ def _content(raw: dict[str, Any], index: int, parts: dict[str, bytes]) -> tuple[
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
-            raise _op_error(index, "content", "content is not valid UTF-8",
-                            code="invalid_utf8") from None  # fmt: skip
+            raise _op_error(
+                index, "content", "content is not valid UTF-8", code="invalid_utf8"
+            ) from None
         if b"\0" in data:  # text never holds NUL (blobs.is_text); such files go as binary
-            raise _op_error(index, "content", "text content may not contain NUL; send the "
-                            "file as binary (content_ref)", code="invalid_utf8")  # fmt: skip
+            raise _op_error(
+                index,
+                "content",
+                "text content may not contain NUL; send the file as binary (content_ref)",
+                code="invalid_utf8",
+            )
         return data, False
     ref = raw["content_ref"]
     if not isinstance(ref, str) or ref not in parts:
@@ -116,8 +135,12 @@ def _content(raw: dict[str, Any], index: int, parts: dict[str, bytes]) -> tuple[
     if not isinstance(binary, bool):
         raise _op_error(index, "binary", "binary must be true or false")
     if not binary and not blobs.is_text(data):
-        raise _op_error(index, "content_ref", "the content is declared text but is not valid "
-                        "UTF-8", code="invalid_utf8")  # fmt: skip
+        raise _op_error(
+            index,
+            "content_ref",
+            "the content is declared text but is not valid UTF-8",
+            code="invalid_utf8",
+        )
     return data, binary
 
 
@@ -133,17 +156,27 @@ def _edits(raw: dict[str, Any], index: int) -> tuple[tuple[int, int, str], ...]:
         if not isinstance(edit, dict):
             raise _op_error(index, "edits", "each edit is {start, end, text}")
         start, end, text = edit.get("start"), edit.get("end"), edit.get("text", "")
-        if (isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int)
-                or not isinstance(end, int) or not isinstance(text, str)):
+        if (
+            isinstance(start, bool)
+            or isinstance(end, bool)
+            or not isinstance(start, int)
+            or not isinstance(end, int)
+            or not isinstance(text, str)
+        ):
             raise _op_error(index, "edits", "an edit needs integer start and end and a text")
         if not previous_end <= start <= end:
-            raise _op_error(index, "edits", "edits must be sorted, not overlap, and have "
-                            "start <= end", code="bad_patch")  # fmt: skip
+            raise _op_error(
+                index,
+                "edits",
+                "edits must be sorted, not overlap, and have start <= end",
+                code="bad_patch",
+            )
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            raise _op_error(index, "edits", "an edit's text is not valid UTF-8",
-                            code="invalid_utf8") from None  # fmt: skip
+            raise _op_error(
+                index, "edits", "an edit's text is not valid UTF-8", code="invalid_utf8"
+            ) from None
         out.append((start, end, text))
         previous_end = end
     return tuple(out)
@@ -154,8 +187,12 @@ def _patched(op: Op, base: bytes) -> bytes:
     pieces, cursor = [], 0
     for start, end, insert in op.edits:
         if end > len(text):
-            raise _op_error(op.index, "edits", f"an edit ends at {end}, past the end of the "
-                            f"base text ({len(text)} characters)", code="bad_patch")  # fmt: skip
+            raise _op_error(
+                op.index,
+                "edits",
+                f"an edit ends at {end}, past the end of the base text ({len(text)} characters)",
+                code="bad_patch",
+            )
         pieces += [text[cursor:start], insert]
         cursor = end
     pieces.append(text[cursor:])
@@ -163,8 +200,13 @@ def _patched(op: Op, base: bytes) -> bytes:
     if b"\0" in data:
         raise _op_error(op.index, "edits", "text may not contain NUL", code="invalid_utf8")
     if len(data) > RULES.max_file_bytes:
-        raise _op_error(op.index, "edits", f"the file would be larger than "
-                        f"{RULES.max_file_bytes} bytes", 413, "file_too_large")  # fmt: skip
+        raise _op_error(
+            op.index,
+            "edits",
+            f"the file would be larger than {RULES.max_file_bytes} bytes",
+            413,
+            "file_too_large",
+        )
     return data
 
 
@@ -174,8 +216,12 @@ def parse_ops(raw_ops: object, parts: dict[str, bytes] | None = None) -> list[Op
     if not isinstance(raw_ops, list):
         raise invalid("ops", "'ops' must be a list of operations.")
     if len(raw_ops) > RULES.max_ops_per_sync:
-        raise ApiError(413, "too_many_ops", f"At most {RULES.max_ops_per_sync} operations fit "
-                       "in one sync.", {"limit": RULES.max_ops_per_sync})  # fmt: skip
+        raise ApiError(
+            413,
+            "too_many_ops",
+            f"At most {RULES.max_ops_per_sync} operations fit in one sync.",
+            {"limit": RULES.max_ops_per_sync},
+        )
     ops = []
     for index, raw in enumerate(raw_ops):
         if not isinstance(raw, dict):
@@ -187,19 +233,33 @@ def parse_ops(raw_ops: object, parts: dict[str, bytes] | None = None) -> list[Op
         if kind == "put":
             data, is_binary = _content(raw, index, parts)
             if len(data) > RULES.max_file_bytes:
-                raise _op_error(index, "content", f"the file is larger than "
-                                f"{RULES.max_file_bytes} bytes", 413, "file_too_large")  # fmt: skip
-            ops.append(Op(index, kind, path, _base(raw, index, False),
-                          blob=blobs.pack(data), is_binary=is_binary, content=data))  # fmt: skip
+                raise _op_error(
+                    index,
+                    "content",
+                    f"the file is larger than {RULES.max_file_bytes} bytes",
+                    413,
+                    "file_too_large",
+                )
+            ops.append(
+                Op(
+                    index,
+                    kind,
+                    path,
+                    _base(raw, index, False),
+                    blob=blobs.pack(data),
+                    is_binary=is_binary,
+                    content=data,
+                )
+            )
         elif kind == "patch":
-            ops.append(Op(index, kind, path, _base(raw, index, True),
-                          edits=_edits(raw, index)))  # fmt: skip
+            ops.append(Op(index, kind, path, _base(raw, index, True), edits=_edits(raw, index)))
         elif kind == "delete":
             ops.append(Op(index, kind, path, _base(raw, index, True)))
         else:
             if raw.get("to") is None:
-                raise _op_error(index, "to", "a rename needs 'to', the file's new path",
-                                code="invalid_path")  # fmt: skip
+                raise _op_error(
+                    index, "to", "a rename needs 'to', the file's new path", code="invalid_path"
+                )
             ops.append(Op(index, kind, path, _base(raw, index, True), to=_path(raw, index, "to")))
     return ops
 
@@ -252,29 +312,41 @@ class _Tree:
 
 def _conflict(op: Op, current: StoredFile | None, path: str | None = None) -> dict[str, Any]:
     return {
-        "index": op.index, "status": "conflict", "path": path or op.path,
+        "index": op.index,
+        "status": "conflict",
+        "path": path or op.path,
         "current_version": current.version if current else None,
         "current_sha256": current.sha256.hex() if current else None,
-    }  # fmt: skip
+    }
 
 
 def _place(tree: _Tree, op: Op, path: str) -> None:
     """Refuse (4xx, whole batch) a new file whose place is taken by a folder or a file."""
     blocker = tree.blocking_parent(path)
     if blocker is not None:
-        raise ApiError(409, "file_in_the_way", f"{_who(op)}: '{blocker}' is a file, "
-                       f"so '{path}' cannot be created inside it.",
-                       {"op": op.index, "path": path, "existing": blocker})  # fmt: skip
+        raise ApiError(
+            409,
+            "file_in_the_way",
+            f"{_who(op)}: '{blocker}' is a file, so '{path}' cannot be created inside it.",
+            {"op": op.index, "path": path, "existing": blocker},
+        )
     if tree.is_folder(paths.folded(path)):
-        raise ApiError(409, "folder_in_the_way", f"{_who(op)}: '{path}' is a folder.",
-                       {"op": op.index, "path": path})  # fmt: skip
+        raise ApiError(
+            409,
+            "folder_in_the_way",
+            f"{_who(op)}: '{path}' is a folder.",
+            {"op": op.index, "path": path},
+        )
 
 
 def _case_clash(op: Op, current: StoredFile | None, path: str) -> None:
     if current is not None and current.path != path:
-        raise ApiError(409, "case_conflict", f"{_who(op)}: '{path}' differs only by "
-                       f"case from the existing '{current.path}'.",
-                       {"op": op.index, "path": path, "existing": current.path})  # fmt: skip
+        raise ApiError(
+            409,
+            "case_conflict",
+            f"{_who(op)}: '{path}' differs only by case from the existing '{current.path}'.",
+            {"op": op.index, "path": path, "existing": current.path},
+        )
 
 
 def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
@@ -283,8 +355,11 @@ def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
     current = tree.get(key)
     if op.kind == "put":
         _case_clash(op, current, op.path)
-        stale = current is not None if op.base_version is None else (
-            current is None or current.version != op.base_version)
+        stale = (
+            current is not None
+            if op.base_version is None
+            else (current is None or current.version != op.base_version)
+        )
         if stale:
             return _conflict(op, current)
         if current is None:
@@ -300,8 +375,9 @@ def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
         return None
     if op.kind == "patch":
         if current.is_binary:
-            raise _op_error(op.index, "path", f"'{op.path}' is binary; a patch needs text",
-                            code="not_text")  # fmt: skip
+            raise _op_error(
+                op.index, "path", f"'{op.path}' is binary; a patch needs text", code="not_text"
+            )
         data = _patched(op, tree.contents[current.sha256])
         blob = blobs.pack(data)
         tree.made[op.index] = blob
@@ -335,8 +411,9 @@ async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outco
     if any(op.kind == "patch" for op in ops):
         # Patches read their base text; any text file the batch touches may be one (a
         # rename earlier in the batch can bring it to the patched path).
-        tree.contents.update(await blob_repo.read(
-            conn, [f.sha256 for f in known.values() if not f.is_binary]))
+        tree.contents.update(
+            await blob_repo.read(conn, [f.sha256 for f in known.values() if not f.is_binary])
+        )
     outcome = Outcome(project.version)
     applied: list[Op] = []
     for op in ops:
@@ -348,36 +425,54 @@ async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outco
     if not applied:
         return outcome
 
-    replaced = [(k, old) for k, old in tree.initial.items()
-                if old is not None and tree.now[k] is not old]  # fmt: skip
-    removed = [old.path for k, old in replaced
-               if tree.now[k] is None or tree.now[k].path != old.path]  # type: ignore[union-attr]
-    written = [(k, new) for k, new in tree.now.items()
-               if new is not None and new is not tree.initial[k]]  # fmt: skip
+    replaced = [
+        (k, old) for k, old in tree.initial.items() if old is not None and tree.now[k] is not old
+    ]
+    removed = [
+        old.path for k, old in replaced if tree.now[k] is None or tree.now[k].path != old.path
+    ]  # type: ignore[union-attr]
+    written = [
+        (k, new) for k, new in tree.now.items() if new is not None and new is not tree.initial[k]
+    ]
     count = project.file_count - len(replaced) + len(written)
-    size = (project.total_bytes - sum(old.size for _k, old in replaced)
-            + sum(new.size for _k, new in written))  # fmt: skip
+    size = (
+        project.total_bytes
+        - sum(old.size for _k, old in replaced)
+        + sum(new.size for _k, new in written)
+    )
     if count > RULES.max_project_files:
-        raise ApiError(413, "too_many_files", f"A project holds at most "
-                       f"{RULES.max_project_files} files.", {"limit": RULES.max_project_files})
+        raise ApiError(
+            413,
+            "too_many_files",
+            f"A project holds at most {RULES.max_project_files} files.",
+            {"limit": RULES.max_project_files},
+        )
     if size > RULES.max_project_bytes:
-        raise ApiError(413, "project_too_large", f"A project holds at most "
-                       f"{RULES.max_project_bytes} bytes.", {"limit": RULES.max_project_bytes})
+        raise ApiError(
+            413,
+            "project_too_large",
+            f"A project holds at most {RULES.max_project_bytes} bytes.",
+            {"limit": RULES.max_project_bytes},
+        )
 
     version = await project_repo.advance(conn, project.id, count, size)
     made = [op.blob or tree.made.get(op.index) for op in applied]
     await blob_repo.store(conn, [blob for blob in made if blob is not None])
     await file_repo.delete(conn, project.id, removed)
-    await file_repo.upsert(conn, project.id,
-                           [(f.path, k, f.sha256, f.size, f.is_binary) for k, f in written],
-                           version)  # fmt: skip
+    await file_repo.upsert(
+        conn, project.id, [(f.path, k, f.sha256, f.size, f.is_binary) for k, f in written], version
+    )
     outcome.version, outcome.changed = version, True
     for result in outcome.results:  # a conflict with a file this batch wrote: its version
         if result["status"] == "conflict" and result["current_version"] == _NEW:
             result["current_version"] = version
     for op in applied:
-        result: dict[str, Any] = {"index": op.index, "status": "ok", "path": op.path,
-                                  "version": version}  # fmt: skip
+        result: dict[str, Any] = {
+            "index": op.index,
+            "status": "ok",
+            "path": op.path,
+            "version": version,
+        }
         if op.kind == "put" and op.blob is not None:
             result["sha256"] = op.blob.sha256.hex()
         if op.kind == "patch":

@@ -40,8 +40,9 @@ def build(files: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 def _refuse(code: str, message: str, entry: str | None = None) -> ApiError:
-    return ApiError(422 if code != "zip_too_large" else 413, code, message,
-                    {"entry": entry} if entry else {})  # fmt: skip
+    return ApiError(
+        422 if code != "zip_too_large" else 413, code, message, {"entry": entry} if entry else {}
+    )
 
 
 def inflate_budget(zip_bytes: int) -> int:
@@ -67,20 +68,26 @@ def read(data: bytes) -> tuple[dict[str, bytes], list[str]]:
         # Not ZipInfo.is_dir(): it reads the cut name, and fails on an empty one ("\0").
         entries = [i for i in archive.infolist() if not i.orig_filename.endswith("/")]
         if len(entries) > RULES.max_project_files:
-            raise _refuse("zip_too_large", f"The zip has more than {RULES.max_project_files} "
-                          "files.")  # fmt: skip
+            raise _refuse(
+                "zip_too_large", f"The zip has more than {RULES.max_project_files} files."
+            )
         for info in entries:
             raw = info.orig_filename  # as stored; info.filename stops at a NUL
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise _refuse("zip_symlink", f"The zip entry {raw!r} is a symbolic link; "
-                              "links are not imported.", raw)  # fmt: skip
+                raise _refuse(
+                    "zip_symlink",
+                    f"The zip entry {raw!r} is a symbolic link; links are not imported.",
+                    raw,
+                )
             if raw.startswith("/") or "\\" in raw or any(p == ".." for p in raw.split("/")):
-                raise _refuse("zip_slip", f"The zip entry {raw!r} points outside the project.",
-                              raw)  # fmt: skip
+                raise _refuse("zip_slip", f"The zip entry {raw!r} points outside the project.", raw)
             if info.flag_bits & 0x1:
-                raise _refuse("zip_encrypted", f"The zip entry {raw!r} is encrypted "
-                              "(password-protected); zip the files again without a password.",
-                              raw)  # fmt: skip
+                raise _refuse(
+                    "zip_encrypted",
+                    f"The zip entry {raw!r} is encrypted "
+                    "(password-protected); zip the files again without a password.",
+                    raw,
+                )
         root = _common_root([i.orig_filename for i in entries])
         files: dict[str, bytes] = {}
         skipped: list[str] = []
@@ -88,16 +95,20 @@ def read(data: bytes) -> tuple[dict[str, bytes], list[str]]:
         seen: dict[str, str] = {}
         for info in entries:
             try:
-                path = paths.normalise(info.orig_filename[len(root):])
+                path = paths.normalise(info.orig_filename[len(root) :])
             except paths.PathError as error:
-                raise _refuse("zip_bad_path", f"The zip entry {info.orig_filename!r} has a bad "
-                              f"name: {error}.", info.orig_filename) from None  # fmt: skip
+                raise _refuse(
+                    "zip_bad_path",
+                    f"The zip entry {info.orig_filename!r} has a bad name: {error}.",
+                    info.orig_filename,
+                ) from None
             if RULES.ignored(path):
                 skipped.append(path)
                 continue
             if paths.folded(path) in seen:
-                raise _refuse("zip_duplicate", f"Two zip entries name the same file, {path!r}.",
-                              path)  # fmt: skip
+                raise _refuse(
+                    "zip_duplicate", f"Two zip entries name the same file, {path!r}.", path
+                )
             seen[paths.folded(path)] = path
             content = _inflate(archive, info, RULES.max_file_bytes, budget, total)
             total += len(content)
@@ -107,39 +118,53 @@ def read(data: bytes) -> tuple[dict[str, bytes], list[str]]:
 
 def _too_much(budget: int) -> ApiError:
     if budget >= RULES.max_project_bytes:
-        return _refuse("zip_too_large", f"The zip holds more than {budget} bytes, more than a "
-                       "project may hold.")  # fmt: skip
-    return _refuse("zip_too_large", f"The zip inflates to more than {MAX_RATIO} times its size "
-                   f"(over {budget} bytes): a zip bomb, or files that compress unusually "
-                   "well. Import a smaller zip, or upload the files themselves.")  # fmt: skip
+        return _refuse(
+            "zip_too_large",
+            f"The zip holds more than {budget} bytes, more than a project may hold.",
+        )
+    return _refuse(
+        "zip_too_large",
+        f"The zip inflates to more than {MAX_RATIO} times its size "
+        f"(over {budget} bytes): a zip bomb, or files that compress unusually "
+        "well. Import a smaller zip, or upload the files themselves.",
+    )
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, budget: int,
-             spent: int) -> bytes:  # fmt: skip
+def _inflate(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, budget: int, spent: int
+) -> bytes:
     """The entry's bytes, counted as they inflate: past `limit` (one file) or past `budget`
     with the `spent` bytes of earlier entries (the whole zip) it stops at once."""
     name = info.orig_filename
     if info.file_size > limit:  # declared; the count below is what holds
-        raise _refuse("zip_too_large", f"The zip entry {name!r} inflates past {limit} bytes.",
-                      name)  # fmt: skip
+        raise _refuse("zip_too_large", f"The zip entry {name!r} inflates past {limit} bytes.", name)
     chunks, size = [], 0
     try:
         with archive.open(info) as stream:
             while chunk := stream.read(1 << 16):
                 size += len(chunk)
                 if size > limit:
-                    raise _refuse("zip_too_large", f"The zip entry {name!r} inflates past "
-                                  f"{limit} bytes.", name)  # fmt: skip
+                    raise _refuse(
+                        "zip_too_large",
+                        f"The zip entry {name!r} inflates past {limit} bytes.",
+                        name,
+                    )
                 if spent + size > budget:
                     raise _too_much(budget)
                 chunks.append(chunk)
     except ApiError:
         raise
     except NotImplementedError:  # a compression method zipfile lacks
-        raise _refuse("bad_zip", f"The zip entry {name!r} uses a compression method that "
-                      "cannot be read here; zip it again with the usual one (deflate).",
-                      name) from None  # fmt: skip
+        raise _refuse(
+            "bad_zip",
+            f"The zip entry {name!r} uses a compression method that "
+            "cannot be read here; zip it again with the usual one (deflate).",
+            name,
+        ) from None
     except Exception as error:  # zlib.error, lzma.LZMAError, BadZipFile, CRC errors, ...
-        raise _refuse("bad_zip", f"The zip entry {name!r} cannot be read ({error}); the zip "
-                      "may be damaged.", name) from None  # fmt: skip
+        raise _refuse(
+            "bad_zip",
+            f"The zip entry {name!r} cannot be read ({error}); the zip may be damaged.",
+            name,
+        ) from None
     return b"".join(chunks)

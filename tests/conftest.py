@@ -45,9 +45,7 @@ def live_server(
 
 
 @pytest.fixture
-def start_server(
-    pg_admin_url: str, tmp_path: Path
-) -> Iterator[object]:
+def start_server(pg_admin_url: str, tmp_path: Path) -> Iterator[object]:
     """Factory for a server with its own dist/ or settings; stopped after the test."""
     started: list[LiveServer] = []
     dbs = []
@@ -56,8 +54,9 @@ def start_server(
         ctx = databases.fresh_database(pg_admin_url)
         dbs.append(ctx)
         url = ctx.__enter__()
-        server = LiveServer(database_url=url, data_dir=tmp_path / f"data{len(started)}",
-                            dist_dir=dist, **kwargs)  # type: ignore[arg-type]
+        server = LiveServer(
+            database_url=url, data_dir=tmp_path / f"data{len(started)}", dist_dir=dist, **kwargs
+        )  # type: ignore[arg-type]
         started.append(server)
         return server.start()
 

@@ -15,8 +15,11 @@ class StorageUnavailable(Exception):
 
 
 def _base_js(base: Base | None) -> dict[str, Any] | None:
-    return None if base is None else {"path": base.path, "version": base.version,
-                                      "sha256": base.sha256}  # fmt: skip
+    return (
+        None
+        if base is None
+        else {"path": base.path, "version": base.version, "sha256": base.sha256}
+    )
 
 
 def _base_py(raw: dict[str, Any] | None) -> Base | None:
@@ -24,14 +27,25 @@ def _base_py(raw: dict[str, Any] | None) -> Base | None:
 
 
 def _file_js(local: LocalFile) -> dict[str, Any]:
-    return {"path": local.path, "content": local.content, "binary": local.binary,
-            "sha256": local.sha256, "base": _base_js(local.base)}  # fmt: skip
+    return {
+        "path": local.path,
+        "content": local.content,
+        "binary": local.binary,
+        "sha256": local.sha256,
+        "base": _base_js(local.base),
+    }
 
 
 def _conflict_js(c: Conflict) -> dict[str, Any]:
-    return {"path": c.path, "server_path": c.server_path, "mine": c.mine, "theirs": c.theirs,
-            "their_version": c.their_version, "their_sha256": c.their_sha256,
-            "binary": c.binary}  # fmt: skip
+    return {
+        "path": c.path,
+        "server_path": c.server_path,
+        "mine": c.mine,
+        "theirs": c.theirs,
+        "their_version": c.their_version,
+        "their_sha256": c.their_sha256,
+        "binary": c.binary,
+    }
 
 
 class IndexedDbStore:
@@ -60,32 +74,53 @@ class IndexedDbStore:
         files = {}
         for row in raw["files"]:
             files[row["path"]] = LocalFile(
-                row["path"], row["content"], bool(row["binary"]), _base_py(row["base"]),
+                row["path"],
+                row["content"],
+                bool(row["binary"]),
+                _base_py(row["base"]),
                 row.get("sha256") or "",
             )
         meta = raw["meta"] or {}
-        tombstones = {t["path"]: Base(t["path"], int(t["version"]), t["sha256"])
-                      for t in meta.get("tombstones", [])}  # fmt: skip
+        tombstones = {
+            t["path"]: Base(t["path"], int(t["version"]), t["sha256"])
+            for t in meta.get("tombstones", [])
+        }
         conflicts = {
-            c["path"]: Conflict(c["path"], c["server_path"], c["mine"], c["theirs"],
-                                c["their_version"], c["their_sha256"], bool(c["binary"]))
+            c["path"]: Conflict(
+                c["path"],
+                c["server_path"],
+                c["mine"],
+                c["theirs"],
+                c["their_version"],
+                c["their_sha256"],
+                bool(c["binary"]),
+            )
             for c in meta.get("conflicts", [])
-        }  # fmt: skip
-        return StoredProject(files, tombstones, conflicts, int(meta.get("serverVersion", 0)),
-                             meta.get("etag"), dict(meta.get("inflight") or {}))  # fmt: skip
+        }
+        return StoredProject(
+            files,
+            tombstones,
+            conflicts,
+            int(meta.get("serverVersion", 0)),
+            meta.get("etag"),
+            dict(meta.get("inflight") or {}),
+        )
 
-    async def save(self, project_id: str, changed: list[LocalFile], removed: list[str],
-                   meta: StoredProject) -> None:  # fmt: skip
+    async def save(
+        self, project_id: str, changed: list[LocalFile], removed: list[str], meta: StoredProject
+    ) -> None:
         db = await self._ready()
         meta_js = {
             "tombstones": [_base_js(b) for b in meta.tombstones.values()],
             "conflicts": [_conflict_js(c) for c in meta.conflicts.values()],
-            "serverVersion": meta.server_version, "etag": meta.etag,
+            "serverVersion": meta.server_version,
+            "etag": meta.etag,
             "inflight": dict(meta.inflight),
-        }  # fmt: skip
+        }
         rows = convert.to_object([_file_js(f) for f in changed])
-        await self._glue.saveProject(db, project_id, rows, convert.to_object(removed),
-                                     convert.to_object(meta_js))  # fmt: skip
+        await self._glue.saveProject(
+            db, project_id, rows, convert.to_object(removed), convert.to_object(meta_js)
+        )
 
     async def project_ids(self) -> set[str]:
         """The projects with a copy in this browser (what can be opened offline)."""

@@ -39,8 +39,13 @@ class LocalOnlyApi:
     async def blob(self, project_id: str, sha256: str) -> bytes:
         raise Offline(NO_SERVER)
 
-    async def sync(self, project_id: str, ops: list[dict[str, Any]], parts: dict[str, bytes],
-                   revision_message: str | None) -> dict[str, Any]:  # fmt: skip
+    async def sync(
+        self,
+        project_id: str,
+        ops: list[dict[str, Any]],
+        parts: dict[str, bytes],
+        revision_message: str | None,
+    ) -> dict[str, Any]:
         version = next(self._versions)
         results = [{"index": i, "status": "ok", "version": version} for i in range(len(ops))]
         return {"results": results, "version": version}

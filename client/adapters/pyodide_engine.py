@@ -35,8 +35,10 @@ from client.core.sandbox import file_changes
 from client.ffi.events import Listeners
 from client.ffi.runtime_worker import WorkerEngine
 
-NOT_ISOLATED = ("this page is not cross-origin isolated: Ctrl+C cannot stop a running "
-                "program and input() cannot read the keyboard")  # fmt: skip
+NOT_ISOLATED = (
+    "this page is not cross-origin isolated: Ctrl+C cannot stop a running "
+    "program and input() cannot read the keyboard"
+)
 
 
 class PyodideFs(RuntimeFs):
@@ -58,8 +60,9 @@ class PyodideFs(RuntimeFs):
         await self._call("write_file", path, data)
 
     async def readdir(self, path: str = "") -> list[DirEntry]:
-        return [DirEntry(str(name), bool(is_dir)) for name, is_dir in
-                await self._call("readdir", path)]  # fmt: skip
+        return [
+            DirEntry(str(name), bool(is_dir)) for name, is_dir in await self._call("readdir", path)
+        ]
 
     async def mkdir(self, path: str, recursive: bool = False) -> None:
         await self._call("mkdir", path, recursive)
@@ -161,8 +164,9 @@ class PyodideRuntime(Runtime):
                 self._set(Status(RuntimeState.UNAVAILABLE, self.unavailable))
                 return await self._ready
             try:
-                self.engine = await WorkerEngine.create(self.sandbox_origin, self.listeners,
-                                                        self._message)  # fmt: skip
+                self.engine = await WorkerEngine.create(
+                    self.sandbox_origin, self.listeners, self._message
+                )
                 self.engine.boot()
             except Exception as error:
                 self._set(Status(RuntimeState.UNAVAILABLE, f"the worker cannot start: {error}"))
@@ -222,19 +226,31 @@ class PyodideRuntime(Runtime):
     async def mount(self, tree: FileTree) -> None:
         await self.call("mount", tree)
 
-    async def spawn(self, command: str, args: list[str] | None = None,
-                    options: SpawnOptions | None = None,
-                    history: list[str] | None = None) -> PyodideProcess:  # fmt: skip
+    async def spawn(
+        self,
+        command: str,
+        args: list[str] | None = None,
+        options: SpawnOptions | None = None,
+        history: list[str] | None = None,
+    ) -> PyodideProcess:
         if self.engine is None or self.status.state is not RuntimeState.READY:
             raise RuntimeRefused(f"the runtime is not ready ({self.status.label})")
         options = options or SpawnOptions()
         interactive, line = command_line(command, list(args or []))
         process = PyodideProcess(self, f"s{next(self._ids)}")
-        process.handle = self.engine.open(process.sid, {
-            "interactive": interactive, "line": line, "cols": options.cols,
-            "rows": options.rows, "cwd": options.cwd or "", "env": dict(options.env),
-            "history": list(history or []),
-        }, process._state)  # fmt: skip
+        process.handle = self.engine.open(
+            process.sid,
+            {
+                "interactive": interactive,
+                "line": line,
+                "cols": options.cols,
+                "rows": options.rows,
+                "cwd": options.cwd or "",
+                "env": dict(options.env),
+                "history": list(history or []),
+            },
+            process._state,
+        )
         return process
 
     async def teardown(self) -> None:

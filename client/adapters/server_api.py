@@ -24,8 +24,12 @@ def _raise_for(response: HttpResponse) -> None:
         error = {"code": "error", "message": f"HTTP {response.status}", "details": {}}
     if response.status == 401 and error.get("code") == "unauthenticated":
         raise SignedOut("the session has ended; sign in again")
-    raise Refused(response.status, error.get("code", "error"), error.get("message", ""),
-                  error.get("details") or {})  # fmt: skip
+    raise Refused(
+        response.status,
+        error.get("code", "error"),
+        error.get("message", ""),
+        error.get("details") or {},
+    )
 
 
 class HttpServerApi:
@@ -57,8 +61,7 @@ class HttpServerApi:
 
     async def send_bytes(self, method: str, path: str, data: bytes, content_type: str) -> Any:
         """A raw body (a zip to import); the answer is JSON like call()'s."""
-        response = await self._call(method, path, body=data,
-                                    headers={"content-type": content_type})  # fmt: skip
+        response = await self._call(method, path, body=data, headers={"content-type": content_type})
         return response.json()
 
     def url(self, path: str) -> str:
@@ -87,17 +90,28 @@ class HttpServerApi:
             return None
         body = response.json()
         files = [
-            ServerFile(f["path"], int(f["version"]), f["sha256"], bool(f["binary"]),
-                       int(f["size"]), None if f["binary"] else f["content"].encode("utf-8"))
+            ServerFile(
+                f["path"],
+                int(f["version"]),
+                f["sha256"],
+                bool(f["binary"]),
+                int(f["size"]),
+                None if f["binary"] else f["content"].encode("utf-8"),
+            )
             for f in body["files"]
-        ]  # fmt: skip
+        ]
         return ServerSnapshot(int(body["version"]), response.headers.get("etag", ""), files)
 
     async def blob(self, project_id: str, sha256: str) -> bytes:
         return (await self._call("GET", f"/projects/{project_id}/blobs/{sha256}")).body
 
-    async def sync(self, project_id: str, ops: list[dict[str, Any]], parts: dict[str, bytes],
-                   revision_message: str | None) -> dict[str, Any]:  # fmt: skip
+    async def sync(
+        self,
+        project_id: str,
+        ops: list[dict[str, Any]],
+        parts: dict[str, bytes],
+        revision_message: str | None,
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {"ops": ops}
         if revision_message is not None:
             body["revision_message"] = revision_message
@@ -107,6 +121,7 @@ class HttpServerApi:
             fields += list(parts.items())
             response = await self._call("POST", path, parts=fields)
         else:
-            response = await self._call("POST", path, body=json.dumps(body),
-                                        headers={"content-type": "application/json"})  # fmt: skip
+            response = await self._call(
+                "POST", path, body=json.dumps(body), headers={"content-type": "application/json"}
+            )
         return response.json()

@@ -70,8 +70,10 @@ class WebContainerFs(RuntimeFs):
 
     async def readdir(self, path: str = "") -> list[DirEntry]:
         entries = await self._call("readdir", path)
-        return sorted((DirEntry(str(name), bool(is_dir)) for name, is_dir in entries),
-                      key=lambda entry: entry.name)  # fmt: skip
+        return sorted(
+            (DirEntry(str(name), bool(is_dir)) for name, is_dir in entries),
+            key=lambda entry: entry.name,
+        )
 
     async def mkdir(self, path: str, recursive: bool = False) -> None:
         await self._call("mkdir", path, recursive)
@@ -94,7 +96,8 @@ class WebContainerFs(RuntimeFs):
         self._watchers.append(listener)
         if self._close is None:
             self._close = self.runtime.bridge().watch(
-                lambda names: asyncio.ensure_future(self._heard(names)))  # fmt: skip
+                lambda names: asyncio.ensure_future(self._heard(names))
+            )
 
         def unsubscribe() -> None:
             if listener in self._watchers:
@@ -205,8 +208,12 @@ class WebContainerRuntime(Runtime):
     name = "webcontainer"
     isolated = True  # it boots only where the page is cross-origin isolated
 
-    def __init__(self, api_key: str = "", timeout_ms: int = BOOT_TIMEOUT_MS,
-                 ignored: Callable[[str], bool] = lambda _path: False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        api_key: str = "",
+        timeout_ms: int = BOOT_TIMEOUT_MS,
+        ignored: Callable[[str], bool] = lambda _path: False,
+    ) -> None:
         self.api_key, self.timeout_ms, self.ignored = api_key, timeout_ms, ignored
         self.status = Status(RuntimeState.BOOTING, "not started")
         self.fs = WebContainerFs(self)
@@ -239,8 +246,7 @@ class WebContainerRuntime(Runtime):
     async def _boot(self) -> Status:
         self._set(Status(RuntimeState.BOOTING, "connecting to the WebContainer service"))
         try:
-            self._bridge = await ContainerBridge.boot(self.listeners, self.api_key,
-                                                      self.timeout_ms)  # fmt: skip
+            self._bridge = await ContainerBridge.boot(self.listeners, self.api_key, self.timeout_ms)
         except OSError as error:
             self._set(Status(RuntimeState.UNAVAILABLE, str(error)))
             return self.status
@@ -256,12 +262,14 @@ class WebContainerRuntime(Runtime):
             return self.status
         emit = self._emitter.emit
         self._unsubscribe = [
-            self._bridge.on("server-ready", lambda port, url: emit("server-ready", int(port),
-                                                                   str(url))),
-            self._bridge.on("port", lambda port, kind, url: emit("port", int(port), str(kind),
-                                                                 str(url))),
+            self._bridge.on(
+                "server-ready", lambda port, url: emit("server-ready", int(port), str(url))
+            ),
+            self._bridge.on(
+                "port", lambda port, kind, url: emit("port", int(port), str(kind), str(url))
+            ),
             self._bridge.on("error", lambda message: emit("error", str(message))),
-        ]  # fmt: skip
+        ]
         self._set(Status(RuntimeState.READY))
         return self.status
 
@@ -287,20 +295,29 @@ class WebContainerRuntime(Runtime):
             raise RuntimeRefused(str(error)) from None
         self.fs.files.mounted(tree)
 
-    async def spawn(self, command: str, args: list[str] | None = None,
-                    options: SpawnOptions | None = None,
-                    history: list[str] | None = None) -> WebContainerProcess:  # fmt: skip
+    async def spawn(
+        self,
+        command: str,
+        args: list[str] | None = None,
+        options: SpawnOptions | None = None,
+        history: list[str] | None = None,
+    ) -> WebContainerProcess:
         """Through jsh: `sh` alone is its interactive shell, `sh -c X` and any other
         command run as one line (`history` is the Pyodide shell's; jsh keeps its own)."""
         options = options or SpawnOptions()
         interactive, line = command_line(command, list(args or []))
         process = WebContainerProcess()
         # WebContainer's cwd is relative to its workdir, as the project's paths are.
-        spawn_options = {"cols": options.cols, "rows": options.rows, "cwd": options.cwd or "",
-                         "env": dict(options.env)}  # fmt: skip
+        spawn_options = {
+            "cols": options.cols,
+            "rows": options.rows,
+            "cwd": options.cwd or "",
+            "env": dict(options.env),
+        }
         try:
             process.handle = await self.bridge().spawn(
-                SHELL, [] if interactive else ["-c", line], spawn_options, process._state)
+                SHELL, [] if interactive else ["-c", line], spawn_options, process._state
+            )
         except OSError as error:
             raise RuntimeRefused(str(error)) from None
         self._processes.append(process)

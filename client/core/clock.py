@@ -39,8 +39,9 @@ class FakeClock:
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> _FakeHandle:
         handle = _FakeHandle()
-        heapq.heappush(self._queue, (self._now + max(0.0, delay), next(self._order), callback,
-                                     handle))  # fmt: skip
+        heapq.heappush(
+            self._queue, (self._now + max(0.0, delay), next(self._order), callback, handle)
+        )
         return handle
 
     def advance(self, seconds: float) -> None:

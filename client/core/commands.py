@@ -23,8 +23,9 @@ class Command:
         return f"{self.category}: {self.title}" if self.category else self.title
 
 
-def chord(key: str, ctrl: bool = False, shift: bool = False, alt: bool = False,
-          meta: bool = False) -> str:  # fmt: skip
+def chord(
+    key: str, ctrl: bool = False, shift: bool = False, alt: bool = False, meta: bool = False
+) -> str:
     """A keydown as a chord string. Cmd on a Mac counts as Ctrl, as in VS Code's defaults.
     Letters are upper-cased so Shift+P and P name one key."""
     name = {" ": "Space", "Esc": "Escape", "Control": "Ctrl", "Meta": "Ctrl"}.get(key, key)
@@ -53,8 +54,14 @@ class CommandRegistry:
         self._commands: dict[str, Command] = {}
         self._by_chord: dict[str, str] = {}
 
-    def add(self, id: str, title: str, run: Callable[[], object], keys: str | tuple[str, ...] = (),
-            category: str = "") -> Command:  # fmt: skip
+    def add(
+        self,
+        id: str,
+        title: str,
+        run: Callable[[], object],
+        keys: str | tuple[str, ...] = (),
+        category: str = "",
+    ) -> Command:
         chords = tuple(normalise(k) for k in ((keys,) if isinstance(keys, str) else keys))
         for c in chords:
             owner = self._by_chord.get(c)

@@ -38,8 +38,9 @@ class ConflictBook:
     def blocked_paths(self) -> set[str]:
         return set(self.open) | {c.server_path for c in self.open.values()}
 
-    def resolve(self, model: ProjectModel, path: str, choice: str,
-                merged: bytes | None = None) -> None:  # fmt: skip
+    def resolve(
+        self, model: ProjectModel, path: str, choice: str, merged: bytes | None = None
+    ) -> None:
         """choice: 'mine' (push mine over theirs), 'theirs' (take the server's), or 'merged'
         (push `merged`). Afterwards the file's base is the server's current version, so the
         next sync succeeds unless the server moved again."""
@@ -51,8 +52,13 @@ class ConflictBook:
             model.files.pop(path, None)
             model.tombstones.pop(conflict.server_path, None)
             if conflict.theirs is not None and base is not None:
-                server = ServerFile(conflict.server_path, base.version, base.sha256,
-                                    conflict.binary, len(conflict.theirs))  # fmt: skip
+                server = ServerFile(
+                    conflict.server_path,
+                    base.version,
+                    base.sha256,
+                    conflict.binary,
+                    len(conflict.theirs),
+                )
                 model.adopt(server, conflict.theirs)
             return
         if choice not in {"mine", "merged"}:
@@ -71,8 +77,11 @@ class ConflictBook:
             return
         binary = current.binary if current else conflict.binary
         model.files[path] = LocalFile(path, content, binary, base)
-        if (current is not None and current.base is not None
-                and current.base.path not in {path, conflict.server_path}):  # fmt: skip
+        if (
+            current is not None
+            and current.base is not None
+            and current.base.path not in {path, conflict.server_path}
+        ):
             # it came from elsewhere: that origin still has to go (unless it is the server
             # copy this conflict is about: the new base already stands for it)
             model.tombstones.setdefault(current.base.path, current.base)

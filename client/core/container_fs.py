@@ -58,7 +58,7 @@ def refusal(message: str, path: str) -> str:
 def clean_name(name: str, workdir: str = "") -> str:
     """A watch event's file name as a project path (names may come absolute, or with ./)."""
     if workdir and name.startswith(workdir.rstrip("/") + "/"):
-        name = name[len(workdir.rstrip("/")) + 1:]
+        name = name[len(workdir.rstrip("/")) + 1 :]
     while name.startswith("./"):
         name = name[2:]
     name = name.strip("/")
@@ -89,7 +89,7 @@ class ContainerFiles:
 
     def renamed(self, old: str, new: str) -> None:
         for known in self._under(old):
-            self.known[new + known[len(old):]] = self.known.pop(known)
+            self.known[new + known[len(old) :]] = self.known.pop(known)
 
     def present(self, path: str, content: bytes) -> FileChange | None:
         """A watched path read back as a file: a create, a change, or nothing new."""

@@ -7,9 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 LARGE_BYTES = 5 * 1024 * 1024  # over this, a file opens read-only with a warning
-IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".gif": "image/gif", ".webp": "image/webp", ".bmp": "image/bmp",
-               ".ico": "image/x-icon", ".avif": "image/avif"}  # fmt: skip
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".bmp": "image/bmp",
+    ".ico": "image/x-icon",
+    ".avif": "image/avif",
+}
 # SVG is text: it opens in the editor (it could carry script; never shown as a page here).
 SCRIPT_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".d.ts")
 EAGER_MODEL_LIMIT = 3000  # beyond this many script files, models are made on open only
@@ -37,17 +44,24 @@ def present(path: str, size: int, binary: bool) -> Presentation:
     if binary:
         return Presentation("binary", True, f"Binary file, {human_size(size)}: not shown as text.")
     if size > LARGE_BYTES:
-        return Presentation("text", True, f"This file is {human_size(size)}, over "
-                            f"{human_size(LARGE_BYTES)}: opened read-only to keep the editor "
-                            "responsive.")  # fmt: skip
+        return Presentation(
+            "text",
+            True,
+            f"This file is {human_size(size)}, over "
+            f"{human_size(LARGE_BYTES)}: opened read-only to keep the editor "
+            "responsive.",
+        )
     return Presentation("text")
 
 
 def wants_eager_model(path: str, size: int, ignored: bool) -> bool:
     """Script files outside ignored folders get a model when the project opens, so the
     TypeScript worker sees every module and cross-file imports resolve."""
-    return (not ignored and size <= EAGER_MODEL_BYTES
-            and path.lower().endswith(SCRIPT_SUFFIXES + (".json",)))  # fmt: skip
+    return (
+        not ignored
+        and size <= EAGER_MODEL_BYTES
+        and path.lower().endswith(SCRIPT_SUFFIXES + (".json",))
+    )
 
 
 def human_size(size: int) -> str:

@@ -59,17 +59,22 @@ class EmbedOptions:
     @classmethod
     def from_query(cls, query: dict[str, str]) -> EmbedOptions:
         theme = query.get("theme", "auto").lower()
-        panels = tuple(p for p in PANELS
-                       if p in {x.strip().lower() for x in query.get("panels", "").split(",")})
-        origins = tuple(o for o in (origin_of(x) for x in query.get("origins", "").split(","))
-                        if o)  # fmt: skip
+        panels = tuple(
+            p
+            for p in PANELS
+            if p in {x.strip().lower() for x in query.get("panels", "").split(",")}
+        )
+        origins = tuple(o for o in (origin_of(x) for x in query.get("origins", "").split(",")) if o)
         share = query.get("share", "").strip()
-        return cls(share=share if share.replace("-", "").replace("_", "").isalnum() else None,
-                   file=query.get("file") or None,
-                   read_only=_flag(query.get("readonly"), False),
-                   theme=theme if theme in THEMES else "auto",
-                   panels=panels or PANELS, run=_flag(query.get("run"), False),
-                   origins=origins)  # fmt: skip
+        return cls(
+            share=share if share.replace("-", "").replace("_", "").isalnum() else None,
+            file=query.get("file") or None,
+            read_only=_flag(query.get("readonly"), False),
+            theme=theme if theme in THEMES else "auto",
+            panels=panels or PANELS,
+            run=_flag(query.get("run"), False),
+            origins=origins,
+        )
 
     def query(self) -> str:
         """The URL query that gives these options back (for the snippet)."""
@@ -113,10 +118,12 @@ def command(data: Any, origin: str, allowed: frozenset[str]) -> dict[str, Any] |
 
 def snippet(ide_origin: str, options: EmbedOptions, height: int = 480) -> str:
     src = f"{ide_origin}/embed" + (f"?{options.query()}" if options.query() else "")
-    return (f'<iframe src="{html.escape(src)}" width="100%" height="{height}" '
-            'style="border:0;border-radius:6px" '
-            'allow="cross-origin-isolated; clipboard-write" loading="lazy" '
-            'title="CosPAI IDE"></iframe>')
+    return (
+        f'<iframe src="{html.escape(src)}" width="100%" height="{height}" '
+        'style="border:0;border-radius:6px" '
+        'allow="cross-origin-isolated; clipboard-write" loading="lazy" '
+        'title="CosPAI IDE"></iframe>'
+    )
 
 
 # ------------------------------------------------------------ the embed's own "server"
@@ -158,9 +165,12 @@ class MemoryProjectApi:
         tag = f'"embed-{self.version}"'
         if etag == tag:
             return None
-        files = [ServerFile(p, f.version, f.sha256, f.binary, len(f.content),
-                            None if f.binary else f.content)
-                 for p, f in sorted(self.files.items())]  # fmt: skip
+        files = [
+            ServerFile(
+                p, f.version, f.sha256, f.binary, len(f.content), None if f.binary else f.content
+            )
+            for p, f in sorted(self.files.items())
+        ]
         return ServerSnapshot(self.version, tag, files)
 
     async def blob(self, project_id: str, sha256: str) -> bytes:
@@ -169,14 +179,23 @@ class MemoryProjectApi:
                 return stored.content
         raise Refused(404, "not_found", "no such content", {})
 
-    async def sync(self, project_id: str, ops: list[dict[str, Any]], parts: dict[str, bytes],
-                   revision_message: str | None) -> dict[str, Any]:  # fmt: skip
+    async def sync(
+        self,
+        project_id: str,
+        ops: list[dict[str, Any]],
+        parts: dict[str, bytes],
+        revision_message: str | None,
+    ) -> dict[str, Any]:
         self.version += 1
         results = []
         for index, op in enumerate(ops):
             path, kind = str(op["path"]), op["op"]
-            result: dict[str, Any] = {"index": index, "status": "ok", "path": path,
-                                      "version": self.version}  # fmt: skip
+            result: dict[str, Any] = {
+                "index": index,
+                "status": "ok",
+                "path": path,
+                "version": self.version,
+            }
             if kind == "put":
                 ref = op.get("content_ref")
                 content = parts[ref] if ref else str(op.get("content", "")).encode("utf-8")
@@ -195,5 +214,4 @@ class MemoryProjectApi:
         return {"version": self.version, "results": results, "revision": None}
 
     def texts(self) -> dict[str, str]:
-        return {p: f.content.decode("utf-8") for p, f in sorted(self.files.items())
-                if not f.binary}  # fmt: skip
+        return {p: f.content.decode("utf-8") for p, f in sorted(self.files.items()) if not f.binary}

@@ -30,8 +30,14 @@ class PushReport:
 
 
 class ProjectSync:
-    def __init__(self, project_id: str, storage: Storage, api: ServerApi, rules: SyncRules,
-                 on_change: Callable[[], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        project_id: str,
+        storage: Storage,
+        api: ServerApi,
+        rules: SyncRules,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
         self.project_id = project_id
         self.storage, self.api, self.rules = storage, api, rules
         self.model = ProjectModel()
@@ -54,9 +60,13 @@ class ProjectSync:
         stored = await self.storage.load(self.project_id)
         if stored is None:
             return False
-        self.model = ProjectModel(dict(stored.files), dict(stored.tombstones),
-                                  stored.server_version, stored.etag,
-                                  dict(stored.inflight))  # fmt: skip
+        self.model = ProjectModel(
+            dict(stored.files),
+            dict(stored.tombstones),
+            stored.server_version,
+            stored.etag,
+            dict(stored.inflight),
+        )
         self.model.files.take_touched()
         self.conflicts.open = dict(stored.conflicts)
         return True
@@ -107,10 +117,13 @@ class ProjectSync:
         changed, removed = self.model.take_touched()
         flying = {f.path for f in changed} | set(removed)
         self._persisting |= flying
-        meta = StoredProject(tombstones=dict(self.model.tombstones),
-                             conflicts=dict(self.conflicts.open),
-                             server_version=self.model.server_version,
-                             etag=self.model.etag, inflight=dict(self.model.inflight))  # fmt: skip
+        meta = StoredProject(
+            tombstones=dict(self.model.tombstones),
+            conflicts=dict(self.conflicts.open),
+            server_version=self.model.server_version,
+            etag=self.model.etag,
+            inflight=dict(self.model.inflight),
+        )
         try:
             await self.storage.save(self.project_id, changed, removed, meta)
         except Exception as error:  # quota, blocked, closed: the user must hear of it
@@ -140,11 +153,17 @@ class ProjectSync:
                 removed.append(path)
             elif not local.binary:
                 base = local.base
-                files[path] = {"text": local.text,
-                               "base": [base.path, base.version, base.sha256] if base else None}
+                files[path] = {
+                    "text": local.text,
+                    "base": [base.path, base.version, base.sha256] if base else None,
+                }
         tombstones = {p: [b.path, b.version, b.sha256] for p, b in self.model.tombstones.items()}
-        return {"files": files, "removed": removed, "tombstones": tombstones,
-                "inflight": dict(self.model.inflight)}
+        return {
+            "files": files,
+            "removed": removed,
+            "tombstones": tombstones,
+            "inflight": dict(self.model.inflight),
+        }
 
     def replay(self, journal: dict[str, Any]) -> None:
         """Apply a journal on top of the cached copy (it holds the newer state)."""
@@ -180,8 +199,9 @@ class ProjectSync:
         deleted: Deleted = set()
         try:
             for number, group in enumerate(groups):
-                await self._send(group, revision_message if number == len(groups) - 1 else None,
-                                 report, deleted)  # fmt: skip
+                await self._send(
+                    group, revision_message if number == len(groups) - 1 else None, report, deleted
+                )
         finally:
             if deleted:
                 forget_deleted(self.model, deleted)
@@ -189,47 +209,66 @@ class ProjectSync:
         self._on_change()
         return report
 
-    async def _send(self, group: list[Op], message: str | None, report: PushReport,
-                    deleted: Deleted) -> None:  # fmt: skip
-        parts = {op.file.sha256: op.file.content for op in group
-                 if op.as_part and op.file is not None}  # fmt: skip
+    async def _send(
+        self, group: list[Op], message: str | None, report: PushReport, deleted: Deleted
+    ) -> None:
+        parts = {
+            op.file.sha256: op.file.content for op in group if op.as_part and op.file is not None
+        }
         sent = {op.path: op.file.sha256 for op in group if op.kind == "put" and op.file}
         if sent:  # stored first, so that a reload mid-request still knows what was sent
             self.model.inflight.update(sent)
             await self.persist()
-        answer = await self.api.sync(self.project_id, [op.payload() for op in group], parts,
-                                     message)  # fmt: skip
+        answer = await self.api.sync(
+            self.project_id, [op.payload() for op in group], parts, message
+        )
         for path, sha in sent.items():
             if self.model.inflight.get(path) == sha:
                 del self.model.inflight[path]
         report.requests += 1
         report.sent_ops += len(group)
         for refused in apply_results(self.model, group, answer, deleted):
-            conflict = await self._conflict_for(refused.op, refused.current_version,
-                                                refused.current_sha256, refused.path)  # fmt: skip
+            conflict = await self._conflict_for(
+                refused.op, refused.current_version, refused.current_sha256, refused.path
+            )
             self.conflicts.add(conflict)
             report.new_conflicts.append(conflict)
         self.model.etag = None  # our own change moved the server: reload next time
         await self.persist()
 
-    async def _conflict_for(self, op: Op, version: int | None, sha: str | None,
-                            server_path: str | None = None) -> Conflict:  # fmt: skip
+    async def _conflict_for(
+        self, op: Op, version: int | None, sha: str | None, server_path: str | None = None
+    ) -> Conflict:
         """A refused op as a conflict. `server_path` is the server's copy in the way: for a
         rename, the target when it is taken, else the source that moved on; for a delete,
         'mine' is None."""
         local = self.model.files.get(op.local_path)
         mine = local.content if local is not None and op.kind != "delete" else None
         server_path = server_path or op.path
-        conflict = Conflict(op.local_path, server_path, mine, None, version, sha,
-                            local.binary if local is not None else False)  # fmt: skip
+        conflict = Conflict(
+            op.local_path,
+            server_path,
+            mine,
+            None,
+            version,
+            sha,
+            local.binary if local is not None else False,
+        )
         return await self._with_their_content(conflict)
 
     async def _with_their_content(self, conflict: Conflict) -> Conflict:
         if conflict.their_sha256 is None:
             return conflict
         theirs = await self.api.blob(self.project_id, conflict.their_sha256)
-        return Conflict(conflict.path, conflict.server_path, conflict.mine, theirs,
-                        conflict.their_version, conflict.their_sha256, conflict.binary)
+        return Conflict(
+            conflict.path,
+            conflict.server_path,
+            conflict.mine,
+            theirs,
+            conflict.their_version,
+            conflict.their_sha256,
+            conflict.binary,
+        )
 
     async def resolve(self, path: str, choice: str, merged: bytes | None = None) -> None:
         """The user chose: 'mine', 'theirs' or 'merged' (with the merged bytes)."""
@@ -240,5 +279,11 @@ class ProjectSync:
 
 def server_file(entry: dict[str, object], content: bytes | None) -> ServerFile:
     """A ServerFile from one entry of GET /api/projects/{id}/files."""
-    return ServerFile(str(entry["path"]), int(entry["version"]), str(entry["sha256"]),  # type: ignore[call-overload]
-                      bool(entry["binary"]), int(entry["size"]), content)  # type: ignore[call-overload]
+    return ServerFile(
+        str(entry["path"]),
+        int(entry["version"]),
+        str(entry["sha256"]),  # type: ignore[call-overload]
+        bool(entry["binary"]),
+        int(entry["size"]),
+        content,
+    )  # type: ignore[call-overload]

@@ -27,8 +27,13 @@ def clean_setting(value: object) -> str:
     return value if isinstance(value, str) and value in SETTINGS else AUTO
 
 
-def choose(setting: str, paths: set[str] | list[str], *, isolated: bool,
-           webcontainer_known_unreachable: bool = False) -> Choice:  # fmt: skip
+def choose(
+    setting: str,
+    paths: set[str] | list[str],
+    *,
+    isolated: bool,
+    webcontainer_known_unreachable: bool = False,
+) -> Choice:
     setting = clean_setting(setting)
     if setting == WEBCONTAINER:
         return Choice(WEBCONTAINER, "chosen in the project's runtime setting")

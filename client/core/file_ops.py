@@ -68,7 +68,8 @@ class FileOps:
             return True
         prefix = path + "/"
         return any(p.startswith(prefix) for p in self.model.files) or any(
-            f.startswith(prefix) for f in self.folders)  # fmt: skip
+            f.startswith(prefix) for f in self.folders
+        )
 
     def exists(self, path: str) -> bool:
         return path in self.model.files or self.is_folder(path)
@@ -79,7 +80,7 @@ class FileOps:
         names = set()
         for path in [*self.model.files, *self.folders]:
             if path.startswith(prefix):
-                names.add(path[len(prefix):].partition("/")[0])
+                names.add(path[len(prefix) :].partition("/")[0])
         return sorted(names)
 
     def files_under(self, folder: str) -> list[str]:
@@ -108,8 +109,9 @@ class FileOps:
         if not self.exists(path):
             raise NameRefused(f"“{path}” no longer exists.")
         parent = parent_of(path)
-        name = validate_name(new_name, self.rules, parent, self.siblings(parent),
-                             current=name_of(path))  # fmt: skip
+        name = validate_name(
+            new_name, self.rules, parent, self.siblings(parent), current=name_of(path)
+        )
         new = join(parent, name)
         if new != path:
             self._relocate(path, new)
@@ -147,20 +149,19 @@ class FileOps:
         self._check_lengths(old, new)
         moving = self.files_under(old)
         for path in moving:
-            self.model.rename(path, new + path[len(old):])
+            self.model.rename(path, new + path[len(old) :])
         for folder in [f for f in self.folders if inside(f, old)]:
             self.folders.discard(folder)
-            self.folders.add(new + folder[len(old):])
+            self.folders.add(new + folder[len(old) :])
         if moving:
             self._landed(new + "/")
 
     def _check_lengths(self, old: str, new: str) -> None:
         """Moving a folder lengthens every path under it: the longest must still fit."""
         longest = max([old, *self.files_under(old)], key=lambda p: len(p.encode()))
-        moved = new + longest[len(old):]
+        moved = new + longest[len(old) :]
         if len(moved.encode()) > self.rules.max_path_bytes:
-            raise NameRefused(f"“{moved}” would be longer than {self.rules.max_path_bytes} "
-                              "bytes.")  # fmt: skip
+            raise NameRefused(f"“{moved}” would be longer than {self.rules.max_path_bytes} bytes.")
 
     # ------------------------------------------------------------ copy
 
@@ -189,13 +190,14 @@ class FileOps:
                 self.model.write(new, local.content, local.binary)
                 self._landed(new)
                 continue
-            self.folders.update(new + f[len(source):] for f in list(self.folders)
-                                if inside(f, source))  # fmt: skip
+            self.folders.update(
+                new + f[len(source) :] for f in list(self.folders) if inside(f, source)
+            )
             self.folders.add(new)
             copied = self.files_under(source)
             for path in copied:
                 local = self.model.files[path]
-                self.model.write(new + path[len(source):], local.content, local.binary)
+                self.model.write(new + path[len(source) :], local.content, local.binary)
             if copied:
                 self._landed(new + "/")
         return [new for _source, new in plan]
@@ -251,20 +253,34 @@ class FileOps:
                 plan.refused.append((relative, str(error)))
                 continue
             if size > self.rules.max_file_bytes:
-                plan.refused.append((relative, f"It is {_megabytes(size)}; a file may hold at "
-                                     f"most {_megabytes(self.rules.max_file_bytes)}."))
+                plan.refused.append(
+                    (
+                        relative,
+                        f"It is {_megabytes(size)}; a file may hold at "
+                        f"most {_megabytes(self.rules.max_file_bytes)}.",
+                    )
+                )
                 continue
             key = folded(path)
             twin = existing.get(key)
             if key in seen or (twin is not None and twin != path):
-                plan.refused.append((relative, f"“{twin or path}” already exists with a "
-                                     "name that differs only by case."))  # fmt: skip
+                plan.refused.append(
+                    (
+                        relative,
+                        f"“{twin or path}” already exists with a name that differs only by case.",
+                    )
+                )
                 continue
             if twin is None and not self.rules.ignored(path):
                 if room <= 0:
-                    plan.refused.append((relative, "The project already holds "
-                                         f"{self.rules.max_project_files:,} files, the "
-                                         "most it may."))  # fmt: skip
+                    plan.refused.append(
+                        (
+                            relative,
+                            "The project already holds "
+                            f"{self.rules.max_project_files:,} files, the "
+                            "most it may.",
+                        )
+                    )
                     continue
                 room -= 1
             seen.add(key)
@@ -272,8 +288,9 @@ class FileOps:
             plan.accepted.append((relative, path))
         return plan
 
-    def _upload_path(self, relative: str, target: str, files: dict[str, str],
-                     folders: set[str]) -> str:  # fmt: skip
+    def _upload_path(
+        self, relative: str, target: str, files: dict[str, str], folders: set[str]
+    ) -> str:
         """Where a dropped file lands. A file cannot stand where a folder is, or the other
         way round (the server refuses such a project)."""
         parts = relative.split("/")

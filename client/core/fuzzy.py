@@ -90,8 +90,9 @@ def _bonus(path: str, position: int) -> int:
     return 0
 
 
-def align(part: str, text: str, low: str, offset: int = 0,
-          name_start: int | None = None) -> tuple[int, tuple[int, ...]] | None:  # fmt: skip
+def align(
+    part: str, text: str, low: str, offset: int = 0, name_start: int | None = None
+) -> tuple[int, tuple[int, ...]] | None:
     """The best-scoring placement of `part` (already folded) inside `text[offset:]`, or
     None. A dynamic programme over the places where each character occurs: for each
     occurrence of character i, the best score of characters 0..i ending there. The
@@ -193,8 +194,13 @@ class PathIndex:
     def __len__(self) -> int:
         return len(self.paths)
 
-    def _filter(self, pattern: str, lines: Sequence[int], texts: list[str] | None = None,
-                anchored: bool = False) -> list[int]:  # fmt: skip
+    def _filter(
+        self,
+        pattern: str,
+        lines: Sequence[int],
+        texts: list[str] | None = None,
+        anchored: bool = False,
+    ) -> list[int]:
         """The lines whose path (or the given texts: names) the pattern finds. map and
         compress keep the loop in C."""
         test = re.compile(pattern).match if anchored else re.compile(pattern).search
@@ -214,8 +220,9 @@ class PathIndex:
         yield PATH_SUBSTRING, self._paths.scan(literal)
         yield PATH, self._paths.scan(spread)
 
-    def _name_tiers(self, part: str, raw: str, literal: str,
-                    spread: str) -> Iterator[tuple[int, Iterator[int]]]:  # fmt: skip
+    def _name_tiers(
+        self, part: str, raw: str, literal: str, spread: str
+    ) -> Iterator[tuple[int, Iterator[int]]]:
         yield NAME_EXACT, self._names.scan(f"\n{literal}(?:\\.[^\n]*)?(?=\n)", shift=1)
         yield NAME_PREFIX, self._names.scan(f"\n{literal}", shift=1)
         after_separator = self._names.scan(f"{literal}(?<=[._\\- ]{literal})")
@@ -259,15 +266,17 @@ class PathIndex:
                     break
         return self._best(found, limit, recent)
 
-    def _best(self, found: list[tuple[int, int, tuple[int, ...]]], limit: int,
-              recent: Sequence[str]) -> list[Match]:  # fmt: skip
+    def _best(
+        self, found: list[tuple[int, int, tuple[int, ...]]], limit: int, recent: Sequence[str]
+    ) -> list[Match]:
         rank = {path: i for i, path in enumerate(recent)}
         paths, last = self.paths, len(rank)
         found.sort(key=lambda item: (-item[0], rank.get(paths[item[1]], last), item[1]))
         return [Match(paths[line], score, positions) for score, line, positions in found[:limit]]
 
-    def _score(self, line: int, raw: str, part: str,
-               tier: int) -> tuple[int, tuple[int, ...]] | None:  # fmt: skip
+    def _score(
+        self, line: int, raw: str, part: str, tier: int
+    ) -> tuple[int, tuple[int, ...]] | None:
         path, low, name_at = self.paths[line], self.low[line], self.name_at[line]
         if tier >= NAME_PREFIX:
             size = len(part)
@@ -290,8 +299,9 @@ class PathIndex:
                 score += SAME_CASE
         return tier * TIER + score, positions
 
-    def _multi(self, raw_parts: list[str], parts: list[str], limit: int,
-               recent: Sequence[str]) -> list[Match]:  # fmt: skip
+    def _multi(
+        self, raw_parts: list[str], parts: list[str], limit: int, recent: Sequence[str]
+    ) -> list[Match]:
         """Each part must match; each is scored on its own over the whole path (file-name
         characters count more) and the total ranks. Positions are the union."""
         lines: Sequence[int] = self._all
@@ -332,8 +342,9 @@ class PathIndex:
         return [Match(p, 0, ()) for p in ordered]
 
 
-def _contiguous(part: str, text: str, low: str, offset: int,
-                name_start: int | None = None) -> tuple[int, tuple[int, ...]] | None:  # fmt: skip
+def _contiguous(
+    part: str, text: str, low: str, offset: int, name_start: int | None = None
+) -> tuple[int, tuple[int, ...]] | None:
     """The best occurrence of `part` as is in `low[offset:]`, scored as `align` would
     score that placement, or None. Much cheaper than the full alignment."""
     size = len(part)

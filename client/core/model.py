@@ -40,8 +40,11 @@ class LocalFile:
 
     @property
     def clean(self) -> bool:
-        return (self.base is not None and self.base.path == self.path
-                and self.base.sha256 == self.sha256)  # fmt: skip
+        return (
+            self.base is not None
+            and self.base.path == self.path
+            and self.base.sha256 == self.sha256
+        )
 
     @property
     def text(self) -> str:
@@ -162,7 +165,7 @@ class ProjectModel:
         for path in self.files:
             if not path.startswith(prefix):
                 continue
-            rest = path[len(prefix):]
+            rest = path[len(prefix) :]
             head, sep, _tail = rest.partition("/")
             if sep:
                 dirs.add(head)

@@ -38,8 +38,13 @@ def where(folder: str) -> str:
     return f"“{folder}”" if folder else "the project root"
 
 
-def validate_name(name: str, rules: SyncRules, parent: str = "",
-                  siblings: Iterable[str] = (), current: str | None = None) -> str:  # fmt: skip
+def validate_name(
+    name: str,
+    rules: SyncRules,
+    parent: str = "",
+    siblings: Iterable[str] = (),
+    current: str | None = None,
+) -> str:
     """The name as it will be stored (Unicode NFC, like every path), or NameRefused.
 
     `siblings` are the names already in `parent` (files and folders); `current` is the
@@ -60,8 +65,9 @@ def validate_name(name: str, rules: SyncRules, parent: str = "",
     name = unicodedata.normalize("NFC", name)
     size = len(name.encode("utf-8", "surrogatepass"))
     if size > rules.max_segment_bytes:
-        raise NameRefused(f"The name is too long: {size} bytes, at most "
-                          f"{rules.max_segment_bytes} are allowed.")  # fmt: skip
+        raise NameRefused(
+            f"The name is too long: {size} bytes, at most {rules.max_segment_bytes} are allowed."
+        )
     path = join(parent, name)
     if len(path.encode("utf-8", "surrogatepass")) > rules.max_path_bytes:
         raise NameRefused(f"The full path would be longer than {rules.max_path_bytes} bytes.")
@@ -74,9 +80,10 @@ def validate_name(name: str, rules: SyncRules, parent: str = "",
     for sibling in siblings:
         folded = sibling.casefold()
         if folded == key and folded != keep:
-            raise NameRefused(f"A file or folder “{sibling}” already exists in {where(parent)}"
-                              f"{' (names differ only by case)' if sibling != name else ''}."
-                              )  # fmt: skip
+            raise NameRefused(
+                f"A file or folder “{sibling}” already exists in {where(parent)}"
+                f"{' (names differ only by case)' if sibling != name else ''}."
+            )
     return name
 
 

@@ -54,8 +54,9 @@ def remembered_list(raw: str | None) -> list[dict[str, Any]]:
     return [p for p in value if isinstance(p, dict) and p.get("id") and p.get("name")]
 
 
-def offline_projects(known: list[dict[str, Any]],
-                     cached: set[str]) -> list[tuple[dict[str, Any], bool]]:  # fmt: skip
+def offline_projects(
+    known: list[dict[str, Any]], cached: set[str]
+) -> list[tuple[dict[str, Any], bool]]:
     """Each project of the last list from the server, in its order, with whether it can be
     opened offline (its files are cached in this browser). Cached projects missing from the
     list are not shown: the cache is per browser, not per person, and may hold another

@@ -24,8 +24,11 @@ class Op:
 
     def payload(self) -> dict[str, object]:
         """The op as the sync endpoint takes it (binary content travels separately)."""
-        body: dict[str, object] = {"op": self.kind, "path": self.path,
-                                   "base_version": self.base_version}  # fmt: skip
+        body: dict[str, object] = {
+            "op": self.kind,
+            "path": self.path,
+            "base_version": self.base_version,
+        }
         if self.kind == "rename":
             body["to"] = self.to
         if self.kind == "put" and self.file is not None:

@@ -49,9 +49,12 @@ class ServerApi(Protocol):
     async def blob(self, project_id: str, sha256: str) -> bytes: ...
 
     async def sync(
-        self, project_id: str, ops: list[dict[str, Any]], parts: dict[str, bytes],
+        self,
+        project_id: str,
+        ops: list[dict[str, Any]],
+        parts: dict[str, bytes],
         revision_message: str | None,
-    ) -> dict[str, Any]: ...  # fmt: skip
+    ) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -70,11 +73,14 @@ class Storage(Protocol):
     async def load(self, project_id: str) -> StoredProject | None: ...
 
     async def save(
-        self, project_id: str, changed: list[LocalFile], removed: list[str],
+        self,
+        project_id: str,
+        changed: list[LocalFile],
+        removed: list[str],
         meta: StoredProject,
     ) -> None:
         """Write changed files, drop removed paths; `meta` carries tombstones, conflicts,
-        server_version and etag (its `files` is ignored)."""  # fmt: skip
+        server_version and etag (its `files` is ignored)."""
 
 
 class MemoryStorage:
@@ -89,8 +95,14 @@ class MemoryStorage:
         stored = self.projects.get(project_id)
         if stored is None:
             return None
-        return StoredProject(dict(stored.files), dict(stored.tombstones), dict(stored.conflicts),
-                             stored.server_version, stored.etag, dict(stored.inflight))  # fmt: skip
+        return StoredProject(
+            dict(stored.files),
+            dict(stored.tombstones),
+            dict(stored.conflicts),
+            stored.server_version,
+            stored.etag,
+            dict(stored.inflight),
+        )
 
     async def save(
         self, project_id: str, changed: list[LocalFile], removed: list[str], meta: StoredProject

@@ -17,18 +17,36 @@ from urllib.parse import unquote
 
 # Explicit, because Pyodide has no /etc/mime.types and a wrong type breaks modules/styles.
 CONTENT_TYPES = {
-    "html": "text/html; charset=utf-8", "htm": "text/html; charset=utf-8",
-    "css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
-    "mjs": "text/javascript; charset=utf-8", "json": "application/json",
-    "map": "application/json", "txt": "text/plain; charset=utf-8",
-    "md": "text/markdown; charset=utf-8", "py": "text/plain; charset=utf-8",
-    "xml": "application/xml", "svg": "image/svg+xml", "png": "image/png",
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp",
-    "avif": "image/avif", "ico": "image/x-icon", "wasm": "application/wasm",
-    "woff": "font/woff", "woff2": "font/woff2", "ttf": "font/ttf", "otf": "font/otf",
-    "mp3": "audio/mpeg", "mp4": "video/mp4", "webm": "video/webm", "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "htm": "text/html; charset=utf-8",
+    "css": "text/css; charset=utf-8",
+    "js": "text/javascript; charset=utf-8",
+    "mjs": "text/javascript; charset=utf-8",
+    "json": "application/json",
+    "map": "application/json",
+    "txt": "text/plain; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "py": "text/plain; charset=utf-8",
+    "xml": "application/xml",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "avif": "image/avif",
+    "ico": "image/x-icon",
+    "wasm": "application/wasm",
+    "woff": "font/woff",
+    "woff2": "font/woff2",
+    "ttf": "font/ttf",
+    "otf": "font/otf",
+    "mp3": "audio/mpeg",
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+    "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -59,8 +77,11 @@ def answer(method: str, raw_path: str, read: Callable[[str], bytes | None]) -> A
     file `read(project_path)` gives: index.html for folders, the project's 404.html or ours
     when missing."""
     if method not in ("GET", "HEAD"):
-        return Answer(405, {"allow": "GET, HEAD", "content-type": "text/plain; charset=utf-8"},
-                      b"A static preview only answers GET and HEAD.")  # fmt: skip
+        return Answer(
+            405,
+            {"allow": "GET, HEAD", "content-type": "text/plain; charset=utf-8"},
+            b"A static preview only answers GET and HEAD.",
+        )
     name = _clean(raw_path)
     if name is None:
         return _not_found(raw_path, read)
@@ -68,8 +89,9 @@ def answer(method: str, raw_path: str, read: Callable[[str], bytes | None]) -> A
     content = read(wanted)
     if content is not None:
         # no-store: an edit must show at the next reload, never a cached copy.
-        return Answer(200, {"content-type": content_type(wanted), "cache-control": "no-store"},
-                      content)  # fmt: skip
+        return Answer(
+            200, {"content-type": content_type(wanted), "cache-control": "no-store"}, content
+        )
     if not name.endswith("/") and name and read(name + "/index.html") is not None:
         # A folder asked for without its slash: send it there, so relative links resolve.
         last = name.rsplit("/", 1)[-1]

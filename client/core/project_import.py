@@ -61,8 +61,9 @@ def plan_folder(picked: list[tuple[str, int]], rules: SyncRules) -> FolderPlan:
     if plan.total_bytes > rules.max_project_bytes:
         plan.problems.append(f"the folder holds more than {rules.max_project_bytes:,} bytes")
     if not plan.files and not plan.problems:
-        plan.problems.append("the folder has no files to import"
-                             + (" (only ignored ones)" if plan.skipped else ""))  # fmt: skip
+        plan.problems.append(
+            "the folder has no files to import" + (" (only ignored ones)" if plan.skipped else "")
+        )
     return plan
 
 

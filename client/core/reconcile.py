@@ -54,8 +54,9 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
                 del model.files[local.path]
                 out.removed.append(local.path)
             else:
-                out.conflicts.append(Conflict(local.path, origin, local.content, None, None,
-                                              None, local.binary))  # fmt: skip
+                out.conflicts.append(
+                    Conflict(local.path, origin, local.content, None, None, None, local.binary)
+                )
             continue
         if theirs.version == local.base.version:
             continue  # the server did not move: ours (changed or not) stands
@@ -106,12 +107,16 @@ def _rebased(local: LocalFile, theirs: ServerFile) -> LocalFile:
 
 
 def _conflict(path: str, theirs: ServerFile, mine: bytes | None, binary: bool) -> Conflict:
-    return Conflict(path, theirs.path, mine, theirs.content, theirs.version, theirs.sha256,
-                    binary)  # fmt: skip
+    return Conflict(path, theirs.path, mine, theirs.content, theirs.version, theirs.sha256, binary)
 
 
-def _take(model: ProjectModel, theirs: ServerFile, out: Reconciliation, bucket: list[str],
-          origins: dict[str, str]) -> None:  # fmt: skip
+def _take(
+    model: ProjectModel,
+    theirs: ServerFile,
+    out: Reconciliation,
+    bucket: list[str],
+    origins: dict[str, str],
+) -> None:
     if theirs.content is None:
         out.need_content.append(theirs)
         return
@@ -125,8 +130,9 @@ def origin_index(model: ProjectModel) -> dict[str, str]:
     return {f.base.path: f.path for f in model.files.values() if f.base is not None}
 
 
-def adopt_fetched(model: ProjectModel, theirs: ServerFile, content: bytes,
-                  origins: dict[str, str] | None = None) -> str:  # fmt: skip
+def adopt_fetched(
+    model: ProjectModel, theirs: ServerFile, content: bytes, origins: dict[str, str] | None = None
+) -> str:
     """Take the server's content of `theirs`: in place of the local file that comes from it
     with its content untouched (it may have been renamed here), else at the server's path.
     Returns the local path. `origins` (origin_index, kept up to date here) saves the scan
@@ -134,11 +140,15 @@ def adopt_fetched(model: ProjectModel, theirs: ServerFile, content: bytes,
     if origins is None:
         origins = origin_index(model)
     local = model.files.get(origins.get(theirs.path, ""))
-    if (local is not None and local.base is not None and local.base.path == theirs.path
-            and local.sha256 == local.base.sha256):  # fmt: skip
+    if (
+        local is not None
+        and local.base is not None
+        and local.base.path == theirs.path
+        and local.sha256 == local.base.sha256
+    ):
         model.files[local.path] = LocalFile(
-            local.path, content, theirs.binary,
-            Base(theirs.path, theirs.version, theirs.sha256))  # fmt: skip
+            local.path, content, theirs.binary, Base(theirs.path, theirs.version, theirs.sha256)
+        )
         return local.path
     model.adopt(theirs, content)
     origins[theirs.path] = theirs.path

@@ -37,8 +37,9 @@ def _find(model: ProjectModel, op: Op, by_base: dict[Base, LocalFile]) -> LocalF
 Deleted = set[tuple[str, int | None]]  # (server path, version) of server copies deleted
 
 
-def apply_results(model: ProjectModel, ops: list[Op], answer: dict[str, Any],
-                  deleted: Deleted | None = None) -> list[Refused]:  # fmt: skip
+def apply_results(
+    model: ProjectModel, ops: list[Op], answer: dict[str, Any], deleted: Deleted | None = None
+) -> list[Refused]:
     """Fold one answer in. A push split over several requests passes one `deleted` set to
     every call and calls forget_deleted() once at the end (a later request may still carry
     a put that comes from a deleted copy); without it, this answer is taken on its own."""
@@ -50,8 +51,14 @@ def apply_results(model: ProjectModel, ops: list[Op], answer: dict[str, Any],
     for result in answer["results"]:
         op = ops[result["index"]]
         if result["status"] != "ok":
-            refused.append(Refused(op, result.get("current_version"),
-                                   result.get("current_sha256"), result.get("path")))  # fmt: skip
+            refused.append(
+                Refused(
+                    op,
+                    result.get("current_version"),
+                    result.get("current_sha256"),
+                    result.get("path"),
+                )
+            )
             continue
         version = int(result["version"])
         if op.kind == "delete":

@@ -165,8 +165,9 @@ class Runtime(ABC):
     async def mount(self, tree: FileTree) -> None: ...
 
     @abstractmethod
-    async def spawn(self, command: str, args: list[str] | None = None,
-                    options: SpawnOptions | None = None) -> Process:  # fmt: skip
+    async def spawn(
+        self, command: str, args: list[str] | None = None, options: SpawnOptions | None = None
+    ) -> Process:
         """`spawn("sh")` is an interactive shell; `spawn("sh", ["-c", line])` runs one line
         and ends; any other command runs as that program through the shell."""
 

@@ -45,9 +45,11 @@ from client.core.shell import History, Io, Shell, Streams
 from client.core.shell.completion import shell_completer
 from client.core.shell.readline import LineEditor
 
-NO_BLOCKING = ("input() cannot wait for the keyboard here: this page is not cross-origin "
-               "isolated (no SharedArrayBuffer), so a running program cannot read a typed "
-               "line. Pass input as arguments or through a file instead.\n")  # fmt: skip
+NO_BLOCKING = (
+    "input() cannot wait for the keyboard here: this page is not cross-origin "
+    "isolated (no SharedArrayBuffer), so a running program cannot read a typed "
+    "line. Pass input as arguments or through a file instead.\n"
+)
 SLEEP_SLICE_S = 0.1  # how long a sleeping program goes without a look at Ctrl+C and files
 
 
@@ -65,9 +67,13 @@ class Session:
 
 
 class Host:
-    def __init__(self, bridge: Any, root: str = "/project",
-                 rules: SyncRules | None = None,
-                 install_commands: Callable[[Shell], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        bridge: Any,
+        root: str = "/project",
+        rules: SyncRules | None = None,
+        install_commands: Callable[[Shell], None] | None = None,
+    ) -> None:
         self.bridge, self.root, self.rules = bridge, root, rules
         self.install_commands = install_commands
         os.makedirs(root, exist_ok=True)
@@ -81,16 +87,27 @@ class Host:
 
     # ------------------------------------------------------------ sessions
 
-    def open(self, sid: str, interactive: bool, line: str, cols: int, rows: int,
-                   cwd: str = "", env: dict[str, str] | None = None,
-                   history: list[str] | None = None) -> None:  # fmt: skip
+    def open(
+        self,
+        sid: str,
+        interactive: bool,
+        line: str,
+        cols: int,
+        rows: int,
+        cwd: str = "",
+        env: dict[str, str] | None = None,
+        history: list[str] | None = None,
+    ) -> None:
         variables = {"HOME": self.root, "TERM": "xterm-256color", **(env or {})}
         shell = Shell(os.path.join(self.root, cwd), env=variables, history=History(history))
-        session = Session(sid, shell, LineEditor(shell.history, shell_completer(shell)),
-                          interactive)  # fmt: skip
-        shell.streams = Streams(lambda text: self._out(session, text),
-                                lambda text: self._out(session, text),
-                                read_line=lambda: self._read_line_async(session))  # fmt: skip
+        session = Session(
+            sid, shell, LineEditor(shell.history, shell_completer(shell)), interactive
+        )
+        shell.streams = Streams(
+            lambda text: self._out(session, text),
+            lambda text: self._out(session, text),
+            read_line=lambda: self._read_line_async(session),
+        )
         shell.register("stty", _stty, "print the terminal size (stty size)")
         if self.install_commands is not None:
             self.install_commands(shell)  # python, pip (client/worker), when present

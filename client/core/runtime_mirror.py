@@ -77,8 +77,9 @@ class RuntimeMirror:
         self.known = {path: _sha(content) for path, content in tree.items()}
         return tree
 
-    def to_runtime(self, model: ProjectModel,
-                   paths: list[str]) -> tuple[dict[str, bytes], list[str]]:  # fmt: skip
+    def to_runtime(
+        self, model: ProjectModel, paths: list[str]
+    ) -> tuple[dict[str, bytes], list[str]]:
         """(files to write, paths to delete) for the model's changes at `paths`. Files the
         runtime holds that the model no longer has (a tree delete, the old side of a move,
         a folder's contents) are deleted whichever path was named."""
@@ -90,8 +91,9 @@ class RuntimeMirror:
                 if self.known.get(path) != sha:
                     writes[path] = local.content
                     self.known[path] = sha
-        deletes = sorted(p for p, sha in self.known.items()
-                         if sha is not None and p not in model.files)  # fmt: skip
+        deletes = sorted(
+            p for p, sha in self.known.items() if sha is not None and p not in model.files
+        )
         for path in deletes:
             self.known[path] = None
         return writes, deletes

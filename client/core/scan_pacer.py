@@ -20,8 +20,12 @@ SHARE = 0.1  # at most a tenth of a running program's time goes to scanning
 
 
 class ScanPacer:
-    def __init__(self, interval: float = INTERVAL_S, share: float = SHARE,
-                 clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
+    def __init__(
+        self,
+        interval: float = INTERVAL_S,
+        share: float = SHARE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.interval, self.share, self.clock = interval, share, clock
         self.gap = interval
         self.last = clock()

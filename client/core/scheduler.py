@@ -22,12 +22,17 @@ Spawn = Callable[[Coroutine[Any, Any, None]], None]
 
 class SyncScheduler:
     def __init__(
-        self, sync: ProjectSync, clock: Clock, spawn: Spawn, *, timing: Timing = DEFAULT_TIMING,
+        self,
+        sync: ProjectSync,
+        clock: Clock,
+        spawn: Spawn,
+        *,
+        timing: Timing = DEFAULT_TIMING,
         write_runtime: Callable[[list[str]], Awaitable[None]] | None = None,
         on_status: Callable[[SyncStatus], None] | None = None,
         unit_random: Callable[[], float] = random.random,
         exclusive: Callable[[Callable[[], Awaitable[object]]], Awaitable[object]] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.sync, self.clock, self.spawn, self.timing = sync, clock, spawn, timing
         self._write_runtime = write_runtime
         self._on_status = on_status or (lambda status: None)
@@ -162,8 +167,7 @@ class SyncScheduler:
             self.attempt += 1
             delay = self.timing.backoff(self.attempt, self._random())
             self._cancel("sync")  # armed by an edit while the request flew: retry decides
-            self._arm("retry", delay, lambda: self.spawn(self.push(revision_message)),
-                      restart=True)  # fmt: skip
+            self._arm("retry", delay, lambda: self.spawn(self.push(revision_message)), restart=True)
         except SignedOut:
             self.signed_out = True
         except Refused as error:
@@ -173,8 +177,9 @@ class SyncScheduler:
             self.on_pushed()
             # Only what can be sent: files held by an open conflict wait for the user.
             if self.sync.pending() and "retry" not in self._timers:
-                self._arm("sync", self.timing.sync_s, lambda: self.spawn(self.push()),
-                          restart=False)  # fmt: skip
+                self._arm(
+                    "sync", self.timing.sync_s, lambda: self.spawn(self.push()), restart=False
+                )
         finally:
             self.in_flight = False
             again, self._again = self._again, None
@@ -192,8 +197,12 @@ class SyncScheduler:
         if self.signed_out:
             return SyncStatus(SyncState.SIGNED_OUT, pending)
         if self.sync.storage_error:
-            return SyncStatus(SyncState.ERROR, pending, 0,
-                              f"cannot store changes in this browser ({self.sync.storage_error})")
+            return SyncStatus(
+                SyncState.ERROR,
+                pending,
+                0,
+                f"cannot store changes in this browser ({self.sync.storage_error})",
+            )
         if self.in_flight:
             return SyncStatus(SyncState.SAVING, pending)
         if not self.online and pending:

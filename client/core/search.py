@@ -111,7 +111,7 @@ def glob_regex(pattern: str) -> str:
             depth -= 1
         elif char == "," and depth:
             out.append("|")
-        elif char == "[" and "]" in glob[i + 2:]:
+        elif char == "[" and "]" in glob[i + 2 :]:
             end = glob.index("]", i + 2)
             body = glob[i + 1 : end]
             negate = body.startswith("!")
@@ -177,8 +177,9 @@ def preview(line: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[tuple[i
     prefix = "…" if cut_before else ""
     suffix = "…" if end < len(line) else ""
     shift = len(prefix) - start
-    moved = tuple((max(a, start) + shift, min(b, end) + shift) for a, b in spans
-                  if b > start and a < end)  # fmt: skip
+    moved = tuple(
+        (max(a, start) + shift, min(b, end) + shift) for a, b in spans if b > start and a < end
+    )
     return prefix + line[start:end] + suffix, moved
 
 
@@ -191,8 +192,12 @@ def editor_column(line: str, index: int) -> int:
 class Search:
     """One search over a snapshot of the project's paths; `step()` until `done`."""
 
-    def __init__(self, files: Mapping[str, TextFile], options: Options,
-                 ignored: Callable[[str], bool] = lambda _p: False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        files: Mapping[str, TextFile],
+        options: Options,
+        ignored: Callable[[str], bool] = lambda _p: False,
+    ) -> None:
         self.options = options
         self.results: list[FileHits] = []
         self.matches = 0
@@ -300,8 +305,10 @@ def summary(search: Search) -> str:
     if not search.matches:
         return "No results." if search.done else "Searching…"
     files = len(search.results)
-    text = (f"{search.matches} result{'s' if search.matches != 1 else ''} in {files} "
-            f"file{'s' if files != 1 else ''}")  # fmt: skip
+    text = (
+        f"{search.matches} result{'s' if search.matches != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''}"
+    )
     if search.capped:
         text += f" (stopped at {search.options.max_results}: refine the search)"
     elif not search.done:

@@ -26,8 +26,14 @@ EVERYDAY = frozenset({SyncState.SAVED, SyncState.SAVING, SyncState.UNSAVED})
 
 
 class StatusDisplay:
-    def __init__(self, clock: Clock, draw: Callable[[SyncStatus], None], *,
-                 hold_s: float = HOLD_S, max_wait_s: float = MAX_WAIT_S) -> None:  # fmt: skip
+    def __init__(
+        self,
+        clock: Clock,
+        draw: Callable[[SyncStatus], None],
+        *,
+        hold_s: float = HOLD_S,
+        max_wait_s: float = MAX_WAIT_S,
+    ) -> None:
         self.clock, self._draw = clock, draw
         self.hold_s, self.max_wait_s = hold_s, max_wait_s
         self.shown: SyncStatus | None = None

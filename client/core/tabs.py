@@ -58,11 +58,12 @@ class TabList:
 
     def rename(self, old: str, new: str) -> None:
         """A file or folder moved: tabs of it (or inside it) follow, keeping their place."""
+
         def moved(path: str) -> str:
             if path == old:
                 return new
             if path.startswith(old + "/"):
-                return new + path[len(old):]
+                return new + path[len(old) :]
             return path
 
         self.paths = list(dict.fromkeys(moved(p) for p in self.paths))

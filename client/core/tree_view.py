@@ -20,8 +20,9 @@ from client.core.rules import SyncRules
 PLACEHOLDER = "\0new"
 
 # The keys navigate() understands (KeyboardEvent.key values).
-NAV_KEYS = frozenset({"ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End",
-                      "PageUp", "PageDown"})  # fmt: skip
+NAV_KEYS = frozenset(
+    {"ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"}
+)
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,9 @@ def sort_key(name: str) -> tuple[str, str]:
     return name.casefold(), name
 
 
-def visible_window(scroll_top: float, height: float, row_height: int, count: int,
-                   overscan: int) -> tuple[int, int]:  # fmt: skip
+def visible_window(
+    scroll_top: float, height: float, row_height: int, count: int, overscan: int
+) -> tuple[int, int]:
     """[first, end) of the rows to draw for a scroll position, with `overscan` rows of
     margin each side so a fast scroll does not show a blank strip before the next frame."""
     if count <= 0:
@@ -95,8 +97,7 @@ class TreeView:
                 names = self._files_in[parent]
             names.append(name)
         # A local folder that a file now lives in (or under) exists anyway: forget it.
-        self.local_folders.difference_update([f for f in self.local_folders
-                                              if f in self._dirs_in])  # fmt: skip
+        self.local_folders.difference_update([f for f in self.local_folders if f in self._dirs_in])
         for folder in self.local_folders:
             self._add_folder(folder)
         self._local_seen = frozenset(self.local_folders)
@@ -180,9 +181,15 @@ class TreeView:
     def row(self, index: int) -> Row:
         path, depth, is_folder = self._flat()[index]
         placeholder = name_of(path) == PLACEHOLDER
-        return Row(path, "" if placeholder else name_of(path), depth, is_folder,
-                   self.ignored(path, is_folder), is_folder and path in self.expanded,
-                   placeholder)  # fmt: skip
+        return Row(
+            path,
+            "" if placeholder else name_of(path),
+            depth,
+            is_folder,
+            self.ignored(path, is_folder),
+            is_folder and path in self.expanded,
+            placeholder,
+        )
 
     def rows(self, first: int = 0, end: int | None = None) -> list[Row]:
         end = self.count if end is None else min(end, self.count)
@@ -281,7 +288,7 @@ class TreeView:
         if i is None or j is None:
             return [b]
         lo, hi = min(i, j), max(i, j)
-        return [p for p, _d, _f in self._flat()[lo:hi + 1]]
+        return [p for p, _d, _f in self._flat()[lo : hi + 1]]
 
     def selected(self) -> list[str]:
         """The selection in the order shown (rows hidden in closed folders last)."""
@@ -317,9 +324,13 @@ class TreeView:
             target = count - 1 if key in {"End", "ArrowUp"} else 0
         else:
             target = {
-                "ArrowUp": current - 1, "ArrowDown": current + 1, "Home": 0,
-                "End": count - 1, "PageUp": current - page, "PageDown": current + page,
-            }[key]  # fmt: skip
+                "ArrowUp": current - 1,
+                "ArrowDown": current + 1,
+                "Home": 0,
+                "End": count - 1,
+                "PageUp": current - page,
+                "PageDown": current + page,
+            }[key]
         self._go(max(0, min(count - 1, target)), shift)
         return True
 
@@ -346,8 +357,9 @@ class TreeView:
 
     def renamed(self, old: str, new: str) -> None:
         """Open folders, selection and focus follow a rename or move."""
+
         def moved(path: str) -> str:
-            return new + path[len(old):] if inside(path, old) else path
+            return new + path[len(old) :] if inside(path, old) else path
 
         self.expanded = {moved(p) for p in self.expanded}
         self.selection = {moved(p) for p in self.selection}

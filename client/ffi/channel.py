@@ -12,12 +12,14 @@ from client.ffi.events import Listeners
 
 
 class TabChannel:
-    def __init__(self, name: str, listeners: Listeners,
-                 on_message: Callable[[dict[str, Any]], None]) -> None:  # fmt: skip
+    def __init__(
+        self, name: str, listeners: Listeners, on_message: Callable[[dict[str, Any]], None]
+    ) -> None:
         self.channel = js.BroadcastChannel.new(name) if hasattr(js, "BroadcastChannel") else None
         if self.channel is not None:
-            listeners.on(self.channel, "message",
-                         lambda event: on_message(json.loads(str(event.data))))  # fmt: skip
+            listeners.on(
+                self.channel, "message", lambda event: on_message(json.loads(str(event.data)))
+            )
 
     def post(self, message: dict[str, Any]) -> None:
         if self.channel is not None:

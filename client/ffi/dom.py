@@ -36,8 +36,9 @@ def when_idle(callback: Any, timeout_ms: int) -> None:
     then stays out of the way of the frames a keystroke waits for."""
     window = js.window
     if hasattr(window, "requestIdleCallback"):
-        window.requestIdleCallback(create_once_callable(lambda _deadline: callback()),
-                                   to_object({"timeout": timeout_ms}))  # fmt: skip
+        window.requestIdleCallback(
+            create_once_callable(lambda _deadline: callback()), to_object({"timeout": timeout_ms})
+        )
     else:
         window.setTimeout(create_once_callable(callback), 0)
 
@@ -62,7 +63,7 @@ def site_base() -> str:
 def location_path() -> str:
     """The app's own path ("/projects", "/p/<id>"), whatever sub-path the site is under."""
     path, base = str(js.location.pathname), site_base()
-    return "/" + path[len(base):] if path.startswith(base) else path
+    return "/" + path[len(base) :] if path.startswith(base) else path
 
 
 def push_path(path: str) -> None:
@@ -149,8 +150,9 @@ def set_theme(theme: str) -> None:
 
 def on_system_theme(listeners: Any, callback: Any) -> None:
     """Call back when the system's light/dark preference changes (the "auto" theme)."""
-    listeners.on(js.window.matchMedia("(prefers-color-scheme: dark)"), "change",
-                 lambda _event: callback())  # fmt: skip
+    listeners.on(
+        js.window.matchMedia("(prefers-color-scheme: dark)"), "change", lambda _event: callback()
+    )
 
 
 def theme_is_dark() -> bool:

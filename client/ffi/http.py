@@ -51,12 +51,20 @@ class HttpResponse:
 
 
 async def fetch(
-    method: str, url: str, *, headers: dict[str, str] | None = None,
-    body: bytes | str | None = None, parts: list[tuple[str, bytes | str]] | None = None,
-) -> HttpResponse:  # fmt: skip
+    method: str,
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    body: bytes | str | None = None,
+    parts: list[tuple[str, bytes | str]] | None = None,
+) -> HttpResponse:
     """`parts` makes a multipart/form-data body: (name, text) fields and (name, bytes) files."""
-    options: dict[str, Any] = {"method": method, "credentials": "same-origin",
-                               "headers": dict(headers or {}), "cache": "no-store"}  # fmt: skip
+    options: dict[str, Any] = {
+        "method": method,
+        "credentials": "same-origin",
+        "headers": dict(headers or {}),
+        "cache": "no-store",
+    }
     if parts is not None:
         form = js.FormData.new()
         for name, value in parts:

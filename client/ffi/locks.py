@@ -33,8 +33,11 @@ def exclusive(name: str) -> Callable[[Callable[[], Awaitable[Any]]], Awaitable[A
         def granted(_lock: Any) -> Any:
             # The lock is held until the promise returned here settles.
             task = asyncio.ensure_future(locked())
-            return js.Promise.new(create_once_callable(
-                lambda resolve, _reject: task.add_done_callback(lambda _t: resolve())))
+            return js.Promise.new(
+                create_once_callable(
+                    lambda resolve, _reject: task.add_done_callback(lambda _t: resolve())
+                )
+            )
 
         js.navigator.locks.request(name, create_once_callable(granted))
         return await outcome

@@ -23,19 +23,25 @@ def theme_name() -> str:
 
 
 class Editor:
-    def __init__(self, glue: Any, container: Any, listeners: Listeners,
-                 settings: Settings) -> None:  # fmt: skip
+    def __init__(self, glue: Any, container: Any, listeners: Listeners, settings: Settings) -> None:
         self.glue, self.monaco = glue, glue.monaco
         self.listeners = listeners
-        self.editor = self.monaco.editor.create(container, to_object({
-            "automaticLayout": True, "fixedOverflowWidgets": True, "model": None,
-            # TypeScript's inlay hints are all off by default (we set no preferences for
-            # them), yet with the editor's switch on, every keystroke asked the TS worker
-            # for hints: a program update each time, a quarter of a core while typing on
-            # a 2-core machine, for an empty answer. Off, nothing visible changes.
-            "inlayHints": {"enabled": "off"},
-            **self._options(settings),
-        }))  # fmt: skip
+        self.editor = self.monaco.editor.create(
+            container,
+            to_object(
+                {
+                    "automaticLayout": True,
+                    "fixedOverflowWidgets": True,
+                    "model": None,
+                    # TypeScript's inlay hints are all off by default (we set no preferences for
+                    # them), yet with the editor's switch on, every keystroke asked the TS worker
+                    # for hints: a program update each time, a quarter of a core while typing on
+                    # a 2-core machine, for an empty answer. Off, nothing visible changes.
+                    "inlayHints": {"enabled": "off"},
+                    **self._options(settings),
+                }
+            ),
+        )
         self.models: dict[str, Any] = {}
         self.path: str | None = None
         self.force_read_only = False  # a read-only embed: every file, whatever its size
@@ -47,8 +53,9 @@ class Editor:
         self.editor.onDidChangeCursorPosition(listeners.proxy(self._cursor))
         self._on_open: Callable[[str, int, int], bool] | None = None
         # Go to definition (and peek's "open") into another file: Monaco asks us to open it.
-        self._opener = self.monaco.editor.registerEditorOpener(to_object({
-            "openCodeEditor": listeners.proxy(self._open_request)}))
+        self._opener = self.monaco.editor.registerEditorOpener(
+            to_object({"openCodeEditor": listeners.proxy(self._open_request)})
+        )
         self.apply(settings)
 
     @classmethod
@@ -59,8 +66,12 @@ class Editor:
 
     @staticmethod
     def _options(settings: Settings) -> dict[str, Any]:
-        return {"fontSize": settings.font_size, "minimap": {"enabled": settings.minimap},
-                "wordWrap": "on" if settings.word_wrap else "off", "theme": theme_name()}
+        return {
+            "fontSize": settings.font_size,
+            "minimap": {"enabled": settings.minimap},
+            "wordWrap": "on" if settings.word_wrap else "off",
+            "theme": theme_name(),
+        }
 
     def apply(self, settings: Settings) -> None:
         """Settings changed: font, wrap, minimap and theme now; vim mode on or off."""
@@ -185,13 +196,24 @@ class Editor:
         # Only files shown in the editor are checked, as in VS Code: checking every model
         # on each change kept the TS worker busy on a 2-core machine whenever a program or
         # another tab changed files, and took a core from the page's own frames.
-        ts.typescriptDefaults.setDiagnosticsOptions(to_object({
-            "noSemanticValidation": False, "noSyntaxValidation": False, "onlyVisible": True,
-        }))  # fmt: skip
-        ts.javascriptDefaults.setDiagnosticsOptions(to_object({
-            "noSemanticValidation": not options.get("checkJs", False),
-            "noSyntaxValidation": False, "onlyVisible": True,
-        }))  # fmt: skip
+        ts.typescriptDefaults.setDiagnosticsOptions(
+            to_object(
+                {
+                    "noSemanticValidation": False,
+                    "noSyntaxValidation": False,
+                    "onlyVisible": True,
+                }
+            )
+        )
+        ts.javascriptDefaults.setDiagnosticsOptions(
+            to_object(
+                {
+                    "noSemanticValidation": not options.get("checkJs", False),
+                    "noSyntaxValidation": False,
+                    "onlyVisible": True,
+                }
+            )
+        )
 
     def dispose(self) -> None:
         self._opener.dispose()
@@ -207,12 +229,18 @@ class DiffView:
     """Theirs (read-only, left) beside mine (editable, right): the merge happens on the right."""
 
     def __init__(self, monaco: Any, container: Any, path: str, theirs: str, mine: str) -> None:
-        self.diff = monaco.editor.createDiffEditor(container, to_object({
-            "automaticLayout": True, "originalEditable": False, "renderSideBySide": True,
-            "theme": theme_name(),
-        }))  # fmt: skip
-        self.original = monaco.editor.createModel(theirs, None,
-                                                  monaco.Uri.file(f"/.theirs/{path}"))
+        self.diff = monaco.editor.createDiffEditor(
+            container,
+            to_object(
+                {
+                    "automaticLayout": True,
+                    "originalEditable": False,
+                    "renderSideBySide": True,
+                    "theme": theme_name(),
+                }
+            ),
+        )
+        self.original = monaco.editor.createModel(theirs, None, monaco.Uri.file(f"/.theirs/{path}"))
         self.modified = monaco.editor.createModel(mine, None, monaco.Uri.file(f"/.mine/{path}"))
         self.diff.setModel(to_object({"original": self.original, "modified": self.modified}))
 

@@ -23,20 +23,27 @@ class PreviewHost:
         self.listeners = listeners
         self._handle: Any = None
 
-    async def connect(self, origin: str, sid: str, *,
-                      on_request: Callable[..., Answer | Awaitable[Answer]],
-                      on_console: Callable[[str, str, str], None],
-                      on_location: Callable[[str], None],
-                      on_ready: Callable[[], None],
-                      on_error: Callable[[str], None]) -> None:  # fmt: skip
+    async def connect(
+        self,
+        origin: str,
+        sid: str,
+        *,
+        on_request: Callable[..., Answer | Awaitable[Answer]],
+        on_console: Callable[[str, str, str], None],
+        on_location: Callable[[str], None],
+        on_ready: Callable[[], None],
+        on_error: Callable[[str], None],
+    ) -> None:
         module = await modules.load(modules.asset_url("client", "glue/preview-host.mjs"))
 
         async def request(method: str, path: str, query: str, headers: Any, body: Any) -> Any:
-            result = on_request(method, path, query, to_python(headers) or {},
-                                to_python(body) or b"")  # fmt: skip
+            result = on_request(
+                method, path, query, to_python(headers) or {}, to_python(body) or b""
+            )
             answer = await result if inspect.isawaitable(result) else result
-            return to_object({"status": answer.status, "headers": answer.headers,
-                              "body": answer.body})  # fmt: skip
+            return to_object(
+                {"status": answer.status, "headers": answer.headers, "body": answer.body}
+            )
 
         options = js.Object.new()
         options.origin = origin

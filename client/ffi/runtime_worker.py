@@ -31,16 +31,24 @@ class WorkerEngine:
     """The runtime worker in its sandbox (client/glue/sandbox.mjs): its calls (file
     operations, resize, close) and its sessions. Everything it sends is untrusted."""
 
-    def __init__(self, glue: Any, sandbox_origin: str, listeners: Listeners,
-                 on_message: Callable[[dict[str, Any]], None]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        glue: Any,
+        sandbox_origin: str,
+        listeners: Listeners,
+        on_message: Callable[[dict[str, Any]], None],
+    ) -> None:
         self.listeners = listeners
-        self.handle = glue.createEngine(f"{sandbox_origin}/runtime.html", str(js.location.origin),
-                                        listeners.proxy(
-            lambda message: on_message(to_python(message))))  # fmt: skip
+        self.handle = glue.createEngine(
+            f"{sandbox_origin}/runtime.html",
+            str(js.location.origin),
+            listeners.proxy(lambda message: on_message(to_python(message))),
+        )
 
     @classmethod
-    async def create(cls, sandbox_origin: str, listeners: Listeners,
-                     on_message: Callable[[dict[str, Any]], None]) -> WorkerEngine:  # fmt: skip
+    async def create(
+        cls, sandbox_origin: str, listeners: Listeners, on_message: Callable[[dict[str, Any]], None]
+    ) -> WorkerEngine:
         glue = await modules.load(modules.asset_url("client", "glue/sandbox.mjs"))
         return cls(glue, sandbox_origin, listeners, on_message)
 
@@ -50,12 +58,16 @@ class WorkerEngine:
         return bool(self.handle.isolated)
 
     def boot(self) -> None:
-        self.handle.boot(to_object({
-            "pyodide": _site_path(modules.asset_url("pyodide", "")),
-            "client": _site_path(modules.asset_url("client", "client.zip")),
-            "worker": _site_path(modules.asset_url("client", "glue/runtime-worker.mjs")),
-            "wheelhouse": _site_path(modules.asset_url("wheelhouse", "simple")),
-        }))  # fmt: skip
+        self.handle.boot(
+            to_object(
+                {
+                    "pyodide": _site_path(modules.asset_url("pyodide", "")),
+                    "client": _site_path(modules.asset_url("client", "client.zip")),
+                    "worker": _site_path(modules.asset_url("client", "glue/runtime-worker.mjs")),
+                    "wheelhouse": _site_path(modules.asset_url("wheelhouse", "simple")),
+                }
+            )
+        )
 
     async def call(self, method: str, *args: Any) -> Any:
         """A host method in the worker; its error message becomes an OSError."""
@@ -65,8 +77,7 @@ class WorkerEngine:
             raise OSError(str(getattr(error, "message", error))) from None
         return to_python(value)
 
-    def open(self, sid: str, options: dict[str, Any],
-             on_state: Callable[[str, Any], None]) -> Any:  # fmt: skip
+    def open(self, sid: str, options: dict[str, Any], on_state: Callable[[str, Any], None]) -> Any:
         """A session (shell) in the worker; the returned JS handle writes input (`write`),
         attaches to a terminal, and knows `running`, `exitCode` and `output`."""
         proxy = self.listeners.proxy(lambda kind, value: on_state(str(kind), to_python(value)))

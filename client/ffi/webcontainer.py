@@ -64,12 +64,18 @@ class ContainerBridge:
         await self.call("writeFile", path, to_object(content))
 
     def watch(self, on_batch: Callable[[list[str]], None]) -> Callable[[], None]:
-        close = self.handle.watch(self.listeners.proxy(
-            lambda names: on_batch([str(n) for n in names])))  # fmt: skip
+        close = self.handle.watch(
+            self.listeners.proxy(lambda names: on_batch([str(n) for n in names]))
+        )
         return lambda: close()
 
-    async def spawn(self, command: str, args: list[str], options: dict[str, Any],
-                    on_state: Callable[[str, Any], None]) -> Any:  # fmt: skip
+    async def spawn(
+        self,
+        command: str,
+        args: list[str],
+        options: dict[str, Any],
+        on_state: Callable[[str, Any], None],
+    ) -> Any:
         """A process; the returned JS handle writes input, resizes, kills, attaches to a
         terminal, and knows `running`, `exitCode` and `output`."""
         proxy = self.listeners.proxy(lambda kind, value: on_state(str(kind), to_python(value)))
@@ -79,8 +85,9 @@ class ContainerBridge:
             raise OSError(_message(error)) from None
 
     def on(self, event: str, listener: Callable[..., None]) -> Callable[[], None]:
-        unsubscribe = self.handle.on(event, self.listeners.proxy(
-            lambda *args: listener(*[to_python(a) for a in args])))  # fmt: skip
+        unsubscribe = self.handle.on(
+            event, self.listeners.proxy(lambda *args: listener(*[to_python(a) for a in args]))
+        )
         return lambda: unsubscribe()
 
     async def set_preview_script(self) -> None:
@@ -95,10 +102,12 @@ class ContainerBridge:
         self.handle = None
 
 
-async def listen_console(frame: Any, listeners: Listeners,
-                         callback: Callable[[str, str], None]) -> Callable[[], None]:  # fmt: skip
+async def listen_console(
+    frame: Any, listeners: Listeners, callback: Callable[[str, str], None]
+) -> Callable[[], None]:
     """console.log & co. of a WebContainer preview shown in `frame` (see PREVIEW_SCRIPT)."""
     glue = await _glue()
-    stop = glue.listenConsole(frame, listeners.proxy(
-        lambda level, text: callback(str(level), str(text))))  # fmt: skip
+    stop = glue.listenConsole(
+        frame, listeners.proxy(lambda level, text: callback(str(level), str(text)))
+    )
     return lambda: stop()

@@ -17,22 +17,28 @@ from client.ui.popup_menu import MenuItem, PopupMenu
 
 
 class AccountMenu:
-    def __init__(self, slot: Any, api: HttpServerApi, email: str,
-                 sign_out: Callable[[bool], Awaitable[None]]) -> None:  # fmt: skip
+    def __init__(
+        self, slot: Any, api: HttpServerApi, email: str, sign_out: Callable[[bool], Awaitable[None]]
+    ) -> None:
         """sign_out(everywhere) raises ApiError when the server could not be told."""
         modules.use_styles("account")
         self.slot, self.api, self.email, self.sign_out = slot, api, email, sign_out
         self.node = dom.element("div", class_="account", id="account")
-        self.button = dom.element("button", type="button", class_="account-button",
-                                  id="account-button", title=email,
-                                  aria_label=f"Account: {email}")  # fmt: skip
+        self.button = dom.element(
+            "button",
+            type="button",
+            class_="account-button",
+            id="account-button",
+            title=email,
+            aria_label=f"Account: {email}",
+        )
         initial = (email[:1] or "?").upper()
-        self.button.append(dom.element("span", initial, class_="account-initial",
-                                       aria_hidden="true"),
-                           dom.element("span", email, class_="account-email"))  # fmt: skip
+        self.button.append(
+            dom.element("span", initial, class_="account-initial", aria_hidden="true"),
+            dom.element("span", email, class_="account-email"),
+        )
         # Failures to sign out (offline) are said beside the button, where the person looks.
-        self.error = dom.element("span", class_="account-error", role="alert",
-                                 id="account-error")  # fmt: skip
+        self.error = dom.element("span", class_="account-error", role="alert", id="account-error")
         self.node.append(self.button, self.error)
         self.menu = PopupMenu(self.button, self._items, "Account", heading=lambda: self.email)
         slot.replaceChildren(self.node)
@@ -41,8 +47,9 @@ class AccountMenu:
         return [
             MenuItem("Change password…", self._change_password, id="account-password"),
             MenuItem("Sign out", lambda: self._start(False), id="account-signout"),
-            MenuItem("Sign out everywhere", lambda: self._start(True),
-                     id="account-signout-everywhere"),  # fmt: skip
+            MenuItem(
+                "Sign out everywhere", lambda: self._start(True), id="account-signout-everywhere"
+            ),
         ]
 
     def _change_password(self) -> None:

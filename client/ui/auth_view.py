@@ -20,30 +20,51 @@ MIN_PASSWORD = 8  # the server's passwords.MIN_LENGTH
 
 
 class AuthView:
-    def __init__(self, root: Any, api: HttpServerApi,
-                 signed_in: Callable[[dict[str, Any]], Awaitable[None]],
-                 mode: str = "signin",
-                 navigate: Callable[[str], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        root: Any,
+        api: HttpServerApi,
+        signed_in: Callable[[dict[str, Any]], Awaitable[None]],
+        mode: str = "signin",
+        navigate: Callable[[str], None] | None = None,
+    ) -> None:
         """mode: 'signin' or 'signup'; navigate(path) switches to the other page in place."""
         modules.use_styles("account")
         self.api, self.signed_in, self.mode = api, signed_in, mode
         self.listeners = Listeners()
         signup = mode == "signup"
-        form = dom.element("form", class_="auth card", id="auth-form", novalidate="",
-                           aria_labelledby="auth-title", data_mode=mode)  # fmt: skip
+        form = dom.element(
+            "form",
+            class_="auth card",
+            id="auth-form",
+            novalidate="",
+            aria_labelledby="auth-title",
+            data_mode=mode,
+        )
         title = "Create your CosPAI IDE account" if signup else "Sign in to CosPAI IDE"
         form.append(dom.element("h1", title, id="auth-title"))
-        self.email = self._field(form, "Email", type="email", name="email",
-                                 autocomplete="username", required="")  # fmt: skip
+        self.email = self._field(
+            form, "Email", type="email", name="email", autocomplete="username", required=""
+        )
         self.password = self._field(
-            form, "Password", type="password", name="password", required="",
+            form,
+            "Password",
+            type="password",
+            name="password",
+            required="",
             autocomplete="new-password" if signup else "current-password",
             placeholder=f"{MIN_PASSWORD} characters or more" if signup else "",
-        )  # fmt: skip
+        )
         self.confirm = None
         if signup:
-            self.confirm = self._field(form, "Confirm password", type="password", name="confirm",
-                                       autocomplete="new-password", required="")  # fmt: skip
+            self.confirm = self._field(
+                form,
+                "Confirm password",
+                type="password",
+                name="confirm",
+                autocomplete="new-password",
+                required="",
+            )
         self.error = dom.element("p", class_="form-error", role="alert", id="auth-error")
         label = "Create account" if signup else "Sign in"
         submit = dom.element("button", label, type="submit", id="signup" if signup else "signin")

@@ -27,8 +27,9 @@ class ConflictBanner:
     """The strip above the editor that says how many conflicts wait, with their files."""
 
     def __init__(self, host: Any, on_pick: Callable[[str], None]) -> None:
-        self.node = dom.element("div", class_="conflict-banner", id="conflict-banner",
-                                role="status")  # fmt: skip
+        self.node = dom.element(
+            "div", class_="conflict-banner", id="conflict-banner", role="status"
+        )
         host.prepend(self.node)
         self.on_pick = on_pick
         self.listeners = Listeners()
@@ -41,8 +42,11 @@ class ConflictBanner:
                 self.node.hidden = True
             return
         self.node.hidden = False
-        label = dom.element("span", f"{len(conflicts)} file(s) changed here and on the "
-                            "server. Choose which version to keep:")  # fmt: skip
+        label = dom.element(
+            "span",
+            f"{len(conflicts)} file(s) changed here and on the "
+            "server. Choose which version to keep:",
+        )
         items = [label]
         for path in sorted(conflicts):
             button = dom.element("button", path, class_="link conflict-file", data_path=path)
@@ -57,26 +61,42 @@ class ConflictBanner:
 class ConflictResolver:
     """The side-by-side view for one conflict, over the editor until a choice is made."""
 
-    def __init__(self, host: Any, monaco: Any, sync: ProjectSync, conflict: Conflict,
-                 done: Callable[[], None]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        host: Any,
+        monaco: Any,
+        sync: ProjectSync,
+        conflict: Conflict,
+        done: Callable[[], None],
+    ) -> None:
         self.sync, self.conflict, self.done = sync, conflict, done
         self.listeners = Listeners()
         self.node = dom.element("section", class_="conflict-view", id="conflict-view")
         bar = dom.element("div", class_="conflict-actions")
-        bar.append(dom.element("strong", conflict.path),
-                   dom.element("span", "Left: the server's version. Right: yours (editable).",
-                               class_="muted"))  # fmt: skip
-        for label, choice in [("Keep mine", "mine"), ("Take theirs", "theirs"),
-                              ("Use the edited right side", "merged")]:  # fmt: skip
+        bar.append(
+            dom.element("strong", conflict.path),
+            dom.element(
+                "span", "Left: the server's version. Right: yours (editable).", class_="muted"
+            ),
+        )
+        for label, choice in [
+            ("Keep mine", "mine"),
+            ("Take theirs", "theirs"),
+            ("Use the edited right side", "merged"),
+        ]:
             button = dom.element("button", label, data_choice=choice)
             self.listeners.on(button, "click", lambda _e, c=choice: self._choose(c))
             bar.append(button)
         box = dom.element("div", class_="diff-box")
         self.node.append(bar, box)
         host.append(self.node)
-        self.view = DiffView(monaco, box, conflict.path,
-                             _text(conflict.theirs, "(deleted on the server)"),
-                             _text(conflict.mine, "(deleted here)"))  # fmt: skip
+        self.view = DiffView(
+            monaco,
+            box,
+            conflict.path,
+            _text(conflict.theirs, "(deleted on the server)"),
+            _text(conflict.mine, "(deleted here)"),
+        )
 
     def _choose(self, choice: str) -> None:
         merged = self.view.merged_text().encode("utf-8") if choice == "merged" else None

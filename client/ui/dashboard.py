@@ -42,8 +42,9 @@ def _reason(error: ApiError) -> str:
 
 
 class Dashboard:
-    def __init__(self, root: Any, api: HttpServerApi, open_project: Callable[[str], None],
-                 user_id: str = "") -> None:  # fmt: skip
+    def __init__(
+        self, root: Any, api: HttpServerApi, open_project: Callable[[str], None], user_id: str = ""
+    ) -> None:
         modules.use_styles("dashboard")
         self.api, self.open_project = api, open_project
         self.list_key = offline_state.list_key(user_id) if user_id else ""
@@ -53,31 +54,45 @@ class Dashboard:
         self.menus: list[PopupMenu] = []
         self.renaming: RenameEditor | None = None
         self.loaded = False
-        page = dom.element("section", class_="dashboard card", id="dashboard",
-                           aria_labelledby="dashboard-title")  # fmt: skip
+        page = dom.element(
+            "section", class_="dashboard card", id="dashboard", aria_labelledby="dashboard-title"
+        )
         head = dom.element("div", class_="dash-head")
-        self.importer = ImportControls(api, self.listeners, self._imported, self._say,
-                                       self._fail)  # fmt: skip
+        self.importer = ImportControls(api, self.listeners, self._imported, self._say, self._fail)
         head.append(dom.element("h1", "Your projects", id="dashboard-title"), self.importer.node)
         form = dom.element("form", class_="new-project", id="new-project", novalidate="")
-        self.name = dom.element("input", name="name", placeholder="New project name",
-                                aria_label="New project name", autocomplete="off")  # fmt: skip
+        self.name = dom.element(
+            "input",
+            name="name",
+            placeholder="New project name",
+            aria_label="New project name",
+            autocomplete="off",
+        )
         self.template = dom.element("select", name="template", aria_label="Template")
         self.template.append(dom.element("option", "Empty project", value=""))
         form.append(self.name, self.template, dom.element("button", "Create", type="submit"))
         self.error = dom.element("p", class_="form-error", role="alert", id="dashboard-error")
-        self.notice = dom.element("p", class_="dash-notice muted", role="status",
-                                  id="dashboard-status")  # fmt: skip
+        self.notice = dom.element(
+            "p", class_="dash-notice muted", role="status", id="dashboard-status"
+        )
         tools = dom.element("div", class_="dash-tools")
-        self.search = dom.element("input", type="search", id="project-search",
-                                  placeholder="Search projects", aria_label="Search projects",
-                                  aria_controls="project-list", autocomplete="off")  # fmt: skip
+        self.search = dom.element(
+            "input",
+            type="search",
+            id="project-search",
+            placeholder="Search projects",
+            aria_label="Search projects",
+            aria_controls="project-list",
+            autocomplete="off",
+        )
         self.count = dom.element("span", class_="muted", id="project-count", aria_live="polite")
         tools.append(self.search, self.count)
-        self.list = dom.element("ul", class_="project-list", id="project-list",
-                                aria_label="Projects")  # fmt: skip
-        self.empty = dom.element("p", "Loading projects…", class_="dash-empty muted",
-                                 id="project-empty")  # fmt: skip
+        self.list = dom.element(
+            "ul", class_="project-list", id="project-list", aria_label="Projects"
+        )
+        self.empty = dom.element(
+            "p", "Loading projects…", class_="dash-empty muted", id="project-empty"
+        )
         page.append(head, form, self.error, self.notice, tools, self.list, self.empty)
         root.replaceChildren(page)
         self.listeners.on(form, "submit", self._create)
@@ -96,8 +111,9 @@ class Dashboard:
         try:
             if int(self.template.options.length) == 1:
                 for template in (await self.api.call("GET", "/templates"))["templates"]:
-                    self.template.append(dom.element("option", template["name"],
-                                                     value=template["id"]))  # fmt: skip
+                    self.template.append(
+                        dom.element("option", template["name"], value=template["id"])
+                    )
             projects = (await self.api.call("GET", "/projects"))["projects"]
         except Offline:
             await self._show_offline()
@@ -121,8 +137,9 @@ class Dashboard:
 
     async def _show_offline(self) -> None:
         """The last list from the server, each project openable only if cached here."""
-        known = offline_state.remembered_list(dom.local_get(self.list_key) if self.list_key
-                                              else None)  # fmt: skip
+        known = offline_state.remembered_list(
+            dom.local_get(self.list_key) if self.list_key else None
+        )
         try:
             cached = await IndexedDbStore().project_ids()
         except StorageUnavailable:
@@ -132,8 +149,10 @@ class Dashboard:
         self.projects = [project for project, _ in rows]
         self.unavailable = {str(project["id"]) for project, here in rows if not here}
         dom.set_state("dashboard", "offline")
-        self._say("You are offline: projects stored in this browser open and keep your "
-                  "edits; they sync when the connection is back.")  # fmt: skip
+        self._say(
+            "You are offline: projects stored in this browser open and keep your "
+            "edits; they sync when the connection is back."
+        )
         self.render()
 
     def render(self) -> None:
@@ -146,9 +165,13 @@ class Dashboard:
         rows = []
         for project in self.projects:
             row, menu_button = project_row(project, str(project["id"]) in self.unavailable)
-            self.menus.append(PopupMenu(menu_button,
-                                        lambda p=project: self._menu_items(p),
-                                        f"Actions for {project['name']}"))  # fmt: skip
+            self.menus.append(
+                PopupMenu(
+                    menu_button,
+                    lambda p=project: self._menu_items(p),
+                    f"Actions for {project['name']}",
+                )
+            )
             rows.append(row)
         self.list.replaceChildren(*rows)
         self._filter()
@@ -162,8 +185,9 @@ class Dashboard:
             shown += hit
         total = len(self.projects)
         if not total:
-            self.empty.textContent = ("No projects yet. Create one above, or import a zip "
-                                      "or a folder.")  # fmt: skip
+            self.empty.textContent = (
+                "No projects yet. Create one above, or import a zip or a folder."
+            )
         elif not shown:
             self.empty.textContent = f"No project matches “{query.strip()}”."
         else:
@@ -228,8 +252,10 @@ class Dashboard:
         if dom.present(target) and str(target.getAttribute("data-action")) == "open":
             pid = str(target.getAttribute("data-project"))
             if pid in self.unavailable:
-                self._fail("This project is not stored in this browser, so it cannot open "
-                           "offline. It opens once the connection is back.")  # fmt: skip
+                self._fail(
+                    "This project is not stored in this browser, so it cannot open "
+                    "offline. It opens once the connection is back."
+                )
                 return
             self.open_project(pid)
 
@@ -238,12 +264,23 @@ class Dashboard:
         return [
             MenuItem("Open", lambda: self.open_project(pid), id="project-open"),
             MenuItem("Rename…", lambda: self._rename(project), id="project-rename"),
-            MenuItem("Duplicate", lambda: asyncio.ensure_future(self._duplicate(project)),
-                     id="project-duplicate"),  # fmt: skip
-            MenuItem("Download as zip", href=self.api.url(f"/projects/{pid}/export"),
-                     download=True, id="project-download"),  # fmt: skip
-            MenuItem("Delete…", lambda: asyncio.ensure_future(self._delete(project)),
-                     id="project-delete", danger=True),  # fmt: skip
+            MenuItem(
+                "Duplicate",
+                lambda: asyncio.ensure_future(self._duplicate(project)),
+                id="project-duplicate",
+            ),
+            MenuItem(
+                "Download as zip",
+                href=self.api.url(f"/projects/{pid}/export"),
+                download=True,
+                id="project-download",
+            ),
+            MenuItem(
+                "Delete…",
+                lambda: asyncio.ensure_future(self._delete(project)),
+                id="project-delete",
+                danger=True,
+            ),
         ]
 
     def _row(self, pid: str) -> Any:
@@ -259,8 +296,7 @@ class Dashboard:
 
         async def save(name: str) -> str | None:
             try:
-                updated = await self.api.call("PATCH", f"/projects/{project['id']}",
-                                              {"name": name})  # fmt: skip
+                updated = await self.api.call("PATCH", f"/projects/{project['id']}", {"name": name})
             except ApiError as error:
                 return _reason(error)
             self._say(f"Renamed “{project['name']}” to “{updated['name']}”.")
@@ -285,9 +321,12 @@ class Dashboard:
     async def _delete(self, project: dict[str, Any]) -> None:
         name = str(project["name"])
         sure = await confirm(
-            "Delete project", f"Delete “{name}”? Its files and history are deleted from the "
-            "server. This cannot be undone.", "Delete project", dialog_id="delete-dialog",
-        )  # fmt: skip
+            "Delete project",
+            f"Delete “{name}”? Its files and history are deleted from the "
+            "server. This cannot be undone.",
+            "Delete project",
+            dialog_id="delete-dialog",
+        )
         if not sure:
             return
         try:

@@ -30,30 +30,51 @@ def _mb(n: int) -> str:
 
 
 class ImportControls:
-    def __init__(self, api: HttpServerApi, listeners: Listeners,
-                 imported: Callable[[dict[str, Any], list[str]], None],
-                 say: Callable[[str], None], fail: Callable[[str], None]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        api: HttpServerApi,
+        listeners: Listeners,
+        imported: Callable[[dict[str, Any], list[str]], None],
+        say: Callable[[str], None],
+        fail: Callable[[str], None],
+    ) -> None:
         """imported(project, skipped paths); say(progress text); fail(reason)."""
         self.api, self.imported, self.say, self.fail = api, imported, say, fail
         self.rules = sync_rules.load()
         self.node = dom.element("div", class_="import-actions")
         # The file inputs stay hidden behind ordinary buttons (a file input cannot be styled).
-        self.zip_input = dom.element("input", type="file", accept=".zip,application/zip",
-                                     id="import-zip", class_="hidden-input", tabindex="-1",
-                                     aria_hidden="true")  # fmt: skip
-        self.folder_input = dom.element("input", type="file", webkitdirectory="", multiple="",
-                                        id="import-folder", class_="hidden-input",
-                                        tabindex="-1", aria_hidden="true")  # fmt: skip
-        self.zip_button = dom.element("button", "Import zip", type="button", class_="secondary",
-                                      id="import-zip-button")  # fmt: skip
-        self.folder_button = dom.element("button", "Import folder", type="button",
-                                         class_="secondary", id="import-folder-button")  # fmt: skip
+        self.zip_input = dom.element(
+            "input",
+            type="file",
+            accept=".zip,application/zip",
+            id="import-zip",
+            class_="hidden-input",
+            tabindex="-1",
+            aria_hidden="true",
+        )
+        self.folder_input = dom.element(
+            "input",
+            type="file",
+            webkitdirectory="",
+            multiple="",
+            id="import-folder",
+            class_="hidden-input",
+            tabindex="-1",
+            aria_hidden="true",
+        )
+        self.zip_button = dom.element(
+            "button", "Import zip", type="button", class_="secondary", id="import-zip-button"
+        )
+        self.folder_button = dom.element(
+            "button", "Import folder", type="button", class_="secondary", id="import-folder-button"
+        )
         self.node.append(self.zip_button, self.folder_button, self.zip_input, self.folder_input)
         listeners.on(self.zip_button, "click", lambda _e: self.zip_input.click())
         listeners.on(self.folder_button, "click", lambda _e: self.folder_input.click())
         listeners.on(self.zip_input, "change", lambda _e: self._start(self.zip_input, self._zip))
-        listeners.on(self.folder_input, "change",
-                     lambda _e: self._start(self.folder_input, self._folder))  # fmt: skip
+        listeners.on(
+            self.folder_input, "change", lambda _e: self._start(self.folder_input, self._folder)
+        )
 
     def _start(self, source: Any, job: Callable[[PickedFiles], Any]) -> None:
         picked = PickedFiles(source)
@@ -76,8 +97,10 @@ class ImportControls:
     async def _zip(self, picked: PickedFiles) -> None:
         filename, size = picked.entries()[0]
         if size > self.rules.max_request_bytes:
-            self.fail(f"{filename} is larger than {_mb(self.rules.max_request_bytes)}, the most "
-                      "one upload may carry.")  # fmt: skip
+            self.fail(
+                f"{filename} is larger than {_mb(self.rules.max_request_bytes)}, the most "
+                "one upload may carry."
+            )
             return
         self.say(f"Uploading {filename}…")
         await self._send(name_for_zip(filename), await picked.read(0))
@@ -87,8 +110,10 @@ class ImportControls:
         if plan.problems:
             shown = "; ".join(plan.problems[:_SHOWN_PROBLEMS])
             more = len(plan.problems) - _SHOWN_PROBLEMS
-            self.fail(f"Cannot import the folder “{plan.name}”: {shown}"
-                      + (f" (and {more} more)." if more > 0 else "."))  # fmt: skip
+            self.fail(
+                f"Cannot import the folder “{plan.name}”: {shown}"
+                + (f" (and {more} more)." if more > 0 else ".")
+            )
             return
         writer = ZipWriter()
         for done, (index, path) in enumerate(plan.files, 1):
@@ -98,8 +123,10 @@ class ImportControls:
                 await asyncio.sleep(0)  # let the page paint between batches
         data = writer.finish()
         if len(data) > self.rules.max_request_bytes:
-            self.fail(f"The folder packs to {_mb(len(data))}, more than the "
-                      f"{_mb(self.rules.max_request_bytes)} one upload may carry.")  # fmt: skip
+            self.fail(
+                f"The folder packs to {_mb(len(data))}, more than the "
+                f"{_mb(self.rules.max_request_bytes)} one upload may carry."
+            )
             return
         self.say(f"Uploading “{plan.name}” ({len(plan.files)} files)…")
         await self._send(plan.name, data, plan.skipped)

@@ -19,18 +19,25 @@ class Dialog:
     def __init__(self, title: str, dialog_id: str) -> None:
         modules.use_styles("popups")
         self.returns_to = dom.document().activeElement
-        self.node = dom.element("dialog", class_="modal", id=dialog_id,
-                                aria_labelledby=f"{dialog_id}-title")  # fmt: skip
+        self.node = dom.element(
+            "dialog", class_="modal", id=dialog_id, aria_labelledby=f"{dialog_id}-title"
+        )
         self.body = dom.element("div", class_="modal-body")
         self.actions = dom.element("div", class_="modal-actions")
-        self.node.append(dom.element("h2", title, id=f"{dialog_id}-title"), self.body,
-                         self.actions)  # fmt: skip
+        self.node.append(dom.element("h2", title, id=f"{dialog_id}-title"), self.body, self.actions)
         self.listeners = Listeners()
         self.on_close: Callable[[], None] | None = None
         self.listeners.on(self.node, "close", self._closed)
 
-    def button(self, label: str, action: Callable[[], None], *, kind: str = "",
-               button_id: str = "", submit: bool = False) -> Any:  # fmt: skip
+    def button(
+        self,
+        label: str,
+        action: Callable[[], None],
+        *,
+        kind: str = "",
+        button_id: str = "",
+        submit: bool = False,
+    ) -> Any:
         """A button in the action row; kind: '' (primary), 'secondary' or 'danger'."""
         node = dom.element("button", label, type="submit" if submit else "button")
         if kind:
@@ -63,8 +70,14 @@ class Dialog:
             self.on_close()
 
 
-async def confirm(title: str, message: str, confirm_label: str, *,
-                  dialog_id: str = "confirm-dialog", danger: bool = True) -> bool:  # fmt: skip
+async def confirm(
+    title: str,
+    message: str,
+    confirm_label: str,
+    *,
+    dialog_id: str = "confirm-dialog",
+    danger: bool = True,
+) -> bool:
     """True when the person chose `confirm_label`; False on Cancel, Escape or closing."""
     answer = asyncio.get_event_loop().create_future()
     chosen: list[bool] = []
@@ -75,10 +88,15 @@ async def confirm(title: str, message: str, confirm_label: str, *,
         chosen.append(value)
         dialog.close()
 
-    cancel = dialog.button("Cancel", lambda: choose(False), kind="secondary",
-                           button_id=f"{dialog_id}-cancel")  # fmt: skip
-    dialog.button(confirm_label, lambda: choose(True), kind="danger" if danger else "",
-                  button_id=f"{dialog_id}-confirm")  # fmt: skip
+    cancel = dialog.button(
+        "Cancel", lambda: choose(False), kind="secondary", button_id=f"{dialog_id}-cancel"
+    )
+    dialog.button(
+        confirm_label,
+        lambda: choose(True),
+        kind="danger" if danger else "",
+        button_id=f"{dialog_id}-confirm",
+    )
 
     def closed() -> None:
         if not answer.done():

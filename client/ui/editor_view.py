@@ -43,8 +43,9 @@ class EditorView:
 
     # ------------------------------------------------------------ opening and closing
 
-    def open(self, path: str, line: int | None = None, column: int | None = None,
-             focus: bool = True) -> None:  # fmt: skip
+    def open(
+        self, path: str, line: int | None = None, column: int | None = None, focus: bool = True
+    ) -> None:
         local = self.bench.sync.model.files.get(path)
         if local is None:
             return
@@ -124,7 +125,7 @@ class EditorView:
     def renamed(self, old: str, new: str) -> None:
         for path in list(self.editor.models):
             if path == old or path.startswith(old + "/"):
-                self.editor.rename_model(path, new + path[len(old):])
+                self.editor.rename_model(path, new + path[len(old) :])
                 self._seen.pop(path, None)
         self.tabs.rename(old, new)
         if self.tabs.active is not None and self.tabs.active in self.bench.sync.model.files:
@@ -224,9 +225,16 @@ class EditorView:
         if not language:
             local = self.bench.sync.model.files.get(path)
             return "Binary" if local is not None and local.binary else ""
-        return {"javascript": "JavaScript", "typescript": "TypeScript", "plaintext": "Plain Text",
-                "json": "JSON", "html": "HTML", "css": "CSS", "markdown": "Markdown",
-                "python": "Python"}.get(language, language.capitalize())  # fmt: skip
+        return {
+            "javascript": "JavaScript",
+            "typescript": "TypeScript",
+            "plaintext": "Plain Text",
+            "json": "JSON",
+            "html": "HTML",
+            "css": "CSS",
+            "markdown": "Markdown",
+            "python": "Python",
+        }.get(language, language.capitalize())
 
     def _release_urls(self) -> None:
         from client.ui.viewers import revoke

@@ -22,7 +22,7 @@ from client.core.embed import (
     EmbedOptions,
     MemoryProjectApi,
     allowed_origins,
-    command,  # fmt: skip
+    command,
 )
 from client.core.ports import ApiError, MemoryStorage, Offline, Refused, Storage
 from client.ffi import dom, host_page, modules
@@ -35,16 +35,18 @@ PANEL_NAMES = {"tree": "sidebar", "terminal": "bottom", "preview": "preview"}
 
 
 class EmbedWorkbench(Workbench):
-    def __init__(self, root: Any, api: MemoryProjectApi, options: EmbedOptions,
-                 allowed: frozenset[str]) -> None:  # fmt: skip
+    def __init__(
+        self, root: Any, api: MemoryProjectApi, options: EmbedOptions, allowed: frozenset[str]
+    ) -> None:
         self.options, self.allowed, self.memory = options, allowed, api
         self._run_pending = False
         self._queued: list[str | None] = []
         query = {"file": options.file} if options.file else {}
         super().__init__(root, api, PROJECT_ID, query)  # type: ignore[arg-type]
         # A share's code runs on a sandbox site of its own, never the owner's project's.
-        self.sandbox_key = (sandbox.share_key(options.share) if options.share
-                            else sandbox.project_key(PROJECT_ID))  # fmt: skip
+        self.sandbox_key = (
+            sandbox.share_key(options.share) if options.share else sandbox.project_key(PROJECT_ID)
+        )
         self.settings.theme = options.theme
         self.settings.apply_theme(dom.set_theme)
         for name, panel in PANEL_NAMES.items():
@@ -86,8 +88,11 @@ class EmbedWorkbench(Workbench):
             if self.editor.tabs.active:
                 self.editor.open(self.editor.tabs.active, focus=False)
         dom.set_state("embed", "ready")
-        self._emit("ready", tier="full" if dom.cross_origin_isolated() else "lite",
-                   files=sorted(self.sync.model.files))  # fmt: skip
+        self._emit(
+            "ready",
+            tier="full" if dom.cross_origin_isolated() else "lite",
+            files=sorted(self.sync.model.files),
+        )
 
     async def _settled(self, paths: list[str]) -> None:
         await super()._settled(paths)
@@ -221,8 +226,11 @@ class EmbedApp:
                 files = await _share_files(api, self.options.share)
             except ApiError as error:
                 dom.set_state("embed", "error")
-                self.root.replaceChildren(dom.element(
-                    "p", f"This shared project cannot be loaded: {error}", class_="embed-error"))
+                self.root.replaceChildren(
+                    dom.element(
+                        "p", f"This shared project cannot be loaded: {error}", class_="embed-error"
+                    )
+                )
                 return
             memory.replace(files)
         allowed = allowed_origins(self.options.origins, configured)
@@ -233,12 +241,20 @@ class EmbedApp:
         slot = dom.by_id("header-actions")
         if slot is None:
             return
-        link = dom.element("a", "Open in new tab ↗", href=str(dom.window().location.href),
-                           target="_blank", rel="noopener", id="embed-new-tab",
-                           class_="embed-new-tab")  # fmt: skip
+        link = dom.element(
+            "a",
+            "Open in new tab ↗",
+            href=str(dom.window().location.href),
+            target="_blank",
+            rel="noopener",
+            id="embed-new-tab",
+            class_="embed-new-tab",
+        )
         if not dom.cross_origin_isolated():
-            link.title = ("This page around the embed is not cross-origin isolated: Ctrl+C, "
-                          "input() and the WebContainer engine need the IDE in its own tab.")
+            link.title = (
+                "This page around the embed is not cross-origin isolated: Ctrl+C, "
+                "input() and the WebContainer engine need the IDE in its own tab."
+            )
         slot.append(link)
 
 
@@ -258,4 +274,3 @@ async def _share_files(api: HttpServerApi, token: str) -> dict[str, tuple[bytes,
         else:
             files[entry["path"]] = (str(entry["content"]).encode("utf-8"), False)
     return files
-

@@ -61,8 +61,9 @@ class FileTree:
         self.drop = TreeDrop(self)
         self.menu = TreeMenu(self.actions.run, self.focus)
         self._listen()
-        self._resize = dom.window().ResizeObserver.new(self.listeners.proxy(
-            lambda *_a: self.schedule()))  # fmt: skip
+        self._resize = dom.window().ResizeObserver.new(
+            self.listeners.proxy(lambda *_a: self.schedule())
+        )
         self._resize.observe(self.scroller)
         self.actions.register_commands()
         self.refresh()
@@ -71,23 +72,41 @@ class FileTree:
         self.pane = dom.element("div", class_="tree-pane", id="explorer")
         self.title = dom.element("div", class_="tree-title")
         self.title.append(dom.element("span", "Files", class_="tree-title-name"))
-        for action, glyph, label in (("newFile", "+", "New File…"),
-                                     ("newFolder", "⊞", "New Folder…"),
-                                     ("upload", "⇪", "Upload Files…"),
-                                     ("collapseAll", "⊟", "Collapse All")):  # fmt: skip
-            self.title.append(dom.element("button", glyph, type="button", title=label,
-                                          aria_label=label, data_action=action))  # fmt: skip
-        self.scroller = dom.element("div", class_="tree-scroll", id="file-tree", role="tree",
-                                    tabindex="0", aria_label="Files",
-                                    aria_multiselectable="true")  # fmt: skip
+        for action, glyph, label in (
+            ("newFile", "+", "New File…"),
+            ("newFolder", "⊞", "New Folder…"),
+            ("upload", "⇪", "Upload Files…"),
+            ("collapseAll", "⊟", "Collapse All"),
+        ):
+            self.title.append(
+                dom.element(
+                    "button",
+                    glyph,
+                    type="button",
+                    title=label,
+                    aria_label=label,
+                    data_action=action,
+                )
+            )
+        self.scroller = dom.element(
+            "div",
+            class_="tree-scroll",
+            id="file-tree",
+            role="tree",
+            tabindex="0",
+            aria_label="Files",
+            aria_multiselectable="true",
+        )
         self.spacer = dom.element("div", class_="tree-spacer")
-        self.empty = dom.element("div", "No files yet. Create one with + or drop files here.",
-                                 class_="tree-empty")  # fmt: skip
+        self.empty = dom.element(
+            "div", "No files yet. Create one with + or drop files here.", class_="tree-empty"
+        )
         self.scroller.append(self.spacer, self.empty)
         self.toast = dom.element("div", class_="tree-toast", role="status", id="tree-toast")
         self.toast.hidden = True
-        self.picker = dom.element("input", type="file", id="tree-upload-input",
-                                  aria_label="Upload files")  # fmt: skip
+        self.picker = dom.element(
+            "input", type="file", id="tree-upload-input", aria_label="Upload files"
+        )
         self.picker.multiple = True
         self.picker.hidden = True
         self.pane.append(self.title, self.scroller, self.toast, self.picker)
@@ -158,8 +177,9 @@ class FileTree:
         self.spacer.style.height = f"{count * ROW_HEIGHT}px"
         if bool(self.empty.hidden) != (count > 0):  # a same-value write still restyles
             self.empty.hidden = count > 0
-        first, end = visible_window(float(self.scroller.scrollTop), self._height(), ROW_HEIGHT,
-                                    count, OVERSCAN)  # fmt: skip
+        first, end = visible_window(
+            float(self.scroller.scrollTop), self._height(), ROW_HEIGHT, count, OVERSCAN
+        )
         self._grow(end - first)
         size = len(self._pool)
         used: set[int] = set()
@@ -188,8 +208,9 @@ class FileTree:
             return
         while len(self._pool) < needed:
             slot = len(self._pool)
-            node = dom.element("div", class_="tree-row", role="treeitem", draggable="true",
-                               id=f"tree-row-{slot}")  # fmt: skip
+            node = dom.element(
+                "div", class_="tree-row", role="treeitem", draggable="true", id=f"tree-row-{slot}"
+            )
             name = dom.element("span", class_="tree-name")
             node.append(name)
             node.hidden = True
@@ -201,9 +222,20 @@ class FileTree:
     def _paint(self, slot: int, index: int, active: str | None, editing: str | None) -> None:
         view = self.view
         row = view.row(index)
-        state = (row.path, index, row.depth, row.is_folder, row.expanded, row.ignored,
-                 row.path in view.selection, row.path == view.focus, row.path == active,
-                 row.path in self.cut, row.path == self.drop_target, row.path == editing)
+        state = (
+            row.path,
+            index,
+            row.depth,
+            row.is_folder,
+            row.expanded,
+            row.ignored,
+            row.path in view.selection,
+            row.path == view.focus,
+            row.path == active,
+            row.path in self.cut,
+            row.path == self.drop_target,
+            row.path == editing,
+        )
         if self._drawn.get(slot) == state:
             return
         self._drawn[slot] = state
@@ -221,10 +253,15 @@ class FileTree:
             node.setAttribute("aria-expanded", "true" if row.expanded else "false")
         else:
             node.removeAttribute("aria-expanded")
-        for name, on in (("data-ignored", row.ignored), ("data-focused", state[7]),
-                         ("data-active", state[8]), ("data-cut", state[9]),
-                         ("data-drop-target", state[10]), ("data-editing", state[11]),
-                         ("data-new", row.placeholder)):  # fmt: skip
+        for name, on in (
+            ("data-ignored", row.ignored),
+            ("data-focused", state[7]),
+            ("data-active", state[8]),
+            ("data-cut", state[9]),
+            ("data-drop-target", state[10]),
+            ("data-editing", state[11]),
+            ("data-new", row.placeholder),
+        ):
             if on:
                 node.setAttribute(name, "true")
             else:

@@ -17,8 +17,9 @@ STATUS_ITEMS = ("status-notice", "status-cursor", "status-language", "status-vim
 
 
 class LayoutView:
-    def __init__(self, root: Any, listeners: Listeners, state: Layout,
-                 on_save: Callable[[], None]) -> None:  # fmt: skip
+    def __init__(
+        self, root: Any, listeners: Listeners, state: Layout, on_save: Callable[[], None]
+    ) -> None:
         self.state, self.on_save, self.listeners = state, on_save, listeners
         self.frame = dom.element("div", class_="wb", id="workbench-layout")
         # Sidebar: a switch between its views, one body per view.
@@ -28,45 +29,60 @@ class LayoutView:
         self._bodies: dict[str, Any] = {}
         self._switches: dict[str, Any] = {}
         for view in SIDEBAR_VIEWS:
-            button = dom.element("button", view.capitalize(), type="button",
-                                 data_view=view, class_="sidebar-tab")  # fmt: skip
+            button = dom.element(
+                "button", view.capitalize(), type="button", data_view=view, class_="sidebar-tab"
+            )
             self.listeners.on(button, "click", lambda _e, v=view: self.show_sidebar(v))
             switch.append(button)
             self._switches[view] = button
-            self._bodies[view] = dom.element("div", class_="panel-body sidebar-body",
-                                             id=f"sidebar-{view}")  # fmt: skip
+            self._bodies[view] = dom.element(
+                "div", class_="panel-body sidebar-body", id=f"sidebar-{view}"
+            )
         sidebar.append(switch, *self._bodies.values())
         self.panels["sidebar"] = sidebar
         # Centre: the editor area over the bottom panel.
         center = dom.element("div", class_="wb-center")
         self.editor_area = dom.element("div", class_="editor-area", id="editor-area")
         self.tabs_host = dom.element("div", class_="tabs", id="tabs", role="tablist")
-        self.notice = dom.element("div", class_="editor-notice", id="editor-notice",
-                                  role="status")  # fmt: skip
+        self.notice = dom.element("div", class_="editor-notice", id="editor-notice", role="status")
         self.notice.hidden = True
         host = dom.element("div", class_="editor-host")
         self.editor_box = dom.element("div", class_="editor", id="editor")
         self.viewer = dom.element("div", class_="viewer", id="viewer")
         self.viewer.hidden = True
-        self.empty = dom.element("div", "No file open. Ctrl+P finds one.", class_="editor-empty",
-                                 id="editor-empty")  # fmt: skip
+        self.empty = dom.element(
+            "div", "No file open. Ctrl+P finds one.", class_="editor-empty", id="editor-empty"
+        )
         host.append(self.editor_box, self.viewer, self.empty)
         self.editor_area.append(self.tabs_host, self.notice, host)
-        bottom = self._panel("bottom", "Terminal", "section", "wb-bottom",
-                             "The terminal arrives with the runtime.")  # fmt: skip
-        preview = self._panel("preview", "Preview", "section", "wb-preview",
-                              "Run the project to see its preview here.")  # fmt: skip
-        self.dividers = {name: dom.element("div", class_=f"divider {'v' if axis == 'x' else 'h'}",
-                                           data_divider=name, role="separator")
-                         for name, axis, _sign in DIVIDERS}  # fmt: skip
+        bottom = self._panel(
+            "bottom", "Terminal", "section", "wb-bottom", "The terminal arrives with the runtime."
+        )
+        preview = self._panel(
+            "preview",
+            "Preview",
+            "section",
+            "wb-preview",
+            "Run the project to see its preview here.",
+        )
+        self.dividers = {
+            name: dom.element(
+                "div",
+                class_=f"divider {'v' if axis == 'x' else 'h'}",
+                data_divider=name,
+                role="separator",
+            )
+            for name, axis, _sign in DIVIDERS
+        }
         center.append(self.editor_area, self.dividers["bottom"], bottom)
-        self.frame.append(sidebar, self.dividers["sidebar"], center, self.dividers["preview"],
-                          preview)  # fmt: skip
+        self.frame.append(
+            sidebar, self.dividers["sidebar"], center, self.dividers["preview"], preview
+        )
         root.replaceChildren(self.frame)
         self._status = self._status_items()
         self._drag: tuple[str, str, int, float, int] | None = None
         for name, axis, sign in DIVIDERS:
-            start = (lambda e, n=name, a=axis, s=sign: self._start(e, n, a, s))  # noqa: E731
+            start = lambda e, n=name, a=axis, s=sign: self._start(e, n, a, s)  # noqa: E731
             self.listeners.on(self.dividers[name], "pointerdown", start)
             self.listeners.on(self.dividers[name], "dblclick", lambda _e, n=name: self._reset(n))
         self.listeners.on(self.frame, "pointermove", self._move)
@@ -78,8 +94,9 @@ class LayoutView:
         panel = dom.element(tag, class_=css, id=f"{name}-panel", aria_label=title)
         head = dom.element("div", class_="panel-title")
         head.append(dom.element("span", title), dom.element("span", class_="grow"))
-        close = dom.element("button", "×", type="button", title=f"Hide {title.lower()}",
-                            data_hide=name)  # fmt: skip
+        close = dom.element(
+            "button", "×", type="button", title=f"Hide {title.lower()}", data_hide=name
+        )
         self.listeners.on(close, "click", lambda _e: self.toggle(name, False))
         head.append(close)
         body = dom.element("div", class_="panel-body", id=f"{name}-host")
@@ -129,7 +146,8 @@ class LayoutView:
         for view, body in self._bodies.items():
             body.hidden = view != self.state.sidebar_view
             self._switches[view].setAttribute(
-                "aria-pressed", "true" if view == self.state.sidebar_view else "false")
+                "aria-pressed", "true" if view == self.state.sidebar_view else "false"
+            )
         dom.set_state("sidebar-view", self.state.sidebar_view)
 
     # ------------------------------------------------------------ dragging a divider

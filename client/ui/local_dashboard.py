@@ -15,16 +15,23 @@ from client.ffi import dom, modules
 from client.ffi.events import Listeners
 from client.ui.dialogs import confirm
 
-NOTICE = ("This copy of the IDE runs without a server: projects are stored in this browser "
-          "only (no accounts, no sync). Clearing the site's data deletes them.")  # fmt: skip
+NOTICE = (
+    "This copy of the IDE runs without a server: projects are stored in this browser "
+    "only (no accounts, no sync). Clearing the site's data deletes them."
+)
 
 
 def show_static_banner() -> None:
     """Once per page: the header says where the work lives."""
     slot = dom.by_id("account-slot")
     if slot is not None and not dom.present(slot.querySelector("#static-banner")):
-        banner = dom.element("span", "Local only: projects stay in this browser",
-                             id="static-banner", class_="static-banner", title=NOTICE)  # fmt: skip
+        banner = dom.element(
+            "span",
+            "Local only: projects stay in this browser",
+            id="static-banner",
+            class_="static-banner",
+            title=NOTICE,
+        )
         slot.append(banner)
 
 
@@ -33,21 +40,28 @@ class LocalDashboard:
         modules.use_styles("dashboard")
         self.open_project = open_project
         self.listeners = Listeners()
-        page = dom.element("section", class_="dashboard card", id="dashboard",
-                           aria_labelledby="dashboard-title")  # fmt: skip
+        page = dom.element(
+            "section", class_="dashboard card", id="dashboard", aria_labelledby="dashboard-title"
+        )
         head = dom.element("div", class_="dash-head")
         head.append(dom.element("h1", "Projects in this browser", id="dashboard-title"))
-        note = dom.element("p", NOTICE, class_="dash-notice muted", id="static-notice",
-                           role="note")  # fmt: skip
+        note = dom.element("p", NOTICE, class_="dash-notice muted", id="static-notice", role="note")
         form = dom.element("form", class_="new-project", id="new-project", novalidate="")
-        self.name = dom.element("input", name="name", placeholder="New project name",
-                                aria_label="New project name", autocomplete="off")  # fmt: skip
+        self.name = dom.element(
+            "input",
+            name="name",
+            placeholder="New project name",
+            aria_label="New project name",
+            autocomplete="off",
+        )
         form.append(self.name, dom.element("button", "Create", type="submit"))
         self.error = dom.element("p", class_="form-error", role="alert", id="dashboard-error")
-        self.list = dom.element("ul", class_="project-list", id="project-list",
-                                aria_label="Projects")  # fmt: skip
-        self.empty = dom.element("p", "No projects yet. Create one above.",
-                                 class_="dash-empty muted", id="project-empty")  # fmt: skip
+        self.list = dom.element(
+            "ul", class_="project-list", id="project-list", aria_label="Projects"
+        )
+        self.empty = dom.element(
+            "p", "No projects yet. Create one above.", class_="dash-empty muted", id="project-empty"
+        )
         page.append(head, note, form, self.error, self.list, self.empty)
         root.replaceChildren(page)
         self.listeners.on(form, "submit", self._create)
@@ -61,11 +75,25 @@ class LocalDashboard:
             pid, name = str(project["id"]), str(project["name"])
             row = dom.element("li", class_="project-row", data_project_id=pid)
             main = dom.element("div", class_="project-main")
-            main.append(dom.element("button", name, type="button", class_="link project-name",
-                                    data_action="open", data_project=pid))  # fmt: skip
-            delete = dom.element("button", "Delete", type="button", class_="secondary",
-                                 data_action="delete", data_project=pid,
-                                 aria_label=f"Delete {name}")  # fmt: skip
+            main.append(
+                dom.element(
+                    "button",
+                    name,
+                    type="button",
+                    class_="link project-name",
+                    data_action="open",
+                    data_project=pid,
+                )
+            )
+            delete = dom.element(
+                "button",
+                "Delete",
+                type="button",
+                class_="secondary",
+                data_action="delete",
+                data_project=pid,
+                aria_label=f"Delete {name}",
+            )
             row.append(main, delete)
             rows.append(row)
         self.list.replaceChildren(*rows)
@@ -99,9 +127,12 @@ class LocalDashboard:
     async def _delete(self, pid: str) -> None:
         raw = dom.local_get(local_projects.KEY)
         name = local_projects.name_of(raw, pid) or pid
-        sure = await confirm("Delete project", f"Delete “{name}” and its files from this "
-                             "browser? This cannot be undone.", "Delete project",
-                             dialog_id="delete-dialog")  # fmt: skip
+        sure = await confirm(
+            "Delete project",
+            f"Delete “{name}” and its files from this browser? This cannot be undone.",
+            "Delete project",
+            dialog_id="delete-dialog",
+        )
         if not sure:
             return
         await IndexedDbStore().delete(pid)

@@ -19,8 +19,13 @@ HISTORY = 10  # recently run commands listed first
 class CommandPalette:
     def __init__(self, bench: Workbench) -> None:
         self.bench = bench
-        self.picker = Picker("command-palette", "Type the name of a command to run",
-                             self._items, self._run, empty="No matching commands")  # fmt: skip
+        self.picker = Picker(
+            "command-palette",
+            "Type the name of a command to run",
+            self._items,
+            self._run,
+            empty="No matching commands",
+        )
         self.recent: list[str] = []  # command ids, most recent first
         self._index: tuple[int, PathIndex] | None = None
 
@@ -51,9 +56,13 @@ class CommandPalette:
 
     @staticmethod
     def _item(command: Command, marks: tuple[int, ...]) -> Item:
-        return Item(value=command.id, label=command.label, label_marks=marks,
-                    hint=command.keys[0] if command.keys else "",
-                    data=(("command", command.id),))  # fmt: skip
+        return Item(
+            value=command.id,
+            label=command.label,
+            label_marks=marks,
+            hint=command.keys[0] if command.keys else "",
+            data=(("command", command.id),),
+        )
 
     def _run(self, item: Item, _text: str) -> None:
         self.recent = [item.value, *(i for i in self.recent if i != item.value)][:HISTORY]

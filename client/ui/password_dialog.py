@@ -30,10 +30,12 @@ class PasswordDialog:
         # The form lives in the body; its submit button sits in the action row (form=).
         self.form_id = "password-form"
         self.dialog.body.append(self.form)
-        self.dialog.button("Cancel", self.dialog.close, kind="secondary",
-                           button_id="password-cancel")  # fmt: skip
-        self.submit = self.dialog.button("Change password", lambda: None, submit=True,
-                                         button_id="password-submit")  # fmt: skip
+        self.dialog.button(
+            "Cancel", self.dialog.close, kind="secondary", button_id="password-cancel"
+        )
+        self.submit = self.dialog.button(
+            "Change password", lambda: None, submit=True, button_id="password-submit"
+        )
         self.submit.setAttribute("form", self.form_id)
         self.dialog.listeners.on(self.form, "submit", self._submitted)
         self.dialog.show(focus=self.current)
@@ -41,8 +43,9 @@ class PasswordDialog:
     def _field(self, label: str, name: str, autocomplete: str) -> Any:
         row = dom.element("label", class_="modal-field")
         row.append(dom.element("span", label))
-        field = dom.element("input", type="password", name=name, autocomplete=autocomplete,
-                            required="")  # fmt: skip
+        field = dom.element(
+            "input", type="password", name=name, autocomplete=autocomplete, required=""
+        )
         row.append(field)
         self.form.append(row)
         return field
@@ -84,13 +87,18 @@ class PasswordDialog:
         self.submit.disabled = True
         self._say("")
         try:
-            await self.api.call("POST", "/auth/password", {
-                "current_password": str(self.current.value),
-                "new_password": str(self.new.value),
-            })  # fmt: skip
+            await self.api.call(
+                "POST",
+                "/auth/password",
+                {
+                    "current_password": str(self.current.value),
+                    "new_password": str(self.new.value),
+                },
+            )
         except Refused as error:
-            field = {"current_password": self.current,
-                     "new_password": self.new}.get(str(error.details.get("field")))  # fmt: skip
+            field = {"current_password": self.current, "new_password": self.new}.get(
+                str(error.details.get("field"))
+            )
             self._say(str(error), field)
             return
         except Offline:
@@ -108,9 +116,14 @@ class PasswordDialog:
         """Say it worked, in the dialog, so it is not missed; one button closes it."""
         self.form.remove()
         self.dialog.actions.replaceChildren()
-        self.dialog.body.append(dom.element(
-            "p", "Your password is changed. Other devices signed in to this account must "
-            "sign in again with the new one.", role="status", id="password-done",
-        ))  # fmt: skip
+        self.dialog.body.append(
+            dom.element(
+                "p",
+                "Your password is changed. Other devices signed in to this account must "
+                "sign in again with the new one.",
+                role="status",
+                id="password-done",
+            )
+        )
         close = self.dialog.button("Done", self.dialog.close, button_id="password-close")
         close.focus()

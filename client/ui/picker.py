@@ -42,9 +42,14 @@ def marked(text: str, marks: Iterable[int], css: str) -> Any:
 
 
 class Picker:
-    def __init__(self, element_id: str, placeholder: str,
-                 items: Callable[[str], list[Item]], on_pick: Callable[[Item, str], None],
-                 empty: str = "No matching results") -> None:  # fmt: skip
+    def __init__(
+        self,
+        element_id: str,
+        placeholder: str,
+        items: Callable[[str], list[Item]],
+        on_pick: Callable[[Item, str], None],
+        empty: str = "No matching results",
+    ) -> None:
         self.element_id, self.placeholder, self.empty = element_id, placeholder, empty
         self.items, self.on_pick = items, on_pick
         self.node: Any = None
@@ -75,13 +80,21 @@ class Picker:
     def _build(self) -> None:
         """Built once and then only hidden and shown: its listeners live as long as it."""
         modules.use_styles("picker")
-        self.node = dom.element("div", id=self.element_id, class_="picker", role="dialog",
-                                aria_label=self.placeholder)  # fmt: skip
+        self.node = dom.element(
+            "div", id=self.element_id, class_="picker", role="dialog", aria_label=self.placeholder
+        )
         list_id = f"{self.element_id}-list"
-        self.input = dom.element("input", class_="picker-input", type="text", role="combobox",
-                                 spellcheck="false", autocomplete="off",
-                                 aria_controls=list_id, aria_expanded="true",
-                                 placeholder=self.placeholder)  # fmt: skip
+        self.input = dom.element(
+            "input",
+            class_="picker-input",
+            type="text",
+            role="combobox",
+            spellcheck="false",
+            autocomplete="off",
+            aria_controls=list_id,
+            aria_expanded="true",
+            placeholder=self.placeholder,
+        )
         self.list = dom.element("ul", class_="picker-list", id=list_id, role="listbox")
         self.node.append(self.input, self.list)
         dom.document().body.append(self.node)
@@ -114,8 +127,14 @@ class Picker:
         self._select(0)
 
     def _row(self, index: int, item: Item) -> Any:
-        row = dom.element("li", class_="picker-row", role="option", data_value=item.value,
-                          data_index=str(index), id=f"{self.element_id}-row-{index}")  # fmt: skip
+        row = dom.element(
+            "li",
+            class_="picker-row",
+            role="option",
+            data_value=item.value,
+            data_index=str(index),
+            id=f"{self.element_id}-row-{index}",
+        )
         for name, value in item.data:
             row.setAttribute(f"data-{name}", value)
         row.append(marked(item.label, item.label_marks, "picker-label"))

@@ -29,8 +29,13 @@ class MenuItem:
 
 
 class PopupMenu:
-    def __init__(self, button: Any, items: Callable[[], list[MenuItem]], label: str,
-                 heading: Callable[[], str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        button: Any,
+        items: Callable[[], list[MenuItem]],
+        label: str,
+        heading: Callable[[], str] | None = None,
+    ) -> None:
         """`items` is asked at each opening, so the menu always reflects the current state."""
         modules.use_styles("popups")
         self.button, self.items, self.label, self.heading = button, items, label, heading
@@ -63,13 +68,19 @@ class PopupMenu:
     def open(self, last: bool = False) -> None:
         self.node = dom.element("div", class_="popup-menu", role="menu", aria_label=self.label)
         if self.heading is not None:
-            self.node.append(dom.element("div", self.heading(), class_="popup-heading",
-                                         role="presentation"))  # fmt: skip
+            self.node.append(
+                dom.element("div", self.heading(), class_="popup-heading", role="presentation")
+            )
         self.entries = []
         self.open_listeners = Listeners()
         for item in self.items():
-            entry = dom.element("a" if item.href else "button", item.label, role="menuitem",
-                                tabindex="-1", class_="popup-item")  # fmt: skip
+            entry = dom.element(
+                "a" if item.href else "button",
+                item.label,
+                role="menuitem",
+                tabindex="-1",
+                class_="popup-item",
+            )
             if item.href:
                 entry.setAttribute("href", item.href)
                 if item.download:
@@ -114,10 +125,16 @@ class PopupMenu:
             return
         if not self.entries:
             return
-        current = next((i for i, e in enumerate(self.entries)
-                        if e.isSameNode(dom.document().activeElement)), -1)  # fmt: skip
-        moves = {"ArrowDown": current + 1, "ArrowUp": current - 1, "Home": 0,
-                 "End": len(self.entries) - 1}  # fmt: skip
+        current = next(
+            (i for i, e in enumerate(self.entries) if e.isSameNode(dom.document().activeElement)),
+            -1,
+        )
+        moves = {
+            "ArrowDown": current + 1,
+            "ArrowUp": current - 1,
+            "Home": 0,
+            "End": len(self.entries) - 1,
+        }
         if key in moves:
             event.preventDefault()
             self.entries[moves[key] % len(self.entries)].focus()

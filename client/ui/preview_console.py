@@ -19,21 +19,38 @@ MAX_LINES = 500  # older lines go: a page logging in a loop must not grow the DO
 
 class PreviewConsole:
     def __init__(self, parent: Any, listeners: Listeners) -> None:
-        self.node = dom.element("section", class_="pv-console", id="preview-console",
-                                aria_label="Preview console")  # fmt: skip
+        self.node = dom.element(
+            "section", class_="pv-console", id="preview-console", aria_label="Preview console"
+        )
         head = dom.element("div", class_="pv-console-head")
         self.title = dom.element("span", "Console", class_="pv-console-title")
         self.badge = dom.element("span", class_="pv-console-badge", id="preview-console-errors")
         self.badge.hidden = True
-        clear = dom.element("button", "Clear", type="button", class_="pv-btn",
-                            id="preview-console-clear", title="Clear the console")  # fmt: skip
-        self.toggle = dom.element("button", "▾", type="button", class_="pv-btn",
-                                  title="Show or hide the console",
-                                  aria_expanded="true")  # fmt: skip
+        clear = dom.element(
+            "button",
+            "Clear",
+            type="button",
+            class_="pv-btn",
+            id="preview-console-clear",
+            title="Clear the console",
+        )
+        self.toggle = dom.element(
+            "button",
+            "▾",
+            type="button",
+            class_="pv-btn",
+            title="Show or hide the console",
+            aria_expanded="true",
+        )
         grow = dom.element("span", class_="grow")
         head.append(self.title, self.badge, grow, clear, self.toggle)
-        self.lines = dom.element("div", class_="pv-console-lines", id="preview-console-lines",
-                                 role="log", aria_live="polite")  # fmt: skip
+        self.lines = dom.element(
+            "div",
+            class_="pv-console-lines",
+            id="preview-console-lines",
+            role="log",
+            aria_live="polite",
+        )
         self.node.append(head, self.lines)
         parent.append(self.node)
         self.errors = 0

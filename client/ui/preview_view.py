@@ -83,8 +83,11 @@ class PreviewView:
         bench.commands.add("preview.open", "Open Preview", self.open, (), "View")
         bench.commands.add("preview.reload", "Reload Preview", self.reload, (), "View")
         link = getattr(bench, "runtime", None)
-        self._unsubscribe = [link.on("port", self._port_event),
-                             link.on("server-ready", self._server_ready)] if link else []
+        self._unsubscribe = (
+            [link.on("port", self._port_event), link.on("server-ready", self._server_ready)]
+            if link
+            else []
+        )
         if link is not None:
             link.on_switch.append(self._engine_gone)
         self._stop_console: Any = None
@@ -95,28 +98,44 @@ class PreviewView:
         bar = dom.element("div", class_="pv-bar", role="toolbar", aria_label="Preview")
         self.back = self._button(bar, "←", "Back", "preview-back", self.go_back)
         self._button(bar, "⟳", "Reload", "preview-reload", self.reload)
-        self.url = dom.element("input", class_="pv-url", id="preview-url", type="text",
-                               spellcheck="false", aria_label="Preview address")  # fmt: skip
+        self.url = dom.element(
+            "input",
+            class_="pv-url",
+            id="preview-url",
+            type="text",
+            spellcheck="false",
+            aria_label="Preview address",
+        )
         self.url.value = "/"
         self.listeners.on(self.url, "keydown", self._url_key)
         bar.append(self.url)
-        self.ports = dom.element("select", class_="pv-ports", id="preview-port",
-                                 aria_label="What to preview")  # fmt: skip
+        self.ports = dom.element(
+            "select", class_="pv-ports", id="preview-port", aria_label="What to preview"
+        )
         self.ports.append(dom.element("option", "Static files", value=STATIC))
         self.listeners.on(self.ports, "change", lambda _e: self._switch(str(self.ports.value)))
         bar.append(self.ports)
         self._button(bar, "↗", "Open in a new tab", "preview-open-tab", self.open_tab)
-        self.note = dom.element("div", "Starting the preview…", class_="pv-note",
-                                id="preview-note", role="status")  # fmt: skip
-        self.frame = dom.element("iframe", class_="pv-frame", id="preview-frame",
-                                 title="Preview", sandbox=SANDBOX)  # fmt: skip
+        self.note = dom.element(
+            "div", "Starting the preview…", class_="pv-note", id="preview-note", role="status"
+        )
+        self.frame = dom.element(
+            "iframe", class_="pv-frame", id="preview-frame", title="Preview", sandbox=SANDBOX
+        )
         self.frame.hidden = True
         body.append(bar, self.note, self.frame)
         self.back.disabled = True
 
     def _button(self, bar: Any, text: str, title: str, node_id: str, action: Any) -> Any:
-        button = dom.element("button", text, type="button", class_="pv-btn", id=node_id,
-                             title=title, aria_label=title)  # fmt: skip
+        button = dom.element(
+            "button",
+            text,
+            type="button",
+            class_="pv-btn",
+            id=node_id,
+            title=title,
+            aria_label=title,
+        )
         self.listeners.on(button, "click", lambda _e: action())
         bar.append(button)
         return button
@@ -144,16 +163,24 @@ class PreviewView:
             self._say(f"The preview cannot start: {error}.")
             dom.set_state("preview", "failed")
             return
-        await self.host.connect(self.origin, self.sid, on_request=self._request,
-                                on_console=self.console.add, on_location=self._located,
-                                on_ready=self._ready, on_error=self._failed)  # fmt: skip
+        await self.host.connect(
+            self.origin,
+            self.sid,
+            on_request=self._request,
+            on_console=self.console.add,
+            on_location=self._located,
+            on_ready=self._ready,
+            on_error=self._failed,
+        )
         self.host.watch(self.frame)
         await asyncio.sleep(self.start_timeout)
         if not self.ready and not self.failed and self.source not in self.urls:
             dom.set_state("preview", "timeout")
-            self._say(f"The preview did not start within {self.start_timeout:g} s: the "
-                      f"sandbox origin ({self.origin}) did not answer. Check that it is "
-                      "reachable, then reload the page.")  # fmt: skip
+            self._say(
+                f"The preview did not start within {self.start_timeout:g} s: the "
+                f"sandbox origin ({self.origin}) did not answer. Check that it is "
+                "reachable, then reload the page."
+            )
 
     def _ready(self) -> None:
         """The service worker said hello (first start, or after it restarted)."""
@@ -176,11 +203,14 @@ class PreviewView:
 
     # ------------------------------------------------------------ answering
 
-    def _request(self, method: str, path: str, query: str, headers: dict[str, str],
-                 body: bytes) -> Answer | Awaitable[Answer]:  # fmt: skip
+    def _request(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> Answer | Awaitable[Answer]:
         if self.source != STATIC:
-            return self._from_app(int(self.source), {"method": method, "path": path,
-                                  "query": query, "headers": headers, "body": body})  # fmt: skip
+            return self._from_app(
+                int(self.source),
+                {"method": method, "path": path, "query": query, "headers": headers, "body": body},
+            )
         files = self.bench.sync.model.files
 
         def read(name: str) -> bytes | None:
@@ -195,9 +225,11 @@ class PreviewView:
         try:
             reply = await asyncio.wait_for(call, self.app_timeout)
         except TimeoutError:  # before OSError, of which it is a kind
-            text = (f"The app on port {port} did not answer within {self.app_timeout:g} s: "
-                    "it never responded, or a program still running in the terminal keeps "
-                    "the runtime busy (Ctrl+C stops it).")  # fmt: skip
+            text = (
+                f"The app on port {port} did not answer within {self.app_timeout:g} s: "
+                "it never responded, or a program still running in the terminal keeps "
+                "the runtime busy (Ctrl+C stops it)."
+            )
             self.console.add("error", text)
             self._say(text)
             return Answer(504, {"content-type": "text/plain; charset=utf-8"}, text.encode())
@@ -240,7 +272,7 @@ class PreviewView:
         prefix = f"/preview/{self.sid}"
         if not href.startswith(prefix):
             return
-        path = href[len(prefix):] or "/"
+        path = href[len(prefix) :] or "/"
         if path != self.path:
             self.history.append(self.path)
             self.path = path
@@ -307,7 +339,8 @@ class PreviewView:
         """console.log & co. of a WebContainer preview (its preview script posts them)."""
         if self._stop_console is None:
             self._stop_console = asyncio.ensure_future(
-                listen_console(self.frame, self.listeners, self.console.add))
+                listen_console(self.frame, self.listeners, self.console.add)
+            )
 
     # ------------------------------------------------------------ workbench hooks
 

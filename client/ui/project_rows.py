@@ -53,19 +53,35 @@ def project_row(project: dict[str, Any], unavailable: bool = False) -> tuple[Any
         row.setAttribute("data-offline", "unavailable")
     main = dom.element("div", class_="project-main")
     # data-action: the dashboard listens once on the list, not once per row.
-    open_button = dom.element("button", name, type="button", class_="link project-name",
-                              data_action="open", data_project=pid)  # fmt: skip
+    open_button = dom.element(
+        "button",
+        name,
+        type="button",
+        class_="link project-name",
+        data_action="open",
+        data_project=pid,
+    )
     meta = dom.element("div", class_="project-meta muted")
-    meta.append(dom.element("span", file_count(int(project.get("file_count") or 0)),
-                            class_="project-files"), dom.element("span", "·", aria_hidden="true"),
-                time_node(project))  # fmt: skip
+    meta.append(
+        dom.element(
+            "span", file_count(int(project.get("file_count") or 0)), class_="project-files"
+        ),
+        dom.element("span", "·", aria_hidden="true"),
+        time_node(project),
+    )
     if unavailable:
         note = dom.element("span", "unavailable offline", class_="project-offline")
         meta.append(dom.element("span", "·", aria_hidden="true"), note)
         open_button.setAttribute("aria-disabled", "true")
     main.append(open_button, meta)
-    menu_button = dom.element("button", "⋯", type="button", class_="secondary project-menu",
-                              aria_label=f"Actions for {name}", title="Actions")  # fmt: skip
+    menu_button = dom.element(
+        "button",
+        "⋯",
+        type="button",
+        class_="secondary project-menu",
+        aria_label=f"Actions for {name}",
+        title="Actions",
+    )
     row.append(main, menu_button)
     return row, menu_button
 
@@ -75,20 +91,30 @@ class RenameEditor:
     refuse is refused here with its reason, before any request; a refusal that still comes
     (the project was deleted elsewhere, the session ended) is shown the same way."""
 
-    def __init__(self, row: Any, name: str,
-                 save: Callable[[str], Awaitable[str | None]],
-                 done: Callable[[], None]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        row: Any,
+        name: str,
+        save: Callable[[str], Awaitable[str | None]],
+        done: Callable[[], None],
+    ) -> None:
         """`save(new_name)` returns None when saved, else the reason to show."""
         self.row, self.name, self.save, self.done = row, name, save, done
         self.listeners = Listeners()
         self.main = row.querySelector(".project-main")
         self.kept = list(self.main.childNodes)  # put back on cancel
         self.form = dom.element("form", class_="rename-form", novalidate="")
-        self.input = dom.element("input", name="rename", value=name, autocomplete="off",
-                                 aria_label=f"New name for {name}",
-                                 aria_describedby="rename-error")  # fmt: skip
-        self.error = dom.element("p", class_="form-error row-error", role="alert",
-                                 id="rename-error")  # fmt: skip
+        self.input = dom.element(
+            "input",
+            name="rename",
+            value=name,
+            autocomplete="off",
+            aria_label=f"New name for {name}",
+            aria_describedby="rename-error",
+        )
+        self.error = dom.element(
+            "p", class_="form-error row-error", role="alert", id="rename-error"
+        )
         save_button = dom.element("button", "Save", type="submit")
         cancel = dom.element("button", "Cancel", type="button", class_="secondary")
         fields = dom.element("div", class_="rename-fields")

@@ -27,9 +27,12 @@ GO_TO_LINE = re.compile(r":\s*(\d+)(?::(\d+))?\s*")
 class QuickOpen:
     def __init__(self, bench: Workbench, palette: CommandPalette | None = None) -> None:
         self.bench, self.palette = bench, palette
-        self.picker = Picker("quick-open", "Search files by name (append :line to go to a "
-                             "line, or start with > for commands)", self._items,
-                             self._open)  # fmt: skip
+        self.picker = Picker(
+            "quick-open",
+            "Search files by name (append :line to go to a line, or start with > for commands)",
+            self._items,
+            self._open,
+        )
         self._index: PathIndex | None = None
         self._paths: set[str] = set()
         self._key = f"cospai-recent-{bench.project_id}"
@@ -79,13 +82,15 @@ class QuickOpen:
         for match in matches:
             path = match.path
             cut = path.rfind("/") + 1
-            items.append(Item(
-                value=path,
-                label=path[cut:],
-                label_marks=tuple(p - cut for p in match.positions if p >= cut),
-                detail=path[: cut - 1],
-                detail_marks=tuple(p for p in match.positions if p < cut - 1),
-            ))  # fmt: skip
+            items.append(
+                Item(
+                    value=path,
+                    label=path[cut:],
+                    label_marks=tuple(p - cut for p in match.positions if p >= cut),
+                    detail=path[: cut - 1],
+                    detail_marks=tuple(p for p in match.positions if p < cut - 1),
+                )
+            )
         return items
 
     def _open(self, item: Item, text: str) -> None:

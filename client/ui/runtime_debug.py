@@ -26,8 +26,11 @@ def expose(link: Any) -> None:
         exec(compile(str(source), "runtime_contract.py", "exec"), module.__dict__)  # noqa: S102
 
         async def factory() -> Runtime:
-            runtime: Runtime = (WebContainerRuntime() if str(engine) == "webcontainer"
-                                else await link.make_pyodide())  # fmt: skip
+            runtime: Runtime = (
+                WebContainerRuntime()
+                if str(engine) == "webcontainer"
+                else await link.make_pyodide()
+            )
             await runtime.boot()
             return runtime
 
@@ -39,8 +42,14 @@ def expose(link: Any) -> None:
         code = await asyncio.wait_for(process.wait(), 60)
         return json.dumps({"code": code, "output": await process.output()})
 
-    dom.expose("cospaiRuntime", {
-        "contract": link.listeners.proxy(lambda source, names="", engine="pyodide":
-                                         asyncio.ensure_future(contract(source, names, engine))),
-        "run": link.listeners.proxy(lambda line: asyncio.ensure_future(run(line))),
-    })  # fmt: skip
+    dom.expose(
+        "cospaiRuntime",
+        {
+            "contract": link.listeners.proxy(
+                lambda source, names="", engine="pyodide": asyncio.ensure_future(
+                    contract(source, names, engine)
+                )
+            ),
+            "run": link.listeners.proxy(lambda line: asyncio.ensure_future(run(line))),
+        },
+    )

@@ -74,14 +74,16 @@ class RuntimeLink:
         # One write to the engine at a time: a command's settle must not answer while an
         # earlier write is half-way (its files would reach the worker after the command).
         self._write_lock = asyncio.Lock()
-        self.node = dom.element("button", type="button", class_="status-item status-engine",
-                                id="status-engine")  # fmt: skip
+        self.node = dom.element(
+            "button", type="button", class_="status-item status-engine", id="status-engine"
+        )
         footer = dom.document().querySelector("footer")
         build = dom.by_id("status-build")
         if dom.present(footer):
             footer.insertBefore(self.node, build) if build is not None else footer.append(self.node)
-        self.menu = PopupMenu(self.node, self._menu_items, "Runtime",
-                              lambda: "Runtime for this project")  # fmt: skip
+        self.menu = PopupMenu(
+            self.node, self._menu_items, "Runtime", lambda: "Runtime for this project"
+        )
         self.offer = dom.element("div", class_="runtime-offer", id="runtime-offer", role="alert")
         self.offer.hidden = True
         bench.main.prepend(self.offer)
@@ -97,11 +99,14 @@ class RuntimeLink:
     def _attach(self, runtime: Runtime) -> None:
         for unsubscribe in self._detach:
             unsubscribe()
-        self._detach = [runtime.on(name, lambda *args, n=name: self._emitter.emit(n, *args))
-                        for name in sorted(EVENTS)]  # fmt: skip
+        self._detach = [
+            runtime.on(name, lambda *args, n=name: self._emitter.emit(n, *args))
+            for name in sorted(EVENTS)
+        ]
         self._detach.append(runtime.on("status", self._show))
-        self._detach.append(runtime.on("error", lambda message: self.bench.notify(
-            f"Runtime: {message}", "error")))  # fmt: skip
+        self._detach.append(
+            runtime.on("error", lambda message: self.bench.notify(f"Runtime: {message}", "error"))
+        )
         self._detach.append(runtime.on("crashed", self._crashed))
         if isinstance(runtime, PyodideRuntime):  # its worker asks before each command
             runtime.before_command = self._settle
@@ -114,8 +119,12 @@ class RuntimeLink:
 
     def _show(self, status: Status) -> None:
         name = NAMES[self.engine]
-        label = {"booting": "starting…", "ready": "ready", "failed": "failed",
-                 "unavailable": "unavailable"}  # fmt: skip
+        label = {
+            "booting": "starting…",
+            "ready": "ready",
+            "failed": "failed",
+            "unavailable": "unavailable",
+        }
         text = f"{name}: {label[status.state.value]}"
         if status.state is not RuntimeState.READY and status.reason:
             text += f" ({status.reason})"
@@ -130,8 +139,7 @@ class RuntimeLink:
         dom.set_state("runtime-engine", self.engine)
         failed = status.state in {RuntimeState.UNAVAILABLE, RuntimeState.FAILED}
         restarting = status.reason.startswith("crashed")  # a fresh engine is on its way
-        self._offer(status if failed and status.reason != "stopped" and not restarting
-                    else None)  # fmt: skip
+        self._offer(status if failed and status.reason != "stopped" and not restarting else None)
 
     def _offer(self, status: Status | None) -> None:
         """One line on why the engine cannot run, and a button for the other one."""
@@ -141,19 +149,32 @@ class RuntimeLink:
             self.offer.replaceChildren()
             return
         other = PYODIDE if self.engine == WEBCONTAINER else WEBCONTAINER
-        line = dom.element("span", f"{NAMES[self.engine]} is {status.state.value}: "
-                           f"{status.reason}.", class_="runtime-offer-text")  # fmt: skip
-        button = dom.element("button", f"Use {NAMES[other]} instead", type="button",
-                             class_="runtime-offer-use", data_engine=other)  # fmt: skip
+        line = dom.element(
+            "span",
+            f"{NAMES[self.engine]} is {status.state.value}: {status.reason}.",
+            class_="runtime-offer-text",
+        )
+        button = dom.element(
+            "button",
+            f"Use {NAMES[other]} instead",
+            type="button",
+            class_="runtime-offer-use",
+            data_engine=other,
+        )
         self._offer_listeners.on(button, "click", lambda _e: self.use(other))
         self.offer.replaceChildren(line, button)
         self.offer.hidden = False
 
     def _menu_items(self) -> list[MenuItem]:
         current = self.bench.layout.state.runtime
-        return [MenuItem(("✓ " if setting == current else "  ") + SETTING_LABELS[setting],
-                         lambda s=setting: self.use(s), id=f"runtime-setting-{setting}")
-                for setting in SETTINGS]  # fmt: skip
+        return [
+            MenuItem(
+                ("✓ " if setting == current else "  ") + SETTING_LABELS[setting],
+                lambda s=setting: self.use(s),
+                id=f"runtime-setting-{setting}",
+            )
+            for setting in SETTINGS
+        ]
 
     # ------------------------------------------------------------ choosing, switching
 
@@ -164,9 +185,12 @@ class RuntimeLink:
         asyncio.ensure_future(self.start())
 
     def _choose(self) -> Choice:
-        return choose(self.bench.layout.state.runtime, set(self.bench.sync.model.files),
-                      isolated=dom.cross_origin_isolated(),
-                      webcontainer_known_unreachable=bool(_unreachable))  # fmt: skip
+        return choose(
+            self.bench.layout.state.runtime,
+            set(self.bench.sync.model.files),
+            isolated=dom.cross_origin_isolated(),
+            webcontainer_known_unreachable=bool(_unreachable),
+        )
 
     async def _config(self) -> dict[str, Any]:
         """The server's runtime settings (the sandbox's pattern, WebContainer's key)."""
@@ -184,8 +208,9 @@ class RuntimeLink:
         """This project's sandbox origin (its code and previews run there); raises
         SandboxUnavailable saying why there is none."""
         pattern = (await self._config()).get("sandbox")
-        return sandbox.origin_for(pattern if isinstance(pattern, str) else None,
-                                  self.bench.sandbox_key, dom.page_origin())  # fmt: skip
+        return sandbox.origin_for(
+            pattern if isinstance(pattern, str) else None, self.bench.sandbox_key, dom.page_origin()
+        )
 
     async def make_pyodide(self) -> PyodideRuntime:
         """A Pyodide engine on this project's sandbox origin (or one that says why not)."""
@@ -200,9 +225,11 @@ class RuntimeLink:
         config = await self._config()
         found = config.get("webcontainer")
         config = found if isinstance(found, dict) else {}
-        return WebContainerRuntime(api_key=str(config.get("api_key") or ""),
-                                   timeout_ms=int(config.get("boot_timeout_ms") or BOOT_TIMEOUT_MS),
-                                   ignored=self.bench.rules.ignored)  # fmt: skip
+        return WebContainerRuntime(
+            api_key=str(config.get("api_key") or ""),
+            timeout_ms=int(config.get("boot_timeout_ms") or BOOT_TIMEOUT_MS),
+            ignored=self.bench.rules.ignored,
+        )
 
     # ------------------------------------------------------------ crashes, restarts
 
@@ -214,8 +241,12 @@ class RuntimeLink:
         self._crashes = [t for t in self._crashes if now - t < CRASH_WINDOW_S] + [now]
         # (Views hear "crashed" through the events every engine's are passed on as.)
         if len(self._crashes) > MAX_RESTARTS:
-            self._show(Status(RuntimeState.FAILED, f"it crashed {len(self._crashes)} times "
-                              f"in a minute; the last time: {reason}"))  # fmt: skip
+            self._show(
+                Status(
+                    RuntimeState.FAILED,
+                    f"it crashed {len(self._crashes)} times in a minute; the last time: {reason}",
+                )
+            )
             return
         asyncio.ensure_future(self.restart())
 
@@ -234,8 +265,12 @@ class RuntimeLink:
         watch. The engine already running stays when the choice has not changed."""
         choice = self._choose()
         running = self.runtime.status.state in {RuntimeState.READY, RuntimeState.BOOTING}
-        if (not self._restarting and self.choice is not None and choice.engine == self.engine
-                and running):  # fmt: skip
+        if (
+            not self._restarting
+            and self.choice is not None
+            and choice.engine == self.engine
+            and running
+        ):
             self.choice = choice
             self._show(self.runtime.status)
             return
@@ -262,8 +297,9 @@ class RuntimeLink:
             return
         try:
             files = self.mirror.seed(self.bench.sync.model)
-            await self.runtime.mount({p: c for p, c in files.items()
-                                      if not self.bench.rules.ignored(p)})  # fmt: skip
+            await self.runtime.mount(
+                {p: c for p, c in files.items() if not self.bench.rules.ignored(p)}
+            )
         except RuntimeRefused as error:
             self._show(Status(RuntimeState.FAILED, f"the project could not be mounted: {error}"))
             return
@@ -284,10 +320,16 @@ class RuntimeLink:
         console = getattr(getattr(self.bench, "preview", None), "console", None)
         if console is None:
             return
-        runtime.on_preview_message(lambda message: console.add(
-            "uncaught" if "EXCEPTION" in str(message.get("type")) or "REJECTION" in str(
-                message.get("type")) else "error",
-            str(message.get("message", "")), str(message.get("stack", ""))))  # fmt: skip
+        runtime.on_preview_message(
+            lambda message: console.add(
+                "uncaught"
+                if "EXCEPTION" in str(message.get("type"))
+                or "REJECTION" in str(message.get("type"))
+                else "error",
+                str(message.get("message", "")),
+                str(message.get("stack", "")),
+            )
+        )
         try:
             await runtime.set_preview_script()
         except OSError as error:

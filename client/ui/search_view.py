@@ -41,29 +41,54 @@ class SearchView:
         self.listeners = Listeners()
         self.flags = {name: False for name, _text, _title in TOGGLES}
         self.node = dom.element("div", id="search-view", class_="search-view")
-        self.query = dom.element("input", type="search", class_="search-query",
-                                 placeholder="Search", aria_label="Search",
-                                 spellcheck="false", autocomplete="off")  # fmt: skip
+        self.query = dom.element(
+            "input",
+            type="search",
+            class_="search-query",
+            placeholder="Search",
+            aria_label="Search",
+            spellcheck="false",
+            autocomplete="off",
+        )
         row = dom.element("div", class_="search-row")
         row.append(self.query)
         self.toggles: dict[str, Any] = {}
         for name, text, title in TOGGLES:
-            button = dom.element("button", text, type="button", class_="search-toggle",
-                                 title=title, aria_label=title, aria_pressed="false",
-                                 data_option=name)  # fmt: skip
+            button = dom.element(
+                "button",
+                text,
+                type="button",
+                class_="search-toggle",
+                title=title,
+                aria_label=title,
+                aria_pressed="false",
+                data_option=name,
+            )
             self.listeners.on(button, "click", lambda _e, n=name: self._toggle(n))
             self.toggles[name] = button
             row.append(button)
-        self.include = dom.element("input", type="text", class_="search-glob",
-                                   name="include", placeholder="files to include (e.g. src/**)",
-                                   aria_label="Files to include", spellcheck="false")  # fmt: skip
-        self.exclude = dom.element("input", type="text", class_="search-glob",
-                                   name="exclude", placeholder="files to exclude (e.g. *.test.js)",
-                                   aria_label="Files to exclude", spellcheck="false")  # fmt: skip
-        self.status = dom.element("div", class_="search-summary", role="status",
-                                  aria_live="polite")  # fmt: skip
-        self.results = dom.element("div", class_="search-results", role="tree",
-                                   aria_label="Search results")  # fmt: skip
+        self.include = dom.element(
+            "input",
+            type="text",
+            class_="search-glob",
+            name="include",
+            placeholder="files to include (e.g. src/**)",
+            aria_label="Files to include",
+            spellcheck="false",
+        )
+        self.exclude = dom.element(
+            "input",
+            type="text",
+            class_="search-glob",
+            name="exclude",
+            placeholder="files to exclude (e.g. *.test.js)",
+            aria_label="Files to exclude",
+            spellcheck="false",
+        )
+        self.status = dom.element("div", class_="search-summary", role="status", aria_live="polite")
+        self.results = dom.element(
+            "div", class_="search-results", role="tree", aria_label="Search results"
+        )
         self.node.append(row, self.include, self.exclude, self.status, self.results)
         host.replaceChildren(self.node)
         for field in (self.query, self.include, self.exclude):
@@ -107,8 +132,12 @@ class SearchView:
         return state.sidebar_view == "search" and state.visible("sidebar")
 
     def options(self) -> Options:
-        return Options(str(self.query.value), include=str(self.include.value),
-                       exclude=str(self.exclude.value), **self.flags)  # fmt: skip
+        return Options(
+            str(self.query.value),
+            include=str(self.include.value),
+            exclude=str(self.exclude.value),
+            **self.flags,
+        )
 
     def schedule(self, delay: float = 0.0) -> None:
         """Start a search after `delay`, dropping whatever ran or waited before."""
@@ -234,8 +263,9 @@ class _Drawer:
 
 
 def _group(found: FileHits) -> Any:
-    group = dom.element("div", class_="search-file", role="treeitem", aria_expanded="true",
-                        data_path=found.path)  # fmt: skip
+    group = dom.element(
+        "div", class_="search-file", role="treeitem", aria_expanded="true", data_path=found.path
+    )
     header = dom.element("div", class_="search-file-header", title=found.path)
     cut = found.path.rfind("/") + 1
     header.append(dom.element("span", found.path[cut:], class_="search-file-name"))

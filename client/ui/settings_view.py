@@ -16,8 +16,9 @@ class SettingsDialog:
         self.listeners = Listeners()
         self.change = change
         self.backdrop = dom.element("div", class_="dialog-backdrop", id="settings-dialog")
-        box = dom.element("div", class_="dialog", role="dialog", aria_modal="true",
-                          aria_label="Settings")  # fmt: skip
+        box = dom.element(
+            "div", class_="dialog", role="dialog", aria_modal="true", aria_label="Settings"
+        )
         box.append(dom.element("h2", "Settings"))
         theme = dom.element("select", name="theme")
         for value in THEMES:
@@ -26,15 +27,25 @@ class SettingsDialog:
                 option.setAttribute("selected", "")
             theme.append(option)
         low, high = FONT_SIZES
-        size = dom.element("input", type="number", name="font_size", min=str(low), max=str(high),
-                           value=str(settings.font_size))  # fmt: skip
+        size = dom.element(
+            "input",
+            type="number",
+            name="font_size",
+            min=str(low),
+            max=str(high),
+            value=str(settings.font_size),
+        )
         box.append(self._row("Theme", theme), self._row("Font size", size))
-        for name, label in (("word_wrap", "Word wrap"), ("minimap", "Minimap"),
-                            ("vim", "Vim mode")):  # fmt: skip
+        for name, label in (
+            ("word_wrap", "Word wrap"),
+            ("minimap", "Minimap"),
+            ("vim", "Vim mode"),
+        ):
             toggle = dom.element("input", type="checkbox", name=name)
             toggle.checked = bool(getattr(settings, name))
-            self.listeners.on(toggle, "change",
-                              lambda e, n=name: self.change(n, bool(e.target.checked)))  # fmt: skip
+            self.listeners.on(
+                toggle, "change", lambda e, n=name: self.change(n, bool(e.target.checked))
+            )
             box.append(self._row(label, toggle))
         self.listeners.on(theme, "change", lambda e: self.change("theme", str(e.target.value)))
         self.listeners.on(size, "change", self._size)

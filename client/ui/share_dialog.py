@@ -29,8 +29,14 @@ class ShareDialog:
         self.pages: dict[str, Any] = {}
         self.tab_buttons: dict[str, Any] = {}
         for name, label in (("link", "Link"), ("embed", "Embed")):
-            button = dom.element("button", label, type="button", role="tab",
-                                 id=f"share-tab-{name}", class_="share-tab")  # fmt: skip
+            button = dom.element(
+                "button",
+                label,
+                type="button",
+                role="tab",
+                id=f"share-tab-{name}",
+                class_="share-tab",
+            )
             self.dialog.listeners.on(button, "click", lambda _e, n=name: self.show_tab(n))
             tabs.append(button)
             self.tab_buttons[name] = button
@@ -54,22 +60,33 @@ class ShareDialog:
 
     def _build_link_page(self) -> None:
         page = self.pages["link"]
-        page.append(dom.element("p", "Anyone with a link sees the project's saved files as a "
-                                "website (index.html at its root), read-only. Later edits "
-                                "show only after Update.", class_="muted"))  # fmt: skip
+        page.append(
+            dom.element(
+                "p",
+                "Anyone with a link sees the project's saved files as a "
+                "website (index.html at its root), read-only. Later edits "
+                "show only after Update.",
+                class_="muted",
+            )
+        )
         field = dom.element("label", class_="modal-field")
         field.append(dom.element("span", "Folder to publish (empty: the whole project)"))
-        self.root_input = dom.element("input", type="text", name="root", id="share-root",
-                                      placeholder="e.g. public", autocomplete="off")  # fmt: skip
+        self.root_input = dom.element(
+            "input",
+            type="text",
+            name="root",
+            id="share-root",
+            placeholder="e.g. public",
+            autocomplete="off",
+        )
         field.append(self.root_input)
-        self.create_button = dom.element("button", "Create link", type="button",
-                                         id="share-create")  # fmt: skip
-        self.dialog.listeners.on(self.create_button, "click",
-                                 lambda _e: asyncio.ensure_future(self.create()))  # fmt: skip
+        self.create_button = dom.element("button", "Create link", type="button", id="share-create")
+        self.dialog.listeners.on(
+            self.create_button, "click", lambda _e: asyncio.ensure_future(self.create())
+        )
         row = dom.element("div", class_="share-create")
         row.append(field, self.create_button)
-        self.message = dom.element("p", class_="share-message", id="share-message",
-                                   role="status")  # fmt: skip
+        self.message = dom.element("p", class_="share-message", id="share-message", role="status")
         self.list = dom.element("ul", class_="share-list", id="share-list")
         page.append(row, self.message, self.list)
 
@@ -90,23 +107,35 @@ class ShareDialog:
         rows = []
         for share in self.shares:
             row = dom.element("li", class_="share-row", data_token=share["token"])
-            url = dom.element("input", type="text", readonly="", class_="share-url",
-                              aria_label="Share link")  # fmt: skip
+            url = dom.element(
+                "input", type="text", readonly="", class_="share-url", aria_label="Share link"
+            )
             url.value = share["url"]
             where = f"/{share['root']}/" if share["root"] else "the whole project"
-            state = ("up to date" if share["current"]
-                     else "older than the saved files")  # fmt: skip
-            info = dom.element("span", f"Revision {share['revision']} · {where} · {state}",
-                               class_="share-info muted")  # fmt: skip
+            state = "up to date" if share["current"] else "older than the saved files"
+            info = dom.element(
+                "span",
+                f"Revision {share['revision']} · {where} · {state}",
+                class_="share-info muted",
+            )
             actions = dom.element("span", class_="share-actions")
             for label, css, action in (
                 ("Copy", "share-copy secondary", lambda s=share: self._copy(s["url"])),
-                ("Open", "share-open secondary", lambda s=share: dom.window().open(s["url"],
-                                                                                   "_blank")),
-                ("Update to latest", "share-update secondary",
-                 lambda s=share: asyncio.ensure_future(self.update(s["token"]))),
-                ("Revoke", "share-revoke danger",
-                 lambda s=share: asyncio.ensure_future(self.revoke(s["token"]))),
+                (
+                    "Open",
+                    "share-open secondary",
+                    lambda s=share: dom.window().open(s["url"], "_blank"),
+                ),
+                (
+                    "Update to latest",
+                    "share-update secondary",
+                    lambda s=share: asyncio.ensure_future(self.update(s["token"])),
+                ),
+                (
+                    "Revoke",
+                    "share-revoke danger",
+                    lambda s=share: asyncio.ensure_future(self.revoke(s["token"])),
+                ),
             ):
                 button = dom.element("button", label, type="button", class_=css)
                 self.dialog.listeners.on(button, "click", lambda _e, act=action: act())
@@ -130,8 +159,10 @@ class ShareDialog:
             await asyncio.sleep(0.05)
             if not scheduler.in_flight and not self.bench.sync.pending():
                 return True
-        self._say("Some changes are not saved on the server yet; the link has the saved "
-                  "files only.", "error")  # fmt: skip
+        self._say(
+            "Some changes are not saved on the server yet; the link has the saved files only.",
+            "error",
+        )
         return False
 
     async def create(self) -> None:
@@ -174,19 +205,31 @@ class ShareDialog:
 
     def _build_embed_page(self) -> None:
         page = self.pages["embed"]
-        page.append(dom.element("p", "Put the project in another site: the snippet embeds "
-                                "the first link's files in an editor that runs them.",
-                                class_="muted"))  # fmt: skip
+        page.append(
+            dom.element(
+                "p",
+                "Put the project in another site: the snippet embeds "
+                "the first link's files in an editor that runs them.",
+                class_="muted",
+            )
+        )
         self.embed_file = dom.element("select", name="file", id="embed-file")
         self.embed_theme = dom.element("select", name="theme", id="embed-theme")
         for theme in THEMES:
             self.embed_theme.append(dom.element("option", theme.capitalize(), value=theme))
-        self.embed_origins = dom.element("input", type="text", name="origins",
-                                         id="embed-origins",
-                                         placeholder="https://your-site.example")  # fmt: skip
+        self.embed_origins = dom.element(
+            "input",
+            type="text",
+            name="origins",
+            id="embed-origins",
+            placeholder="https://your-site.example",
+        )
         grid = dom.element("div", class_="embed-options")
-        for label, control in (("File to open", self.embed_file), ("Theme", self.embed_theme),
-                               ("Host page origins (postMessage)", self.embed_origins)):
+        for label, control in (
+            ("File to open", self.embed_file),
+            ("Theme", self.embed_theme),
+            ("Host page origins (postMessage)", self.embed_origins),
+        ):
             field = dom.element("label", class_="modal-field")
             field.append(dom.element("span", label), control)
             grid.append(field)
@@ -206,14 +249,24 @@ class ShareDialog:
             label = dom.element("label")
             label.append(box, dom.document().createTextNode(f" {text}"))
             checks.append(label)
-        self.embed_code = dom.element("textarea", readonly="", id="embed-snippet", rows="4",
-                                      class_="embed-snippet", aria_label="Embed snippet")
+        self.embed_code = dom.element(
+            "textarea",
+            readonly="",
+            id="embed-snippet",
+            rows="4",
+            class_="embed-snippet",
+            aria_label="Embed snippet",
+        )
         copy = dom.element("button", "Copy snippet", type="button", id="embed-copy")
-        self.dialog.listeners.on(copy, "click",
-                                 lambda _e: self._copy(str(self.embed_code.value)))  # fmt: skip
+        self.dialog.listeners.on(copy, "click", lambda _e: self._copy(str(self.embed_code.value)))
         page.append(grid, checks, self.embed_code, copy)
-        for control in (self.embed_file, self.embed_theme, self.embed_origins,
-                        *self.embed_panels.values(), *self.embed_flags.values()):  # fmt: skip
+        for control in (
+            self.embed_file,
+            self.embed_theme,
+            self.embed_origins,
+            *self.embed_panels.values(),
+            *self.embed_flags.values(),
+        ):
             self.dialog.listeners.on(control, "change", lambda _e: self._render_snippet())
             self.dialog.listeners.on(control, "input", lambda _e: self._render_snippet())
 
@@ -227,14 +280,18 @@ class ShareDialog:
             self.embed_code.value = ""
             self.embed_code.placeholder = "Create a link on the Link tab first."
             return
-        origins = tuple(o for o in (origin_of(x) for x in str(self.embed_origins.value)
-                                    .split(",")) if o)  # fmt: skip
+        origins = tuple(
+            o for o in (origin_of(x) for x in str(self.embed_origins.value).split(",")) if o
+        )
         options = EmbedOptions(
-            share=self.shares[0]["token"], file=str(self.embed_file.value) or None,
+            share=self.shares[0]["token"],
+            file=str(self.embed_file.value) or None,
             read_only=bool(self.embed_flags["readonly"].checked),
             theme=str(self.embed_theme.value),
             panels=tuple(n for n in PANELS if self.embed_panels[n].checked) or PANELS,
-            run=bool(self.embed_flags["run"].checked), origins=origins)  # fmt: skip
+            run=bool(self.embed_flags["run"].checked),
+            origins=origins,
+        )
         self.embed_code.value = snippet(str(dom.window().location.origin), options)
 
 
@@ -244,8 +301,14 @@ class ShareButton:
     def __init__(self, bench: Any) -> None:
         modules.use_styles("share")
         self.bench = bench
-        self.node = dom.element("button", "Share", type="button", id="share-button",
-                                class_="secondary", title="Share a link or embed the project")
+        self.node = dom.element(
+            "button",
+            "Share",
+            type="button",
+            id="share-button",
+            class_="secondary",
+            title="Share a link or embed the project",
+        )
         self.bench.listeners.on(self.node, "click", lambda _e: self.open())
         slot = dom.by_id("header-actions")
         if slot is not None:

@@ -52,12 +52,23 @@ class TabStrip:
         self._nodes, self._dirty = {}, {}
         for path in tabs.paths:
             name = path.rsplit("/", 1)[-1]
-            tab = dom.element("div", class_="tab", role="tab", draggable="true", data_path=path,
-                              title=path,
-                              aria_selected="true" if path == tabs.active else "false")  # fmt: skip
+            tab = dom.element(
+                "div",
+                class_="tab",
+                role="tab",
+                draggable="true",
+                data_path=path,
+                title=path,
+                aria_selected="true" if path == tabs.active else "false",
+            )
             tab.append(dom.element("span", name, class_="tab-name"))
-            close = dom.element("button", type="button", class_="tab-close",
-                                aria_label=f"Close {name}", title="Close (Ctrl+W)")  # fmt: skip
+            close = dom.element(
+                "button",
+                type="button",
+                class_="tab-close",
+                aria_label=f"Close {name}",
+                title="Close (Ctrl+W)",
+            )
             close.append(dom.element("span", "×"))
             tab.append(close)
             dirty = self._dirty[path] = self.view.dirty(path)
@@ -149,11 +160,14 @@ class TabStrip:
         path = str(tab.getAttribute("data-path"))
         self._close_menu()
         menu = dom.element("div", class_="context-menu", role="menu", id="tab-menu")
-        for label, action in (("Close", lambda: self.view.close(path)),
-                              ("Close Others", lambda: self.view.close_others(path))):  # fmt: skip
+        for label, action in (
+            ("Close", lambda: self.view.close(path)),
+            ("Close Others", lambda: self.view.close_others(path)),
+        ):
             item = dom.element("button", label, type="button", role="menuitem")
             item.onclick = self.view.bench.listeners.proxy(
-                lambda _e, act=action: (self._close_menu(), act()))
+                lambda _e, act=action: (self._close_menu(), act())
+            )
             menu.append(item)
         menu.style.left = f"{int(event.clientX)}px"
         menu.style.top = f"{int(event.clientY)}px"

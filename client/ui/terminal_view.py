@@ -70,8 +70,9 @@ class TerminalPanel:
         ]
         self.tools = dom.element("span", class_="term-tools")
         for node_id, text, title, action in buttons:
-            button = dom.element("button", text, type="button", id=node_id, title=title,
-                                 class_="term-tool")  # fmt: skip
+            button = dom.element(
+                "button", text, type="button", id=node_id, title=title, class_="term-tool"
+            )
             self.listeners.on(button, "click", lambda _e, act=action: act())
             self.tools.append(button)
         grow = head.querySelector(".grow")
@@ -80,8 +81,9 @@ class TerminalPanel:
         self.body = panel.querySelector(".panel-body")
         self.body.replaceChildren()
         self.body.classList.add("term-body")
-        self.empty = dom.element("div", "Starting the runtime…", class_="panel-empty",
-                                 id="terminal-empty")  # fmt: skip
+        self.empty = dom.element(
+            "div", "Starting the runtime…", class_="panel-empty", id="terminal-empty"
+        )
         self.body.append(self.empty)
         link.on_ready.append(self._ready)
         link.on_switch.append(self._engine_gone)
@@ -120,8 +122,10 @@ class TerminalPanel:
         """The engine died: every terminal says why, in plain words, before its new shell."""
         for tab in self.tabs:
             if tab.term is not None:
-                tab.term.write(f"\r\n\x1b[31mThe Python runtime crashed: {reason}.\x1b[0m\r\n"
-                               "\x1b[33mRestarting it with the project's files…\x1b[0m\r\n")
+                tab.term.write(
+                    f"\r\n\x1b[31mThe Python runtime crashed: {reason}.\x1b[0m\r\n"
+                    "\x1b[33mRestarting it with the project's files…\x1b[0m\r\n"
+                )
 
     def _restarting(self) -> None:
         """A fresh engine replaces this one: the tabs stay, their shells end."""
@@ -140,11 +144,15 @@ class TerminalPanel:
         asyncio.ensure_future(self.link.restart())
 
     def _show_stuck(self, seconds: Any) -> None:
-        button = dom.element("button", "Restart runtime", type="button", class_="term-tool",
-                             id="terminal-restart")  # fmt: skip
+        button = dom.element(
+            "button", "Restart runtime", type="button", class_="term-tool", id="terminal-restart"
+        )
         self.listeners.on(button, "click", lambda _e: self.restart())
-        text = dom.element("span", f"The program ignored Ctrl+C for {seconds} s. Restarting "
-                           "the runtime stops it (the project's files are kept).")  # fmt: skip
+        text = dom.element(
+            "span",
+            f"The program ignored Ctrl+C for {seconds} s. Restarting "
+            "the runtime stops it (the project's files are kept).",
+        )
         self.stuck.replaceChildren(text, button)
         self.stuck.hidden = False
 
@@ -168,8 +176,14 @@ class TerminalPanel:
         label = dom.element("span", name, class_="term-label")
         badge = dom.element("span", class_="term-code")
         badge.hidden = True
-        close = dom.element("button", "×", type="button", class_="term-close",
-                            title="Close terminal", aria_label="Close terminal")  # fmt: skip
+        close = dom.element(
+            "button",
+            "×",
+            type="button",
+            class_="term-close",
+            title="Close terminal",
+            aria_label="Close terminal",
+        )
         button.append(label, badge, close)
         host = dom.element("div", class_="term-host", data_key=key)
         tab = TermTab(key, name, button, label, badge, host)
@@ -183,9 +197,14 @@ class TerminalPanel:
         asyncio.ensure_future(self._start(tab, focus))
 
     async def _start(self, tab: TermTab, focus: bool) -> None:
-        tab.term = await XTerm.create(tab.host, {
-            "scrollback": SCROLLBACK, "fontSize": max(self.bench.settings.font_size - 1, 10),
-            "theme": xterm_theme(self._dark)})  # fmt: skip
+        tab.term = await XTerm.create(
+            tab.host,
+            {
+                "scrollback": SCROLLBACK,
+                "fontSize": max(self.bench.settings.font_size - 1, 10),
+                "theme": xterm_theme(self._dark),
+            },
+        )
         tab.term.on_resize(self.listeners, lambda c, r: tab.process and tab.process.resize(c, r))
         await self._spawn(tab, focus)
 
@@ -205,9 +224,11 @@ class TerminalPanel:
         tab.process = process
         process.on_state = lambda kind, value: self._state(tab, kind, value)
         if not self.link.runtime.isolated:
-            tab.term.write("\x1b[33mNote: Ctrl+C cannot stop a running program and input() "
-                           "cannot read the keyboard: this page is not cross-origin "
-                           "isolated.\x1b[0m\r\n")  # fmt: skip
+            tab.term.write(
+                "\x1b[33mNote: Ctrl+C cannot stop a running program and input() "
+                "cannot read the keyboard: this page is not cross-origin "
+                "isolated.\x1b[0m\r\n"
+            )
         process.attach(tab.term)
         if focus and tab is self.active:
             tab.term.focus()
@@ -265,8 +286,9 @@ class TerminalPanel:
             self.close(self.active)
 
     def _rename(self, tab: TermTab) -> None:
-        field = dom.element("input", class_="term-rename", value=tab.name,
-                            aria_label="Terminal name")  # fmt: skip
+        field = dom.element(
+            "input", class_="term-rename", value=tab.name, aria_label="Terminal name"
+        )
         field.value = tab.name
         tab.label.replaceWith(field)
         field.focus()
@@ -306,11 +328,14 @@ class TerminalPanel:
         `entry` or the open .js file."""
         if self.link.engine == "webcontainer":
             package = self.bench.sync.model.files.get("package.json")
-            line = node_run_line(None if package is None or entry else package.content,
-                                 entry or self.bench.active_path())  # fmt: skip
+            line = node_run_line(
+                None if package is None or entry else package.content,
+                entry or self.bench.active_path(),
+            )
             if line is None:
-                self.bench.notify("Nothing to run: add a dev or start script to package.json, "
-                                  "or open a .js file")  # fmt: skip
+                self.bench.notify(
+                    "Nothing to run: add a dev or start script to package.json, or open a .js file"
+                )
                 return
             asyncio.ensure_future(self._run(line))
             return

@@ -50,8 +50,7 @@ COMMANDS = (
 
 # What changes files: refused, with a word why, where the files are read-only (an embed
 # with read-only set). Copy, download, reveal and the like stay.
-CHANGING = frozenset({"newFile", "newFolder", "rename", "delete", "cut", "paste", "upload",
-                      "undo"})  # fmt: skip
+CHANGING = frozenset({"newFile", "newFolder", "rename", "delete", "cut", "paste", "upload", "undo"})
 READ_ONLY_NOTICE = "These files are read-only here."
 
 
@@ -71,6 +70,7 @@ class TreeActions:
 
     def register_commands(self) -> None:
         for command_id, title, action, keys, category in COMMANDS:
+
             def run(a: str = action) -> None:
                 self.run(a, from_palette=True)
 
@@ -99,15 +99,21 @@ class TreeActions:
             asyncio.get_event_loop().call_later(0.05, lambda: self.run(action))
             return
         handler = {
-            "newFile": lambda: self.begin_new(False), "newFolder": lambda: self.begin_new(True),
-            "rename": self.begin_rename, "delete": self.ask_delete,
-            "copy": lambda: self.set_clipboard(False), "cut": lambda: self.set_clipboard(True),
-            "paste": self.paste, "download": self.transfer.download,
+            "newFile": lambda: self.begin_new(False),
+            "newFolder": lambda: self.begin_new(True),
+            "rename": self.begin_rename,
+            "delete": self.ask_delete,
+            "copy": lambda: self.set_clipboard(False),
+            "cut": lambda: self.set_clipboard(True),
+            "paste": self.paste,
+            "download": self.transfer.download,
             "downloadZip": lambda: asyncio.ensure_future(self.transfer.download_zip()),
-            "copyPath": self.transfer.copy_path, "upload": self.tree.picker.click,
-            "collapseAll": self.tree.collapse_all, "reveal": self.reveal_active,
+            "copyPath": self.transfer.copy_path,
+            "upload": self.tree.picker.click,
+            "collapseAll": self.tree.collapse_all,
+            "reveal": self.reveal_active,
             "undo": self.undo_delete,
-        }.get(action)  # fmt: skip
+        }.get(action)
         if handler is not None:
             handler()
 
@@ -158,14 +164,17 @@ class TreeActions:
         targets = self.view.targets()
         has, single = bool(targets), len(targets) == 1
         items = [
-            Item("newFile", "New File…"), Item("newFolder", "New Folder…"),
+            Item("newFile", "New File…"),
+            Item("newFolder", "New Folder…"),
             Item("rename", "Rename…", "F2", single, True),
             Item("delete", "Delete", "Delete", has),
-            Item("copy", "Copy", "Ctrl+C", has, True), Item("cut", "Cut", "Ctrl+X", has),
+            Item("copy", "Copy", "Ctrl+C", has, True),
+            Item("cut", "Cut", "Ctrl+X", has),
             Item("paste", "Paste", "Ctrl+V", self.clipboard is not None),
             Item("download", "Download" if has else "Download Project as Zip", "", True, True),
-            Item("copyPath", "Copy Path", "", has), Item("upload", "Upload Files…"),
-        ]  # fmt: skip
+            Item("copyPath", "Copy Path", "", has),
+            Item("upload", "Upload Files…"),
+        ]
         return [item for item in items if not (self.read_only and item.id in CHANGING)]
 
     # ------------------------------------------------------------ new and rename
@@ -175,11 +184,19 @@ class TreeActions:
         folder = self.view.target_folder()
         index = self.view.begin_create(folder, is_folder)
         kind = "folder" if is_folder else "file"
-        self._edit(InlineEdit(
-            join(folder, PLACEHOLDER), "", f"New {kind} name",
-            lambda name: validate_name(name, self.bench.rules, folder, self.view.names_in(folder)),
-            lambda name: self._create(folder, name, is_folder), self._edit_done,
-        ), index)  # fmt: skip
+        self._edit(
+            InlineEdit(
+                join(folder, PLACEHOLDER),
+                "",
+                f"New {kind} name",
+                lambda name: validate_name(
+                    name, self.bench.rules, folder, self.view.names_in(folder)
+                ),
+                lambda name: self._create(folder, name, is_folder),
+                self._edit_done,
+            ),
+            index,
+        )
 
     def _create(self, folder: str, name: str, is_folder: bool) -> None:
         ops = self.ops
@@ -200,12 +217,19 @@ class TreeActions:
         self._end_edit()
         parent, current = parent_of(path), name_of(path)
         index = self.view.reveal(path)
-        self._edit(InlineEdit(
-            path, current, f"Rename {current}",
-            lambda name: validate_name(name, self.bench.rules, parent, self.view.names_in(parent),
-                                       current=current),
-            lambda name: self._rename(path, name), self._edit_done,
-        ), index)  # fmt: skip
+        self._edit(
+            InlineEdit(
+                path,
+                current,
+                f"Rename {current}",
+                lambda name: validate_name(
+                    name, self.bench.rules, parent, self.view.names_in(parent), current=current
+                ),
+                lambda name: self._rename(path, name),
+                self._edit_done,
+            ),
+            index,
+        )
 
     def _rename(self, path: str, name: str) -> None:
         old, new = self.ops.rename(path, name)
@@ -272,8 +296,16 @@ class TreeActions:
         node = self.tree.toast
         node.replaceChildren(dom.element("span", text))
         if undo:
-            node.append(dom.element("button", "Undo", type="button", data_action="undo",
-                                    id="tree-undo", title="Undo (Ctrl+Z in the tree)"))  # fmt: skip
+            node.append(
+                dom.element(
+                    "button",
+                    "Undo",
+                    type="button",
+                    data_action="undo",
+                    id="tree-undo",
+                    title="Undo (Ctrl+Z in the tree)",
+                )
+            )
         node.hidden = False
         asyncio.ensure_future(self._hide_toast(token))
 
@@ -346,7 +378,7 @@ class TreeActions:
             self.view.renamed(old, new)
             self.bench.renamed(old, new)
             moved = [p for p in files if inside(p, new)]
-            changed += [old + p[len(new):] for p in moved] + moved
+            changed += [old + p[len(new) :] for p in moved] + moved
         self.edited(changed)
         self.tree.refresh()
         self.tree.reveal(moves[-1][1])

@@ -16,15 +16,27 @@ from client.ffi import dom
 
 
 class InlineEdit:
-    def __init__(self, row_path: str, initial: str, label: str,
-                 check: Callable[[str], str], commit: Callable[[str], None],
-                 done: Callable[[], None]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        row_path: str,
+        initial: str,
+        label: str,
+        check: Callable[[str], str],
+        commit: Callable[[str], None],
+        done: Callable[[], None],
+    ) -> None:
         """`check` returns the name to use or raises NameRefused; `commit` gets that name
         (and may raise NameRefused too); `done` runs when the edit ends either way."""
         self.row_path = row_path
         self.check, self.commit, self.done = check, commit, done
-        self.input = dom.element("input", class_="tree-input", type="text", spellcheck="false",
-                                 autocomplete="off", aria_label=label)  # fmt: skip
+        self.input = dom.element(
+            "input",
+            class_="tree-input",
+            type="text",
+            spellcheck="false",
+            autocomplete="off",
+            aria_label=label,
+        )
         self.input.value = initial
         self.error = dom.element("div", class_="tree-error", role="alert")
         self.error.hidden = True

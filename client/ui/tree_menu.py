@@ -41,13 +41,20 @@ class TreeMenu:
 
     def open(self, items: list[Item], x: float, y: float) -> None:
         self.close(give_back=False)
-        node = dom.element("div", class_="tree-menu", role="menu", aria_label="File actions",
-                           id="tree-menu", tabindex="-1")  # fmt: skip
+        node = dom.element(
+            "div",
+            class_="tree-menu",
+            role="menu",
+            aria_label="File actions",
+            id="tree-menu",
+            tabindex="-1",
+        )
         for item in items:
             if item.separator_before:
                 node.append(dom.element("div", class_="tree-menu-sep", role="separator"))
-            button = dom.element("button", type="button", role="menuitem", data_action=item.id,
-                                 tabindex="-1")  # fmt: skip
+            button = dom.element(
+                "button", type="button", role="menuitem", data_action=item.id, tabindex="-1"
+            )
             button.append(dom.element("span", item.label))
             if item.keys:
                 button.append(dom.element("kbd", item.keys))
@@ -122,8 +129,11 @@ class TreeMenu:
         elif key in {"Enter", " "}:
             event.preventDefault()
             active = dom.document().activeElement
-            if (dom.present(active) and active.getAttribute("role") == "menuitem"
-                    and active.getAttribute("aria-disabled") != "true"):  # fmt: skip
+            if (
+                dom.present(active)
+                and active.getAttribute("role") == "menuitem"
+                and active.getAttribute("aria-disabled") != "true"
+            ):
                 self._pick(str(active.getAttribute("data-action")))
         elif key in {"Escape", "Tab"}:
             event.preventDefault()
@@ -139,15 +149,14 @@ class TreeMenu:
             self.close(give_back=False)
 
 
-def confirm_delete(paths: list[str], kinds: dict[str, str],
-                   on_yes: Callable[[], None]) -> None:  # fmt: skip
+def confirm_delete(paths: list[str], kinds: dict[str, str], on_yes: Callable[[], None]) -> None:
     """Ask before deleting `paths` (kinds: path -> 'file'|'folder'); `on_yes` if confirmed."""
     listeners = Listeners()
     returns_to = dom.document().activeElement
-    dialog = dom.element("dialog", class_="tree-confirm", id="tree-confirm",
-                         aria_labelledby="tree-confirm-title")  # fmt: skip
-    what = (f"“{paths[0].rpartition('/')[2]}”" if len(paths) == 1
-            else f"these {len(paths)} items")  # fmt: skip
+    dialog = dom.element(
+        "dialog", class_="tree-confirm", id="tree-confirm", aria_labelledby="tree-confirm-title"
+    )
+    what = f"“{paths[0].rpartition('/')[2]}”" if len(paths) == 1 else f"these {len(paths)} items"
     dialog.append(dom.element("h2", f"Delete {what}?", id="tree-confirm-title"))
     listing = dom.element("ul", class_="tree-confirm-list")
     for path in paths[:SHOWN_IN_CONFIRM]:
@@ -159,8 +168,7 @@ def confirm_delete(paths: list[str], kinds: dict[str, str],
     dialog.append(dom.element("p", "You can undo this right after.", class_="tree-confirm-note"))
     actions = dom.element("div", class_="tree-confirm-actions")
     yes = dom.element("button", "Delete", type="button", class_="danger", id="tree-confirm-yes")
-    no = dom.element("button", "Cancel", type="button", class_="secondary",
-                     id="tree-confirm-no")  # fmt: skip
+    no = dom.element("button", "Cancel", type="button", class_="secondary", id="tree-confirm-no")
     actions.append(no, yes)
     dialog.append(actions)
     answer: list[bool] = []

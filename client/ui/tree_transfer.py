@@ -68,7 +68,7 @@ class TreeTransfer:
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 for path in chosen:
-                    archive.writestr(path[len(base) + 1:] if base else path, files[path].content)
+                    archive.writestr(path[len(base) + 1 :] if base else path, files[path].content)
             name = name_of(targets[0]) if len(targets) == 1 else "files"
             transfer.save_bytes(f"{name}.zip", buffer.getvalue(), "application/zip")
 
@@ -87,8 +87,8 @@ class TreeTransfer:
 
     async def _copy_text(self, text: str) -> None:
         if await transfer.copy_text(text):
-            self.bench.notify(f"Copied {text.splitlines()[0]}"
-                              f"{' and more' if chr(10) in text else ''}.", "info")  # fmt: skip
+            self.bench.notify(
+                f"Copied {text.splitlines()[0]}{' and more' if chr(10) in text else ''}.", "info"
+            )
         else:
             self.bench.notify("The browser refused the clipboard.", "error")
-

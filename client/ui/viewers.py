@@ -13,8 +13,9 @@ from client.ffi.events import Listeners
 __all__ = ["revoke", "show_binary"]
 
 
-def show_binary(host: Any, path: str, content: bytes, view: Presentation,
-                listeners: Listeners) -> str:  # fmt: skip
+def show_binary(
+    host: Any, path: str, content: bytes, view: Presentation, listeners: Listeners
+) -> str:
     name = path.rsplit("/", 1)[-1]
     url = object_url(content, view.mime)
     nodes = []

@@ -48,8 +48,9 @@ SYNC_ALERTS = {SyncState.OFFLINE: "warn", SyncState.ERROR: "warn", SyncState.CON
 
 
 class Workbench:
-    def __init__(self, root: Any, api: HttpServerApi, project_id: str,
-                 query: dict[str, str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, root: Any, api: HttpServerApi, project_id: str, query: dict[str, str] | None = None
+    ) -> None:
         self.api, self.project_id = api, project_id
         # Whose sandbox site runs this project's code (client/core/sandbox.py).
         self.sandbox_key = sandbox.project_key(project_id)
@@ -75,9 +76,13 @@ class Workbench:
         clock = AsyncioClock()
         self.status_display = StatusDisplay(clock, self._draw_status)
         self.scheduler = SyncScheduler(
-            self.sync, clock, asyncio.ensure_future, on_status=self._show_status,
+            self.sync,
+            clock,
+            asyncio.ensure_future,
+            on_status=self._show_status,
             exclusive=locks.exclusive(f"cospai-push-{project_id}"),
-            write_runtime=lambda paths: self._settled(paths))  # fmt: skip
+            write_runtime=lambda paths: self._settled(paths),
+        )
         self.editor: EditorView | None = None
         self.views: list[Any] = []  # the tree, search and other views: refresh() on change
         window = dom.window()
@@ -92,8 +97,9 @@ class Workbench:
         dom.on_system_theme(self.listeners, self._system_theme_changed)
         # Another tab of this project pushed: fetch what it sent (our clean copies update;
         # a file we changed too becomes a conflict, never a silent overwrite).
-        self.tabs_channel = TabChannel(f"cospai-project-{project_id}", self.listeners,
-                                       self._tab_said)  # fmt: skip
+        self.tabs_channel = TabChannel(
+            f"cospai-project-{project_id}", self.listeners, self._tab_said
+        )
         self.scheduler.on_pushed = self._announce_push
         self._register_commands()
         self._add_finders()
@@ -121,37 +127,96 @@ class Workbench:
 
     def _register_commands(self) -> None:
         add = self.commands.add
-        add("file.save", "Save", lambda: self.scheduler.save("Saved with Ctrl+S"), "Ctrl+S",
-            "File")
-        add("view.toggleSidebar", "Toggle File Tree", lambda: self.layout.toggle("sidebar"),
-            "Ctrl+B", "View")
-        add("view.toggleTerminal", "Toggle Terminal", lambda: self.layout.toggle("bottom"),
-            "Ctrl+`", "View")
-        add("view.togglePreview", "Toggle Preview", lambda: self.layout.toggle("preview"),
-            "Ctrl+Alt+P", "View")
-        add("view.explorer", "Show Explorer", lambda: self.layout.show_sidebar("explorer"),
-            "Ctrl+Shift+E", "View")
+        add("file.save", "Save", lambda: self.scheduler.save("Saved with Ctrl+S"), "Ctrl+S", "File")
+        add(
+            "view.toggleSidebar",
+            "Toggle File Tree",
+            lambda: self.layout.toggle("sidebar"),
+            "Ctrl+B",
+            "View",
+        )
+        add(
+            "view.toggleTerminal",
+            "Toggle Terminal",
+            lambda: self.layout.toggle("bottom"),
+            "Ctrl+`",
+            "View",
+        )
+        add(
+            "view.togglePreview",
+            "Toggle Preview",
+            lambda: self.layout.toggle("preview"),
+            "Ctrl+Alt+P",
+            "View",
+        )
+        add(
+            "view.explorer",
+            "Show Explorer",
+            lambda: self.layout.show_sidebar("explorer"),
+            "Ctrl+Shift+E",
+            "View",
+        )
         add("editor.closeTab", "Close Tab", self._close_active, ("Ctrl+W", "Alt+W"), "Editor")
         add("editor.closeOthers", "Close Other Tabs", self._close_others, (), "Editor")
-        add("editor.nextTab", "Next Tab", lambda: self._cycle(1), ("Ctrl+PageDown", "Alt+]"),
-            "Editor")
-        add("editor.previousTab", "Previous Tab", lambda: self._cycle(-1),
-            ("Ctrl+PageUp", "Alt+["), "Editor")
-        add("editor.format", "Format Document", lambda: self._editor_action("format"),
-            "Shift+Alt+F", "Editor")
+        add(
+            "editor.nextTab",
+            "Next Tab",
+            lambda: self._cycle(1),
+            ("Ctrl+PageDown", "Alt+]"),
+            "Editor",
+        )
+        add(
+            "editor.previousTab",
+            "Previous Tab",
+            lambda: self._cycle(-1),
+            ("Ctrl+PageUp", "Alt+["),
+            "Editor",
+        )
+        add(
+            "editor.format",
+            "Format Document",
+            lambda: self._editor_action("format"),
+            "Shift+Alt+F",
+            "Editor",
+        )
         add("editor.find", "Find", lambda: self._editor_action("find"), (), "Editor")
         add("editor.replace", "Replace", lambda: self._editor_action("replace"), (), "Editor")
         add("settings.open", "Open Settings", self._open_settings, "Ctrl+,", "Preferences")
-        add("settings.vim", "Toggle Vim Mode", lambda: self._set("vim", not self.settings.vim),
-            (), "Preferences")
-        add("settings.minimap", "Toggle Minimap",
-            lambda: self._set("minimap", not self.settings.minimap), (), "Preferences")
-        add("settings.wordWrap", "Toggle Word Wrap",
-            lambda: self._set("word_wrap", not self.settings.word_wrap), "Alt+Z", "Preferences")
-        add("settings.fontBigger", "Increase Font Size",
-            lambda: self._set("font_size", self.settings.font_size + 1), "Ctrl+=", "Preferences")
-        add("settings.fontSmaller", "Decrease Font Size",
-            lambda: self._set("font_size", self.settings.font_size - 1), "Ctrl+-", "Preferences")
+        add(
+            "settings.vim",
+            "Toggle Vim Mode",
+            lambda: self._set("vim", not self.settings.vim),
+            (),
+            "Preferences",
+        )
+        add(
+            "settings.minimap",
+            "Toggle Minimap",
+            lambda: self._set("minimap", not self.settings.minimap),
+            (),
+            "Preferences",
+        )
+        add(
+            "settings.wordWrap",
+            "Toggle Word Wrap",
+            lambda: self._set("word_wrap", not self.settings.word_wrap),
+            "Alt+Z",
+            "Preferences",
+        )
+        add(
+            "settings.fontBigger",
+            "Increase Font Size",
+            lambda: self._set("font_size", self.settings.font_size + 1),
+            "Ctrl+=",
+            "Preferences",
+        )
+        add(
+            "settings.fontSmaller",
+            "Decrease Font Size",
+            lambda: self._set("font_size", self.settings.font_size - 1),
+            "Ctrl+-",
+            "Preferences",
+        )
         add("settings.theme", "Toggle Light/Dark Theme", self._toggle_theme, (), "Preferences")
 
     def _add_finders(self) -> None:
@@ -162,13 +227,17 @@ class Workbench:
         self.views += [self.search_view, self.quick_open, self.palette]
         add = self.commands.add
         add("quickOpen.show", "Go to File…", self.quick_open.show, "Ctrl+P", "View")
-        add("palette.show", "Show All Commands", self.palette.show, ("Ctrl+Shift+P", "F1"),
-            "View")
+        add("palette.show", "Show All Commands", self.palette.show, ("Ctrl+Shift+P", "F1"), "View")
         add("search.show", "Search in Files", self.search_view.show, "Ctrl+Shift+F", "View")
 
     def _keys(self, event: Any) -> None:
-        pressed = chord(str(event.key), bool(event.ctrlKey), bool(event.shiftKey),
-                        bool(event.altKey), bool(event.metaKey))  # fmt: skip
+        pressed = chord(
+            str(event.key),
+            bool(event.ctrlKey),
+            bool(event.shiftKey),
+            bool(event.altKey),
+            bool(event.metaKey),
+        )
         command = self.commands.for_chord(pressed)
         if command is None:
             return
@@ -195,8 +264,9 @@ class Workbench:
     async def _open(self) -> None:
         # Monaco loads while the cache is read: the tree shows as soon as the files are
         # here, and the first file is editable as soon as both are.
-        loading = asyncio.ensure_future(Editor.create(self.layout.editor_box, self.listeners,
-                                                      self.settings))  # fmt: skip
+        loading = asyncio.ensure_future(
+            Editor.create(self.layout.editor_box, self.listeners, self.settings)
+        )
         try:
             cached = await self.sync.open_cached()
             dom.mark("cache")
@@ -235,13 +305,16 @@ class Workbench:
         self.scheduler.report()
         if dom.debug_enabled():
             # ?debug=1 only: lets benchmarks change many files at once, as a tool would.
-            dom.expose("cospaiDebug", {
-                "touchAll": self.listeners.proxy(self._touch_all),
-                "write": self.listeners.proxy(self._debug_write),
-                "remove": self.listeners.proxy(self._debug_remove),
-                "files": self.listeners.proxy(self._debug_files),
-                "profile": self.listeners.proxy(self._debug_profile),
-            })  # fmt: skip
+            dom.expose(
+                "cospaiDebug",
+                {
+                    "touchAll": self.listeners.proxy(self._touch_all),
+                    "write": self.listeners.proxy(self._debug_write),
+                    "remove": self.listeners.proxy(self._debug_remove),
+                    "files": self.listeners.proxy(self._debug_files),
+                    "profile": self.listeners.proxy(self._debug_profile),
+                },
+            )
         if self.sync.pending():
             self.scheduler.edited("")  # push what waited in the cache
         asyncio.ensure_future(self.runtime.start())
@@ -353,8 +426,9 @@ class Workbench:
             return
         if self.resolver is not None:
             self.resolver.dispose()
-        self.resolver = ConflictResolver(self.main, self.editor.editor.monaco, self.sync,
-                                         conflict, self._resolved)  # fmt: skip
+        self.resolver = ConflictResolver(
+            self.main, self.editor.editor.monaco, self.sync, conflict, self._resolved
+        )
 
     def _resolved(self) -> None:
         self.resolver = None
@@ -536,17 +610,27 @@ class Workbench:
 
 def in_terminal(event: Any) -> bool:
     target = event.target
-    return dom.present(target) and hasattr(target, "closest") and dom.present(
-        target.closest("#bottom-panel"))
+    return (
+        dom.present(target)
+        and hasattr(target, "closest")
+        and dom.present(target.closest("#bottom-panel"))
+    )
 
 
 def default_file(paths: list[str]) -> str:
     """The file to show first in a project nobody has opened here: a README or an entry
     point, else the first file in tree order."""
-    preferred = ("README.md", "readme.md", "index.html", "main.py", "src/App.jsx",
-                 "src/main.jsx", "index.js", "src/index.ts")  # fmt: skip
+    preferred = (
+        "README.md",
+        "readme.md",
+        "index.html",
+        "main.py",
+        "src/App.jsx",
+        "src/main.jsx",
+        "index.js",
+        "src/index.ts",
+    )
     for name in preferred:
         if name in paths:
             return name
     return sorted(paths, key=lambda p: (p.count("/"), p.casefold()))[0]
-

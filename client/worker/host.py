@@ -33,8 +33,9 @@ class InstallError(Exception):
 
 
 class Installer(Protocol):
-    async def install(self, requirements: list[str], *, deps: bool = True,
-                      pre: bool = False) -> None:  # fmt: skip
+    async def install(
+        self, requirements: list[str], *, deps: bool = True, pre: bool = False
+    ) -> None:
         """Install with dependencies; raise InstallError (one line) when it cannot."""
 
     def uninstall(self, names: list[str]) -> None:

@@ -23,14 +23,18 @@ def explain(message: str) -> str:
     """micropip's multi-line ValueError text → one line saying why."""
     first = message.strip().splitlines()[0] if message.strip() else "installation failed"
     if match := re.match(r"Can't fetch metadata for '([^']+)'", first):
-        return (f"No matching distribution found for {match[1]}: it is not in the "
-                "wheelhouse, and PyPI has no such package or cannot be reached")  # fmt: skip
+        return (
+            f"No matching distribution found for {match[1]}: it is not in the "
+            "wheelhouse, and PyPI has no such package or cannot be reached"
+        )
     if first.startswith("Can't find a pure Python 3 wheel for"):
         names = (
             ", ".join(re.findall(r"'([^']+)'", first.partition(" wheel for")[2])) or "the package"
         )
-        return (f"No pure-Python wheel for {names}: packages with compiled code cannot "
-                "be installed here")  # fmt: skip
+        return (
+            f"No pure-Python wheel for {names}: packages with compiled code cannot "
+            "be installed here"
+        )
     return first
 
 
@@ -45,17 +49,20 @@ class MicropipInstaller:
 
         return micropip
 
-    async def install(self, requirements: list[str], *, deps: bool = True,
-                      pre: bool = False) -> None:  # fmt: skip
+    async def install(
+        self, requirements: list[str], *, deps: bool = True, pre: bool = False
+    ) -> None:
         # A local wheel (pip_cmd passes it as an absolute path) is read from the worker's
         # file system, which micropip spells `emfs:`.
-        requirements = [f"emfs:{r}" if r.startswith("/") and r.endswith(".whl") else r
-                        for r in requirements]  # fmt: skip
+        requirements = [
+            f"emfs:{r}" if r.startswith("/") and r.endswith(".whl") else r for r in requirements
+        ]
         try:
             # reinstall: a pinned version different from the installed one replaces it
             # (pip's behaviour) instead of micropip's "already installed" refusal.
-            await self._micropip().install(requirements, deps=deps, pre=pre, reinstall=True,
-                                           index_urls=self.index_urls)  # fmt: skip
+            await self._micropip().install(
+                requirements, deps=deps, pre=pre, reinstall=True, index_urls=self.index_urls
+            )
         except (ValueError, OSError, RuntimeError, TypeError) as error:
             raise InstallError(explain(str(error))) from None
 

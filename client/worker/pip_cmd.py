@@ -53,11 +53,20 @@ USAGES = {
 }
 # Options each command accepts: flag → name; those in VALUED take a value.
 FLAGS = {
-    "install": {"--no-deps": "no_deps", "--pre": "pre", "-U": "upgrade",
-                "--upgrade": "upgrade", "-q": "quiet", "--quiet": "quiet"},
+    "install": {
+        "--no-deps": "no_deps",
+        "--pre": "pre",
+        "-U": "upgrade",
+        "--upgrade": "upgrade",
+        "-q": "quiet",
+        "--quiet": "quiet",
+    },
     "uninstall": {"-y": "yes", "--yes": "yes", "-q": "quiet", "--quiet": "quiet"},
-    "list": {}, "freeze": {}, "show": {}, "help": {},
-}  # fmt: skip
+    "list": {},
+    "freeze": {},
+    "show": {},
+    "help": {},
+}
 VALUED = {"-r": "requirement", "--requirement": "requirement", "--format": "format"}
 HIDDEN = {"pip", "setuptools", "wheel", "distribute"}  # pip freeze leaves these out
 
@@ -165,8 +174,9 @@ def _by_name(packages: dict[str, str]) -> dict[str, tuple[str, str]]:
 
 async def _install(installer: Installer, args: Args, io: Io) -> int:
     if not args.names:
-        return io.fail("ERROR: You must give at least one requirement to install "
-                       "(see \"pip help install\")")  # fmt: skip
+        return io.fail(
+            'ERROR: You must give at least one requirement to install (see "pip help install")'
+        )
     say = (lambda _text: None) if "quiet" in args.flags else io.out
     before = _by_name(installer.installed())
     for spec in args.names:  # a local wheel is an absolute path by now (_local_wheel)
@@ -177,14 +187,16 @@ async def _install(installer: Installer, args: Args, io: Io) -> int:
             say(f"Requirement already satisfied: {spec} ({_installed(spec, before)[1]})\n")
         return 0
     try:
-        await installer.install(args.names, deps="no_deps" not in args.flags,
-                                pre="pre" in args.flags)  # fmt: skip
+        await installer.install(
+            args.names, deps="no_deps" not in args.flags, pre="pre" in args.flags
+        )
     except InstallError as error:
         return io.fail(f"ERROR: {error}")
     importlib.invalidate_caches()  # so the next `import` finds the new files
     after = _by_name(installer.installed())
-    changed = sorted(key for key, (_n, version) in after.items()
-                     if before.get(key, ("", None))[1] != version)  # fmt: skip
+    changed = sorted(
+        key for key, (_n, version) in after.items() if before.get(key, ("", None))[1] != version
+    )
     for spec in args.names:
         key = canonical(requirement_name(spec) or spec)
         if key in after and key not in changed:
@@ -223,8 +235,9 @@ def _satisfied(spec: str, installed: dict[str, tuple[str, str]]) -> bool:
 
 async def _uninstall(installer: Installer, args: Args, io: Io) -> int:
     if not args.names:
-        return io.fail("ERROR: You must give at least one requirement to uninstall "
-                       "(see \"pip help uninstall\")")  # fmt: skip
+        return io.fail(
+            'ERROR: You must give at least one requirement to uninstall (see "pip help uninstall")'
+        )
     installed = _by_name(installer.installed())
     status = 0
     for spec in args.names:
@@ -250,8 +263,11 @@ async def _uninstall(installer: Installer, args: Args, io: Io) -> int:
 def _list(installer: Installer, form: str, io: Io) -> int:
     rows = sorted(installer.installed().items(), key=lambda item: canonical(item[0]))
     if form == "freeze":
-        io.out("".join(f"{name}=={version}\n" for name, version in rows
-                       if canonical(name) not in HIDDEN))  # fmt: skip
+        io.out(
+            "".join(
+                f"{name}=={version}\n" for name, version in rows if canonical(name) not in HIDDEN
+            )
+        )
         return 0
     table = [("Package", "Version"), *rows]
     width = [max(len(row[column]) for row in table) for column in (0, 1)]
@@ -283,17 +299,23 @@ def _describe(dist: metadata.Distribution) -> str:
     meta = dist.metadata
     key = canonical(dist.name)
     required_by = sorted(
-        other.name for other in metadata.distributions()
+        other.name
+        for other in metadata.distributions()
         if key in {canonical(n) for n in _requires(other)}
-    )  # fmt: skip
+    )
     location = dist.locate_file("")
     fields = [
-        ("Name", dist.name), ("Version", dist.version), ("Summary", meta.get("Summary")),
-        ("Home-page", meta.get("Home-page")), ("Author", meta.get("Author")),
-        ("Author-email", meta.get("Author-email")), ("License", meta.get("License")),
-        ("Location", str(location)), ("Requires", ", ".join(_requires(dist))),
+        ("Name", dist.name),
+        ("Version", dist.version),
+        ("Summary", meta.get("Summary")),
+        ("Home-page", meta.get("Home-page")),
+        ("Author", meta.get("Author")),
+        ("Author-email", meta.get("Author-email")),
+        ("License", meta.get("License")),
+        ("Location", str(location)),
+        ("Requires", ", ".join(_requires(dist))),
         ("Required-by", ", ".join(dict.fromkeys(required_by))),
-    ]  # fmt: skip
+    ]
     return "".join(f"{label}: {value or ''}\n" for label, value in fields)
 
 

@@ -27,14 +27,16 @@ def forget_project_modules(project: str) -> list[str]:
     """Drop modules loaded from files under `project`; return their names."""
     # String prefixes only, no realpath per module: this runs before every command, over
     # hundreds of modules, and module paths are already absolute.
-    prefixes = tuple({os.path.join(os.path.abspath(project), ""),
-                      os.path.join(os.path.realpath(project), "")})  # fmt: skip
+    prefixes = tuple(
+        {os.path.join(os.path.abspath(project), ""), os.path.join(os.path.realpath(project), "")}
+    )
     gone = []
     for name, module in list(sys.modules.items()):
         # Namespace packages have no __file__ but a __path__ of folders.
         places = [getattr(module, "__file__", None) or ""]
-        places += [place for place in getattr(module, "__path__", None) or []
-                   if isinstance(place, str)]  # fmt: skip
+        places += [
+            place for place in getattr(module, "__path__", None) or [] if isinstance(place, str)
+        ]
         if any(os.path.join(place, "").startswith(prefixes) for place in places if place):
             del sys.modules[name]
             gone.append(name)
@@ -43,8 +45,9 @@ def forget_project_modules(project: str) -> list[str]:
 
 
 @contextmanager
-def fresh_process(argv: list[str], path0: str, project: str, cwd: str,
-                  env: dict[str, str]) -> Iterator[types.ModuleType]:  # fmt: skip
+def fresh_process(
+    argv: list[str], path0: str, project: str, cwd: str, env: dict[str, str]
+) -> Iterator[types.ModuleType]:
     """Run the body as a new process would be: argv, path0 first on sys.path, then the
     project folder, cwd and env set; yields a new, empty `__main__` module."""
     forget_project_modules(project)

@@ -188,8 +188,9 @@ class PythonCommand:
                 return 1
         return 0
 
-    def _execute(self, call: Invocation, script: str, namespace: dict,
-                 stdin: TextIn, stderr: TextOut) -> None:  # fmt: skip
+    def _execute(
+        self, call: Invocation, script: str, namespace: dict, stdin: TextIn, stderr: TextOut
+    ) -> None:
         if call.mode == "file" and os.path.isfile(script) and not zipfile.is_zipfile(script):
             # As CPython runs a script (not runpy, which would make argv[0] absolute):
             # __file__ absolute, argv[0] as typed, the source's coding cookie honoured.

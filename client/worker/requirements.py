@@ -48,8 +48,9 @@ def read_requirements(path: str, seen: frozenset[str] = frozenset()) -> list[str
             continue
         nested = re.fullmatch(r"(?:-r|--requirement)(?:\s+|=)?(\S.*)", line)
         if nested:
-            found += read_requirements(os.path.join(os.path.dirname(path), nested[1]),
-                                       seen | {real})  # fmt: skip
+            found += read_requirements(
+                os.path.join(os.path.dirname(path), nested[1]), seen | {real}
+            )
             continue
         if line.startswith(_REFUSED):
             raise RequirementsError(

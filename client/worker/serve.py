@@ -49,8 +49,10 @@ def serve(app: Any, port: int = 8000) -> None:
     APPS[port] = app
     kind = "ASGI" if is_asgi(app) else "WSGI"
     name = getattr(app, "__name__", type(app).__name__)
-    print(f"Serving the {kind} app {name} on port {port}: it shows in the Preview panel "
-          "and keeps running after this command.")  # fmt: skip
+    print(
+        f"Serving the {kind} app {name} on port {port}: it shows in the Preview panel "
+        "and keeps running after this command."
+    )
     announce(port)
 
 
@@ -75,8 +77,11 @@ def is_asgi(app: Any) -> bool:
     if inspect.iscoroutinefunction(call):
         return True
     try:
-        params = [p for p in inspect.signature(app).parameters.values()
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]  # fmt: skip
+        params = [
+            p
+            for p in inspect.signature(app).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
     except (TypeError, ValueError):
         return False
     return len(params) == 3  # (scope, receive, send); WSGI takes two
@@ -86,8 +91,11 @@ async def handle(port: int, request: dict[str, Any]) -> dict[str, Any]:
     """One request ({method, path, query, headers, body}) -> {status, headers, body}."""
     app = APPS.get(port)
     if app is None:
-        return _text(502, f"Nothing is served on port {port}. Run your app with serve(app, "
-                          f"port={port}) in the terminal.")  # fmt: skip
+        return _text(
+            502,
+            f"Nothing is served on port {port}. Run your app with serve(app, "
+            f"port={port}) in the terminal.",
+        )
     try:
         if is_asgi(app):
             return await _asgi(app, port, request)
@@ -97,8 +105,11 @@ async def handle(port: int, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text(status: int, text: str) -> dict[str, Any]:
-    return {"status": status, "headers": [["content-type", "text/plain; charset=utf-8"]],
-            "body": text.encode("utf-8")}  # fmt: skip
+    return {
+        "status": status,
+        "headers": [["content-type", "text/plain; charset=utf-8"]],
+        "body": text.encode("utf-8"),
+    }
 
 
 def _parts(request: dict[str, Any]) -> tuple[str, str, str, dict[str, str], bytes]:
@@ -115,14 +126,22 @@ def _parts(request: dict[str, Any]) -> tuple[str, str, str, dict[str, str], byte
 async def _asgi(app: Any, port: int, request: dict[str, Any]) -> dict[str, Any]:
     method, raw_path, query, headers, body = _parts(request)
     scope = {
-        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
-        "http_version": "1.1", "method": method, "scheme": "http",
-        "path": unquote(raw_path), "raw_path": raw_path.encode("latin-1", "replace"),
-        "query_string": query.encode("latin-1", "replace"), "root_path": "",
-        "headers": [(k.encode("latin-1"), v.encode("latin-1", "replace"))
-                    for k, v in headers.items()],
-        "client": ("127.0.0.1", 0), "server": ("localhost", port), "state": {},
-    }  # fmt: skip
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": unquote(raw_path),
+        "raw_path": raw_path.encode("latin-1", "replace"),
+        "query_string": query.encode("latin-1", "replace"),
+        "root_path": "",
+        "headers": [
+            (k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in headers.items()
+        ],
+        "client": ("127.0.0.1", 0),
+        "server": ("localhost", port),
+        "state": {},
+    }
     sent = False
     status, out_headers, chunks = 500, [], []
 
@@ -137,8 +156,10 @@ async def _asgi(app: Any, port: int, request: dict[str, Any]) -> dict[str, Any]:
         nonlocal status, out_headers
         if message["type"] == "http.response.start":
             status = int(message["status"])
-            out_headers = [[bytes(k).decode("latin-1"), bytes(v).decode("latin-1")]
-                           for k, v in message.get("headers", [])]  # fmt: skip
+            out_headers = [
+                [bytes(k).decode("latin-1"), bytes(v).decode("latin-1")]
+                for k, v in message.get("headers", [])
+            ]
         elif message["type"] == "http.response.body":
             chunks.append(bytes(message.get("body", b"")))
 
@@ -149,16 +170,24 @@ async def _asgi(app: Any, port: int, request: dict[str, Any]) -> dict[str, Any]:
 def _wsgi(app: Any, port: int, request: dict[str, Any]) -> dict[str, Any]:
     method, raw_path, query, headers, body = _parts(request)
     environ: dict[str, Any] = {
-        "REQUEST_METHOD": method, "SCRIPT_NAME": "",
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": "",
         "PATH_INFO": unquote(raw_path).encode("utf-8").decode("latin-1"),
-        "QUERY_STRING": query, "SERVER_NAME": "localhost", "SERVER_PORT": str(port),
-        "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+        "QUERY_STRING": query,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": str(port),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
         "CONTENT_TYPE": headers.pop("content-type", ""),
         "CONTENT_LENGTH": str(len(body)) if body else "",
-        "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": False,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
         "wsgi.run_once": False,
-    }  # fmt: skip
+    }
     for name, value in headers.items():
         environ["HTTP_" + name.upper().replace("-", "_")] = value
     started: dict[str, Any] = {}
@@ -176,5 +205,8 @@ def _wsgi(app: Any, port: int, request: dict[str, Any]) -> dict[str, Any]:
         if close is not None:
             close()
     code = int(str(started.get("status", "500")).split(" ", 1)[0])
-    return {"status": code, "headers": [[str(k), str(v)] for k, v in started.get("headers", [])],
-            "body": b"".join(chunks)}  # fmt: skip
+    return {
+        "status": code,
+        "headers": [[str(k), str(v)] for k, v in started.get("headers", [])],
+        "body": b"".join(chunks),
+    }

@@ -53,8 +53,10 @@ def listing(shown: str, folder: str) -> bytes:
         for n in names
     )
     title = html.escape(f"Directory listing for {shown}")
-    return (f"<!doctype html><meta charset=utf-8><title>{title}</title><h1>{title}</h1>"
-            f"<hr><ul>{items}</ul><hr>").encode()  # fmt: skip
+    return (
+        f"<!doctype html><meta charset=utf-8><title>{title}</title><h1>{title}</h1>"
+        f"<hr><ul>{items}</ul><hr>"
+    ).encode()
 
 
 def http_server(args: list[str], cwd: str) -> None:

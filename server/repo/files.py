@@ -52,9 +52,11 @@ async def keys_under(conn: AsyncConnection, project_id: UUID, keys: list[str]) -
 
 
 async def upsert(
-    conn: AsyncConnection, project_id: UUID, rows: list[tuple[str, str, bytes, int, bool]],
+    conn: AsyncConnection,
+    project_id: UUID,
+    rows: list[tuple[str, str, bytes, int, bool]],
     version: int,
-) -> None:  # fmt: skip
+) -> None:
     """rows: (path, path_key, sha256, size, is_binary); an existing path is replaced."""
     if not rows:
         return
@@ -78,9 +80,11 @@ async def delete(conn: AsyncConnection, project_id: UUID, paths: list[str]) -> N
 
 
 async def replace_all(
-    conn: AsyncConnection, project_id: UUID, rows: list[tuple[str, str, bytes, int, bool]],
+    conn: AsyncConnection,
+    project_id: UUID,
+    rows: list[tuple[str, str, bytes, int, bool]],
     version: int,
-) -> None:  # fmt: skip
+) -> None:
     await conn.execute("DELETE FROM files WHERE project_id = %s", (project_id,))
     await upsert(conn, project_id, rows, version)
 

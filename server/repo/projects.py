@@ -27,8 +27,10 @@ class Project:
     opened_at: datetime | None
 
 
-_COLUMNS = ("id, owner_id, name, description, template, version, file_count, total_bytes, "
-            "created_at, updated_at, opened_at")  # fmt: skip
+_COLUMNS = (
+    "id, owner_id, name, description, template, version, file_count, total_bytes, "
+    "created_at, updated_at, opened_at"
+)
 
 
 async def list_for(conn: AsyncConnection, owner: UUID) -> list[Project]:

@@ -19,9 +19,14 @@ class Session:
 
 
 async def create(
-    conn: AsyncConnection, token_hash: bytes, user_id: UUID, csrf_token: str,
-    lifetime: timedelta, user_agent: str, address: str,
-) -> None:  # fmt: skip
+    conn: AsyncConnection,
+    token_hash: bytes,
+    user_id: UUID,
+    csrf_token: str,
+    lifetime: timedelta,
+    user_agent: str,
+    address: str,
+) -> None:
     await conn.execute(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, user_agent, address) "
         "VALUES (%s, %s, %s, now() + %s, %s, %s)",

@@ -46,74 +46,85 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-async def _snapshot(conn: AsyncConnection, project_id: UUID, user_id: UUID,
-                    version: int) -> int:  # fmt: skip
+async def _snapshot(conn: AsyncConnection, project_id: UUID, user_id: UUID, version: int) -> int:
     """The id of a revision holding the project's files as saved now: the newest one when
     nothing changed since it, else a new one (call with the project row locked)."""
     cursor = await conn.execute(
         "SELECT id, project_version FROM revisions WHERE project_id = %s "
-        "ORDER BY number DESC LIMIT 1", (project_id,))  # fmt: skip
+        "ORDER BY number DESC LIMIT 1",
+        (project_id,),
+    )
     row = await cursor.fetchone()
     if row is not None and row[1] == version:
         return int(row[0])
     made = await revision_repo.record(conn, project_id, user_id, MESSAGE)
     cursor = await conn.execute(
-        "SELECT id FROM revisions WHERE project_id = %s AND number = %s",
-        (project_id, made.number))  # fmt: skip
+        "SELECT id FROM revisions WHERE project_id = %s AND number = %s", (project_id, made.number)
+    )
     found = await cursor.fetchone()
     assert found is not None
     return int(found[0])
 
 
-async def create(conn: AsyncConnection, project_id: UUID, user_id: UUID, version: int,
-                 root: str) -> Share:  # fmt: skip
+async def create(
+    conn: AsyncConnection, project_id: UUID, user_id: UUID, version: int, root: str
+) -> Share:
     revision_id = await _snapshot(conn, project_id, user_id, version)
     token = new_token()
     await conn.execute(
         "INSERT INTO shares (token, project_id, revision_id, root, created_by) "
-        "VALUES (%s, %s, %s, %s, %s)", (token, project_id, revision_id, root, user_id))  # fmt: skip
+        "VALUES (%s, %s, %s, %s, %s)",
+        (token, project_id, revision_id, root, user_id),
+    )
     share = await get(conn, project_id, token)
     assert share is not None
     return share
 
 
-async def republish(conn: AsyncConnection, project_id: UUID, user_id: UUID, version: int,
-                    token: str) -> Share | None:  # fmt: skip
+async def republish(
+    conn: AsyncConnection, project_id: UUID, user_id: UUID, version: int, token: str
+) -> Share | None:
     """Point the link at the files as saved now."""
     if await get(conn, project_id, token) is None:
         return None
     revision_id = await _snapshot(conn, project_id, user_id, version)
     await conn.execute(
         "UPDATE shares SET revision_id = %s, published_at = now() "
-        "WHERE token = %s AND project_id = %s", (revision_id, token, project_id))  # fmt: skip
+        "WHERE token = %s AND project_id = %s",
+        (revision_id, token, project_id),
+    )
     return await get(conn, project_id, token)
 
 
 async def list_for(conn: AsyncConnection, project_id: UUID) -> list[Share]:
     cursor = await conn.execute(
         f"SELECT {_COLUMNS} FROM {_FROM} WHERE s.project_id = %s ORDER BY s.created_at DESC",
-        (project_id,))  # fmt: skip
+        (project_id,),
+    )
     return [Share(*row) for row in await cursor.fetchall()]
 
 
 async def get(conn: AsyncConnection, project_id: UUID, token: str) -> Share | None:
     cursor = await conn.execute(
         f"SELECT {_COLUMNS} FROM {_FROM} WHERE s.project_id = %s AND s.token = %s",
-        (project_id, token))  # fmt: skip
+        (project_id, token),
+    )
     row = await cursor.fetchone()
     return Share(*row) if row else None
 
 
 async def revoke(conn: AsyncConnection, project_id: UUID, token: str) -> bool:
     cursor = await conn.execute(
-        "DELETE FROM shares WHERE project_id = %s AND token = %s", (project_id, token))
+        "DELETE FROM shares WHERE project_id = %s AND token = %s", (project_id, token)
+    )
     return cursor.rowcount > 0
 
 
 async def has_folder(conn: AsyncConnection, project_id: UUID, root: str) -> bool:
     cursor = await conn.execute(
         "SELECT EXISTS (SELECT 1 FROM files WHERE project_id = %s AND path ^@ %s)",
-        (project_id, root + "/"))  # fmt: skip
+        (project_id, root + "/"),
+    )
     row = await cursor.fetchone()
     return bool(row and row[0])
 
@@ -127,17 +138,23 @@ async def public_files(conn: AsyncConnection, token: str) -> list[PublicFile] | 
         """SELECT s.root, rf.path, rf.sha256, rf.size, rf.is_binary
              FROM shares s LEFT JOIN revision_files rf ON rf.revision_id = s.revision_id
               AND (s.root = '' OR rf.path ^@ (s.root || '/'))
-            WHERE s.token = %s ORDER BY rf.path""", (token,))  # fmt: skip
+            WHERE s.token = %s ORDER BY rf.path""",
+        (token,),
+    )
     rows = await cursor.fetchall()
     if not rows:
         return None
     cut = len(rows[0][0]) + 1 if rows[0][0] else 0
-    return [PublicFile(path[cut:], sha, size, binary)
-            for _root, path, sha, size, binary in rows if path is not None]  # fmt: skip
+    return [
+        PublicFile(path[cut:], sha, size, binary)
+        for _root, path, sha, size, binary in rows
+        if path is not None
+    ]
 
 
-async def public_file(conn: AsyncConnection, token: str,
-                      paths: list[str]) -> tuple[bool, str | None, StoredFile | None]:  # fmt: skip
+async def public_file(
+    conn: AsyncConnection, token: str, paths: list[str]
+) -> tuple[bool, str | None, StoredFile | None]:
     """(share exists, the first of `paths` (relative to the root) that is in it, its file)."""
     cursor = await conn.execute(
         """SELECT rf.path, rf.sha256, rf.size, rf.is_binary, r.project_version, s.root
@@ -145,7 +162,9 @@ async def public_file(conn: AsyncConnection, token: str,
              LEFT JOIN revision_files rf ON rf.revision_id = s.revision_id
               AND rf.path = ANY(SELECT CASE WHEN s.root = '' THEN p ELSE s.root || '/' || p END
                                   FROM unnest(%s::text[]) AS p)
-            WHERE s.token = %s""", (paths, token))  # fmt: skip
+            WHERE s.token = %s""",
+        (paths, token),
+    )
     rows = await cursor.fetchall()
     if not rows:
         return False, None, None
@@ -165,6 +184,7 @@ async def public_blob_in(conn: AsyncConnection, token: str, sha: bytes) -> bool:
                             ON rf.revision_id = s.revision_id
                          WHERE s.token = %s AND rf.sha256 = %s
                            AND (s.root = '' OR rf.path ^@ (s.root || '/')))""",
-        (token, sha))  # fmt: skip
+        (token, sha),
+    )
     row = await cursor.fetchone()
     return bool(row and row[0])

@@ -21,8 +21,12 @@ MAX_BODY = 16 * 1024
 
 
 def user_json(user: User) -> dict[str, Any]:
-    return {"id": str(user.id), "email": user.email, "display_name": user.display_name,
-            "created_at": user.created_at.isoformat()}  # fmt: skip
+    return {
+        "id": str(user.id),
+        "email": user.email,
+        "display_name": user.display_name,
+        "created_at": user.created_at.isoformat(),
+    }
 
 
 def _email(body: dict[str, Any]) -> str:
@@ -33,8 +37,14 @@ def _email(body: dict[str, Any]) -> str:
 
 
 def _new_password(body: dict[str, Any], field: str) -> str:
-    return text_field(body, field, min_length=passwords.MIN_LENGTH,
-                      max_length=passwords.MAX_LENGTH, strip=False, secret=True)  # fmt: skip
+    return text_field(
+        body,
+        field,
+        min_length=passwords.MIN_LENGTH,
+        max_length=passwords.MAX_LENGTH,
+        strip=False,
+        secret=True,
+    )
 
 
 async def _signed_in(request: Request, user: User, status: int = 200) -> JSONResponse:
@@ -52,15 +62,20 @@ async def signup(request: Request) -> Response:
     password = _new_password(body, "password")
     name = text_field(body, "display_name", max_length=100, required=False)
     async with request.state.pool.connection() as conn:
-        await auth.count_signup(conn, auth.client_address(request),
-                                request.state.settings.signups_per_hour)  # fmt: skip
+        await auth.count_signup(
+            conn, auth.client_address(request), request.state.settings.signups_per_hour
+        )
     hashed = await passwords.hash_async(password)
     async with request.state.pool.connection() as conn:
         try:
             user = await users.create(conn, email, name, hashed)
         except users.EmailTaken:
-            raise ApiError(409, "email_taken", "An account with this email exists; sign in "
-                           "instead.", {"field": "email"}) from None  # fmt: skip
+            raise ApiError(
+                409,
+                "email_taken",
+                "An account with this email exists; sign in instead.",
+                {"field": "email"},
+            ) from None
     return await _signed_in(request, user, 201)
 
 
@@ -68,8 +83,9 @@ async def signin(request: Request) -> Response:
     auth.check_origin(request)
     body = await read_json(request, MAX_BODY)
     email = text_field(body, "email", max_length=254).lower()
-    password = text_field(body, "password", max_length=passwords.MAX_LENGTH, strip=False,
-                          secret=True)
+    password = text_field(
+        body, "password", max_length=passwords.MAX_LENGTH, strip=False, secret=True
+    )
     address = auth.client_address(request)
     async with request.state.pool.connection() as conn:
         await auth.count_attempt(conn, email, address)
@@ -88,8 +104,10 @@ async def session(request: Request) -> Response:
         current = await auth.session_of(request, conn)
     if current is None:
         raise ApiError(401, "unauthenticated", "Not signed in.")
-    response = JSONResponse({"user": user_json(current.user), "csrf_token": current.csrf_token},
-                            headers={"cache-control": "no-store"})  # fmt: skip
+    response = JSONResponse(
+        {"user": user_json(current.user), "csrf_token": current.csrf_token},
+        headers={"cache-control": "no-store"},
+    )
     # The server slides the expiry forward as the session is used; so does the cookie.
     auth.set_cookie(request, response, request.cookies[auth.COOKIE])
     return response
@@ -120,8 +138,9 @@ async def _check_password(request: Request, user: User, password: str) -> None:
         await auth.count_attempt(conn, user.email, address)
         stored = await users.password_hash(conn, user.id)
     if not await passwords.verify_async(stored, password):
-        raise ApiError(403, "wrong_password", "The current password is wrong.",
-                       {"field": "current_password"})  # fmt: skip
+        raise ApiError(
+            403, "wrong_password", "The current password is wrong.", {"field": "current_password"}
+        )
     async with request.state.pool.connection() as conn:
         await auth.forgive(conn, user.email, address)
 
@@ -130,8 +149,9 @@ async def change_password(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         current = await auth.require_session(request, conn)
     body = await read_json(request, MAX_BODY)
-    old = text_field(body, "current_password", max_length=passwords.MAX_LENGTH,
-                     strip=False, secret=True)
+    old = text_field(
+        body, "current_password", max_length=passwords.MAX_LENGTH, strip=False, secret=True
+    )
     new = _new_password(body, "new_password")
     await _check_password(request, current.user, old)
     hashed = await passwords.hash_async(new)
@@ -146,8 +166,9 @@ async def delete_account(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         current = await auth.require_session(request, conn)
     body = await read_json(request, MAX_BODY)
-    password = text_field(body, "password", max_length=passwords.MAX_LENGTH, strip=False,
-                          secret=True)
+    password = text_field(
+        body, "password", max_length=passwords.MAX_LENGTH, strip=False, secret=True
+    )
     await _check_password(request, current.user, password)
     async with request.state.pool.connection() as conn, conn.transaction():
         await project_repo.delete_all_of(conn, current.user.id)

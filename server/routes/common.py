@@ -31,8 +31,9 @@ def project_id(request: Request) -> UUID:
 async def owned(
     conn: AsyncConnection, session: Session, request: Request, *, for_update: bool = False
 ) -> Project:
-    project = await project_repo.get(conn, session.user.id, project_id(request),
-                                     for_update=for_update)  # fmt: skip
+    project = await project_repo.get(
+        conn, session.user.id, project_id(request), for_update=for_update
+    )
     if project is None:
         raise not_found()
     return project
@@ -40,21 +41,35 @@ async def owned(
 
 def project_json(project: Project) -> dict[str, Any]:
     return {
-        "id": str(project.id), "name": project.name, "description": project.description,
-        "template": project.template, "version": project.version,
-        "file_count": project.file_count, "total_bytes": project.total_bytes,
-        "created_at": project.created_at.isoformat(), "updated_at": project.updated_at.isoformat(),
+        "id": str(project.id),
+        "name": project.name,
+        "description": project.description,
+        "template": project.template,
+        "version": project.version,
+        "file_count": project.file_count,
+        "total_bytes": project.total_bytes,
+        "created_at": project.created_at.isoformat(),
+        "updated_at": project.updated_at.isoformat(),
         "opened_at": project.opened_at.isoformat() if project.opened_at else None,
-    }  # fmt: skip
+    }
 
 
 def file_json(file: StoredFile) -> dict[str, Any]:
-    return {"path": file.path, "version": file.version, "size": file.size,
-            "sha256": file.sha256.hex(), "binary": file.is_binary}  # fmt: skip
+    return {
+        "path": file.path,
+        "version": file.version,
+        "size": file.size,
+        "sha256": file.sha256.hex(),
+        "binary": file.is_binary,
+    }
 
 
 def revision_json(revision: Revision) -> dict[str, Any]:
-    return {"number": revision.number, "message": revision.message,
-            "project_version": revision.project_version, "file_count": revision.file_count,
-            "total_bytes": revision.total_bytes,
-            "created_at": revision.created_at.isoformat()}  # fmt: skip
+    return {
+        "number": revision.number,
+        "message": revision.message,
+        "project_version": revision.project_version,
+        "file_count": revision.file_count,
+        "total_bytes": revision.total_bytes,
+        "created_at": revision.created_at.isoformat(),
+    }

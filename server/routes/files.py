@@ -69,9 +69,11 @@ async def blob(request: Request) -> Response:
         if len(sha) != 32 or not await file_repo.referenced(conn, project.id, sha):
             raise ApiError(404, "not_found", "No such content in this project.")
         data = (await blob_repo.read(conn, [sha]))[sha]
-    return Response(data, media_type="application/octet-stream",
-                    headers={"cache-control": "private, max-age=31536000, immutable",
-                             "etag": f'"{sha.hex()}"'})  # fmt: skip
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"cache-control": "private, max-age=31536000, immutable", "etag": f'"{sha.hex()}"'},
+    )
 
 
 async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, bytes]]:
@@ -85,11 +87,13 @@ async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, byt
     if int(declared) > RULES.max_request_bytes:
         await read_bytes(request)  # raises the 413 with its details
     try:
-        form = await request.form(max_files=RULES.max_ops_per_sync, max_fields=4,
-                                  max_part_size=RULES.max_file_bytes + 1)  # fmt: skip
+        form = await request.form(
+            max_files=RULES.max_ops_per_sync, max_fields=4, max_part_size=RULES.max_file_bytes + 1
+        )
     except Exception as error:  # the multipart parser raises several kinds
-        raise ApiError(400, "malformed_multipart",
-                       f"Cannot read the multipart body: {error}") from None  # fmt: skip
+        raise ApiError(
+            400, "malformed_multipart", f"Cannot read the multipart body: {error}"
+        ) from None
     try:
         raw_ops = form.get("ops")
         if not isinstance(raw_ops, str):
@@ -112,8 +116,11 @@ INLINE_BYTES = 256 * 1024  # bodies up to this size are read first and parsed in
 def _is_small_json(request: Request) -> bool:
     declared = request.headers.get("content-length", "")
     content_type = request.headers.get("content-type", "")
-    return (declared.isdigit() and int(declared) <= INLINE_BYTES
-            and not content_type.startswith("multipart/form-data"))  # fmt: skip
+    return (
+        declared.isdigit()
+        and int(declared) <= INLINE_BYTES
+        and not content_type.startswith("multipart/form-data")
+    )
 
 
 def _revision_message(body: dict[str, object]) -> str | None:
@@ -122,8 +129,9 @@ def _revision_message(body: dict[str, object]) -> str | None:
     return text_field(body, "revision_message", max_length=500, strip=True)
 
 
-async def _apply(request: Request, conn: object, session: object, ops: list[sync.Op],
-                 message: str | None) -> Response:  # fmt: skip
+async def _apply(
+    request: Request, conn: object, session: object, ops: list[sync.Op], message: str | None
+) -> Response:
     started = time.perf_counter()
     async with conn.transaction():  # type: ignore[attr-defined]
         project = await owned(conn, session, request, for_update=True)  # type: ignore[arg-type]
@@ -133,14 +141,21 @@ async def _apply(request: Request, conn: object, session: object, ops: list[sync
         # save (a 20-way race recorded 19 identical revisions). An empty batch is one: the
         # client's "save revision" with nothing left to send.
         if message is not None and (outcome.changed or not ops):
-            revision = await revision_repo.record(conn, project.id, session.user.id,  # type: ignore[attr-defined,arg-type]
-                                                  message)  # fmt: skip
+            revision = await revision_repo.record(
+                conn,
+                project.id,
+                session.user.id,  # type: ignore[attr-defined,arg-type]
+                message,
+            )
     elapsed = (time.perf_counter() - started) * 1000
     return JSONResponse(
-        {"version": outcome.version, "results": outcome.results,
-         "revision": revision_json(revision) if revision else None},
+        {
+            "version": outcome.version,
+            "results": outcome.results,
+            "revision": revision_json(revision) if revision else None,
+        },
         headers={"server-timing": f"db;dur={elapsed:.2f}", "cache-control": "no-store"},
-    )  # fmt: skip
+    )
 
 
 async def sync_files(request: Request) -> Response:

@@ -34,5 +34,6 @@ async def health(request: Request) -> JSONResponse:
         "build_id": request.state.site.build_id,
         "database": database,
     }
-    return JSONResponse(body, status_code=200 if healthy else 503,
-                        headers={"cache-control": "no-store"})  # fmt: skip
+    return JSONResponse(
+        body, status_code=200 if healthy else 503, headers={"cache-control": "no-store"}
+    )

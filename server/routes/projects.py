@@ -34,9 +34,13 @@ def _description(body: dict[str, Any]) -> str | None:
 
 
 async def create_with_files(
-    conn: AsyncConnection, owner: object, name: str, description: str, template: str | None,
+    conn: AsyncConnection,
+    owner: object,
+    name: str,
+    description: str,
+    template: str | None,
     files: dict[str, bytes],
-) -> Project:  # fmt: skip
+) -> Project:
     """A new project holding `files` (paths already normalised), in the caller's transaction."""
     project = await project_repo.create(conn, owner, name, description, template)  # type: ignore[arg-type]
     ops = [sync.put_op(i, path, data) for i, (path, data) in enumerate(sorted(files.items()))]
@@ -48,8 +52,10 @@ async def create_with_files(
 
 
 async def list_templates(_request: Request) -> Response:
-    items = [{"id": t.id, "name": t.name, "description": t.description, "runtime": t.runtime}
-             for t in templates.catalogue().values()]  # fmt: skip
+    items = [
+        {"id": t.id, "name": t.name, "description": t.description, "runtime": t.runtime}
+        for t in templates.catalogue().values()
+    ]
     return JSONResponse({"templates": items})
 
 
@@ -57,8 +63,9 @@ async def list_projects(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
         projects = await project_repo.list_for(conn, session.user.id)
-    return JSONResponse({"projects": [project_json(p) for p in projects]},
-                        headers={"cache-control": "no-store"})  # fmt: skip
+    return JSONResponse(
+        {"projects": [project_json(p) for p in projects]}, headers={"cache-control": "no-store"}
+    )
 
 
 async def create_project(request: Request) -> Response:
@@ -72,11 +79,15 @@ async def create_project(request: Request) -> Response:
     if template is not None:
         if not isinstance(template, str) or template not in templates.catalogue():
             raise invalid("template", f"No template {template!r}; see GET /api/templates.")
-        files = {paths.normalise(p): d for p, d in templates.files_of(template).items()
-                 if not RULES.ignored(p)}  # fmt: skip
+        files = {
+            paths.normalise(p): d
+            for p, d in templates.files_of(template).items()
+            if not RULES.ignored(p)
+        }
     async with request.state.pool.connection() as conn, conn.transaction():
-        project = await create_with_files(conn, session.user.id, name or "", description,
-                                          template, files)  # fmt: skip
+        project = await create_with_files(
+            conn, session.user.id, name or "", description, template, files
+        )
     return JSONResponse(project_json(project), status_code=201)
 
 
@@ -108,8 +119,9 @@ async def duplicate_project(request: Request) -> Response:
     async with request.state.pool.connection() as conn, conn.transaction():
         source = await owned(conn, session, request, for_update=True)
         name = _name(body, required=False) or f"{source.name} (copy)"[:100]
-        copy = await project_repo.create(conn, session.user.id, name, source.description,
-                                         source.template)  # fmt: skip
+        copy = await project_repo.create(
+            conn, session.user.id, name, source.description, source.template
+        )
         if source.file_count:
             await file_repo.copy_project(conn, source.id, copy.id, 1)
             await project_repo.advance(conn, copy.id, source.file_count, source.total_bytes)

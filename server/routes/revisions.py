@@ -85,27 +85,43 @@ async def restore(request: Request) -> Response:
         target = {f.path: f for f in await revision_repo.files_of(conn, project.id, number)}
         current = {f.path: f for f in await file_repo.list_all(conn, project.id)}
         removed = [p for p in current if p not in target]
-        written = [f for p, f in target.items()
-                   if p not in current or current[p].sha256 != f.sha256
-                   or current[p].is_binary != f.is_binary]  # fmt: skip
+        written = [
+            f
+            for p, f in target.items()
+            if p not in current
+            or current[p].sha256 != f.sha256
+            or current[p].is_binary != f.is_binary
+        ]
         version = project.version
         if removed or written:
-            version = await project_repo.advance(conn, project.id, len(target),
-                                                 sum(f.size for f in target.values()))  # fmt: skip
+            version = await project_repo.advance(
+                conn, project.id, len(target), sum(f.size for f in target.values())
+            )
             await file_repo.delete(conn, project.id, removed)
-            await file_repo.upsert(conn, project.id, [(f.path, paths.folded(f.path), f.sha256,
-                                   f.size, f.is_binary) for f in written], version)  # fmt: skip
-        revision = await revision_repo.record(conn, project.id, session.user.id,
-                                              f"Restored revision {number}")  # fmt: skip
-    return JSONResponse({"version": version, "revision": revision_json(revision),
-                         "changed": len(removed) + len(written)})  # fmt: skip
+            await file_repo.upsert(
+                conn,
+                project.id,
+                [(f.path, paths.folded(f.path), f.sha256, f.size, f.is_binary) for f in written],
+                version,
+            )
+        revision = await revision_repo.record(
+            conn, project.id, session.user.id, f"Restored revision {number}"
+        )
+    return JSONResponse(
+        {
+            "version": version,
+            "revision": revision_json(revision),
+            "changed": len(removed) + len(written),
+        }
+    )
 
 
 ROUTES = [
     Route("/projects/{project_id}/revisions", list_revisions, methods=["GET"]),
     Route("/projects/{project_id}/revisions", create, methods=["POST"]),
     Route("/projects/{project_id}/revisions/{number}", show, methods=["GET"]),
-    Route("/projects/{project_id}/revisions/{number}/files/{path:path}", read_file,
-          methods=["GET"]),
+    Route(
+        "/projects/{project_id}/revisions/{number}/files/{path:path}", read_file, methods=["GET"]
+    ),
     Route("/projects/{project_id}/revisions/{number}/restore", restore, methods=["POST"]),
 ]

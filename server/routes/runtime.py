@@ -14,10 +14,19 @@ from server.sandbox_site import sandbox_pattern
 
 async def runtime_config(request: Request) -> Response:
     settings = request.state.settings  # the lifespan's state
-    pattern = sandbox_pattern(request.url.scheme, request.url.hostname or "localhost",
-                              settings.sandbox_port_or_default, settings.sandbox_host)  # fmt: skip
-    body = {"sandbox": pattern, "webcontainer": {"api_key": settings.webcontainer_api_key,
-                             "boot_timeout_ms": settings.webcontainer_boot_timeout_ms}}  # fmt: skip
+    pattern = sandbox_pattern(
+        request.url.scheme,
+        request.url.hostname or "localhost",
+        settings.sandbox_port_or_default,
+        settings.sandbox_host,
+    )
+    body = {
+        "sandbox": pattern,
+        "webcontainer": {
+            "api_key": settings.webcontainer_api_key,
+            "boot_timeout_ms": settings.webcontainer_boot_timeout_ms,
+        },
+    }
     return JSONResponse(body, headers={"cache-control": "no-cache"})
 
 

@@ -27,20 +27,26 @@ MAX_BODY = 16 * 1024
 
 def _origin(request: Request) -> str:
     settings = request.state.settings
-    return share_origin(request.url.scheme, request.url.hostname or "localhost",
-                        settings.share_port_or_default, settings.share_host)  # fmt: skip
+    return share_origin(
+        request.url.scheme,
+        request.url.hostname or "localhost",
+        settings.share_port_or_default,
+        settings.share_host,
+    )
 
 
 def share_json(request: Request, share: Share, project: Project) -> dict[str, Any]:
     return {
-        "token": share.token, "url": f"{_origin(request)}/s/{share.token}/",
-        "root": share.root, "revision": share.revision_number,
+        "token": share.token,
+        "url": f"{_origin(request)}/s/{share.token}/",
+        "root": share.root,
+        "revision": share.revision_number,
         "project_version": share.project_version,
         # False once the project changed after publishing: offer "update to latest".
         "current": share.project_version == project.version,
         "created_at": share.created_at.isoformat(),
         "published_at": share.published_at.isoformat(),
-    }  # fmt: skip
+    }
 
 
 def _token(request: Request) -> str:
@@ -65,8 +71,10 @@ async def list_shares(request: Request) -> Response:
         session = await auth.require_session(request, conn)
         project = await owned(conn, session, request)
         shares = await share_repo.list_for(conn, project.id)
-    return JSONResponse({"shares": [share_json(request, s, project) for s in shares]},
-                        headers={"cache-control": "no-store"})  # fmt: skip
+    return JSONResponse(
+        {"shares": [share_json(request, s, project) for s in shares]},
+        headers={"cache-control": "no-store"},
+    )
 
 
 async def create_share(request: Request) -> Response:
@@ -89,8 +97,9 @@ async def publish_share(request: Request) -> Response:
     token = _token(request)
     async with request.state.pool.connection() as conn, conn.transaction():
         project = await owned(conn, session, request, for_update=True)
-        share = await share_repo.republish(conn, project.id, session.user.id, project.version,
-                                           token)  # fmt: skip
+        share = await share_repo.republish(
+            conn, project.id, session.user.id, project.version, token
+        )
         if share is None:
             raise ApiError(404, "not_found", "No such share link.")
     return JSONResponse(share_json(request, share, project))
@@ -118,8 +127,12 @@ async def public_files(request: Request) -> Response:
         texts = await blob_repo.read(conn, [f.sha256 for f in files if not f.is_binary])
     items = []
     for f in files:
-        item: dict[str, Any] = {"path": f.path, "size": f.size, "sha256": f.sha256.hex(),
-                                "binary": f.is_binary}  # fmt: skip
+        item: dict[str, Any] = {
+            "path": f.path,
+            "size": f.size,
+            "sha256": f.sha256.hex(),
+            "binary": f.is_binary,
+        }
         if not f.is_binary:
             item["content"] = texts[f.sha256].decode("utf-8")
         items.append(item)
@@ -136,8 +149,11 @@ async def public_blob(request: Request) -> Response:
         if len(sha) != 32 or not await share_repo.public_blob_in(conn, token, sha):
             raise ApiError(404, "not_found", "No such content in this share link.")
         data = (await blob_repo.read(conn, [sha]))[sha]
-    return Response(data, media_type="application/octet-stream",
-                    headers={"etag": f'"{sha.hex()}"', "cache-control": "no-cache"})  # fmt: skip
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"etag": f'"{sha.hex()}"', "cache-control": "no-cache"},
+    )
 
 
 ROUTES = [

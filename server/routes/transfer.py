@@ -41,8 +41,11 @@ async def export(request: Request) -> Response:
     )
     filename = re.sub(r"[^A-Za-z0-9._-]+", "-", project.name).strip("-") or "project"
     disposition = f"attachment; filename=\"{filename}.zip\"; filename*=UTF-8''{quote(filename)}.zip"
-    return Response(data, media_type="application/zip",
-                    headers={"content-disposition": disposition, "cache-control": "no-store"})
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"content-disposition": disposition, "cache-control": "no-store"},
+    )
 
 
 async def _put_all(request: Request, session: object, files: dict[str, bytes]) -> dict[str, object]:
@@ -62,8 +65,9 @@ async def import_new(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
     # The same rules as POST /api/projects, for a name that comes in the query string.
-    name = text_field({"name": request.query_params.get("name")}, "name", min_length=1,
-                      max_length=100)  # fmt: skip
+    name = text_field(
+        {"name": request.query_params.get("name")}, "name", min_length=1, max_length=100
+    )
     files, skipped = await anyio.to_thread.run_sync(zips.read, await read_bytes(request))
     async with request.state.pool.connection() as conn, conn.transaction():
         project = await create_with_files(conn, session.user.id, name, "", None, files)
@@ -92,8 +96,9 @@ async def upload(request: Request) -> Response:
     try:
         # Fields are read (not refused by the parser, whose message says "fields" where a
         # person means a file part without a file name) and refused below, by name.
-        form = await request.form(max_files=RULES.max_ops_per_sync, max_fields=16,
-                                  max_part_size=RULES.max_file_bytes + 1)  # fmt: skip
+        form = await request.form(
+            max_files=RULES.max_ops_per_sync, max_fields=16, max_part_size=RULES.max_file_bytes + 1
+        )
     except Exception as error:
         raise ApiError(400, "malformed_multipart", f"Cannot read the upload: {error}") from None
     files: dict[str, bytes] = {}
@@ -102,23 +107,34 @@ async def upload(request: Request) -> Response:
     try:
         for key, part in form.multi_items():
             if not isinstance(part, UploadFile):
-                raise ApiError(400, "malformed_multipart", f"The part {key!r} has no file name: "
-                               "every part of an upload is a file whose filename is its path "
-                               "in the project.", {"part": key})  # fmt: skip
+                raise ApiError(
+                    400,
+                    "malformed_multipart",
+                    f"The part {key!r} has no file name: "
+                    "every part of an upload is a file whose filename is its path "
+                    "in the project.",
+                    {"part": key},
+                )
             try:
                 path = paths.normalise(part.filename or "")
             except paths.PathError as error:
-                raise ApiError(422, "invalid_path", f"{part.filename!r}: {error}",
-                               {"file": part.filename}) from None  # fmt: skip
+                raise ApiError(
+                    422, "invalid_path", f"{part.filename!r}: {error}", {"file": part.filename}
+                ) from None
             data = await part.read()
             if len(data) > RULES.max_file_bytes:
-                raise ApiError(413, "file_too_large", f"{path} is larger than "
-                               f"{RULES.max_file_bytes} bytes.", {"file": path})  # fmt: skip
+                raise ApiError(
+                    413,
+                    "file_too_large",
+                    f"{path} is larger than {RULES.max_file_bytes} bytes.",
+                    {"file": path},
+                )
             if RULES.ignored(path):
                 skipped.append(path)
             elif paths.folded(path) in seen:
-                raise ApiError(422, "duplicate_path", f"Two uploaded files are both {path!r}.",
-                               {"file": path})  # fmt: skip
+                raise ApiError(
+                    422, "duplicate_path", f"Two uploaded files are both {path!r}.", {"file": path}
+                )
             else:
                 seen.add(paths.folded(path))
                 files[path] = data

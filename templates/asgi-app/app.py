@@ -59,8 +59,13 @@ async def app(scope, receive, send):
         status, kind, body = 200, "application/json", json.dumps(answer).encode()
     else:
         status, kind, body = 404, "text/plain; charset=utf-8", b"Not found"
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", kind.encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", kind.encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

@@ -206,12 +206,16 @@ async def contract_starts_with_an_empty_project(runtime: Runtime) -> None:
     assert await runtime.fs.readdir("") == []
 
 
-CONTRACTS = {name: value for name, value in dict(globals()).items()
-             if name.startswith("contract_") and callable(value)}  # fmt: skip
+CONTRACTS = {
+    name: value
+    for name, value in dict(globals()).items()
+    if name.startswith("contract_") and callable(value)
+}
 
 
-async def run_all(factory: Callable[[], Awaitable[Runtime]],
-                  names: list[str] | None = None) -> dict[str, str]:  # fmt: skip
+async def run_all(
+    factory: Callable[[], Awaitable[Runtime]], names: list[str] | None = None
+) -> dict[str, str]:
     """Every contract against a fresh engine from `factory`: name -> "passed" or the
     failure. Used by the in-page runner; pytest runs them one by one."""
     results: dict[str, str] = {}

@@ -48,8 +48,7 @@ def open_project(page: Page, base_url: str, project: str) -> None:
 
 
 def wait_for_workbench(page: Page) -> None:
-    page.wait_for_function("document.documentElement.dataset.workbench === 'ready'",
-                           timeout=60_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.workbench === 'ready'", timeout=60_000)
 
 
 def open_file(page: Page, path: str) -> None:
@@ -62,8 +61,9 @@ def open_file(page: Page, path: str) -> None:
         node = _tree_row(page, folder)
         if node.get_attribute("aria-expanded") != "true":
             node.click()
-            page.wait_for_selector(f'#file-tree .tree-row[data-path="{folder}"]'
-                                   '[aria-expanded="true"]')  # fmt: skip
+            page.wait_for_selector(
+                f'#file-tree .tree-row[data-path="{folder}"][aria-expanded="true"]'
+            )
     _tree_row(page, path).click()
     page.wait_for_function(f"document.documentElement.dataset.openFile === {path!r}")
 
@@ -87,7 +87,7 @@ def _tree_row(page: Page, path: str) -> Locator:
             }
         }""",
         selector,
-    )  # fmt: skip
+    )
     assert found, f"{path} is not in the file tree"
     node = page.locator(selector)
     node.scroll_into_view_if_needed()

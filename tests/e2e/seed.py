@@ -15,11 +15,19 @@ def upload(page: Page, project: str, files: dict[str, bytes | str]) -> None:
     """Add or replace files (text or bytes) in a project, via its multipart upload."""
     base = page.evaluate("location.origin")
     csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
-    multipart = {f"f{i}": {"name": path, "mimeType": "application/octet-stream",
-                           "buffer": data.encode() if isinstance(data, str) else data}
-                 for i, (path, data) in enumerate(files.items())}  # fmt: skip
-    response = page.request.post(f"{base}/api/projects/{project}/upload", multipart=multipart,
-                                 headers={"x-csrf-token": csrf, "origin": base})  # fmt: skip
+    multipart = {
+        f"f{i}": {
+            "name": path,
+            "mimeType": "application/octet-stream",
+            "buffer": data.encode() if isinstance(data, str) else data,
+        }
+        for i, (path, data) in enumerate(files.items())
+    }
+    response = page.request.post(
+        f"{base}/api/projects/{project}/upload",
+        multipart=multipart,
+        headers={"x-csrf-token": csrf, "origin": base},
+    )
     assert response.ok, response.text()
 
 
@@ -31,14 +39,15 @@ def zip_of(files: dict[str, bytes | str]) -> bytes:
     return buffer.getvalue()
 
 
-def new_project(page: Page, name: str, files: dict[str, bytes | str],
-                query: str = "") -> str:  # fmt: skip
+def new_project(page: Page, name: str, files: dict[str, bytes | str], query: str = "") -> str:
     """A project holding `files` (imported as a zip), opened in the workbench."""
     base = page.evaluate("location.origin")
     csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
-    response = page.request.post(f"{base}/api/projects/import?name={name}", data=zip_of(files),
-                                 headers={"x-csrf-token": csrf, "origin": base,
-                                          "content-type": "application/zip"})  # fmt: skip
+    response = page.request.post(
+        f"{base}/api/projects/import?name={name}",
+        data=zip_of(files),
+        headers={"x-csrf-token": csrf, "origin": base, "content-type": "application/zip"},
+    )
     assert response.ok, response.text()
     project = response.json()["project"]["id"]
     page.goto(f"{base}/p/{project}{query}")

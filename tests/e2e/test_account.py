@@ -28,8 +28,9 @@ def session_status(context: BrowserContext, base: str) -> int:
     return context.request.get(f"{base}/api/auth/session").status
 
 
-def test_sign_up_page_checks_and_links_to_sign_in(page: Page, live_server: LiveServer,
-                                                  artifacts) -> None:  # fmt: skip
+def test_sign_up_page_checks_and_links_to_sign_in(
+    page: Page, live_server: LiveServer, artifacts
+) -> None:
     base = live_server.url
     page.goto(base + "/signup")
     assert wait_for_boot(page) == "ready"
@@ -43,7 +44,8 @@ def test_sign_up_page_checks_and_links_to_sign_in(page: Page, live_server: LiveS
     page.fill("input[name=confirm]", flows.PASSWORD + "!")
     page.click("#signup")
     expect(page.locator("#auth-error")).to_have_text(
-        "The two passwords differ: type the same one twice.")
+        "The two passwords differ: type the same one twice."
+    )
     expect(page.locator("input[name=confirm]")).to_be_focused()
     page.screenshot(path=artifacts / "auth-signup.png")
     # The link switches pages in place (no second boot), and back.
@@ -60,8 +62,9 @@ def test_sign_up_page_checks_and_links_to_sign_in(page: Page, live_server: LiveS
     expect(page.locator("#signin")).to_be_visible()
 
 
-def test_change_password_then_sign_in_with_the_new_one(page: Page, live_server: LiveServer,
-                                                      artifacts) -> None:  # fmt: skip
+def test_change_password_then_sign_in_with_the_new_one(
+    page: Page, live_server: LiveServer, artifacts
+) -> None:
     base = live_server.url
     email = flows.sign_up(page, base)
     button = page.locator("#account-button")
@@ -138,7 +141,8 @@ def test_sign_out_ends_the_session_here_and_everywhere(
     open_menu(page)
     page.click("#account-signout")
     expect(page.locator("#account-error")).to_have_text(
-        "Offline: cannot sign out until the server is reachable.")
+        "Offline: cannot sign out until the server is reachable."
+    )
     expect(page.locator("#dashboard")).to_be_visible()
     context.set_offline(False)
 
@@ -188,7 +192,6 @@ def test_pending_edits_survive_signing_out(
     assert not server_files(context, base, project)["script.js"].startswith("// typed")
 
     flows.open_project(page, base, project)
-    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                           timeout=30_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'", timeout=30_000)
     stored = server_files(context, base, project)["script.js"]
     assert stored.startswith("// typed just before signing out\n")

@@ -37,9 +37,13 @@ def test_page_reaches_ready_with_python_running(
     )
     # The boot steps, in order; the app's own marks (cospai:session...) come after ready.
     assert marks[:6] == [
-        "cospai:shell", "cospai:pyscript", "cospai:interpreter", "cospai:files",
-        "cospai:client", "cospai:ready",
-    ]  # fmt: skip
+        "cospai:shell",
+        "cospai:pyscript",
+        "cospai:interpreter",
+        "cospai:files",
+        "cospai:client",
+        "cospai:ready",
+    ]
     assert page.evaluate("crossOriginIsolated") is True
     # Python itself wrote these: its version comes from sys.version_info, and the sign-in
     # form is the app's first view for a visitor without a session.

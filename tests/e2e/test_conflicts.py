@@ -30,8 +30,9 @@ def test_a_conflict_is_shown_and_resolved_without_losing_either_version(
 
         flows.type_at_start(other, "// from laptop B\n")
         other.keyboard.press("Control+s")
-        other.wait_for_function("document.documentElement.dataset.syncState === 'conflict'",
-                                timeout=20_000)  # fmt: skip
+        other.wait_for_function(
+            "document.documentElement.dataset.syncState === 'conflict'", timeout=20_000
+        )
         expect(other.locator("#conflict-banner")).to_contain_text("script.js")
         expect(other.locator("#status-text")).to_have_text("Conflict (1)")
         other.click('#conflict-banner button[data-path="script.js"]')
@@ -43,16 +44,21 @@ def test_a_conflict_is_shown_and_resolved_without_losing_either_version(
         assert "from laptop A" in server_files(context, live_server.url, project)["script.js"]
 
         other.click('#conflict-view button[data-choice="mine"]')
-        other.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                                timeout=20_000)  # fmt: skip
+        other.wait_for_function(
+            "document.documentElement.dataset.syncState === 'saved'", timeout=20_000
+        )
         stored = server_files(context, live_server.url, project)["script.js"]
         assert stored.startswith("// from laptop B\n") and "from laptop A" not in stored
         # A's version is still recoverable: its Ctrl+S recorded a revision.
         revisions = context.request.get(
-            f"{live_server.url}/api/projects/{project}/revisions").json()["revisions"]
-        texts = [context.request.get(f"{live_server.url}/api/projects/{project}/revisions/"
-                                     f"{r['number']}/files/script.js").text()
-                 for r in revisions]  # fmt: skip
+            f"{live_server.url}/api/projects/{project}/revisions"
+        ).json()["revisions"]
+        texts = [
+            context.request.get(
+                f"{live_server.url}/api/projects/{project}/revisions/{r['number']}/files/script.js"
+            ).text()
+            for r in revisions
+        ]
         assert any(t.startswith("// from laptop A\n") for t in texts)
     finally:
         other_context.close()

@@ -81,8 +81,11 @@ def suite_zip() -> bytes:
 def collected_under_cpython() -> int:
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", SUITE],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return sum(1 for line in result.stdout.splitlines() if "::" in line)
 
 
@@ -94,8 +97,14 @@ def test_client_core_suite_passes_inside_pyodide(
     payload = suite_zip()
 
     def serve_zip(route: Route) -> None:
-        route.fulfill(status=200, body=payload, headers={
-            "content-type": "application/zip", "cross-origin-resource-policy": "same-origin"})
+        route.fulfill(
+            status=200,
+            body=payload,
+            headers={
+                "content-type": "application/zip",
+                "cross-origin-resource-policy": "same-origin",
+            },
+        )
 
     page.route(f"**{ZIP_URL}", serve_zip)
     page.goto(live_server.url + "/")

@@ -14,15 +14,15 @@ from tests.e2e import flows
 from tests.support.live_server import LiveServer
 
 
-def api(page: Page, method: str, path: str, body: Any = None, *,
-        content_type: str = "application/json") -> Any:  # fmt: skip
+def api(
+    page: Page, method: str, path: str, body: Any = None, *, content_type: str = "application/json"
+) -> Any:
     """The API through the page's own session (its cookie, its CSRF token): set-up and
     checks, never the feature under test."""
     base = page.evaluate("location.origin")
     csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
     headers = {"x-csrf-token": csrf, "origin": base, "content-type": content_type}
-    response = page.request.fetch(f"{base}/api{path}", method=method, headers=headers,
-                                  data=body)  # fmt: skip
+    response = page.request.fetch(f"{base}/api{path}", method=method, headers=headers, data=body)
     assert response.ok, response.text()
     return response.json() if response.status != 204 else None
 
@@ -51,12 +51,14 @@ def show_dashboard(page: Page, base: str) -> None:
 def expect_names(page: Page, expected: list[str]) -> None:
     """Waits (the list redraws after the server answers) until the rows are exactly these."""
     expect(page.locator("#project-list li.project-row:visible .project-name")).to_have_text(
-        expected)
+        expected
+    )
 
 
 def row(page: Page, name: str) -> Any:
     return page.locator("#project-list li.project-row").filter(
-        has=page.get_by_role("button", name=name, exact=True))
+        has=page.get_by_role("button", name=name, exact=True)
+    )
 
 
 def menu_action(page: Page, name: str, item: str) -> None:
@@ -72,7 +74,8 @@ def test_create_search_and_last_opened_order(page: Page, live_server: LiveServer
     base = live_server.url
     flows.sign_up(page, base)
     expect(page.locator("#project-empty")).to_have_text(
-        "No projects yet. Create one above, or import a zip or a folder.")
+        "No projects yet. Create one above, or import a zip or a folder."
+    )
     # An empty name is refused here, with its reason, and nothing is sent.
     sent: list[Request] = []
     page.on("request", lambda r: sent.append(r))
@@ -177,20 +180,30 @@ def test_duplicate_download_and_delete_with_confirmation(
 ) -> None:
     base = live_server.url
     flows.sign_up(page, base)
-    files = {"README.md": b"# Original\n", "src/app.py": b"print('hi')\n",
-             "logo.bin": bytes(range(256))}  # fmt: skip
-    original = api(page, "POST", "/projects/import?name=Original", zip_bytes(files),
-                   content_type="application/zip")["project"]  # fmt: skip
+    files = {
+        "README.md": b"# Original\n",
+        "src/app.py": b"print('hi')\n",
+        "logo.bin": bytes(range(256)),
+    }
+    original = api(
+        page,
+        "POST",
+        "/projects/import?name=Original",
+        zip_bytes(files),
+        content_type="application/zip",
+    )["project"]
     show_dashboard(page, base)
 
     menu_action(page, "Original", "Duplicate")
     expect(page.locator("#dashboard-status")).to_have_text(
-        "Duplicated “Original” as “Original (copy)”.")
+        "Duplicated “Original” as “Original (copy)”."
+    )
     copy_button = page.get_by_role("button", name="Original (copy)", exact=True)
     expect(copy_button).to_be_focused()
     expect(row(page, "Original (copy)").locator(".project-files")).to_have_text("3 files")
-    copy = next(p for p in api(page, "GET", "/projects")["projects"]
-                if p["name"] == "Original (copy)")  # fmt: skip
+    copy = next(
+        p for p in api(page, "GET", "/projects")["projects"] if p["name"] == "Original (copy)"
+    )
     assert exported(page, copy["id"]) == files
 
     # Download: the browser saves the server's zip of the project.
@@ -229,8 +242,11 @@ def test_duplicate_download_and_delete_with_confirmation(
 def test_import_a_zip_and_a_folder(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
     base = live_server.url
     flows.sign_up(page, base)
-    files = {"index.js": b"console.log(1)\n", "lib/util.js": b"export {}\n",
-             "img/dot.png": b"\x89PNG\r\n\x1a\n\x00\xff"}  # fmt: skip
+    files = {
+        "index.js": b"console.log(1)\n",
+        "lib/util.js": b"export {}\n",
+        "img/dot.png": b"\x89PNG\r\n\x1a\n\x00\xff",
+    }
     archive = tmp_path / "my-lib.zip"
     archive.write_bytes(zip_bytes({**files, "node_modules/left-pad/index.js": b"x"}))
     page.set_input_files("#import-zip", archive)
@@ -243,17 +259,21 @@ def test_import_a_zip_and_a_folder(page: Page, live_server: LiveServer, tmp_path
 
     # A folder: its name becomes the project's; ignored paths are never sent.
     folder = tmp_path / "site-folder"
-    content = {"index.html": b"<h1>hi</h1>\n", "css/style.css": b"h1 { color: red }\n",
-               "assets/blob.bin": bytes(range(256)) * 64,
-               "build/keep/no.txt": b"ignored"}  # fmt: skip
+    content = {
+        "index.html": b"<h1>hi</h1>\n",
+        "css/style.css": b"h1 { color: red }\n",
+        "assets/blob.bin": bytes(range(256)) * 64,
+        "build/keep/no.txt": b"ignored",
+    }
     for path, data in {**content, "node_modules/x/index.js": b"x", ".env": b"SECRET=1"}.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_bytes(data)
     page.set_input_files("#import-folder", folder)
     expect(status).to_contain_text("Imported “site-folder” (3 files).", timeout=20_000)
     expect(status).to_contain_text("Left out, as they never sync")
-    project = next(p for p in api(page, "GET", "/projects")["projects"]
-                   if p["name"] == "site-folder")  # fmt: skip
+    project = next(
+        p for p in api(page, "GET", "/projects")["projects"] if p["name"] == "site-folder"
+    )
     del content["build/keep/no.txt"]
     assert exported(page, project["id"]) == content
     expect_names(page, ["site-folder", "my-lib"])
@@ -289,13 +309,17 @@ def test_a_malicious_name_is_only_text(page: Page, live_server: LiveServer) -> N
     assert dialogs == []
 
 
-def test_dashboard_screenshots_light_and_dark(page: Page, live_server: LiveServer,
-                                             artifacts: Path) -> None:  # fmt: skip
+def test_dashboard_screenshots_light_and_dark(
+    page: Page, live_server: LiveServer, artifacts: Path
+) -> None:
     base = live_server.url
     flows.sign_up(page, base)
     page.set_viewport_size({"width": 1200, "height": 760})
-    for name, template in (("Landing page", "static-site"), ("Data scripts", "python-cli"),
-                           ("Notes", None)):  # fmt: skip
+    for name, template in (
+        ("Landing page", "static-site"),
+        ("Data scripts", "python-cli"),
+        ("Notes", None),
+    ):
         body = {"name": name, **({"template": template} if template else {})}
         api(page, "POST", "/projects", body)
     for scheme in ("light", "dark"):

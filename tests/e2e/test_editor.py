@@ -47,14 +47,23 @@ def active_tab(page: Page) -> str:
 
 def png(width: int = 3, height: int = 2) -> bytes:
     """A real PNG (red pixels), small enough to write by hand."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))  # fmt: skip
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
-            + chunk(b"IEND", b""))  # fmt: skip
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_tabs_switch_close_reorder_and_come_back(page: Page, live_server: LiveServer) -> None:
@@ -79,8 +88,9 @@ def test_tabs_switch_close_reorder_and_come_back(page: Page, live_server: LiveSe
     assert flows.model_text(page, "a.py") == "a = 1\n"
     flows.type_at_start(page, "# kept\n")
     page.keyboard.press("Control+s")
-    expect(page.locator('#tabs .tab[data-path="a.py"]')).to_have_attribute("data-dirty", "false",
-                                                                          timeout=15_000)
+    expect(page.locator('#tabs .tab[data-path="a.py"]')).to_have_attribute(
+        "data-dirty", "false", timeout=15_000
+    )
     assert server_files(page, project)["a.py"] == b"# kept\na = 1\n"
     # Middle-click closes a tab; the previously used tab becomes active.
     page.click('#tabs .tab[data-path="c.py"]')
@@ -88,8 +98,11 @@ def test_tabs_switch_close_reorder_and_come_back(page: Page, live_server: LiveSe
     assert tab_paths(page) == ["a.py", "b.py"]
     assert active_tab(page) == "a.py"
     # Drag b.py before a.py.
-    page.drag_and_drop('#tabs .tab[data-path="b.py"]', '#tabs .tab[data-path="a.py"]',
-                       target_position={"x": 3, "y": 5})  # fmt: skip
+    page.drag_and_drop(
+        '#tabs .tab[data-path="b.py"]',
+        '#tabs .tab[data-path="a.py"]',
+        target_position={"x": 3, "y": 5},
+    )
     assert tab_paths(page) == ["b.py", "a.py"]
     # Tabs and the active one come back after a reload.
     page.reload()
@@ -106,8 +119,9 @@ def test_tabs_switch_close_reorder_and_come_back(page: Page, live_server: LiveSe
     expect(page.locator("#editor-empty")).to_be_visible()
 
 
-def test_layout_panels_toggle_resize_and_are_remembered(page: Page,
-                                                        live_server: LiveServer) -> None:
+def test_layout_panels_toggle_resize_and_are_remembered(
+    page: Page, live_server: LiveServer
+) -> None:
     flows.sign_up(page, live_server.url)
     new_project(page, "layout", {"main.py": "print('hi')\n"})
     sidebar = page.locator("#sidebar")
@@ -158,8 +172,9 @@ def test_settings_vim_mode_edits_and_is_remembered(page: Page, live_server: Live
     page.keyboard.type("inserted")
     page.keyboard.press("Escape")
     assert flows.model_text(page, "notes.txt") == "second\ninserted\nthird\n"
-    options = editor_eval(page, "const o = editor.getRawOptions(); "
-                                "return [o.fontSize, o.wordWrap];")
+    options = editor_eval(
+        page, "const o = editor.getRawOptions(); return [o.fontSize, o.wordWrap];"
+    )
     assert options == [17, "on"]
     page.reload()
     flows.wait_for_workbench(page)
@@ -176,15 +191,16 @@ def test_settings_vim_mode_edits_and_is_remembered(page: Page, live_server: Live
 
 TS_FILES = {
     "tsconfig.json": '{\n  // comments are allowed\n  "compilerOptions": {"strict": true, '
-                     '"target": "ES2020", "module": "ESNext",},\n}\n',
+    '"target": "ES2020", "module": "ESNext",},\n}\n',
     "src/math.ts": "export function add(a: number, b: number): number {\n  return a + b;\n}\n",
     "src/main.ts": 'import { add } from "./math";\n\nconst total: string = add(1, 2);\n'
-                   "console.log(total);\n",
+    "console.log(total);\n",
 }
 
 
-def test_typescript_errors_and_go_to_definition_across_files(page: Page,
-                                                             live_server: LiveServer) -> None:
+def test_typescript_errors_and_go_to_definition_across_files(
+    page: Page, live_server: LiveServer
+) -> None:
     flows.sign_up(page, live_server.url)
     new_project(page, "ts", TS_FILES, "?file=src/main.ts&line=3")
     assert page.evaluate("document.documentElement.dataset.openFile") == "src/main.ts"
@@ -201,14 +217,18 @@ def test_typescript_errors_and_go_to_definition_across_files(page: Page,
         timeout=30_000,
     )
     expect(page.locator("#editor .squiggly-error").first).to_be_attached(timeout=20_000)
-    markers = editor_eval(page, """return monaco.editor.getModelMarkers({})
-        .filter((m) => m.resource.path === "/src/main.ts").map((m) => m.message);""")
+    markers = editor_eval(
+        page,
+        """return monaco.editor.getModelMarkers({})
+        .filter((m) => m.resource.path === "/src/main.ts").map((m) => m.message);""",
+    )
     assert not any("Cannot find module" in m for m in markers), markers
     # F12 on `add` jumps into src/math.ts at its definition.
     editor_eval(page, "editor.setPosition({lineNumber: 3, column: 23}); editor.focus();")
     page.keyboard.press("F12")
-    page.wait_for_function("document.documentElement.dataset.openFile === 'src/math.ts'",
-                           timeout=20_000)  # fmt: skip
+    page.wait_for_function(
+        "document.documentElement.dataset.openFile === 'src/math.ts'", timeout=20_000
+    )
     assert cursor(page)[0] == 1
     assert "src/math.ts" in tab_paths(page)
     # Only the shown file is checked (as VS Code does): back on main.ts, its error is found
@@ -221,8 +241,16 @@ def test_typescript_errors_and_go_to_definition_across_files(page: Page,
 def test_binary_image_and_large_files(page: Page, live_server: LiveServer) -> None:
     flows.sign_up(page, live_server.url)
     large = ("x" * 99 + "\n") * 52_500  # 5.25 MB of text
-    new_project(page, "bin", {"logo.png": png(), "data.bin": bytes(range(256)) * 4,
-                              "big.log": large, "ok.txt": "fine\n"})  # fmt: skip
+    new_project(
+        page,
+        "bin",
+        {
+            "logo.png": png(),
+            "data.bin": bytes(range(256)) * 4,
+            "big.log": large,
+            "ok.txt": "fine\n",
+        },
+    )
     flows.open_file(page, "logo.png")
     image = page.locator("#image-preview")
     expect(image).to_be_visible()
@@ -262,7 +290,8 @@ def test_both_themes_render(page: Page, live_server: LiveServer) -> None:
         page.keyboard.press("Escape")
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
         editor_bg = page.evaluate(
-            "getComputedStyle(document.querySelector('.monaco-editor-background')).backgroundColor")
+            "getComputedStyle(document.querySelector('.monaco-editor-background')).backgroundColor"
+        )
         dark = scheme == "dark"
         assert (background == "rgb(30, 30, 30)") is dark, background
         assert (editor_bg == "rgb(30, 30, 30)") is dark, editor_bg
@@ -272,7 +301,8 @@ def test_both_themes_render(page: Page, live_server: LiveServer) -> None:
     page.emulate_media(color_scheme="light")
     page.wait_for_function(
         "getComputedStyle(document.querySelector('.monaco-editor-background')).backgroundColor"
-        " !== 'rgb(30, 30, 30)'")
+        " !== 'rgb(30, 30, 30)'"
+    )
     # The theme setting overrides the system's preference.
     page.keyboard.press("Control+,")
     page.select_option("#settings-dialog select[name=theme]", "light")
@@ -290,12 +320,15 @@ def test_keyboard_close_tab_format_and_project_title(page: Page, live_server: Li
     expect(page.locator("#status-language")).to_have_text("JavaScript")
     page.click(".monaco-editor .view-lines")
     page.keyboard.press("Shift+Alt+F")
-    page.wait_for_function("""async () => {
+    page.wait_for_function(
+        """async () => {
         const url = new URL(cospaiBoot.assets.monaco + "monaco.js", document.baseURI).href;
         const {monaco} = await import(url);
         const m = monaco.editor.getModels().find((m) => m.uri.path === "/app.js");
         return m.getValue() === "const a = { b: 1, c: [1, 2] }\\n";
-    }""", timeout=20_000)
+    }""",
+        timeout=20_000,
+    )
     page.keyboard.press("Control+w")
     assert tab_paths(page) == ["x.txt"]
     assert page.evaluate("document.documentElement.dataset.openFile") == "x.txt"

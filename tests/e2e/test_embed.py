@@ -61,7 +61,8 @@ def embed_frame(page: Page) -> Frame:
 def wait_event(page: Page, kind: str, timeout: float = 90_000, after: int = 0) -> Any:
     page.wait_for_function(
         f"window.events.slice({after}).some(e => e && e.type === {json.dumps(kind)})",
-        timeout=timeout)  # fmt: skip
+        timeout=timeout,
+    )
     events = page.evaluate("window.events")[after:]
     return next(e for e in events if e["type"] == kind)
 
@@ -71,8 +72,9 @@ def send(page: Page, message: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("isolated", [True, False], ids=["isolated-host", "plain-host"])
-def test_embed_on_a_second_origin(page: Page, live_server: LiveServer, hosts: tuple[str, str],
-                                  isolated: bool, artifacts: Any) -> None:  # fmt: skip
+def test_embed_on_a_second_origin(
+    page: Page, live_server: LiveServer, hosts: tuple[str, str], isolated: bool, artifacts: Any
+) -> None:
     allowed, _stranger = hosts
     embed = f"{live_server.url}/embed?origins={allowed}&panels=tree,editor,terminal&debug=1"
     page.goto(host_url(allowed, embed, isolated))
@@ -83,8 +85,10 @@ def test_embed_on_a_second_origin(page: Page, live_server: LiveServer, hosts: tu
     assert frame.evaluate("crossOriginIsolated") is isolated
 
     count = len(page.evaluate("window.events"))
-    send(page, {"type": "set-files", "files": {"main.py": PROGRAM, "notes.txt": "n"},
-                "open": "main.py"})  # fmt: skip
+    send(
+        page,
+        {"type": "set-files", "files": {"main.py": PROGRAM, "notes.txt": "n"}, "open": "main.py"},
+    )
     change = wait_event(page, "change", after=count)
     assert change["files"]["main.py"] == PROGRAM
     files = json.loads(frame.evaluate("window.cospaiDebug.files()"))
@@ -112,15 +116,15 @@ def test_embed_on_a_second_origin(page: Page, live_server: LiveServer, hosts: tu
     assert not [n for n in names if n.startswith("cospai")], names
 
 
-def test_messages_from_another_origin_are_ignored(page: Page, live_server: LiveServer,
-                                                  hosts: tuple[str, str]) -> None:  # fmt: skip
+def test_messages_from_another_origin_are_ignored(
+    page: Page, live_server: LiveServer, hosts: tuple[str, str]
+) -> None:
     allowed, stranger = hosts
     # The stranger frames an embed that names only `allowed` as its host.
     embed = f"{live_server.url}/embed?origins={allowed}&panels=editor&debug=1"
     page.goto(host_url(stranger, embed, False))
     frame = embed_frame(page)
-    frame.wait_for_function("document.documentElement.dataset.embed === 'ready'",
-                            timeout=90_000)  # fmt: skip
+    frame.wait_for_function("document.documentElement.dataset.embed === 'ready'", timeout=90_000)
     send(page, {"type": "set-files", "files": {"evil.py": "print('x')"}})
     send(page, {"type": "get-files", "id": 1})
     page.wait_for_timeout(1500)
@@ -128,12 +132,14 @@ def test_messages_from_another_origin_are_ignored(page: Page, live_server: LiveS
     assert page.evaluate("window.events") == []  # not even `ready` went to the stranger
 
 
-def test_embed_of_a_share_link(page: Page, live_server: LiveServer, hosts: tuple[str, str],
-                               artifacts: Any) -> None:  # fmt: skip
+def test_embed_of_a_share_link(
+    page: Page, live_server: LiveServer, hosts: tuple[str, str], artifacts: Any
+) -> None:
     allowed, _stranger = hosts
     flows.sign_up(page, live_server.url)
-    project = seed.new_project(page, "embedded", {"main.py": "print('shared')\n",
-                                                  "lib/util.py": "X = 1\n"})  # fmt: skip
+    project = seed.new_project(
+        page, "embedded", {"main.py": "print('shared')\n", "lib/util.py": "X = 1\n"}
+    )
     page.click("#share-button")
     page.click("#share-create")
     page.wait_for_selector(".share-row")
@@ -165,17 +171,23 @@ def test_embed_of_a_share_link(page: Page, live_server: LiveServer, hosts: tuple
     page.keyboard.press("Delete")
     frame.click(row, button="right")
     labels = frame.locator(".tree-menu [data-action]").evaluate_all(
-        "(items) => items.map((i) => i.getAttribute('data-action'))")  # fmt: skip
+        "(items) => items.map((i) => i.getAttribute('data-action'))"
+    )
     assert "copyPath" in labels and not {"rename", "delete", "newFile", "paste"} & set(labels)
     page.keyboard.press("Escape")
     assert sorted(json.loads(frame.evaluate("window.cospaiDebug.files()"))) == [
-        "lib/util.py", "main.py"]  # fmt: skip
+        "lib/util.py",
+        "main.py",
+    ]
     assert project
 
 
 def test_terminal_on_a_plain_host_says_what_it_cannot_do(
-    page: Page, live_server: LiveServer, hosts: tuple[str, str], artifacts: Any,
-) -> None:  # fmt: skip
+    page: Page,
+    live_server: LiveServer,
+    hosts: tuple[str, str],
+    artifacts: Any,
+) -> None:
     """Without cross-origin isolation (a plain host page around the embed) the shell still
     works, and the terminal and status say that Ctrl+C and input() cannot."""
     allowed, _stranger = hosts
@@ -189,7 +201,9 @@ def test_terminal_on_a_plain_host_says_what_it_cannot_do(
     def wait_for(text: str) -> None:
         frame.wait_for_function(
             "([rows, text]) => (document.querySelector(rows) || {}).innerText?.includes(text)",
-            arg=[rows, text], timeout=60_000)  # fmt: skip
+            arg=[rows, text],
+            timeout=60_000,
+        )
 
     wait_for("~ $")
     wait_for("Ctrl+C cannot stop a running program and input() cannot read the keyboard")

@@ -26,20 +26,21 @@ def csrf(page: Page) -> tuple[str, str]:
     return base, page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
 
 
-def project_with(page: Page, name: str, files: dict[str, bytes | str],
-                 query: str = "") -> str:  # fmt: skip
+def project_with(page: Page, name: str, files: dict[str, bytes | str], query: str = "") -> str:
     """Set-up through the API (a zip import, as the dashboard does), then opened."""
     base, token = csrf(page)
-    response = page.request.post(f"{base}/api/projects/import?name={name}", data=zip_of(files),
-                                 headers={"x-csrf-token": token, "origin": base,
-                                          "content-type": "application/zip"},
-                                 timeout=300_000)  # fmt: skip
+    response = page.request.post(
+        f"{base}/api/projects/import?name={name}",
+        data=zip_of(files),
+        headers={"x-csrf-token": token, "origin": base, "content-type": "application/zip"},
+        timeout=300_000,
+    )
     assert response.ok, response.text()
     project = response.json()["project"]["id"]
     page.goto(f"{base}/p/{project}{query}")
     page.wait_for_function(
-        "['ready', 'error'].includes(document.documentElement.dataset.workbench)",
-        timeout=120_000)  # fmt: skip
+        "['ready', 'error'].includes(document.documentElement.dataset.workbench)", timeout=120_000
+    )
     state = page.evaluate("document.documentElement.dataset.workbench")
     assert state == "ready", page.inner_text("#status-text")
     return project
@@ -47,8 +48,7 @@ def project_with(page: Page, name: str, files: dict[str, bytes | str],
 
 def save_and_wait(page: Page) -> None:
     page.keyboard.press("Control+s")
-    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                           timeout=30_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'", timeout=30_000)
 
 
 def visible_rows(page: Page) -> list[str]:
@@ -59,8 +59,12 @@ def visible_rows(page: Page) -> list[str]:
         .map((r) => r.dataset.path)""")
 
 
-FILES = {"README.md": "# demo\n", "src/app.py": "print('app')\n", "src/util/strings.py": "S = 1\n",
-         "docs/guide.md": "guide\n"}  # fmt: skip
+FILES = {
+    "README.md": "# demo\n",
+    "src/app.py": "print('app')\n",
+    "src/util/strings.py": "S = 1\n",
+    "docs/guide.md": "guide\n",
+}
 
 
 def test_click_folders_open_and_files_open_in_the_editor(
@@ -79,16 +83,17 @@ def test_click_folders_open_and_files_open_in_the_editor(
     assert visible_rows(page) == ["docs", "src", "src/util", "src/app.py", "README.md"]
     flows.open_file(page, "src/util/strings.py")
     expect(page.locator(row(page, "src/util/strings.py"))).to_have_attribute("aria-level", "3")
-    expect(page.locator(row(page, "src/util/strings.py"))).to_have_attribute("aria-selected",
-                                                                             "true")
-
+    expect(page.locator(row(page, "src/util/strings.py"))).to_have_attribute(
+        "aria-selected", "true"
+    )
 
 
 def api_calls(page: Page) -> list[str]:
     """Every /api request the page makes from now on."""
     calls: list[str] = []
-    page.on("request", lambda request: calls.append(request.url) if "/api/" in request.url
-            else None)  # fmt: skip
+    page.on(
+        "request", lambda request: calls.append(request.url) if "/api/" in request.url else None
+    )
     return calls
 
 
@@ -139,8 +144,13 @@ def test_new_file_new_folder_and_f2_rename_persist(page: Page, live_server: Live
     expect(page.locator(row(page, "src/helpers/strings.py"))).to_be_visible()
     save_and_wait(page)
     stored = server_files(page, project)
-    assert sorted(stored) == ["README.md", "docs/guide.md", "src/helpers/strings.py",
-                              "src/main.py", "src/server.py"]  # fmt: skip
+    assert sorted(stored) == [
+        "README.md",
+        "docs/guide.md",
+        "src/helpers/strings.py",
+        "src/main.py",
+        "src/server.py",
+    ]
     assert stored["src/server.py"] == b"print('app')\n"
     # After a reload: the server's files, and the empty folder kept on this device.
     page.reload()
@@ -208,7 +218,10 @@ def test_delete_several_with_confirm_then_undo(page: Page, live_server: LiveServ
     expect(dialog).to_be_visible()
     expect(dialog.locator("h2")).to_have_text("Delete these 3 items?")
     assert dialog.locator("li").all_inner_texts() == [
-        "docs/ (folder and everything in it)", "src/ (folder and everything in it)", "README.md"]
+        "docs/ (folder and everything in it)",
+        "src/ (folder and everything in it)",
+        "README.md",
+    ]
     page.click("#tree-confirm-no")  # Cancel: nothing goes
     expect(dialog).to_have_count(0)
     expect(page.locator(row(page, "README.md"))).to_be_visible()
@@ -245,12 +258,18 @@ def test_drag_rows_onto_a_folder_and_back_to_the_root(page: Page, live_server: L
     expect(page.locator(row(page, "src/util"))).to_be_visible()
     box = page.locator(TREE).bounding_box()
     assert box is not None
-    page.drag_and_drop(row(page, "src/util"), TREE,
-                       target_position={"x": 40, "y": box["height"] - 10})  # fmt: skip
+    page.drag_and_drop(
+        row(page, "src/util"), TREE, target_position={"x": 40, "y": box["height"] - 10}
+    )
     expect(page.locator(row(page, "util"))).to_be_visible()
     save_and_wait(page)
     assert sorted(server_files(page, project)) == [
-        "docs/README.md", "src/app.py", "src/guide.md", "src/notes.txt", "util/strings.py"]
+        "docs/README.md",
+        "src/app.py",
+        "src/guide.md",
+        "src/notes.txt",
+        "util/strings.py",
+    ]
 
 
 def test_copy_cut_and_paste_with_the_keyboard(page: Page, live_server: LiveServer) -> None:
@@ -293,10 +312,24 @@ def test_context_menu_by_mouse_and_by_keyboard(
     menu = page.locator("#tree-menu")
     expect(menu).to_be_visible()
     assert menu.locator("[role=menuitem] > span").all_inner_texts() == [
-        "New File…", "New Folder…", "Rename…", "Delete", "Copy", "Cut", "Paste", "Download",
-        "Copy Path", "Upload Files…"]
+        "New File…",
+        "New Folder…",
+        "Rename…",
+        "Delete",
+        "Copy",
+        "Cut",
+        "Paste",
+        "Download",
+        "Copy Path",
+        "Upload Files…",
+    ]
     assert menu.locator("[role=menuitem] > kbd").all_inner_texts() == [
-        "F2", "Delete", "Ctrl+C", "Ctrl+X", "Ctrl+V"]
+        "F2",
+        "Delete",
+        "Ctrl+C",
+        "Ctrl+X",
+        "Ctrl+V",
+    ]
     expect(menu.locator('[data-action="paste"]')).to_have_attribute("aria-disabled", "true")
     menu.locator('[data-action="newFile"]').click()
     page.keyboard.type("from_menu.py")
@@ -359,9 +392,11 @@ def test_keyboard_navigation(page: Page, live_server: LiveServer) -> None:
     assert focused() == "README.md"
     press("Shift+ArrowUp")
     press("Shift+ArrowUp")
-    assert sorted(page.eval_on_selector_all(f"{TREE} .tree-row[aria-selected=true]",
-                                            "(rows) => rows.map((r) => r.dataset.path)")) == [
-        "README.md", "src/app.py", "src/util"]  # fmt: skip
+    assert sorted(
+        page.eval_on_selector_all(
+            f"{TREE} .tree-row[aria-selected=true]", "(rows) => rows.map((r) => r.dataset.path)"
+        )
+    ) == ["README.md", "src/app.py", "src/util"]
     press("Home")
     assert focused() == "docs"
     press("PageDown")
@@ -369,8 +404,6 @@ def test_keyboard_navigation(page: Page, live_server: LiveServer) -> None:
     press("ArrowUp")
     press("Enter")  # a file: opens in the editor
     page.wait_for_function("document.documentElement.dataset.openFile === 'src/app.py'")
-
-
 
 
 def run_command(page: Page, command: str, typed: str) -> None:
@@ -392,8 +425,9 @@ def test_explorer_commands_from_the_palette_and_their_shortcut(
     page.click('#explorer .tree-title button[data-action="collapseAll"]')
     assert visible_rows(page) == ["docs", "src", "README.md"]
     run_command(page, "explorer.reveal", "reveal active file")
-    expect(page.locator(row(page, "src/util/strings.py"))).to_have_attribute("aria-selected",
-                                                                             "true")
+    expect(page.locator(row(page, "src/util/strings.py"))).to_have_attribute(
+        "aria-selected", "true"
+    )
     expect(page.locator(TREE)).to_be_focused()
     # Ctrl+Alt+N, from the editor: a new file beside the file chosen in the tree.
     page.click(".monaco-editor .view-lines")
@@ -472,22 +506,26 @@ def test_upload_picked_and_dropped_with_one_too_big(page: Page, live_server: Liv
     page.click(row(page, "src"))  # the chosen folder receives the upload
     with page.expect_file_chooser() as chooser:
         page.click('#explorer .tree-title button[data-action="upload"]')
-    chooser.value.set_files([
-        {"name": "notes.txt", "mimeType": "text/plain", "buffer": "héllo\n".encode()},
-        {"name": "big.bin", "mimeType": "application/octet-stream", "buffer": bytes(12 * MB)},
-        {"name": "pic.png", "mimeType": "image/png", "buffer": PNG},
-    ])  # fmt: skip
+    chooser.value.set_files(
+        [
+            {"name": "notes.txt", "mimeType": "text/plain", "buffer": "héllo\n".encode()},
+            {"name": "big.bin", "mimeType": "application/octet-stream", "buffer": bytes(12 * MB)},
+            {"name": "pic.png", "mimeType": "image/png", "buffer": PNG},
+        ]
+    )
     toast = page.locator("#tree-toast")
-    expect(toast).to_have_text("Uploaded 2 files. Not uploaded: big.bin: It is 12.0 MB; a file "
-                               "may hold at most 10.0 MB.")  # fmt: skip
+    expect(toast).to_have_text(
+        "Uploaded 2 files. Not uploaded: big.bin: It is 12.0 MB; a file may hold at most 10.0 MB."
+    )
     expect(page.locator("#status-notice")).to_contain_text("Not uploaded: big.bin")
     expect(page.locator(row(page, "src/notes.txt"))).to_be_visible()
     expect(page.locator(row(page, "src/pic.png"))).to_be_visible()
     expect(page.locator(row(page, "src/big.bin"))).to_have_count(0)
     # From the desktop, onto the docs folder: two files (one too big) and a folder.
     page.evaluate(DROP_JS, [row(page, "docs")])
-    expect(toast).to_have_text("Uploaded 3 files. Not uploaded: huge.dat: It is 11.0 MB; a file "
-                               "may hold at most 10.0 MB.")  # fmt: skip
+    expect(toast).to_have_text(
+        "Uploaded 3 files. Not uploaded: huge.dat: It is 11.0 MB; a file may hold at most 10.0 MB."
+    )
     page.click(row(page, "docs/site"))
     page.click(row(page, "docs/site/css"))
     expect(page.locator(row(page, "docs/site/css/main.css"))).to_be_visible()
@@ -522,7 +560,8 @@ def test_download_a_file_a_folder_and_the_project(page: Page, live_server: LiveS
     assert box is not None
     page.click(TREE, button="right", position={"x": 40, "y": box["height"] - 10})
     expect(page.locator('#tree-menu [data-action="download"] span')).to_have_text(
-        "Download Project as Zip")
+        "Download Project as Zip"
+    )
     with page.expect_download() as got:
         page.click('#tree-menu [data-action="download"]')
     assert got.value.suggested_filename == "Down-Load.zip"
@@ -534,8 +573,9 @@ def test_a_hostile_file_name_is_shown_as_text(page: Page, live_server: LiveServe
     alerts: list[str] = []
     page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
     flows.sign_up(page, live_server.url)
-    project = project_with(page, "xss", {"<b onmouseover=alert(2)>bold</b>.txt".replace("/", "")
-                                         : "x", "ok.txt": "y"})  # fmt: skip
+    project = project_with(
+        page, "xss", {"<b onmouseover=alert(2)>bold</b>.txt".replace("/", ""): "x", "ok.txt": "y"}
+    )
     name = "<img src=x onerror=alert(1)>"
     new_entry(page, "File", name)
     page.wait_for_function(f"document.documentElement.dataset.openFile === {name!r}")
@@ -588,8 +628,12 @@ def test_ignored_paths_are_dimmed_screenshots_light_and_dark(
     page: Page, live_server: LiveServer, artifacts
 ) -> None:
     flows.sign_up(page, live_server.url)
-    project_with(page, "look", {**FILES, "src/components/Button.jsx": "b",
-                                "logo.png": b"\x89PNG\0"}, "?debug=1")
+    project_with(
+        page,
+        "look",
+        {**FILES, "src/components/Button.jsx": "b", "logo.png": b"\x89PNG\0"},
+        "?debug=1",
+    )
     flows.tool_writes(page, {"node_modules/x/index.js": "x", ".env": "K=1\n"})
     page.click(row(page, "src"))
     page.click(row(page, "node_modules"))

@@ -14,7 +14,8 @@ TREE = "#file-tree"
 
 
 def test_a_new_user_builds_on_a_template_and_finds_everything_after_reload(
-        page: Page, live_server: LiveServer) -> None:  # fmt: skip
+    page: Page, live_server: LiveServer
+) -> None:
     flows.sign_up(page, live_server.url)
     project = flows.create_project(page, "My app", "vite-react")
     # Edit App.jsx with IntelliSense: completion offers a name exported by another file.
@@ -42,20 +43,24 @@ def test_a_new_user_builds_on_a_template_and_finds_everything_after_reload(
     suggestion = page.locator(".suggest-widget .monaco-list-row", has_text="greetingFor")
     expect(suggestion.first).to_be_visible(timeout=30_000)
     page.keyboard.press("Enter")
-    page.wait_for_function("""async () => {
+    page.wait_for_function(
+        """async () => {
         const url = new URL(cospaiBoot.assets.monaco + "monaco.js", document.baseURI).href;
         const {monaco} = await import(url);
         const m = monaco.editor.getModels().find((m) => m.uri.path === "/src/main.jsx");
         return m.getLineContent(1) === 'import { greetingFor } from "./greeting";';
-    }""", timeout=30_000)
+    }""",
+        timeout=30_000,
+    )
     # Rearrange: move the new module into a folder made for it.
     page.click(f'{TREE} .tree-row[data-path="src"]', button="right")
     page.click("text=New Folder")
     field = page.locator(f"{TREE} .tree-row[data-new] input.tree-input")
     field.fill("lib")
     field.press("Enter")
-    page.drag_and_drop(f'{TREE} .tree-row[data-path="src/greeting.js"]',
-                       f'{TREE} .tree-row[data-path="src/lib"]')  # fmt: skip
+    page.drag_and_drop(
+        f'{TREE} .tree-row[data-path="src/greeting.js"]', f'{TREE} .tree-row[data-path="src/lib"]'
+    )
     expect(page.locator(f'{TREE} .tree-row[data-path="src/lib/greeting.js"]')).to_be_visible()
     assert "src/lib/greeting.js" in tab_paths(page)
     page.keyboard.press("Control+s")
@@ -71,5 +76,7 @@ def test_a_new_user_builds_on_a_template_and_finds_everything_after_reload(
     assert "src/greeting.js" not in stored
     assert b"greetingFor" in stored["src/main.jsx"]
     flows.open_file(page, "src/App.jsx")
-    assert editor_eval(page, "return editor.getModel().getLineContent(1);") == \
-        "// edited in the journey"
+    assert (
+        editor_eval(page, "return editor.getModel().getLineContent(1);")
+        == "// edited in the journey"
+    )

@@ -71,15 +71,13 @@ SANDBOX_KEPT = """async () => {
 
 
 def wait_offline_ready(page: Page) -> None:
-    page.wait_for_function("document.documentElement.dataset.offline === 'ready'",
-                           timeout=60_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.offline === 'ready'", timeout=60_000)
 
 
 def wait_sandbox_offline_ready(page: Page) -> None:
     """The project's sandbox (another site) keeps the runtime's files in its own worker's
     cache once the runtime has started there."""
-    page.wait_for_function("document.documentElement.dataset.engine === 'ready'",
-                           timeout=60_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.engine === 'ready'", timeout=60_000)
     for _ in range(600):
         frames = [f for f in page.frames if "/runtime.html" in f.url]
         if frames and frames[0].evaluate(SANDBOX_KEPT):
@@ -91,9 +89,11 @@ def wait_sandbox_offline_ready(page: Page) -> None:
 def make_project(page: Page, name: str) -> str:
     base = page.evaluate("location.origin")
     csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
-    response = page.request.post(f"{base}/api/projects", data=json.dumps({"name": name}),
-                                 headers={"x-csrf-token": csrf, "origin": base,
-                                          "content-type": "application/json"})  # fmt: skip
+    response = page.request.post(
+        f"{base}/api/projects",
+        data=json.dumps({"name": name}),
+        headers={"x-csrf-token": csrf, "origin": base, "content-type": "application/json"},
+    )
     assert response.ok, response.text()
     return str(response.json()["id"])
 
@@ -101,18 +101,22 @@ def make_project(page: Page, name: str) -> str:
 def import_project(page: Page, name: str, files: dict[str, bytes | str]) -> str:
     base = page.evaluate("location.origin")
     csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
-    response = page.request.post(f"{base}/api/projects/import?name={name}",
-                                 data=seed.zip_of(files),
-                                 headers={"x-csrf-token": csrf, "origin": base,
-                                          "content-type": "application/zip"})  # fmt: skip
+    response = page.request.post(
+        f"{base}/api/projects/import?name={name}",
+        data=seed.zip_of(files),
+        headers={"x-csrf-token": csrf, "origin": base, "content-type": "application/zip"},
+    )
     assert response.ok, response.text()
     return str(response.json()["project"]["id"])
 
 
 def test_offline_dashboard_project_terminal_then_sync(
-    page: Page, context: BrowserContext, live_server: LiveServer, request_log: list[str],
+    page: Page,
+    context: BrowserContext,
+    live_server: LiveServer,
+    request_log: list[str],
     artifacts: Path,
-) -> None:  # fmt: skip
+) -> None:
     flows.sign_up(page, live_server.url)
     never_opened = make_project(page, "never opened here")
     project = import_project(page, "offline", {"main.py": "print('hi')\n"})
@@ -173,9 +177,12 @@ def test_offline_dashboard_project_terminal_then_sync(
 
 
 def test_new_build_offers_reload_then_runs_alone(
-    page: Page, context: BrowserContext, start_server: object, tmp_path: Path,
+    page: Page,
+    context: BrowserContext,
+    start_server: object,
+    tmp_path: Path,
     artifacts: Path,
-) -> None:  # fmt: skip
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(DIST, site)
     build_a = json.loads((site / "manifest.json").read_text())
@@ -198,15 +205,19 @@ def test_new_build_offers_reload_then_runs_alone(
     banner = page.locator("#update-banner")
     expect(banner).to_contain_text("A new version is ready", timeout=60_000)
     # Until the reload, this page still runs A and its worker answers from A's cache.
-    assert page.evaluate("document.querySelector('meta[name=cospai-build]').content") == \
-        build_a["build_id"]
+    assert (
+        page.evaluate("document.querySelector('meta[name=cospai-build]').content")
+        == build_a["build_id"]
+    )
     page.screenshot(path=artifacts / "update-banner.png")
 
     with page.expect_navigation():
         banner.get_by_role("button", name="Reload").click()
     assert wait_for_boot(page) == "ready"
-    assert page.evaluate("document.querySelector('meta[name=cospai-build]').content") == \
-        manifest_b["build_id"]
+    assert (
+        page.evaluate("document.querySelector('meta[name=cospai-build]').content")
+        == manifest_b["build_id"]
+    )
     wait_offline_ready(page)
     used = page.evaluate("performance.getEntriesByType('resource').map((r) => r.name)")
     ours = [urlsplit(u).path.lstrip("/") for u in used if u.startswith(server.url)]
@@ -215,8 +226,9 @@ def test_new_build_offers_reload_then_runs_alone(
     only_in_a = set(build_a["files"]) - set(manifest_b["files"])
     assert only_in_a and not only_in_a & set(ours)
     caches = page.evaluate("caches.keys()")
-    assert [c for c in caches if c.startswith("cospai-app:")] == \
-        [f"cospai-app:/:{manifest_b['build_id']}"]
+    assert [c for c in caches if c.startswith("cospai-app:")] == [
+        f"cospai-app:/:{manifest_b['build_id']}"
+    ]
 
 
 def test_reset_sw_unregisters_and_reloads_clean(page: Page, live_server: LiveServer) -> None:

@@ -32,9 +32,12 @@ SCRIPT_LINES = [
 
 
 def test_python_project_offline_pip_script_and_tests(
-    page: Page, context: BrowserContext, live_server: LiveServer, request_log: list[str],
+    page: Page,
+    context: BrowserContext,
+    live_server: LiveServer,
+    request_log: list[str],
     artifacts: Path,
-) -> None:  # fmt: skip
+) -> None:
     flows.sign_up(page, live_server.url)
     project = flows.create_project(page, "offline python", "python-cli")
     wait_for_prompt(page)
@@ -79,7 +82,7 @@ def test_python_project_offline_pip_script_and_tests(
     page.keyboard.type("Ada")
     page.keyboard.press("Enter")
     wait_for_text(page, "hi Ada\n")
-    type_line(page, 'python -c "print(\'loop\' + \'ing\'); [0 for _ in iter(int, 1)]"')
+    type_line(page, "python -c \"print('loop' + 'ing'); [0 for _ in iter(int, 1)]\"")
     wait_for_text(page, "looping")
     page.keyboard.press("Control+c")
     wait_for_text(page, "KeyboardInterrupt")

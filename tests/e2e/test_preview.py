@@ -49,8 +49,7 @@ def run_command(page: Page, title: str) -> None:
 
 def open_preview(page: Page) -> None:
     run_command(page, "Open Preview")
-    page.wait_for_function("document.documentElement.dataset.preview === 'ready'",
-                           timeout=30_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.preview === 'ready'", timeout=30_000)
 
 
 def preview_frame(page: Page) -> Frame:
@@ -58,8 +57,10 @@ def preview_frame(page: Page) -> Frame:
 
 
 def test_static_site_previews_follows_an_edit_and_works_offline(
-    preview_page: tuple[Page, list[str]], live_server: LiveServer, artifacts: Path,
-) -> None:  # fmt: skip
+    preview_page: tuple[Page, list[str]],
+    live_server: LiveServer,
+    artifacts: Path,
+) -> None:
     page, requests = preview_page
     flows.sign_up(page, live_server.url)
     flows.create_project(page, "site", "static-site")
@@ -79,7 +80,8 @@ def test_static_site_previews_follows_an_edit_and_works_offline(
     flows.type_at_start(page, '<p id="added">Added in the editor</p>\n')
     page.keyboard.press("Control+s")
     expect(page.frame_locator(HEADING).locator("#added")).to_have_text(
-        "Added in the editor", timeout=10_000)  # fmt: skip
+        "Added in the editor", timeout=10_000
+    )
 
     # The URL bar navigates; a missing page is our 404.
     page.fill("#preview-url", "/about.html")
@@ -107,8 +109,11 @@ def test_static_site_previews_follows_an_edit_and_works_offline(
     assert page.evaluate("document.documentElement.dataset.previewConnections") == "1"
     preview_workers: set[str] = set()
     for _ in range(50):
-        preview_workers = {v["versionId"] for v in versions if v["runningStatus"] == "running"
-                           and not v["scriptURL"].startswith(live_server.url)}  # fmt: skip
+        preview_workers = {
+            v["versionId"]
+            for v in versions
+            if v["runningStatus"] == "running" and not v["scriptURL"].startswith(live_server.url)
+        }
         if preview_workers:
             break
         page.wait_for_timeout(100)
@@ -144,16 +149,16 @@ CONSOLE_PAGE = """<!doctype html>
 
 
 def test_console_output_and_uncaught_errors_reach_the_console_panel(
-    preview_page: tuple[Page, list[str]], live_server: LiveServer,
-) -> None:  # fmt: skip
+    preview_page: tuple[Page, list[str]],
+    live_server: LiveServer,
+) -> None:
     page, _requests = preview_page
     flows.sign_up(page, live_server.url)
     seed.new_project(page, "console", {"index.html": CONSOLE_PAGE})
     open_preview(page)
     expect(page.frame_locator(HEADING).locator("h1")).to_have_text("Console page")
     lines = page.locator("#preview-console-lines")
-    expect(lines.locator('[data-level="log"]')).to_contain_text(
-        'hello from the page {"answer":42}')  # fmt: skip
+    expect(lines.locator('[data-level="log"]')).to_contain_text('hello from the page {"answer":42}')
     expect(lines.locator('[data-level="warn"]')).to_contain_text("careful")
     uncaught = lines.locator('[data-level="uncaught"]')
     expect(uncaught).to_contain_text("kaboom in the page")
@@ -164,8 +169,9 @@ def test_console_output_and_uncaught_errors_reach_the_console_panel(
 
 
 def test_the_preview_cannot_read_the_ides_cookies_or_indexeddb(
-    preview_page: tuple[Page, list[str]], live_server: LiveServer,
-) -> None:  # fmt: skip
+    preview_page: tuple[Page, list[str]],
+    live_server: LiveServer,
+) -> None:
     page, _requests = preview_page
     flows.sign_up(page, live_server.url)
     seed.new_project(page, "isolated", {"index.html": "<h1>Isolated</h1>"})
@@ -182,16 +188,24 @@ def test_the_preview_cannot_read_the_ides_cookies_or_indexeddb(
     # Nor can it reach the IDE's API with the IDE's session: it is another site.
     status = frame.evaluate(
         """(base) => fetch(base + '/api/auth/session', {credentials: 'include'})
-             .then(r => r.status, () => 'blocked')""", live_server.url)  # fmt: skip
+             .then(r => r.status, () => 'blocked')""",
+        live_server.url,
+    )
     assert status in ("blocked", 401)
     # And its window cannot touch the IDE page's DOM.
-    assert frame.evaluate("(() => { try { return parent.document.title; } "
-                          "catch (e) { return 'denied'; } })()") == "denied"  # fmt: skip
+    assert (
+        frame.evaluate(
+            "(() => { try { return parent.document.title; } catch (e) { return 'denied'; } })()"
+        )
+        == "denied"
+    )
 
 
 def test_the_asgi_template_answers_in_the_preview_after_python_app_py_offline(
-    preview_page: tuple[Page, list[str]], live_server: LiveServer, artifacts: Path,
-) -> None:  # fmt: skip
+    preview_page: tuple[Page, list[str]],
+    live_server: LiveServer,
+    artifacts: Path,
+) -> None:
     from tests.e2e.test_offline import wait_offline_ready
     from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
 
@@ -205,8 +219,7 @@ def test_the_asgi_template_answers_in_the_preview_after_python_app_py_offline(
     type_line(page, "python app.py")
     wait_for_text(page, "on port 8000")
     # server-ready opens the preview on that port.
-    page.wait_for_function("document.documentElement.dataset.preview === 'ready'",
-                           timeout=30_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.preview === 'ready'", timeout=30_000)
     expect(page.locator("#preview-port")).to_have_value("8000")
     frame = page.frame_locator(HEADING)
     expect(frame.locator("h1")).to_have_text("Hello from an ASGI app", timeout=15_000)
@@ -214,7 +227,8 @@ def test_the_asgi_template_answers_in_the_preview_after_python_app_py_offline(
     frame.locator("button[type=submit]").click()
     expect(frame.locator("#answer")).to_have_text("Hello, Ada!")  # an absolute /api URL
     expect(page.locator('#preview-console-lines [data-level="log"]')).to_contain_text(
-        'the API said {"message":"Hello, Ada!"}')  # fmt: skip
+        'the API said {"message":"Hello, Ada!"}'
+    )
     page.screenshot(path=artifacts / "preview-asgi.png")
     # Back to the project's files: app.py is not a page, so the static preview says 404.
     page.select_option("#preview-port", "static")
@@ -224,40 +238,49 @@ def test_the_asgi_template_answers_in_the_preview_after_python_app_py_offline(
 
 
 def test_python_m_http_server_serves_the_project_folder(
-    preview_page: tuple[Page, list[str]], live_server: LiveServer,
-) -> None:  # fmt: skip
+    preview_page: tuple[Page, list[str]],
+    live_server: LiveServer,
+) -> None:
     from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
 
     page, _requests = preview_page
     flows.sign_up(page, live_server.url)
     # (A README beside the folder: an import of one lone folder is unwrapped.)
-    seed.new_project(page, "folder", {"public/index.html": "<h1>From http.server</h1>",
-                                      "public/notes.txt": "plain",
-                                      "README.md": "# folder"})  # fmt: skip
+    seed.new_project(
+        page,
+        "folder",
+        {
+            "public/index.html": "<h1>From http.server</h1>",
+            "public/notes.txt": "plain",
+            "README.md": "# folder",
+        },
+    )
     wait_for_prompt(page)
     type_line(page, "python -m http.server 8080 -d public")
     wait_for_text(page, "Serving HTTP on port 8080")
     expect(page.locator("#preview-port")).to_have_value("8080", timeout=30_000)
-    expect(page.frame_locator(HEADING).locator("h1")).to_have_text("From http.server",
-                                                                   timeout=15_000)  # fmt: skip
+    expect(page.frame_locator(HEADING).locator("h1")).to_have_text(
+        "From http.server", timeout=15_000
+    )
     page.fill("#preview-url", "/notes.txt")
     page.keyboard.press("Enter")
     expect(page.frame_locator(HEADING).locator("body")).to_have_text("plain")
 
 
 def test_the_panel_says_when_the_preview_does_not_start(
-    preview_page: tuple[Page, list[str]], live_server: LiveServer,
-) -> None:  # fmt: skip
+    preview_page: tuple[Page, list[str]],
+    live_server: LiveServer,
+) -> None:
     """The preview origin's relay never loads (a blocked origin): after its timeout (2 s
     here, through ?preview-timeout) the panel says so instead of "Starting…" forever."""
     page, _requests = preview_page
     flows.sign_up(page, live_server.url)
     page.route("**/relay.html*", lambda route: route.abort())
-    seed.new_project(page, "nostart", {"index.html": "<h1>never shown</h1>"},
-                     query="?preview-timeout=2")  # fmt: skip
+    seed.new_project(
+        page, "nostart", {"index.html": "<h1>never shown</h1>"}, query="?preview-timeout=2"
+    )
     run_command(page, "Open Preview")
-    page.wait_for_function("document.documentElement.dataset.preview === 'timeout'",
-                           timeout=15_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.preview === 'timeout'", timeout=15_000)
     expect(page.locator("#preview-note")).to_contain_text("did not start within 2 s")
     expect(page.locator("#preview-note")).to_be_visible()
 
@@ -275,8 +298,10 @@ serve(app, port=8000)
 
 
 def test_the_panel_says_when_an_app_never_answers(
-    preview_page: tuple[Page, list[str]], live_server: LiveServer, artifacts: Path,
-) -> None:  # fmt: skip
+    preview_page: tuple[Page, list[str]],
+    live_server: LiveServer,
+    artifacts: Path,
+) -> None:
     from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
 
     page, _requests = preview_page

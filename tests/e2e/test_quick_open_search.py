@@ -14,14 +14,14 @@ from tests.support.paths import ARTIFACTS
 EVIL = "<img src=x onerror=alert(1)>.js"
 FILES = {
     "src/App.jsx": "import React from 'react';\n\nexport function App() {\n"
-                   "  return <h1>Hello App</h1>;\n}\n" + "\n" * 40 + "// the end of App\n",
+    "  return <h1>Hello App</h1>;\n}\n" + "\n" * 40 + "// the end of App\n",
     "src/main.jsx": "import { App } from './App.jsx';\nrender(App);\n",
     "src/components/Button.jsx": "export const Button = () => <button>ok</button>;\n",
     "src/components/ButtonGroup.jsx": "export const ButtonGroup = 1;\n",
     "server/app_settings.py": "DEBUG = True\nPORT = 8000\n# apply these settings\n",
     "docs/guide.md": "# Guide\n\nRun `npm start`, then open the app.\n",
     f"weird/{EVIL}": "const boom = '<b>not bold</b>';\n",
-}  # fmt: skip
+}
 
 
 def project_with_files(page: Page, base_url: str, files: dict[str, str]) -> str:
@@ -29,9 +29,11 @@ def project_with_files(page: Page, base_url: str, files: dict[str, str]) -> str:
     editor or a tool would, so they are in the workbench's model at once)."""
     flows.sign_up(page, base_url)
     csrf = page.request.get(f"{base_url}/api/auth/session").json()["csrf_token"]
-    response = page.request.post(f"{base_url}/api/projects", data=json.dumps({"name": "finders"}),
-                                 headers={"x-csrf-token": csrf, "origin": base_url,
-                                          "content-type": "application/json"})  # fmt: skip
+    response = page.request.post(
+        f"{base_url}/api/projects",
+        data=json.dumps({"name": "finders"}),
+        headers={"x-csrf-token": csrf, "origin": base_url, "content-type": "application/json"},
+    )
     assert response.ok, response.text()
     project = response.json()["id"]
     page.goto(f"{base_url}/p/{project}?debug=1")
@@ -96,7 +98,8 @@ def test_quick_open_finds_and_opens_files(page: Page, live_server: LiveServer) -
     page.keyboard.press("Escape")
     expect(page.locator("#quick-open")).to_be_hidden()
     assert page.evaluate("document.documentElement.dataset.openFile") == (
-        "src/components/ButtonGroup.jsx")
+        "src/components/ButtonGroup.jsx"
+    )
 
     # file:line opens at that line (and file:line:column at that column), even when
     # Enter comes straight after the last key, before the list was redrawn.
@@ -153,9 +156,15 @@ def test_search_in_files(page: Page, live_server: LiveServer) -> None:
     expect(view.locator(".search-summary")).to_have_text("8 results in 4 files")
     hits = view.locator(".search-hit")
     found = hits.evaluate_all("rows => rows.map(r => [r.dataset.path, +r.dataset.line])")
-    assert found == [["docs/guide.md", 3], ["server/app_settings.py", 3], ["src/App.jsx", 3],
-                     ["src/App.jsx", 4], ["src/App.jsx", 46], ["src/main.jsx", 1],
-                     ["src/main.jsx", 2]]  # fmt: skip
+    assert found == [
+        ["docs/guide.md", 3],
+        ["server/app_settings.py", 3],
+        ["src/App.jsx", 3],
+        ["src/App.jsx", 4],
+        ["src/App.jsx", 46],
+        ["src/main.jsx", 1],
+        ["src/main.jsx", 2],
+    ]
     app_jsx = view.locator('.search-file[data-path="src/App.jsx"] .search-count')
     expect(app_jsx).to_have_text("3")
     # The match is highlighted inside the line's text.
@@ -225,9 +234,13 @@ def test_command_palette_lists_and_runs_commands(page: Page, live_server: LiveSe
     box = palette.locator("input")
     expect(box).to_be_focused()
     # Every command, with its shortcut on the right.
-    for command, keys in [("quickOpen.show", "Ctrl+P"), ("search.show", "Ctrl+Shift+F"),
-                          ("palette.show", "Ctrl+Shift+P"), ("view.toggleSidebar", "Ctrl+B"),
-                          ("settings.wordWrap", "Alt+Z")]:  # fmt: skip
+    for command, keys in [
+        ("quickOpen.show", "Ctrl+P"),
+        ("search.show", "Ctrl+Shift+F"),
+        ("palette.show", "Ctrl+Shift+P"),
+        ("view.toggleSidebar", "Ctrl+B"),
+        ("settings.wordWrap", "Alt+Z"),
+    ]:
         row = palette.locator(f'.picker-row[data-command="{command}"]')
         expect(row.locator(".picker-hint")).to_have_text(keys)
 
@@ -245,7 +258,8 @@ def test_command_palette_lists_and_runs_commands(page: Page, live_server: LiveSe
     page.keyboard.press("F1")
     expect(palette).to_be_visible()
     expect(palette.locator(".picker-row").first).to_have_attribute(
-        "data-command", "view.toggleSidebar")
+        "data-command", "view.toggleSidebar"
+    )
     page.keyboard.press("Enter")
     page.wait_for_function("document.documentElement.dataset.panelSidebar === 'shown'")
 
@@ -256,7 +270,8 @@ def test_command_palette_lists_and_runs_commands(page: Page, live_server: LiveSe
     expect(page.locator("#quick-open")).to_be_hidden()
     expect(palette.locator("input")).to_have_value("word wrap")
     expect(palette.locator(".picker-row").first).to_have_attribute(
-        "data-command", "settings.wordWrap")
+        "data-command", "settings.wordWrap"
+    )
     page.keyboard.press("Escape")
 
 

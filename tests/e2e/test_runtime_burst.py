@@ -24,7 +24,8 @@ print("burst done")
 
 
 def test_a_burst_of_program_files_reaches_tree_and_server_but_not_ignored_ones(
-        page: Page, live_server: LiveServer) -> None:  # fmt: skip
+    page: Page, live_server: LiveServer
+) -> None:
     flows.sign_up(page, live_server.url)
     project = seed.new_project(page, "burst", {"main.py": "print(1)\n", "gen.py": GENERATOR})
     wait_for_prompt(page)

@@ -22,8 +22,7 @@ def test_the_contract_passes_against_the_pyodide_engine(
     seed.new_project(page, "contract", {"README.md": "contract run\n"}, query="?debug=1")
     page.wait_for_function("window.cospaiRuntime !== undefined", timeout=60_000)
     source = (ROOT / "tests" / "contract" / "runtime_contract.py").read_text()
-    results = json.loads(page.evaluate("(source) => window.cospaiRuntime.contract(source)",
-                                       source))  # fmt: skip
+    results = json.loads(page.evaluate("(source) => window.cospaiRuntime.contract(source)", source))
     assert sorted(results) == sorted(CONTRACTS)
     failed = {name: why for name, why in results.items() if why != "passed"}
     assert failed == {}, "\n\n".join(f"{n}:\n{w}" for n, w in failed.items())

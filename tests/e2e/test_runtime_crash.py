@@ -44,8 +44,9 @@ WATCH_STATUS = """() => {
 }"""
 
 
-def test_recursion_and_a_crashed_engine(page: Page, live_server: LiveServer,
-                                        artifacts: Path) -> None:  # fmt: skip
+def test_recursion_and_a_crashed_engine(
+    page: Page, live_server: LiveServer, artifacts: Path
+) -> None:
     flows.sign_up(page, live_server.url)
     seed.new_project(page, "crash", FILES)
     wait_for_prompt(page)
@@ -58,8 +59,10 @@ def test_recursion_and_a_crashed_engine(page: Page, live_server: LiveServer,
 
     page.evaluate(WATCH_STATUS)
     type_line(page, "python selfref.py")
-    wait_for_text(page, "The Python runtime crashed: a program recursed deeper than the "
-                        "browser's stack allows")  # fmt: skip
+    wait_for_text(
+        page,
+        "The Python runtime crashed: a program recursed deeper than the browser's stack allows",
+    )
     wait_for_text(page, "Restarting it with the project's files")
     page.wait_for_function(FRESH_PROMPT, arg="Restarting it with", timeout=30_000)
     states = page.evaluate("window.engineStates")
@@ -73,8 +76,9 @@ def test_recursion_and_a_crashed_engine(page: Page, live_server: LiveServer,
 
 
 def test_a_program_ignoring_ctrl_c_is_offered_a_restart(
-    page: Page, live_server: LiveServer,
-) -> None:  # fmt: skip
+    page: Page,
+    live_server: LiveServer,
+) -> None:
     flows.sign_up(page, live_server.url)
     seed.new_project(page, "stubborn", FILES)
     wait_for_prompt(page)

@@ -29,13 +29,15 @@ def test_edits_survive_a_server_crash(
             server.kill()
             flows.type_at_start(page, "<!-- two -->\n")
             page.keyboard.press("Control+s")
-            page.wait_for_function("document.documentElement.dataset.syncState === 'offline'",
-                                   timeout=20_000)  # fmt: skip
+            page.wait_for_function(
+                "document.documentElement.dataset.syncState === 'offline'", timeout=20_000
+            )
             expect(page.locator("#status-text")).to_contain_text("Offline (1 pending)")
 
             server.start()  # same database, same port
-            page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                                   timeout=60_000)  # fmt: skip
+            page.wait_for_function(
+                "document.documentElement.dataset.syncState === 'saved'", timeout=60_000
+            )
             stored = server_files(context, server.url, project)["index.html"]
             assert stored.startswith("<!-- two -->\n<!-- one -->\n")
             assert stored.count("<!-- two -->") == 1 and stored.count("<!-- one -->") == 1

@@ -14,10 +14,10 @@ from tests.support.live_server import LiveServer
 
 SITE = {
     "index.html": "<!doctype html><title>Shared</title><link rel=stylesheet href=style.css>"
-                  "<h1 id=greeting>Hello from a shared site</h1>",
+    "<h1 id=greeting>Hello from a shared site</h1>",
     "style.css": "h1 { color: rgb(200, 0, 0); }",
     "main.py": "print('hi')\n",
-}  # fmt: skip
+}
 
 
 def open_share_dialog(page: Page) -> None:

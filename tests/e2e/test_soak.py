@@ -81,8 +81,11 @@ def test_random_edits_failures_and_reloads_converge(
             flows.wait_for_workbench(page)
             reloads += 1
             shown = page_files(page)
-            diff = {p: (shown.get(p, "<absent>")[:40], expected.get(p, "<absent>")[:40])
-                    for p in set(shown) | set(expected) if shown.get(p) != expected.get(p)}
+            diff = {
+                p: (shown.get(p, "<absent>")[:40], expected.get(p, "<absent>")[:40])
+                for p in set(shown) | set(expected)
+                if shown.get(p) != expected.get(p)
+            }
             assert not diff, f"lost edits at step {step} (shown, expected): {diff}"
         if step % 25 == 0:
             page.wait_for_timeout(rnd.randint(0, 400))
@@ -101,8 +104,9 @@ def test_random_edits_failures_and_reloads_converge(
         page.click('#conflict-view button[data-choice="mine"]')
         page.wait_for_timeout(300)
     try:
-        page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                               timeout=60_000)  # fmt: skip
+        page.wait_for_function(
+            "document.documentElement.dataset.syncState === 'saved'", timeout=60_000
+        )
     except Exception as error:
         status = page.inner_text("#status-text")
         conflicts = page.evaluate("document.documentElement.dataset.conflicts")

@@ -26,14 +26,30 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # Built for a sub-path and served from a folder of that name, as on a shared host.
     root = tmp_path_factory.mktemp("static") / "site"
     out = root / "ide"
-    done = subprocess.run([sys.executable, "build.py", "--static-only", "--base", "/ide/",
-                           "--out", str(out), "--quiet"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=600, check=False)  # fmt: skip
+    done = subprocess.run(
+        [
+            sys.executable,
+            "build.py",
+            "--static-only",
+            "--base",
+            "/ide/",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     server = subprocess.Popen(
         [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "-d", str(root)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert server.stdout is not None
     line = server.stdout.readline()
     port = re.search(r"port (\d+)", line)
@@ -49,8 +65,11 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_static_site_keeps_projects_in_the_browser(
-    page: Page, static_site: str, request_log: list[str], artifacts: Path,
-) -> None:  # fmt: skip
+    page: Page,
+    static_site: str,
+    request_log: list[str],
+    artifacts: Path,
+) -> None:
     page.goto(static_site + "/")
     assert wait_for_boot(page) == "ready"
     expect(page.locator("#static-banner")).to_contain_text("Local only")
@@ -69,8 +88,7 @@ def test_static_site_keeps_projects_in_the_browser(
     flows.open_file(page, "notes.txt")
     flows.type_at_start(page, "written offline-first\n")
     page.keyboard.press("Control+s")
-    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                           timeout=20_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'", timeout=20_000)
     expect(page.locator("#header-title")).to_have_text("kept here")
     page.screenshot(path=artifacts / "static-site.png")
 

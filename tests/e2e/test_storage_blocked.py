@@ -24,7 +24,8 @@ IDBFactory.prototype.open = function (name, version) {
 
 
 def test_blocked_indexeddb_is_said_and_edits_still_reach_the_server(
-        page: Page, live_server: LiveServer) -> None:  # fmt: skip
+    page: Page, live_server: LiveServer
+) -> None:
     flows.sign_up(page, live_server.url)
     page.add_init_script(BLOCK_INDEXEDDB)
     project = new_project(page, "blocked", {"main.py": "print(1)\n"})

@@ -25,12 +25,14 @@ def wait_for_text(page: Page, text: str, timeout: float = 20_000) -> None:
             const rows = document.querySelector(
                 '#bottom-panel .term-host:not([hidden]) .xterm-rows');
             return rows !== null && rows.innerText.includes(text);
-        }""", arg=text, timeout=timeout)  # fmt: skip
+        }""",
+        arg=text,
+        timeout=timeout,
+    )
 
 
 def wait_for_prompt(page: Page) -> None:
-    page.wait_for_function("document.documentElement.dataset.engine === 'ready'",
-                           timeout=60_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.engine === 'ready'", timeout=60_000)
     wait_for_text(page, "~ $", 60_000)
 
 
@@ -41,11 +43,15 @@ def type_line(page: Page, line: str) -> None:
 
 
 def test_echo_to_a_file_reaches_the_tree_and_the_server(
-    page: Page, live_server: LiveServer, request_log: list[str], artifacts: Path,
-) -> None:  # fmt: skip
+    page: Page,
+    live_server: LiveServer,
+    request_log: list[str],
+    artifacts: Path,
+) -> None:
     flows.sign_up(page, live_server.url)
-    project = seed.new_project(page, "term", {"main.py": "print('hello from main')\n"},
-                               query="?debug=1")  # fmt: skip
+    project = seed.new_project(
+        page, "term", {"main.py": "print('hello from main')\n"}, query="?debug=1"
+    )
     wait_for_prompt(page)
     type_line(page, "echo hi > a.txt && cat a.txt")
     wait_for_text(page, "hi")
@@ -58,15 +64,20 @@ def test_echo_to_a_file_reaches_the_tree_and_the_server(
     page.screenshot(path=artifacts / "terminal-light.png")
 
     # A burst (as a package install writes) reaches the model; ignored folders never do.
-    type_line(page, "mkdir -p gen node_modules/pkg && touch node_modules/pkg/index.js && "
-                    "python -c \"[open(f'gen/f{i}.txt', 'w').write(str(i)) for i in range(300)]\"")
-    page.wait_for_function("""() => Object.keys(JSON.parse(window.cospaiDebug.files()))
-        .filter((p) => p.startsWith('gen/')).length === 300""", timeout=30_000)
+    type_line(
+        page,
+        "mkdir -p gen node_modules/pkg && touch node_modules/pkg/index.js && "
+        "python -c \"[open(f'gen/f{i}.txt', 'w').write(str(i)) for i in range(300)]\"",
+    )
+    page.wait_for_function(
+        """() => Object.keys(JSON.parse(window.cospaiDebug.files()))
+        .filter((p) => p.startsWith('gen/')).length === 300""",
+        timeout=30_000,
+    )
     files = page.evaluate("Object.keys(JSON.parse(window.cospaiDebug.files()))")
     assert not [p for p in files if p.startswith("node_modules/")]
     page.keyboard.press("Control+s")
-    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                           timeout=30_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'", timeout=30_000)
     on_server = seed.server_files(page, project)
     assert on_server["gen/f299.txt"] == b"299"
     assert not [p for p in on_server if p.startswith("node_modules/")]
@@ -74,8 +85,10 @@ def test_echo_to_a_file_reaches_the_tree_and_the_server(
 
 
 def test_tabs_resize_history_and_the_editor_reaching_the_shell(
-    page: Page, live_server: LiveServer, artifacts: Path,
-) -> None:  # fmt: skip
+    page: Page,
+    live_server: LiveServer,
+    artifacts: Path,
+) -> None:
     flows.sign_up(page, live_server.url)
     seed.new_project(page, "tabs", {"main.py": "print('hello from main')\n"})
     wait_for_prompt(page)
@@ -142,18 +155,27 @@ def _last_size(page: Page) -> tuple[int, int]:
 
 
 def test_python_ctrl_c_input_and_run_in_dark(
-    page: Page, live_server: LiveServer, artifacts: Path,
-) -> None:  # fmt: skip
+    page: Page,
+    live_server: LiveServer,
+    artifacts: Path,
+) -> None:
     flows.sign_up(page, live_server.url)
-    seed.new_project(page, "py", {
-        "main.py": "name = input('Your name? ')\nprint(f'Hello, {name}!')\n",
-    })  # fmt: skip
+    seed.new_project(
+        page,
+        "py",
+        {
+            "main.py": "name = input('Your name? ')\nprint(f'Hello, {name}!')\n",
+        },
+    )
     wait_for_prompt(page)
     assert page.evaluate("crossOriginIsolated")
     # A busy loop that says it started (a Ctrl+C typed before the program runs would only
     # be typeahead); `any` over an endless generator spins without using memory.
-    type_line(page, "python -c \"import itertools; print('spin' + 'ning'); "
-                    "any(False for _ in itertools.count())\"")  # fmt: skip
+    type_line(
+        page,
+        "python -c \"import itertools; print('spin' + 'ning'); "
+        'any(False for _ in itertools.count())"',
+    )
     wait_for_text(page, "spinning")
     page.keyboard.press("Control+c")
     wait_for_text(page, "KeyboardInterrupt")

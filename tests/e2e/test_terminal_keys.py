@@ -11,7 +11,8 @@ from tests.support.live_server import LiveServer
 
 
 def test_ctrl_w_cuts_a_word_in_the_shell_and_leaves_editor_tabs_alone(
-        page: Page, live_server: LiveServer) -> None:  # fmt: skip
+    page: Page, live_server: LiveServer
+) -> None:
     flows.sign_up(page, live_server.url)
     seed.new_project(page, "keys", {"main.py": "print(1)\n"})
     flows.open_file(page, "main.py")
@@ -21,8 +22,11 @@ def test_ctrl_w_cuts_a_word_in_the_shell_and_leaves_editor_tabs_alone(
     page.keyboard.press("Control+w")
     page.keyboard.press("Enter")
     # The command's output, a line of its own (the typed line shows "kept" at once).
-    page.wait_for_function("""(sel) => document.querySelector(sel).innerText.split('\\n')
-        .some((line) => line.trim() === 'kept')""", arg=f"{ACTIVE} .xterm-rows")
+    page.wait_for_function(
+        """(sel) => document.querySelector(sel).innerText.split('\\n')
+        .some((line) => line.trim() === 'kept')""",
+        arg=f"{ACTIVE} .xterm-rows",
+    )
     assert "kept dropped" not in page.locator(f"{ACTIVE} .xterm-rows").inner_text()
     expect(page.locator('#tabs .tab[data-path="main.py"]')).to_have_count(1)
     page.locator(f"{ACTIVE} .xterm-helper-textarea").focus()

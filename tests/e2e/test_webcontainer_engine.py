@@ -30,22 +30,32 @@ def engine(page: Page, name: str, state: str = "ready") -> None:
     page.wait_for_function(
         """([name, state]) => document.documentElement.dataset.runtimeEngine === name
             && document.documentElement.dataset.engine === state""",
-        arg=[name, state], timeout=60_000)  # fmt: skip
+        arg=[name, state],
+        timeout=60_000,
+    )
 
 
 def test_a_package_json_project_runs_in_the_webcontainer(
-    context: BrowserContext, page: Page, live_server: LiveServer, request_log: list[str],
+    context: BrowserContext,
+    page: Page,
+    live_server: LiveServer,
+    request_log: list[str],
     artifacts: Path,
-) -> None:  # fmt: skip
+) -> None:
     use_double(context)
     flows.sign_up(page, live_server.url)
     logo = bytes(range(256)) * 4
-    project = seed.new_project(page, "wc-app", {"package.json": PACKAGE, "index.html": PAGE,
-                                                "logo.bin": logo}, query="?debug=1")  # fmt: skip
+    project = seed.new_project(
+        page,
+        "wc-app",
+        {"package.json": PACKAGE, "index.html": PAGE, "logo.bin": logo},
+        query="?debug=1",
+    )
     engine(page, "webcontainer")
     expect(page.locator("#status-engine")).to_have_text("WebContainer: ready")
-    assert "auto: the project has a package.json" in page.locator(
-        "#status-engine").get_attribute("title")  # fmt: skip
+    assert "auto: the project has a package.json" in page.locator("#status-engine").get_attribute(
+        "title"
+    )
     wait_for_text(page, "❯")  # jsh's prompt, in the terminal opened for us
 
     # The mount carried every file, binary ones byte for byte.
@@ -57,13 +67,13 @@ def test_a_package_json_project_runs_in_the_webcontainer(
     wait_for_text(page, "made in jsh")
     page.wait_for_selector('#file-tree .tree-row[data-path="out"]', timeout=10_000)
     page.keyboard.press("Control+s")
-    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                           timeout=20_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'", timeout=20_000)
     assert seed.server_files(page, project)["out/new.txt"] == b"made in jsh\n"
 
     # Ignored paths stay in the container.
-    type_line(page, "mkdir -p node_modules/pkg && touch node_modules/pkg/index.js "
-                    "&& touch seen.txt")
+    type_line(
+        page, "mkdir -p node_modules/pkg && touch node_modules/pkg/index.js && touch seen.txt"
+    )
     page.wait_for_selector('#file-tree .tree-row[data-path="seen.txt"]', timeout=10_000)
     files = page.evaluate("Object.keys(JSON.parse(window.cospaiDebug.files()))")
     assert not [p for p in files if p.startswith("node_modules/")]
@@ -87,9 +97,11 @@ def test_a_package_json_project_runs_in_the_webcontainer(
     greeting = page.frame_locator("#preview-frame").locator("#greeting")
     expect(greeting).to_have_text("Hello from the container", timeout=10_000)
     expect(page.locator(".pv-line", has_text="hello from the preview")).to_be_visible(
-        timeout=10_000)  # fmt: skip
-    expect(page.locator('.pv-line[data-level="uncaught"]', has_text="broken on purpose")
-           ).to_be_visible(timeout=10_000)  # forwardPreviewErrors' preview-message
+        timeout=10_000
+    )
+    expect(
+        page.locator('.pv-line[data-level="uncaught"]', has_text="broken on purpose")
+    ).to_be_visible(timeout=10_000)  # forwardPreviewErrors' preview-message
     expect(page.locator('#preview-port option[value="3000"]')).to_have_count(1)
     page.screenshot(path=artifacts / "webcontainer-double.png")
 
@@ -101,8 +113,11 @@ def test_a_package_json_project_runs_in_the_webcontainer(
 
 
 def test_auto_picks_by_package_json_and_the_setting_survives_a_reload(
-    context: BrowserContext, page: Page, live_server: LiveServer, artifacts: Path,
-) -> None:  # fmt: skip
+    context: BrowserContext,
+    page: Page,
+    live_server: LiveServer,
+    artifacts: Path,
+) -> None:
     use_double(context)
     flows.sign_up(page, live_server.url)
     seed.new_project(page, "plain", {"main.py": "print('hi')\n"})
@@ -129,10 +144,11 @@ def test_auto_picks_by_package_json_and_the_setting_survives_a_reload(
     engine(page, "pyodide")
 
 
-
 def test_the_api_key_from_the_server_is_configured_before_the_one_boot(
-    context: BrowserContext, page: Page, start_server: Any,
-) -> None:  # fmt: skip
+    context: BrowserContext,
+    page: Page,
+    start_server: Any,
+) -> None:
     use_double(context)
     server = start_server(extra_env={"COSPAI_WEBCONTAINER_API_KEY": "wc_test_key"})
     flows.sign_up(page, server.url)
@@ -140,8 +156,11 @@ def test_the_api_key_from_the_server_is_configured_before_the_one_boot(
     engine(page, "webcontainer")
     booted = page.evaluate("window.webcontainerDouble")
     assert booted["apiKey"] == "wc_test_key"
-    assert booted["options"] == {"coep": "require-corp", "workdirName": "project",
-                                 "forwardPreviewErrors": True}  # fmt: skip
+    assert booted["options"] == {
+        "coep": "require-corp",
+        "workdirName": "project",
+        "forwardPreviewErrors": True,
+    }
     # Switching away and back reuses the page's container: still one boot.
     page.click("#status-engine")
     page.click("#runtime-setting-pyodide")

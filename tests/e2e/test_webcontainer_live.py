@@ -54,7 +54,8 @@ def test_vite_react_installs_runs_and_hot_reloads(
         """() => document.documentElement.dataset.runtimeEngine === 'webcontainer'
             && ['ready', 'unavailable', 'failed'].includes(
                 document.documentElement.dataset.engine)""",
-        timeout=BOOT_TIMEOUT_MS + 30_000)  # fmt: skip
+        timeout=BOOT_TIMEOUT_MS + 30_000,
+    )
     if page.evaluate("document.documentElement.dataset.engine") != "ready":
         pytest.skip(f"WebContainer did not boot: {page.locator('#status-engine').inner_text()}")
 
@@ -78,7 +79,8 @@ def test_vite_react_installs_runs_and_hot_reloads(
             const model = monaco.editor.getModels().find((m) => m.uri.path === "/src/App.jsx");
             model.setValue(model.getValue().replace("<h1>Vite + React</h1>",
                                                     "<h1>Edited in CosPAI</h1>"));
-        }""")  # fmt: skip
+        }"""
+    )
     expect(preview.locator("h1")).to_have_text("Edited in CosPAI", timeout=60_000)
     # The installed packages stay in the container: node_modules/ never reaches the model.
     expect(page.locator('#file-tree .tree-row[data-path="node_modules"]')).to_have_count(0)

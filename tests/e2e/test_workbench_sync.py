@@ -19,9 +19,12 @@ def server_files(context: BrowserContext, base: str, project: str) -> dict[str, 
 
 
 def test_edit_save_and_reload_shows_the_cached_copy_first(
-    page: Page, context: BrowserContext, live_server: LiveServer, request_log: list[str],
+    page: Page,
+    context: BrowserContext,
+    live_server: LiveServer,
+    request_log: list[str],
     artifacts,
-) -> None:  # fmt: skip
+) -> None:
     flows.sign_up(page, live_server.url)
     project = flows.create_project(page, "cli", template="python-cli")
     flows.open_file(page, "main.py")
@@ -40,8 +43,9 @@ def test_edit_save_and_reload_shows_the_cached_copy_first(
     held: list[Route] = []
     page.route(f"**/api/projects/{project}/files", lambda route: held.append(route))
     page.reload()
-    page.wait_for_function("document.documentElement.dataset.projectSource === 'cache'",
-                           timeout=60_000)  # fmt: skip
+    page.wait_for_function(
+        "document.documentElement.dataset.projectSource === 'cache'", timeout=60_000
+    )
     page.wait_for_selector('#file-tree .tree-row[data-path="main.py"]')
     page.wait_for_function("() => document.querySelector('.monaco-editor') !== null")
     deadline = time.monotonic() + 20
@@ -66,15 +70,15 @@ def test_offline_edits_reach_the_server_when_back_online(
     context.set_offline(True)
     flows.type_at_start(page, "// written offline\n")
     page.keyboard.press("Control+s")
-    page.wait_for_function("document.documentElement.dataset.syncState === 'offline'",
-                           timeout=20_000)  # fmt: skip
+    page.wait_for_function(
+        "document.documentElement.dataset.syncState === 'offline'", timeout=20_000
+    )
     expect(page.locator("#status-text")).to_contain_text("Offline (1 pending)")
     footer = page.locator("footer")
     expect(footer).to_have_css("background-color", "rgb(154, 103, 0)")  # the warning colour
     page.screenshot(path=artifacts / "workbench-offline.png")
     context.set_offline(False)
-    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'",
-                           timeout=30_000)  # fmt: skip
+    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'", timeout=30_000)
     expect(page.locator("#status-text")).to_have_text("Saved")
     expect(footer).not_to_have_css("background-color", "rgb(154, 103, 0)")
     content = server_files(context, live_server.url, project)["script.js"]

@@ -136,9 +136,14 @@ def zip_of(files: dict[str, bytes]) -> bytes:
 
 def test_signup_returns_user_and_sets_an_httponly_lax_cookie(new_api: NewApi) -> None:
     client = new_api()
-    response = client.post("/api/auth/signup", json={
-        "email": "  Ada.Lovelace@Example.COM ", "password": PASSWORD, "display_name": " Ada ",
-    })  # fmt: skip
+    response = client.post(
+        "/api/auth/signup",
+        json={
+            "email": "  Ada.Lovelace@Example.COM ",
+            "password": PASSWORD,
+            "display_name": " Ada ",
+        },
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert set(body) == {"user", "csrf_token"}
@@ -168,16 +173,22 @@ def test_signup_returns_user_and_sets_an_httponly_lax_cookie(new_api: NewApi) ->
 
 
 def test_signup_over_https_sets_a_secure_cookie(database_url: str, tmp_path: Path) -> None:
-    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
-                     database_url=database_url)  # fmt: skip
+    app = create_app(
+        Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
+        database_url=database_url,
+    )
     with TestClient(app, base_url="https://testserver") as client:
         own = {"origin": "https://testserver"}
         # The http origin of the same host is another origin.
-        refused = client.post("/api/auth/signup", headers={"origin": "http://testserver"},
-                              json={"email": "s@example.com", "password": PASSWORD})
+        refused = client.post(
+            "/api/auth/signup",
+            headers={"origin": "http://testserver"},
+            json={"email": "s@example.com", "password": PASSWORD},
+        )
         expect_error(refused, 403, "bad_origin")
-        response = client.post("/api/auth/signup", headers=own,
-                               json={"email": "s@example.com", "password": PASSWORD})
+        response = client.post(
+            "/api/auth/signup", headers=own, json={"email": "s@example.com", "password": PASSWORD}
+        )
         assert response.status_code == 201, response.text
         _token, attrs = session_cookie(response)
         assert "secure" in attrs and "httponly" in attrs
@@ -195,8 +206,9 @@ def test_signup_duplicate_email_is_409_whatever_the_case(fresh: Fresh) -> None:
     first = new_api()
     first.signup("A@x.io")
     for spelling in ("a@x.io", "A@X.IO", "  a@X.io  "):
-        response = new_api().post("/api/auth/signup",
-                                  json={"email": spelling, "password": "other password"})
+        response = new_api().post(
+            "/api/auth/signup", json={"email": spelling, "password": "other password"}
+        )
         error = expect_error(response, 409, "email_taken")
         assert error["details"] == {"field": "email"}
         assert response.headers.get_list("set-cookie") == []
@@ -206,8 +218,19 @@ def test_signup_duplicate_email_is_409_whatever_the_case(fresh: Fresh) -> None:
     assert new_api().signin("a@x.io", "other password").status_code == 401
 
 
-BAD_EMAILS = ["", "plain", "a@b", "a b@c.io", "@x.io", "a@@x.io", "a@x.io@y.io", "a@x.", 123,
-              None, "x" * 250 + "@x.io"]  # fmt: skip
+BAD_EMAILS = [
+    "",
+    "plain",
+    "a@b",
+    "a b@c.io",
+    "@x.io",
+    "a@@x.io",
+    "a@x.io@y.io",
+    "a@x.",
+    123,
+    None,
+    "x" * 250 + "@x.io",
+]
 BAD_PASSWORDS = ["", "1234567", "x" * 1025, 12345678, ["a" * 10]]
 
 
@@ -225,8 +248,9 @@ def test_signup_refuses_bad_password(new_api: NewApi, database_url: str) -> None
     client = new_api()
     users = count(database_url, "users")
     for password in BAD_PASSWORDS:
-        response = client.post("/api/auth/signup",
-                               json={"email": "p@example.com", "password": password})
+        response = client.post(
+            "/api/auth/signup", json={"email": "p@example.com", "password": password}
+        )
         error = expect_error(response, 422, "invalid")
         assert error["details"] == {"field": "password"}, password
     assert count(database_url, "users") == users
@@ -235,8 +259,12 @@ def test_signup_refuses_bad_password(new_api: NewApi, database_url: str) -> None
 def test_signup_password_length_bounds_are_inclusive(new_api: NewApi) -> None:
     for password in ("12345678", "y" * 1024):
         email = fresh_email("bounds")
-        assert new_api().post("/api/auth/signup",
-                              json={"email": email, "password": password}).status_code == 201
+        assert (
+            new_api()
+            .post("/api/auth/signup", json={"email": email, "password": password})
+            .status_code
+            == 201
+        )
         assert new_api().signin(email, password).status_code == 200
 
 
@@ -246,11 +274,15 @@ def test_signup_missing_or_bad_fields_are_422(new_api: NewApi) -> None:
         ({}, "email"),
         ({"password": PASSWORD}, "email"),
         ({"email": "m@example.com"}, "password"),
-        ({"email": "m@example.com", "password": PASSWORD, "display_name": "x" * 101},
-         "display_name"),
-        ({"email": "m@example.com", "password": PASSWORD, "display_name": "a\x00b"},
-         "display_name"),
-    ]  # fmt: skip
+        (
+            {"email": "m@example.com", "password": PASSWORD, "display_name": "x" * 101},
+            "display_name",
+        ),
+        (
+            {"email": "m@example.com", "password": PASSWORD, "display_name": "a\x00b"},
+            "display_name",
+        ),
+    ]
     for body, field in cases:
         error = expect_error(client.post("/api/auth/signup", json=body), 422, "invalid")
         assert error["details"] == {"field": field}, body
@@ -259,8 +291,9 @@ def test_signup_missing_or_bad_fields_are_422(new_api: NewApi) -> None:
 def test_signup_malformed_json_is_400(new_api: NewApi) -> None:
     client = new_api()
     for raw in (b"{", b"not json", b"[]", b'"a string"', b"\xff\xfe{}", b""):
-        response = client.post("/api/auth/signup", content=raw,
-                               headers={"content-type": "application/json"})
+        response = client.post(
+            "/api/auth/signup", content=raw, headers={"content-type": "application/json"}
+        )
         expect_error(response, 400, "malformed_json")
 
 
@@ -273,8 +306,9 @@ def test_signup_body_over_16_kib_is_413(new_api: NewApi, database_url: str) -> N
     # Without a Content-Length (chunked), the limit holds while reading.
     raw = json.dumps(padded).encode()
     chunks = iter([raw[:1000], raw[1000:]])
-    streamed = client.post("/api/auth/signup", content=chunks,
-                           headers={"content-type": "application/json"})
+    streamed = client.post(
+        "/api/auth/signup", content=chunks, headers={"content-type": "application/json"}
+    )
     expect_error(streamed, 413, "too_large")
     assert count(database_url, "users") == users
     # Just under the limit is fine.
@@ -300,8 +334,9 @@ def test_signin_opens_a_second_independent_session(new_api: NewApi, database_url
     assert "httponly" in attrs and attrs["samesite"].lower() == "lax" and "secure" not in attrs
     assert session_status(first) == 200 and session_status(second) == 200
     assert second.client.get("/api/auth/session").json()["csrf_token"] == body["csrf_token"]
-    assert query(database_url, "SELECT count(*) FROM sessions WHERE user_id = %s",
-                 (body["user"]["id"],)) == [(2,)]  # fmt: skip
+    assert query(
+        database_url, "SELECT count(*) FROM sessions WHERE user_id = %s", (body["user"]["id"],)
+    ) == [(2,)]
 
 
 def test_signin_wrong_password_and_unknown_email_get_the_same_answer(fresh: Fresh) -> None:
@@ -319,25 +354,37 @@ def test_signin_wrong_password_and_unknown_email_get_the_same_answer(fresh: Fres
 def test_signin_bad_bodies(new_api: NewApi, database_url: str) -> None:
     client = new_api()
     before = query(database_url, "SELECT * FROM auth_failures ORDER BY key")
-    for body in ({}, {"email": "known@example.com"}, {"password": PASSWORD},
-                 {"email": "known@example.com", "password": 12345678}):
+    for body in (
+        {},
+        {"email": "known@example.com"},
+        {"password": PASSWORD},
+        {"email": "known@example.com", "password": 12345678},
+    ):
         expect_error(client.post("/api/auth/signin", json=body), 422, "invalid")
     for raw in (b"[1, 2]", b"{oops"):
-        response = client.post("/api/auth/signin", content=raw,
-                               headers={"content-type": "application/json"})
+        response = client.post(
+            "/api/auth/signin", content=raw, headers={"content-type": "application/json"}
+        )
         expect_error(response, 400, "malformed_json")
-    expect_error(client.post("/api/auth/signin", json={
-        "email": "big@example.com", "password": "x" * (17 * 1024)}), 413, "too_large")
+    expect_error(
+        client.post(
+            "/api/auth/signin", json={"email": "big@example.com", "password": "x" * (17 * 1024)}
+        ),
+        413,
+        "too_large",
+    )
     # Requests refused for their shape are not failed sign-ins.
     assert query(database_url, "SELECT * FROM auth_failures ORDER BY key") == before
 
 
 def test_session_needs_a_valid_cookie(new_api: NewApi, api: Api) -> None:
     expect_error(new_api().client.get("/api/auth/session"), 401, "unauthenticated")
-    expect_error(with_cookie(new_api, "forged-token").client.get("/api/auth/session"),
-                 401, "unauthenticated")  # fmt: skip
-    expect_error(with_cookie(new_api, "x" * 5000).client.get("/api/auth/session"),
-                 401, "unauthenticated")  # fmt: skip
+    expect_error(
+        with_cookie(new_api, "forged-token").client.get("/api/auth/session"), 401, "unauthenticated"
+    )
+    expect_error(
+        with_cookie(new_api, "x" * 5000).client.get("/api/auth/session"), 401, "unauthenticated"
+    )
     # A cookie with the right name from a real session works in any client.
     assert session_status(with_cookie(new_api, token_of(api))) == 200
     # Every API route that needs a session answers 401 without one.
@@ -346,9 +393,12 @@ def test_session_needs_a_valid_cookie(new_api: NewApi, api: Api) -> None:
 
 def test_database_keeps_only_a_hash_of_the_session_token(api: Api, database_url: str) -> None:
     token = token_of(api)
-    rows = query(database_url, "SELECT token_hash, csrf_token, user_id::text, user_agent, "
-                 "address, expires_at - now() FROM sessions WHERE user_id = %s",
-                 (api.user["id"],))  # fmt: skip
+    rows = query(
+        database_url,
+        "SELECT token_hash, csrf_token, user_id::text, user_agent, "
+        "address, expires_at - now() FROM sessions WHERE user_id = %s",
+        (api.user["id"],),
+    )
     assert len(rows) == 1
     token_hash, csrf, user_id, agent, address, remaining = rows[0]
     assert bytes(token_hash) == hashlib.sha256(token.encode()).digest()
@@ -358,8 +408,11 @@ def test_database_keeps_only_a_hash_of_the_session_token(api: Api, database_url:
     assert user_id == api.user["id"]
     assert timedelta(days=13, hours=23) < remaining <= timedelta(days=14)
     # Nothing anywhere in the database holds the token itself.
-    dump = query(database_url, "SELECT string_agg(t::text, '|') FROM sessions t "
-                 "WHERE user_id = %s", (api.user["id"],))[0][0]  # fmt: skip
+    dump = query(
+        database_url,
+        "SELECT string_agg(t::text, '|') FROM sessions t WHERE user_id = %s",
+        (api.user["id"],),
+    )[0][0]
     assert token not in dump
 
 
@@ -376,10 +429,14 @@ def test_signout_clears_the_cookie_and_kills_the_session(
     assert session_status(api) == 401
     replay = with_cookie(new_api, old_token)
     expect_error(replay.client.get("/api/auth/session"), 401, "unauthenticated")
-    expect_error(replay.client.post("/api/auth/signout", headers={
-        "origin": BASE_URL, "x-csrf-token": csrf}), 401, "unauthenticated")  # fmt: skip
-    assert query(database_url, "SELECT count(*) FROM sessions WHERE user_id = %s",
-                 (api.user["id"],)) == [(0,)]  # fmt: skip
+    expect_error(
+        replay.client.post("/api/auth/signout", headers={"origin": BASE_URL, "x-csrf-token": csrf}),
+        401,
+        "unauthenticated",
+    )
+    assert query(
+        database_url, "SELECT count(*) FROM sessions WHERE user_id = %s", (api.user["id"],)
+    ) == [(0,)]
     # Signing in again works and gives a new token.
     assert api.signin(api.user["email"]).status_code == 200
     assert token_of(api) != old_token
@@ -406,34 +463,48 @@ def test_signout_everywhere_revokes_every_session_of_the_user(
     expect_error(laptop.post("/api/projects", json={"name": "x"}), 401, "unauthenticated")
     assert session_status(with_cookie(new_api, laptop_token)) == 401
     assert session_status(bystander) == 200
-    assert query(database_url, "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id "
-                 "WHERE u.email = %s", (email,)) == [(0,)]  # fmt: skip
+    assert query(
+        database_url,
+        "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = %s",
+        (email,),
+    ) == [(0,)]
 
 
 def test_expired_session_is_refused(new_api: NewApi, api: Api, database_url: str) -> None:
     other = new_api()
     other.signup()
     # Long unused as well, so that a sliding expiry would be due if it were still alive.
-    query(database_url, "UPDATE sessions SET expires_at = now() - interval '1 s', "
-          "last_seen_at = now() - interval '2 hours' WHERE user_id = %s",
-          (api.user["id"],))  # fmt: skip
+    query(
+        database_url,
+        "UPDATE sessions SET expires_at = now() - interval '1 s', "
+        "last_seen_at = now() - interval '2 hours' WHERE user_id = %s",
+        (api.user["id"],),
+    )
     expect_error(api.client.get("/api/auth/session"), 401, "unauthenticated")
     expect_error(api.client.get("/api/projects"), 401, "unauthenticated")
     expect_error(api.post("/api/projects", json={"name": "late"}), 401, "unauthenticated")
     # Using it did not bring it back to life.
-    rows = query(database_url, "SELECT expires_at < now() FROM sessions WHERE user_id = %s",
-                 (api.user["id"],))  # fmt: skip
+    rows = query(
+        database_url,
+        "SELECT expires_at < now() FROM sessions WHERE user_id = %s",
+        (api.user["id"],),
+    )
     assert rows == [(True,)]
     assert session_status(other) == 200
 
 
 def test_a_session_in_use_slides_its_expiry_forward(api: Api, database_url: str) -> None:
     mine = "WHERE user_id = %s"
-    query(database_url, "UPDATE sessions SET expires_at = now() + interval '1 day', "
-          f"last_seen_at = now() - interval '1 hour' {mine}", (api.user["id"],))  # fmt: skip
+    query(
+        database_url,
+        "UPDATE sessions SET expires_at = now() + interval '1 day', "
+        f"last_seen_at = now() - interval '1 hour' {mine}",
+        (api.user["id"],),
+    )
     assert session_status(api) == 200
-    remaining = query(database_url, f"SELECT expires_at - now() FROM sessions {mine}",
-                      (api.user["id"],))[0][0]  # fmt: skip
+    remaining = query(
+        database_url, f"SELECT expires_at - now() FROM sessions {mine}", (api.user["id"],)
+    )[0][0]
     assert remaining > timedelta(days=13, hours=23)
 
 
@@ -442,18 +513,25 @@ def test_a_session_in_use_slides_its_expiry_forward(api: Api, database_url: str)
 
 def test_change_password_refusals(api: Api, new_api: NewApi) -> None:
     url = "/api/auth/password"
-    error = expect_error(api.post(url, json={"current_password": "wrong password!",
-                                             "new_password": "brand new password"}),
-                         403, "wrong_password")  # fmt: skip
+    error = expect_error(
+        api.post(
+            url, json={"current_password": "wrong password!", "new_password": "brand new password"}
+        ),
+        403,
+        "wrong_password",
+    )
     assert error["details"] == {"field": "current_password"}
-    error = expect_error(api.post(url, json={"current_password": PASSWORD,
-                                             "new_password": "short"}), 422, "invalid")
+    error = expect_error(
+        api.post(url, json={"current_password": PASSWORD, "new_password": "short"}), 422, "invalid"
+    )
     assert error["details"] == {"field": "new_password"}
-    error = expect_error(api.post(url, json={"new_password": "brand new password"}),
-                         422, "invalid")  # fmt: skip
+    error = expect_error(api.post(url, json={"new_password": "brand new password"}), 422, "invalid")
     assert error["details"] == {"field": "current_password"}
-    expect_error(api.post(url, content=b"{", headers={"content-type": "application/json"}),
-                 400, "malformed_json")  # fmt: skip
+    expect_error(
+        api.post(url, content=b"{", headers={"content-type": "application/json"}),
+        400,
+        "malformed_json",
+    )
     # Nothing changed.
     assert session_status(api) == 200
     assert new_api().signin(api.user["email"]).status_code == 200
@@ -465,8 +543,10 @@ def test_change_password_keeps_this_session_and_revokes_the_others(fresh: Fresh)
     email = here.signup()["user"]["email"]
     elsewhere = new_api()
     assert elsewhere.signin(email).status_code == 200
-    response = here.post("/api/auth/password", json={
-        "current_password": PASSWORD, "new_password": "a much better password"})
+    response = here.post(
+        "/api/auth/password",
+        json={"current_password": PASSWORD, "new_password": "a much better password"},
+    )
     assert response.status_code == 204, response.text
     assert response.headers.get_list("set-cookie") == []
     # This session goes on, with the same CSRF token.
@@ -479,8 +559,9 @@ def test_change_password_keeps_this_session_and_revokes_the_others(fresh: Fresh)
 
 def test_delete_account_with_wrong_password_is_403(api: Api, new_api: NewApi) -> None:
     project = api.new_project("keep me")
-    error = expect_error(api.delete("/api/auth/account", json={"password": "wrong password"}),
-                         403, "wrong_password")  # fmt: skip
+    error = expect_error(
+        api.delete("/api/auth/account", json={"password": "wrong password"}), 403, "wrong_password"
+    )
     assert error["details"] == {"field": "current_password"}
     expect_error(api.delete("/api/auth/account", json={}), 422, "invalid")
     assert session_status(api) == 200
@@ -498,21 +579,46 @@ def test_delete_account_removes_projects_sessions_and_unshared_blobs(fresh: Fres
     from_template = alice.new_project("tpl", template="static-site")
     mine = alice.new_project("mine")
     shared_text = "shared between alice and bob\n"
-    assert alice.sync(mine["id"], [
-        {"op": "put", "path": "shared.txt", "content": shared_text},
-        {"op": "put", "path": "only-alice.txt", "content": "alice's secret v1\n"},
-    ], revision_message="v1").status_code == 200  # fmt: skip
+    assert (
+        alice.sync(
+            mine["id"],
+            [
+                {"op": "put", "path": "shared.txt", "content": shared_text},
+                {"op": "put", "path": "only-alice.txt", "content": "alice's secret v1\n"},
+            ],
+            revision_message="v1",
+        ).status_code
+        == 200
+    )
     version = alice.files(mine["id"])["only-alice.txt"]["version"]
-    assert alice.sync(mine["id"], [{"op": "put", "path": "only-alice.txt",
-                                    "base_version": version,
-                                    "content": "alice's secret v2\n"}]).status_code == 200
+    assert (
+        alice.sync(
+            mine["id"],
+            [
+                {
+                    "op": "put",
+                    "path": "only-alice.txt",
+                    "base_version": version,
+                    "content": "alice's secret v2\n",
+                }
+            ],
+        ).status_code
+        == 200
+    )
 
     bob = new_api()
     bob.signup()
     bobs = bob.new_project("bob's")
-    assert bob.sync(bobs["id"], [{"op": "put", "path": "copy.txt", "content": shared_text},
-                                 {"op": "put", "path": "bob.txt", "content": "bob\n"}],
-                    ).status_code == 200  # fmt: skip
+    assert (
+        bob.sync(
+            bobs["id"],
+            [
+                {"op": "put", "path": "copy.txt", "content": shared_text},
+                {"op": "put", "path": "bob.txt", "content": "bob\n"},
+            ],
+        ).status_code
+        == 200
+    )
     bob_shas = {bytes.fromhex(f["sha256"]) for f in bob.files(bobs["id"]).values()}
     assert len(query(database_url, "SELECT sha256 FROM blobs")) > len(bob_shas)
 
@@ -521,13 +627,19 @@ def test_delete_account_removes_projects_sessions_and_unshared_blobs(fresh: Fres
     value, attrs = session_cookie(response)
     assert value in {"", '""'} and attrs["max-age"] == "0"
 
-    for table in ("users WHERE id = %s", "projects WHERE owner_id = %s",
-                  "sessions WHERE user_id = %s"):
+    for table in (
+        "users WHERE id = %s",
+        "projects WHERE owner_id = %s",
+        "sessions WHERE user_id = %s",
+    ):
         assert query(database_url, f"SELECT count(*) FROM {table}", (alice_id,)) == [(0,)]
     for project in (from_template, mine):
         for table in ("files", "revisions"):
-            assert query(database_url, f"SELECT count(*) FROM {table} WHERE project_id = %s",
-                         (project["id"],)) == [(0,)]  # fmt: skip
+            assert query(
+                database_url,
+                f"SELECT count(*) FROM {table} WHERE project_id = %s",
+                (project["id"],),
+            ) == [(0,)]
     assert query(database_url, "SELECT count(*) FROM revision_files") == [(0,)]
     # Only Bob's contents remain; the one he shares with Alice stays.
     assert {bytes(r[0]) for r in query(database_url, "SELECT sha256 FROM blobs")} == bob_shas
@@ -554,25 +666,30 @@ def unsafe_requests(project_id: str) -> list[tuple[str, str, dict[str, Any]]]:
     return [
         ("POST", "/api/auth/signout", {}),
         ("POST", "/api/auth/signout-everywhere", {}),
-        ("POST", "/api/auth/password",
-         {"json": {"current_password": PASSWORD, "new_password": "attacker's choice"}}),
+        (
+            "POST",
+            "/api/auth/password",
+            {"json": {"current_password": PASSWORD, "new_password": "attacker's choice"}},
+        ),
         ("DELETE", "/api/auth/account", {"json": {"password": PASSWORD}}),
         ("POST", "/api/projects", {"json": {"name": "planted"}}),
         ("PATCH", base, {"json": {"name": "renamed", "description": "defaced"}}),
         ("DELETE", base, {}),
         ("POST", f"{base}/duplicate", {}),
-        ("POST", f"{base}/sync",
-         {"json": {"ops": [{"op": "put", "path": "planted.txt", "content": "x"}]}}),
+        (
+            "POST",
+            f"{base}/sync",
+            {"json": {"ops": [{"op": "put", "path": "planted.txt", "content": "x"}]}},
+        ),
         ("POST", f"{base}/revisions", {"json": {"message": "planted"}}),
         ("POST", f"{base}/revisions/1/restore", {}),
         ("POST", "/api/projects/import?name=planted", zip_kwargs),
         ("POST", f"{base}/import", zip_kwargs),
         ("POST", f"{base}/upload", {"files": [("f", ("planted.txt", b"x", "text/plain"))]}),
-    ]  # fmt: skip
+    ]
 
 
-def send(api: Api, method: str, path: str, kwargs: dict[str, Any],
-         headers: dict[str, str]) -> Any:  # fmt: skip
+def send(api: Api, method: str, path: str, kwargs: dict[str, Any], headers: dict[str, str]) -> Any:
     """A raw request with exactly these headers (plus the cookie jar)."""
     merged = {**kwargs.get("headers", {}), **headers}
     return api.client.request(method, path, **{**kwargs, "headers": merged})
@@ -585,8 +702,11 @@ class Victim:
     def __init__(self, api: Api, database_url: str) -> None:
         self.api, self.url = api, database_url
         self.project = api.new_project("victim")
-        response = api.sync(self.project["id"], [
-            {"op": "put", "path": "main.py", "content": "print('v1')\n"}], revision_message="r1")
+        response = api.sync(
+            self.project["id"],
+            [{"op": "put", "path": "main.py", "content": "print('v1')\n"}],
+            revision_message="r1",
+        )
         assert response.status_code == 200, response.text
         self.before = self.state()
 
@@ -596,20 +716,22 @@ class Victim:
         return {
             "projects": projects.json(),
             "revisions": self.api.client.get(
-                f"/api/projects/{self.project['id']}/revisions").json(),
+                f"/api/projects/{self.project['id']}/revisions"
+            ).json(),
             "users": query(self.url, "SELECT id, email, password_hash FROM users ORDER BY id"),
-            "sessions": query(self.url, "SELECT token_hash, csrf_token FROM sessions "
-                              "ORDER BY token_hash"),
-            "projects_in_db": query(self.url, "SELECT id, name, version FROM projects "
-                                    "ORDER BY id"),
-        }  # fmt: skip
+            "sessions": query(
+                self.url, "SELECT token_hash, csrf_token FROM sessions ORDER BY token_hash"
+            ),
+            "projects_in_db": query(self.url, "SELECT id, name, version FROM projects ORDER BY id"),
+        }
 
     def assert_untouched(self) -> None:
         assert self.state() == self.before
 
 
-def refusals(api: Api, project_id: str, headers: dict[str, str], status: int,
-             code: str) -> list[str]:  # fmt: skip
+def refusals(
+    api: Api, project_id: str, headers: dict[str, str], status: int, code: str
+) -> list[str]:
     """Send every unsafe request; return a line for each not answered `status`/`code`."""
     wrong = []
     for method, path, kwargs in unsafe_requests(project_id):
@@ -654,8 +776,15 @@ def test_csrf_token_of_another_users_session_is_403(
 
 def test_cross_site_origin_is_403_even_with_a_valid_token(api: Api, database_url: str) -> None:
     victim = Victim(api, database_url)
-    for origin in (EVIL, "null", "http://testserver.evil.example", "http://testserver:8080",
-                   "https://testserver", "http://evil.example/http://testserver", ""):
+    for origin in (
+        EVIL,
+        "null",
+        "http://testserver.evil.example",
+        "http://testserver:8080",
+        "https://testserver",
+        "http://evil.example/http://testserver",
+        "",
+    ):
         headers = {"origin": origin, "x-csrf-token": api.csrf}
         assert refusals(api, victim.project["id"], headers, 403, "bad_origin") == [], origin
     victim.assert_untouched()
@@ -672,10 +801,19 @@ def test_sec_fetch_site_other_than_same_origin_is_403_without_origin(
 
 
 def test_same_origin_or_no_browser_headers_with_the_token_is_let_in(api: Api) -> None:
-    for headers in ({"origin": BASE_URL}, {"sec-fetch-site": "same-origin"},
-                    {"sec-fetch-site": "none"}, {}):
-        response = send(api, "POST", "/api/projects", {"json": {"name": "ok"}},
-                        {**headers, "x-csrf-token": api.csrf})
+    for headers in (
+        {"origin": BASE_URL},
+        {"sec-fetch-site": "same-origin"},
+        {"sec-fetch-site": "none"},
+        {},
+    ):
+        response = send(
+            api,
+            "POST",
+            "/api/projects",
+            {"json": {"name": "ok"}},
+            {**headers, "x-csrf-token": api.csrf},
+        )
         assert response.status_code == 201, (headers, response.text)
     assert len(api.get("/api/projects").json()["projects"]) == 4
 
@@ -683,22 +821,30 @@ def test_same_origin_or_no_browser_headers_with_the_token_is_let_in(api: Api) ->
 def test_unsafe_requests_without_a_session_are_401(api: Api, new_api: NewApi) -> None:
     project = api.new_project("p")
     anonymous = new_api()
-    assert refusals(anonymous, project["id"], {"origin": BASE_URL, "x-csrf-token": api.csrf},
-                    401, "unauthenticated") == []  # fmt: skip
+    assert (
+        refusals(
+            anonymous,
+            project["id"],
+            {"origin": BASE_URL, "x-csrf-token": api.csrf},
+            401,
+            "unauthenticated",
+        )
+        == []
+    )
     # An anonymous cross-site request is refused for its origin first.
     assert refusals(anonymous, project["id"], {"origin": EVIL}, 403, "bad_origin") == []
 
 
-def test_signup_and_signin_refuse_cross_site_requests(
-    new_api: NewApi, database_url: str
-) -> None:
+def test_signup_and_signin_refuse_cross_site_requests(new_api: NewApi, database_url: str) -> None:
     new_api().signup("target@example.com")
     before = [count(database_url, t) for t in ("users", "sessions", "auth_failures")]
     creds = {"email": "target@example.com", "password": PASSWORD}
     client = new_api()
     for headers in ({"origin": EVIL}, {"origin": "null"}, {"sec-fetch-site": "cross-site"}):
-        for path, body in (("/api/auth/signin", creds),
-                           ("/api/auth/signup", {**creds, "email": "new@example.com"})):
+        for path, body in (
+            ("/api/auth/signin", creds),
+            ("/api/auth/signup", {**creds, "email": "new@example.com"}),
+        ):
             response = client.client.post(path, json=body, headers=headers)
             expect_error(response, 403, "bad_origin")
             assert response.headers.get_list("set-cookie") == []
@@ -711,9 +857,17 @@ def test_get_requests_need_no_csrf_token(api: Api) -> None:
     project = api.new_project("reads", template="python-cli")
     assert api.sync(project["id"], [], revision_message="r1").status_code == 200
     base = f"/api/projects/{project['id']}"
-    for path in ("/api/auth/session", "/api/projects", base, f"{base}/files",
-                 f"{base}/revisions", f"{base}/revisions/1", f"{base}/revisions/1/files/main.py",
-                 f"{base}/export", "/api/templates"):
+    for path in (
+        "/api/auth/session",
+        "/api/projects",
+        base,
+        f"{base}/files",
+        f"{base}/revisions",
+        f"{base}/revisions/1",
+        f"{base}/revisions/1/files/main.py",
+        f"{base}/export",
+        "/api/templates",
+    ):
         response = api.client.get(path)  # the cookie only: no Origin, no token
         assert response.status_code == 200, (path, response.text)
         # Whatever a cross-site page asks, nothing lets it read the answer.
@@ -731,8 +885,11 @@ def failures(url: str) -> dict[str, int]:
 
 def set_failure_age(url: str, key: str, seconds: float) -> None:
     """Pretend the last failure for `key` happened `seconds` ago (instead of waiting)."""
-    query(url, "UPDATE auth_failures SET last_failure = now() - make_interval(secs => %s) "
-          "WHERE key = %s", (seconds, key))  # fmt: skip
+    query(
+        url,
+        "UPDATE auth_failures SET last_failure = now() - make_interval(secs => %s) WHERE key = %s",
+        (seconds, key),
+    )
 
 
 def address_key(url: str) -> str:
@@ -816,8 +973,11 @@ def test_the_wait_stays_capped_however_many_failures_were_counted(fresh: Fresh) 
     client = new_api()
     expect_error(client.signin(email, "wrong password"), 401, "invalid_credentials")
     for key, count_ in ((f"account:{email}", 1029), (address_key(database_url), 1044)):
-        query(database_url, "UPDATE auth_failures SET failures = %s, last_failure = now() "
-              "WHERE key = %s", (count_, key))  # fmt: skip
+        query(
+            database_url,
+            "UPDATE auth_failures SET failures = %s, last_failure = now() WHERE key = %s",
+            (count_, key),
+        )
         expect_throttled(client.signin(email), 900)
         query(database_url, "DELETE FROM auth_failures WHERE key = %s", (key,))
     assert client.signin(email).status_code == 200
@@ -867,9 +1027,14 @@ def create_user(database_url: str, *args: str, password: str) -> subprocess.Comp
     env["DATABASE_URL"] = database_url
     return subprocess.run(
         [sys.executable, "-m", "server.cli", "create-user", "--password-stdin", *args],
-        cwd=ROOT, env=env, input=password + "\n", capture_output=True, text=True,
-        timeout=60, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], needle: str) -> None:
@@ -883,8 +1048,14 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], needle: str)
 
 def test_cli_create_user_can_then_sign_in(fresh: Fresh) -> None:
     database_url, new_api = fresh.url, fresh.new_api
-    result = create_user(database_url, "--email", " Cli.User@Example.com ", "--name", "Cli",
-                         password="  spaces count too  ")  # fmt: skip
+    result = create_user(
+        database_url,
+        "--email",
+        " Cli.User@Example.com ",
+        "--name",
+        "Cli",
+        password="  spaces count too  ",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     line = result.stdout.strip()
@@ -895,10 +1066,14 @@ def test_cli_create_user_can_then_sign_in(fresh: Fresh) -> None:
     assert response.status_code == 200, response.text
     user = response.json()["user"]
     assert (user["id"], user["email"], user["display_name"]) == (
-        user_id, "cli.user@example.com", "Cli")
+        user_id,
+        "cli.user@example.com",
+        "Cli",
+    )
     assert client.get("/api/projects").json() == {"projects": []}
-    expect_error(new_api().signin("cli.user@example.com", "spaces count too"),
-                 401, "invalid_credentials")  # fmt: skip
+    expect_error(
+        new_api().signin("cli.user@example.com", "spaces count too"), 401, "invalid_credentials"
+    )
     stored = query(database_url, "SELECT password_hash FROM users")
     assert len(stored) == 1 and stored[0][0].startswith("$argon2id$")
 

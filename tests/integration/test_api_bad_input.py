@@ -30,8 +30,9 @@ class Project:
     def __init__(self, api: Api, url: str) -> None:
         self.api, self.url = api, url
         self.id = str(api.new_project("bad-input")["id"])
-        response = api.sync(self.id, [put("keep.txt", "keep"), put("src/a.js", "a"),
-                                      put("README.md", "# r")])  # fmt: skip
+        response = api.sync(
+            self.id, [put("keep.txt", "keep"), put("src/a.js", "a"), put("README.md", "# r")]
+        )
         assert response.status_code == 200
         assert api.post(f"/api/projects/{self.id}/revisions", json={}).status_code == 201
         self.before = self.state()
@@ -43,17 +44,21 @@ class Project:
             "files": {p: (f["version"], f["sha256"]) for p, f in self.api.files(self.id).items()},
             "blobs": scalar(self.url, "SELECT count(*) FROM blobs"),
             "revisions": scalar(self.url, "SELECT count(*) FROM revisions"),
-        }  # fmt: skip
+        }
 
     def sync(self, ops: Any, **extra: Any) -> Any:
         return self.api.post(f"/api/projects/{self.id}/sync", json={"ops": ops, **extra})
 
     def raw(self, body: bytes, content_type: str = "application/json", **headers: str) -> Any:
-        return self.api.post(f"/api/projects/{self.id}/sync", content=body,
-                             headers={"content-type": content_type, **headers})  # fmt: skip
+        return self.api.post(
+            f"/api/projects/{self.id}/sync",
+            content=body,
+            headers={"content-type": content_type, **headers},
+        )
 
-    def refused(self, response: Any, status: int, code: str, label: object = "",
-                **details: Any) -> dict[str, Any]:  # fmt: skip
+    def refused(
+        self, response: Any, status: int, code: str, label: object = "", **details: Any
+    ) -> dict[str, Any]:
         """Check the refusal's status, shape, code and details, and that nothing changed."""
         why = f"{label!r}: {response.text}"
         assert response.status_code == status, why
@@ -110,14 +115,30 @@ def test_bad_paths(project: Project) -> None:
         project.refused(project.raw(body), 422, "invalid_path", case, op=1, field="path")
     for case in ["dotdot", "leading_slash", "backslash", "nul", "empty_segment", "long_path"]:
         bad = BAD_PATHS[case]
-        project.refused(project.sync([{"op": "delete", "path": bad, "base_version": 1}]),
-                        422, "invalid_path", case, op=0, field="path")  # fmt: skip
-        project.refused(project.sync([{"op": "rename", "path": "keep.txt", "to": bad,
-                                       "base_version": 1}]),
-                        422, "invalid_path", case, op=0, field="to")  # fmt: skip
-        project.refused(project.sync([{"op": "rename", "path": bad, "to": "b.txt",
-                                       "base_version": 1}]),
-                        422, "invalid_path", case, op=0, field="path")  # fmt: skip
+        project.refused(
+            project.sync([{"op": "delete", "path": bad, "base_version": 1}]),
+            422,
+            "invalid_path",
+            case,
+            op=0,
+            field="path",
+        )
+        project.refused(
+            project.sync([{"op": "rename", "path": "keep.txt", "to": bad, "base_version": 1}]),
+            422,
+            "invalid_path",
+            case,
+            op=0,
+            field="to",
+        )
+        project.refused(
+            project.sync([{"op": "rename", "path": bad, "to": "b.txt", "base_version": 1}]),
+            422,
+            "invalid_path",
+            case,
+            op=0,
+            field="path",
+        )
 
 
 def test_longest_acceptable_names_are_accepted(project: Project) -> None:
@@ -131,34 +152,76 @@ def test_longest_acceptable_names_are_accepted(project: Project) -> None:
 
 # contract/sync_rules.json: folder names match any folder segment, file patterns the name,
 # both case-insensitively.
-IGNORED = ["node_modules/x", ".git/config", "dist/a", "build/b", ".env", ".env.local",
-           "sub/node_modules/y", "a/.git/HEAD", "deep/dist/x/y.js", "config/.env.production",
-           ".envrc", "Node_Modules/x", "BUILD/out.o", ".ENV", "app/.Env.Local"]  # fmt: skip
+IGNORED = [
+    "node_modules/x",
+    ".git/config",
+    "dist/a",
+    "build/b",
+    ".env",
+    ".env.local",
+    "sub/node_modules/y",
+    "a/.git/HEAD",
+    "deep/dist/x/y.js",
+    "config/.env.production",
+    ".envrc",
+    "Node_Modules/x",
+    "BUILD/out.o",
+    ".ENV",
+    "app/.Env.Local",
+]
 
 
 def test_ignored_paths_are_refused(project: Project) -> None:
     for path in IGNORED:
-        project.refused(project.sync([put("fine.txt"), put(path)]), 422, "ignored_path", path,
-                        op=1, field="path")  # fmt: skip
-        project.refused(project.sync([{"op": "delete", "path": path, "base_version": 1}]), 422,
-                        "ignored_path", path, op=0, field="path")  # fmt: skip
-    project.refused(project.sync([{"op": "rename", "path": "keep.txt", "to": "dist/keep.txt",
-                                   "base_version": 1}]),
-                    422, "ignored_path", op=0, field="to")  # fmt: skip
+        project.refused(
+            project.sync([put("fine.txt"), put(path)]),
+            422,
+            "ignored_path",
+            path,
+            op=1,
+            field="path",
+        )
+        project.refused(
+            project.sync([{"op": "delete", "path": path, "base_version": 1}]),
+            422,
+            "ignored_path",
+            path,
+            op=0,
+            field="path",
+        )
+    project.refused(
+        project.sync(
+            [{"op": "rename", "path": "keep.txt", "to": "dist/keep.txt", "base_version": 1}]
+        ),
+        422,
+        "ignored_path",
+        op=0,
+        field="to",
+    )
 
 
 def test_names_that_only_look_ignored_are_fine(project: Project) -> None:
-    response = project.sync([put("distribution/a.txt"), put("my_build/b.txt"),
-                             put("src/node_modules_notes.md"), put("env.txt"),
-                             put("docs/.gitignore"), put("scripts/build"), put("dist.js"),
-                             put("x.env"), put(".environment")])  # fmt: skip
+    response = project.sync(
+        [
+            put("distribution/a.txt"),
+            put("my_build/b.txt"),
+            put("src/node_modules_notes.md"),
+            put("env.txt"),
+            put("docs/.gitignore"),
+            put("scripts/build"),
+            put("dist.js"),
+            put("x.env"),
+            put(".environment"),
+        ]
+    )
     assert response.status_code == 200, response.text
     assert {r["status"] for r in response.json()["results"]} == {"ok"}
 
 
 def test_case_conflicts(project: Project) -> None:
-    error = project.refused(project.sync([put("fine.txt"), put("readme.md")]), 409,
-                            "case_conflict", op=1)  # fmt: skip
+    error = project.refused(
+        project.sync([put("fine.txt"), put("readme.md")]), 409, "case_conflict", op=1
+    )
     assert error["details"]["existing"] == "README.md"
     project.refused(project.sync([put("KEEP.TXT", "x", 1)]), 409, "case_conflict", op=0)
     project.refused(project.sync([put("Src/A.js", "x", 1)]), 409, "case_conflict", op=0)
@@ -166,27 +229,38 @@ def test_case_conflicts(project: Project) -> None:
 
 
 def test_files_and_folders_in_each_others_way(project: Project) -> None:
-    error = project.refused(project.sync([put("fine.txt"), put("src")]), 409,
-                            "folder_in_the_way", op=1)  # fmt: skip
+    error = project.refused(
+        project.sync([put("fine.txt"), put("src")]), 409, "folder_in_the_way", op=1
+    )
     assert error["details"]["path"] == "src"
     project.refused(project.sync([put("SRC")]), 409, "folder_in_the_way", op=0)
-    project.refused(project.sync([{"op": "rename", "path": "keep.txt", "to": "src",
-                                   "base_version": 1}]), 409, "folder_in_the_way", op=0)
-    error = project.refused(project.sync([put("fine.txt"), put("keep.txt/inner.js")]), 409,
-                            "file_in_the_way", op=1)  # fmt: skip
+    project.refused(
+        project.sync([{"op": "rename", "path": "keep.txt", "to": "src", "base_version": 1}]),
+        409,
+        "folder_in_the_way",
+        op=0,
+    )
+    error = project.refused(
+        project.sync([put("fine.txt"), put("keep.txt/inner.js")]), 409, "file_in_the_way", op=1
+    )
     assert error["details"]["existing"] == "keep.txt"
     project.refused(project.sync([put("src/a.js/deeper/x.js")]), 409, "file_in_the_way", op=0)
-    project.refused(project.sync([{"op": "rename", "path": "README.md",
-                                   "to": "keep.txt/README.md", "base_version": 1}]),
-                    409, "file_in_the_way", op=0)  # fmt: skip
+    project.refused(
+        project.sync(
+            [{"op": "rename", "path": "README.md", "to": "keep.txt/README.md", "base_version": 1}]
+        ),
+        409,
+        "file_in_the_way",
+        op=0,
+    )
     project.refused(project.sync([put("new/a.txt"), put("new")]), 409, "folder_in_the_way", op=1)
-    project.refused(project.sync([put("other"), put("other/a.txt")]), 409, "file_in_the_way",
-                    op=1)  # fmt: skip
+    project.refused(project.sync([put("other"), put("other/a.txt")]), 409, "file_in_the_way", op=1)
 
 
 def test_lone_surrogate_in_content(project: Project) -> None:
-    body = (b'{"ops": [{"op": "put", "path": "s.txt", "base_version": null, '
-            b'"content": "a\\ud800b"}]}')
+    body = (
+        b'{"ops": [{"op": "put", "path": "s.txt", "base_version": null, "content": "a\\ud800b"}]}'
+    )
     project.refused(project.raw(body), 422, "invalid_utf8", op=0, field="content")
 
 
@@ -208,8 +282,16 @@ def test_oversized_body(project: Project) -> None:
 
 
 def test_malformed_bodies(project: Project) -> None:
-    for body in [b"{", b'{"ops": [}', b"", b"\xff\xfe{}", b"nul\x00", b'{"ops": [] } trailing',
-                 b"NaN-ish", b'{"ops": [], "x": "\xff"}']:  # fmt: skip
+    for body in [
+        b"{",
+        b'{"ops": [}',
+        b"",
+        b"\xff\xfe{}",
+        b"nul\x00",
+        b'{"ops": [] } trailing',
+        b"NaN-ish",
+        b'{"ops": [], "x": "\xff"}',
+    ]:
         project.refused(project.raw(body), 400, "malformed_json", body)
     for body in [b"[]", b'[{"op": "put"}]', b'"ops"', b"42", b"null", b"true"]:
         project.refused(project.raw(body), 400, "malformed_json", body)
@@ -220,23 +302,25 @@ def test_malformed_bodies(project: Project) -> None:
 
 def test_bad_ops(project: Project) -> None:
     for op in [42, "put", None, ["put", "a.txt"]]:
-        project.refused(project.sync([put("fine.txt"), op]), 422, "invalid", op, op=1,
-                        field="op")  # fmt: skip
+        project.refused(project.sync([put("fine.txt"), op]), 422, "invalid", op, op=1, field="op")
     for kind in ["write", "PUT", "", None, 1, "mkdir", "copy"]:
         op = {"op": kind, "path": "a.txt", "base_version": None, "content": "x"}
-        project.refused(project.sync([put("fine.txt"), op]), 422, "invalid", kind, op=1,
-                        field="op")  # fmt: skip
-    project.refused(project.sync([{"path": "a.txt", "content": "x"}]), 422, "invalid", op=0,
-                    field="op")  # fmt: skip
+        project.refused(project.sync([put("fine.txt"), op]), 422, "invalid", kind, op=1, field="op")
+    project.refused(
+        project.sync([{"path": "a.txt", "content": "x"}]), 422, "invalid", op=0, field="op"
+    )
 
 
 def test_bad_base_versions(project: Project) -> None:
     for base in [-1, "1", True, False, 1.5, 2**62, [1], {"v": 1}]:
-        for op in [put("keep.txt", "x", base),
-                   {"op": "delete", "path": "keep.txt", "base_version": base},
-                   {"op": "rename", "path": "keep.txt", "to": "k.txt", "base_version": base}]:
-            project.refused(project.sync([put("fine.txt"), op]), 422, "invalid", op, op=1,
-                            field="base_version")  # fmt: skip
+        for op in [
+            put("keep.txt", "x", base),
+            {"op": "delete", "path": "keep.txt", "base_version": base},
+            {"op": "rename", "path": "keep.txt", "to": "k.txt", "base_version": base},
+        ]:
+            project.refused(
+                project.sync([put("fine.txt"), op]), 422, "invalid", op, op=1, field="base_version"
+            )
     for kind in ["delete", "rename"]:
         op = {"op": kind, "path": "keep.txt", "to": "k2.txt"}
         project.refused(project.sync([op]), 422, "invalid", kind, op=0, field="base_version")
@@ -246,16 +330,25 @@ def test_bad_content_fields(project: Project) -> None:
     for content in [42, None, ["a"], {"text": "a"}, True]:
         op = {"op": "put", "path": "c.txt", "base_version": None, "content": content}
         project.refused(project.sync([op]), 422, "invalid", content, op=0, field="content")
-    project.refused(project.sync([{"op": "put", "path": "c.txt", "base_version": None}]),
-                    422, "invalid", op=0, field="content")  # fmt: skip
-    both = {"op": "put", "path": "c.txt", "base_version": None, "content": "x",
-            "content_ref": "p0"}  # fmt: skip
+    project.refused(
+        project.sync([{"op": "put", "path": "c.txt", "base_version": None}]),
+        422,
+        "invalid",
+        op=0,
+        field="content",
+    )
+    both = {"op": "put", "path": "c.txt", "base_version": None, "content": "x", "content_ref": "p0"}
     project.refused(project.sync([both]), 422, "invalid", op=0, field="content")
     # A JSON sync has no parts to refer to.
     ref = {"op": "put", "path": "c.txt", "base_version": None, "content_ref": "p0"}
     project.refused(project.sync([ref]), 422, "invalid", op=0, field="content_ref")
-    project.refused(project.sync([{"op": "rename", "path": "keep.txt", "base_version": 1}]),
-                    422, "invalid_path", op=0, field="to")  # fmt: skip
+    project.refused(
+        project.sync([{"op": "rename", "path": "keep.txt", "base_version": 1}]),
+        422,
+        "invalid_path",
+        op=0,
+        field="to",
+    )
 
 
 def test_missing_csrf_token_and_foreign_origin(project: Project) -> None:
@@ -266,9 +359,11 @@ def test_missing_csrf_token_and_foreign_origin(project: Project) -> None:
         project.refused(project.sync([put("a.txt")]), 403, "csrf")
     finally:
         project.api.csrf = csrf
-    response = project.api.post(f"/api/projects/{project.id}/sync",
-                                json={"ops": [put("a.txt")]},
-                                headers={"origin": "https://evil.example"})  # fmt: skip
+    response = project.api.post(
+        f"/api/projects/{project.id}/sync",
+        json={"ops": [put("a.txt")]},
+        headers={"origin": "https://evil.example"},
+    )
     project.refused(response, 403, "bad_origin")
 
 
@@ -283,8 +378,13 @@ def test_not_signed_in_and_not_the_owner(project: Project, new_api: Any) -> None
 
 def test_bad_revision_message(project: Project) -> None:
     for message in [42, ["m"], "m" * 501, "bell\x07"]:
-        project.refused(project.sync([put("a.txt")], revision_message=message), 422, "invalid",
-                        message, field="revision_message")  # fmt: skip
+        project.refused(
+            project.sync([put("a.txt")], revision_message=message),
+            422,
+            "invalid",
+            message,
+            field="revision_message",
+        )
     body = b'{"ops": [], "revision_message": "\\udfff"}'
     project.refused(project.raw(body), 422, "invalid", field="revision_message")
 
@@ -295,15 +395,27 @@ def multipart(project: Project, fields: dict[str, str], parts: dict[str, bytes])
 
 
 def test_bad_multipart_bodies(project: Project) -> None:
-    project.refused(multipart(project, {"other": "x"}, {"p0": b"\0"}), 400,
-                    "malformed_multipart")  # fmt: skip
+    project.refused(multipart(project, {"other": "x"}, {"p0": b"\0"}), 400, "malformed_multipart")
     for ops in ["{", "[]", '"x"', "null", "{'ops': []}"]:
-        project.refused(multipart(project, {"ops": ops}, {"p0": b"\0"}), 400, "malformed_json",
-                        ops)  # fmt: skip
-    ops = {"ops": [{"op": "put", "path": "b.bin", "base_version": None, "content_ref": "p0",
-                    "binary": "yes"}]}  # fmt: skip
-    project.refused(multipart(project, {"ops": json.dumps(ops)}, {"p0": b"\0"}), 422, "invalid",
-                    op=0, field="binary")  # fmt: skip
+        project.refused(multipart(project, {"ops": ops}, {"p0": b"\0"}), 400, "malformed_json", ops)
+    ops = {
+        "ops": [
+            {
+                "op": "put",
+                "path": "b.bin",
+                "base_version": None,
+                "content_ref": "p0",
+                "binary": "yes",
+            }
+        ]
+    }
+    project.refused(
+        multipart(project, {"ops": json.dumps(ops)}, {"p0": b"\0"}),
+        422,
+        "invalid",
+        op=0,
+        field="binary",
+    )
     response = project.raw(b"--xyz\r\nnot really\r\n", "multipart/form-data; boundary=xyz")
     assert response.status_code == 400, response.text
     project.refused(response, 400, response.json()["error"]["code"])

@@ -34,26 +34,36 @@ def scalar(url: str, sql: str, params: tuple[Any, ...] = ()) -> Any:
 
 def blob_row(url: str, data: bytes) -> tuple[int, bool, bytes]:
     with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT size, compressed, data FROM blobs WHERE sha256 = %s",
-                           (hashlib.sha256(data).digest(),)).fetchone()  # fmt: skip
+        row = conn.execute(
+            "SELECT size, compressed, data FROM blobs WHERE sha256 = %s",
+            (hashlib.sha256(data).digest(),),
+        ).fetchone()
     assert row is not None, "no blob row for this content"
     return row[0], row[1], bytes(row[2])
 
 
 def put_binary(api: Api, pid: str, path: str, data: bytes, base: int | None = None) -> Any:
     """A multipart sync carrying one binary part."""
-    ops = {"ops": [{"op": "put", "path": path, "base_version": base,
-                    "content_ref": "p0", "binary": True}]}  # fmt: skip
-    response = api.post(f"/api/projects/{pid}/sync", data={"ops": json.dumps(ops)},
-                        files={"p0": ("p0", data, "application/octet-stream")})  # fmt: skip
+    ops = {
+        "ops": [
+            {"op": "put", "path": path, "base_version": base, "content_ref": "p0", "binary": True}
+        ]
+    }
+    response = api.post(
+        f"/api/projects/{pid}/sync",
+        data={"ops": json.dumps(ops)},
+        files={"p0": ("p0", data, "application/octet-stream")},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["results"][0]["status"] == "ok", response.text
     return response.json()
 
 
 def put_text(api: Api, pid: str, files: dict[str, str]) -> dict[str, Any]:
-    response = api.sync(pid, [{"op": "put", "path": p, "base_version": None, "content": c}
-                              for p, c in files.items()])  # fmt: skip
+    response = api.sync(
+        pid,
+        [{"op": "put", "path": p, "base_version": None, "content": c} for p, c in files.items()],
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert all(r["status"] == "ok" for r in body["results"]), body
@@ -82,14 +92,24 @@ def test_load_lists_every_file_with_version_size_hash_and_kind(api: Api) -> None
     assert body["project"]["id"] == pid and body["project"]["version"] == 2
     files = {f["path"]: f for f in body["files"]}
     assert sorted(files) == ["a.txt", "empty.txt", "img/pic.bin", "src/deep/main.py"]
-    for path, content in [("a.txt", text), ("src/deep/main.py", "print('x')\n"),
-                          ("empty.txt", "")]:  # fmt: skip
+    for path, content in [("a.txt", text), ("src/deep/main.py", "print('x')\n"), ("empty.txt", "")]:
         item = files[path]
         raw = content.encode()
-        assert item == {"path": path, "version": 1, "size": len(raw), "sha256": sha(raw),
-                        "binary": False, "content": content}  # fmt: skip
-    assert files["img/pic.bin"] == {"path": "img/pic.bin", "version": 2, "size": len(BINARY),
-                                    "sha256": sha(BINARY), "binary": True}  # fmt: skip
+        assert item == {
+            "path": path,
+            "version": 1,
+            "size": len(raw),
+            "sha256": sha(raw),
+            "binary": False,
+            "content": content,
+        }
+    assert files["img/pic.bin"] == {
+        "path": "img/pic.bin",
+        "version": 2,
+        "size": len(BINARY),
+        "sha256": sha(BINARY),
+        "binary": True,
+    }
     assert "content" not in files["img/pic.bin"]
 
 
@@ -152,30 +172,35 @@ def test_etag_gives_304_without_a_body_until_something_changes(api: Api) -> None
     assert cached.content == b""
     assert cached.headers["etag"] == etag
     # One of several tags is enough.
-    listed = api.get(f"/api/projects/{pid}/files",
-                     headers={"if-none-match": f'"other", {etag}'})  # fmt: skip
+    listed = api.get(f"/api/projects/{pid}/files", headers={"if-none-match": f'"other", {etag}'})
     assert listed.status_code == 304
     # A tag that does not match gets the body.
-    assert api.get(f"/api/projects/{pid}/files",
-                   headers={"if-none-match": '"nope"'}).status_code == 200  # fmt: skip
+    assert (
+        api.get(f"/api/projects/{pid}/files", headers={"if-none-match": '"nope"'}).status_code
+        == 200
+    )
 
     version = first.json()["files"][0]["version"]
-    response = api.sync(pid, [{"op": "put", "path": "a.txt", "base_version": version,
-                               "content": "two"}])  # fmt: skip
+    response = api.sync(
+        pid, [{"op": "put", "path": "a.txt", "base_version": version, "content": "two"}]
+    )
     assert response.json()["results"][0]["status"] == "ok"
     fresh = api.get(f"/api/projects/{pid}/files", headers={"if-none-match": etag})
     assert fresh.status_code == 200
     assert fresh.headers["etag"] != etag
     assert fresh.json()["files"][0]["content"] == "two"
-    again = api.get(f"/api/projects/{pid}/files",
-                    headers={"if-none-match": fresh.headers["etag"]})  # fmt: skip
+    again = api.get(f"/api/projects/{pid}/files", headers={"if-none-match": fresh.headers["etag"]})
     assert again.status_code == 304
     # Another project at the same version does not match.
     other = api.new_project("other")["id"]
     put_text(api, other, {"a.txt": "x"})
     put_text(api, other, {"b.txt": "y"})
-    assert api.get(f"/api/projects/{other}/files",
-                   headers={"if-none-match": fresh.headers["etag"]}).status_code == 200
+    assert (
+        api.get(
+            f"/api/projects/{other}/files", headers={"if-none-match": fresh.headers["etag"]}
+        ).status_code
+        == 200
+    )
 
 
 def test_etag_changes_when_the_project_is_renamed(api: Api) -> None:
@@ -184,8 +209,9 @@ def test_etag_changes_when_the_project_is_renamed(api: Api) -> None:
     first = api.get(f"/api/projects/{pid}/files")
     assert first.json()["project"]["name"] == "before"
     assert api.patch(f"/api/projects/{pid}", json={"name": "after"}).status_code == 200
-    response = api.get(f"/api/projects/{pid}/files",
-                       headers={"if-none-match": first.headers["etag"]})  # fmt: skip
+    response = api.get(
+        f"/api/projects/{pid}/files", headers={"if-none-match": first.headers["etag"]}
+    )
     assert response.status_code == 200, "a renamed project answered 304 with the old name"
     assert response.json()["project"]["name"] == "after"
 
@@ -201,8 +227,9 @@ def test_large_load_is_gzipped_on_request(api: Api) -> None:
     assert "content-encoding" not in plain.headers
     assert plain.json()["files"] == zipped.json()["files"]
     # The wire bytes are really gzip, and smaller.
-    with api.client.stream("GET", f"/api/projects/{pid}/files",
-                           headers=api.headers({"accept-encoding": "gzip"})) as raw:  # fmt: skip
+    with api.client.stream(
+        "GET", f"/api/projects/{pid}/files", headers=api.headers({"accept-encoding": "gzip"})
+    ) as raw:
         wire = b"".join(raw.iter_raw())
     assert len(wire) < len(plain.content) / 5
     assert json.loads(gzip.decompress(wire))["files"] == plain.json()["files"]
@@ -285,7 +312,7 @@ def test_text_over_1_mb_is_compressed_and_read_back_exactly(api: Api, database_u
 
 def test_binary_over_1_mb_is_compressed_unless_that_does_not_help(
     api: Api, database_url: str
-) -> None:  # fmt: skip
+) -> None:
     pid = api.new_project("big-bin")["id"]
     data = (bytes(range(256)) + b"\0" * 256) * 2600
     assert len(data) > RULES.compress_over_bytes

@@ -40,8 +40,11 @@ def zip_of(files: dict[str, bytes]) -> bytes:
 
 def put_binary(api: Api, project_id: str, path: str, data: bytes, **extra: Any) -> Any:
     ops = {"ops": [{"op": "put", "path": path, "content_ref": "blob"}], **extra}
-    return api.post(f"/api/projects/{project_id}/sync", data={"ops": json.dumps(ops)},
-                    files={"blob": ("blob", data, "application/octet-stream")})  # fmt: skip
+    return api.post(
+        f"/api/projects/{project_id}/sync",
+        data={"ops": json.dumps(ops)},
+        files={"blob": ("blob", data, "application/octet-stream")},
+    )
 
 
 def routes(pid: str, sha: str, etag: str) -> list[Route]:
@@ -57,8 +60,11 @@ def routes(pid: str, sha: str, etag: str) -> list[Route]:
         ("GET", f"{base}/files", {}),
         ("GET", f"{base}/files", {"headers": {"if-none-match": etag}}),
         ("GET", f"{base}/blobs/{sha}", {}),
-        ("POST", f"{base}/sync", {"json": {"ops": [
-            {"op": "put", "path": "planted.txt", "content": "planted\n"}]}}),
+        (
+            "POST",
+            f"{base}/sync",
+            {"json": {"ops": [{"op": "put", "path": "planted.txt", "content": "planted\n"}]}},
+        ),
         ("POST", f"{base}/sync", {"json": {"ops": [], "revision_message": "planted"}}),
         ("GET", f"{base}/revisions", {}),
         ("POST", f"{base}/revisions", {"json": {"message": "planted"}}),
@@ -67,11 +73,14 @@ def routes(pid: str, sha: str, etag: str) -> list[Route]:
         ("GET", f"{base}/revisions/1/files/main.py", {}),
         ("POST", f"{base}/revisions/1/restore", {}),
         ("GET", f"{base}/export", {}),
-        ("POST", f"{base}/import",
-         {"content": archive, "headers": {"content-type": "application/zip"}}),
+        (
+            "POST",
+            f"{base}/import",
+            {"content": archive, "headers": {"content-type": "application/zip"}},
+        ),
         ("POST", f"{base}/upload", {"files": [("f", ("uploaded.txt", b"up\n", "text/plain"))]}),
         ("DELETE", base, {}),
-    ]  # fmt: skip
+    ]
 
 
 def answer(response: Any) -> tuple[int, bytes, str | None]:
@@ -86,8 +95,11 @@ def snapshot(api: Api, project_id: str) -> tuple[dict[str, Any], dict[str, Any]]
     assert project.status_code == 200, project.text
     files = api.get(f"{base}/files")
     assert files.status_code == 200, files.text
-    blobs = {f["path"]: api.get(f"{base}/blobs/{f['sha256']}").content
-             for f in files.json()["files"] if f["binary"]}  # fmt: skip
+    blobs = {
+        f["path"]: api.get(f"{base}/blobs/{f['sha256']}").content
+        for f in files.json()["files"]
+        if f["binary"]
+    }
     return project.json(), {
         "project": api.get(base).json(),
         "files": files.json()["files"],
@@ -101,8 +113,9 @@ def snapshot(api: Api, project_id: str) -> tuple[dict[str, Any], dict[str, Any]]
 def make_owner_project(api: Api) -> dict[str, Any]:
     project = api.new_project("alice's", template="python-cli")
     pid = project["id"]
-    assert put_binary(api, pid, "assets/logo.png", BINARY,
-                      revision_message="logo").status_code == 200  # fmt: skip
+    assert (
+        put_binary(api, pid, "assets/logo.png", BINARY, revision_message="logo").status_code == 200
+    )
     return api.get(f"/api/projects/{pid}").json()
 
 
@@ -119,8 +132,10 @@ def test_another_users_project_looks_exactly_like_a_missing_one(
     etag = alice.get(f"/api/projects/{pid}/files").headers["etag"]
     _, before = snapshot(alice, pid)
     bobs = bob.new_project("bob's")
-    assert bob.sync(bobs["id"], [{"op": "put", "path": "mine.txt", "content": "bob\n"}]
-                    ).status_code == 200  # fmt: skip
+    assert (
+        bob.sync(bobs["id"], [{"op": "put", "path": "mine.txt", "content": "bob\n"}]).status_code
+        == 200
+    )
 
     missing = str(uuid.uuid4())
     differences = []
@@ -140,15 +155,18 @@ def test_another_users_project_looks_exactly_like_a_missing_one(
     assert untouched == before["project"]  # name, description, version, times, counts
     assert untouched["version"] == project["version"]
     assert {k: v for k, v in after.items() if k != "project"} == {
-        k: v for k, v in before.items() if k != "project"}
+        k: v for k, v in before.items() if k != "project"
+    }
     # Bob gained nothing either: no copy, no import, no extra project.
     assert [p["id"] for p in bob.get("/api/projects").json()["projects"]] == [bobs["id"]]
     with psycopg.connect(database_url, autocommit=True) as conn:
         owners = [alice.user["id"], bob.user["id"]]
-        assert conn.execute("SELECT count(*) FROM projects WHERE owner_id = ANY(%s::uuid[])",
-                            (owners,)).fetchone() == (2,)  # fmt: skip
-        assert conn.execute("SELECT count(*) FROM revisions WHERE project_id = %s",
-                            (pid,)).fetchone() == (1,)  # fmt: skip
+        assert conn.execute(
+            "SELECT count(*) FROM projects WHERE owner_id = ANY(%s::uuid[])", (owners,)
+        ).fetchone() == (2,)
+        assert conn.execute(
+            "SELECT count(*) FROM revisions WHERE project_id = %s", (pid,)
+        ).fetchone() == (1,)
 
 
 def test_the_same_requests_succeed_on_ones_own_project(new_api: NewApi) -> None:
@@ -177,8 +195,14 @@ def test_a_blob_is_only_served_through_a_project_that_holds_it(new_api: NewApi) 
     alice_files = alice.files(project["id"])
     bobs = bob.new_project("bob's")
     assert put_binary(bob, bobs["id"], "other.bin", b"\x00bob's own bytes\xff").status_code == 200
-    assert bob.sync(bobs["id"], [{"op": "put", "path": "main.py", "content": "print('b')\n"}],
-                    revision_message="r1").status_code == 200  # fmt: skip
+    assert (
+        bob.sync(
+            bobs["id"],
+            [{"op": "put", "path": "main.py", "content": "print('b')\n"}],
+            revision_message="r1",
+        ).status_code
+        == 200
+    )
     own = bob.files(bobs["id"])["other.bin"]
     base = f"/api/projects/{bobs['id']}"
     assert bob.get(f"{base}/blobs/{own['sha256']}").content == b"\x00bob's own bytes\xff"
@@ -207,8 +231,11 @@ def test_lists_show_only_ones_own_projects(new_api: NewApi) -> None:
     assert {p["id"] for p in bob.get("/api/projects").json()["projects"]} == theirs
     # A cross-user import-as-new lands in the caller's own account only.
     archive = zip_of({"x.txt": b"x\n"})
-    response = bob.post("/api/projects/import?name=imported", content=archive,
-                        headers={"content-type": "application/zip"})
+    response = bob.post(
+        "/api/projects/import?name=imported",
+        content=archive,
+        headers={"content-type": "application/zip"},
+    )
     assert response.status_code == 201, response.text
     assert {p["id"] for p in alice.get("/api/projects").json()["projects"]} == mine
     assert len(bob.get("/api/projects").json()["projects"]) == 2

@@ -20,8 +20,18 @@ from tests.support.api import Api
 from tests.support.paths import ROOT
 
 TEMPLATES = ROOT / "templates"
-PROJECT_KEYS = {"id", "name", "description", "template", "version", "file_count",
-                "total_bytes", "created_at", "updated_at", "opened_at"}  # fmt: skip
+PROJECT_KEYS = {
+    "id",
+    "name",
+    "description",
+    "template",
+    "version",
+    "file_count",
+    "total_bytes",
+    "created_at",
+    "updated_at",
+    "opened_at",
+}
 BINARY = bytes(range(256)) * 3 + b"\x00\xff"
 
 
@@ -77,8 +87,11 @@ def contents(api: Api, project_id: str) -> dict[str, bytes]:
 
 def put_binary(api: Api, project_id: str, path: str, data: bytes, **extra: Any) -> Any:
     ops = {"ops": [{"op": "put", "path": path, "content_ref": "blob"}], **extra}
-    return api.post(f"/api/projects/{project_id}/sync", data={"ops": json.dumps(ops)},
-                    files={"blob": ("blob", data, "application/octet-stream")})  # fmt: skip
+    return api.post(
+        f"/api/projects/{project_id}/sync",
+        data={"ops": json.dumps(ops)},
+        files={"blob": ("blob", data, "application/octet-stream")},
+    )
 
 
 def zip_of(files: dict[str, bytes]) -> bytes:
@@ -144,18 +157,20 @@ def test_create_validates_name_and_description(api: Api) -> None:
         ({"name": "ok", "description": "d" * 2001}, "description"),
         ({"name": "ok", "description": 7}, "description"),
         ({"name": "ok", "description": "nul\x00"}, "description"),
-    ]  # fmt: skip
+    ]
     for body, field in cases:
         error = expect_error(api.post("/api/projects", json=body), 422, "invalid")
         assert error["details"] == {"field": field}, body
-    for raw in (b"{", b"[]", b"\"name\""):
-        response = api.post("/api/projects", content=raw,
-                            headers={"content-type": "application/json"})
+    for raw in (b"{", b"[]", b'"name"'):
+        response = api.post(
+            "/api/projects", content=raw, headers={"content-type": "application/json"}
+        )
         expect_error(response, 400, "malformed_json")
     assert api.get("/api/projects").json() == {"projects": []}
     # The bounds themselves are fine.
-    longest = api.post("/api/projects", json={"name": "  " + "n" * 100 + "  ",
-                                              "description": "d" * 2000})
+    longest = api.post(
+        "/api/projects", json={"name": "  " + "n" * 100 + "  ", "description": "d" * 2000}
+    )
     assert longest.status_code == 201, longest.text
     assert longest.json()["name"] == "n" * 100
     assert longest.json()["description"] == "d" * 2000
@@ -169,8 +184,9 @@ def test_create_refuses_del_and_c1_control_characters_in_names(api: Api) -> None
     for name in ("del\x7f", "csi\x9b31m", "nel\x85"):
         error = expect_error(api.post("/api/projects", json={"name": name}), 422, "invalid")
         assert error["details"] == {"field": "name"}, repr(name)
-        error = expect_error(api.patch(f"/api/projects/{project['id']}", json={"name": name}),
-                             422, "invalid")  # fmt: skip
+        error = expect_error(
+            api.patch(f"/api/projects/{project['id']}", json={"name": name}), 422, "invalid"
+        )
         assert error["details"] == {"field": "name"}, repr(name)
 
 
@@ -185,8 +201,10 @@ def test_create_from_each_template_copies_its_files_byte_for_byte(api: Api) -> N
         assert set(template) == {"id", "name", "description", "runtime"}
         expected = template_files(template["id"])
         assert expected, template["id"]
-        project = api.post("/api/projects", json={
-            "name": template["name"], "template": template["id"], "description": "from tpl"})
+        project = api.post(
+            "/api/projects",
+            json={"name": template["name"], "template": template["id"], "description": "from tpl"},
+        )
         assert project.status_code == 201, project.text
         body = project.json()
         assert body["template"] == template["id"]
@@ -204,8 +222,9 @@ def test_unknown_template_is_422(api: Api, database_url: str) -> None:
         error = expect_error(response, 422, "invalid")
         assert error["details"] == {"field": "template"}, template
     assert api.get("/api/projects").json() == {"projects": []}
-    assert query(database_url, "SELECT count(*) FROM projects WHERE owner_id = %s",
-                 (api.user["id"],)) == [(0,)]  # fmt: skip
+    assert query(
+        database_url, "SELECT count(*) FROM projects WHERE owner_id = %s", (api.user["id"],)
+    ) == [(0,)]
 
 
 # --- get, patch --------------------------------------------------------------------------
@@ -253,13 +272,16 @@ def test_patch_refusals(api: Api) -> None:
         ({"name": "a\x1bb"}, "name"),
         ({"description": "d" * 2001}, "description"),
         ({"name": "fine", "description": "d" * 2001}, "description"),
-    ]  # fmt: skip
+    ]
     for body, field in cases:
         error = expect_error(api.patch(url, json=body), 422, "invalid")
         assert error["details"] == {"field": field}, body
     for raw in (b"", b"{", b"[]"):
-        expect_error(api.patch(url, content=raw, headers={"content-type": "application/json"}),
-                     400, "malformed_json")  # fmt: skip
+        expect_error(
+            api.patch(url, content=raw, headers={"content-type": "application/json"}),
+            400,
+            "malformed_json",
+        )
     assert api.get(url).json() == project
 
 
@@ -267,14 +289,29 @@ def test_patch_refusals(api: Api) -> None:
 
 
 def test_duplicate_copies_files_and_is_independent_afterwards(api: Api) -> None:
-    source = api.post("/api/projects", json={
-        "name": "orig", "description": "desc", "template": "python-cli"}).json()
+    source = api.post(
+        "/api/projects", json={"name": "orig", "description": "desc", "template": "python-cli"}
+    ).json()
     sid = source["id"]
     main = api.files(sid)["main.py"]
-    assert api.sync(sid, [{"op": "put", "path": "main.py", "base_version": main["version"],
-                           "content": "print('edited')\n"}]).status_code == 200  # fmt: skip
-    assert put_binary(api, sid, "assets/logo.bin", BINARY,
-                      revision_message="with logo").status_code == 200  # fmt: skip
+    assert (
+        api.sync(
+            sid,
+            [
+                {
+                    "op": "put",
+                    "path": "main.py",
+                    "base_version": main["version"],
+                    "content": "print('edited')\n",
+                }
+            ],
+        ).status_code
+        == 200
+    )
+    assert (
+        put_binary(api, sid, "assets/logo.bin", BINARY, revision_message="with logo").status_code
+        == 200
+    )
     source = api.get(f"/api/projects/{sid}").json()
     source_files = contents(api, sid)
     source_meta = api.files(sid)
@@ -287,26 +324,47 @@ def test_duplicate_copies_files_and_is_independent_afterwards(api: Api) -> None:
     assert cid != sid
     assert copy["name"] == "orig (copy)"
     assert (copy["description"], copy["template"]) == ("desc", "python-cli")
-    assert (copy["file_count"], copy["total_bytes"]) == (source["file_count"],
-                                                         source["total_bytes"])
+    assert (copy["file_count"], copy["total_bytes"]) == (
+        source["file_count"],
+        source["total_bytes"],
+    )
     assert copy["version"] == 1
     assert contents(api, cid) == source_files
     copy_meta = api.files(cid)
     assert {p: (f["sha256"], f["size"], f["binary"]) for p, f in copy_meta.items()} == {
-        p: (f["sha256"], f["size"], f["binary"]) for p, f in source_meta.items()}
+        p: (f["sha256"], f["size"], f["binary"]) for p, f in source_meta.items()
+    }
     assert {f["version"] for f in copy_meta.values()} == {1}
 
     # Changing the copy leaves the original as it was, and the other way round.
-    assert api.sync(cid, [
-        {"op": "put", "path": "main.py", "base_version": 1, "content": "print('copy')\n"},
-        {"op": "delete", "path": "sample.txt", "base_version": 1},
-        {"op": "put", "path": "new.txt", "content": "only in the copy\n"},
-    ]).status_code == 200  # fmt: skip
+    assert (
+        api.sync(
+            cid,
+            [
+                {"op": "put", "path": "main.py", "base_version": 1, "content": "print('copy')\n"},
+                {"op": "delete", "path": "sample.txt", "base_version": 1},
+                {"op": "put", "path": "new.txt", "content": "only in the copy\n"},
+            ],
+        ).status_code
+        == 200
+    )
     assert contents(api, sid) == source_files
     assert api.get(f"/api/projects/{sid}").json()["version"] == source["version"]
     readme = source_meta["README.md"]["version"]
-    assert api.sync(sid, [{"op": "put", "path": "README.md", "base_version": readme,
-                           "content": "# changed in the original\n"}]).status_code == 200
+    assert (
+        api.sync(
+            sid,
+            [
+                {
+                    "op": "put",
+                    "path": "README.md",
+                    "base_version": readme,
+                    "content": "# changed in the original\n",
+                }
+            ],
+        ).status_code
+        == 200
+    )
     copy_files = contents(api, cid)
     assert copy_files["README.md"] == source_files["README.md"]
     assert copy_files["main.py"] == b"print('copy')\n" and "sample.txt" not in copy_files
@@ -329,8 +387,9 @@ def test_duplicate_with_a_name_and_of_an_empty_project(api: Api) -> None:
     long = api.new_project("L" * 100)
     long_copy = api.post(f"/api/projects/{long['id']}/duplicate").json()
     assert 1 <= len(long_copy["name"]) <= 100
-    expect_error(api.post(f"/api/projects/{empty['id']}/duplicate", json={"name": "x" * 101}),
-                 422, "invalid")  # fmt: skip
+    expect_error(
+        api.post(f"/api/projects/{empty['id']}/duplicate", json={"name": "x" * 101}), 422, "invalid"
+    )
     assert len(api.get("/api/projects").json()["projects"]) == 4
 
 
@@ -343,15 +402,32 @@ def test_delete_then_404_and_unreferenced_contents_go(api: Api, database_url: st
     binary = BINARY + uuid.uuid4().bytes
     doomed = api.new_project("doomed")
     did = doomed["id"]
-    assert api.sync(did, [{"op": "put", "path": "a.txt", "content": text["v1"]},
-                          {"op": "put", "path": "shared.txt", "content": text["shared"]}],
-                    revision_message="r1").status_code == 200  # fmt: skip
-    assert api.sync(did, [{"op": "put", "path": "a.txt", "base_version": 1,
-                           "content": text["v2"]}]).status_code == 200
+    assert (
+        api.sync(
+            did,
+            [
+                {"op": "put", "path": "a.txt", "content": text["v1"]},
+                {"op": "put", "path": "shared.txt", "content": text["shared"]},
+            ],
+            revision_message="r1",
+        ).status_code
+        == 200
+    )
+    assert (
+        api.sync(
+            did, [{"op": "put", "path": "a.txt", "base_version": 1, "content": text["v2"]}]
+        ).status_code
+        == 200
+    )
     assert put_binary(api, did, "b.bin", binary).status_code == 200
     keeper = api.new_project("keeper")
-    assert api.sync(keeper["id"], [{"op": "put", "path": "s.txt", "content": text["shared"]}],
-                    ).status_code == 200  # fmt: skip
+    assert (
+        api.sync(
+            keeper["id"],
+            [{"op": "put", "path": "s.txt", "content": text["shared"]}],
+        ).status_code
+        == 200
+    )
     sha = {name: hashlib.sha256(data.encode()).hexdigest() for name, data in text.items()}
     sha["bin"] = hashlib.sha256(binary).hexdigest()
     assert set(sha.values()) <= blob_shas(database_url)
@@ -359,8 +435,13 @@ def test_delete_then_404_and_unreferenced_contents_go(api: Api, database_url: st
     response = api.delete(f"/api/projects/{did}")
     assert response.status_code == 204
     assert response.content == b""
-    for method, path in (("GET", ""), ("DELETE", ""), ("GET", "/files"),
-                         ("GET", "/revisions"), ("GET", f"/blobs/{sha['bin']}")):
+    for method, path in (
+        ("GET", ""),
+        ("DELETE", ""),
+        ("GET", "/files"),
+        ("GET", "/revisions"),
+        ("GET", f"/blobs/{sha['bin']}"),
+    ):
         expect_error(api.request(method, f"/api/projects/{did}{path}"), 404, "not_found")
     expect_error(api.patch(f"/api/projects/{did}", json={"name": "zombie"}), 404, "not_found")
     assert [p["id"] for p in api.get("/api/projects").json()["projects"]] == [keeper["id"]]
@@ -392,10 +473,13 @@ def project_routes(pid: str, sha: str) -> list[tuple[str, str, dict[str, Any]]]:
         ("GET", f"{base}/revisions/1/files/main.py", {}),
         ("POST", f"{base}/revisions/1/restore", {}),
         ("GET", f"{base}/export", {}),
-        ("POST", f"{base}/import",
-         {"content": archive, "headers": {"content-type": "application/zip"}}),
+        (
+            "POST",
+            f"{base}/import",
+            {"content": archive, "headers": {"content-type": "application/zip"}},
+        ),
         ("POST", f"{base}/upload", {"files": [("f", ("u.txt", b"u", "text/plain"))]}),
-    ]  # fmt: skip
+    ]
 
 
 def test_malformed_project_ids_are_404_like_a_missing_project(api: Api) -> None:
@@ -403,15 +487,28 @@ def test_malformed_project_ids_are_404_like_a_missing_project(api: Api) -> None:
     assert api.sync(project["id"], [], revision_message="r1").status_code == 200
     sha = next(iter(api.files(project["id"]).values()))["sha256"]
     missing = str(uuid.uuid4())
-    reference = [(r.status_code, r.json()) for r in (
-        api.request(m, p, **kw) for m, p, kw in project_routes(missing, sha))]
+    reference = [
+        (r.status_code, r.json())
+        for r in (api.request(m, p, **kw) for m, p, kw in project_routes(missing, sha))
+    ]
     assert {status for status, _ in reference} == {404}
     assert all(body["error"]["code"] == "not_found" for _, body in reference)
-    for bad in ("not-a-uuid", "123", "0" * 33, "g" * 32, project["id"][:-1],
-                project["id"] + "0", project["id"].replace("-", "_"), "%20", "null",
-                "x" * 500):  # fmt: skip
-        answers = [(r.status_code, r.json()) for r in (
-            api.request(m, p, **kw) for m, p, kw in project_routes(bad, sha))]
+    for bad in (
+        "not-a-uuid",
+        "123",
+        "0" * 33,
+        "g" * 32,
+        project["id"][:-1],
+        project["id"] + "0",
+        project["id"].replace("-", "_"),
+        "%20",
+        "null",
+        "x" * 500,
+    ):
+        answers = [
+            (r.status_code, r.json())
+            for r in (api.request(m, p, **kw) for m, p, kw in project_routes(bad, sha))
+        ]
         assert answers == reference, bad
     # The real project was not touched by any of it.
     assert api.get(f"/api/projects/{project['id']}").json()["name"] == "real"

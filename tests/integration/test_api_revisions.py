@@ -31,12 +31,14 @@ def scalar(url: str, sql: str, params: tuple[Any, ...] = ()) -> Any:
     return row[0]
 
 
-def sync(api: Api, pid: str, ops: list[dict[str, Any]],
-         parts: dict[str, bytes] | None = None) -> dict[str, Any]:  # fmt: skip
+def sync(
+    api: Api, pid: str, ops: list[dict[str, Any]], parts: dict[str, bytes] | None = None
+) -> dict[str, Any]:
     if parts:
         files = {n: (n, d, "application/octet-stream") for n, d in parts.items()}
-        response = api.post(f"/api/projects/{pid}/sync",
-                            data={"ops": json.dumps({"ops": ops})}, files=files)  # fmt: skip
+        response = api.post(
+            f"/api/projects/{pid}/sync", data={"ops": json.dumps({"ops": ops})}, files=files
+        )
     else:
         response = api.sync(pid, ops)
     assert response.status_code == 200, response.text
@@ -108,11 +110,18 @@ def test_record_numbers_revisions_and_lists_newest_first(api: Api, pid: str) -> 
 
 
 def test_show_lists_the_files_of_a_revision(api: Api, pid: str) -> None:
-    sync(api, pid, [put("a.txt", "one"), put("src/b.py", "print(1)\n"), put_bin("i.png", "p")],
-         {"p": PNG})  # fmt: skip
+    sync(
+        api,
+        pid,
+        [put("a.txt", "one"), put("src/b.py", "print(1)\n"), put_bin("i.png", "p")],
+        {"p": PNG},
+    )
     record(api, pid, "r1")
-    sync(api, pid, [put("a.txt", "changed", 1), {"op": "delete", "path": "src/b.py",
-                                                 "base_version": 1}])  # fmt: skip
+    sync(
+        api,
+        pid,
+        [put("a.txt", "changed", 1), {"op": "delete", "path": "src/b.py", "base_version": 1}],
+    )
     response = api.get(f"/api/projects/{pid}/revisions/1")
     assert response.status_code == 200
     body = response.json()
@@ -126,8 +135,12 @@ def test_show_lists_the_files_of_a_revision(api: Api, pid: str) -> None:
 
 def test_read_a_file_as_it_was(api: Api, pid: str) -> None:
     text = "héllo ✓\nsecond line\n"
-    sync(api, pid, [put("docs/a b.txt", text), put("ünï.md", "# u\n"), put_bin("bin/i.png", "p")],
-         {"p": PNG})  # fmt: skip
+    sync(
+        api,
+        pid,
+        [put("docs/a b.txt", text), put("ünï.md", "# u\n"), put_bin("bin/i.png", "p")],
+        {"p": PNG},
+    )
     record(api, pid)
     sync(api, pid, [put("docs/a b.txt", "new", 1), put_bin("bin/i.png", "q", 1)], {"q": b"\0"})
 
@@ -149,10 +162,17 @@ def test_read_a_file_as_it_was(api: Api, pid: str) -> None:
 def test_unknown_revisions_and_files_are_404(api: Api, pid: str) -> None:
     sync(api, pid, [put("a.txt", "a")])
     record(api, pid)
-    for path in ["/revisions/2", "/revisions/0", "/revisions/abc", "/revisions/-1",
-                 "/revisions/99999999999", "/revisions/2/files/a.txt",
-                 "/revisions/1/files/missing.txt", "/revisions/1/files/A.TXT",
-                 "/revisions/1/files/..%2Fa.txt"]:  # fmt: skip
+    for path in [
+        "/revisions/2",
+        "/revisions/0",
+        "/revisions/abc",
+        "/revisions/-1",
+        "/revisions/99999999999",
+        "/revisions/2/files/a.txt",
+        "/revisions/1/files/missing.txt",
+        "/revisions/1/files/A.TXT",
+        "/revisions/1/files/..%2Fa.txt",
+    ]:
         response = api.get(f"/api/projects/{pid}{path}")
         assert response.status_code == 404, path
         assert response.json()["error"]["code"] == "not_found", path
@@ -160,8 +180,9 @@ def test_unknown_revisions_and_files_are_404(api: Api, pid: str) -> None:
         response = api.post(f"/api/projects/{pid}/revisions/{number}/restore")
         assert response.status_code == 404, number
         assert response.json()["error"]["code"] == "not_found"
-    assert [r["number"] for r in api.get(f"/api/projects/{pid}/revisions").json()["revisions"]] \
-        == [1]
+    assert [r["number"] for r in api.get(f"/api/projects/{pid}/revisions").json()["revisions"]] == [
+        1
+    ]
 
 
 def test_revisions_of_someone_elses_project_are_404(new_api: Any) -> None:
@@ -171,8 +192,13 @@ def test_revisions_of_someone_elses_project_are_404(new_api: Any) -> None:
     pid = owner.new_project("p")["id"]
     sync(owner, pid, [put("a.txt", "secret")])
     record(owner, pid)
-    for method, path in [("GET", "/revisions"), ("POST", "/revisions"), ("GET", "/revisions/1"),
-                         ("GET", "/revisions/1/files/a.txt"), ("POST", "/revisions/1/restore")]:
+    for method, path in [
+        ("GET", "/revisions"),
+        ("POST", "/revisions"),
+        ("GET", "/revisions/1"),
+        ("GET", "/revisions/1/files/a.txt"),
+        ("POST", "/revisions/1/restore"),
+    ]:
         response = other.request(method, f"/api/projects/{pid}{path}")
         assert response.status_code == 404, (method, path)
     assert len(owner.get(f"/api/projects/{pid}/revisions").json()["revisions"]) == 1
@@ -184,8 +210,11 @@ def test_bad_messages_and_missing_csrf_are_refused(api: Api, pid: str) -> None:
         assert response.status_code == 422, body
         assert response.json()["error"]["details"]["field"] == "message"
     for raw in [b"{", b"[]"]:
-        response = api.post(f"/api/projects/{pid}/revisions", content=raw,
-                            headers={"content-type": "application/json"})  # fmt: skip
+        response = api.post(
+            f"/api/projects/{pid}/revisions",
+            content=raw,
+            headers={"content-type": "application/json"},
+        )
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "malformed_json"
     csrf, api.csrf = api.csrf, ""
@@ -219,20 +248,35 @@ def test_a_revision_stores_no_content(api: Api, pid: str, database_url: str) -> 
 
 
 def test_restore_makes_the_files_those_of_the_revision(api: Api, pid: str) -> None:
-    sync(api, pid, [put("same.txt", "unchanged"), put("edit.txt", "v1"),
-                    put("gone.txt", "deleted later"), put("old/name.txt", "renamed later"),
-                    put_bin("pic.png", "p"), put_bin("logo.bin", "l")],
-         {"p": PNG, "l": b"\0\1\2"})  # fmt: skip
+    sync(
+        api,
+        pid,
+        [
+            put("same.txt", "unchanged"),
+            put("edit.txt", "v1"),
+            put("gone.txt", "deleted later"),
+            put("old/name.txt", "renamed later"),
+            put_bin("pic.png", "p"),
+            put_bin("logo.bin", "l"),
+        ],
+        {"p": PNG, "l": b"\0\1\2"},
+    )
     record(api, pid, "good state")
     wanted = contents(api, pid)
 
-    sync(api, pid, [put("edit.txt", "v2", 1),
-                    {"op": "delete", "path": "gone.txt", "base_version": 1},
-                    {"op": "rename", "path": "old/name.txt", "to": "new/name.txt",
-                     "base_version": 1},
-                    put("added.txt", "added later"), put("added/deep/x.txt", "x"),
-                    put_bin("pic.png", "q", 1)],
-         {"q": b"\xff\xd8\xff not a png any more"})  # fmt: skip
+    sync(
+        api,
+        pid,
+        [
+            put("edit.txt", "v2", 1),
+            {"op": "delete", "path": "gone.txt", "base_version": 1},
+            {"op": "rename", "path": "old/name.txt", "to": "new/name.txt", "base_version": 1},
+            put("added.txt", "added later"),
+            put("added/deep/x.txt", "x"),
+            put_bin("pic.png", "q", 1),
+        ],
+        {"q": b"\xff\xd8\xff not a png any more"},
+    )
     sync(api, pid, [put("edit.txt", "v3", 2)])
     before = api.files(pid)
     assert before["edit.txt"]["version"] == 3
@@ -249,8 +293,14 @@ def test_restore_makes_the_files_those_of_the_revision(api: Api, pid: str) -> No
 
     assert contents(api, pid) == wanted
     after = api.files(pid)
-    assert sorted(after) == ["edit.txt", "gone.txt", "logo.bin", "old/name.txt", "pic.png",
-                             "same.txt"]  # fmt: skip
+    assert sorted(after) == [
+        "edit.txt",
+        "gone.txt",
+        "logo.bin",
+        "old/name.txt",
+        "pic.png",
+        "same.txt",
+    ]
     # Only the files that changed take the new version.
     assert after["same.txt"]["version"] == before["same.txt"]["version"] == 1
     assert after["logo.bin"]["version"] == 1
@@ -284,7 +334,7 @@ def test_restore_of_the_current_state_changes_nothing_but_records(api: Api, pid:
 
 def test_restore_an_empty_revision_removes_everything(
     api: Api, pid: str, database_url: str
-) -> None:  # fmt: skip
+) -> None:
     record(api, pid, "empty")
     sync(api, pid, [put("a/b.txt", "b"), put("c.txt", "c")])
     body = api.post(f"/api/projects/{pid}/revisions/1/restore").json()

@@ -26,8 +26,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 @pytest.fixture
 def clients(database_url: str, tmp_path: Path) -> Iterator[tuple[Any, TestClient]]:
     """(a factory of signed-out Api clients on the IDE origin, a client of the share origin)."""
-    settings = Settings(dist_dir=tiny_dist(tmp_path / "dist"), share_host="share.test",
-                        allowed_hosts=TEST_HOSTS)  # fmt: skip
+    settings = Settings(
+        dist_dir=tiny_dist(tmp_path / "dist"), share_host="share.test", allowed_hosts=TEST_HOSTS
+    )
     app = create_app(settings, database_url=database_url)
     opened: list[TestClient] = []
 
@@ -48,18 +49,25 @@ def owner_with_site(new_api: Any) -> tuple[Api, str]:
     api = new_api()
     api.signup()
     pid = api.new_project("site")["id"]
-    ops = [{"op": "put", "path": "index.html", "base_version": None,
-            "content": "<h1>v1</h1><script src=app.js></script>"},
-           {"op": "put", "path": "app.js", "base_version": None, "content": "console.log(1)"},
-           {"op": "put", "path": "docs/index.html", "base_version": None, "content": "docs"},
-           {"op": "put", "path": "public/index.html", "base_version": None,
-            "content": "public root"},
-           {"op": "put", "path": "logo.png", "base_version": None, "content_ref": "p",
-            "binary": True}]  # fmt: skip
+    ops = [
+        {
+            "op": "put",
+            "path": "index.html",
+            "base_version": None,
+            "content": "<h1>v1</h1><script src=app.js></script>",
+        },
+        {"op": "put", "path": "app.js", "base_version": None, "content": "console.log(1)"},
+        {"op": "put", "path": "docs/index.html", "base_version": None, "content": "docs"},
+        {"op": "put", "path": "public/index.html", "base_version": None, "content": "public root"},
+        {"op": "put", "path": "logo.png", "base_version": None, "content_ref": "p", "binary": True},
+    ]
     import json
 
-    response = api.post(f"/api/projects/{pid}/sync", data={"ops": json.dumps({"ops": ops})},
-                        files={"p": ("p", PNG, "application/octet-stream")})  # fmt: skip
+    response = api.post(
+        f"/api/projects/{pid}/sync",
+        data={"ops": json.dumps({"ops": ops})},
+        files={"p": ("p", PNG, "application/octet-stream")},
+    )
     assert response.status_code == 200, response.text
     return api, pid
 
@@ -108,8 +116,10 @@ def test_snapshot_stays_until_updated_to_latest(clients: Any) -> None:
     api, pid = owner_with_site(new_api)
     link = create(api, pid)
     version = api.files(pid)["index.html"]["version"]
-    api.sync(pid, [{"op": "put", "path": "index.html", "base_version": version,
-                    "content": "<h1>v2</h1>"}])  # fmt: skip
+    api.sync(
+        pid,
+        [{"op": "put", "path": "index.html", "base_version": version, "content": "<h1>v2</h1>"}],
+    )
     assert share.get(f"/s/{link['token']}/").text.startswith("<h1>v1</h1>")
     listed = api.get(f"/api/projects/{pid}/shares").json()["shares"]
     assert [s["token"] for s in listed] == [link["token"]] and listed[0]["current"] is False

@@ -10,9 +10,18 @@ def test_walk_through(api: Api) -> None:
     assert project["file_count"] > 0
     files = api.files(project["id"])
     main = files["main.py"]
-    response = api.sync(project["id"], [
-        {"op": "put", "path": "main.py", "base_version": main["version"], "content": "print(2)\n"},
-    ], revision_message="first save")  # fmt: skip
+    response = api.sync(
+        project["id"],
+        [
+            {
+                "op": "put",
+                "path": "main.py",
+                "base_version": main["version"],
+                "content": "print(2)\n",
+            },
+        ],
+        revision_message="first save",
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["results"][0]["status"] == "ok"

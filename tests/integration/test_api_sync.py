@@ -66,12 +66,13 @@ def state(api: Api, pid: str, url: str) -> dict[str, Any]:
     """Everything a refused batch must leave as it was."""
     info = project(api, pid)
     return {
-        "version": info["version"], "file_count": info["file_count"],
+        "version": info["version"],
+        "file_count": info["file_count"],
         "total_bytes": info["total_bytes"],
         "files": {p: (f["version"], f["sha256"], f["binary"]) for p, f in api.files(pid).items()},
         "blobs": scalar(url, "SELECT count(*) FROM blobs"),
         "revisions": scalar(url, "SELECT count(*) FROM revisions"),
-    }  # fmt: skip
+    }
 
 
 def error_of(response: Any, status: int, code: str) -> dict[str, Any]:
@@ -96,8 +97,13 @@ def test_put_new_update_and_delete(api: Api, pid: str) -> None:
     assert ok_sync(api, pid, []) == {"version": 0, "results": [], "revision": None}
     body = ok_sync(api, pid, [put("a.txt", "one\n"), put("b.txt", "bb")])
     assert body["version"] == 1
-    assert body["results"][0] == {"index": 0, "status": "ok", "path": "a.txt", "version": 1,
-                                  "sha256": sha("one\n")}  # fmt: skip
+    assert body["results"][0] == {
+        "index": 0,
+        "status": "ok",
+        "path": "a.txt",
+        "version": 1,
+        "sha256": sha("one\n"),
+    }
     assert body["revision"] is None
     body = ok_sync(api, pid, [put("a.txt", "two\n", 1)])
     assert body["version"] == 2 and body["results"][0]["version"] == 2
@@ -122,8 +128,9 @@ def test_put_new_update_and_delete(api: Api, pid: str) -> None:
 def test_rename_keeps_content_and_takes_the_new_version(api: Api, pid: str) -> None:
     ok_sync(api, pid, [put("old.txt", "content"), put("other.txt", "x"), put("notes", "n")])
     body = ok_sync(api, pid, [rename("old.txt", "new.txt", 1)])
-    assert body["results"] == [{"index": 0, "status": "ok", "path": "old.txt", "to": "new.txt",
-                                "version": 2}]  # fmt: skip
+    assert body["results"] == [
+        {"index": 0, "status": "ok", "path": "old.txt", "to": "new.txt", "version": 2}
+    ]
     files = api.files(pid)
     assert sorted(files) == ["new.txt", "notes", "other.txt"]
     assert files["new.txt"]["content"] == "content" and files["new.txt"]["version"] == 2
@@ -154,18 +161,31 @@ def test_case_only_rename(api: Api, pid: str, database_url: str) -> None:
 
 
 def test_mixed_batch_shares_one_new_version(api: Api, pid: str) -> None:
-    ok_sync(api, pid, [put("keep.txt", "k"), put("edit.txt", "e1"), put("gone.txt", "g"),
-                       put("move.txt", "m")])  # fmt: skip
-    body = ok_sync(api, pid, [
-        put("new.txt", "n"), put("edit.txt", "e2", 1), delete("gone.txt", 1),
-        rename("move.txt", "dir/moved.txt", 1),
-    ])  # fmt: skip
+    ok_sync(
+        api,
+        pid,
+        [put("keep.txt", "k"), put("edit.txt", "e1"), put("gone.txt", "g"), put("move.txt", "m")],
+    )
+    body = ok_sync(
+        api,
+        pid,
+        [
+            put("new.txt", "n"),
+            put("edit.txt", "e2", 1),
+            delete("gone.txt", 1),
+            rename("move.txt", "dir/moved.txt", 1),
+        ],
+    )
     assert body["version"] == 2
     assert [r["index"] for r in body["results"]] == [0, 1, 2, 3]
     assert {r["version"] for r in body["results"]} == {2}
     files = api.files(pid)
     assert {p: f["version"] for p, f in files.items()} == {
-        "dir/moved.txt": 2, "edit.txt": 2, "keep.txt": 1, "new.txt": 2}
+        "dir/moved.txt": 2,
+        "edit.txt": 2,
+        "keep.txt": 1,
+        "new.txt": 2,
+    }
     assert files["edit.txt"]["content"] == "e2" and files["dir/moved.txt"]["content"] == "m"
     info = project(api, pid)
     assert info["file_count"] == 4 and info["total_bytes"] == 1 + 2 + 1 + 1
@@ -173,13 +193,24 @@ def test_mixed_batch_shares_one_new_version(api: Api, pid: str) -> None:
 
 def test_chains_within_one_batch(api: Api, pid: str) -> None:
     ok_sync(api, pid, [put("a.txt", "A"), put("b.txt", "B"), put("x", "X"), put("y", "Y")])
-    body = ok_sync(api, pid, [
-        delete("a.txt", 1), put("a.txt", "A2"),            # recreate after delete
-        rename("b.txt", "c.txt", 1), put("b.txt", "B2"),   # reuse a renamed-away name
-    ])  # fmt: skip
+    body = ok_sync(
+        api,
+        pid,
+        [
+            delete("a.txt", 1),
+            put("a.txt", "A2"),  # recreate after delete
+            rename("b.txt", "c.txt", 1),
+            put("b.txt", "B2"),  # reuse a renamed-away name
+        ],
+    )
     files = api.files(pid)
-    assert {p: f["content"] for p, f in files.items()} == {"a.txt": "A2", "b.txt": "B2",
-                                                          "c.txt": "B", "x": "X", "y": "Y"}
+    assert {p: f["content"] for p, f in files.items()} == {
+        "a.txt": "A2",
+        "b.txt": "B2",
+        "c.txt": "B",
+        "x": "X",
+        "y": "Y",
+    }
     assert {files[p]["version"] for p in ("a.txt", "b.txt", "c.txt")} == {body["version"]}
     assert project(api, pid)["file_count"] == 5
     # A swap through an occupied name is a conflict, never a corruption.
@@ -189,9 +220,13 @@ def test_chains_within_one_batch(api: Api, pid: str) -> None:
     # A conflict with a file written earlier in the same batch reports its real new version.
     body = api.sync(pid, [put("twice.txt", "first"), put("twice.txt", "second")]).json()
     assert body["results"][0]["status"] == "ok"
-    assert body["results"][1] == {"index": 1, "status": "conflict", "path": "twice.txt",
-                                  "current_version": body["version"],
-                                  "current_sha256": sha("first")}  # fmt: skip
+    assert body["results"][1] == {
+        "index": 1,
+        "status": "conflict",
+        "path": "twice.txt",
+        "current_version": body["version"],
+        "current_sha256": sha("first"),
+    }
     assert api.files(pid)["twice.txt"]["content"] == "first"
 
 
@@ -222,27 +257,55 @@ def test_implied_folders_leave_no_trace(api: Api, pid: str, database_url: str) -
 
 
 def test_stale_bases_are_conflicts_and_the_rest_applies(api: Api, pid: str) -> None:
-    ok_sync(api, pid, [put("a.txt", "a1"), put("b.txt", "b1"), put("d.txt", "d1"),
-                       put("r.txt", "r1")])  # fmt: skip
+    ok_sync(
+        api, pid, [put("a.txt", "a1"), put("b.txt", "b1"), put("d.txt", "d1"), put("r.txt", "r1")]
+    )
     ok_sync(api, pid, [put("a.txt", "a2", 1), put("d.txt", "d2", 1), put("r.txt", "r2", 1)])
-    response = api.sync(pid, [put("a.txt", "mine", 1), put("b.txt", "b2", 1), put("c.txt", "c"),
-                              delete("d.txt", 1), rename("r.txt", "s.txt", 1)])  # fmt: skip
+    response = api.sync(
+        pid,
+        [
+            put("a.txt", "mine", 1),
+            put("b.txt", "b2", 1),
+            put("c.txt", "c"),
+            delete("d.txt", 1),
+            rename("r.txt", "s.txt", 1),
+        ],
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["version"] == 3
-    assert body["results"][0] == {"index": 0, "status": "conflict", "path": "a.txt",
-                                  "current_version": 2, "current_sha256": sha("a2")}  # fmt: skip
+    assert body["results"][0] == {
+        "index": 0,
+        "status": "conflict",
+        "path": "a.txt",
+        "current_version": 2,
+        "current_sha256": sha("a2"),
+    }
     assert [(r["status"], r["version"]) for r in body["results"][1:3]] == [("ok", 3), ("ok", 3)]
     assert body["results"][3:] == [
-        {"index": 3, "status": "conflict", "path": "d.txt", "current_version": 2,
-         "current_sha256": sha("d2")},
-        {"index": 4, "status": "conflict", "path": "r.txt", "current_version": 2,
-         "current_sha256": sha("r2")},
-    ]  # fmt: skip
+        {
+            "index": 3,
+            "status": "conflict",
+            "path": "d.txt",
+            "current_version": 2,
+            "current_sha256": sha("d2"),
+        },
+        {
+            "index": 4,
+            "status": "conflict",
+            "path": "r.txt",
+            "current_version": 2,
+            "current_sha256": sha("r2"),
+        },
+    ]
     files = api.files(pid)
     assert {p: (f["content"], f["version"]) for p, f in files.items()} == {
-        "a.txt": ("a2", 2), "b.txt": ("b2", 3), "c.txt": ("c", 3), "d.txt": ("d2", 2),
-        "r.txt": ("r2", 2)}  # fmt: skip
+        "a.txt": ("a2", 2),
+        "b.txt": ("b2", 3),
+        "c.txt": ("c", 3),
+        "d.txt": ("d2", 2),
+        "r.txt": ("r2", 2),
+    }
     # A batch of conflicts only leaves the version alone.
     body = api.sync(pid, [put("a.txt", "x", 7)]).json()
     assert body["version"] == 3 == project(api, pid)["version"]
@@ -251,8 +314,15 @@ def test_stale_bases_are_conflicts_and_the_rest_applies(api: Api, pid: str) -> N
 def test_conflict_on_a_file_that_is_gone_has_null_current(api: Api, pid: str) -> None:
     ok_sync(api, pid, [put("a.txt", "a")])
     ok_sync(api, pid, [delete("a.txt", 1)])
-    body = api.sync(pid, [put("a.txt", "again", 1), delete("a.txt", 1),
-                          rename("a.txt", "b.txt", 1), delete("never.txt", 5)]).json()  # fmt: skip
+    body = api.sync(
+        pid,
+        [
+            put("a.txt", "again", 1),
+            delete("a.txt", 1),
+            rename("a.txt", "b.txt", 1),
+            delete("never.txt", 5),
+        ],
+    ).json()
     assert [r["status"] for r in body["results"]] == ["conflict"] * 4
     for result in body["results"]:
         assert result["current_version"] is None and result["current_sha256"] is None
@@ -262,10 +332,22 @@ def test_conflict_on_a_file_that_is_gone_has_null_current(api: Api, pid: str) ->
 
 def test_creating_or_renaming_onto_an_existing_file_is_a_conflict(api: Api, pid: str) -> None:
     ok_sync(api, pid, [put("a.txt", "theirs"), put("src.txt", "source"), put("readme.md", "r")])
-    body = api.sync(pid, [put("a.txt", "mine"), rename("src.txt", "a.txt", 1),
-                          rename("src.txt", "README.md", 1), put("x.txt", "x")]).json()
-    assert body["results"][0] == {"index": 0, "status": "conflict", "path": "a.txt",
-                                  "current_version": 1, "current_sha256": sha("theirs")}
+    body = api.sync(
+        pid,
+        [
+            put("a.txt", "mine"),
+            rename("src.txt", "a.txt", 1),
+            rename("src.txt", "README.md", 1),
+            put("x.txt", "x"),
+        ],
+    ).json()
+    assert body["results"][0] == {
+        "index": 0,
+        "status": "conflict",
+        "path": "a.txt",
+        "current_version": 1,
+        "current_sha256": sha("theirs"),
+    }
     rename_conflict = body["results"][1]
     assert rename_conflict["status"] == "conflict"
     assert rename_conflict["current_version"] == 1
@@ -274,13 +356,16 @@ def test_creating_or_renaming_onto_an_existing_file_is_a_conflict(api: Api, pid:
     assert body["results"][3]["status"] == "ok"
     files = api.files(pid)
     assert {p: (f["content"], f["version"]) for p, f in files.items()} == {
-        "a.txt": ("theirs", 1), "src.txt": ("source", 1), "readme.md": ("r", 1),
-        "x.txt": ("x", 2)}  # fmt: skip
+        "a.txt": ("theirs", 1),
+        "src.txt": ("source", 1),
+        "readme.md": ("r", 1),
+        "x.txt": ("x", 2),
+    }
 
 
 def _race(
     clients: list[Api], pid: str, ops_for: Callable[[int], list[dict[str, Any]]]
-) -> list[Any]:  # fmt: skip
+) -> list[Any]:
     barrier = threading.Barrier(len(clients))
     responses: list[Any] = [None] * len(clients)
 
@@ -311,8 +396,9 @@ def test_concurrent_updates_of_one_file_one_wins(new_api: Callable[[], Api]) -> 
     ok_sync(first, pid, [put("shared.txt", "start")])
     for round_ in range(6):
         base = first.files(pid)["shared.txt"]["version"]
-        responses = _race([first, second], pid,
-                          lambda i, r=round_, b=base: [put("shared.txt", f"tab{i}-r{r}", b)])
+        responses = _race(
+            [first, second], pid, lambda i, r=round_, b=base: [put("shared.txt", f"tab{i}-r{r}", b)]
+        )
         assert [r.status_code for r in responses] == [200, 200], [r.text for r in responses]
         results = [r.json()["results"][0] for r in responses]
         assert sorted(r["status"] for r in results) == ["conflict", "ok"], results
@@ -327,7 +413,7 @@ def test_concurrent_updates_of_one_file_one_wins(new_api: Callable[[], Api]) -> 
 
 def test_concurrent_creations_one_wins_and_other_files_both_apply(
     new_api: Callable[[], Api],
-) -> None:  # fmt: skip
+) -> None:
     first, second, pid = _two_tabs(new_api)
     for round_ in range(4):
         path = f"new{round_}.txt"
@@ -375,13 +461,26 @@ def test_multipart_sync_with_binary_parts(api: Api, pid: str) -> None:
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) + b"\0" * 10
     wasm = b"\0asm\x01\0\0\0" + bytes(reversed(range(256)))
     text = "plain ✓ text\n".encode()
-    response = multipart(api, pid, {"ops": [
-        {"op": "put", "path": "img/logo.png", "base_version": None, "content_ref": "f0",
-         "binary": True},
-        {"op": "put", "path": "lib.wasm", "base_version": None, "content_ref": "f1"},
-        {"op": "put", "path": "notes.txt", "base_version": None, "content_ref": "f2"},
-        {"op": "put", "path": "inline.txt", "base_version": None, "content": "inline"},
-    ], "revision_message": "upload"}, {"f0": png, "f1": wasm, "f2": text})  # fmt: skip
+    response = multipart(
+        api,
+        pid,
+        {
+            "ops": [
+                {
+                    "op": "put",
+                    "path": "img/logo.png",
+                    "base_version": None,
+                    "content_ref": "f0",
+                    "binary": True,
+                },
+                {"op": "put", "path": "lib.wasm", "base_version": None, "content_ref": "f1"},
+                {"op": "put", "path": "notes.txt", "base_version": None, "content_ref": "f2"},
+                {"op": "put", "path": "inline.txt", "base_version": None, "content": "inline"},
+            ],
+            "revision_message": "upload",
+        },
+        {"f0": png, "f1": wasm, "f2": text},
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert [r["status"] for r in body["results"]] == ["ok"] * 4
@@ -397,8 +496,11 @@ def test_multipart_sync_with_binary_parts(api: Api, pid: str) -> None:
         blob = api.get(f"/api/projects/{pid}/blobs/{files[path]['sha256']}")
         assert blob.content == data
     # Update with a base, then a stale one.
-    ops = {"ops": [{"op": "put", "path": "lib.wasm", "base_version": 1, "content_ref": "x",
-                    "binary": True}]}  # fmt: skip
+    ops = {
+        "ops": [
+            {"op": "put", "path": "lib.wasm", "base_version": 1, "content_ref": "x", "binary": True}
+        ]
+    }
     assert multipart(api, pid, ops, {"x": b"\3\4\5\0"}).json()["results"][0]["status"] == "ok"
     stale = multipart(api, pid, ops, {"x": b"\6"}).json()["results"][0]
     assert stale["status"] == "conflict" and stale["current_sha256"] == sha(b"\3\4\5\0")
@@ -407,18 +509,47 @@ def test_multipart_sync_with_binary_parts(api: Api, pid: str) -> None:
 def test_multipart_refusals_leave_nothing_written(api: Api, pid: str, database_url: str) -> None:
     ok_sync(api, pid, [put("keep.txt", "k")])
     before = state(api, pid, database_url)
-    ok_part = {"op": "put", "path": "ok.bin", "base_version": None, "content_ref": "a",
-               "binary": True}  # fmt: skip
+    ok_part = {
+        "op": "put",
+        "path": "ok.bin",
+        "base_version": None,
+        "content_ref": "a",
+        "binary": True,
+    }
     cases = [
         # Declared text, but not UTF-8 / with a NUL.
-        ({"op": "put", "path": "bad.txt", "base_version": None, "content_ref": "b",
-          "binary": False}, {"b": b"caf\xe9 latin-1"}, "invalid_utf8", "content_ref"),
-        ({"op": "put", "path": "nul.txt", "base_version": None, "content_ref": "b",
-          "binary": False}, {"b": b"a\0b"}, "invalid_utf8", "content_ref"),
+        (
+            {
+                "op": "put",
+                "path": "bad.txt",
+                "base_version": None,
+                "content_ref": "b",
+                "binary": False,
+            },
+            {"b": b"caf\xe9 latin-1"},
+            "invalid_utf8",
+            "content_ref",
+        ),
+        (
+            {
+                "op": "put",
+                "path": "nul.txt",
+                "base_version": None,
+                "content_ref": "b",
+                "binary": False,
+            },
+            {"b": b"a\0b"},
+            "invalid_utf8",
+            "content_ref",
+        ),
         # A reference to a part that is not there.
-        ({"op": "put", "path": "c.bin", "base_version": None, "content_ref": "missing"},
-         {}, "invalid", "content_ref"),
-    ]  # fmt: skip
+        (
+            {"op": "put", "path": "c.bin", "base_version": None, "content_ref": "missing"},
+            {},
+            "invalid",
+            "content_ref",
+        ),
+    ]
     for op, parts, code, field in cases:
         response = multipart(api, pid, {"ops": [ok_part, op]}, {"a": b"\xff\0", **parts})
         error = error_of(response, 422, code)
@@ -441,23 +572,37 @@ BAD_LAST_OPS = {
 }
 
 
-def test_a_bad_op_anywhere_leaves_nothing_written(
-    api: Api, pid: str, database_url: str
-) -> None:  # fmt: skip
-    ok_sync(api, pid, [put("keep.txt", "keep"), put("gone.txt", "gone"), put("src/a.js", "a"),
-                       put("pkg/index.js", "p")])  # fmt: skip
+def test_a_bad_op_anywhere_leaves_nothing_written(api: Api, pid: str, database_url: str) -> None:
+    ok_sync(
+        api,
+        pid,
+        [
+            put("keep.txt", "keep"),
+            put("gone.txt", "gone"),
+            put("src/a.js", "a"),
+            put("pkg/index.js", "p"),
+        ],
+    )
     before = state(api, pid, database_url)
     for case, (bad, status, code) in BAD_LAST_OPS.items():
-        response = api.sync(pid, [put("new.txt", "brand new content"), delete("gone.txt", 1),
-                                  rename("src/a.js", "lib/a.js", 1), bad],
-                            revision_message="never")  # fmt: skip
+        response = api.sync(
+            pid,
+            [
+                put("new.txt", "brand new content"),
+                delete("gone.txt", 1),
+                rename("src/a.js", "lib/a.js", 1),
+                bad,
+            ],
+            revision_message="never",
+        )
         error = error_of(response, status, code)
         assert error["details"]["op"] == 3, case
         assert state(api, pid, database_url) == before, case
     # A bad revision message refuses the batch too.
     for message in ["x" * 501, 42, "bell\x07"]:
-        response = api.sync(pid, [put("new.txt", "n"), delete("keep.txt", 1)],
-                            revision_message=message)  # fmt: skip
+        response = api.sync(
+            pid, [put("new.txt", "n"), delete("keep.txt", 1)], revision_message=message
+        )
         assert error_of(response, 422, "invalid")["details"]["field"] == "revision_message"
         assert state(api, pid, database_url) == before, message
 
@@ -473,9 +618,22 @@ def test_file_size_limit(api: Api, pid: str) -> None:
     error = error_of(response, 413, "file_too_large")
     assert error["details"] == {"op": 0, "field": "content"}
     # The same for a binary part.
-    response = multipart(api, pid, {"ops": [
-        {"op": "put", "path": "big.bin", "base_version": None, "content_ref": "a",
-         "binary": True}]}, {"a": b"\0" * (RULES.max_file_bytes + 1)})  # fmt: skip
+    response = multipart(
+        api,
+        pid,
+        {
+            "ops": [
+                {
+                    "op": "put",
+                    "path": "big.bin",
+                    "base_version": None,
+                    "content_ref": "a",
+                    "binary": True,
+                }
+            ]
+        },
+        {"a": b"\0" * (RULES.max_file_bytes + 1)},
+    )
     assert response.status_code == 413, response.text
     assert response.json()["error"]["code"] == "file_too_large"
     assert sorted(api.files(pid)) == ["max.txt"]
@@ -488,13 +646,15 @@ def test_request_size_limit(api: Api, pid: str, database_url: str) -> None:
     ops = [put(f"f{i}.txt", chunk) for i in range(RULES.max_request_bytes // len(chunk) + 1)]
     payload = json.dumps({"ops": ops}).encode()
     assert RULES.max_request_bytes < len(payload) < RULES.max_request_bytes + 2 * len(chunk)
-    response = api.post(f"/api/projects/{pid}/sync", content=payload,
-                        headers={"content-type": "application/json"})  # fmt: skip
+    response = api.post(
+        f"/api/projects/{pid}/sync", content=payload, headers={"content-type": "application/json"}
+    )
     error = error_of(response, 413, "too_large")
     assert error["details"]["limit"] == RULES.max_request_bytes
     # The same for a multipart body.
-    response = multipart(api, pid, {"ops": []},
-                         {f"p{i}": b"\0" * (RULES.max_file_bytes - 1) for i in range(4)})
+    response = multipart(
+        api, pid, {"ops": []}, {f"p{i}": b"\0" * (RULES.max_file_bytes - 1) for i in range(4)}
+    )
     error_of(response, 413, "too_large")
     assert state(api, pid, database_url) == before
 
@@ -505,16 +665,20 @@ def test_ops_per_sync_limit(api: Api, pid: str, database_url: str) -> None:
     error = error_of(api.sync(pid, ops), 413, "too_many_ops")
     assert error["details"]["limit"] == RULES.max_ops_per_sync
     assert state(api, pid, database_url) == before
-    body = ok_sync(api, pid, [put(f"d{i % 10}/f{i}.txt", str(i % 7))
-                              for i in range(RULES.max_ops_per_sync)])  # fmt: skip
+    body = ok_sync(
+        api, pid, [put(f"d{i % 10}/f{i}.txt", str(i % 7)) for i in range(RULES.max_ops_per_sync)]
+    )
     assert body["version"] == 1
     assert project(api, pid)["file_count"] == RULES.max_ops_per_sync
 
 
 def test_project_file_count_limit(api: Api, pid: str, database_url: str) -> None:
     ok_sync(api, pid, [put("a.txt", "a")])
-    execute(database_url, "UPDATE projects SET file_count = %s WHERE id = %s",
-            (RULES.max_project_files, pid))  # fmt: skip
+    execute(
+        database_url,
+        "UPDATE projects SET file_count = %s WHERE id = %s",
+        (RULES.max_project_files, pid),
+    )
     before = state(api, pid, database_url)
     error = error_of(api.sync(pid, [put("one-more.txt", "x")]), 413, "too_many_files")
     assert error["details"]["limit"] == RULES.max_project_files
@@ -529,8 +693,11 @@ def test_project_file_count_limit(api: Api, pid: str, database_url: str) -> None
 
 def test_project_size_limit(api: Api, pid: str, database_url: str) -> None:
     ok_sync(api, pid, [put("a.txt", "12345")])
-    execute(database_url, "UPDATE projects SET total_bytes = %s WHERE id = %s",
-            (RULES.max_project_bytes - 5, pid))  # fmt: skip
+    execute(
+        database_url,
+        "UPDATE projects SET total_bytes = %s WHERE id = %s",
+        (RULES.max_project_bytes - 5, pid),
+    )
     before = state(api, pid, database_url)
     error = error_of(api.sync(pid, [put("b.txt", "123456")]), 413, "project_too_large")
     assert error["details"]["limit"] == RULES.max_project_bytes

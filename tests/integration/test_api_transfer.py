@@ -36,8 +36,9 @@ def scalar(url: str, sql: str) -> Any:
     return row[0]
 
 
-def make_zip(entries: list[tuple[str, bytes]], *, symlinks: tuple[str, ...] = (),
-             dirs: tuple[str, ...] = ()) -> bytes:  # fmt: skip
+def make_zip(
+    entries: list[tuple[str, bytes]], *, symlinks: tuple[str, ...] = (), dirs: tuple[str, ...] = ()
+) -> bytes:
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # duplicate names are the point of some tests
@@ -78,27 +79,35 @@ def fill(api: Api, pid: str, files: dict[str, bytes]) -> None:
     for i, (path, data) in enumerate(files.items()):
         ops.append({"op": "put", "path": path, "base_version": None, "content_ref": f"p{i}"})
         parts[f"p{i}"] = (f"p{i}", data, "application/octet-stream")
-    response = api.post(f"/api/projects/{pid}/sync", data={"ops": json.dumps({"ops": ops})},
-                        files=parts)  # fmt: skip
+    response = api.post(
+        f"/api/projects/{pid}/sync", data={"ops": json.dumps({"ops": ops})}, files=parts
+    )
     assert response.status_code == 200, response.text
     assert {r["status"] for r in response.json()["results"]} == {"ok"}
 
 
 def import_new(api: Api, data: bytes, name: str = "imported") -> Any:
-    return api.post("/api/projects/import", params={"name": name}, content=data,
-                    headers={"content-type": "application/zip"})  # fmt: skip
+    return api.post(
+        "/api/projects/import",
+        params={"name": name},
+        content=data,
+        headers={"content-type": "application/zip"},
+    )
 
 
 def import_into(api: Api, pid: str, data: bytes) -> Any:
-    return api.post(f"/api/projects/{pid}/import", content=data,
-                    headers={"content-type": "application/zip"})  # fmt: skip
+    return api.post(
+        f"/api/projects/{pid}/import", content=data, headers={"content-type": "application/zip"}
+    )
 
 
 def snapshot(api: Api, pid: str, url: str) -> dict[str, Any]:
     info = api.get(f"/api/projects/{pid}").json()
-    return {"project": (info["version"], info["file_count"], info["total_bytes"]),
-            "files": {p: (f["version"], f["sha256"]) for p, f in api.files(pid).items()},
-            "blobs": scalar(url, "SELECT count(*) FROM blobs")}  # fmt: skip
+    return {
+        "project": (info["version"], info["file_count"], info["total_bytes"]),
+        "files": {p: (f["version"], f["sha256"]) for p, f in api.files(pid).items()},
+        "blobs": scalar(url, "SELECT count(*) FROM blobs"),
+    }
 
 
 def project_names(api: Api) -> list[str]:
@@ -178,8 +187,12 @@ def test_import_into_a_new_project(api: Api) -> None:
     # The name is required.
     data = make_zip([("a.txt", b"a")])
     for params in [{}, {"name": ""}, {"name": "   "}, {"name": "n" * 101}]:
-        response = api.post("/api/projects/import", params=params, content=data,
-                            headers={"content-type": "application/zip"})  # fmt: skip
+        response = api.post(
+            "/api/projects/import",
+            params=params,
+            content=data,
+            headers={"content-type": "application/zip"},
+        )
         assert response.status_code == 422, params
         assert response.json()["error"]["details"]["field"] == "name"
     assert project_names(api) == ["new one"]
@@ -191,8 +204,12 @@ def test_import_name_is_checked_like_any_project_name(api: Api) -> None:
     assert api.post("/api/projects", json={"name": "a\x07b"}).status_code == 422
     data = make_zip([("a.txt", b"a")])
     for name in ["bell\x07", "esc\x1b[31m", "a\x00b"]:
-        response = api.post("/api/projects/import", params={"name": name}, content=data,
-                            headers={"content-type": "application/zip"})  # fmt: skip
+        response = api.post(
+            "/api/projects/import",
+            params={"name": name},
+            content=data,
+            headers={"content-type": "application/zip"},
+        )
         assert response.status_code == 422, f"{name!r}: {response.status_code} {response.text}"
         assert response.json()["error"]["details"]["field"] == "name"
     assert project_names(api) == []
@@ -205,8 +222,12 @@ def test_import_into_an_existing_project_replaces_and_keeps(api: Api) -> None:
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["written"] == 2 and body["skipped"] == [] and body["version"] == 2
-    assert contents(api, pid) == {"keep.txt": b"keep", "replace.txt": b"new",
-                                  "src/keep.py": b"k", "added/a.bin": PNG}  # fmt: skip
+    assert contents(api, pid) == {
+        "keep.txt": b"keep",
+        "replace.txt": b"new",
+        "src/keep.py": b"k",
+        "added/a.bin": PNG,
+    }
     files = api.files(pid)
     assert files["keep.txt"]["version"] == files["src/keep.py"]["version"] == 1
     assert files["replace.txt"]["version"] == files["added/a.bin"]["version"] == 2
@@ -215,9 +236,14 @@ def test_import_into_an_existing_project_replaces_and_keeps(api: Api) -> None:
 
 
 def test_a_single_top_folder_is_stripped(api: Api) -> None:
-    data = make_zip([("repo-main/README.md", b"# r"), ("repo-main/src/a.py", b"a"),
-                     ("repo-main/.gitignore", b"dist/\n")],
-                    dirs=("repo-main/", "repo-main/src/"))  # fmt: skip
+    data = make_zip(
+        [
+            ("repo-main/README.md", b"# r"),
+            ("repo-main/src/a.py", b"a"),
+            ("repo-main/.gitignore", b"dist/\n"),
+        ],
+        dirs=("repo-main/", "repo-main/src/"),
+    )
     response = import_new(api, data)
     assert response.status_code == 201, response.text
     pid = response.json()["project"]["id"]
@@ -229,16 +255,30 @@ def test_a_single_top_folder_is_stripped(api: Api) -> None:
 
 
 def test_ignored_entries_are_skipped_and_listed(api: Api) -> None:
-    data = make_zip([("proj/src/app.js", b"app"), ("proj/node_modules/lib/index.js", b"lib"),
-                     ("proj/.git/HEAD", b"ref"), ("proj/.env", b"SECRET=1"),
-                     ("proj/.env.local", b"SECRET=2"), ("proj/dist/bundle.js", b"b"),
-                     ("proj/pkg/build/out.o", b"\0")])  # fmt: skip
+    data = make_zip(
+        [
+            ("proj/src/app.js", b"app"),
+            ("proj/node_modules/lib/index.js", b"lib"),
+            ("proj/.git/HEAD", b"ref"),
+            ("proj/.env", b"SECRET=1"),
+            ("proj/.env.local", b"SECRET=2"),
+            ("proj/dist/bundle.js", b"b"),
+            ("proj/pkg/build/out.o", b"\0"),
+        ]
+    )
     response = import_new(api, data)
     assert response.status_code == 201, response.text
     body = response.json()
-    assert sorted(body["skipped"]) == sorted([
-        "node_modules/lib/index.js", ".git/HEAD", ".env", ".env.local", "dist/bundle.js",
-        "pkg/build/out.o"])  # fmt: skip
+    assert sorted(body["skipped"]) == sorted(
+        [
+            "node_modules/lib/index.js",
+            ".git/HEAD",
+            ".env",
+            ".env.local",
+            "dist/bundle.js",
+            "pkg/build/out.o",
+        ]
+    )
     assert list(api.files(body["project"]["id"])) == ["src/app.js"]
     # The same for an import into an existing project.
     pid = api.new_project("into")["id"]
@@ -260,7 +300,7 @@ def _lying_bomb() -> bytes:
     assert data.count(packed) == 2  # the local header and the central directory
     start = 0
     while (found := data.find(packed, start)) != -1:
-        data[found:found + 4] = struct.pack("<I", 10)
+        data[found : found + 4] = struct.pack("<I", 10)
         start = found + 4
     return bytes(data)
 
@@ -279,10 +319,10 @@ def _corrupt_stream(method: int) -> bytes:
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
         info = archive.infolist()[0]
     start = 30 + len(info.filename) + len(info.extra) + 4  # local header, then the stream
-    data[start:start + 8] = b"\xff" * 8
+    data[start : start + 8] = b"\xff" * 8
     if method == zipfile.ZIP_DEFLATED:  # the stream really is broken
         with pytest.raises(zlib.error):
-            zlib.decompressobj(-15).decompress(bytes(data[start - 4:]))
+            zlib.decompressobj(-15).decompress(bytes(data[start - 4 :]))
     return bytes(data)
 
 
@@ -290,12 +330,21 @@ BAD_ZIPS: dict[str, tuple[bytes, int, set[str]]] = {
     "slip_dotdot": (make_zip([("ok.txt", b"ok"), ("../evil", b"x")]), 422, {"zip_slip"}),
     "slip_absolute": (make_zip([("ok.txt", b"ok"), ("/abs", b"x")]), 422, {"zip_slip"}),
     "slip_inside": (make_zip([("ok.txt", b"ok"), ("a/../../b", b"x")]), 422, {"zip_slip"}),
-    "slip_backslash": (make_zip([("ok.txt", b"ok"), ("..\\evil", b"x")]), 422,
-                       {"zip_slip", "zip_bad_path"}),
-    "slip_under_top": (make_zip([("top/ok.txt", b"ok"), ("top/../../evil", b"x")]), 422,
-                       {"zip_slip"}),
-    "symlink": (make_zip([("ok.txt", b"ok"), ("link", b"/etc/passwd")], symlinks=("link",)),
-                422, {"zip_symlink"}),
+    "slip_backslash": (
+        make_zip([("ok.txt", b"ok"), ("..\\evil", b"x")]),
+        422,
+        {"zip_slip", "zip_bad_path"},
+    ),
+    "slip_under_top": (
+        make_zip([("top/ok.txt", b"ok"), ("top/../../evil", b"x")]),
+        422,
+        {"zip_slip"},
+    ),
+    "symlink": (
+        make_zip([("ok.txt", b"ok"), ("link", b"/etc/passwd")], symlinks=("link",)),
+        422,
+        {"zip_symlink"},
+    ),
     "not_a_zip": (b"this is not a zip file at all" * 10, 422, {"bad_zip"}),
     "empty_body": (b"", 422, {"bad_zip"}),
     "truncated": (_truncated(), 422, {"bad_zip"}),
@@ -303,14 +352,14 @@ BAD_ZIPS: dict[str, tuple[bytes, int, set[str]]] = {
     "lying_bomb": (_lying_bomb(), 422, {"bad_zip", "zip_too_large"}),
     "case_twins": (make_zip([("README.md", b"a"), ("readme.md", b"b")]), 422, {"zip_duplicate"}),
     "same_name_twice": (make_zip([("a.txt", b"a"), ("a.txt", b"b")]), 422, {"zip_duplicate"}),
-    "control_char": (make_zip([("ok.txt", b"ok"), ("bad\x01name", b"x")]), 422,
-                     {"zip_bad_path"}),
+    "control_char": (make_zip([("ok.txt", b"ok"), ("bad\x01name", b"x")]), 422, {"zip_bad_path"}),
     "empty_segment": (make_zip([("ok.txt", b"ok"), ("a//b", b"x")]), 422, {"zip_bad_path"}),
 }
 
 
-def _refused_leaving_all_unchanged(api: Api, url: str, pid: str, data: bytes, status: int,
-                                   codes: set[str], label: str) -> dict[str, Any]:  # fmt: skip
+def _refused_leaving_all_unchanged(
+    api: Api, url: str, pid: str, data: bytes, status: int, codes: set[str], label: str
+) -> dict[str, Any]:
     before = snapshot(api, pid, url)
     names = project_names(api)
     errors = []
@@ -331,16 +380,23 @@ def test_bad_zips_leave_everything_unchanged(api: Api, database_url: str) -> Non
     for case, (data, status, codes) in BAD_ZIPS.items():
         _refused_leaving_all_unchanged(api, database_url, pid, data, status, codes, case)
     error = _refused_leaving_all_unchanged(
-        api, database_url, pid, make_zip([("a.txt", b"a"), ("x/../../etc/cron", b"x")]), 422,
-        {"zip_slip"}, "names the entry")  # fmt: skip
+        api,
+        database_url,
+        pid,
+        make_zip([("a.txt", b"a"), ("x/../../etc/cron", b"x")]),
+        422,
+        {"zip_slip"},
+        "names the entry",
+    )
     assert error["details"]["entry"] == "x/../../etc/cron"
     # More entries than a project may hold.
     many = io.BytesIO()
     with zipfile.ZipFile(many, "w", zipfile.ZIP_STORED) as archive:
         for i in range(RULES.max_project_files + 1):
             archive.writestr(f"f{i}", b"")
-    _refused_leaving_all_unchanged(api, database_url, pid, many.getvalue(), 413,
-                                   {"zip_too_large"}, "too many entries")  # fmt: skip
+    _refused_leaving_all_unchanged(
+        api, database_url, pid, many.getvalue(), 413, {"zip_too_large"}, "too many entries"
+    )
     assert project_names(api) == ["target"]
 
 
@@ -353,9 +409,7 @@ def test_corrupt_compressed_entry_is_a_bad_zip(api: Api, database_url: str, meth
     _refused_leaving_all_unchanged(api, database_url, pid, data, 422, {"bad_zip"}, method)
 
 
-def test_zip_whose_files_clash_with_folders_is_refused_whole(
-    api: Api, database_url: str
-) -> None:  # fmt: skip
+def test_zip_whose_files_clash_with_folders_is_refused_whole(api: Api, database_url: str) -> None:
     response = import_new(api, make_zip([("a", b"file"), ("a/b.txt", b"inside")]))
     assert 400 <= response.status_code < 500
     assert response.json()["error"]["code"] in {"file_in_the_way", "folder_in_the_way"}
@@ -377,26 +431,43 @@ def upload(api: Api, pid: str, files: list[tuple[str, bytes]]) -> Any:
     boundary = "----cospai-test-7d2f0c"
     body = b""
     for name, data in files:
-        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
-                f'filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n')
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+            f'filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
         body += head.encode() + data + b"\r\n"
     body += f"--{boundary}--\r\n".encode()
-    return api.post(f"/api/projects/{pid}/upload", content=body,
-                    headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    return api.post(
+        f"/api/projects/{pid}/upload",
+        content=body,
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
 
 
 def test_folder_upload_stores_each_file_at_its_path(api: Api) -> None:
     pid = api.new_project("upload")["id"]
     fill(api, pid, {"existing.txt": b"old", "untouched.txt": b"u"})
-    response = upload(api, pid, [("src/app.js", b"app"), ("img/logo.png", PNG),
-                                 ("existing.txt", b"new"), ("node_modules/x/i.js", b"x"),
-                                 (".env", b"S=1")])  # fmt: skip
+    response = upload(
+        api,
+        pid,
+        [
+            ("src/app.js", b"app"),
+            ("img/logo.png", PNG),
+            ("existing.txt", b"new"),
+            ("node_modules/x/i.js", b"x"),
+            (".env", b"S=1"),
+        ],
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["written"] == 3
     assert sorted(body["skipped"]) == [".env", "node_modules/x/i.js"]
-    assert contents(api, pid) == {"src/app.js": b"app", "img/logo.png": PNG,
-                                  "existing.txt": b"new", "untouched.txt": b"u"}  # fmt: skip
+    assert contents(api, pid) == {
+        "src/app.js": b"app",
+        "img/logo.png": PNG,
+        "existing.txt": b"new",
+        "untouched.txt": b"u",
+    }
     assert api.files(pid)["img/logo.png"]["binary"] is True
 
 

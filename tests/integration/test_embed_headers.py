@@ -14,14 +14,16 @@ from tests.support.api import TEST_HOSTS, tiny_dist
 
 
 def client_for(database_url: str, tmp_path: Path, **settings: object) -> TestClient:
-    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS,
-                              **settings),  # type: ignore[arg-type]
-                     database_url=database_url)  # fmt: skip
+    app = create_app(
+        Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS, **settings),  # type: ignore[arg-type]
+        database_url=database_url,
+    )
     return TestClient(app, base_url="http://testserver")
 
 
-def test_ide_pages_refuse_other_sites_and_embed_allows_any(database_url: str,
-                                                           tmp_path: Path) -> None:  # fmt: skip
+def test_ide_pages_refuse_other_sites_and_embed_allows_any(
+    database_url: str, tmp_path: Path
+) -> None:
     with client_for(database_url, tmp_path) as client:
         for path in ("/", "/projects", "/api/health"):
             response = client.get(path)
@@ -35,12 +37,12 @@ def test_ide_pages_refuse_other_sites_and_embed_allows_any(database_url: str,
         assert client.get("/api/embed").json() == {"origins": []}
 
 
-def test_configured_origins_limit_who_frames_the_embed(database_url: str,
-                                                       tmp_path: Path) -> None:  # fmt: skip
+def test_configured_origins_limit_who_frames_the_embed(database_url: str, tmp_path: Path) -> None:
     origins = ("https://blog.example", "http://localhost:5000")
     with client_for(database_url, tmp_path, embed_origins=origins) as client:
         embed = client.get("/embed")
         assert embed.headers["content-security-policy"] == (
-            "frame-ancestors 'self' https://blog.example http://localhost:5000")
+            "frame-ancestors 'self' https://blog.example http://localhost:5000"
+        )
         assert client.get("/api/embed").json() == {"origins": list(origins)}
         assert client.get("/").headers["content-security-policy"] == "frame-ancestors 'self'"

@@ -103,8 +103,12 @@ def test_serve_without_database_url_uses_the_embedded_server(data_dir: Path) -> 
 
         # Through real uvicorn too, a request target outside the manifest gets no file.
         parts = urlsplit(server.url)
-        for target in ("/../pyproject.toml", "/assets/%2e%2e/%2e%2e/pyproject.toml",
-                       "/%2e%2e/server/app.py", "/index.html%00"):  # fmt: skip
+        for target in (
+            "/../pyproject.toml",
+            "/assets/%2e%2e/%2e%2e/pyproject.toml",
+            "/%2e%2e/server/app.py",
+            "/index.html%00",
+        ):
             conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
             try:
                 conn.request("GET", target)

@@ -34,8 +34,12 @@ def small_dist(folder: Path) -> Path:
 
 
 def settings_for(tmp_path: Path) -> Settings:
-    return Settings(dist_dir=small_dist(tmp_path / "dist"), pool_min=1, pool_max=2,
-                    allowed_hosts=("testserver",))  # fmt: skip
+    return Settings(
+        dist_dir=small_dist(tmp_path / "dist"),
+        pool_min=1,
+        pool_max=2,
+        allowed_hosts=("testserver",),
+    )
 
 
 def test_health_ok_after_lifespan_migrations(database_url: str, tmp_path: Path) -> None:

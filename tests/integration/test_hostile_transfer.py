@@ -42,7 +42,7 @@ def encrypted(entries: list[tuple[str, bytes]], which: str) -> bytes:
         start = 0
         while (found := data.find(signature, start)) != -1:
             name_at = found + (30 if offset == 6 else 46)
-            if data[name_at:name_at + len(which)] == which.encode():
+            if data[name_at : name_at + len(which)] == which.encode():
                 data[found + offset] |= 0x1
             start = found + 4
     return bytes(data)
@@ -56,10 +56,10 @@ def with_nul_in_name(data: bytes, name: str) -> bytes:
     for signature, length_at, name_at in ((b"PK\x03\x04", 26, 30), (b"PK\x01\x02", 28, 46)):
         start = 0
         while (found := out.find(signature, start)) != -1:
-            size = int.from_bytes(out[found + length_at:found + length_at + 2], "little")
+            size = int.from_bytes(out[found + length_at : found + length_at + 2], "little")
             at = found + name_at
-            if out[at:at + size] == placeholder:
-                out[at:at + size], patched = wanted, patched + 1
+            if out[at : at + size] == placeholder:
+                out[at : at + size], patched = wanted, patched + 1
             start = found + 4
     assert patched == 2
     return bytes(out)
@@ -75,11 +75,14 @@ def refused(response: Any, status: int, code: str, *words: str) -> dict[str, Any
     return error
 
 
-def both_imports(api: Api, pid: str, url: str, data: bytes, status: int, code: str,
-                 *words: str) -> dict[str, Any]:  # fmt: skip
+def both_imports(
+    api: Api, pid: str, url: str, data: bytes, status: int, code: str, *words: str
+) -> dict[str, Any]:
     before, names = snapshot(api, pid, url), project_names(api)
-    errors = [refused(r, status, code, *words)
-              for r in (import_into(api, pid, data), import_new(api, data, "never"))]
+    errors = [
+        refused(r, status, code, *words)
+        for r in (import_into(api, pid, data), import_new(api, data, "never"))
+    ]
     assert snapshot(api, pid, url) == before and project_names(api) == names
     return errors[0]
 
@@ -88,12 +91,14 @@ def test_an_entry_whose_name_holds_nul_is_refused_by_name(api: Api, database_url
     pid = api.new_project("target")["id"]
     fill(api, pid, {"keep.txt": b"k"})
     for name in ("evil.txt\0.png", "dir/a\0/b.txt", "\0"):
-        data = with_nul_in_name(make_zip([("ok.txt", b"ok"), (name.replace("\0", "\x01"),
-                                                                b"MZ\x90\x00")]), name)
+        data = with_nul_in_name(
+            make_zip([("ok.txt", b"ok"), (name.replace("\0", "\x01"), b"MZ\x90\x00")]), name
+        )
         with zipfile.ZipFile(io.BytesIO(data)) as archive:  # what zipfile itself shows
             assert all("\0" not in info.filename for info in archive.infolist())
-        error = both_imports(api, pid, database_url, data, 422, "zip_bad_path",
-                             repr(name), "control character")  # fmt: skip
+        error = both_imports(
+            api, pid, database_url, data, 422, "zip_bad_path", repr(name), "control character"
+        )
         assert error["details"]["entry"] == name
     assert api.files(pid).keys() == {"keep.txt"}
 
@@ -101,8 +106,17 @@ def test_an_entry_whose_name_holds_nul_is_refused_by_name(api: Api, database_url
 def test_an_encrypted_entry_is_refused_in_plain_words(api: Api, database_url: str) -> None:
     pid = api.new_project("target")["id"]
     data = encrypted([("a.txt", b"a"), ("secret/keys.txt", b"k" * 100)], "secret/keys.txt")
-    error = both_imports(api, pid, database_url, data, 422, "zip_encrypted",
-                         "'secret/keys.txt'", "encrypted", "without a password")  # fmt: skip
+    error = both_imports(
+        api,
+        pid,
+        database_url,
+        data,
+        422,
+        "zip_encrypted",
+        "'secret/keys.txt'",
+        "encrypted",
+        "without a password",
+    )
     assert error["details"]["entry"] == "secret/keys.txt"
 
 
@@ -145,10 +159,21 @@ def test_import_conflicts_name_the_file(api: Api, database_url: str) -> None:
     assert error["message"].startswith("The imported file 'a/b.txt'")
     pid = api.new_project("target")["id"]
     fill(api, pid, {"src/a.js": b"a", "readme.md": b"r"})
-    refused(import_into(api, pid, make_zip([("src", b"a file")])), 409, "folder_in_the_way",
-            "The imported file 'src'", "is a folder")  # fmt: skip
-    refused(import_into(api, pid, make_zip([("README.md", b"R")])), 409, "case_conflict",
-            "The imported file 'README.md'", "differs only by case", "'readme.md'")  # fmt: skip
+    refused(
+        import_into(api, pid, make_zip([("src", b"a file")])),
+        409,
+        "folder_in_the_way",
+        "The imported file 'src'",
+        "is a folder",
+    )
+    refused(
+        import_into(api, pid, make_zip([("README.md", b"R")])),
+        409,
+        "case_conflict",
+        "The imported file 'README.md'",
+        "differs only by case",
+        "'readme.md'",
+    )
     refused(upload(api, pid, [("src", b"x")]), 409, "folder_in_the_way", "'src' is a folder")
 
 
@@ -157,8 +182,9 @@ def test_an_upload_part_without_a_file_name_is_named(api: Api) -> None:
     url = f"/api/projects/{pid}/upload"
     for files in ([("notes", ("", b"x", "text/plain"))], {"notes": (None, b"plain field")}):
         response = api.post(url, files=files)
-        error = refused(response, 400, "malformed_multipart", "'notes'", "no file name",
-                        "filename is its path")  # fmt: skip
+        error = refused(
+            response, 400, "malformed_multipart", "'notes'", "no file name", "filename is its path"
+        )
         assert "Too many fields" not in error["message"]
         assert error["details"]["part"] == "notes"
     assert api.files(pid) == {}
@@ -170,16 +196,21 @@ def test_an_upload_without_content_length_is_refused(api: Api) -> None:
     def chunks() -> Any:
         yield b"--b\r\nContent-Disposition: form-data; name=f; filename=a.txt\r\n\r\na\r\n--b--\r\n"
 
-    response = api.post(f"/api/projects/{pid}/upload", content=chunks(),
-                        headers={"content-type": "multipart/form-data; boundary=b"})  # fmt: skip
+    response = api.post(
+        f"/api/projects/{pid}/upload",
+        content=chunks(),
+        headers={"content-type": "multipart/form-data; boundary=b"},
+    )
     refused(response, 411, "length_required", "Content-Length")
 
 
 def test_a_rename_without_to_says_what_is_missing(api: Api) -> None:
     pid = api.new_project("target")["id"]
     fill(api, pid, {"a.txt": b"a"})
-    for op in ({"op": "rename", "path": "a.txt", "base_version": 1},
-               {"op": "rename", "path": "a.txt", "base_version": 1, "to": None}):  # fmt: skip
+    for op in (
+        {"op": "rename", "path": "a.txt", "base_version": 1},
+        {"op": "rename", "path": "a.txt", "base_version": 1, "to": None},
+    ):
         response = api.sync(pid, [op])
         assert response.status_code == 422, response.text
         error = response.json()["error"]

@@ -24,8 +24,9 @@ def client_for(database_url: str, tmp_path: Path) -> Iterator[Any]:
     clients: list[TestClient] = []
 
     def make(base_url: str = "http://127.0.0.1:8000", **settings: Any) -> TestClient:
-        app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), **settings),
-                         database_url=database_url)  # fmt: skip
+        app = create_app(
+            Settings(dist_dir=tiny_dist(tmp_path / "dist"), **settings), database_url=database_url
+        )
         client = TestClient(app, base_url=base_url)
         client.__enter__()
         clients.append(client)
@@ -36,10 +37,12 @@ def client_for(database_url: str, tmp_path: Path) -> Iterator[Any]:
         client.__exit__(None, None, None)
 
 
-def signup(client: TestClient, origin: str, email: str = "ada@example.com",
-           **headers: str) -> Any:  # fmt: skip
-    return client.post("/api/auth/signup", json={"email": email, "password": PASSWORD},
-                       headers={"origin": origin, **headers})  # fmt: skip
+def signup(client: TestClient, origin: str, email: str = "ada@example.com", **headers: str) -> Any:
+    return client.post(
+        "/api/auth/signup",
+        json={"email": email, "password": PASSWORD},
+        headers={"origin": origin, **headers},
+    )
 
 
 def users(url: str) -> int:
@@ -52,8 +55,16 @@ def users(url: str) -> int:
 def test_dns_rebinding_sign_up_is_refused(client_for: Any, database_url: str) -> None:
     """The probe: sign-up with Host and Origin of another name answered 201."""
     client = client_for()  # started for 127.0.0.1: answers to the loopback names only
-    for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil",
-                 "[::2]:8000", "", "a@127.0.0.1", "127.0.0.1:notaport"):  # fmt: skip
+    for host in (
+        "evil.example",
+        "evil.example:8000",
+        "127.0.0.1.evil.example",
+        "localhost.evil",
+        "[::2]:8000",
+        "",
+        "a@127.0.0.1",
+        "127.0.0.1:notaport",
+    ):
         origin = f"http://{host}" if host else EVIL
         response = signup(client, origin, host=host)
         assert response.status_code == 400, (host, response.text)
@@ -66,14 +77,16 @@ def test_dns_rebinding_sign_up_is_refused(client_for: Any, database_url: str) ->
     assert "does not answer to the host name 'evil.example'" in page.text
     for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000", "LOCALHOST", "localhost."):
         origin = f"http://{host}"
-        response = signup(client, origin, f"{len(host)}-{host.strip('[].:')}@example.com",
-                          host=host)  # fmt: skip
+        response = signup(
+            client, origin, f"{len(host)}-{host.strip('[].:')}@example.com", host=host
+        )
         assert response.status_code == 201, (host, response.text)
 
 
 def test_configured_names_replace_the_defaults(client_for: Any) -> None:
-    client = client_for("https://ide.example.com", allowed_hosts=("IDE.example.com",
-                                                                  "*.team.example"))
+    client = client_for(
+        "https://ide.example.com", allowed_hosts=("IDE.example.com", "*.team.example")
+    )
     assert signup(client, "https://ide.example.com").status_code == 201
     assert client.get("/api/health", headers={"host": "a.team.example"}).status_code == 200
     for host in ("127.0.0.1", "localhost", "team.example", "ateam.example"):
@@ -84,8 +97,14 @@ def test_configured_names_replace_the_defaults(client_for: Any) -> None:
 
 def test_a_state_change_from_another_hosts_origin_is_refused(client_for: Any) -> None:
     client = client_for()
-    for origin in (EVIL, "null", "http://evil.example:8000", "file://", "garbage",
-                   "http://127.0.0.1:notaport"):  # fmt: skip
+    for origin in (
+        EVIL,
+        "null",
+        "http://evil.example:8000",
+        "file://",
+        "garbage",
+        "http://127.0.0.1:notaport",
+    ):
         response = signup(client, origin)
         assert response.status_code == 403, (origin, response.text)
         assert response.json()["error"]["code"] == "bad_origin"
@@ -107,18 +126,23 @@ def test_sandbox_and_share_sites_keep_their_own_host_names(client_for: Any) -> N
 
 
 def test_behind_a_trusted_proxy_cookies_are_secure_and_throttles_key_on_the_client(
-    client_for: Any, database_url: str,
-) -> None:  # fmt: skip
+    client_for: Any,
+    database_url: str,
+) -> None:
     forwarded = {"x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.7"}
-    proxied = client_for("http://ide.example.com", allowed_hosts=("ide.example.com",),
-                         forwarded_allow_ips=("*",))  # fmt: skip
+    proxied = client_for(
+        "http://ide.example.com", allowed_hosts=("ide.example.com",), forwarded_allow_ips=("*",)
+    )
     response = signup(proxied, "https://ide.example.com", **forwarded)
     assert response.status_code == 201, response.text
     cookie = response.headers["set-cookie"].lower()
     assert "; secure" in cookie and "httponly" in cookie
     # Sign-in failures count against the client's address, not the proxy's.
-    wrong = proxied.post("/api/auth/signin", json={"email": "x@example.com", "password": "nope"},
-                         headers={"origin": "https://ide.example.com", **forwarded})
+    wrong = proxied.post(
+        "/api/auth/signin",
+        json={"email": "x@example.com", "password": "nope"},
+        headers={"origin": "https://ide.example.com", **forwarded},
+    )
     assert wrong.status_code == 401
     with psycopg.connect(database_url) as conn:
         keys = {k for (k,) in conn.execute("SELECT key FROM auth_failures")}
@@ -126,8 +150,7 @@ def test_behind_a_trusted_proxy_cookies_are_secure_and_throttles_key_on_the_clie
     assert not any("testclient" in k for k in keys)
 
 
-def test_forwarded_headers_from_anyone_else_are_ignored(client_for: Any,
-                                                        database_url: str) -> None:  # fmt: skip
+def test_forwarded_headers_from_anyone_else_are_ignored(client_for: Any, database_url: str) -> None:
     forwarded = {"x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.7"}
     for settings in ({}, {"forwarded_allow_ips": ("10.0.0.1", "192.168.0.0/16")}):
         client = client_for(**settings)
@@ -136,8 +159,7 @@ def test_forwarded_headers_from_anyone_else_are_ignored(client_for: Any,
         assert response.status_code == 201, response.text
         assert "secure" not in response.headers["set-cookie"].lower()
         # The scheme stayed http: an https Origin is not ours.
-        assert signup(client, "https://127.0.0.1:8000", "z" + email, **forwarded
-                      ).status_code == 403  # fmt: skip
+        assert signup(client, "https://127.0.0.1:8000", "z" + email, **forwarded).status_code == 403
     with psycopg.connect(database_url) as conn:
         keys = {k for (k,) in conn.execute("SELECT key FROM auth_failures")}
     assert keys == {"signup:testclient"}
@@ -152,8 +174,10 @@ def test_sign_ups_are_throttled_per_address(client_for: Any, database_url: str) 
     refused = signup(client, origin, "u3@example.com", **here)
     assert refused.status_code == 429, refused.text
     error = refused.json()["error"]
-    assert error["code"] == "rate_limited" and "Too many sign-ups from your address" in \
-        error["message"]  # fmt: skip
+    assert (
+        error["code"] == "rate_limited"
+        and "Too many sign-ups from your address" in error["message"]
+    )
     assert int(refused.headers["retry-after"]) == error["details"]["retry_after"] >= 1
     assert users(database_url) == 3
     # Another address is not held up by this one.

@@ -80,11 +80,14 @@ def test_status(database_url: str) -> None:
 
 def test_concurrent_apply_runs_each_migration_once(database_url: str, tmp_path: Path) -> None:
     # Slow migrations, so the two appliers really overlap.
-    folder = write_migrations(tmp_path / "m", {
-        "0001_first.sql": "CREATE TABLE ledger (who text); SELECT pg_sleep(0.3);"
-                          "INSERT INTO ledger VALUES ('0001');",
-        "0002_second.sql": "SELECT pg_sleep(0.2); INSERT INTO ledger VALUES ('0002');",
-    })  # fmt: skip
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "0001_first.sql": "CREATE TABLE ledger (who text); SELECT pg_sleep(0.3);"
+            "INSERT INTO ledger VALUES ('0001');",
+            "0002_second.sql": "SELECT pg_sleep(0.2); INSERT INTO ledger VALUES ('0002');",
+        },
+    )
     barrier = threading.Barrier(3)
     results: list[list[int]] = []
     errors: list[BaseException] = []
@@ -134,11 +137,14 @@ def test_concurrent_apply_of_the_real_migrations(database_url: str) -> None:
 
 
 def test_failed_migration_is_rolled_back(database_url: str, tmp_path: Path) -> None:
-    folder = write_migrations(tmp_path / "m", {
-        "0001_first.sql": "CREATE TABLE first_t (id int);",
-        "0002_second.sql": "CREATE TABLE second_t (id int); INSERT INTO first_t VALUES (1);"
-                           "SELECT 1 / 0;",
-    })  # fmt: skip
+    folder = write_migrations(
+        tmp_path / "m",
+        {
+            "0001_first.sql": "CREATE TABLE first_t (id int);",
+            "0002_second.sql": "CREATE TABLE second_t (id int); INSERT INTO first_t VALUES (1);"
+            "SELECT 1 / 0;",
+        },
+    )
     with pytest.raises(MigrationError, match=r"0002_second failed and was rolled back") as info:
         migrate.apply(database_url, folder)
     assert "division by zero" in str(info.value)
@@ -167,10 +173,13 @@ def test_edited_migration_is_refused(database_url: str, tmp_path: Path) -> None:
 
 
 def test_database_ahead_of_the_server_is_refused(database_url: str, tmp_path: Path) -> None:
-    newer = write_migrations(tmp_path / "newer", {
-        "0001_first.sql": "CREATE TABLE a (id int);",
-        "0002_second.sql": "CREATE TABLE b (id int);",
-    })  # fmt: skip
+    newer = write_migrations(
+        tmp_path / "newer",
+        {
+            "0001_first.sql": "CREATE TABLE a (id int);",
+            "0002_second.sql": "CREATE TABLE b (id int);",
+        },
+    )
     migrate.apply(database_url, newer)
     older = write_migrations(tmp_path / "older", {"0001_first.sql": "CREATE TABLE a (id int);"})
     with pytest.raises(MigrationError, match=r"0002_second.*newer version"):
@@ -205,8 +214,13 @@ def run_migrate_cli(database_url: str, *args: str) -> subprocess.CompletedProces
     env = {**os.environ, "DATABASE_URL": database_url}
     return subprocess.run(
         [sys.executable, "-m", "server.cli", "migrate", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_migrate_command(database_url: str) -> None:

@@ -75,7 +75,8 @@ def test_deleting_a_project_while_another_saves_the_same_content(
         orphans = conn.execute(
             """SELECT count(*) FROM blobs b WHERE NOT EXISTS
                  (SELECT 1 FROM files f WHERE f.sha256 = b.sha256) AND NOT EXISTS
-                 (SELECT 1 FROM revision_files r WHERE r.sha256 = b.sha256)""").fetchone()
+                 (SELECT 1 FROM revision_files r WHERE r.sha256 = b.sha256)"""
+        ).fetchone()
     assert orphans == (0,)
 
 
@@ -89,8 +90,9 @@ def test_a_sync_whose_operations_all_conflicted_records_no_revision(
     ops = [{"op": "put", "path": "a.txt", "base_version": None, "content": "v0"}]
     assert clients[0].sync(project, ops).status_code == 200
     ops = [{"op": "put", "path": "a.txt", "base_version": 1, "content": "v1"}]
-    answers = together(*[lambda c=c: c.sync(project, ops, revision_message="save")
-                         for c in clients])  # fmt: skip
+    answers = together(
+        *[lambda c=c: c.sync(project, ops, revision_message="save") for c in clients]
+    )
     assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
     bodies = [a.json() for a in answers]
     statuses = sorted(b["results"][0]["status"] for b in bodies)

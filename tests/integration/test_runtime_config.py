@@ -22,18 +22,23 @@ def get(settings: Settings, database_url: str) -> dict:
     return response.json()
 
 
-def test_defaults_and_configured_values(database_url: str, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_defaults_and_configured_values(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dist = small_dist(tmp_path / "dist")
     plain = Settings(dist_dir=dist, pool_min=1, pool_max=2, allowed_hosts=("testserver",))
     # The test client's host ("testserver") is no loopback name: no safe default sandbox.
     assert get(plain, database_url) == {
-        "sandbox": None, "webcontainer": {"api_key": None, "boot_timeout_ms": 20_000}}  # fmt: skip
+        "sandbox": None,
+        "webcontainer": {"api_key": None, "boot_timeout_ms": 20_000},
+    }
     monkeypatch.setenv("COSPAI_WEBCONTAINER_API_KEY", "wc_api_example")
     monkeypatch.setenv("COSPAI_WEBCONTAINER_TIMEOUT_MS", "1500")
     monkeypatch.setenv("COSPAI_SANDBOX_HOST", "https://{project}.sandbox.example.net")
-    configured = Settings.from_env(dist_dir=dist, database_url=database_url,
-                                   allowed_hosts=("testserver",))  # fmt: skip
+    configured = Settings.from_env(
+        dist_dir=dist, database_url=database_url, allowed_hosts=("testserver",)
+    )
     assert get(configured, database_url) == {
         "sandbox": "https://{project}.sandbox.example.net",
-        "webcontainer": {"api_key": "wc_api_example", "boot_timeout_ms": 1500}}  # fmt: skip
+        "webcontainer": {"api_key": "wc_api_example", "boot_timeout_ms": 1500},
+    }

@@ -17,8 +17,11 @@ def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, method=method)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, \
-                response.read()
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
@@ -28,8 +31,11 @@ def fetch_as(url: str, host: str, method: str = "GET") -> tuple[int, dict[str, s
     request = urllib.request.Request(url, method=method, headers={"host": host})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, \
-                response.read()
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 

@@ -44,15 +44,30 @@ from tests.support import databases
 from tests.support.api import PASSWORD, tiny_dist
 from tests.support.live_server import LiveServer
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]  # fmt: skip
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 MAIN = b"print(1)\n"  # the one file of the account's project, in its revision 1
 MAIN_SHA256 = hashlib.sha256(MAIN).hexdigest()
 # Headers the HTTP client, not the API, owns (a generated Host breaks the request itself).
-TRANSPORT_HEADERS = {"host", "content-length", "transfer-encoding", "connection", "cookie",
-                     "expect", "te", "upgrade"}  # fmt: skip
-ENDS_SESSION = {("POST", "/auth/signout"), ("POST", "/auth/signout-everywhere"),
-                ("DELETE", "/auth/account")}  # fmt: skip
+TRANSPORT_HEADERS = {
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "cookie",
+    "expect",
+    "te",
+    "upgrade",
+}
+ENDS_SESSION = {
+    ("POST", "/auth/signout"),
+    ("POST", "/auth/signout-everywhere"),
+    ("DELETE", "/auth/account"),
+}
 HASHES = {("POST", "/auth/signup"), ("POST", "/auth/signin"), ("POST", "/auth/password")}
 PASSWORD_HASH = passwords.hash_password(PASSWORD)
 
@@ -63,8 +78,13 @@ def zip_bodies(draw: st.DrawFn) -> bytes:
     if draw(st.integers(0, 3)) == 0:
         return draw(st.binary(max_size=64))
     # No NUL: zipfile cuts a name at NUL, and an empty name breaks its writestr.
-    names = draw(st.lists(st.text(st.characters(codec="utf-8", exclude_characters="\0"),
-                                  min_size=1, max_size=12), max_size=4, unique=True))  # fmt: skip
+    names = draw(
+        st.lists(
+            st.text(st.characters(codec="utf-8", exclude_characters="\0"), min_size=1, max_size=12),
+            max_size=4,
+            unique=True,
+        )
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in names:
@@ -89,8 +109,13 @@ class Account:
         return {"Origin": self.base, "X-CSRF-Token": self.csrf}
 
     def post(self, path: str, **kwargs: Any) -> requests.Response:
-        response = requests.post(f"{self.base}/api{path}", headers=self.headers(),
-                                 cookies={"cospai_session": self.token}, timeout=30, **kwargs)
+        response = requests.post(
+            f"{self.base}/api{path}",
+            headers=self.headers(),
+            cookies={"cospai_session": self.token},
+            timeout=30,
+            **kwargs,
+        )
         assert response.status_code in (200, 201), response.text
         return response
 
@@ -101,27 +126,40 @@ class Account:
 
     async def _new_user_session(self) -> tuple[str, str]:
         email = f"fuzz-{secrets.token_hex(6)}@example.com"
-        async with await psycopg.AsyncConnection.connect(self.database_url,
-                                                         autocommit=True) as conn:  # fmt: skip
+        async with await psycopg.AsyncConnection.connect(
+            self.database_url, autocommit=True
+        ) as conn:
             user = await users.create(conn, email, "", PASSWORD_HASH)
             token, csrf = auth.new_token(), auth.new_token()
-            await sessions.create(conn, auth.token_hash(token), user.id, csrf,
-                                  auth.SESSION_LIFETIME, "schemathesis", "127.0.0.1")  # fmt: skip
+            await sessions.create(
+                conn,
+                auth.token_hash(token),
+                user.id,
+                csrf,
+                auth.SESSION_LIFETIME,
+                "schemathesis",
+                "127.0.0.1",
+            )
         return token, csrf
 
     def new_project(self) -> None:
         self.project_id = self.post("/projects", json={"name": "fuzzed"}).json()["id"]
-        self.post(f"/projects/{self.project_id}/sync", json={
-            "ops": [{"op": "put", "path": "main.py", "content": MAIN.decode()}],
-            "revision_message": "first"})  # fmt: skip
+        self.post(
+            f"/projects/{self.project_id}/sync",
+            json={
+                "ops": [{"op": "put", "path": "main.py", "content": MAIN.decode()}],
+                "revision_message": "first",
+            },
+        )
 
 
 @pytest.fixture(scope="module")
 def live(pg_admin_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     tmp: Path = tmp_path_factory.mktemp("schemathesis")
     with databases.fresh_database(pg_admin_url) as url:
-        server = LiveServer(database_url=url, data_dir=tmp / "data",
-                            dist_dir=tiny_dist(tmp / "dist"))  # fmt: skip
+        server = LiveServer(
+            database_url=url, data_dir=tmp / "data", dist_dir=tiny_dist(tmp / "dist")
+        )
         with server:
             yield server
 
@@ -149,15 +187,19 @@ def test_the_served_document_is_valid_openapi_3_1(live: LiveServer) -> None:
 
 # schemathesis.pytest.from_fixture cannot run under pytest 9.2 (it sets Node._nodeid, which
 # pytest 9.2 removed), so each operation is a Hypothesis test over the operation's strategy.
-OPERATIONS = [(method.upper(), path, operation) for path, item in document()["paths"].items()
-              for method, operation in item.items()]  # fmt: skip
+OPERATIONS = [
+    (method.upper(), path, operation)
+    for path, item in document()["paths"].items()
+    for method, operation in item.items()
+]
 # Negative data needs something to break: parameters, a body, or the session cookie.
 RUNS = [
     pytest.param(method, path, mode, id=f"{method} {path} {mode.value}")
     for method, path, operation in OPERATIONS
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
     if mode is GenerationMode.POSITIVE
-    or {"parameters", "requestBody"} & set(operation) or operation["security"]
+    or {"parameters", "requestBody"} & set(operation)
+    or operation["security"]
 ]
 
 
@@ -194,9 +236,11 @@ def test_api_conforms_to_its_document(
     def check(case: Any) -> None:
         steer(case, account)
         response = case.call_and_validate(
-            headers=account.headers(), cookies={"cospai_session": account.token},
-            checks=CHECKS, timeout=30,
-        )  # fmt: skip
+            headers=account.headers(),
+            cookies={"cospai_session": account.token},
+            checks=CHECKS,
+            timeout=30,
+        )
         if response.status_code == 204 and (method, path) in ENDS_SESSION:
             account.sign_up()
         elif response.status_code == 204 and (method, path) == ("DELETE", "/projects/{project_id}"):
@@ -206,5 +250,10 @@ def test_api_conforms_to_its_document(
     for found in FOUND.get((method, path, mode), []):
         test = example(case=operation.Case(path_parameters={"project_id": ""}, **found))(test)
     examples = 6 if (method, path) in HASHES else 15
-    settings(max_examples=examples, derandomize=True, deadline=None, database=None,
-             suppress_health_check=list(HealthCheck))(test)()
+    settings(
+        max_examples=examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )(test)()

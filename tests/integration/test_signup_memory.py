@@ -32,9 +32,12 @@ def peak_rss_mib(pid: int) -> float:
 @pytest.fixture
 def server(pg_admin_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     with databases.fresh_database(pg_admin_url) as url:
-        live = LiveServer(database_url=url, data_dir=tmp_path / "data",
-                          dist_dir=tiny_dist(tmp_path / "dist"),
-                          extra_env={"COSPAI_SIGNUPS_PER_HOUR": "1000"})  # fmt: skip
+        live = LiveServer(
+            database_url=url,
+            data_dir=tmp_path / "data",
+            dist_dir=tiny_dist(tmp_path / "dist"),
+            extra_env={"COSPAI_SIGNUPS_PER_HOUR": "1000"},
+        )
         with live:
             yield live
 
@@ -48,10 +51,12 @@ def test_concurrent_sign_ups_hash_within_bounded_memory(server: LiveServer) -> N
 
     def sign_up() -> None:
         barrier.wait()
-        response = requests.post(f"{server.url}/api/auth/signup", timeout=120,
-                                 headers={"origin": server.url},
-                                 json={"email": f"m-{secrets.token_hex(6)}@example.com",
-                                       "password": PASSWORD})  # fmt: skip
+        response = requests.post(
+            f"{server.url}/api/auth/signup",
+            timeout=120,
+            headers={"origin": server.url},
+            json={"email": f"m-{secrets.token_hex(6)}@example.com", "password": PASSWORD},
+        )
         statuses.append(response.status_code)
 
     threads = [threading.Thread(target=sign_up) for _ in range(CONCURRENT)]

@@ -45,9 +45,26 @@ from tests.support.api import Api, tiny_dist
 from tests.support.live_server import LiveServer
 
 # Weighted by repetition: the plain paths come up most, the colliding ones often enough.
-PATHS = ["a.txt", "a.txt", "a.txt", "b.txt", "b.txt", "dir/c.txt", "dir/c.txt", "dir/d.txt",
-         "dir/d.txt", "D.txt", "A.txt", "Dir/C.txt", "dir", "dir", "a.txt/x", "a.txt/x",
-         "dir/sub/e.bin", "ünï.txt"]  # fmt: skip
+PATHS = [
+    "a.txt",
+    "a.txt",
+    "a.txt",
+    "b.txt",
+    "b.txt",
+    "dir/c.txt",
+    "dir/c.txt",
+    "dir/d.txt",
+    "dir/d.txt",
+    "D.txt",
+    "A.txt",
+    "Dir/C.txt",
+    "dir",
+    "dir",
+    "a.txt/x",
+    "a.txt/x",
+    "dir/sub/e.bin",
+    "ünï.txt",
+]
 IGNORED = ["node_modules/x.js", ".env", "dir/build/out.txt"]
 
 TEXTS = ["", "hello\n", "hello\n", "h\u00e9llo \u2713\r\nline 2\n", "x" * 300, "tab\tand\x00nul"]
@@ -117,9 +134,13 @@ def _place(tree: dict[str, File], path: str) -> None:
 
 
 def _conflict(index: int, path: str, current: File | None) -> dict[str, Any]:
-    return {"index": index, "status": "conflict", "path": path,
-            "current_version": current.version if current else None,
-            "current_sha256": current.sha if current else None}  # fmt: skip
+    return {
+        "index": index,
+        "status": "conflict",
+        "path": path,
+        "current_version": current.version if current else None,
+        "current_sha256": current.sha if current else None,
+    }
 
 
 def model_apply(
@@ -165,11 +186,14 @@ def model_apply(
     if not applied:
         return files, version, results
     version += 1
-    tree = {k: replace(f, version=version) if f.version == PENDING else f
-            for k, f in tree.items()}  # fmt: skip
+    tree = {k: replace(f, version=version) if f.version == PENDING else f for k, f in tree.items()}
     for index, op in applied:
-        result: dict[str, Any] = {"index": index, "status": "ok", "path": op.path,
-                                  "version": version}  # fmt: skip
+        result: dict[str, Any] = {
+            "index": index,
+            "status": "ok",
+            "path": op.path,
+            "version": version,
+        }
         if op.kind == "put":
             result["sha256"] = hashlib.sha256(op.data).hexdigest()
         if op.kind == "rename":
@@ -202,8 +226,7 @@ def draw_op(data: st.DataObject, files: dict[str, File]) -> Op:
         path = data.draw(st.sampled_from(PATHS), label="path")
     if data.draw(RARELY, label="ignored?"):
         path = data.draw(st.sampled_from(IGNORED), label="ignored path")
-    choice = data.draw(st.sampled_from(["right", "right", "right", "stale", "none"]),
-                       label="base")  # fmt: skip
+    choice = data.draw(st.sampled_from(["right", "right", "right", "stale", "none"]), label="base")
     base = resolve_base(files, kind, path, choice)
     if kind == "put":
         content, mode = data.draw(CONTENTS, label="content")
@@ -314,9 +337,13 @@ class Session:
         return answer
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])  # fmt: skip
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_sync_batches_match_the_model(api: Api, data: st.DataObject) -> None:
     session = Session(api, "model")  # a new project per example
@@ -335,57 +362,86 @@ BLOB = (b"\x00same bytes\xff", "auto")
 SCENARIOS: dict[str, list[list[tuple[Any, ...]]]] = {
     "file in the way": [[("put", "a.txt", "none", TEXT)], [("put", "a.txt/x", "none", TEXT)]],
     "folder in the way": [[("put", "dir/c.txt", "none", TEXT)], [("put", "dir", "none", TEXT)]],
-    "folder in the way, deeper": [[("put", "dir/sub/e.bin", "none", BLOB)],
-                                  [("put", "dir", "none", TEXT)]],
-    "folder in the way, case": [[("put", "dir/c.txt", "none", TEXT)],
-                                [("put", "DIR", "none", TEXT)]],
-    "rename onto a folder": [[("put", "dir/c.txt", "none", TEXT), ("put", "b.txt", "none", TEXT)],
-                             [("rename", "b.txt", "right", "dir")]],
+    "folder in the way, deeper": [
+        [("put", "dir/sub/e.bin", "none", BLOB)],
+        [("put", "dir", "none", TEXT)],
+    ],
+    "folder in the way, case": [
+        [("put", "dir/c.txt", "none", TEXT)],
+        [("put", "DIR", "none", TEXT)],
+    ],
+    "rename onto a folder": [
+        [("put", "dir/c.txt", "none", TEXT), ("put", "b.txt", "none", TEXT)],
+        [("rename", "b.txt", "right", "dir")],
+    ],
     "rename a folder's only file to the folder's name": [
-        [("put", "dir/c.txt", "none", TEXT)], [("rename", "dir/c.txt", "right", "dir")]],
+        [("put", "dir/c.txt", "none", TEXT)],
+        [("rename", "dir/c.txt", "right", "dir")],
+    ],
     "rename a file into a folder named like it": [
-        [("put", "a.txt", "none", TEXT)], [("rename", "a.txt", "right", "a.txt/x")]],
+        [("put", "a.txt", "none", TEXT)],
+        [("rename", "a.txt", "right", "a.txt/x")],
+    ],
     "case-only rename": [[("put", "d.txt", "none", TEXT)], [("rename", "d.txt", "right", "D.txt")]],
     "rename to itself": [[("put", "a.txt", "none", TEXT)], [("rename", "a.txt", "right", "a.txt")]],
-    "rename onto another file": [[("put", "a.txt", "none", TEXT), ("put", "b.txt", "none", BLOB)],
-                                 [("rename", "a.txt", "right", "b.txt")]],
+    "rename onto another file": [
+        [("put", "a.txt", "none", TEXT), ("put", "b.txt", "none", BLOB)],
+        [("rename", "a.txt", "right", "b.txt")],
+    ],
     "rename onto another file's case variant": [
         [("put", "a.txt", "none", TEXT), ("put", "b.txt", "none", TEXT)],
-        [("rename", "b.txt", "right", "A.txt")]],
+        [("rename", "b.txt", "right", "A.txt")],
+    ],
     "put a case variant": [[("put", "a.txt", "none", TEXT)], [("put", "A.txt", "none", TEXT)]],
-    "put a case variant, with a base": [[("put", "a.txt", "none", TEXT)],
-                                        [("put", "A.txt", "right", TEXT)]],
-    "delete by a case variant": [[("put", "a.txt", "none", TEXT)],
-                                 [("delete", "A.txt", "right")]],
+    "put a case variant, with a base": [
+        [("put", "a.txt", "none", TEXT)],
+        [("put", "A.txt", "right", TEXT)],
+    ],
+    "delete by a case variant": [[("put", "a.txt", "none", TEXT)], [("delete", "A.txt", "right")]],
     # Case clashes are per full path: dir/c.txt and Dir/e.txt coexist (one folder on a
     # case-insensitive disk, two spellings of it in the project).
-    "same folder, other case": [[("put", "dir/c.txt", "none", TEXT)],
-                                [("put", "Dir/e.txt", "none", TEXT)]],
-    "create then delete in one batch": [[("put", "a.txt", "none", TEXT),
-                                         ("delete", "a.txt", "right")]],
-    "delete then create in one batch": [[("put", "a.txt", "none", TEXT)],
-                                        [("delete", "a.txt", "right"),
-                                         ("put", "a.txt", "none", BLOB)]],
+    "same folder, other case": [
+        [("put", "dir/c.txt", "none", TEXT)],
+        [("put", "Dir/e.txt", "none", TEXT)],
+    ],
+    "create then delete in one batch": [
+        [("put", "a.txt", "none", TEXT), ("delete", "a.txt", "right")]
+    ],
+    "delete then create in one batch": [
+        [("put", "a.txt", "none", TEXT)],
+        [("delete", "a.txt", "right"), ("put", "a.txt", "none", BLOB)],
+    ],
     "empty a folder and put a file in its place": [
         [("put", "dir/c.txt", "none", TEXT)],
-        [("delete", "dir/c.txt", "right"), ("put", "dir", "none", TEXT)]],
+        [("delete", "dir/c.txt", "right"), ("put", "dir", "none", TEXT)],
+    ],
     "delete a file and put a folder in its place": [
         [("put", "dir", "none", TEXT)],
-        [("delete", "dir", "right"), ("put", "dir/c.txt", "none", TEXT)]],
+        [("delete", "dir", "right"), ("put", "dir/c.txt", "none", TEXT)],
+    ],
     "stale update after a good one": [
-        [("put", "a.txt", "none", TEXT)], [("put", "a.txt", "right", BLOB)],
-        [("put", "a.txt", "stale", TEXT), ("delete", "a.txt", "stale"),
-         ("rename", "a.txt", "stale", "b.txt")]],
+        [("put", "a.txt", "none", TEXT)],
+        [("put", "a.txt", "right", BLOB)],
+        [
+            ("put", "a.txt", "stale", TEXT),
+            ("delete", "a.txt", "stale"),
+            ("rename", "a.txt", "stale", "b.txt"),
+        ],
+    ],
     "shared content survives a delete": [
         [("put", "x.bin", "none", BLOB), ("put", "y.bin", "none", BLOB)],
-        [("delete", "x.bin", "right")], [("rename", "y.bin", "right", "z.bin")]],
+        [("delete", "x.bin", "right")],
+        [("rename", "y.bin", "right", "z.bin")],
+    ],
     "a bad op refuses the batch before any conflict": [
         [("put", "a.txt", "none", TEXT)],
-        [("put", "A.txt", "none", TEXT), ("put", "node_modules/x.js", "none", TEXT)]],
+        [("put", "A.txt", "none", TEXT), ("put", "node_modules/x.js", "none", TEXT)],
+    ],
     "nothing applies, nothing changes": [
         [("put", "a.txt", "none", TEXT)],
-        [("put", "a.txt", "none", TEXT), ("delete", "b.txt", "right")]],
-}  # fmt: skip
+        [("put", "a.txt", "none", TEXT), ("delete", "b.txt", "right")],
+    ],
+}
 
 
 def scripted_op(session: Session, step: tuple[Any, ...]) -> Op:
@@ -421,10 +477,13 @@ def test_conflict_on_a_file_written_earlier_in_the_batch(api: Api) -> None:
     the batch commits (the response's `version`), as every later load shows.
     """
     project_id = api.new_project("pending")["id"]
-    response = api.sync(project_id, [
-        {"op": "put", "path": "a.txt", "content": "one"},
-        {"op": "put", "path": "a.txt", "content": "two"},  # a second create: conflict
-    ])  # fmt: skip
+    response = api.sync(
+        project_id,
+        [
+            {"op": "put", "path": "a.txt", "content": "one"},
+            {"op": "put", "path": "a.txt", "content": "two"},  # a second create: conflict
+        ],
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     ok, conflict = body["results"]

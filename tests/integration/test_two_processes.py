@@ -30,8 +30,15 @@ class Browser:
         self.token = ""
         self.csrf = ""
 
-    def call(self, server: LiveServer, method: str, path: str, *, origin: str | None = None,
-             **kwargs: Any) -> httpx2.Response:  # fmt: skip
+    def call(
+        self,
+        server: LiveServer,
+        method: str,
+        path: str,
+        *,
+        origin: str | None = None,
+        **kwargs: Any,
+    ) -> httpx2.Response:
         headers = {"origin": origin or server.url, **kwargs.pop("headers", {})}
         if self.token:
             headers["cookie"] = f"{COOKIE}={self.token}"
@@ -40,10 +47,12 @@ class Browser:
         # A client per call: no cookie jar but ours.
         return httpx2.request(method, server.url + path, headers=headers, timeout=30, **kwargs)
 
-    def sign(self, server: LiveServer, action: str, email: str,
-             password: str = PASSWORD) -> httpx2.Response:  # fmt: skip
-        response = self.call(server, "POST", f"/api/auth/{action}",
-                             json={"email": email, "password": password})
+    def sign(
+        self, server: LiveServer, action: str, email: str, password: str = PASSWORD
+    ) -> httpx2.Response:
+        response = self.call(
+            server, "POST", f"/api/auth/{action}", json={"email": email, "password": password}
+        )
         if response.status_code in (200, 201):
             self.token = response.cookies[COOKIE]
             self.csrf = response.json()["csrf_token"]
@@ -72,8 +81,7 @@ def servers(
     dist = tiny_dist(tmp_path_factory.mktemp("dist"))
     with databases.fresh_database(pg_admin_url) as url:
         first = LiveServer(database_url=url, data_dir=tmp_path_factory.mktemp("a"), dist_dir=dist)
-        second = LiveServer(database_url=url, data_dir=tmp_path_factory.mktemp("b"),
-                            dist_dir=dist)  # fmt: skip
+        second = LiveServer(database_url=url, data_dir=tmp_path_factory.mktemp("b"), dist_dir=dist)
         with first, second:
             assert first.url != second.url
             yield first, second, url
@@ -96,8 +104,12 @@ def test_a_session_made_on_one_server_works_on_the_other(
     pid = project.json()["id"]
     listed = tab.call(one, "GET", "/api/projects").json()["projects"]
     assert [p["id"] for p in listed] == [pid]
-    synced = tab.call(one, "POST", f"/api/projects/{pid}/sync",
-                      json={"ops": [{"op": "put", "path": "a.txt", "content": "from one\n"}]})
+    synced = tab.call(
+        one,
+        "POST",
+        f"/api/projects/{pid}/sync",
+        json={"ops": [{"op": "put", "path": "a.txt", "content": "from one\n"}]},
+    )
     assert synced.status_code == 200, synced.text
     files = tab.call(two, "GET", f"/api/projects/{pid}/files").json()["files"]
     assert [(f["path"], f["content"]) for f in files] == [("a.txt", "from one\n")]
@@ -133,11 +145,13 @@ def test_failed_sign_ins_count_across_servers(
         response = attacker.sign(server, "signin", email, f"wrong guess {attempt}")
         assert response.status_code == 401, (attempt, response.text)
         assert error_code(response) == "invalid_credentials"
-    assert query(url, "SELECT failures FROM auth_failures WHERE key = %s",
-                 (f"account:{email}",)) == [(5,)]  # fmt: skip
+    assert query(
+        url, "SELECT failures FROM auth_failures WHERE key = %s", (f"account:{email}",)
+    ) == [(5,)]
     # The sixth attempt, within the 1 s wait, is refused by either server.
-    query(url, "UPDATE auth_failures SET last_failure = now() WHERE key = %s",
-          (f"account:{email}",))  # fmt: skip
+    query(
+        url, "UPDATE auth_failures SET last_failure = now() WHERE key = %s", (f"account:{email}",)
+    )
     for server in (two, one):
         for password in ("wrong guess 6", PASSWORD):
             response = attacker.sign(server, "signin", email, password)
@@ -146,8 +160,11 @@ def test_failed_sign_ins_count_across_servers(
             assert response.headers["retry-after"] == "1"
             assert response.json()["error"]["details"] == {"retry_after": 1}
     # Once the wait is over, the right password works on either.
-    query(url, "UPDATE auth_failures SET last_failure = now() - interval '2 s' WHERE key = %s",
-          (f"account:{email}",))  # fmt: skip
+    query(
+        url,
+        "UPDATE auth_failures SET last_failure = now() - interval '2 s' WHERE key = %s",
+        (f"account:{email}",),
+    )
     assert attacker.sign(two, "signin", email).status_code == 200
     assert attacker.call(one, "GET", "/api/auth/session").status_code == 200
 
@@ -172,8 +189,7 @@ def test_concurrent_failed_sign_ins_cannot_outrun_the_throttle(
 
     with ThreadPoolExecutor(attempts) as pool:
         codes = list(pool.map(guess, range(attempts)))
-    counted = query(url, "SELECT failures FROM auth_failures WHERE key = %s",
-                    (f"account:{email}",))  # fmt: skip
+    counted = query(url, "SELECT failures FROM auth_failures WHERE key = %s", (f"account:{email}",))
     assert sorted(codes) == [401] * 5 + [429] * (attempts - 5), (sorted(codes), counted)
     assert counted == [(5,)]
     forget_address_failures(url)
@@ -185,8 +201,10 @@ def test_two_servers_starting_at_once_migrate_exactly_once(
     dist = tiny_dist(tmp_path / "dist")
     expected = [(m.version, m.name) for m in migrate.discover()]
     with databases.fresh_database(pg_admin_url) as url:
-        pair = [LiveServer(database_url=url, data_dir=tmp_path / f"data{i}", dist_dir=dist)
-                for i in range(2)]  # fmt: skip
+        pair = [
+            LiveServer(database_url=url, data_dir=tmp_path / f"data{i}", dist_dir=dist)
+            for i in range(2)
+        ]
         together = threading.Barrier(len(pair))
 
         def start(server: LiveServer) -> LiveServer:

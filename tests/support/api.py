@@ -24,8 +24,11 @@ def tiny_dist(folder: Path) -> Path:
     """A minimal dist/ (the API tests do not need the real build)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text("<!doctype html><title>t</title>\n")
-    manifest = {"build_id": "api-tests", "format": 1, "files": {
-        "index.html": {"sha256": "0" * 64, "size": 31}}}
+    manifest = {
+        "build_id": "api-tests",
+        "format": 1,
+        "files": {"index.html": {"sha256": "0" * 64, "size": 31}},
+    }
     (folder / "manifest.json").write_text(json.dumps(manifest))
     return folder
 
@@ -95,8 +98,10 @@ class Api:
 @contextmanager
 def api_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
     """The app on a fresh database; yields a factory of independent Api clients."""
-    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
-                     database_url=database_url)  # fmt: skip
+    app = create_app(
+        Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
+        database_url=database_url,
+    )
     clients: list[TestClient] = []
 
     def new_api() -> Api:

@@ -32,20 +32,33 @@ def launch_args() -> dict[str, object]:
 # use Service Worker"). Previews need Chromium as real Chrome runs: Playwright's
 # --disable-features list (1.65, chromiumSwitches.ts) re-sent without that one.
 PLAYWRIGHT_DISABLED = [
-    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
-    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
-    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
-    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
-    "PreconnectToSearch", "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
-]  # fmt: skip
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+]
 
 
 def partitioned_launch_args() -> dict[str, object]:
     """launch_args() for a browser in which previews work (storage partitioning on)."""
     kept = [name for name in PLAYWRIGHT_DISABLED if name != "ThirdPartyStoragePartitioning"]
-    return {"executable_path": CHROMIUM,
-            "args": [*CHROMIUM_ARGS, f"--disable-features={','.join(kept)}"],
-            "ignore_default_args": [f"--disable-features={','.join(PLAYWRIGHT_DISABLED)}"]}
+    return {
+        "executable_path": CHROMIUM,
+        "args": [*CHROMIUM_ARGS, f"--disable-features={','.join(kept)}"],
+        "ignore_default_args": [f"--disable-features={','.join(PLAYWRIGHT_DISABLED)}"],
+    }
 
 
 def is_local(url: str) -> bool:
@@ -54,7 +67,8 @@ def is_local(url: str) -> bool:
         return True
     host = parts.hostname or ""
     return parts.scheme in {"http", "https", "ws", "wss"} and (
-        host in LOCAL_HOSTS or host.endswith(".localhost"))
+        host in LOCAL_HOSTS or host.endswith(".localhost")
+    )
 
 
 def off_machine(urls: list[str]) -> list[str]:

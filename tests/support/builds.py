@@ -12,8 +12,15 @@ from pathlib import Path
 from tests.support.paths import ROOT
 
 # What build.py reads from the project folder; node_modules is linked, not copied.
-_SOURCES = ["build.py", "index.html", "wheelhouse.txt", "package.json", "client",
-            "service_worker", "contract"]  # fmt: skip
+_SOURCES = [
+    "build.py",
+    "index.html",
+    "wheelhouse.txt",
+    "package.json",
+    "client",
+    "service_worker",
+    "contract",
+]
 
 
 def build_changed_copy(work: Path, change: dict[str, str], out: Path) -> dict:
@@ -32,8 +39,12 @@ def build_changed_copy(work: Path, change: dict[str, str], out: Path) -> dict:
         target.write_text(target.read_text() + extra)
     done = subprocess.run(
         [sys.executable, str(work / "build.py"), "--out", str(out), "--quiet"],
-        cwd=work, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"build.py failed:\n{done.stdout}\n{done.stderr}")
     return json.loads((out / "manifest.json").read_text())

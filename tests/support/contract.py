@@ -16,12 +16,33 @@ from tests.support.paths import ROOT
 FIXTURES = ROOT / "tests" / "fixtures" / "api"
 # Replay order: each exchange relies on the state the ones before it left (README.md).
 ORDER = [
-    "health", "sync_rules", "templates", "error_unauthenticated", "signup", "session",
-    "error_csrf", "project", "project_from_template", "projects", "error", "sync_request",
-    "sync_rename_delete", "sync_multipart", "load", "load_not_modified", "sync_response_ok",
-    "sync_response_conflict", "error_case_conflict", "revision", "revisions",
-    "revision_detail", "restore", "project_update", "error_not_found", "signin",
-]  # fmt: skip
+    "health",
+    "sync_rules",
+    "templates",
+    "error_unauthenticated",
+    "signup",
+    "session",
+    "error_csrf",
+    "project",
+    "project_from_template",
+    "projects",
+    "error",
+    "sync_request",
+    "sync_rename_delete",
+    "sync_multipart",
+    "load",
+    "load_not_modified",
+    "sync_response_ok",
+    "sync_response_conflict",
+    "error_case_conflict",
+    "revision",
+    "revisions",
+    "revision_detail",
+    "restore",
+    "project_update",
+    "error_not_found",
+    "signin",
+]
 API_PREFIX = "/api"
 
 
@@ -46,17 +67,18 @@ def fixture_names() -> list[str]:
 def _template_regex(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^}]+\})", template)
     pattern = "".join(
-        ("(?P<path>.+)" if part == "{path}" else "[^/]+") if part.startswith("{")
+        ("(?P<path>.+)" if part == "{path}" else "[^/]+")
+        if part.startswith("{")
         else re.escape(part)
         for part in parts
-    )  # fmt: skip
+    )
     return re.compile(f"^{pattern}$")
 
 
 def operation_for(method: str, path: str) -> tuple[str, dict[str, Any]]:
     """(path template, operation) of the document for a concrete /api request path."""
     assert path.startswith(API_PREFIX + "/"), path
-    local = path[len(API_PREFIX):].split("?", 1)[0]
+    local = path[len(API_PREFIX) :].split("?", 1)[0]
     doc = document()
     # Literal templates first: /projects/import is not /projects/{project_id}.
     templates = sorted(doc["paths"], key=lambda t: (t.count("{"), t))

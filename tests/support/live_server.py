@@ -44,11 +44,22 @@ class LiveServer:
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
-            "--port", str(self.port),
-            "--data-dir", str(self.data_dir), "--dist-dir", str(self.dist_dir),
-            "--log-level", "warning", *self.extra_args,
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "server.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+            "--dist-dir",
+            str(self.dist_dir),
+            "--log-level",
+            "warning",
+            *self.extra_args,
+        ]
 
     def start(self, timeout: float = 60) -> LiveServer:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -59,9 +70,13 @@ class LiveServer:
         # A test session signs up dozens of users from 127.0.0.1; the throttle has its tests.
         env.setdefault("COSPAI_SIGNUPS_PER_HOUR", "100000")
         self.process = subprocess.Popen(
-            self.command(), cwd=ROOT, env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            self.command(),
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         lines: queue.Queue[str | None] = queue.Queue()
 
         def pump() -> None:

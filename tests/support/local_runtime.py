@@ -150,14 +150,23 @@ class LocalRuntime(Runtime):
     async def mount(self, tree: FileTree) -> None:
         self.host.mount(tree)
 
-    async def spawn(self, command: str, args: list[str] | None = None,
-                    options: SpawnOptions | None = None) -> LocalProcess:  # fmt: skip
+    async def spawn(
+        self, command: str, args: list[str] | None = None, options: SpawnOptions | None = None
+    ) -> LocalProcess:
         options = options or SpawnOptions()
         interactive, line = command_line(command, list(args or []))
         process = LocalProcess(self, f"s{next(self.ids)}")
         self.processes[process.sid] = process
-        self.host.open(process.sid, interactive, line, options.cols, options.rows,
-                       options.cwd or "", dict(options.env), [])  # fmt: skip
+        self.host.open(
+            process.sid,
+            interactive,
+            line,
+            options.cols,
+            options.rows,
+            options.cwd or "",
+            dict(options.env),
+            [],
+        )
         await asyncio.sleep(0)
         return process
 

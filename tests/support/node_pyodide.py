@@ -31,8 +31,11 @@ def run_suite(runner: Path) -> str:
         pytest.fail("dist/ has no wheelhouse with pytest: run `make build`")
     done = subprocess.run(
         [node, str(runner), str(ROOT), str(PYODIDE), str(wheels[0])],
-        capture_output=True, text=True, timeout=240, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
     report = done.stdout + done.stderr
     assert done.returncode == 0, report
     assert " passed" in report and "failed" not in report, report

@@ -16,8 +16,11 @@ def use_double(context: BrowserContext) -> None:
     source = DOUBLE.read_text()
 
     def serve(route: Route) -> None:
-        route.fulfill(status=200, body=source, content_type="text/javascript; charset=utf-8",
-                      headers={"cross-origin-resource-policy": "same-origin",
-                               "cache-control": "no-store"})  # fmt: skip
+        route.fulfill(
+            status=200,
+            body=source,
+            content_type="text/javascript; charset=utf-8",
+            headers={"cross-origin-resource-policy": "same-origin", "cache-control": "no-store"},
+        )
 
     context.route(VENDORED, serve)

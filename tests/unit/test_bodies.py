@@ -17,8 +17,11 @@ def nested(depth: int, open_: str = "[", close: str = "]") -> bytes:
 
 @pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 100, 7_000, 200_000])
 def test_deep_nesting_is_a_400_that_says_why(depth: int) -> None:
-    for body in (nested(depth), b'{"a":' * depth + b"1" + b"}" * depth,
-                 b'{"ops": ' + nested(depth) + b"}"):  # fmt: skip
+    for body in (
+        nested(depth),
+        b'{"a":' * depth + b"1" + b"}" * depth,
+        b'{"ops": ' + nested(depth) + b"}",
+    ):
         with pytest.raises(ApiError) as caught:
             parse_json(body)
         assert caught.value.status == 400
@@ -51,8 +54,12 @@ def test_unbalanced_or_unterminated_input_is_malformed_not_deep() -> None:
 
 
 def test_the_scan_stays_linear_on_hostile_shapes() -> None:
-    for raw in (b'"\\"' * 500_000, b'"' * 1_000_000, b"[[]," * 500_000 + b"[]]",
-                (b"[" * 32 + b"]" * 32 + b",") * 30_000):  # fmt: skip
+    for raw in (
+        b'"\\"' * 500_000,
+        b'"' * 1_000_000,
+        b"[[]," * 500_000 + b"[]]",
+        (b"[" * 32 + b"]" * 32 + b",") * 30_000,
+    ):
         started = time.perf_counter()
         nesting_depth_exceeds(raw)
         assert time.perf_counter() - started < 2.0
@@ -70,4 +77,7 @@ def test_huge_integers_are_refused_in_plain_words(digits: int) -> None:
 
 def test_numbers_that_fit_parse() -> None:
     assert loads(b'{"a": 4611686018427387903, "b": -1, "c": 1.5e300}') == {
-        "a": 2**62 - 1, "b": -1, "c": 1.5e300}
+        "a": 2**62 - 1,
+        "b": -1,
+        "c": 1.5e300,
+    }

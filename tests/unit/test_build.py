@@ -21,8 +21,12 @@ def sha256(path: Path) -> str:
 def run_build(out: Path) -> dict:
     result = subprocess.run(
         [sys.executable, "build.py", "--out", str(out), "--quiet"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads((out / "manifest.json").read_text())
 
@@ -76,8 +80,13 @@ def test_dist_has_every_part_the_issue_names(two_builds: tuple[Path, Path]) -> N
         assert len(found) == 1, (pattern, found)
         return found[0].relative_to(dist).as_posix()
 
-    for file in ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
-                 "pyodide-lock.json"]:
+    for file in [
+        "pyodide.mjs",
+        "pyodide.asm.mjs",
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide-lock.json",
+    ]:
         one(f"assets/pyodide-*/{file}")
     one("assets/pyscript-*/core.js")
     one("assets/monaco-*/monaco.js")
@@ -118,19 +127,34 @@ def test_simple_index_links_resolve_with_their_hashes(two_builds: tuple[Path, Pa
 
 def test_build_help_explains_options() -> None:
     result = subprocess.run(
-        [sys.executable, "build.py", "--help"], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "build.py", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         check=True,
-    )  # fmt: skip
+    )
     for option in ["--out", "--offline", "--cache", "--no-compress"]:
         assert option in result.stdout
 
 
 def test_offline_build_without_cached_wheels_fails_clearly(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "build.py", "--offline", "--cache", str(tmp_path / "empty"),
-         "--out", str(tmp_path / "out"), "--no-compress"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "build.py",
+            "--offline",
+            "--cache",
+            str(tmp_path / "empty"),
+            "--out",
+            str(tmp_path / "out"),
+            "--no-compress",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 1
     assert "not cached" in result.stderr and "micropip==0.11.1" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -138,7 +162,7 @@ def test_offline_build_without_cached_wheels_fails_clearly(tmp_path: Path) -> No
 
 def test_the_webcontainer_module_is_stackblitz_s_and_the_test_double_never_ships(
     two_builds: tuple[Path, Path],
-) -> None:  # fmt: skip
+) -> None:
     dist, _ = two_builds
     (vendored,) = dist.glob("assets/webcontainer-*/webcontainer.mjs")
     text = vendored.read_text()

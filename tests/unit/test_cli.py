@@ -24,8 +24,13 @@ def run_cli(
         env["DATABASE_URL"] = database_url
     return subprocess.run(
         [sys.executable, "-m", "server.cli", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> str:
@@ -62,8 +67,13 @@ def test_serve_help() -> None:
     assert result.returncode == 0
     for text in ("--host", "--port", "--data-dir", "--dist-dir", "--log-level", "DATABASE_URL"):
         assert text in result.stdout, text
-    for text in ("--share-port", "--share-host", "--embed-origins", "COSPAI_SHARE_PORT",
-                 "COSPAI_EMBED_ORIGINS"):  # fmt: skip
+    for text in (
+        "--share-port",
+        "--share-host",
+        "--embed-origins",
+        "COSPAI_SHARE_PORT",
+        "COSPAI_EMBED_ORIGINS",
+    ):
         assert text in result.stdout, text
 
 
@@ -85,9 +95,15 @@ def test_serve_without_a_build(tmp_path: Path) -> None:
     empty = tmp_path / "dist"
     empty.mkdir()
     result = run_cli(
-        "serve", "--dist-dir", str(empty), "--data-dir", str(tmp_path / "data"), "--port", "0",
+        "serve",
+        "--dist-dir",
+        str(empty),
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--port",
+        "0",
         database_url=UNREACHABLE,
-    )  # fmt: skip
+    )
     assert_one_line_error(result, "python build.py", str(empty))
     # It failed before touching anything else.
     assert not (tmp_path / "data").exists()
@@ -95,9 +111,17 @@ def test_serve_without_a_build(tmp_path: Path) -> None:
 
 def test_serve_port_in_use(tmp_path: Path, busy_port: int) -> None:
     result = run_cli(
-        "serve", "--host", "127.0.0.1", "--port", str(busy_port), "--dist-dir", str(DIST),
-        "--data-dir", str(tmp_path / "data"), database_url=UNREACHABLE,
-    )  # fmt: skip
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(busy_port),
+        "--dist-dir",
+        str(DIST),
+        "--data-dir",
+        str(tmp_path / "data"),
+        database_url=UNREACHABLE,
+    )
     line = assert_one_line_error(result, str(busy_port), "in use")
     assert "secret" not in line
 

@@ -15,8 +15,23 @@ from server.errors import ApiError
 from server.openapi_schemas import NAME
 from server.routes.projects import _name as server_name  # the check POST/PATCH use
 
-PIECES = st.sampled_from(["a", " ", "\t", "\n", "\x00", "\x7f", "\x85", "\u2028", "\u00a0",
-                          "é", "x" * 40, "<img>", "\ud800"])  # fmt: skip
+PIECES = st.sampled_from(
+    [
+        "a",
+        " ",
+        "\t",
+        "\n",
+        "\x00",
+        "\x7f",
+        "\x85",
+        "\u2028",
+        "\u00a0",
+        "é",
+        "x" * 40,
+        "<img>",
+        "\ud800",
+    ]
+)
 
 
 def server_accepts(raw: str) -> bool:
@@ -40,8 +55,11 @@ def test_the_name_limit_is_the_documented_one() -> None:
 @pytest.mark.parametrize("top", ["app", "build"])
 def test_a_packed_folder_imports_as_planned(top: str) -> None:
     rules = client_rules.load()
-    picked = {f"{top}/index.html": b"<p>hi</p>", f"{top}/src/a.py": b"print(1)\n",
-              f"{top}/node_modules/x.js": b"x"}  # fmt: skip
+    picked = {
+        f"{top}/index.html": b"<p>hi</p>",
+        f"{top}/src/a.py": b"print(1)\n",
+        f"{top}/node_modules/x.js": b"x",
+    }
     plan = plan_folder([(p, len(d)) for p, d in picked.items()], rules)
     contents = list(picked.values())
     writer = ZipWriter()

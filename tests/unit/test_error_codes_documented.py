@@ -41,7 +41,10 @@ def test_every_error_code_in_the_code_is_documented() -> None:
         for pair in CODE_ONLY.findall(text):
             found.add(next(c for c in pair if c))
     assert {"bad_patch", "not_text"} <= found
-    missing = {f"{status} {code}" for status, code in found_with_status
-               if code not in UNDOCUMENTED and code not in known.get(status, set())}
+    missing = {
+        f"{status} {code}"
+        for status, code in found_with_status
+        if code not in UNDOCUMENTED and code not in known.get(status, set())
+    }
     missing |= {code for code in found - UNDOCUMENTED if code not in everywhere}
     assert not missing, f"error codes the OpenAPI document does not list: {sorted(missing)}"

@@ -11,22 +11,25 @@ from server.settings import Settings, SettingsError
 from tests.unit.test_cli import run_cli
 
 
-@pytest.mark.parametrize(("host", "expected"), [
-    ("127.0.0.1", {"127.0.0.1", "localhost", "::1"}),
-    ("localhost", {"127.0.0.1", "localhost", "::1"}),
-    ("::1", {"127.0.0.1", "localhost", "::1"}),
-    ("0.0.0.0", {"127.0.0.1", "localhost", "::1"}),  # noqa: S104
-    ("::", {"127.0.0.1", "localhost", "::1"}),
-    ("ide.example.com", {"ide.example.com"}),
-    ("192.168.1.5", {"192.168.1.5"}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("127.0.0.1", {"127.0.0.1", "localhost", "::1"}),
+        ("localhost", {"127.0.0.1", "localhost", "::1"}),
+        ("::1", {"127.0.0.1", "localhost", "::1"}),
+        ("0.0.0.0", {"127.0.0.1", "localhost", "::1"}),  # noqa: S104
+        ("::", {"127.0.0.1", "localhost", "::1"}),
+        ("ide.example.com", {"ide.example.com"}),
+        ("192.168.1.5", {"192.168.1.5"}),
+    ],
+)
 def test_default_allowed_hosts_are_the_names_started_for(host: str, expected: set[str]) -> None:
     assert Settings(host=host).allowed_hosts_or_default == expected
 
 
 def test_configured_hosts_and_proxies_from_the_environment(
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setenv("COSPAI_ALLOWED_HOSTS", " IDE.example.com., [::1] ,,")
     monkeypatch.setenv("COSPAI_FORWARDED_ALLOW_IPS", "10.0.0.1, 192.168.0.0/16")
     monkeypatch.setenv("COSPAI_SIGNUPS_PER_HOUR", "5")
@@ -37,11 +40,20 @@ def test_configured_hosts_and_proxies_from_the_environment(
     assert Settings.from_env(allowed_hosts=("a.example",)).allowed_hosts == ("a.example",)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("a.example:8000", "a.example"), ("[::1]:80", "::1"), ("LOCALHOST.", "localhost"),
-    ("", None), ("evil@a.example", None), ("a.example/x", None), ("a:99999", None),
-    ("[::1", None), ("a.example:port", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a.example:8000", "a.example"),
+        ("[::1]:80", "::1"),
+        ("LOCALHOST.", "localhost"),
+        ("", None),
+        ("evil@a.example", None),
+        ("a.example/x", None),
+        ("a:99999", None),
+        ("[::1", None),
+        ("a.example:port", None),
+    ],
+)
 def test_host_headers_are_read_strictly(raw: str, expected: str | None) -> None:
     assert hostname(raw) == expected
 
@@ -55,21 +67,29 @@ def test_origins_name_a_web_host_or_nothing() -> None:
 def test_serve_help_names_the_new_options() -> None:
     result = run_cli("serve", "--help")
     assert result.returncode == 0
-    for text in ("--allowed-hosts", "--forwarded-allow-ips", "COSPAI_ALLOWED_HOSTS",
-                 "COSPAI_FORWARDED_ALLOW_IPS", "COSPAI_SIGNUPS_PER_HOUR"):  # fmt: skip
+    for text in (
+        "--allowed-hosts",
+        "--forwarded-allow-ips",
+        "COSPAI_ALLOWED_HOSTS",
+        "COSPAI_FORWARDED_ALLOW_IPS",
+        "COSPAI_SIGNUPS_PER_HOUR",
+    ):
         assert text in result.stdout, text
 
 
-@pytest.mark.parametrize(("settings", "words"), [
-    ({"allowed_hosts": ("ide.example.com:443",)}, "'ide.example.com:443' is not a host name"),
-    ({"allowed_hosts": ("https://ide.example.com",)}, "without scheme or port"),
-    ({"allowed_hosts": ("a b", "ok.example")}, "'a b' is not a host name"),
-    ({"allowed_hosts": ("a/b",)}, "is not a host name"),
-    ({"allowed_hosts": ("*evil",)}, "is not a host name"),
-    ({"forwarded_allow_ips": ("proxy.local",)}, "'proxy.local' is not an IP address"),
-    ({"forwarded_allow_ips": ("10.0.0.1/99",)}, "not an IP address or network"),
-    ({"signups_per_hour": -1}, "0 or more"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("settings", "words"),
+    [
+        ({"allowed_hosts": ("ide.example.com:443",)}, "'ide.example.com:443' is not a host name"),
+        ({"allowed_hosts": ("https://ide.example.com",)}, "without scheme or port"),
+        ({"allowed_hosts": ("a b", "ok.example")}, "'a b' is not a host name"),
+        ({"allowed_hosts": ("a/b",)}, "is not a host name"),
+        ({"allowed_hosts": ("*evil",)}, "is not a host name"),
+        ({"forwarded_allow_ips": ("proxy.local",)}, "'proxy.local' is not an IP address"),
+        ({"forwarded_allow_ips": ("10.0.0.1/99",)}, "not an IP address or network"),
+        ({"signups_per_hour": -1}, "0 or more"),
+    ],
+)
 def test_hostile_settings_are_refused_with_what_to_write(settings: dict, words: str) -> None:
     with pytest.raises(SettingsError) as caught:
         Settings(**settings)
@@ -84,8 +104,10 @@ def test_a_bad_sign_up_limit_is_named(raw: str, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_the_command_line_refuses_them_in_one_line(tmp_path: Path) -> None:
-    for args in (["--allowed-hosts", "http://ide.example.com"],
-                 ["--forwarded-allow-ips", "my-proxy"]):  # fmt: skip
+    for args in (
+        ["--allowed-hosts", "http://ide.example.com"],
+        ["--forwarded-allow-ips", "my-proxy"],
+    ):
         result = run_cli("serve", "--data-dir", str(tmp_path), *args)
         assert result.returncode == 2, result
         lines = result.stderr.strip().splitlines()

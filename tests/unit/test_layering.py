@@ -35,9 +35,10 @@ def test_core_imports_only_the_standard_library_and_itself() -> None:
     offenders = {}
     for path in python_files(CLIENT / "core"):
         bad = {
-            name for name in imported_modules(path)
+            name
+            for name in imported_modules(path)
             if name.split(".")[0] not in stdlib and not name.startswith("client.core")
-        }  # fmt: skip
+        }
         if bad:
             offenders[path.relative_to(ROOT).as_posix()] = sorted(bad)
     assert offenders == {}
@@ -54,10 +55,16 @@ def test_only_ffi_touches_js() -> None:
 
 
 def test_client_and_server_never_import_each_other() -> None:
-    client_bad = [p for p in python_files(CLIENT)
-                  if any(n.split(".")[0] == "server" for n in imported_modules(p))]
-    server_bad = [p for p in python_files(ROOT / "server")
-                  if any(n.split(".")[0] == "client" for n in imported_modules(p))]  # fmt: skip
+    client_bad = [
+        p
+        for p in python_files(CLIENT)
+        if any(n.split(".")[0] == "server" for n in imported_modules(p))
+    ]
+    server_bad = [
+        p
+        for p in python_files(ROOT / "server")
+        if any(n.split(".")[0] == "client" for n in imported_modules(p))
+    ]
     assert client_bad == [] and server_bad == []
 
 

@@ -58,8 +58,18 @@ def test_document_is_json_and_openapi_3_1() -> None:
     assert doc["openapi"] == "3.1.0"
     assert doc["info"]["title"] and doc["info"]["version"]
     assert doc["servers"] == [{"url": "/api"}]
-    assert set(doc) <= {"openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks",
-                        "components", "security", "tags", "externalDocs"}  # fmt: skip
+    assert set(doc) <= {
+        "openapi",
+        "info",
+        "jsonSchemaDialect",
+        "servers",
+        "paths",
+        "webhooks",
+        "components",
+        "security",
+        "tags",
+        "externalDocs",
+    }
     ids = [operation["operationId"] for _t, _m, operation in operations(doc)]
     assert len(ids) == len(set(ids))
     for template, method, operation in operations(doc):
@@ -131,8 +141,10 @@ def test_every_error_response_has_the_error_shape() -> None:
 
 
 def _api_routes(tmp_path: Path) -> dict[str, set[str]]:
-    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
-                     database_url="unused")  # fmt: skip
+    app = create_app(
+        Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
+        database_url="unused",
+    )
     starlette = app.app
     mount = next(r for r in starlette.router.routes if isinstance(r, Mount) and r.path == "/api")
     routes: dict[str, set[str]] = {}
@@ -154,12 +166,19 @@ def test_every_route_is_documented_with_its_methods(tmp_path: Path) -> None:
 
 def test_documented_paths_reach_their_routes(tmp_path: Path) -> None:
     """A concrete URL built from each template reaches the route of that template."""
-    app = create_app(Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
-                     database_url="unused")  # fmt: skip
+    app = create_app(
+        Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
+        database_url="unused",
+    )
     mount = next(r for r in app.app.router.routes if isinstance(r, Mount))
     router = mount.app.app
-    samples = {"project_id": "0b8e5c1e-6a4d-4f7e-9b1a-2c5d8e9f0a1b", "number": "3",
-               "sha256": "ab" * 32, "path": "src/a b.py", "token": "t" * 43}  # fmt: skip
+    samples = {
+        "project_id": "0b8e5c1e-6a4d-4f7e-9b1a-2c5d8e9f0a1b",
+        "number": "3",
+        "sha256": "ab" * 32,
+        "path": "src/a b.py",
+        "token": "t" * 43,
+    }
     for template, method, _operation in operations(document()):
         path = re.sub(r"\{(\w+)\}", lambda m: samples[m.group(1)], template)
         scope = {"type": "http", "method": method.upper(), "path": path, "root_path": ""}
@@ -186,13 +205,15 @@ def test_fixture_matches_the_document(name: str) -> None:
         contract.validator(schema).validate(response["body"])
     if "json" in request:
         contract.validator(contract.request_schema(operation, "application/json")).validate(
-            request["json"])
+            request["json"]
+        )
     if "multipart" in request:
         ops_field = contract.request_schema(operation, "multipart/form-data")["properties"]["ops"]
         contract.validator(ops_field["contentSchema"]).validate(request["multipart"]["ops"])
         refs = {op.get("content_ref") for op in request["multipart"]["ops"]["ops"]} - {None}
         assert refs == set(request["multipart"]["files"])
-    documented_headers = {h.lower() for h in operation["responses"][str(response["status"])]
-                          .get("headers", {})}  # fmt: skip
+    documented_headers = {
+        h.lower() for h in operation["responses"][str(response["status"])].get("headers", {})
+    }
     for header in response.get("headers", {}):
         assert header.lower() in documented_headers | {"cache-control"}, header

@@ -20,8 +20,13 @@ from server.sync_rules import RULES
 MAX_PATH = RULES.max_path_bytes  # 1024
 MAX_SEGMENT = RULES.max_segment_bytes  # 255
 
-PROPERTY = settings(max_examples=400, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+PROPERTY = settings(
+    max_examples=400,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def nbytes(text: str) -> int:
@@ -51,8 +56,26 @@ def assert_canonical(path: str) -> None:
 
 # Raw text with the characters that matter over-represented: separators, dots, backslash,
 # controls, combining marks (NFC), surrogates (not UTF-8), and anything else.
-_SPECIAL = st.sampled_from(["/", "/", ".", ".", "..", "\\", "\x00", "\x1f", "\x7f", "\n",
-                            "e\u0301", "\u0301", "\u00e9", "\ud800", "\u212b", " "])  # fmt: skip
+_SPECIAL = st.sampled_from(
+    [
+        "/",
+        "/",
+        ".",
+        ".",
+        "..",
+        "\\",
+        "\x00",
+        "\x1f",
+        "\x7f",
+        "\n",
+        "e\u0301",
+        "\u0301",
+        "\u00e9",
+        "\ud800",
+        "\u212b",
+        " ",
+    ]
+)
 _ANY_CHAR = st.characters(exclude_categories=())  # every code point, surrogates included
 RAW = st.one_of(
     st.text(),
@@ -67,16 +90,19 @@ SAFE_CHARS = st.one_of(
     st.sampled_from("éüßøÅΩπЖяשع日本語😀"),
     st.characters(categories=["Ll", "Lu", "Lo", "Nd"]),
 )
-SEGMENT = (st.text(alphabet=SAFE_CHARS, min_size=1, max_size=20)
-           .filter(lambda s: s not in {".", ".."}))  # fmt: skip
-VALID = (st.lists(SEGMENT, min_size=1, max_size=6).map("/".join)
-         .filter(lambda p: nbytes(p) <= MAX_PATH))  # fmt: skip
+SEGMENT = st.text(alphabet=SAFE_CHARS, min_size=1, max_size=20).filter(
+    lambda s: s not in {".", ".."}
+)
+VALID = (
+    st.lists(SEGMENT, min_size=1, max_size=6).map("/".join).filter(lambda p: nbytes(p) <= MAX_PATH)
+)
 
 # Letters whose upper and lower case fold to one key under str.casefold in both directions
 # (dotless ı / dotted İ and the like are left out: their case mapping is not a round trip).
 CASE_CHARS = st.one_of(st.sampled_from("abcxyzABCXYZ0129.-_ "), st.sampled_from("éüøÅΩπЖя"))
-CASE_SEGMENT = (st.text(alphabet=CASE_CHARS, min_size=1, max_size=10)
-                .filter(lambda s: s not in {".", ".."}))  # fmt: skip
+CASE_SEGMENT = st.text(alphabet=CASE_CHARS, min_size=1, max_size=10).filter(
+    lambda s: s not in {".", ".."}
+)
 CASE_PATH = st.lists(CASE_SEGMENT, min_size=1, max_size=5).map("/".join)
 
 
@@ -119,8 +145,17 @@ def test_valid_paths_are_accepted_unchanged_modulo_nfc(path: str) -> None:
         assert paths.normalise(nfd) == nfc
 
 
-FORBIDDEN = ["empty", "dot", "dotdot", "backslash", "control", "leading", "trailing",
-             "long_segment", "long_path"]  # fmt: skip
+FORBIDDEN = [
+    "empty",
+    "dot",
+    "dotdot",
+    "backslash",
+    "control",
+    "leading",
+    "trailing",
+    "long_segment",
+    "long_path",
+]
 
 
 @PROPERTY
@@ -135,8 +170,11 @@ def test_a_forbidden_element_anywhere_makes_a_valid_path_fail(
         segments.insert(where, {"empty": "", "dot": ".", "dotdot": ".."}[kind])
         bad = "/".join(segments)
     elif kind in {"backslash", "control"}:
-        char = "\\" if kind == "backslash" else data.draw(
-            st.sampled_from([chr(i) for i in [*range(32), 127]]), label="control")
+        char = (
+            "\\"
+            if kind == "backslash"
+            else data.draw(st.sampled_from([chr(i) for i in [*range(32), 127]]), label="control")
+        )
         at = data.draw(st.integers(0, len(path)), label="at")
         bad = path[:at] + char + path[at:]
     elif kind == "leading":
@@ -190,19 +228,59 @@ def test_parents_examples() -> None:
 # --- examples --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", [
-    "a/./b", "a/../b", "..", ".", "./a", "a/.", "../a", "/a", "a/", "/", "//", "a//b",
-    "a\\b", "\\", "a\x00b", "a\nb", "a\tb", "a\x7fb", "", "\ud800", "a/\udcff",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a/./b",
+        "a/../b",
+        "..",
+        ".",
+        "./a",
+        "a/.",
+        "../a",
+        "/a",
+        "a/",
+        "/",
+        "//",
+        "a//b",
+        "a\\b",
+        "\\",
+        "a\x00b",
+        "a\nb",
+        "a\tb",
+        "a\x7fb",
+        "",
+        "\ud800",
+        "a/\udcff",
+    ],
+)
 def test_tricky_paths_are_refused(raw: str) -> None:
     with pytest.raises(PathError):
         paths.normalise(raw)
 
 
-@pytest.mark.parametrize("raw", [
-    "a", "a.txt", "...", ".a", "a.", "..a", "a..", ".gitignore", "a b/c d.txt", " a ",
-    "-rf", "dir/sub/file.tar.gz", "日本語/ファイル.txt", "😀.md", "CON", "a:b", "a*?\"<>|",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a",
+        "a.txt",
+        "...",
+        ".a",
+        "a.",
+        "..a",
+        "a..",
+        ".gitignore",
+        "a b/c d.txt",
+        " a ",
+        "-rf",
+        "dir/sub/file.tar.gz",
+        "日本語/ファイル.txt",
+        "😀.md",
+        "CON",
+        "a:b",
+        'a*?"<>|',
+    ],
+)
 def test_unusual_but_valid_paths_are_kept_verbatim(raw: str) -> None:
     # Accepted as they are. Leading/trailing spaces, Windows-reserved names (CON) and
     # characters Windows forbids (: * ? " < > |) pass: the rules are POSIX-like, so a
@@ -284,36 +362,39 @@ def test_c1_control_characters_are_refused() -> None:
 # --- sync_rules.ignored ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("path", "ignored"), [
-    ("node_modules/react/index.js", True),
-    ("web/node_modules/x/y.js", True),  # anywhere, as a folder
-    ("a/b/node_modules/c", True),
-    (".git/config", True),
-    ("dist/app.js", True),
-    ("src/build/out.o", True),  # a source folder named build is never synced either
-    (".env", True),
-    (".env.local", True),
-    ("config/.env.production", True),
-    (".envrc", True),  # direnv's file: it usually holds secrets
-    (".environment.ts", False),  # only .env and .env.* are env files
-    ("env.txt", False),
-    ("src/env.ts", False),
-    ("x.env", False),
-    (".github/workflows/ci.yml", False),
-    (".gitignore", False),
-    ("node_modules_old/a.js", False),
-    ("distance.py", False),
-    ("builder/x.py", False),
-    ("README.md", False),
-    # Case-insensitive, as many disks are: these are node_modules/ and .env too.
-    ("Node_Modules/x.js", True),
-    (".ENV", True),
-    ("Dist/bundle.js", True),
-    # Only folders are ignored by name: a script called `build` or `dist` syncs.
-    ("dist", False),
-    ("build", False),
-    ("scripts/build", False),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "ignored"),
+    [
+        ("node_modules/react/index.js", True),
+        ("web/node_modules/x/y.js", True),  # anywhere, as a folder
+        ("a/b/node_modules/c", True),
+        (".git/config", True),
+        ("dist/app.js", True),
+        ("src/build/out.o", True),  # a source folder named build is never synced either
+        (".env", True),
+        (".env.local", True),
+        ("config/.env.production", True),
+        (".envrc", True),  # direnv's file: it usually holds secrets
+        (".environment.ts", False),  # only .env and .env.* are env files
+        ("env.txt", False),
+        ("src/env.ts", False),
+        ("x.env", False),
+        (".github/workflows/ci.yml", False),
+        (".gitignore", False),
+        ("node_modules_old/a.js", False),
+        ("distance.py", False),
+        ("builder/x.py", False),
+        ("README.md", False),
+        # Case-insensitive, as many disks are: these are node_modules/ and .env too.
+        ("Node_Modules/x.js", True),
+        (".ENV", True),
+        ("Dist/bundle.js", True),
+        # Only folders are ignored by name: a script called `build` or `dist` syncs.
+        ("dist", False),
+        ("build", False),
+        ("scripts/build", False),
+    ],
+)
 def test_ignored(path: str, ignored: bool) -> None:
     assert paths.normalise(path) == path
     assert RULES.ignored(path) is ignored

@@ -12,9 +12,30 @@ from server import paths as server_paths
 from server.sync_rules import RULES as SERVER_RULES
 
 CLIENT_RULES = client_rules.load()
-PIECES = st.sampled_from(["a", "B", "é", "e\u0301", ".", "..", "/", "\\", "\x00", "\x85",
-                          "\x7f", " ", "node_modules", ".env", ".env.x", "dist", ".git",
-                          "Ω", "\U0001d160", "x" * 120])  # fmt: skip
+PIECES = st.sampled_from(
+    [
+        "a",
+        "B",
+        "é",
+        "e\u0301",
+        ".",
+        "..",
+        "/",
+        "\\",
+        "\x00",
+        "\x85",
+        "\x7f",
+        " ",
+        "node_modules",
+        ".env",
+        ".env.x",
+        "dist",
+        ".git",
+        "Ω",
+        "\U0001d160",
+        "x" * 120,
+    ]
+)
 
 
 def outcome(normalise, raw: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -31,13 +52,21 @@ def test_path_rules_agree(raw: str) -> None:
 
 
 @settings(max_examples=500, derandomize=True)
-@given(st.lists(PIECES.filter(lambda p: p not in {"/", "\\"}), min_size=1, max_size=4)
-       .map("/".join))
+@given(
+    st.lists(PIECES.filter(lambda p: p not in {"/", "\\"}), min_size=1, max_size=4).map("/".join)
+)
 def test_ignore_rules_agree(path: str) -> None:
     assert CLIENT_RULES.ignored(path) == SERVER_RULES.ignored(path)
 
 
 def test_limits_agree() -> None:
-    for name in ["max_file_bytes", "max_project_bytes", "max_project_files",
-                 "max_request_bytes", "max_path_bytes", "max_segment_bytes", "max_ops_per_sync"]:
+    for name in [
+        "max_file_bytes",
+        "max_project_bytes",
+        "max_project_files",
+        "max_request_bytes",
+        "max_path_bytes",
+        "max_segment_bytes",
+        "max_ops_per_sync",
+    ]:
         assert getattr(CLIENT_RULES, name) == getattr(SERVER_RULES, name), name

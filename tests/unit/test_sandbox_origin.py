@@ -36,8 +36,9 @@ SITE = {
 @pytest.fixture
 def app(tmp_path: Path) -> object:
     dist = write_dist(tmp_path / "dist", SITE, "build-1")
-    settings = Settings(dist_dir=dist, port=8000, sandbox_port=8001,
-                        sandbox_host="{project}.sandbox.test")  # fmt: skip
+    settings = Settings(
+        dist_dir=dist, port=8000, sandbox_port=8001, sandbox_host="{project}.sandbox.test"
+    )
     return create_app(settings, database_url="postgresql://", run_migrations=False)
 
 
@@ -64,9 +65,11 @@ def test_the_sandbox_pages_are_served_with_their_headers(app: object) -> None:
 
 def test_the_runtime_groups_are_served_and_listed(app: object) -> None:
     client = TestClient(app, base_url=SANDBOX)  # type: ignore[arg-type]
-    for name in ("assets/pyodide-abcdef/pyodide.mjs",
-                 "assets/client-abcdef/glue/runtime-worker.mjs",
-                 "assets/wheelhouse-abcdef/simple/index.html"):  # fmt: skip
+    for name in (
+        "assets/pyodide-abcdef/pyodide.mjs",
+        "assets/client-abcdef/glue/runtime-worker.mjs",
+        "assets/wheelhouse-abcdef/simple/index.html",
+    ):
         response = client.get("/" + name)
         assert response.status_code == 200, name
         assert response.content == SITE[name]
@@ -82,13 +85,27 @@ def test_the_runtime_groups_are_served_and_listed(app: object) -> None:
     assert not [f for f in body["files"] if "monaco" in f or "app-" in f]
 
 
-@pytest.mark.parametrize("path", [
-    "/", "/index.html", "/api/health", "/api/auth/session", "/signin", "/projects",
-    "/p/123", "/manifest.json", "/assets/app-1a2b3c/main.mjs", "/sandbox-origin/sw.js",
-    "/assets/monaco-1a2b3c/editor.mjs", "/assets/pyodide-abcdef/missing.mjs",
-    "/assets/pyodide-abcdef/../app-1a2b3c/main.mjs", "/assets/client-abcdef/%2e%2e/x",
-    "/relay.html/..", "/%2e%2e/pyproject.toml",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/index.html",
+        "/api/health",
+        "/api/auth/session",
+        "/signin",
+        "/projects",
+        "/p/123",
+        "/manifest.json",
+        "/assets/app-1a2b3c/main.mjs",
+        "/sandbox-origin/sw.js",
+        "/assets/monaco-1a2b3c/editor.mjs",
+        "/assets/pyodide-abcdef/missing.mjs",
+        "/assets/pyodide-abcdef/../app-1a2b3c/main.mjs",
+        "/assets/client-abcdef/%2e%2e/x",
+        "/relay.html/..",
+        "/%2e%2e/pyproject.toml",
+    ],
+)
 def test_nothing_of_the_ide_is_served_there(app: object, path: str) -> None:
     client = TestClient(app, base_url=SANDBOX)  # type: ignore[arg-type]
     response = client.get(path)
@@ -123,23 +140,30 @@ def test_the_listening_port_or_the_host_pattern_decides() -> None:
     def app(name: str) -> object:
         async def call(_scope: object, _receive: object, _send: object) -> None:
             seen.append(name)
+
         return call
 
     split = SplitByOrigin(app("ide"), app("sandbox"), 8001, None)  # type: ignore[arg-type]
     assert split.is_other({"type": "http", "server": ("127.0.0.1", 8001), "headers": []})
-    assert not split.is_other({"type": "http", "server": ("127.0.0.1", 8000),
-                               "headers": [(b"host", b"localhost:8001")]})  # fmt: skip
-    by_host = SplitByOrigin(app("ide"), app("sandbox"), 0,
-                            "https://{project}.sandbox.example.com")  # type: ignore[arg-type]
+    assert not split.is_other(
+        {"type": "http", "server": ("127.0.0.1", 8000), "headers": [(b"host", b"localhost:8001")]}
+    )
+    by_host = SplitByOrigin(app("ide"), app("sandbox"), 0, "https://{project}.sandbox.example.com")  # type: ignore[arg-type]
 
     def host(name: bytes) -> dict[str, object]:
         return {"type": "http", "server": ("10.0.0.1", 80), "headers": [(b"host", name)]}
 
     assert by_host.is_other(host(b"pabc123.sandbox.example.com"))
     assert by_host.is_other(host(b"PABC123.Sandbox.Example.com:443"))
-    for name in (b"ide.example.com", b"sandbox.example.com", b"a.b.sandbox.example.com",
-                 b"pabc123.sandbox.example.com.evil.test", b"-x.sandbox.example.com",
-                 b"pabc123xsandbox.example.com", b""):  # fmt: skip
+    for name in (
+        b"ide.example.com",
+        b"sandbox.example.com",
+        b"a.b.sandbox.example.com",
+        b"pabc123.sandbox.example.com.evil.test",
+        b"-x.sandbox.example.com",
+        b"pabc123xsandbox.example.com",
+        b"",
+    ):
         assert not by_host.is_other(host(name)), name
 
 
@@ -150,21 +174,40 @@ def test_host_patterns() -> None:
     assert not host_regex("sandbox.example.com").fullmatch("sandboxxexample.com")
 
 
-@pytest.mark.parametrize(("scheme", "ide", "port", "host", "expected"), [
-    ("http", "127.0.0.1", 8001, None, "http://{project}.localhost:8001"),
-    ("http", "localhost", 8001, None, "http://{project}.localhost:8001"),
-    ("http", "[::1]", 8001, None, "http://{project}.localhost:8001"),
-    ("http", "10.0.0.5", 8001, None, None),  # no safe default: --sandbox-host must be set
-    ("https", "ide.example.com", 8001, None, None),
-    ("https", "ide.example.com", 8443, "{project}.sandbox.example.net",
-     "https://{project}.sandbox.example.net:8443"),
-    ("https", "ide.example.com", 8001, "https://{project}.sandbox.example.net/",
-     "https://{project}.sandbox.example.net"),
-    ("https", "ide.example.com", 8001, "https://sandbox.example.net",
-     "https://sandbox.example.net"),
-])  # fmt: skip
-def test_the_pattern_the_ide_is_told(scheme: str, ide: str, port: int, host: str | None,
-                                     expected: str | None) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("scheme", "ide", "port", "host", "expected"),
+    [
+        ("http", "127.0.0.1", 8001, None, "http://{project}.localhost:8001"),
+        ("http", "localhost", 8001, None, "http://{project}.localhost:8001"),
+        ("http", "[::1]", 8001, None, "http://{project}.localhost:8001"),
+        ("http", "10.0.0.5", 8001, None, None),  # no safe default: --sandbox-host must be set
+        ("https", "ide.example.com", 8001, None, None),
+        (
+            "https",
+            "ide.example.com",
+            8443,
+            "{project}.sandbox.example.net",
+            "https://{project}.sandbox.example.net:8443",
+        ),
+        (
+            "https",
+            "ide.example.com",
+            8001,
+            "https://{project}.sandbox.example.net/",
+            "https://{project}.sandbox.example.net",
+        ),
+        (
+            "https",
+            "ide.example.com",
+            8001,
+            "https://sandbox.example.net",
+            "https://sandbox.example.net",
+        ),
+    ],
+)
+def test_the_pattern_the_ide_is_told(
+    scheme: str, ide: str, port: int, host: str | None, expected: str | None
+) -> None:
     assert sandbox_pattern(scheme, ide, port, host) == expected
 
 

@@ -93,8 +93,11 @@ def fake_dist(tmp_path: Path) -> Path:
 
 
 def make_app(dist: Path) -> IsolationHeaders:
-    return create_app(Settings(dist_dir=dist, allowed_hosts=("testserver",)),
-                      database_url="postgresql://", run_migrations=False)  # fmt: skip
+    return create_app(
+        Settings(dist_dir=dist, allowed_hosts=("testserver",)),
+        database_url="postgresql://",
+        run_migrations=False,
+    )
 
 
 @pytest.fixture
@@ -132,12 +135,19 @@ def raw_request(
             messages.append(message)
 
         scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-            "method": method, "scheme": "http", "root_path": "", "query_string": b"",
-            "path": unquote(raw_path), "raw_path": raw_path.encode("latin-1"),
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "root_path": "",
+            "query_string": b"",
+            "path": unquote(raw_path),
+            "raw_path": raw_path.encode("latin-1"),
             "headers": [(b"host", b"testserver"), (b"accept-encoding", b"identity")],
-            "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
-        }  # fmt: skip
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+        }
         await app(scope, receive, send)  # type: ignore[operator]
 
     # In a thread of its own: Playwright's sync API may already run a loop in this one.
@@ -438,11 +448,14 @@ def test_unreadable_manifest_is_dist_missing(tmp_path: Path, manifest: str) -> N
 
 def test_rebuilt_dist_is_picked_up_while_serving(fake_dist: Path) -> None:
     site = DistSite(fake_dist)
-    client = TestClient(create_app(
-        Settings(dist_dir=fake_dist, allowed_hosts=("testserver",)), database_url="postgresql://",
-        run_migrations=False,
-        site=site,
-    ))  # fmt: skip
+    client = TestClient(
+        create_app(
+            Settings(dist_dir=fake_dist, allowed_hosts=("testserver",)),
+            database_url="postgresql://",
+            run_migrations=False,
+            site=site,
+        )
+    )
     old_etag = get(client, "/").headers["etag"]
     assert get(client, "/assets/app-2/new.js").status_code == 404
 
@@ -682,8 +695,9 @@ def test_lookup_only_knows_manifest_names(fake_dist: Path) -> None:
     assert found is not None and found[1].path == fake_dist / "manifest.json"
 
 
-@pytest.mark.parametrize("path", ["/p/3f0c9e5e-8a2b-4f0e-9d7c-1b2a3c4d5e6f", "/signin", "/signup",
-                                  "/projects"])
+@pytest.mark.parametrize(
+    "path", ["/p/3f0c9e5e-8a2b-4f0e-9d7c-1b2a3c4d5e6f", "/signin", "/signup", "/projects"]
+)
 def test_app_routes_serve_the_shell(client: TestClient, path: str) -> None:
     response = get(client, path)
     assert response.status_code == 200

@@ -25,8 +25,13 @@ def call_routes(*calls: tuple) -> list:
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed (make deps needs it for npm ci)")
-    done = subprocess.run([node, "-e", CALLS, str(ROUTES), json.dumps(calls)],
-                          capture_output=True, text=True, timeout=30, check=False)  # fmt: skip
+    done = subprocess.run(
+        [node, "-e", CALLS, str(ROUTES), json.dumps(calls)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -79,21 +84,42 @@ def test_cache_keys_fold_app_routes_onto_the_shell_and_drop_queries() -> None:
         ("cacheKeyFor", scope + "assets/monaco-1/monaco.js#top", scope),
         ("cacheKeyFor", scope + "assets/wheelhouse-1/simple/click/", scope),
     )
-    assert got == [scope + "index.html", scope + "index.html", scope + "index.html",
-                   scope + "pyscript.json", scope + "assets/monaco-1/monaco.js",
-                   scope + "assets/wheelhouse-1/simple/click/index.html"]  # fmt: skip
+    assert got == [
+        scope + "index.html",
+        scope + "index.html",
+        scope + "index.html",
+        scope + "pyscript.json",
+        scope + "assets/monaco-1/monaco.js",
+        scope + "assets/wheelhouse-1/simple/click/index.html",
+    ]
 
 
 def test_precache_takes_all_but_the_sandbox_origin_and_the_worker() -> None:
-    manifest = {"files": {name: {} for name in [
-        "index.html", "pyscript.json", "sw.js", "sandbox-origin/relay.html",
-        "sandbox-origin/sw.js", "assets/wheelhouse-1/wheels/pytest.whl", "_headers",
-        "_redirects",
-        "assets/pyodide-1/pyodide.asm.wasm", "manifest.json"]}}  # fmt: skip
+    manifest = {
+        "files": {
+            name: {}
+            for name in [
+                "index.html",
+                "pyscript.json",
+                "sw.js",
+                "sandbox-origin/relay.html",
+                "sandbox-origin/sw.js",
+                "assets/wheelhouse-1/wheels/pytest.whl",
+                "_headers",
+                "_redirects",
+                "assets/pyodide-1/pyodide.asm.wasm",
+                "manifest.json",
+            ]
+        }
+    }
     [listed] = call_routes(("precacheList", manifest))
-    assert listed == ["assets/pyodide-1/pyodide.asm.wasm",
-                      "assets/wheelhouse-1/wheels/pytest.whl", "index.html", "manifest.json",
-                      "pyscript.json"]  # fmt: skip
+    assert listed == [
+        "assets/pyodide-1/pyodide.asm.wasm",
+        "assets/wheelhouse-1/wheels/pytest.whl",
+        "index.html",
+        "manifest.json",
+        "pyscript.json",
+    ]
 
 
 def test_cache_names_are_per_scope_and_build() -> None:
@@ -117,8 +143,13 @@ def test_generated_worker_carries_the_build_id_and_the_rules(tmp_path: Path) -> 
     assert script.index("function routeFor(") < script.index('addEventListener("fetch"')
     node = shutil.which("node")
     assert node is not None
-    done = subprocess.run([node, "--check", str(tmp_path / "sw.js")], capture_output=True,
-                          text=True, timeout=30, check=False)  # fmt: skip
+    done = subprocess.run(
+        [node, "--check", str(tmp_path / "sw.js")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
 
 

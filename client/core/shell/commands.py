@@ -107,8 +107,9 @@ class Registry:
     def __init__(self) -> None:
         self._specs: dict[str, CommandSpec] = {}
 
-    def register(self, name: str, handler: Handler, summary: str = "",
-                 builtin: bool = False) -> None:  # fmt: skip
+    def register(
+        self, name: str, handler: Handler, summary: str = "", builtin: bool = False
+    ) -> None:
         if not name or any(c in name for c in " \t/"):
             raise ValueError(f"not a command name: {name!r}")
         self._specs[name] = CommandSpec(name, handler, summary, builtin)

@@ -45,9 +45,13 @@ class Shell:
     The engine reads `status` ($?), `exited` (not None after `exit`: close the tab),
     `prompt()` for the line editor, and sets `streams.columns` on resize."""
 
-    def __init__(self, cwd: str, env: dict[str, str] | None = None,
-                 streams: Streams | None = None,
-                 history: History | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        cwd: str,
+        env: dict[str, str] | None = None,
+        streams: Streams | None = None,
+        history: History | None = None,
+    ) -> None:
         self.cwd = os.path.abspath(cwd)
         self.vars: dict[str, str] = dict(env or {})
         self.exported: set[str] = set(self.vars)
@@ -196,8 +200,9 @@ class Shell:
             stdin = "".join(buffer)
         return status
 
-    async def _command(self, command: Command, stdin: str | None, out: Writer,
-                       out_is_terminal: bool) -> int:  # fmt: skip
+    async def _command(
+        self, command: Command, stdin: str | None, out: Writer, out_is_terminal: bool
+    ) -> int:
         err = self.streams.err
         self._captured_status = 0
         command = await self._substitute(command)
@@ -261,17 +266,21 @@ class Shell:
     def _open(self, name: str, mode: str, files: ExitStack) -> IO[str]:
         try:
             handle = open(  # noqa: SIM115 (closed by the ExitStack when the command ends)
-                self.resolve(name), mode, encoding="utf-8", errors="surrogateescape",
+                self.resolve(name),
+                mode,
+                encoding="utf-8",
+                errors="surrogateescape",
                 newline="",
-            )  # fmt: skip
+            )
         except OSError as error:
             raise RedirectError(f"{name}: {os.strerror(error.errno or 5)}") from None
         return files.enter_context(handle)
 
     def _read(self, name: str) -> str:
         try:
-            with open(self.resolve(name), encoding="utf-8", errors="surrogateescape",
-                      newline="") as handle:  # fmt: skip
+            with open(
+                self.resolve(name), encoding="utf-8", errors="surrogateescape", newline=""
+            ) as handle:
                 return handle.read()
         except OSError as error:
             raise RedirectError(f"{name}: {os.strerror(error.errno or 5)}") from None

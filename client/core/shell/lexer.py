@@ -15,8 +15,23 @@ DOUBLE = "double"  # "...": variables only
 LITERAL = "literal"  # '...' or a backslash-escaped character: nothing
 
 # Longest first, so that `>>` is not read as two `>` and `2>&1` not as `2>` then `&1`.
-OPERATORS = ("2>&1", "1>&2", "&&", "||", ">>", "2>>", "&>", ">&2", "2>", "1>", ";", "|",
-             "&", ">", "<")  # fmt: skip
+OPERATORS = (
+    "2>&1",
+    "1>&2",
+    "&&",
+    "||",
+    ">>",
+    "2>>",
+    "&>",
+    ">&2",
+    "2>",
+    "1>",
+    ";",
+    "|",
+    "&",
+    ">",
+    "<",
+)
 REDIRECTIONS = frozenset({">", ">>", "<", "2>", "2>>", "&>", "1>", "2>&1", "1>&2", ">&2"})
 _WORD_END = frozenset(" \t\n;|&<>")
 _DOUBLE_ESCAPABLE = frozenset('$`"\\\n')

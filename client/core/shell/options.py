@@ -24,8 +24,13 @@ class Parsed:
         return flag in self.flags or flag in self.values
 
 
-def parse(argv: list[str], flags: str = "", valued: str = "",
-          long: Mapping[str, str] | None = None, numeric: str | None = None) -> Parsed:  # fmt: skip
+def parse(
+    argv: list[str],
+    flags: str = "",
+    valued: str = "",
+    long: Mapping[str, str] | None = None,
+    numeric: str | None = None,
+) -> Parsed:
     """Parse argv[1:]. `flags` are single-letter switches, `valued` letters take a value,
     `long` maps `--name` to a letter, and `numeric` names the letter `-5` stands for
     (head/tail's `-N` meaning `-n N`)."""

@@ -34,19 +34,48 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 MAX_LISTED = 200
 
 _KEYS = {
-    "\r": "enter", "\n": "enter", "\r\n": "enter",
-    "\x7f": "backspace", "\x08": "backspace", "\x1b[3~": "delete",
-    "\x1b[A": "up", "\x1bOA": "up", "\x10": "up",
-    "\x1b[B": "down", "\x1bOB": "down", "\x0e": "down",
-    "\x1b[C": "right", "\x1bOC": "right", "\x06": "right",
-    "\x1b[D": "left", "\x1bOD": "left", "\x02": "left",
-    "\x1b[H": "home", "\x1bOH": "home", "\x1b[1~": "home", "\x1b[7~": "home", "\x01": "home",
-    "\x1b[F": "end", "\x1bOF": "end", "\x1b[4~": "end", "\x1b[8~": "end", "\x05": "end",
-    "\x1b[1;5D": "word_left", "\x1bb": "word_left",
-    "\x1b[1;5C": "word_right", "\x1bf": "word_right",
-    "\x15": "cut_start", "\x0b": "cut_end", "\x17": "cut_word", "\x1b\x7f": "cut_word",
-    "\x19": "paste", "\x0c": "clear", "\x03": "cancel", "\x04": "eof", "\t": "complete",
-}  # fmt: skip
+    "\r": "enter",
+    "\n": "enter",
+    "\r\n": "enter",
+    "\x7f": "backspace",
+    "\x08": "backspace",
+    "\x1b[3~": "delete",
+    "\x1b[A": "up",
+    "\x1bOA": "up",
+    "\x10": "up",
+    "\x1b[B": "down",
+    "\x1bOB": "down",
+    "\x0e": "down",
+    "\x1b[C": "right",
+    "\x1bOC": "right",
+    "\x06": "right",
+    "\x1b[D": "left",
+    "\x1bOD": "left",
+    "\x02": "left",
+    "\x1b[H": "home",
+    "\x1bOH": "home",
+    "\x1b[1~": "home",
+    "\x1b[7~": "home",
+    "\x01": "home",
+    "\x1b[F": "end",
+    "\x1bOF": "end",
+    "\x1b[4~": "end",
+    "\x1b[8~": "end",
+    "\x05": "end",
+    "\x1b[1;5D": "word_left",
+    "\x1bb": "word_left",
+    "\x1b[1;5C": "word_right",
+    "\x1bf": "word_right",
+    "\x15": "cut_start",
+    "\x0b": "cut_end",
+    "\x17": "cut_word",
+    "\x1b\x7f": "cut_word",
+    "\x19": "paste",
+    "\x0c": "clear",
+    "\x03": "cancel",
+    "\x04": "eof",
+    "\t": "complete",
+}
 
 
 @dataclass
@@ -81,8 +110,13 @@ def _escape_sequence(data: str, i: int) -> str | None:
 
 
 class LineEditor:
-    def __init__(self, history: History | None = None, complete: Completer | None = None,
-                 prompt: str = "$ ", width: int = 80) -> None:  # fmt: skip
+    def __init__(
+        self,
+        history: History | None = None,
+        complete: Completer | None = None,
+        prompt: str = "$ ",
+        width: int = 80,
+    ) -> None:
         self.history = history if history is not None else History()
         self.complete = complete
         self.prompt = prompt

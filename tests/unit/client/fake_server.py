@@ -151,8 +151,11 @@ class FakeServer:
     def other_put(self, path: str, content: bytes, binary: bool | None = None) -> int:
         """Another client writes `path` (creating it or changing it); the new version."""
         row = self.row(path)
-        op: dict[str, Any] = {"op": "put", "path": path,
-                              "base_version": row.version if row else None}  # fmt: skip
+        op: dict[str, Any] = {
+            "op": "put",
+            "path": path,
+            "base_version": row.version if row else None,
+        }
         parts = {}
         if binary or (binary is None and not is_text(content)):
             op.update(content_ref=sha(content), binary=True)
@@ -169,8 +172,9 @@ class FakeServer:
     def other_rename(self, path: str, to: str) -> int:
         row = self.row(path)
         assert row is not None, path
-        return self._other([{"op": "rename", "path": row.path, "to": to,
-                             "base_version": row.version}])  # fmt: skip
+        return self._other(
+            [{"op": "rename", "path": row.path, "to": to, "base_version": row.version}]
+        )
 
     def _other(self, ops: list[dict[str, Any]], parts: dict[str, bytes] | None = None) -> int:
         answer = self.apply(ops, parts or {})
@@ -195,9 +199,17 @@ class FakeServer:
         self._enter("load", project_id=project_id, etag=etag)
         if etag is not None and etag == self.etag(project_id):
             return None
-        files = [ServerFile(r.path, r.version, r.sha256, r.binary, len(r.content),
-                            None if r.binary else r.content)
-                 for r in sorted(self.rows.values(), key=lambda r: r.path)]  # fmt: skip
+        files = [
+            ServerFile(
+                r.path,
+                r.version,
+                r.sha256,
+                r.binary,
+                len(r.content),
+                None if r.binary else r.content,
+            )
+            for r in sorted(self.rows.values(), key=lambda r: r.path)
+        ]
         return ports.ServerSnapshot(self.version, self.etag(project_id), files)
 
     async def blob(self, project_id: str, sha256: str) -> bytes:
@@ -207,10 +219,20 @@ class FakeServer:
                 return row.content
         raise _refused(404, "not_found", "No such content in this project.")
 
-    async def sync(self, project_id: str, ops: list[dict[str, Any]], parts: dict[str, bytes],
-                   revision_message: str | None) -> dict[str, Any]:  # fmt: skip
-        self._enter("sync", project_id=project_id, ops=ops, parts=dict(parts),
-                    revision_message=revision_message)  # fmt: skip
+    async def sync(
+        self,
+        project_id: str,
+        ops: list[dict[str, Any]],
+        parts: dict[str, bytes],
+        revision_message: str | None,
+    ) -> dict[str, Any]:
+        self._enter(
+            "sync",
+            project_id=project_id,
+            ops=ops,
+            parts=dict(parts),
+            revision_message=revision_message,
+        )
         if self.hold:
             await _suspend()
         self._fail_if_asked()
@@ -252,11 +274,17 @@ class FakeServer:
         if sum(len(r.content) for r in final.values()) > self.rules.max_project_bytes:
             raise _refused(413, "project_too_large", "A project holds too many bytes.")
         self.version += 1
-        self.rows = {k: (Row(r.path, r.content, r.binary, self.version)
-                         if r is not initial.get(k) else r) for k, r in final.items()}  # fmt: skip
+        self.rows = {
+            k: (Row(r.path, r.content, r.binary, self.version) if r is not initial.get(k) else r)
+            for k, r in final.items()
+        }
         for op in applied:
-            result: dict[str, Any] = {"index": op["index"], "status": "ok", "path": op["path"],
-                                      "version": self.version}  # fmt: skip
+            result: dict[str, Any] = {
+                "index": op["index"],
+                "status": "ok",
+                "path": op["path"],
+                "version": self.version,
+            }
             if op["op"] == "put":
                 result["sha256"] = sha(op["data"])
             if op["op"] == "rename":
@@ -274,8 +302,12 @@ class FakeServer:
         for index, raw in enumerate(raw_ops):
             if not isinstance(raw, dict) or raw.get("op") not in {"put", "delete", "rename"}:
                 raise _refused(422, "invalid", f"Operation {index}: bad op", op=index)
-            op = {"index": index, "op": raw["op"], "path": self._path(raw, index, "path"),
-                  "base_version": self._base(raw, index, raw["op"] != "put")}  # fmt: skip
+            op = {
+                "index": index,
+                "op": raw["op"],
+                "path": self._path(raw, index, "path"),
+                "base_version": self._base(raw, index, raw["op"] != "put"),
+            }
             if raw["op"] == "put":
                 op["data"], op["binary"] = self._content(raw, index, parts)
                 if len(op["data"]) > self.rules.max_file_bytes:
@@ -333,8 +365,11 @@ class FakeServer:
             if current is not None and current.path != op["path"]:
                 raise _refused(409, "case_conflict", f"Operation {op['index']}: case clash")
             base = op["base_version"]
-            stale = current is not None if base is None else (
-                current is None or current.version != base)
+            stale = (
+                current is not None
+                if base is None
+                else (current is None or current.version != base)
+            )
             if stale:
                 return _conflict(op, current)
             if current is None:
@@ -358,9 +393,13 @@ class FakeServer:
 
 
 def _conflict(op: dict[str, Any], current: Row | None, path: str | None = None) -> dict[str, Any]:
-    return {"index": op["index"], "status": "conflict", "path": path or op["path"],
-            "current_version": current.version if current else None,
-            "current_sha256": current.sha256 if current else None}  # fmt: skip
+    return {
+        "index": op["index"],
+        "status": "conflict",
+        "path": path or op["path"],
+        "current_version": current.version if current else None,
+        "current_sha256": current.sha256 if current else None,
+    }
 
 
 def _place(now: dict[str, Row | None], op: dict[str, Any], path: str) -> None:
@@ -381,11 +420,24 @@ def seeded(rules: SyncRules, files: dict[str, bytes]) -> FakeServer:
     parts: dict[str, bytes] = {}
     for path, content in files.items():
         if is_text(content):
-            ops.append({"op": "put", "path": path, "base_version": None,
-                        "content": content.decode("utf-8")})  # fmt: skip
+            ops.append(
+                {
+                    "op": "put",
+                    "path": path,
+                    "base_version": None,
+                    "content": content.decode("utf-8"),
+                }
+            )
         else:
-            ops.append({"op": "put", "path": path, "base_version": None,
-                        "content_ref": sha(content), "binary": True})  # fmt: skip
+            ops.append(
+                {
+                    "op": "put",
+                    "path": path,
+                    "base_version": None,
+                    "content_ref": sha(content),
+                    "binary": True,
+                }
+            )
             parts[sha(content)] = content
     if ops:
         server._other(ops, parts)

@@ -11,7 +11,7 @@ from client.core.embed import (
     EmbedOptions,
     MemoryProjectApi,
     allowed_origins,
-    command,  # fmt: skip
+    command,
     origin_of,
     snippet,
 )
@@ -22,33 +22,52 @@ from client.core.rules import SyncRules
 from .fake_server import run
 
 
-@pytest.mark.parametrize(("raw", "origin"), [
-    ("https://Blog.Example/post?x=1", "https://blog.example"),
-    ("http://localhost:8080", "http://localhost:8080"),
-    ("https://a.example:443", "https://a.example"),
-    ("http://[::1]:5000/", "http://[::1]:5000"),
-    ("javascript:alert(1)", None), ("*", None), ("", None), ("https://", None),
-    ("http://x:99999", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "origin"),
+    [
+        ("https://Blog.Example/post?x=1", "https://blog.example"),
+        ("http://localhost:8080", "http://localhost:8080"),
+        ("https://a.example:443", "https://a.example"),
+        ("http://[::1]:5000/", "http://[::1]:5000"),
+        ("javascript:alert(1)", None),
+        ("*", None),
+        ("", None),
+        ("https://", None),
+        ("http://x:99999", None),
+    ],
+)
 def test_origin_of(raw: str, origin: str | None) -> None:
     assert origin_of(raw) == origin
 
 
 def test_options_from_the_query_and_back() -> None:
-    query = {"share": "abc_DEF-123", "file": "src/main.py", "readonly": "1", "theme": "dark",
-             "panels": "editor, terminal ,bogus", "run": "true",
-             "origins": "https://blog.example/,nonsense,http://localhost:3000"}  # fmt: skip
+    query = {
+        "share": "abc_DEF-123",
+        "file": "src/main.py",
+        "readonly": "1",
+        "theme": "dark",
+        "panels": "editor, terminal ,bogus",
+        "run": "true",
+        "origins": "https://blog.example/,nonsense,http://localhost:3000",
+    }
     options = EmbedOptions.from_query(query)
-    assert options == EmbedOptions("abc_DEF-123", "src/main.py", True, "dark",
-                                   ("editor", "terminal"), True,
-                                   ("https://blog.example", "http://localhost:3000"))  # fmt: skip
+    assert options == EmbedOptions(
+        "abc_DEF-123",
+        "src/main.py",
+        True,
+        "dark",
+        ("editor", "terminal"),
+        True,
+        ("https://blog.example", "http://localhost:3000"),
+    )
     back = dict(part.split("=", 1) for part in options.query().split("&"))
     assert EmbedOptions.from_query(back) == options
 
 
 def test_defaults_and_bad_values() -> None:
-    options = EmbedOptions.from_query({"theme": "neon", "panels": "", "share": "<script>",
-                                       "readonly": "0"})  # fmt: skip
+    options = EmbedOptions.from_query(
+        {"theme": "neon", "panels": "", "share": "<script>", "readonly": "0"}
+    )
     assert options == EmbedOptions()
     assert options.panels == PANELS and options.theme == "auto" and options.share is None
     assert options.query() == ""
@@ -76,8 +95,10 @@ def test_only_allowed_origins_and_our_protocol_make_commands() -> None:
 def test_snippet() -> None:
     options = EmbedOptions(share="tok", file="a b.py", origins=("https://blog.example",))
     html = snippet("https://ide.example", options)
-    assert html.startswith('<iframe src="https://ide.example/embed?share=tok&amp;file=a%20b.py'
-                           '&amp;origins=https://blog.example"')
+    assert html.startswith(
+        '<iframe src="https://ide.example/embed?share=tok&amp;file=a%20b.py'
+        '&amp;origins=https://blog.example"'
+    )
     assert 'allow="cross-origin-isolated; clipboard-write"' in html and 'loading="lazy"' in html
 
 

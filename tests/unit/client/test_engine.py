@@ -39,8 +39,9 @@ def test_open_cached_without_a_cache(sync: ProjectSync) -> None:
     assert sync.model.files == {}
 
 
-def test_open_cached_then_refresh(storage: MemoryStorage, server: FakeServer,
-                                  rules: SyncRules) -> None:  # fmt: skip
+def test_open_cached_then_refresh(
+    storage: MemoryStorage, server: FakeServer, rules: SyncRules
+) -> None:
     first = opened(ProjectSync("p1", storage, server, rules), server, {"a": b"1", "b": b"2"})
     first.model.write("mine.txt", b"offline work")
     assert run(first.persist())
@@ -59,8 +60,9 @@ def test_open_cached_then_refresh(storage: MemoryStorage, server: FakeServer,
     assert server.files() == contents(later)
 
 
-def test_refresh_tells_on_change(storage: MemoryStorage, server: FakeServer,
-                                 rules: SyncRules) -> None:  # fmt: skip
+def test_refresh_tells_on_change(
+    storage: MemoryStorage, server: FakeServer, rules: SyncRules
+) -> None:
     calls: list[int] = []
     sync = ProjectSync("p1", storage, server, rules, on_change=lambda: calls.append(1))
     run(sync.refresh())
@@ -83,7 +85,8 @@ def ports_server_file(*args: object) -> object:
 
 
 def test_push_leaves_the_server_holding_the_local_state_byte_for_byte(
-    sync: ProjectSync, server: FakeServer,
+    sync: ProjectSync,
+    server: FakeServer,
 ) -> None:
     opened(sync, server, {"keep": b"k", "old/name.txt": b"n", "gone": b"g", "edit": b"e"})
     sync.model.write("img/logo.png", BINARY, binary=True)
@@ -102,9 +105,9 @@ def test_push_leaves_the_server_holding_the_local_state_byte_for_byte(
     assert run(sync.push()).requests == 0  # nothing left to send
 
 
-def test_push_splits_into_requests_within_the_limits(storage: MemoryStorage,
-                                                     server: FakeServer,
-                                                     rules: SyncRules) -> None:  # fmt: skip
+def test_push_splits_into_requests_within_the_limits(
+    storage: MemoryStorage, server: FakeServer, rules: SyncRules
+) -> None:
     sync = ProjectSync("p1", storage, server, dataclasses.replace(rules, max_ops_per_sync=2))
     for number in range(5):
         sync.model.write(f"f{number}", b"x")
@@ -115,8 +118,9 @@ def test_push_splits_into_requests_within_the_limits(storage: MemoryStorage,
     assert server.revisions == ["five files"] and len(server.files()) == 5
 
 
-def test_a_rename_and_edit_split_over_two_requests(storage: MemoryStorage, server: FakeServer,
-                                                  rules: SyncRules) -> None:  # fmt: skip
+def test_a_rename_and_edit_split_over_two_requests(
+    storage: MemoryStorage, server: FakeServer, rules: SyncRules
+) -> None:
     sync = ProjectSync("p1", storage, server, dataclasses.replace(rules, max_ops_per_sync=1))
     opened(sync, server, {"a": b"1"})
     sync.model.rename("a", "b")
@@ -126,9 +130,9 @@ def test_a_rename_and_edit_split_over_two_requests(storage: MemoryStorage, serve
     assert run(sync.push()).requests == 0
 
 
-def test_a_rename_and_edit_whose_second_request_fails(storage: MemoryStorage,
-                                                      server: FakeServer,
-                                                      rules: SyncRules) -> None:  # fmt: skip
+def test_a_rename_and_edit_whose_second_request_fails(
+    storage: MemoryStorage, server: FakeServer, rules: SyncRules
+) -> None:
     sync = ProjectSync("p1", storage, server, dataclasses.replace(rules, max_ops_per_sync=1))
     opened(sync, server, {"a": b"1"})
     sync.model.rename("a", "b")
@@ -146,8 +150,9 @@ def test_a_rename_and_edit_whose_second_request_fails(storage: MemoryStorage,
     assert server.files() == {"b": b"2"} and sync.model.pending_count() == 0
 
 
-def test_a_save_with_nothing_to_send_still_records_the_revision(sync: ProjectSync,
-                                                               server: FakeServer) -> None:
+def test_a_save_with_nothing_to_send_still_records_the_revision(
+    sync: ProjectSync, server: FakeServer
+) -> None:
     run(sync.push("checkpoint"))
     assert [c.args["ops"] for c in server.sync_calls()] == [[]]
     assert server.revisions == ["checkpoint"]
@@ -155,8 +160,12 @@ def test_a_save_with_nothing_to_send_still_records_the_revision(sync: ProjectSyn
 
 def test_a_failed_push_loses_nothing(sync: ProjectSync, server: FakeServer) -> None:
     sync.model.write("a", b"1")
-    for error in [ports.Offline("down"), ports.ServerFailed("503"), ports.SignedOut("401"),
-                  ports.Refused(422, "invalid", "no", {})]:  # fmt: skip
+    for error in [
+        ports.Offline("down"),
+        ports.ServerFailed("503"),
+        ports.SignedOut("401"),
+        ports.Refused(422, "invalid", "no", {}),
+    ]:
         server.fail_next(error)
         with pytest.raises(type(error)):
             run(sync.push())
@@ -169,7 +178,8 @@ def test_a_failed_push_loses_nothing(sync: ProjectSync, server: FakeServer) -> N
 
 
 def test_a_concurrent_change_is_a_conflict_with_both_versions_kept(
-    sync: ProjectSync, server: FakeServer,
+    sync: ProjectSync,
+    server: FakeServer,
 ) -> None:
     opened(sync, server, {"a": b"base", "b": b"b"})
     sync.model.write("a", b"mine")
@@ -190,11 +200,20 @@ def storage_conflicts(sync: ProjectSync) -> dict[str, object]:
     return dict(sync.storage.projects["p1"].conflicts)
 
 
-@pytest.mark.parametrize(("choice", "merged", "expected"), [
-    ("mine", None, b"mine"), ("theirs", None, b"theirs"), ("merged", b"both", b"both"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("choice", "merged", "expected"),
+    [
+        ("mine", None, b"mine"),
+        ("theirs", None, b"theirs"),
+        ("merged", b"both", b"both"),
+    ],
+)
 def test_resolving_a_conflict_then_pushing_succeeds(
-    sync: ProjectSync, server: FakeServer, choice: str, merged: bytes | None, expected: bytes,
+    sync: ProjectSync,
+    server: FakeServer,
+    choice: str,
+    merged: bytes | None,
+    expected: bytes,
 ) -> None:
     opened(sync, server, {"a": b"base"})
     sync.model.write("a", b"mine")
@@ -208,8 +227,9 @@ def test_resolving_a_conflict_then_pushing_succeeds(
     assert storage_conflicts(sync) == {}
 
 
-def test_resolving_mine_keeps_edits_made_after_the_conflict(sync: ProjectSync,
-                                                            server: FakeServer) -> None:
+def test_resolving_mine_keeps_edits_made_after_the_conflict(
+    sync: ProjectSync, server: FakeServer
+) -> None:
     opened(sync, server, {"a": b"base"})
     sync.model.write("a", b"mine")
     server.other_put("a", b"theirs")
@@ -240,8 +260,9 @@ def test_a_file_created_on_both_sides(sync: ProjectSync, server: FakeServer) -> 
 
 
 @pytest.mark.parametrize("choice", ["mine", "theirs"])
-def test_delete_against_a_concurrent_edit(sync: ProjectSync, server: FakeServer,
-                                          choice: str) -> None:  # fmt: skip
+def test_delete_against_a_concurrent_edit(
+    sync: ProjectSync, server: FakeServer, choice: str
+) -> None:
     opened(sync, server, {"a": b"base", "b": b"b"})
     sync.model.delete("a")
     server.other_put("a", b"theirs")
@@ -255,14 +276,19 @@ def test_delete_against_a_concurrent_edit(sync: ProjectSync, server: FakeServer,
 
 
 @pytest.mark.parametrize("choice", ["mine", "theirs"])
-def test_rename_onto_a_path_another_client_took(sync: ProjectSync, server: FakeServer,
-                                                choice: str) -> None:  # fmt: skip
+def test_rename_onto_a_path_another_client_took(
+    sync: ProjectSync, server: FakeServer, choice: str
+) -> None:
     opened(sync, server, {"a": b"A"})
     sync.model.rename("a", "b")
     server.other_put("b", b"their b")
     [conflict] = run(sync.push()).new_conflicts
     assert (conflict.path, conflict.server_path, conflict.mine, conflict.theirs) == (
-        "b", "b", b"A", b"their b")  # fmt: skip
+        "b",
+        "b",
+        b"A",
+        b"their b",
+    )
     run(sync.resolve("b", choice))
     assert run(sync.push()).new_conflicts == []
     run(sync.refresh())
@@ -272,14 +298,19 @@ def test_rename_onto_a_path_another_client_took(sync: ProjectSync, server: FakeS
 
 
 @pytest.mark.parametrize("choice", ["mine", "theirs"])
-def test_rename_of_a_file_another_client_changed(sync: ProjectSync, server: FakeServer,
-                                                 choice: str) -> None:  # fmt: skip
+def test_rename_of_a_file_another_client_changed(
+    sync: ProjectSync, server: FakeServer, choice: str
+) -> None:
     opened(sync, server, {"a": b"A"})
     sync.model.rename("a", "b")
     server.other_put("a", b"their A")
     [conflict] = run(sync.push()).new_conflicts
     assert (conflict.path, conflict.server_path, conflict.mine, conflict.theirs) == (
-        "b", "a", b"A", b"their A")  # fmt: skip
+        "b",
+        "a",
+        b"A",
+        b"their A",
+    )
     run(sync.resolve("b", choice))
     assert run(sync.push()).new_conflicts == []
     expected = {"b": b"A"} if choice == "mine" else {"a": b"their A"}
@@ -287,8 +318,9 @@ def test_rename_of_a_file_another_client_changed(sync: ProjectSync, server: Fake
     assert sync.model.pending_count() == 0
 
 
-def test_rename_of_a_file_another_client_deleted_kept_as_mine(sync: ProjectSync,
-                                                              server: FakeServer) -> None:
+def test_rename_of_a_file_another_client_deleted_kept_as_mine(
+    sync: ProjectSync, server: FakeServer
+) -> None:
     opened(sync, server, {"a": b"A"})
     sync.model.rename("a", "b")
     server.other_delete("a")
@@ -299,8 +331,9 @@ def test_rename_of_a_file_another_client_deleted_kept_as_mine(sync: ProjectSync,
     assert server.files() == {"b": b"A"} == contents(sync)
 
 
-def test_conflicts_survive_a_reload(storage: MemoryStorage, server: FakeServer,
-                                    rules: SyncRules) -> None:  # fmt: skip
+def test_conflicts_survive_a_reload(
+    storage: MemoryStorage, server: FakeServer, rules: SyncRules
+) -> None:
     sync = opened(ProjectSync("p1", storage, server, rules), server, {"a": b"base"})
     sync.model.write("a", b"mine")
     server.other_put("a", b"theirs")
@@ -317,7 +350,9 @@ def test_conflicts_survive_a_reload(storage: MemoryStorage, server: FakeServer,
 
 
 def test_a_storage_failure_is_reported_and_the_same_changes_retried(
-    sync: ProjectSync, storage: MemoryStorage, server: FakeServer,
+    sync: ProjectSync,
+    storage: MemoryStorage,
+    server: FakeServer,
 ) -> None:
     opened(sync, server, {"gone": b"g", "kept": b"k"})
     sync.model.write("a", b"1")
@@ -334,7 +369,8 @@ def test_a_storage_failure_is_reported_and_the_same_changes_retried(
 
 
 def test_memory_standing_in_for_the_browser_store_keeps_saying_so(
-    sync: ProjectSync, server: FakeServer,
+    sync: ProjectSync,
+    server: FakeServer,
 ) -> None:
     opened(sync, server, {"kept": b"k"})
     sync.storage_fallback = "IndexedDB is blocked; edits are kept in memory only"
@@ -346,14 +382,16 @@ def test_memory_standing_in_for_the_browser_store_keeps_saying_so(
 class SlowFailingStorage(MemoryStorage):
     """Yields once inside save (as IndexedDB does), then fails."""
 
-    async def save(self, project_id: str, changed: list[LocalFile], removed: list[str],
-                   meta: StoredProject) -> None:  # fmt: skip
+    async def save(
+        self, project_id: str, changed: list[LocalFile], removed: list[str], meta: StoredProject
+    ) -> None:
         await asyncio.sleep(0)
         await super().save(project_id, changed, removed, meta)
 
 
 def test_edits_made_while_a_failing_save_was_pending_are_not_undone(
-    server: FakeServer, rules: SyncRules,
+    server: FakeServer,
+    rules: SyncRules,
 ) -> None:
     storage = SlowFailingStorage()
     sync = ProjectSync("p1", storage, server, rules)
@@ -410,7 +448,8 @@ def test_the_journal_replays_what_the_store_had_not_got(sync: ProjectSync) -> No
     assert set(fresh.model.files) == {"keep.txt"}  # the store alone lost the last edits
     fresh.replay(journal)
     assert {p: f.content for p, f in fresh.model.files.items()} == {
-        "late.txt": b"typed just before the reload"}
+        "late.txt": b"typed just before the reload"
+    }
 
 
 @pytest.mark.parametrize("existing", [True, False], ids=["edited-file", "new-file"])

@@ -24,7 +24,8 @@ def test_auto_prefers_webcontainer_for_a_package_json_where_it_can_run() -> None
     assert choose(AUTO, NODE, isolated=True).engine == WEBCONTAINER
     assert "package.json" in choose(AUTO, NODE, isolated=True).why
     assert choose(AUTO, PYTHON, isolated=True) == Choice(
-        PYODIDE, "auto: the project has no package.json")  # fmt: skip
+        PYODIDE, "auto: the project has no package.json"
+    )
     assert choose(AUTO, {"web/package.json"}, isolated=True).engine == PYODIDE  # root only
     not_isolated = choose(AUTO, NODE, isolated=False)
     assert not_isolated.engine == PYODIDE and "cross-origin isolated" in not_isolated.why

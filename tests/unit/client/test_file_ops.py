@@ -24,8 +24,14 @@ def model_with(files: dict[str, bytes]) -> ProjectModel:
 
 @pytest.fixture
 def ops(rules: SyncRules) -> FileOps:
-    model = model_with({"README.md": b"# hi", "src/app.py": b"print(1)\n",
-                        "src/util/strings.py": b"S = 1\n", "logo.png": PNG})  # fmt: skip
+    model = model_with(
+        {
+            "README.md": b"# hi",
+            "src/app.py": b"print(1)\n",
+            "src/util/strings.py": b"S = 1\n",
+            "logo.png": PNG,
+        }
+    )
     return FileOps(model, rules, set())
 
 
@@ -67,8 +73,7 @@ def test_rename_a_file_keeps_its_server_identity(ops: FileOps) -> None:
 def test_rename_a_folder_moves_everything_under_it(ops: FileOps) -> None:
     ops.create_folder("src/util", "empty")
     assert ops.rename("src", "lib") == ("src", "lib")
-    assert sorted(ops.model.files) == ["README.md", "lib/app.py", "lib/util/strings.py",
-                                       "logo.png"]  # fmt: skip
+    assert sorted(ops.model.files) == ["README.md", "lib/app.py", "lib/util/strings.py", "logo.png"]
     assert ops.folders == {"lib/util/empty"}
 
 
@@ -93,8 +98,12 @@ def test_move_many_into_a_folder(ops: FileOps) -> None:
     ops.create_folder("", "dest")
     moves = ops.move(["README.md", "src/util", "src/util/strings.py"], "dest")
     assert moves == [("README.md", "dest/README.md"), ("src/util", "dest/util")]
-    assert sorted(ops.model.files) == ["dest/README.md", "dest/util/strings.py", "logo.png",
-                                       "src/app.py"]  # fmt: skip
+    assert sorted(ops.model.files) == [
+        "dest/README.md",
+        "dest/util/strings.py",
+        "logo.png",
+        "src/app.py",
+    ]
     assert ops.folders == set()
 
 
@@ -169,11 +178,22 @@ def test_delete_of_an_empty_local_folder_and_undo(ops: FileOps) -> None:
 
 def test_upload_plan_refuses_big_files_by_name_and_keeps_the_rest(ops: FileOps) -> None:
     limit = ops.rules.max_file_bytes
-    plan = ops.plan_upload([("a.txt", 5), ("big.bin", limit + 1), ("site/index.html", 10),
-                            ("README.md", 3), ("readme.MD", 3), ("bad\x01.txt", 1)],
-                           "src")  # fmt: skip
-    assert plan.accepted == [("a.txt", "src/a.txt"), ("site/index.html", "src/site/index.html"),
-                             ("README.md", "src/README.md")]  # fmt: skip
+    plan = ops.plan_upload(
+        [
+            ("a.txt", 5),
+            ("big.bin", limit + 1),
+            ("site/index.html", 10),
+            ("README.md", 3),
+            ("readme.MD", 3),
+            ("bad\x01.txt", 1),
+        ],
+        "src",
+    )
+    assert plan.accepted == [
+        ("a.txt", "src/a.txt"),
+        ("site/index.html", "src/site/index.html"),
+        ("README.md", "src/README.md"),
+    ]
     refused = dict(plan.refused)
     assert refused["big.bin"] == "It is 10.0 MB; a file may hold at most 10.0 MB."
     assert "differs only by case" in refused["readme.MD"]
@@ -187,8 +207,10 @@ def test_upload_plan_refuses_file_folder_clashes(ops: FileOps) -> None:
     plan = ops.plan_upload([("README.md/x.txt", 1), ("src", 1), ("util", 2)], "src")
     assert dict(plan.refused) == {"util": "“src/util” is a folder."}
     plan = ops.plan_upload([("README.md/x.txt", 1), ("src", 1)], "")
-    assert dict(plan.refused) == {"README.md/x.txt": "“README.md” is a file, not a folder.",
-                                  "src": "“src” is a folder."}  # fmt: skip
+    assert dict(plan.refused) == {
+        "README.md/x.txt": "“README.md” is a file, not a folder.",
+        "src": "“src” is a folder.",
+    }
 
 
 def test_upload_writes_with_binary_detection(ops: FileOps) -> None:

@@ -163,8 +163,7 @@ def test_split_location(query: str, expected: tuple[str, int | None, int | None]
 
 
 def test_segments_cut_text_for_highlighting() -> None:
-    assert segments("src/App.jsx", (4, 5, 6)) == [("src/", False), ("App", True),
-                                                   (".jsx", False)]  # fmt: skip
+    assert segments("src/App.jsx", (4, 5, 6)) == [("src/", False), ("App", True), (".jsx", False)]
     assert segments("ab", ()) == [("ab", False)]
     assert segments("", (1,)) == []
 
@@ -174,8 +173,10 @@ def test_matches_agree_with_a_plain_subsequence_test() -> None:
     characters in order come back, each with positions spelling the query."""
     rnd = random.Random(5)
     alphabet = "abcAB._-/x"
-    paths = {"".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 14))).strip("/")
-             for _ in range(400)}  # fmt: skip
+    paths = {
+        "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 14))).strip("/")
+        for _ in range(400)
+    }
     paths.discard("")
     index = PathIndex(paths)
     for _ in range(200):
@@ -190,8 +191,12 @@ def test_matches_agree_with_a_plain_subsequence_test() -> None:
 
 def test_an_exact_name_beats_a_prefix_and_a_word_start_beats_the_middle() -> None:
     paths = ["src/apple.js", "lib/deep/folder/app.ts", "src/myApp.js", "src/happy.js"]
-    assert ranked("app", paths) == ["lib/deep/folder/app.ts", "src/apple.js", "src/myApp.js",
-                                    "src/happy.js"]  # fmt: skip
+    assert ranked("app", paths) == [
+        "lib/deep/folder/app.ts",
+        "src/apple.js",
+        "src/myApp.js",
+        "src/happy.js",
+    ]
     paths = ["x/tindexer.ts", "x/helper_index.ts"]
     assert ranked("index", paths) == ["x/helper_index.ts", "x/tindexer.ts"]
 
@@ -233,8 +238,14 @@ def test_align_is_optimal() -> None:
         low = fold(text)
         query = "".join(rnd.choice("ab_") for _ in range(rnd.randint(1, 3)))
         name_start = text.rfind("/") + 1
-        best = max((score(text, c, name_start) for c in combinations(range(len(text)), len(query))
-                    if "".join(low[i] for i in c) == query), default=None)  # fmt: skip
+        best = max(
+            (
+                score(text, c, name_start)
+                for c in combinations(range(len(text)), len(query))
+                if "".join(low[i] for i in c) == query
+            ),
+            default=None,
+        )
         found = align(query, text, low, 0, name_start)
         if best is None:
             assert found is None

@@ -106,8 +106,15 @@ def test_binary_content_is_kept_as_bytes() -> None:
 
 def test_folders_and_children() -> None:
     model = ProjectModel()
-    for path in ["README.md", "src/app.py", "src/lib/util.py", "src/lib/b.py", "Docs/x.md",
-                 "a.txt", "src/Zeta.py"]:  # fmt: skip
+    for path in [
+        "README.md",
+        "src/app.py",
+        "src/lib/util.py",
+        "src/lib/b.py",
+        "Docs/x.md",
+        "a.txt",
+        "src/Zeta.py",
+    ]:
         model.write(path, b"")
     assert model.folders() == {"src", "src/lib", "Docs"}
     assert model.children("") == (["Docs", "src"], ["a.txt", "README.md"])

@@ -8,8 +8,13 @@ from client.core import offline_state
 
 
 def test_user_record_keeps_only_id_and_email() -> None:
-    user = {"id": "u1", "email": "ada@example.com", "display_name": "Ada",
-            "created_at": "2026-01-01T00:00:00+00:00", "csrf_token": "secret"}  # fmt: skip
+    user = {
+        "id": "u1",
+        "email": "ada@example.com",
+        "display_name": "Ada",
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "csrf_token": "secret",
+    }
     raw = offline_state.user_record(user)
     assert json.loads(raw) == {"id": "u1", "email": "ada@example.com"}
     assert offline_state.remembered_user(raw) == {"id": "u1", "email": "ada@example.com"}
@@ -21,11 +26,21 @@ def test_unreadable_or_partial_records_mean_nobody() -> None:
 
 
 def test_list_record_round_trip_keeps_the_drawn_fields() -> None:
-    projects = [{"id": "p1", "name": "One", "file_count": 3, "opened_at": "t1",
-                 "updated_at": "t2", "description": "long text", "owner": "u1"}]  # fmt: skip
+    projects = [
+        {
+            "id": "p1",
+            "name": "One",
+            "file_count": 3,
+            "opened_at": "t1",
+            "updated_at": "t2",
+            "description": "long text",
+            "owner": "u1",
+        }
+    ]
     again = offline_state.remembered_list(offline_state.list_record(projects))
-    assert again == [{"id": "p1", "name": "One", "file_count": 3, "opened_at": "t1",
-                      "updated_at": "t2"}]  # fmt: skip
+    assert again == [
+        {"id": "p1", "name": "One", "file_count": 3, "opened_at": "t1", "updated_at": "t2"}
+    ]
     assert offline_state.remembered_list("garbage") == []
     assert offline_state.remembered_list('{"id": 1}') == []
     assert offline_state.remembered_list('[{"id": "x"}, 3]') == []

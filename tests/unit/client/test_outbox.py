@@ -21,16 +21,19 @@ def mirror(server: FakeServer) -> ProjectModel:
     """A model in step with everything `server` holds."""
     model = ProjectModel()
     for row in server.rows.values():
-        model.adopt(ServerFile(row.path, row.version, row.sha256, row.binary,
-                               len(row.content), row.content), row.content)  # fmt: skip
+        model.adopt(
+            ServerFile(
+                row.path, row.version, row.sha256, row.binary, len(row.content), row.content
+            ),
+            row.content,
+        )
     model.server_version = server.version
     model.take_touched()
     return model
 
 
 def send(server: FakeServer, ops: list[Op]) -> dict[str, Any]:
-    parts = {op.file.sha256: op.file.content for op in ops
-             if op.as_part and op.file is not None}  # fmt: skip
+    parts = {op.file.sha256: op.file.content for op in ops if op.as_part and op.file is not None}
     return run(server.sync("p1", [op.payload() for op in ops], parts, None))
 
 
@@ -58,8 +61,11 @@ def test_order_is_deletes_then_renames_then_puts(rules: SyncRules) -> None:
     model.rename("b", "b2")
     model.delete("a")
     assert shape(pending_ops(model)) == [
-        ("delete", "a", 1, None), ("rename", "b", 1, "b2"), ("put", "c", 1, None),
-        ("put", "e", None, None)]  # fmt: skip
+        ("delete", "a", 1, None),
+        ("rename", "b", 1, "b2"),
+        ("put", "c", 1, None),
+        ("put", "e", None, None),
+    ]
     assert push(model, server) == []
     assert server.files() == {"b2": b"2", "c": b"33", "d": b"4", "e": b"5"}
     assert pending_ops(model) == [] and model.pending_count() == 0
@@ -80,8 +86,10 @@ def test_rename_and_edit_go_as_delete_and_put(rules: SyncRules) -> None:
     model = mirror(server)
     model.rename("src/a.py", "lib/a.py")
     model.write("lib/a.py", b"2")
-    assert shape(pending_ops(model)) == [("delete", "src/a.py", 1, None),
-                                         ("put", "lib/a.py", None, None)]  # fmt: skip
+    assert shape(pending_ops(model)) == [
+        ("delete", "src/a.py", 1, None),
+        ("put", "lib/a.py", None, None),
+    ]
     assert push(model, server) == []
     assert server.files() == {"lib/a.py": b"2"} and model.pending_count() == 0
 
@@ -123,10 +131,19 @@ def test_binary_put_names_its_part_and_text_put_carries_text() -> None:
     model.write("img.bin", BINARY, binary=True)
     model.write("t.txt", "héllo".encode())
     binary, text = pending_ops(model)
-    assert binary.payload() == {"op": "put", "path": "img.bin", "base_version": None,
-                                "content_ref": sha256_hex(BINARY), "binary": True}  # fmt: skip
-    assert text.payload() == {"op": "put", "path": "t.txt", "base_version": None,
-                              "content": "héllo"}  # fmt: skip
+    assert binary.payload() == {
+        "op": "put",
+        "path": "img.bin",
+        "base_version": None,
+        "content_ref": sha256_hex(BINARY),
+        "binary": True,
+    }
+    assert text.payload() == {
+        "op": "put",
+        "path": "t.txt",
+        "base_version": None,
+        "content": "héllo",
+    }
     assert binary.size == 256 and binary.local_path == "img.bin"
 
 
@@ -298,7 +315,8 @@ def test_a_conflict_answer_is_returned_and_changes_nothing(rules: SyncRules) -> 
     server.other_put("a", b"theirs")
     refused = push(model, server)
     assert [(r.op.path, r.current_version, r.current_sha256) for r in refused] == [
-        ("a", 2, sha256_hex(b"theirs"))]  # fmt: skip
+        ("a", 2, sha256_hex(b"theirs"))
+    ]
     assert model.get("a").base.version == 1  # type: ignore[union-attr]
     assert model.get("b").clean and model.server_version == 3  # type: ignore[union-attr]
     assert server.files() == {"a": b"theirs", "b": b"fine"}
@@ -328,40 +346,75 @@ def test_fake_server_bumps_the_version_once_per_batch_that_changes_something(
     rules: SyncRules,
 ) -> None:
     server = FakeServer(rules)
-    answer = server.apply([{"op": "put", "path": "a", "base_version": None, "content": "1"},
-                           {"op": "put", "path": "b", "base_version": None, "content": "2"}], {})
+    answer = server.apply(
+        [
+            {"op": "put", "path": "a", "base_version": None, "content": "1"},
+            {"op": "put", "path": "b", "base_version": None, "content": "2"},
+        ],
+        {},
+    )
     assert answer["version"] == 1 and [r["version"] for r in answer["results"]] == [1, 1]
-    stale = server.apply([{"op": "put", "path": "a", "base_version": None, "content": "x"},
-                          {"op": "delete", "path": "b", "base_version": 7}], {})  # fmt: skip
-    assert stale == {"version": 1, "results": [
-        {"index": 0, "status": "conflict", "path": "a", "current_version": 1,
-         "current_sha256": sha256_hex(b"1")},
-        {"index": 1, "status": "conflict", "path": "b", "current_version": 1,
-         "current_sha256": sha256_hex(b"2")}]}  # fmt: skip
+    stale = server.apply(
+        [
+            {"op": "put", "path": "a", "base_version": None, "content": "x"},
+            {"op": "delete", "path": "b", "base_version": 7},
+        ],
+        {},
+    )
+    assert stale == {
+        "version": 1,
+        "results": [
+            {
+                "index": 0,
+                "status": "conflict",
+                "path": "a",
+                "current_version": 1,
+                "current_sha256": sha256_hex(b"1"),
+            },
+            {
+                "index": 1,
+                "status": "conflict",
+                "path": "b",
+                "current_version": 1,
+                "current_sha256": sha256_hex(b"2"),
+            },
+        ],
+    }
     server.other_put("c", b"3")
     assert server.version == 2 and server.row("a").version == 1  # type: ignore[union-attr]
 
 
 def test_fake_server_refuses_a_rename_onto_a_taken_path(rules: SyncRules) -> None:
     server = seeded(rules, {"a": b"1", "b": b"2"})
-    [result] = server.apply([{"op": "rename", "path": "a", "to": "b", "base_version": 1}],
-                            {})["results"]  # fmt: skip
-    assert result == {"index": 0, "status": "conflict", "path": "b", "current_version": 1,
-                      "current_sha256": sha256_hex(b"2")}  # fmt: skip
+    [result] = server.apply([{"op": "rename", "path": "a", "to": "b", "base_version": 1}], {})[
+        "results"
+    ]
+    assert result == {
+        "index": 0,
+        "status": "conflict",
+        "path": "b",
+        "current_version": 1,
+        "current_sha256": sha256_hex(b"2"),
+    }
     assert server.files() == {"a": b"1", "b": b"2"} and server.version == 1
 
 
-@pytest.mark.parametrize(("ops", "code"), [
-    ([{"op": "put", "path": "node_modules/x.js", "content": ""}], "ignored_path"),
-    ([{"op": "put", "path": "../x", "content": ""}], "invalid_path"),
-    ([{"op": "put", "path": "a/b", "content": ""}], "file_in_the_way"),
-    ([{"op": "put", "path": "A", "content": ""}], "case_conflict"),
-    ([{"op": "put", "path": "d", "content_ref": "nope"}], "invalid"),
-    ([{"op": "delete", "path": "a"}], "invalid"),
-    ([{"op": "move", "path": "a"}], "invalid"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("ops", "code"),
+    [
+        ([{"op": "put", "path": "node_modules/x.js", "content": ""}], "ignored_path"),
+        ([{"op": "put", "path": "../x", "content": ""}], "invalid_path"),
+        ([{"op": "put", "path": "a/b", "content": ""}], "file_in_the_way"),
+        ([{"op": "put", "path": "A", "content": ""}], "case_conflict"),
+        ([{"op": "put", "path": "d", "content_ref": "nope"}], "invalid"),
+        ([{"op": "delete", "path": "a"}], "invalid"),
+        ([{"op": "move", "path": "a"}], "invalid"),
+    ],
+)
 def test_fake_server_refuses_bad_input_and_applies_nothing(
-    rules: SyncRules, ops: list[dict[str, Any]], code: str,
+    rules: SyncRules,
+    ops: list[dict[str, Any]],
+    code: str,
 ) -> None:
     server = seeded(rules, {"a": b"1", "f/x": b"2"})
     with pytest.raises(ports.Refused) as caught:
@@ -376,7 +429,9 @@ def test_fake_server_load_blob_and_failures(rules: SyncRules) -> None:
     server = seeded(rules, {"t": b"text", "b": BINARY})
     loaded = run(server.load("p1", None))
     assert [(f.path, f.binary, f.content) for f in loaded.files] == [
-        ("b", True, None), ("t", False, b"text")]  # fmt: skip
+        ("b", True, None),
+        ("t", False, b"text"),
+    ]
     assert run(server.load("p1", loaded.etag)) is None
     assert run(server.blob("p1", sha256_hex(BINARY))) == BINARY
     with pytest.raises(ports.Refused):

@@ -18,20 +18,32 @@ def test_the_chosen_folder_names_the_project_and_is_stripped(rules: SyncRules) -
 
 def test_ignored_paths_are_skipped_below_the_chosen_folder(rules: SyncRules) -> None:
     # A chosen folder named "build" is the project, not a build output to ignore.
-    picked = [("build/main.js", 1), ("build/node_modules/x/i.js", 1), ("build/.env", 1),
-              ("build/dist/out.js", 1), ("build/.git/HEAD", 1),
-              ("build/src/.envrc", 1)]  # fmt: skip
+    picked = [
+        ("build/main.js", 1),
+        ("build/node_modules/x/i.js", 1),
+        ("build/.env", 1),
+        ("build/dist/out.js", 1),
+        ("build/.git/HEAD", 1),
+        ("build/src/.envrc", 1),
+    ]
     plan = plan_folder(picked, rules)
     assert plan.name == "build"
     assert plan.files == [(0, "main.js")]
-    assert plan.skipped == ["node_modules/x/i.js", ".env", "dist/out.js", ".git/HEAD",
-                            "src/.envrc"]  # fmt: skip
+    assert plan.skipped == ["node_modules/x/i.js", ".env", "dist/out.js", ".git/HEAD", "src/.envrc"]
 
 
 def test_what_the_server_would_refuse_is_said_first(rules: SyncRules) -> None:
     big = rules.max_file_bytes + 1
-    plan = plan_folder([("p/ok.txt", 1), ("p/huge.bin", big), ("p/bad\\name", 1),
-                        ("p/Readme.md", 1), ("p/README.md", 1)], rules)  # fmt: skip
+    plan = plan_folder(
+        [
+            ("p/ok.txt", 1),
+            ("p/huge.bin", big),
+            ("p/bad\\name", 1),
+            ("p/Readme.md", 1),
+            ("p/README.md", 1),
+        ],
+        rules,
+    )
     assert plan.files == [(0, "ok.txt"), (3, "Readme.md")]
     assert plan.problems == [
         f"huge.bin is larger than {rules.max_file_bytes:,} bytes",
@@ -49,10 +61,12 @@ def test_an_empty_or_all_ignored_folder_is_refused(rules: SyncRules) -> None:
 def test_too_many_files_or_bytes(rules: SyncRules) -> None:
     many = [(f"p/f{i}", 1) for i in range(rules.max_project_files + 1)]
     assert plan_folder(many, rules).problems == [
-        f"the folder has more than {rules.max_project_files:,} files"]
+        f"the folder has more than {rules.max_project_files:,} files"
+    ]
     heavy = [(f"p/f{i}", rules.max_file_bytes) for i in range(21)]
     assert plan_folder(heavy, rules).problems == [
-        f"the folder holds more than {rules.max_project_bytes:,} bytes"]
+        f"the folder holds more than {rules.max_project_bytes:,} bytes"
+    ]
 
 
 def test_name_for_zip() -> None:

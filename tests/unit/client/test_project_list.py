@@ -12,21 +12,27 @@ from client.core.relative_time import ago, parse
 NOW = datetime(2026, 3, 12, 14, 0, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("raw", "problem"), [
-    ("My app", None),
-    ("  padded  ", None),
-    ("x" * NAME_MAX, None),
-    (" " + "x" * NAME_MAX + " ", None),  # counted after stripping, as the server does
-    ("", "Enter a name."),
-    ("   ", "Enter a name."),
-    ("x" * (NAME_MAX + 1), f"A name can have at most {NAME_MAX} characters (this one has 101)."),
-    ("two\nlines", "A name must be one line, without control characters."),
-    ("tab\there", "A name must be one line, without control characters."),
-    ("bell\x07", "A name must be one line, without control characters."),
-    ("\ud800", "A name must be valid text (it holds a broken character)."),
-    ("<img src=x onerror=alert(1)>", None),
-    ("é" * NAME_MAX, None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("My app", None),
+        ("  padded  ", None),
+        ("x" * NAME_MAX, None),
+        (" " + "x" * NAME_MAX + " ", None),  # counted after stripping, as the server does
+        ("", "Enter a name."),
+        ("   ", "Enter a name."),
+        (
+            "x" * (NAME_MAX + 1),
+            f"A name can have at most {NAME_MAX} characters (this one has 101).",
+        ),
+        ("two\nlines", "A name must be one line, without control characters."),
+        ("tab\there", "A name must be one line, without control characters."),
+        ("bell\x07", "A name must be one line, without control characters."),
+        ("\ud800", "A name must be valid text (it holds a broken character)."),
+        ("<img src=x onerror=alert(1)>", None),
+        ("é" * NAME_MAX, None),
+    ],
+)
 def test_name_problem(raw: str, problem: str | None) -> None:
     assert name_problem(raw) == problem
 
@@ -53,30 +59,55 @@ def test_order_is_last_opened_then_last_changed_then_name() -> None:
         {"name": "b twin", "opened_at": stamp(30), "updated_at": stamp(30)},
         {"name": "A twin", "opened_at": stamp(30), "updated_at": stamp(30)},
     ]
-    assert [p["name"] for p in ordered(projects)] == ["fresh copy", "recent", "A twin",
-                                                     "b twin", "old"]  # fmt: skip
+    assert [p["name"] for p in ordered(projects)] == [
+        "fresh copy",
+        "recent",
+        "A twin",
+        "b twin",
+        "old",
+    ]
 
 
 def test_order_compares_instants_not_text() -> None:
     # 10:00 at +02:00 is 08:00 UTC: earlier than 09:00 UTC, though it sorts later as text.
-    projects = [{"name": "a", "opened_at": "2026-03-12T10:00:00+02:00"},
-                {"name": "b", "opened_at": "2026-03-12T09:00:00+00:00"}]  # fmt: skip
+    projects = [
+        {"name": "a", "opened_at": "2026-03-12T10:00:00+02:00"},
+        {"name": "b", "opened_at": "2026-03-12T09:00:00+00:00"},
+    ]
     assert [p["name"] for p in ordered(projects)] == ["b", "a"]
 
 
 def test_file_count() -> None:
-    assert [file_count(n) for n in (0, 1, 2, 12345)] == ["0 files", "1 file", "2 files",
-                                                         "12,345 files"]  # fmt: skip
+    assert [file_count(n) for n in (0, 1, 2, 12345)] == [
+        "0 files",
+        "1 file",
+        "2 files",
+        "12,345 files",
+    ]
 
 
-@pytest.mark.parametrize(("seconds", "words"), [
-    (-5, "just now"), (0, "just now"), (44, "just now"), (45, "1 minute ago"),
-    (119, "1 minute ago"), (120, "2 minutes ago"), (3599, "59 minutes ago"),
-    (3600, "1 hour ago"), (7200, "2 hours ago"), (86399, "23 hours ago"),
-    (86400, "yesterday"), (2 * 86400, "2 days ago"), (29 * 86400, "29 days ago"),
-    (30 * 86400, "1 month ago"), (200 * 86400, "6 months ago"), (365 * 86400, "1 year ago"),
-    (3 * 365 * 86400, "3 years ago"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (-5, "just now"),
+        (0, "just now"),
+        (44, "just now"),
+        (45, "1 minute ago"),
+        (119, "1 minute ago"),
+        (120, "2 minutes ago"),
+        (3599, "59 minutes ago"),
+        (3600, "1 hour ago"),
+        (7200, "2 hours ago"),
+        (86399, "23 hours ago"),
+        (86400, "yesterday"),
+        (2 * 86400, "2 days ago"),
+        (29 * 86400, "29 days ago"),
+        (30 * 86400, "1 month ago"),
+        (200 * 86400, "6 months ago"),
+        (365 * 86400, "1 year ago"),
+        (3 * 365 * 86400, "3 years ago"),
+    ],
+)
 def test_ago(seconds: int, words: str) -> None:
     assert ago(NOW - timedelta(seconds=seconds), NOW) == words
 

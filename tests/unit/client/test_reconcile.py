@@ -22,8 +22,12 @@ def snapshot(server: FakeServer) -> list[ServerFile]:
 def mirror(server: FakeServer) -> ProjectModel:
     model = ProjectModel()
     for row in server.rows.values():
-        model.adopt(ServerFile(row.path, row.version, row.sha256, row.binary,
-                               len(row.content), row.content), row.content)  # fmt: skip
+        model.adopt(
+            ServerFile(
+                row.path, row.version, row.sha256, row.binary, len(row.content), row.content
+            ),
+            row.content,
+        )
     model.server_version = server.version
     model.take_touched()
     return model
@@ -61,7 +65,11 @@ def test_both_changed_differently_is_a_conflict_with_both_kept(rules: SyncRules)
     out = reconcile(model, snapshot(server), server.version)
     [conflict] = out.conflicts
     assert (conflict.path, conflict.server_path, conflict.mine, conflict.theirs) == (
-        "a", "a", b"mine", b"theirs")  # fmt: skip
+        "a",
+        "a",
+        b"mine",
+        b"theirs",
+    )
     assert (conflict.their_version, conflict.their_sha256) == (2, sha256_hex(b"theirs"))
     assert contents(model) == {"a": b"mine"}  # ours untouched until the user chooses
 
@@ -135,7 +143,8 @@ def test_renamed_here_and_changed_there_takes_their_content_in_our_place(
     assert out.updated == ["b"] and out.conflicts == [] and out.added == []
     assert contents(model) == {"b": b"theirs"}
     assert [(op.kind, op.path, op.base_version, op.to) for op in pending_ops(model)] == [
-        ("rename", "a", 2, "b")]  # fmt: skip
+        ("rename", "a", 2, "b")
+    ]
 
 
 def test_tombstone_and_server_unchanged_keeps_the_delete(rules: SyncRules) -> None:
@@ -163,7 +172,11 @@ def test_tombstone_and_server_changed_is_a_conflict(rules: SyncRules) -> None:
     server.other_put("a", b"theirs")
     [conflict] = reconcile(model, snapshot(server), server.version).conflicts
     assert (conflict.path, conflict.mine, conflict.theirs, conflict.their_version) == (
-        "a", None, b"theirs", 2)  # fmt: skip
+        "a",
+        None,
+        b"theirs",
+        2,
+    )
     assert contents(model) == {}
 
 
@@ -175,7 +188,8 @@ def test_tombstone_and_server_rewrote_the_same_content_still_deletes(rules: Sync
     out = reconcile(model, snapshot(server), server.version)
     assert out.conflicts == []
     assert [(op.kind, op.path, op.base_version) for op in pending_ops(model)] == [
-        ("delete", "a", 2)]  # fmt: skip
+        ("delete", "a", 2)
+    ]
 
 
 def test_binary_server_files_wait_for_their_content(rules: SyncRules) -> None:
@@ -206,7 +220,8 @@ def test_refresh_updates_a_changed_binary_file(sync: ProjectSync, server: FakeSe
 
 
 def test_renamed_binary_file_changed_there_is_no_conflict(
-    sync: ProjectSync, server: FakeServer,
+    sync: ProjectSync,
+    server: FakeServer,
 ) -> None:
     server.other_put("a.bin", BINARY)
     run(sync.refresh())

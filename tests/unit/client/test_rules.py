@@ -18,28 +18,61 @@ def test_the_contract_file_loads_with_every_limit(rules: SyncRules) -> None:
 
 
 def test_from_json_reads_limits_as_integers() -> None:
-    raw = {"ignored_folders": ["x"], "ignored_file_patterns": [".s*"], "compress_over_bytes": "9",
-           "limits": {"max_file_bytes": "1", "max_project_bytes": 2, "max_project_files": 3,
-                      "max_request_bytes": 4, "max_path_bytes": 5, "max_segment_bytes": 6,
-                      "max_ops_per_sync": 7}}  # fmt: skip
+    raw = {
+        "ignored_folders": ["x"],
+        "ignored_file_patterns": [".s*"],
+        "compress_over_bytes": "9",
+        "limits": {
+            "max_file_bytes": "1",
+            "max_project_bytes": 2,
+            "max_project_files": 3,
+            "max_request_bytes": 4,
+            "max_path_bytes": 5,
+            "max_segment_bytes": 6,
+            "max_ops_per_sync": 7,
+        },
+    }
     rules = SyncRules.from_json(raw)
     assert (rules.max_file_bytes, rules.max_ops_per_sync, rules.compress_over_bytes) == (1, 7, 9)
     assert rules.ignored("a/x/b") and rules.ignored(".secret")
 
 
-@pytest.mark.parametrize("path", [
-    "node_modules/react/index.js", "a/node_modules/x.js", ".git/HEAD",
-    "dist/app.js", "pkg/build/out.o", ".env", ".env.local", "sub/.env.production",
-    "Node_Modules/x", ".ENV", ".envrc",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "node_modules/react/index.js",
+        "a/node_modules/x.js",
+        ".git/HEAD",
+        "dist/app.js",
+        "pkg/build/out.o",
+        ".env",
+        ".env.local",
+        "sub/.env.production",
+        "Node_Modules/x",
+        ".ENV",
+        ".envrc",
+    ],
+)
 def test_ignored_paths(rules: SyncRules, path: str) -> None:
     assert rules.ignored(path)
 
 
-@pytest.mark.parametrize("path", [
-    "src/main.py", "distribution/a.txt", "builder.py", "my.env", "env/x", "a/b/c.txt",
-    "node_modules.txt", "src/node_modules.md", "dist", "scripts/build", ".environment.ts",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "src/main.py",
+        "distribution/a.txt",
+        "builder.py",
+        "my.env",
+        "env/x",
+        "a/b/c.txt",
+        "node_modules.txt",
+        "src/node_modules.md",
+        "dist",
+        "scripts/build",
+        ".environment.ts",
+    ],
+)
 def test_synced_paths(rules: SyncRules, path: str) -> None:
     assert not rules.ignored(path)
 
@@ -50,12 +83,23 @@ def test_normalise_keeps_good_paths_and_composes_unicode(rules: SyncRules) -> No
     assert rules.normalise("a b/ü.txt") == "a b/ü.txt"
 
 
-@pytest.mark.parametrize(("raw", "reason"), [
-    ("", "empty"), ("/abs", "relative"), ("a\\b", "backslash"), ("a\x00b", "control"),
-    ("a\x7fb", "control"), ("a//b", "empty folder"), ("a/", "empty folder"),
-    ("./a", "'.'"), ("a/../b", "'..'"), ("x" * 256, "longer than 255"),
-    ("a/" * 600 + "b", "longer than 1024"), ("\ud800", "UTF-8"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("", "empty"),
+        ("/abs", "relative"),
+        ("a\\b", "backslash"),
+        ("a\x00b", "control"),
+        ("a\x7fb", "control"),
+        ("a//b", "empty folder"),
+        ("a/", "empty folder"),
+        ("./a", "'.'"),
+        ("a/../b", "'..'"),
+        ("x" * 256, "longer than 255"),
+        ("a/" * 600 + "b", "longer than 1024"),
+        ("\ud800", "UTF-8"),
+    ],
+)
 def test_normalise_refuses_with_a_reason(rules: SyncRules, raw: str, reason: str) -> None:
     with pytest.raises(PathError) as caught:
         rules.normalise(raw)

@@ -39,18 +39,21 @@ def test_a_share_key_hides_its_token() -> None:
     assert share_key(token) == key and share_key(token + "x") != key
 
 
-@pytest.mark.parametrize(("pattern", "key", "why"), [
-    (None, "pabc", "no sandbox origin is configured"),
-    ("", "pabc", "no sandbox origin is configured"),
-    (PATTERN, "", "not a valid sandbox key"),
-    (PATTERN, "-abc", "not a valid sandbox key"),
-    (PATTERN, "a.b", "not a valid sandbox key"),
-    (PATTERN, "A" * 70, "not a valid sandbox key"),
-    ("javascript:alert(1)//{project}", "pabc", "is not an origin"),
-    ("http://{project}.localhost:8001/path", "pabc", "is not an origin"),
-    ("http://127.0.0.1:8001", "pabc", "on the IDE's own host"),  # cookies ignore ports
-    ("http://127.0.0.1:8000", "pabc", "on the IDE's own host"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("pattern", "key", "why"),
+    [
+        (None, "pabc", "no sandbox origin is configured"),
+        ("", "pabc", "no sandbox origin is configured"),
+        (PATTERN, "", "not a valid sandbox key"),
+        (PATTERN, "-abc", "not a valid sandbox key"),
+        (PATTERN, "a.b", "not a valid sandbox key"),
+        (PATTERN, "A" * 70, "not a valid sandbox key"),
+        ("javascript:alert(1)//{project}", "pabc", "is not an origin"),
+        ("http://{project}.localhost:8001/path", "pabc", "is not an origin"),
+        ("http://127.0.0.1:8001", "pabc", "on the IDE's own host"),  # cookies ignore ports
+        ("http://127.0.0.1:8000", "pabc", "on the IDE's own host"),
+    ],
+)
 def test_no_sandbox_rather_than_an_unsafe_one(pattern: str | None, key: str, why: str) -> None:
     with pytest.raises(SandboxUnavailable, match=why):
         origin_for(pattern, key, IDE)
@@ -59,22 +62,40 @@ def test_no_sandbox_rather_than_an_unsafe_one(pattern: str | None, key: str, why
 def test_a_shared_sandbox_site_is_allowed() -> None:
     # One site for every project (a pattern without {project}): the README says what that
     # leaves open between projects.
-    assert origin_for("https://sandbox.example.net", "pabc",
-                      "https://ide.example.com") == "https://sandbox.example.net"  # fmt: skip
+    assert (
+        origin_for("https://sandbox.example.net", "pabc", "https://ide.example.com")
+        == "https://sandbox.example.net"
+    )
 
 
 def test_file_events_from_the_sandbox_are_checked() -> None:
-    good = [["create", "src/a.py", b"x"], ["change", "b.txt", memoryview(b"y")],
-            ["delete", "old.txt", None]]
+    good = [
+        ["create", "src/a.py", b"x"],
+        ["change", "b.txt", memoryview(b"y")],
+        ["delete", "old.txt", None],
+    ]
     hostile = [
-        ["create", "../escaped.txt", b"x"], ["create", "/etc/passwd", b"x"],
-        ["create", "a/../../b", b"x"], ["create", "a//b", b"x"], ["create", "./a", b"x"],
-        ["create", "a\x00.png", b"x"], ["create", "x" * 5000, b"x"], ["create", "", b"x"],
-        ["explode", "a.txt", b"x"], ["create", "a.txt", "text, not bytes"],
-        ["create", 7, b"x"], ["create", "a.txt"], "garbage", None, {"kind": "create"},
+        ["create", "../escaped.txt", b"x"],
+        ["create", "/etc/passwd", b"x"],
+        ["create", "a/../../b", b"x"],
+        ["create", "a//b", b"x"],
+        ["create", "./a", b"x"],
+        ["create", "a\x00.png", b"x"],
+        ["create", "x" * 5000, b"x"],
+        ["create", "", b"x"],
+        ["explode", "a.txt", b"x"],
+        ["create", "a.txt", "text, not bytes"],
+        ["create", 7, b"x"],
+        ["create", "a.txt"],
+        "garbage",
+        None,
+        {"kind": "create"},
     ]
     changes = file_changes(good + hostile)
     assert [(c.event.kind, c.event.path) for c in changes] == [
-        ("create", "src/a.py"), ("change", "b.txt"), ("delete", "old.txt")]
+        ("create", "src/a.py"),
+        ("change", "b.txt"),
+        ("delete", "old.txt"),
+    ]
     for batch in (None, "x", 3, {"a": 1}):
         assert file_changes(batch) == []

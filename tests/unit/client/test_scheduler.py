@@ -23,8 +23,13 @@ STEP = 1 / 64  # exact in binary: the clock never drifts
 class Harness:
     """One project's scheduler, its fakes, and what it did when."""
 
-    def __init__(self, rules: SyncRules, unit_random: float = 0.5, clock: FakeClock | None = None,
-                 spawner: Spawner | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        rules: SyncRules,
+        unit_random: float = 0.5,
+        clock: FakeClock | None = None,
+        spawner: Spawner | None = None,
+    ) -> None:
         self.clock = clock or FakeClock()
         self.spawner = spawner or Spawner()
         self.storage = MemoryStorage()
@@ -33,8 +38,13 @@ class Harness:
         self.statuses: list[SyncStatus] = []
         self.runtime: list[tuple[float, list[str]]] = []
         self.scheduler = SyncScheduler(
-            self.sync, self.clock, self.spawner, write_runtime=self._write_runtime,
-            on_status=self.statuses.append, unit_random=lambda: unit_random)  # fmt: skip
+            self.sync,
+            self.clock,
+            self.spawner,
+            write_runtime=self._write_runtime,
+            on_status=self.statuses.append,
+            unit_random=lambda: unit_random,
+        )
 
     async def _write_runtime(self, paths: list[str]) -> None:
         self.runtime.append((self.clock.now(), paths))
@@ -348,10 +358,17 @@ def test_status_goes_saved_unsaved_saving_saved(h: Harness) -> None:
     h.edit("b")
     h.advance(6)
     assert h.states() == [SyncState.UNSAVED, SyncState.SAVING, SyncState.SAVED]
-    assert [s.label for s in h.statuses] == ["Unsaved changes (1)", "Unsaved changes (2)",
-                                             "Saving…", "Saved"]  # fmt: skip
-    assert h.statuses[:3] == [SyncStatus(SyncState.UNSAVED, 1), SyncStatus(SyncState.UNSAVED, 2),
-                              SyncStatus(SyncState.SAVING, 2)]  # fmt: skip
+    assert [s.label for s in h.statuses] == [
+        "Unsaved changes (1)",
+        "Unsaved changes (2)",
+        "Saving…",
+        "Saved",
+    ]
+    assert h.statuses[:3] == [
+        SyncStatus(SyncState.UNSAVED, 1),
+        SyncStatus(SyncState.UNSAVED, 2),
+        SyncStatus(SyncState.SAVING, 2),
+    ]
 
 
 def test_a_conflict_shows_as_conflict(h: Harness) -> None:
@@ -399,8 +416,9 @@ def test_fake_clock_runs_due_callbacks_in_time_order_and_skips_cancelled() -> No
 # ------------------------------------------------------------------ tabs share one push lock
 
 
-def test_every_push_runs_inside_the_shared_lock(rules: SyncRules, clock: FakeClock,
-                                               spawner: Spawner) -> None:  # fmt: skip
+def test_every_push_runs_inside_the_shared_lock(
+    rules: SyncRules, clock: FakeClock, spawner: Spawner
+) -> None:
     held: list[str] = []
 
     async def exclusive(action: Any) -> Any:

@@ -29,13 +29,16 @@ class File:
 
 
 def project(**texts: str) -> dict[str, File]:
-    return {path.replace("__", "/").replace("_dot_", "."): File(text.encode())
-            for path, text in texts.items()}  # fmt: skip
+    return {
+        path.replace("__", "/").replace("_dot_", "."): File(text.encode())
+        for path, text in texts.items()
+    }
 
 
 FILES = {
-    "src/App.jsx": File(b"import React from 'react';\n\nexport function App() {\n"
-                        b"  return <h1>Hello App</h1>;\n}\n"),  # fmt: skip
+    "src/App.jsx": File(
+        b"import React from 'react';\n\nexport function App() {\n  return <h1>Hello App</h1>;\n}\n"
+    ),
     "src/App.test.jsx": File(b"test('renders app', () => {\n  render(<App />);\n});\n"),
     "src/util.js": File(b"export const apply = (f, x) => f(x);\nconst happy = 1;\n"),
     "README.md": File(b"# My app\r\nRun `npm start`.\r\n"),
@@ -45,8 +48,9 @@ FILES = {
 }
 
 
-def run(query: str, files: dict[str, File] = FILES, rules: SyncRules | None = None,
-        **options: object) -> Search:  # fmt: skip
+def run(
+    query: str, files: dict[str, File] = FILES, rules: SyncRules | None = None, **options: object
+) -> Search:
     ignored = rules.ignored if rules is not None else (lambda _p: False)
     return Search(files, Options(query, **options), ignored).run()  # type: ignore[arg-type]
 
@@ -81,12 +85,19 @@ def test_binary_and_ignored_files_are_skipped(rules: SyncRules) -> None:
 
 def test_case_sensitive_and_whole_word() -> None:
     assert lines(run("App", case_sensitive=True)) == [
-        ("src/App.jsx", 3, 17), ("src/App.jsx", 4, 20), ("src/App.test.jsx", 2, 11)]
+        ("src/App.jsx", 3, 17),
+        ("src/App.jsx", 4, 20),
+        ("src/App.test.jsx", 2, 11),
+    ]
     # Whole word: not "apply" or "happy"; files in path order, as the tree lists them.
     assert lines(run("app", whole_word=True)) == [
-        ("node_modules/react/index.js", 1, 18), ("README.md", 1, 6),
-        ("src/App.jsx", 3, 17), ("src/App.jsx", 4, 20), ("src/App.test.jsx", 1, 15),
-        ("src/App.test.jsx", 2, 11)]  # fmt: skip
+        ("node_modules/react/index.js", 1, 18),
+        ("README.md", 1, 6),
+        ("src/App.jsx", 3, 17),
+        ("src/App.jsx", 4, 20),
+        ("src/App.test.jsx", 1, 15),
+        ("src/App.test.jsx", 2, 11),
+    ]
 
 
 def test_whole_word_works_next_to_punctuation() -> None:
@@ -100,7 +111,9 @@ def test_regex_search_and_its_spans() -> None:
     hits = found.results[0].hits
     assert found.results[0].path == "src/util.js"
     assert [(h.line, h.column, h.preview) for h in hits] == [
-        (1, 14, "export const apply = (f, x) => f(x);"), (2, 7, "const happy = 1;")]
+        (1, 14, "export const apply = (f, x) => f(x);"),
+        (2, 7, "const happy = 1;"),
+    ]
     assert hits[0].spans == ((13, 18),)
     assert hits[1].preview[slice(*hits[1].spans[0])] == "happy"
 
@@ -247,8 +260,12 @@ def test_the_bad_glob_or_path_never_raises() -> None:
 
 
 def test_case_insensitive_text_finds_the_same_with_or_without_ascii() -> None:
-    files = project(a_dot_txt="plain APP here\n", b_dot_txt="Café APP ünïcode\n",
-                    c_dot_txt="CAFÉ au lait\n", d_dot_txt="nothing\n")  # fmt: skip
+    files = project(
+        a_dot_txt="plain APP here\n",
+        b_dot_txt="Café APP ünïcode\n",
+        c_dot_txt="CAFÉ au lait\n",
+        d_dot_txt="nothing\n",
+    )
     assert [f.path for f in run("app", files).results] == ["a.txt", "b.txt"]
     assert [f.path for f in run("café", files).results] == ["b.txt", "c.txt"]
     assert run("app", files, whole_word=True).matches == 2

@@ -9,8 +9,17 @@ import pytest
 from client.core.rules import SyncRules
 from client.core.tree_view import PLACEHOLDER, TreeView, visible_window
 
-FILES = ["README.md", "src/app.py", "src/util/strings.py", "src/util/Numbers.py",
-         "src/Zeta.py", "docs/guide.md", "node_modules/x/index.js", ".env", "b.txt"]  # fmt: skip
+FILES = [
+    "README.md",
+    "src/app.py",
+    "src/util/strings.py",
+    "src/util/Numbers.py",
+    "src/Zeta.py",
+    "docs/guide.md",
+    "node_modules/x/index.js",
+    ".env",
+    "b.txt",
+]
 
 
 @pytest.fixture
@@ -31,9 +40,19 @@ def test_folders_come_first_then_files_case_insensitively(tree: TreeView) -> Non
 def test_opening_folders_shows_their_children_one_level_deeper(tree: TreeView) -> None:
     tree.expand("src")
     tree.expand("src/util")
-    assert shown(tree) == ["docs/", "node_modules/", "src/", "  util/", "    Numbers.py",
-                           "    strings.py", "  app.py", "  Zeta.py", ".env", "b.txt",
-                           "README.md"]  # fmt: skip
+    assert shown(tree) == [
+        "docs/",
+        "node_modules/",
+        "src/",
+        "  util/",
+        "    Numbers.py",
+        "    strings.py",
+        "  app.py",
+        "  Zeta.py",
+        ".env",
+        "b.txt",
+        "README.md",
+    ]
     tree.collapse("src")
     assert tree.count == 6
     tree.expand("src")  # the inner folder stayed open

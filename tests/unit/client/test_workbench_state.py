@@ -32,8 +32,9 @@ def test_registry_runs_by_chord_and_refuses_a_chord_taken_twice() -> None:
     ran: list[str] = []
     commands = CommandRegistry()
     commands.add("file.save", "Save", lambda: ran.append("save"), "Ctrl+S", "File")
-    commands.add("palette", "Show All Commands", lambda: ran.append("palette"),
-                 ("Ctrl+Shift+P", "F1"))  # fmt: skip
+    commands.add(
+        "palette", "Show All Commands", lambda: ran.append("palette"), ("Ctrl+Shift+P", "F1")
+    )
     assert commands.for_chord(chord("s", ctrl=True)).id == "file.save"  # type: ignore[union-attr]
     commands.for_chord("F1").run()  # type: ignore[union-attr]
     assert ran == ["palette"]
@@ -88,8 +89,15 @@ def test_layout_round_trips_and_clamps_what_was_stored() -> None:
     layout.tabs, layout.active = ["a", "b"], "b"
     again = Layout.from_json(layout.to_json())
     assert again == layout
-    broken = json.dumps({"sizes": {"sidebar": "wide", "preview": -5}, "hidden": ["nope", "bottom"],
-                         "sidebar_view": "evil", "tabs": ["a", 3, "a"], "active": "zzz"})
+    broken = json.dumps(
+        {
+            "sizes": {"sidebar": "wide", "preview": -5},
+            "hidden": ["nope", "bottom"],
+            "sidebar_view": "evil",
+            "tabs": ["a", 3, "a"],
+            "active": "zzz",
+        }
+    )
     loaded = Layout.from_json(broken)
     assert loaded.sizes["sidebar"] == SIZES["sidebar"][0]
     assert loaded.sizes["preview"] == SIZES["preview"][1]
@@ -133,15 +141,23 @@ def test_tsconfig_with_comments_and_trailing_commas_becomes_worker_options() -> 
     }"""
     parsed = compiler_options(text)
     assert parsed.error is None
-    assert parsed.options == {"target": TARGETS["es2022"], "module": MODULES["nodenext"],
-                              "moduleResolution": 100, "jsx": JSX["react-jsx"], "strict": True,
-                              "baseUrl": ".", "paths": {"@/*": ["src/*"]}}  # fmt: skip
+    assert parsed.options == {
+        "target": TARGETS["es2022"],
+        "module": MODULES["nodenext"],
+        "moduleResolution": 100,
+        "jsx": JSX["react-jsx"],
+        "strict": True,
+        "baseUrl": ".",
+        "paths": {"@/*": ["src/*"]},
+    }
     assert set(parsed.skipped) == {"outDir", "lib", "strictNullChecks"}
 
 
 def test_jsconfig_allows_js_and_bad_configs_say_why() -> None:
     assert compiler_options('{"compilerOptions": {"checkJs": true}}', "jsconfig.json").options == {
-        "allowJs": True, "checkJs": True}
+        "allowJs": True,
+        "checkJs": True,
+    }
     assert "not valid JSON" in (compiler_options("{", "tsconfig.json").error or "")
     assert "must hold an object" in (compiler_options("[]").error or "")
     assert compiler_options('{"compilerOptions": {"target": "es1999"}}').skipped == ["target"]

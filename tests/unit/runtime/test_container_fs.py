@@ -15,21 +15,26 @@ def test_the_project_becomes_a_file_system_tree() -> None:
     tree = tree_of({"src/App.jsx": b"app", "src/lib/x.js": b"x", "logo.png": b"\x89PNG\x00"})
     assert tree == {
         "logo.png": {"file": {"contents": b"\x89PNG\x00"}},
-        "src": {"directory": {
-            "App.jsx": {"file": {"contents": b"app"}},
-            "lib": {"directory": {"x.js": {"file": {"contents": b"x"}}}},
-        }},
-    }  # fmt: skip
+        "src": {
+            "directory": {
+                "App.jsx": {"file": {"contents": b"app"}},
+                "lib": {"directory": {"x.js": {"file": {"contents": b"x"}}}},
+            }
+        },
+    }
     assert tree_of({}) == {}
 
 
 def test_node_errors_read_as_ls_says_them() -> None:
     assert errno_of("ENOENT: no such file or directory, open '/home/project/x'") == "ENOENT"
-    assert errno_of("ERR_FS_EISDIR: Path is a directory: rm returned EISDIR (is a directory)") \
+    assert (
+        errno_of("ERR_FS_EISDIR: Path is a directory: rm returned EISDIR (is a directory)")
         == "EISDIR"
+    )
     assert errno_of("something else broke") is None
-    assert refusal("ENOENT: no such file or directory, rm 'x'", "x") == \
-        "x: No such file or directory"
+    assert (
+        refusal("ENOENT: no such file or directory, rm 'x'", "x") == "x: No such file or directory"
+    )
     assert refusal("ENOTEMPTY: directory not empty", "d") == "d: Directory not empty"
     assert refusal("the runtime is not ready", "a") == "the runtime is not ready"
 

@@ -110,8 +110,9 @@ class SettlingBridge(Bridge):
 
 
 def test_each_command_waits_for_the_pages_pending_writes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.chdir(tmp_path)
     project = tmp_path / "project"
     project.mkdir()

@@ -34,8 +34,13 @@ def test_program_writes_reach_the_model_in_slices_and_ignored_paths_never() -> N
 def test_a_burst_is_coalesced_and_deletes_apply() -> None:
     model, mirror = ProjectModel(), RuntimeMirror(RULES)
     model.write("old.txt", b"old")
-    mirror.add([change("create", "a.txt", b"1"), change("change", "a.txt", b"2"),
-                change("delete", "old.txt")])  # fmt: skip
+    mirror.add(
+        [
+            change("create", "a.txt", b"1"),
+            change("change", "a.txt", b"2"),
+            change("delete", "old.txt"),
+        ]
+    )
     assert mirror.apply_slice(model) == ["a.txt", "old.txt"]
     assert model.files["a.txt"].content == b"2"
     assert "old.txt" not in model.files

@@ -41,8 +41,7 @@ class Terminal:
         self.err: list[str] = []
         self.typed: list[str] = []
         self.streams = Streams(self.out.append, self.err.append, self._read_line, columns=None)
-        self.shell = Shell(str(root), env={"HOME": str(root), "USER": "me"},
-                           streams=self.streams)  # fmt: skip
+        self.shell = Shell(str(root), env={"HOME": str(root), "USER": "me"}, streams=self.streams)
 
     async def _read_line(self) -> str | None:
         return self.typed.pop(0) if self.typed else None

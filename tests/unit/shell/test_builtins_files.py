@@ -49,7 +49,9 @@ def test_rm(term: Terminal) -> None:
     assert term("rm a.txt").status == 0 and not (term.root / "a.txt").exists()
     result = term("rm a.txt")
     assert (result.status, result.err) == (
-        1, "rm: cannot remove 'a.txt': No such file or directory\n")  # fmt: skip
+        1,
+        "rm: cannot remove 'a.txt': No such file or directory\n",
+    )
     assert term("rm d").err == "rm: cannot remove 'd': Is a directory\n"
     assert term("rm -f a.txt nothing").status == 0  # -f: missing files are fine
     assert term("rm -f").status == 0

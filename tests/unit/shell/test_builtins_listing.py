@@ -62,8 +62,14 @@ def test_ls_human_sizes(term: Terminal) -> None:
     (term.root / "big").write_bytes(b"x" * 1536)
     assert " 1.5K " in term("ls -lh big").out
     assert [human(n) for n in (0, 1023, 1024, 1536, 10 * 1024, 10_500, 5 * 1024**2)] == [
-        "0", "1023", "1.0K", "1.5K", "10K", "11K", "5.0M"
-    ]  # fmt: skip
+        "0",
+        "1023",
+        "1.0K",
+        "1.5K",
+        "10K",
+        "11K",
+        "5.0M",
+    ]
 
 
 def test_ls_errors(term: Terminal) -> None:
@@ -74,7 +80,9 @@ def test_ls_errors(term: Terminal) -> None:
     assert result.out == "a\n"
     result = term("ls -Z")
     assert (result.status, result.err) == (
-        2, "ls: invalid option -- 'Z'\nTry 'ls --help' for more information.\n")  # fmt: skip
+        2,
+        "ls: invalid option -- 'Z'\nTry 'ls --help' for more information.\n",
+    )
 
 
 def test_ls_columns_on_a_terminal(term: Terminal) -> None:

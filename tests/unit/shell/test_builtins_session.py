@@ -92,9 +92,31 @@ def test_help_lists_every_command_with_a_line(term: Terminal) -> None:
 
 
 def test_the_required_builtins_exist() -> None:
-    wanted = {"cd", "ls", "cat", "echo", "mkdir", "rm", "mv", "cp", "touch", "pwd", "clear",
-              "env", "export", "history", "which", "head", "tail", "grep", "wc", "find",
-              "tree", "help", "exit"}  # fmt: skip
+    wanted = {
+        "cd",
+        "ls",
+        "cat",
+        "echo",
+        "mkdir",
+        "rm",
+        "mv",
+        "cp",
+        "touch",
+        "pwd",
+        "clear",
+        "env",
+        "export",
+        "history",
+        "which",
+        "head",
+        "tail",
+        "grep",
+        "wc",
+        "find",
+        "tree",
+        "help",
+        "exit",
+    }
     assert wanted <= set(builtins.names())
 
 

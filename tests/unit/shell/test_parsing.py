@@ -38,16 +38,26 @@ def test_operators_need_no_spaces() -> None:
 
 def test_file_descriptor_redirections() -> None:
     assert texts("cmd 2>err 2>&1 &>all 2>>log") == [
-        "cmd", "<2>>", "err", "<2>&1>", "<&>>", "all", "<2>>>", "log"
-    ]  # fmt: skip
+        "cmd",
+        "<2>>",
+        "err",
+        "<2>&1>",
+        "<&>>",
+        "all",
+        "<2>>>",
+        "log",
+    ]
     assert texts("echo a2>f") == ["echo", "a2", "<>>", "f"]  # the 2 belongs to the word
     assert texts("echo 2 >f") == ["echo", "2", "<>>", "f"]
 
 
 def test_command_substitutions_stay_whole_words() -> None:
     assert texts('echo $(ls -a | wc -l)x "a $(echo ")") b" `pwd`') == [
-        "echo", "$(ls -a | wc -l)x", 'a $(echo ")") b', "`pwd`"
-    ]  # fmt: skip
+        "echo",
+        "$(ls -a | wc -l)x",
+        'a $(echo ")") b',
+        "`pwd`",
+    ]
     with pytest.raises(ShellSyntaxError, match="matching '`'"):
         tokenize("echo `pwd")
 
@@ -87,15 +97,26 @@ def test_assignments_only_before_the_command_name() -> None:
 def test_redirections_are_kept_in_order() -> None:
     command = parse("cmd >out 2>&1 <in")[0].first.commands[0]
     assert [(r.op, r.target.text if r.target else None) for r in command.redirects] == [
-        (">", "out"), ("2>&1", None), ("<", "in")
-    ]  # fmt: skip
+        (">", "out"),
+        ("2>&1", None),
+        ("<", "in"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("line", "token"),
-    [("| a", "|"), ("a |", "newline"), ("a && && b", "&&"), ("a ||", "newline"),
-     ("; ;", ";"), ("a >", "newline"), ("a > | b", "|"), ("a < ;", ";"), ("&& a", "&&")],
-)  # fmt: skip
+    [
+        ("| a", "|"),
+        ("a |", "newline"),
+        ("a && && b", "&&"),
+        ("a ||", "newline"),
+        ("; ;", ";"),
+        ("a >", "newline"),
+        ("a > | b", "|"),
+        ("a < ;", ";"),
+        ("&& a", "&&"),
+    ],
+)
 def test_syntax_errors_name_the_token(line: str, token: str) -> None:
     with pytest.raises(ShellSyntaxError) as error:
         parse(line)

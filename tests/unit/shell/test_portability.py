@@ -8,10 +8,29 @@ import ast
 from tests.support.paths import ROOT
 
 SHELL = ROOT / "client" / "core" / "shell"
-FORBIDDEN_MODULES = {"subprocess", "threading", "multiprocessing", "signal", "ctypes",
-                     "concurrent", "socket", "select", "pty", "termios", "fcntl"}  # fmt: skip
-FORBIDDEN_CALLS = {"os.chdir", "os.fork", "os.system", "os.popen", "os.kill", "os.exec",
-                   "os.spawn", "os.getcwd"}  # fmt: skip
+FORBIDDEN_MODULES = {
+    "subprocess",
+    "threading",
+    "multiprocessing",
+    "signal",
+    "ctypes",
+    "concurrent",
+    "socket",
+    "select",
+    "pty",
+    "termios",
+    "fcntl",
+}
+FORBIDDEN_CALLS = {
+    "os.chdir",
+    "os.fork",
+    "os.system",
+    "os.popen",
+    "os.kill",
+    "os.exec",
+    "os.spawn",
+    "os.getcwd",
+}
 
 
 def test_no_processes_threads_signals_or_chdir() -> None:

@@ -301,8 +301,26 @@ def test_random_editing_keeps_the_screen_right() -> None:
     """Any mix of keys on a narrow terminal leaves the screen showing the line and cursor."""
     import random
 
-    keys = ["a", "bc", "defghij", LEFT, RIGHT, HOME, END, BACKSPACE, DELETE, UP, DOWN,
-            "\x17", "\x15", "\x0b", "\x19", "\x1bb", "\x1bf", "\x0c"]  # fmt: skip
+    keys = [
+        "a",
+        "bc",
+        "defghij",
+        LEFT,
+        RIGHT,
+        HOME,
+        END,
+        BACKSPACE,
+        DELETE,
+        UP,
+        DOWN,
+        "\x17",
+        "\x15",
+        "\x0b",
+        "\x19",
+        "\x1bb",
+        "\x1bf",
+        "\x0c",
+    ]
     rng = random.Random(6)
     for width in (7, 10, 13):
         history = History(["short", "a history line longer than the terminal is wide"])
@@ -314,5 +332,7 @@ def test_random_editing_keeps_the_screen_right() -> None:
             editor_view = LineEditor(prompt="~ $ ", width=width)
             editor_view.buffer, editor_view.cursor = editor.buffer, editor.cursor
             assert trimmed(screen(plain, width)) == trimmed(expected_screen(editor_view)), (
-                width, editor.buffer, editor.cursor
-            )  # fmt: skip
+                width,
+                editor.buffer,
+                editor.cursor,
+            )

@@ -35,16 +35,21 @@ class FakeInstaller:
     packages: dict[str, str] = field(default_factory=lambda: {"micropip": "0.11.1"})
     calls: list[tuple[list[str], bool, bool]] = field(default_factory=list)
 
-    async def install(self, requirements: list[str], *, deps: bool = True,
-                      pre: bool = False) -> None:  # fmt: skip
+    async def install(
+        self, requirements: list[str], *, deps: bool = True, pre: bool = False
+    ) -> None:
         self.calls.append((list(requirements), deps, pre))
         todo, chosen = list(requirements), {}
         while todo:
             spec = todo.pop(0)
             name = canonical(requirement_name(spec) or spec)
             if name in COMPILED:
-                raise InstallError(explain(f"Can't find a pure Python 3 wheel for '{name}'.\n"
-                                           "See: https://example.invalid/faq\n"))  # fmt: skip
+                raise InstallError(
+                    explain(
+                        f"Can't find a pure Python 3 wheel for '{name}'.\n"
+                        "See: https://example.invalid/faq\n"
+                    )
+                )
             if name not in INDEX:
                 message = f"Can't fetch metadata for '{name}'. Please make sure..."
                 raise InstallError(explain(message))
@@ -76,8 +81,7 @@ class Terminal:
         self.err: list[str] = []
         self.typed: list[str] = []  # answers the blocking reads of input() and the REPL
         self.installer = FakeInstaller()
-        self.host = Host(project=str(root), read_line=self._blocking_read,
-                         installer=self.installer)  # fmt: skip
+        self.host = Host(project=str(root), read_line=self._blocking_read, installer=self.installer)
         streams = Streams(self.out.append, self.err.append, self._read_line, columns=80)
         self.shell = Shell(str(root), env={"HOME": str(root)}, streams=streams)
         install(self.shell, self.host)

@@ -17,10 +17,12 @@ def test_install_collects_and_reports_like_pip(term: Terminal) -> None:
         "Successfully installed markdown-it-py-4.3.0 mdurl-0.1.2 pygments-2.21.0 rich-15.0.0\n"
     )
     again = term("pip install rich Click")
-    assert again.out == ("Collecting rich\nCollecting Click\n"
-                         "Requirement already satisfied: rich (15.0.0)\n"
-                         "Installing collected packages: click\n"
-                         "Successfully installed click-8.5.1\n")  # fmt: skip
+    assert again.out == (
+        "Collecting rich\nCollecting Click\n"
+        "Requirement already satisfied: rich (15.0.0)\n"
+        "Installing collected packages: click\n"
+        "Successfully installed click-8.5.1\n"
+    )
 
 
 def test_what_is_installed_as_asked_skips_the_installer(term: Terminal) -> None:
@@ -64,26 +66,34 @@ def test_options_reach_the_installer(term: Terminal) -> None:
 def test_a_package_that_cannot_be_had_is_one_line_and_status_1(term: Terminal) -> None:
     missing = term("pip install rich nothing-like-this")
     assert missing.status == 1
-    assert missing.err == ("ERROR: No matching distribution found for nothing-like-this: it "
-                           "is not in the wheelhouse, and PyPI has no such package or cannot "
-                           "be reached\n")  # fmt: skip
+    assert missing.err == (
+        "ERROR: No matching distribution found for nothing-like-this: it "
+        "is not in the wheelhouse, and PyPI has no such package or cannot "
+        "be reached\n"
+    )
     compiled = term("pip install numpy")
-    assert compiled.err == ("ERROR: No pure-Python wheel for numpy: packages with compiled "
-                            "code cannot be installed here\n")  # fmt: skip
+    assert compiled.err == (
+        "ERROR: No pure-Python wheel for numpy: packages with compiled "
+        "code cannot be installed here\n"
+    )
     assert term("pip install").status == 1
 
 
 def test_install_from_requirements_files(term: Terminal) -> None:
-    term.write("requirements.txt", "# tools\nclick==8.5.1  # cli\n-r more/base.txt\n\n"
-               "attrs --hash=sha256:00\n--pre\n")  # fmt: skip
+    term.write(
+        "requirements.txt",
+        "# tools\nclick==8.5.1  # cli\n-r more/base.txt\n\nattrs --hash=sha256:00\n--pre\n",
+    )
     term.write("more/base.txt", "mdurl\n")
     result = term("pip install -r requirements.txt")
     assert result.status == 0, result.err
     assert term.installer.calls[-1][0] == ["click==8.5.1", "mdurl", "attrs"]
     absent = term("pip install -r nope.txt")
     assert absent.status == 1
-    assert absent.err == ("ERROR: Could not open requirements file: No such file or "
-                          f"directory: {str(term.root / 'nope.txt')!r}\n")  # fmt: skip
+    assert absent.err == (
+        "ERROR: Could not open requirements file: No such file or "
+        f"directory: {str(term.root / 'nope.txt')!r}\n"
+    )
 
 
 def test_requirements_refuse_what_micropip_cannot_honour(tmp_path) -> None:  # noqa: ANN001
@@ -102,8 +112,10 @@ def test_uninstall_asks_unless_yes(term: Terminal) -> None:
     term("pip install click attrs")
     result = term("pip uninstall -y click nothing")
     assert result.status == 0
-    assert result.out == ("Found existing installation: click 8.5.1\nUninstalling "
-                          "click-8.5.1:\n  Successfully uninstalled click-8.5.1\n")  # fmt: skip
+    assert result.out == (
+        "Found existing installation: click 8.5.1\nUninstalling "
+        "click-8.5.1:\n  Successfully uninstalled click-8.5.1\n"
+    )
     assert result.err == "WARNING: Skipping nothing as it is not installed.\n"
     term.typed = ["n\n"]
     refused = term("pip uninstall attrs")
@@ -115,8 +127,9 @@ def test_uninstall_asks_unless_yes(term: Terminal) -> None:
 
 def test_list_and_freeze(term: Terminal) -> None:
     term("pip install click")
-    assert term("pip list").out == ("Package  Version\n-------- -------\nclick    8.5.1\n"
-                                    "micropip 0.11.1\n")  # fmt: skip
+    assert term("pip list").out == (
+        "Package  Version\n-------- -------\nclick    8.5.1\nmicropip 0.11.1\n"
+    )
     assert term("pip freeze").out == "click==8.5.1\nmicropip==0.11.1\n"
     assert term("pip list --format=freeze").out == term("pip freeze").out
     assert term("pip list --format=json").status == 2

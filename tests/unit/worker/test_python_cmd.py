@@ -25,8 +25,10 @@ def test_a_file_runs_as_main_with_argv_as_typed(term: Terminal) -> None:
 def test_a_file_in_a_subfolder_sees_its_own_folder_and_the_project(term: Terminal) -> None:
     term.write("lib.py", "NAME = 'project lib'\n")
     term.write("tools/near.py", "NAME = 'beside the script'\n")
-    term.write("tools/run.py", "import sys, lib, near\nprint(lib.NAME, '|', near.NAME)\n"
-               "print(sys.path[:2])\n")  # fmt: skip
+    term.write(
+        "tools/run.py",
+        "import sys, lib, near\nprint(lib.NAME, '|', near.NAME)\nprint(sys.path[:2])\n",
+    )
     result = term("python tools/run.py")
     assert result.out.splitlines() == [
         "project lib | beside the script",
@@ -42,8 +44,11 @@ def test_dash_c_gets_its_arguments(term: Terminal) -> None:
 
 
 def test_dash_m_runs_a_project_module_and_a_package(term: Terminal) -> None:
-    term.write("greet.py", "import sys\nif __name__ == '__main__':\n"
-               "    print('hello', sys.argv[1:], sys.argv[0].endswith('greet.py'))\n")  # fmt: skip
+    term.write(
+        "greet.py",
+        "import sys\nif __name__ == '__main__':\n"
+        "    print('hello', sys.argv[1:], sys.argv[0].endswith('greet.py'))\n",
+    )
     term.write("pkg/__init__.py", "")
     term.write("pkg/__main__.py", "print('pkg main')\n")
     assert term("python -m greet x y").out == "hello ['x', 'y'] True\n"
@@ -165,22 +170,36 @@ def test_project_modules_are_fresh_on_every_run(term: Terminal) -> None:
 
 
 def test_the_repl_runs_blocks_and_echoes_values(term: Terminal) -> None:
-    term.typed = ["x = 2\n", "if x:\n", "    print('yes')\n", "\n", "x * 21\n",
-                  "def f(:\n", "1 / 0\n", "x\n"]  # fmt: skip
+    term.typed = [
+        "x = 2\n",
+        "if x:\n",
+        "    print('yes')\n",
+        "\n",
+        "x * 21\n",
+        "def f(:\n",
+        "1 / 0\n",
+        "x\n",
+    ]
     result = term("python -q")
     assert result.status == 0
     assert result.out == "yes\n42\n2\n"
     assert result.err.startswith(">>> >>> ... ... >>> >>> ")
     assert '  File "<stdin>", line 1\n    def f(:\n' in result.err
-    assert ('Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'
-            "ZeroDivisionError: division by zero\n") in result.err  # fmt: skip
+    assert (
+        'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'
+        "ZeroDivisionError: division by zero\n"
+    ) in result.err
     assert "codeop" not in result.err and "client/worker" not in result.err
     assert result.err.endswith(">>> \n")  # Ctrl+D leaves with a newline
 
 
 def test_the_repl_banner_exit_and_ctrl_c(term: Terminal) -> None:
-    term.typed = ["if True:\n", KeyboardInterrupt(), "raise KeyboardInterrupt\n",
-                  "raise SystemExit(4)\n"]  # fmt: skip
+    term.typed = [
+        "if True:\n",
+        KeyboardInterrupt(),
+        "raise KeyboardInterrupt\n",
+        "raise SystemExit(4)\n",
+    ]
     result = term("python")
     assert result.status == 4
     assert result.err.startswith(f"Python {sys.version} on {sys.platform}\n")
@@ -191,8 +210,9 @@ def test_the_repl_banner_exit_and_ctrl_c(term: Terminal) -> None:
 def test_missing_file_bad_option_version_help(term: Terminal) -> None:
     result = term("python nope.py")
     assert result.status == 2
-    assert result.err == (f"python: can't open file '{term.root / 'nope.py'}': "
-                          "[Errno 2] No such file or directory\n")  # fmt: skip
+    assert result.err == (
+        f"python: can't open file '{term.root / 'nope.py'}': [Errno 2] No such file or directory\n"
+    )
     assert term("python -z").status == 2
     assert term("python -V").out == f"Python {sys.version.split()[0]}\n"
     assert term("python --help").out.startswith("usage: python")

@@ -25,10 +25,14 @@ def announced(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return ports
 
 
-def request(path: str = "/", method: str = "GET", query: str = "", body: bytes = b"",
-            headers: dict[str, str] | None = None) -> dict[str, object]:  # fmt: skip
-    return {"method": method, "path": path, "query": query, "headers": headers or {},
-            "body": body}  # fmt: skip
+def request(
+    path: str = "/",
+    method: str = "GET",
+    query: str = "",
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+) -> dict[str, object]:
+    return {"method": method, "path": path, "query": query, "headers": headers or {}, "body": body}
 
 
 def call(port: int, req: dict[str, object]) -> dict[str, object]:
@@ -65,13 +69,20 @@ def test_a_wsgi_app_gets_its_environ_and_body() -> None:
         return [b"got ", data]
 
     serving.serve(app, port=5000)
-    answer = call(5000, request("/a%20b", "POST", "?x=1", b"payload",
-                                {"Content-Type": "text/plain", "X-Thing": "y"}))  # fmt: skip
+    answer = call(
+        5000,
+        request(
+            "/a%20b", "POST", "?x=1", b"payload", {"Content-Type": "text/plain", "X-Thing": "y"}
+        ),
+    )
     assert answer["status"] == 201
     assert answer["body"] == b"got payload"
     assert ["X-A", "1"] in answer["headers"]  # type: ignore[operator]
-    assert (seen["PATH_INFO"], seen["QUERY_STRING"], seen["REQUEST_METHOD"]) == ("/a b", "x=1",
-                                                                                  "POST")
+    assert (seen["PATH_INFO"], seen["QUERY_STRING"], seen["REQUEST_METHOD"]) == (
+        "/a b",
+        "x=1",
+        "POST",
+    )
     assert (seen["CONTENT_TYPE"], seen["HTTP_X_THING"]) == ("text/plain", "y")
 
 

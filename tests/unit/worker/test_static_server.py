@@ -22,12 +22,16 @@ def quiet(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def get(port: int, path: str) -> dict:
-    return asyncio.run(serving.handle(port, {"method": "GET", "path": path, "query": "",
-                                             "headers": {}, "body": b""}))  # fmt: skip
+    return asyncio.run(
+        serving.handle(
+            port, {"method": "GET", "path": path, "query": "", "headers": {}, "body": b""}
+        )
+    )
 
 
-def test_the_folder_is_served_on_the_port(tmp_path: Path, quiet: list[int],
-                                          capsys: pytest.CaptureFixture) -> None:  # fmt: skip
+def test_the_folder_is_served_on_the_port(
+    tmp_path: Path, quiet: list[int], capsys: pytest.CaptureFixture
+) -> None:
     site = tmp_path / "site"
     (site / "docs").mkdir(parents=True)
     (site / "index.html").write_text("<h1>home</h1>")

@@ -13,9 +13,15 @@ from ..options import Parsed, UsageError, parse, usage_message
 ENCODING = {"encoding": "utf-8", "errors": "surrogateescape", "newline": ""}
 
 
-def options(argv: list[str], io: Io, status: int = 1, flags: str = "", valued: str = "",
-            long: Mapping[str, str] | None = None,
-            numeric: str | None = None) -> Parsed | int:  # fmt: skip
+def options(
+    argv: list[str],
+    io: Io,
+    status: int = 1,
+    flags: str = "",
+    valued: str = "",
+    long: Mapping[str, str] | None = None,
+    numeric: str | None = None,
+) -> Parsed | int:
     """The parsed options, or the exit status after printing the usage error."""
     try:
         return parse(argv, flags, valued, long, numeric)

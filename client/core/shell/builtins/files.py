@@ -76,8 +76,9 @@ async def mkdir(argv: list[str], io: Io, shell: Shell) -> int:
 
 
 async def rm(argv: list[str], io: Io, shell: Shell) -> int:
-    parsed = options(argv, io, flags="rRfvd",
-                     long={"recursive": "r", "force": "f", "verbose": "v", "dir": "d"})  # fmt: skip
+    parsed = options(
+        argv, io, flags="rRfvd", long={"recursive": "r", "force": "f", "verbose": "v", "dir": "d"}
+    )
     if isinstance(parsed, int):
         return parsed
     force, recursive = "f" in parsed, "r" in parsed or "R" in parsed
@@ -115,8 +116,9 @@ async def rm(argv: list[str], io: Io, shell: Shell) -> int:
     return status
 
 
-def _targets(argv: list[str], io: Io, shell: Shell, flags: str,
-             long: dict[str, str]) -> tuple[Parsed, list[tuple[str, str, str]]] | int:  # fmt: skip
+def _targets(
+    argv: list[str], io: Io, shell: Shell, flags: str, long: dict[str, str]
+) -> tuple[Parsed, list[tuple[str, str, str]]] | int:
     """mv's and cp's common start: options, then (source, target path, target as shown)."""
     name = argv[0]
     parsed = options(argv, io, flags=flags, long=long)
@@ -154,8 +156,7 @@ def _rename(path: str, target: str) -> None:
 
 
 async def mv(argv: list[str], io: Io, shell: Shell) -> int:
-    start = _targets(argv, io, shell, "fniv",
-                     {"force": "f", "no-clobber": "n", "verbose": "v"})  # fmt: skip
+    start = _targets(argv, io, shell, "fniv", {"force": "f", "no-clobber": "n", "verbose": "v"})
     if isinstance(start, int):
         return start
     parsed, pairs = start
@@ -187,9 +188,13 @@ async def mv(argv: list[str], io: Io, shell: Shell) -> int:
 
 
 async def cp(argv: list[str], io: Io, shell: Shell) -> int:
-    start = _targets(argv, io, shell, "rRfnvpa",
-                     {"recursive": "r", "force": "f", "no-clobber": "n", "verbose": "v",
-                      "archive": "a"})  # fmt: skip
+    start = _targets(
+        argv,
+        io,
+        shell,
+        "rRfnvpa",
+        {"recursive": "r", "force": "f", "no-clobber": "n", "verbose": "v", "archive": "a"},
+    )
     if isinstance(start, int):
         return start
     parsed, pairs = start

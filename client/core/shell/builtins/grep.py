@@ -20,11 +20,24 @@ if TYPE_CHECKING:
     from ..interpreter import Shell
 
 _BRE_OPERATORS = "(){}|+?"
-LONG = {"recursive": "r", "line-number": "n", "ignore-case": "i", "invert-match": "v",
-        "files-with-matches": "l", "count": "c", "extended-regexp": "E",
-        "fixed-strings": "F", "word-regexp": "w", "only-matching": "o", "quiet": "q",
-        "silent": "q", "no-messages": "s", "regexp": "e", "with-filename": "H",
-        "no-filename": "h"}  # fmt: skip
+LONG = {
+    "recursive": "r",
+    "line-number": "n",
+    "ignore-case": "i",
+    "invert-match": "v",
+    "files-with-matches": "l",
+    "count": "c",
+    "extended-regexp": "E",
+    "fixed-strings": "F",
+    "word-regexp": "w",
+    "only-matching": "o",
+    "quiet": "q",
+    "silent": "q",
+    "no-messages": "s",
+    "regexp": "e",
+    "with-filename": "H",
+    "no-filename": "h",
+}
 
 
 def basic_to_python(pattern: str) -> str:
@@ -85,8 +98,9 @@ async def grep(argv: list[str], io: Io, shell: Shell) -> int:
     elif operands:
         pattern = operands.pop(0)
     else:
-        return io.fail("Usage: grep [OPTION]... PATTERNS [FILE]...\n"
-                       "Try 'grep --help' for more information.", 2)  # fmt: skip
+        return io.fail(
+            "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", 2
+        )
     try:
         regex = compile_pattern(pattern, flags)
     except re.error as error:
@@ -107,8 +121,11 @@ async def grep(argv: list[str], io: Io, shell: Shell) -> int:
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
-        hits = [(number, line) for number, line in enumerate(lines, 1)
-                if bool(regex.search(line)) != ("v" in flags)]  # fmt: skip
+        hits = [
+            (number, line)
+            for number, line in enumerate(lines, 1)
+            if bool(regex.search(line)) != ("v" in flags)
+        ]
         if hits:
             state["matched"] = True
         if "q" in flags:
@@ -123,8 +140,9 @@ async def grep(argv: list[str], io: Io, shell: Shell) -> int:
             for number, line in hits:
                 where = f"{prefix}{number}:" if "n" in flags else prefix
                 if "o" in flags and "v" not in flags:
-                    io.out("".join(f"{where}{m.group()}\n" for m in regex.finditer(line)
-                                   if m.group()))  # fmt: skip
+                    io.out(
+                        "".join(f"{where}{m.group()}\n" for m in regex.finditer(line) if m.group())
+                    )
                 else:
                     io.out(f"{where}{line}\n")
         return False

@@ -17,8 +17,7 @@ if TYPE_CHECKING:
     from ..interpreter import Shell
 
 SIX_MONTHS = 183 * 24 * 3600
-LONG = {"all": "a", "almost-all": "A", "human-readable": "h", "recursive": "R",
-        "directory": "d"}  # fmt: skip
+LONG = {"all": "a", "almost-all": "A", "human-readable": "h", "recursive": "R", "directory": "d"}
 
 
 def human(size: int) -> str:

@@ -16,8 +16,18 @@ SH = "cospai-sh"
 # three), so the terminal needs no special marker.
 CLEAR = "\x1b[H\x1b[2J\x1b[3J"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ECHO_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "a": "\a", "b": "\b", "e": "\x1b",
-                 "f": "\f", "r": "\r", "v": "\v", "0": "\0"}  # fmt: skip
+_ECHO_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "\\": "\\",
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "f": "\f",
+    "r": "\r",
+    "v": "\v",
+    "0": "\0",
+}
 
 
 async def cd(argv: list[str], io: Io, shell: Shell) -> int:

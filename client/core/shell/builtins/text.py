@@ -26,9 +26,14 @@ async def read_source(name: str, io: Io, shell: Shell) -> str:
 
 async def _head_tail(argv: list[str], io: Io, shell: Shell, tail: bool) -> int:
     name = argv[0]
-    parsed = options(argv, io, flags="qv", valued="nc", numeric="n",
-                     long={"lines": "n", "bytes": "c", "quiet": "q", "silent": "q",
-                           "verbose": "v"})  # fmt: skip
+    parsed = options(
+        argv,
+        io,
+        flags="qv",
+        valued="nc",
+        numeric="n",
+        long={"lines": "n", "bytes": "c", "quiet": "q", "silent": "q", "verbose": "v"},
+    )
     if isinstance(parsed, int):
         return parsed
     by_bytes = "c" in parsed.values
@@ -72,8 +77,9 @@ async def tail(argv: list[str], io: Io, shell: Shell) -> int:
 
 
 async def wc(argv: list[str], io: Io, shell: Shell) -> int:
-    parsed = options(argv, io, flags="lwcm",
-                     long={"lines": "l", "words": "w", "bytes": "c", "chars": "m"})  # fmt: skip
+    parsed = options(
+        argv, io, flags="lwcm", long={"lines": "l", "words": "w", "bytes": "c", "chars": "m"}
+    )
     if isinstance(parsed, int):
         return parsed
     wanted = [flag for flag in "lwmc" if flag in parsed] or ["l", "w", "c"]
@@ -124,14 +130,19 @@ async def _lines_of(argv: list[str], operands: list[str], io: Io, shell: Shell) 
             chunks.append(await read_source(source, io, shell))
         except OSError as error:
             return io.fail(f"{argv[0]}: {source}: {reason(error)}", 2 if argv[0] == "sort" else 1)
-    return "".join(chunk if chunk.endswith("\n") or not chunk else chunk + "\n"
-                   for chunk in chunks).splitlines()  # fmt: skip
+    return "".join(
+        chunk if chunk.endswith("\n") or not chunk else chunk + "\n" for chunk in chunks
+    ).splitlines()
 
 
 async def sort(argv: list[str], io: Io, shell: Shell) -> int:
-    parsed = options(argv, io, 2, flags="rnuf",
-                     long={"reverse": "r", "numeric-sort": "n", "unique": "u",
-                           "ignore-case": "f"})  # fmt: skip
+    parsed = options(
+        argv,
+        io,
+        2,
+        flags="rnuf",
+        long={"reverse": "r", "numeric-sort": "n", "unique": "u", "ignore-case": "f"},
+    )
     if isinstance(parsed, int):
         return parsed
     lines = await _lines_of(argv, parsed.operands, io, shell)
@@ -158,9 +169,12 @@ async def sort(argv: list[str], io: Io, shell: Shell) -> int:
 
 
 async def uniq(argv: list[str], io: Io, shell: Shell) -> int:
-    parsed = options(argv, io, flags="cdui",
-                     long={"count": "c", "repeated": "d", "unique": "u",
-                           "ignore-case": "i"})  # fmt: skip
+    parsed = options(
+        argv,
+        io,
+        flags="cdui",
+        long={"count": "c", "repeated": "d", "unique": "u", "ignore-case": "i"},
+    )
     if isinstance(parsed, int):
         return parsed
     lines = await _lines_of(argv, parsed.operands[:1], io, shell)

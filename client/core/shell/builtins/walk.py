@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 Test = Callable[[str, str], bool]  # (shown path, real path) -> keep?
 
 
-def _walk(shown: str, path: str, depth: int,
-          maxdepth: int | None) -> Iterator[tuple[str, str, int]]:  # fmt: skip
+def _walk(
+    shown: str, path: str, depth: int, maxdepth: int | None
+) -> Iterator[tuple[str, str, int]]:
     yield shown, path, depth
     if maxdepth is not None and depth >= maxdepth:
         return
