@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,35 @@ import pytest
 from tests.support import browser, databases
 from tests.support.live_server import LiveServer
 from tests.support.paths import ARTIFACTS, DIST
+
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests must pass in any order, and `make test` proves it on every run: the browser
+    suites go first (they leave Playwright's state behind in this process), then the unit
+    and integration suites in reverse of their usual order. A test that leans on one that
+    used to run before it fails here."""
+    browser = [item for item in items if E2E in item.path.parents]
+    fast = [item for item in items if E2E not in item.path.parents]
+    items[:] = browser + fast[::-1]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Playwright's sync API runs its event loop in a greenlet, and between its calls that
+    loop stays marked as running on the main thread; a later test's `asyncio.run()` then
+    fails ("cannot be called from a running event loop"), in a fixture or the test itself.
+    Outside the browser suites a test is set up, run and torn down with no loop marked,
+    and the mark is put back for Playwright afterwards."""
+    borrowed = asyncio._get_running_loop()
+    if borrowed is None or E2E in item.path.parents:
+        return (yield)
+    asyncio._set_running_loop(None)
+    try:
+        return (yield)
+    finally:
+        asyncio._set_running_loop(borrowed)
 
 
 @pytest.fixture(scope="session")
