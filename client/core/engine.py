@@ -9,12 +9,12 @@ in memory so that a later persist can still save them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from client.core.conflicts import Conflict, ConflictBook
-from client.core.model import Base, LocalFile, ProjectModel, ServerFile
+from client.core.model import Base, LocalFile, ProjectModel, ServerFile, TrackedFiles
 from client.core.outbox import Op, batches, pending_ops, unsyncable
 from client.core.ports import ServerApi, Storage, StoredProject
 from client.core.reconcile import Reconciliation, adopt_fetched, origin_index, reconcile
@@ -61,7 +61,7 @@ class ProjectSync:
         if stored is None:
             return False
         self.model = ProjectModel(
-            dict(stored.files),
+            TrackedFiles(stored.files),
             dict(stored.tombstones),
             stored.server_version,
             stored.etag,
@@ -277,13 +277,13 @@ class ProjectSync:
         self._on_change()
 
 
-def server_file(entry: dict[str, object], content: bytes | None) -> ServerFile:
+def server_file(entry: Mapping[str, str | int], content: bytes | None) -> ServerFile:
     """A ServerFile from one entry of GET /api/projects/{id}/files."""
     return ServerFile(
         str(entry["path"]),
         int(entry["version"]),
-        str(entry["sha256"]),  # type: ignore[call-overload]
+        str(entry["sha256"]),
         bool(entry["binary"]),
         int(entry["size"]),
         content,
-    )  # type: ignore[call-overload]
+    )

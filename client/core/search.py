@@ -150,7 +150,9 @@ def path_filter(include: str, exclude: str) -> Callable[[str], bool]:
 
 def _split_globs(text: str) -> list[str]:
     """Commas separate globs, except inside {a,b}."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char == "," and depth == 0:
             parts.append("".join(current))
