@@ -1,5 +1,15 @@
 # The part of micropip this project uses (the version Pyodide 314 ships: 0.11).
+import builtins
 from collections.abc import Iterable
+
+__version__: str
+
+class Package:
+    name: str
+    version: str
+    source: str
+
+class PackageDict(dict[str, Package]): ...
 
 async def install(
     requirements: str | Iterable[str],
@@ -7,10 +17,11 @@ async def install(
     deps: bool = True,
     credentials: str | None = None,
     pre: bool = False,
-    index_urls: Iterable[str] | str | None = None,
+    index_urls: builtins.list[str] | str | None = None,
     *,
-    constraints: Iterable[str] | None = None,
+    constraints: builtins.list[str] | None = None,
     reinstall: bool = False,
     verbose: bool | int | None = None,
 ) -> None: ...
-def set_index_urls(urls: Iterable[str] | str) -> None: ...
+def uninstall(packages: str | builtins.list[str], *, verbose: bool | int = False) -> None: ...
+def list() -> PackageDict: ...

@@ -52,8 +52,15 @@ CONTENT_TYPES = {
 @dataclass(frozen=True)
 class Answer:
     status: int
-    headers: dict[str, str] = field(default_factory=dict)
+    # By name, or as [name, value] pairs when a name may repeat (an app's own answer);
+    # the page's Response takes either.
+    headers: dict[str, str] | list[list[str]] = field(default_factory=dict)
     body: bytes = b""
+
+    def header_pairs(self) -> list[tuple[str, str]]:
+        if isinstance(self.headers, dict):
+            return list(self.headers.items())
+        return [(name, value) for name, value in self.headers]
 
 
 def content_type(path: str) -> str:

@@ -23,8 +23,11 @@ MATCH_COST = 500  # a match costs about as much as scanning this many characters
 
 
 class TextFile(Protocol):
-    binary: bool
-    content: bytes
+    # Read-only: the model's files are frozen dataclasses.
+    @property
+    def binary(self) -> bool: ...
+    @property
+    def content(self) -> bytes: ...
 
 
 class SearchError(ValueError):

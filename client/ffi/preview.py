@@ -10,7 +10,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import js  # type: ignore[import-not-found]
+import js
 
 from client.core.preview_site import Answer
 from client.ffi import modules

@@ -240,7 +240,7 @@ class PreviewView:
         # The preview's origin is shared by every app; a cookie jar per app is not kept, so
         # Set-Cookie is dropped here rather than by the browser, silently.
         kept = [[k, v] for k, v in headers if k.lower() != "set-cookie"]
-        return Answer(int(reply.get("status", 500)), kept, bytes(reply.get("body") or b""))  # type: ignore[arg-type]
+        return Answer(int(reply.get("status", 500)), kept, bytes(reply.get("body") or b""))
 
     # ------------------------------------------------------------ navigation
 

@@ -1,5 +1,5 @@
 # The part of Pyodide's `pyodide.ffi` this project uses (Pyodide 314).
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, Final, TypeVar
 
 _T = TypeVar("_T")
@@ -7,8 +7,18 @@ _T = TypeVar("_T")
 class JsProxy:
     """A JS object seen from Python; its attributes are JS properties."""
 
-    def to_py(self, *, depth: int = -1, default_converter: Callable[..., Any] | None = None) -> Any: ...
+    typeof: str
+    def to_py(
+        self, *, depth: int = -1, default_converter: Callable[..., Any] | None = None
+    ) -> Any: ...
     def __getattr__(self, name: str) -> Any: ...
+
+class JsArray(JsProxy):
+    """A JS array: iterable, indexable, sized."""
+
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> Any: ...
 
 class JsNull:
     """JS `null`; JS `undefined` comes through as None."""
@@ -36,7 +46,9 @@ class JsOnceCallable(JsCallable):
 def create_proxy(
     obj: Any, /, *, capture_this: bool = False, roundtrip: bool = True
 ) -> JsDoubleProxy: ...
-def create_once_callable(obj: Callable[..., Any], /, *, _may_syncify: bool = False) -> JsOnceCallable: ...
+def create_once_callable(
+    obj: Callable[..., Any], /, *, _may_syncify: bool = False
+) -> JsOnceCallable: ...
 def to_js(
     obj: Any,
     /,
