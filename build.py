@@ -519,8 +519,8 @@ def precompress(stage: Path, cache: Path, only: list[Path] | None = None) -> Non
         log(f"compressing {len(jobs)} file(s) (cached afterwards)")
         with ProcessPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
             largest_first = sorted(jobs, key=lambda job: -os.path.getsize(job[0]))
-            for path, br, gz in pool.map(_compress, largest_first):
-                digest = dict(jobs)[path]
+            for name, br, gz in pool.map(_compress, largest_first):
+                digest = dict(jobs)[name]
                 (cache / f"{digest}.br.tmp").write_bytes(br)
                 (cache / f"{digest}.gz.tmp").write_bytes(gz)
                 os.replace(cache / f"{digest}.br.tmp", cache / f"{digest}.br")

@@ -306,7 +306,7 @@ def launch(pw: Playwright, profile: Path, account: Account) -> BrowserContext:
         headless=True,
         viewport={"width": 1280, "height": 800},
         **browser.launch_args(),
-    )  # type: ignore[arg-type]
+    )
     context.add_cookies(account.cookies())  # type: ignore[arg-type]
     context.add_init_script(PROBE_JS % {"entry": json.dumps(ENTRY), "mark": json.dumps(ENTRY_MARK)})
     return context

@@ -11,15 +11,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from client.core.conflicts import Conflict, ConflictBook
-from client.core.model import Base, LocalFile, ProjectModel, ServerFile, TrackedFiles
+from client.core.model import Base, LocalFile, ProjectModel, ServerFile
 from client.core.outbox import Op, batches, pending_ops, unsyncable
 from client.core.ports import ServerApi, Storage, StoredProject
 from client.core.reconcile import Reconciliation, adopt_fetched, origin_index, reconcile
 from client.core.reply import Deleted, apply_results, forget_deleted
 from client.core.rules import SyncRules
+
+
+class JournalFile(TypedDict):
+    text: str
+    base: list[str | int] | None  # [path, version, sha256] of its origin
+
+
+class Journal(TypedDict):
+    """ProjectSync.journal(): plain JSON, for localStorage."""
+
+    files: dict[str, JournalFile]
+    removed: list[str]
+    tombstones: dict[str, list[str | int]]
+    inflight: dict[str, str]
 
 
 @dataclass
@@ -61,7 +75,7 @@ class ProjectSync:
         if stored is None:
             return False
         self.model = ProjectModel(
-            TrackedFiles(stored.files),
+            dict(stored.files),
             dict(stored.tombstones),
             stored.server_version,
             stored.etag,
@@ -141,11 +155,11 @@ class ProjectSync:
 
     # ------------------------------------------------------------ journal
 
-    def journal(self) -> dict[str, object]:
+    def journal(self) -> Journal:
         """What the local store has not got yet, as plain JSON: written synchronously when
         the tab goes away (an IndexedDB write started then may never finish) and replayed
         by the next open. Text only; binary files are stored at once when they arrive."""
-        files: dict[str, object] = {}
+        files: dict[str, JournalFile] = {}
         removed = []
         for path in sorted(self.model.files.peek_touched() | self._persisting):
             local = self.model.files.get(path)
@@ -157,7 +171,9 @@ class ProjectSync:
                     "text": local.text,
                     "base": [base.path, base.version, base.sha256] if base else None,
                 }
-        tombstones = {p: [b.path, b.version, b.sha256] for p, b in self.model.tombstones.items()}
+        tombstones: dict[str, list[str | int]] = {
+            p: [b.path, b.version, b.sha256] for p, b in self.model.tombstones.items()
+        }
         return {
             "files": files,
             "removed": removed,
@@ -165,7 +181,7 @@ class ProjectSync:
             "inflight": dict(self.model.inflight),
         }
 
-    def replay(self, journal: dict[str, Any]) -> None:
+    def replay(self, journal: Mapping[str, Any]) -> None:
         """Apply a journal on top of the cached copy (it holds the newer state)."""
         for path, entry in journal.get("files", {}).items():
             base = Base(*entry["base"]) if entry.get("base") else None

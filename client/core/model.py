@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import NoReturn, TypeVar, overload
 
 _T = TypeVar("_T")
@@ -128,22 +128,35 @@ class TrackedFiles(dict[str, LocalFile]):
         self._touched.update(paths)
 
 
-@dataclass
+@dataclass(init=False)
 class ProjectModel:
     """Local files by path, tombstones by server path, conflicts by local path."""
 
-    files: TrackedFiles = field(default_factory=lambda: TrackedFiles())
-    tombstones: dict[str, Base] = field(default_factory=dict)
-    server_version: int = 0
-    etag: str | None = None
+    files: TrackedFiles
+    tombstones: dict[str, Base]
+    server_version: int
+    etag: str | None
     # Server path -> hash of content sent and not yet answered. When an answer is lost (a
     # reload or a crash mid-request), this tells the server's copy apart from another
     # device's: if it is what we sent, it is ours, not a conflict.
-    inflight: dict[str, str] = field(default_factory=dict)
+    inflight: dict[str, str]
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.files, TrackedFiles):
-            self.files = TrackedFiles(self.files)
+    def __init__(
+        self,
+        files: Mapping[str, LocalFile] | None = None,
+        tombstones: dict[str, Base] | None = None,
+        server_version: int = 0,
+        etag: str | None = None,
+        inflight: dict[str, str] | None = None,
+    ) -> None:
+        # Plain files (the store's, a test's) are taken into a TrackedFiles of their own.
+        if files is None:
+            files = TrackedFiles()
+        self.files = files if isinstance(files, TrackedFiles) else TrackedFiles(files)
+        self.tombstones = {} if tombstones is None else tombstones
+        self.server_version = server_version
+        self.etag = etag
+        self.inflight = {} if inflight is None else inflight
 
     def take_touched(self) -> tuple[list[LocalFile], list[str]]:
         """(files to write, paths to drop) since the last call: the local store's diff."""

@@ -52,15 +52,18 @@ CONTENT_TYPES = {
 @dataclass(frozen=True)
 class Answer:
     status: int
-    # By name, or as [name, value] pairs when a name may repeat (an app's own answer);
-    # the page's Response takes either.
-    headers: dict[str, str] | list[list[str]] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
 
-    def header_pairs(self) -> list[tuple[str, str]]:
-        if isinstance(self.headers, dict):
-            return list(self.headers.items())
-        return [(name, value) for name, value in self.headers]
+
+@dataclass(frozen=True)
+class AppAnswer:
+    """An app's own answer, passed on: its headers as [name, value] pairs, since a name
+    may repeat (the page's Response takes pairs as well as a dict)."""
+
+    status: int
+    headers: list[list[str]]
+    body: bytes
 
 
 def content_type(path: str) -> str:

@@ -39,7 +39,7 @@ def folder_app(root: str) -> Callable[[dict[str, Any], Callable[..., Any]], Iter
             body = listing(environ["PATH_INFO"], folder)
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
             return [body]
-        start_response(f"{result.status} X", result.header_pairs())
+        start_response(f"{result.status} X", list(result.headers.items()))
         return [result.body]
 
     return app

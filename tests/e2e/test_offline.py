@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,7 +39,7 @@ CACHED_URLS = """async () => {
 def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
     # As Chrome ships (see tests/e2e/test_preview.py): the sandbox's service worker, which
     # keeps the runtime for offline use, registers only with storage partitioning on.
-    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())  # type: ignore[arg-type]
+    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())
     yield launched
     launched.close()
 
@@ -98,7 +98,7 @@ def make_project(page: Page, name: str) -> str:
     return str(response.json()["id"])
 
 
-def import_project(page: Page, name: str, files: dict[str, bytes | str]) -> str:
+def import_project(page: Page, name: str, files: Mapping[str, bytes | str]) -> str:
     base = page.evaluate("location.origin")
     csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
     response = page.request.post(

@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp
 
 from server.app import create_app
 from server.db import redact
@@ -92,7 +93,7 @@ def fake_dist(tmp_path: Path) -> Path:
     return dist
 
 
-def make_app(dist: Path) -> IsolationHeaders:
+def make_app(dist: Path) -> ASGIApp:
     return create_app(
         Settings(dist_dir=dist, allowed_hosts=("testserver",)),
         database_url="postgresql://",
@@ -628,7 +629,7 @@ def _error_app() -> TestClient:
             Route("/teapot", _teapot),
             Route("/crash", _crash),
         ],
-        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=HANDLERS,
     )
     return TestClient(IsolationHeaders(app), raise_server_exceptions=False)
 

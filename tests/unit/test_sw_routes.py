@@ -95,7 +95,7 @@ def test_cache_keys_fold_app_routes_onto_the_shell_and_drop_queries() -> None:
 
 
 def test_precache_takes_all_but_the_sandbox_origin_and_the_worker() -> None:
-    manifest = {
+    manifest: dict[str, dict[str, dict[str, str]]] = {
         "files": {
             name: {}
             for name in [

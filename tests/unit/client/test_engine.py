@@ -71,7 +71,13 @@ def test_refresh_tells_on_change(
 
 
 def test_server_file_from_a_load_entry() -> None:
-    entry = {"path": "a", "version": "3", "sha256": "ab", "binary": 1, "size": "5"}
+    entry: dict[str, str | int] = {
+        "path": "a",
+        "version": "3",
+        "sha256": "ab",
+        "binary": 1,
+        "size": "5",
+    }
     assert server_file(entry, None) == ports_server_file("a", 3, "ab", True, 5)
 
 

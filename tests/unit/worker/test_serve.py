@@ -110,7 +110,7 @@ def test_nothing_on_a_port_and_bad_arguments() -> None:
     assert missing["status"] == 502
     assert b"serve(app, port=9999)" in missing["body"]  # type: ignore[operator]
     with pytest.raises(TypeError):
-        serving.serve("not an app", 8000)  # type: ignore[arg-type]
+        serving.serve("not an app", 8000)
     with pytest.raises(ValueError):
         serving.serve(lambda e, s: [], 70000)
 
