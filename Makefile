@@ -35,8 +35,11 @@ chromium:
 	  echo "installing chromium (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# mypy's files and flags are in pyproject.toml ([tool.mypy]); its cache is .mypy_cache/.
 lint: deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # wrk (C) drives the API benchmark's many-clients part without eating the server's cores.
 bench: build chromium
