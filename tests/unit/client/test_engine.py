@@ -103,7 +103,7 @@ def test_push_leaves_the_server_holding_the_local_state_byte_for_byte(
     report = run(sync.push())
     assert report.requests == 1 and report.sent_ops == 5 and report.new_conflicts == []
     assert server.files() == contents(sync)
-    assert server.row("img/logo.png").binary  # type: ignore[union-attr]
+    assert server.row_of("img/logo.png").binary
     [call] = server.sync_calls()
     assert call.args["parts"] == {sha256_hex(BINARY): BINARY}
     assert sync.model.pending_count() == 0 and sync.model.etag is None
