@@ -112,7 +112,7 @@ def launch(pw: Playwright, profile: Path, account: Account) -> BrowserContext:
     context = pw.chromium.launch_persistent_context(
         str(profile), headless=True, viewport={"width": 1280, "height": 800}, **args
     )
-    context.add_cookies(account.cookies())  # type: ignore[arg-type]
+    context.add_cookies(account.cookies())
     context.add_init_script(PROBE_JS % {"rows": json.dumps(ROWS)})
     return context
 

@@ -9,7 +9,7 @@ import pytest
 
 from client.core import ports
 from client.core.engine import ProjectSync, server_file
-from client.core.model import LocalFile, sha256_hex
+from client.core.model import LocalFile, ServerFile, sha256_hex
 from client.core.ports import MemoryStorage, StoredProject
 from client.core.rules import SyncRules
 
@@ -81,10 +81,8 @@ def test_server_file_from_a_load_entry() -> None:
     assert server_file(entry, None) == ports_server_file("a", 3, "ab", True, 5)
 
 
-def ports_server_file(*args: object) -> object:
-    from client.core.model import ServerFile
-
-    return ServerFile(*args)  # type: ignore[arg-type]
+def ports_server_file(path: str, version: int, sha256: str, binary: bool, size: int) -> ServerFile:
+    return ServerFile(path, version, sha256, binary, size)
 
 
 # ------------------------------------------------------------------ push
