@@ -174,5 +174,5 @@ def test_static_only_worker_and_host_files(tmp_path: Path) -> None:
     assert "/ide/*\n  Cross-Origin-Opener-Policy: same-origin\n" in headers
     assert "  Cross-Origin-Embedder-Policy: require-corp\n" in headers
     assert "/ide/p/*  /ide/index.html  200" in (tmp_path / "_redirects").read_text()
-    files = {"a": {"sha256": "x", "size": 1}}
+    files: dict[str, build.FileEntry] = {"a": {"sha256": "x", "size": 1}}
     assert build.compute_build_id(files) != build.compute_build_id(files, static_only=True)
