@@ -12,7 +12,8 @@ PYTEST_ARGS ?=
 run: build
 	$(VENV)/bin/cospai serve
 
-test: build chromium
+# Lint first: a style or type error fails in seconds, before the browser suites start.
+test: lint build chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 build: deps
@@ -35,11 +36,14 @@ chromium:
 	  echo "installing chromium (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# mypy's files and flags are in pyproject.toml ([tool.mypy]); its cache is .mypy_cache/.
+# Python: ruff's rules and its formatter, and mypy (files and flags in pyproject.toml's
+# [tool.mypy]; its cache is .mypy_cache/). JavaScript (the glue, the service workers, the
+# sandbox's pages, the Node test drivers): ESLint, configured in eslint.config.mjs.
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	npx --no-install eslint .
 
 # wrk (C) drives the API benchmark's many-clients part without eating the server's cores.
 bench: build chromium

@@ -602,7 +602,7 @@ class Jsh {
 
   script(name, error) {
     // npm start / npm run NAME: the package.json script, run by the shell.
-    let scripts = {};
+    let scripts;
     try {
       scripts = JSON.parse(decoder.decode(this.fs.read(this.fs.resolve("package.json", this.cwd)))).scripts || {};
     } catch {
