@@ -36,11 +36,13 @@ chromium:
 	  echo "installing chromium (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# Python: ruff's rules and its formatter. JavaScript (the glue, the service workers, the
+# Python: ruff's rules and its formatter, and mypy (files and flags in pyproject.toml's
+# [tool.mypy]; its cache is .mypy_cache/). JavaScript (the glue, the service workers, the
 # sandbox's pages, the Node test drivers): ESLint, configured in eslint.config.mjs.
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	npx --no-install eslint .
 
 # wrk (C) drives the API benchmark's many-clients part without eating the server's cores.

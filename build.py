@@ -32,6 +32,7 @@ import zipfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 ROOT = Path(__file__).resolve().parent
 NODE_MODULES = ROOT / "node_modules"
@@ -106,7 +107,7 @@ def npm_package(name: str) -> Path:
 
 
 def npm_version(name: str) -> str:
-    return json.loads((npm_package(name) / "package.json").read_text())["version"]
+    return str(json.loads((npm_package(name) / "package.json").read_text())["version"])
 
 
 def write_zip(target: Path, members: Iterable[tuple[str, bytes]]) -> None:
@@ -519,8 +520,8 @@ def precompress(stage: Path, cache: Path, only: list[Path] | None = None) -> Non
         log(f"compressing {len(jobs)} file(s) (cached afterwards)")
         with ProcessPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
             largest_first = sorted(jobs, key=lambda job: -os.path.getsize(job[0]))
-            for path, br, gz in pool.map(_compress, largest_first):
-                digest = dict(jobs)[path]
+            for name, br, gz in pool.map(_compress, largest_first):
+                digest = dict(jobs)[name]
                 (cache / f"{digest}.br.tmp").write_bytes(br)
                 (cache / f"{digest}.gz.tmp").write_bytes(gz)
                 os.replace(cache / f"{digest}.br.tmp", cache / f"{digest}.br")
@@ -538,14 +539,31 @@ def precompress(stage: Path, cache: Path, only: list[Path] | None = None) -> Non
 # ---------------------------------------------------------------- phase 6: manifest
 
 
-def describe_files(stage: Path) -> dict[str, dict]:
-    files: dict[str, dict] = {}
+class Variant(TypedDict):
+    sha256: str
+    size: int
+
+
+class FileEntry(TypedDict):
+    sha256: str
+    size: int
+    encodings: NotRequired[dict[str, Variant]]  # "br", "gz": the precompressed copies
+
+
+class Manifest(TypedDict):
+    build_id: str
+    files: dict[str, FileEntry]
+    format: int
+
+
+def describe_files(stage: Path) -> dict[str, FileEntry]:
+    files: dict[str, FileEntry] = {}
     for path in files_under(stage):
         relative = path.relative_to(stage).as_posix()
         if path.suffix in {".br", ".gz"} and path.with_suffix("").exists():
             continue  # a variant: listed under its original
-        entry: dict = {"sha256": sha256_file(path), "size": path.stat().st_size}
-        encodings = {}
+        entry: FileEntry = {"sha256": sha256_file(path), "size": path.stat().st_size}
+        encodings: dict[str, Variant] = {}
         for encoding in ("br", "gz"):
             variant = path.with_name(f"{path.name}.{encoding}")
             if variant.exists():
@@ -557,7 +575,7 @@ def describe_files(stage: Path) -> dict[str, dict]:
     return files
 
 
-def compute_build_id(files: dict[str, dict], static_only: bool = False) -> str:
+def compute_build_id(files: dict[str, FileEntry], static_only: bool = False) -> str:
     canonical = json.dumps(
         {k: v for k, v in files.items() if k not in UNVERSIONED}, sort_keys=True
     ).encode()
@@ -566,8 +584,8 @@ def compute_build_id(files: dict[str, dict], static_only: bool = False) -> str:
     return sha256_bytes(canonical + (b"static-only" if static_only else b""))[:16]
 
 
-def write_manifest(stage: Path, build_id: str) -> dict:
-    manifest = {"build_id": build_id, "files": describe_files(stage), "format": 1}
+def write_manifest(stage: Path, build_id: str) -> Manifest:
+    manifest: Manifest = {"build_id": build_id, "files": describe_files(stage), "format": 1}
     (stage / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return manifest
 
@@ -582,7 +600,7 @@ def build(
     compress: bool,
     base: str = "/",
     static_only: bool = False,
-) -> dict:
+) -> Manifest:
     out.parent.mkdir(parents=True, exist_ok=True)
     # Work beside the output (same file system, so the final rename is atomic); one folder
     # per process, so two builds at once never share a stage.

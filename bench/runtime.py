@@ -111,8 +111,8 @@ def launch(pw: Playwright, profile: Path, account: Account) -> BrowserContext:
     args = browser.partitioned_launch_args()
     context = pw.chromium.launch_persistent_context(
         str(profile), headless=True, viewport={"width": 1280, "height": 800}, **args
-    )  # type: ignore[arg-type]
-    context.add_cookies(account.cookies())  # type: ignore[arg-type]
+    )
+    context.add_cookies(account.cookies())
     context.add_init_script(PROBE_JS % {"rows": json.dumps(ROWS)})
     return context
 

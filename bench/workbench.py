@@ -49,7 +49,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -59,6 +59,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from tests.support import browser  # noqa: E402
 from tests.support.live_server import throwaway_server  # noqa: E402
+
+if TYPE_CHECKING:  # Playwright's own name for add_cookies' items (not exported)
+    from playwright._impl._api_structures import SetCookieParam
 
 TARGETS = {"first_editable_ms": 400, "tree_longest_frame_ms": 50, "typing_sync_vs_idle": 1.10}
 PASSWORD = "correct horse battery"  # noqa: S105  (a throwaway benchmark account)
@@ -288,9 +291,11 @@ class Account:
             raise RuntimeError(f"import of {name} failed: {response.status_code} {response.text}")
         return str(response.json()["project"]["id"])
 
-    def cookies(self) -> list[dict[str, Any]]:
+    def cookies(self) -> list[SetCookieParam]:
+        # The session's cookies, which always carry a value (the jar's type allows none).
         return [
-            {"name": c.name, "value": c.value, "url": self.url} for c in self.client.cookies.jar
+            {"name": c.name, "value": c.value or "", "url": self.url}
+            for c in self.client.cookies.jar
         ]
 
     def close(self) -> None:
@@ -306,8 +311,8 @@ def launch(pw: Playwright, profile: Path, account: Account) -> BrowserContext:
         headless=True,
         viewport={"width": 1280, "height": 800},
         **browser.launch_args(),
-    )  # type: ignore[arg-type]
-    context.add_cookies(account.cookies())  # type: ignore[arg-type]
+    )
+    context.add_cookies(account.cookies())
     context.add_init_script(PROBE_JS % {"entry": json.dumps(ENTRY), "mark": json.dumps(ENTRY_MARK)})
     return context
 

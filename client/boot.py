@@ -5,16 +5,22 @@ then "ready") and turns its own failures into the same visible error.
 """
 
 import asyncio
+from typing import Protocol
 
 from client.ffi import page
+
+
+class _App(Protocol):
+    async def start(self) -> None: ...
+
 
 _keep: list[object] = []  # the app lives as long as the page
 
 
-async def _run(app: object) -> None:
+async def _run(app: _App) -> None:
     """Start the app; an error escaping it is shown, never only logged."""
     try:
-        await app.start()  # type: ignore[attr-defined]
+        await app.start()
     except Exception as error:
         page.set_status(f"The IDE failed: {type(error).__name__}: {error}")
         raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, cast
 
 import anyio
 from starlette.applications import Starlette
@@ -28,6 +29,9 @@ from server.sandbox_site import SandboxSite, SplitByOrigin
 from server.settings import Settings
 from server.share_site import ShareSite
 from server.static import DistSite
+
+if TYPE_CHECKING:
+    from uvicorn._types import ASGI3Application
 
 
 async def _api_not_found(request: Request) -> None:
@@ -68,7 +72,7 @@ def create_app(
     database_url: str,
     run_migrations: bool = True,
     site: DistSite | None = None,
-) -> IsolationHeaders:
+) -> ASGIApp:
     """Build the app. Raises DistMissing at once when dist/ has not been built."""
     site = site or DistSite(settings.dist_dir)
 
@@ -101,7 +105,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         exception_handlers=HANDLERS,
-        lifespan=lifespan,  # type: ignore[arg-type]
+        lifespan=lifespan,
         middleware=[Middleware(AllowedHosts, settings=settings)],
     )
     # Outside Starlette's own error middleware, so even a 500 carries the isolation headers.
@@ -118,11 +122,18 @@ def create_app(
         # Behind a reverse proxy: X-Forwarded-For/-Proto from these addresses give the
         # client's address (rate limits) and scheme (Secure cookies, the Origin check).
         # Here rather than in uvicorn's config, so every process and the tests get it.
-        ide = ProxyHeadersMiddleware(ide, list(settings.forwarded_allow_ips))  # type: ignore[arg-type]
-    return ide  # type: ignore[return-value]
+        ide = _behind_proxies(ide, list(settings.forwarded_allow_ips))
+    return ide
 
 
-def app_from_env() -> IsolationHeaders:
+def _behind_proxies(app: ASGIApp, trusted: list[str]) -> ASGIApp:
+    # One protocol, two spellings: uvicorn types ASGI messages as TypedDicts, Starlette as
+    # plain mappings; neither side's type accepts the other's, so the hand-over is cast.
+    proxied = ProxyHeadersMiddleware(cast("ASGI3Application", app), trusted)
+    return cast(ASGIApp, proxied)
+
+
+def app_from_env() -> ASGIApp:
     """The app as a worker process of `cospai serve --workers N` builds it (uvicorn factory):
     everything comes from the environment the parent prepared, migrations already done."""
     settings = Settings.from_env()

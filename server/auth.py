@@ -11,6 +11,7 @@ import hashlib
 import math
 import secrets
 from datetime import timedelta
+from uuid import UUID
 
 from psycopg import AsyncConnection
 from starlette.requests import Request
@@ -84,7 +85,7 @@ async def require_session(request: Request, conn: AsyncConnection) -> Session:
     return session
 
 
-async def open_session(request: Request, conn: AsyncConnection, user_id: object) -> tuple[str, str]:
+async def open_session(request: Request, conn: AsyncConnection, user_id: UUID) -> tuple[str, str]:
     """Create a session; return (token for the cookie, csrf token for the client)."""
     token, csrf = new_token(), new_token()
     await sessions.create(
@@ -92,7 +93,7 @@ async def open_session(request: Request, conn: AsyncConnection, user_id: object)
         token_hash(token),
         user_id,
         csrf,
-        SESSION_LIFETIME,  # type: ignore[arg-type]
+        SESSION_LIFETIME,
         request.headers.get("user-agent", ""),
         client_address(request),
     )

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from server import db, migrate
 from server.embedded_pg import EmbeddedPostgres, EmbeddedPostgresError
@@ -31,7 +32,20 @@ from server.settings import (
 )
 from server.static import DistMissing, DistSite
 
+if TYPE_CHECKING:
+    from server.repo.users import User
+
 EXIT_USAGE = 2
+
+
+class _ServerOptions(TypedDict):
+    """What `serve` hands uvicorn.Config, whether it runs one process or several."""
+
+    log_level: str
+    lifespan: Literal["auto", "on", "off"]
+    server_header: bool
+    proxy_headers: bool
+    access_log: bool
 
 
 class CliError(Exception):
@@ -270,7 +284,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  sandbox (user code) on port {settings.sandbox_port}", flush=True)
         print(f"  share links on port {settings.share_port}", flush=True)
         workers = args.workers or int(os.environ.get("COSPAI_WORKERS", "1"))
-        options = {
+        options: _ServerOptions = {
             "log_level": args.log_level,
             "lifespan": "on",
             "server_header": False,
@@ -279,7 +293,7 @@ def _serve(args: argparse.Namespace) -> int:
         }
         if workers > 1:
             return _serve_workers(settings, url, workers, [sock, sandbox_sock, share_sock], options)
-        server = uvicorn.Server(uvicorn.Config(app, **options))  # type: ignore[arg-type]
+        server = uvicorn.Server(uvicorn.Config(app, **options))
         server.run(sockets=[sock, sandbox_sock, share_sock])
         return 0 if server.started else 1
 
@@ -289,7 +303,7 @@ def _serve_workers(
     url: str,
     workers: int,
     socks: list[socket.socket],
-    options: dict[str, object],
+    options: _ServerOptions,
 ) -> int:
     """N processes on one listening socket. Sessions, throttling and migrations live in
     PostgreSQL, so the processes need to share nothing else."""
@@ -318,7 +332,7 @@ def _serve_workers(
         os.environ["COSPAI_ALLOWED_HOSTS"] = ",".join(settings.allowed_hosts)
     if settings.forwarded_allow_ips:
         os.environ["COSPAI_FORWARDED_ALLOW_IPS"] = ",".join(settings.forwarded_allow_ips)
-    config = uvicorn.Config("server.app:app_from_env", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+    config = uvicorn.Config("server.app:app_from_env", factory=True, workers=workers, **options)
     Multiprocess(config, sockets=socks).run()
     return 0
 
@@ -349,7 +363,7 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _insert_user(url: str, email: str, name: str, hashed: str) -> object:
+async def _insert_user(url: str, email: str, name: str, hashed: str) -> User | None:
     import psycopg
 
     from server.repo import users

@@ -25,7 +25,7 @@ def redact(url: str) -> str:
         masked = re.sub(r"^([a-z0-9+.-]+://[^:/@?#]*):[^@/?#]*@", r"\1:***@", url, flags=re.I)
         return re.sub(r"([?&]password=)[^&#]*", r"\1***", masked, flags=re.I)
     params["password"] = "***"  # noqa: S105  (a mask, not a secret)
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 def check(url: str, timeout: int = 5) -> str:

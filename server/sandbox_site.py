@@ -120,9 +120,7 @@ class SandboxSite:
         names = [
             name
             for name in self.site.names()
-            if _ASSET.match(f"/{name}")
-            and _ASSET.match(f"/{name}")["group"]  # type: ignore[index]
-            in RUNTIME_GROUPS
+            if (asset := _ASSET.match(f"/{name}")) and asset["group"] in RUNTIME_GROUPS
         ]
         pages = [path for path in FILES if path != "/sw.js"]
         return json.dumps(

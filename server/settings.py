@@ -7,10 +7,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict, TypeVar, Unpack
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEFAULT_POOL_MIN = 1
+DEFAULT_POOL_MAX = 10
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (compared, not bound)
 
@@ -24,8 +27,8 @@ class Settings:
     data_dir: Path = PROJECT_ROOT / ".cospai-data"
     dist_dir: Path = PROJECT_ROOT / "dist"
     database_url: str | None = None
-    pool_min: int = 1
-    pool_max: int = 10
+    pool_min: int = DEFAULT_POOL_MIN
+    pool_max: int = DEFAULT_POOL_MAX
     # Other origins allowed to make state-changing requests (e.g. a separate front end).
     allowed_origins: tuple[str, ...] = ()
     # The sandbox origin (server/sandbox_site.py), where user code runs: its own port, None =
@@ -84,38 +87,97 @@ class Settings:
         return self.port + 2 if self.port else 0
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
+    def from_env(cls, **overrides: Unpack[Overrides]) -> Settings:
         """Environment first (COSPAI_*, DATABASE_URL), then explicit overrides win."""
         env = os.environ
-        values: dict[str, object] = {
-            "host": env.get("COSPAI_HOST", DEFAULT_HOST),
-            "port": int(env.get("COSPAI_PORT", DEFAULT_PORT)),
-            "data_dir": Path(env.get("COSPAI_DATA_DIR", PROJECT_ROOT / ".cospai-data")),
-            "dist_dir": Path(env.get("COSPAI_DIST_DIR", PROJECT_ROOT / "dist")),
-            "database_url": env.get("DATABASE_URL") or None,
-            "pool_max": int(env.get("COSPAI_POOL_MAX", 10)),
-            "sandbox_port": int(env["COSPAI_SANDBOX_PORT"])
-            if env.get("COSPAI_SANDBOX_PORT")
-            else None,
-            "sandbox_host": env.get("COSPAI_SANDBOX_HOST") or None,
-            "webcontainer_api_key": env.get("COSPAI_WEBCONTAINER_API_KEY") or None,
-            "webcontainer_boot_timeout_ms": int(
-                env.get("COSPAI_WEBCONTAINER_TIMEOUT_MS") or 20_000
+        # Every environment value is read (and refused if malformed) before any override.
+        return cls(
+            host=_first(overrides.get("host"), env.get("COSPAI_HOST", DEFAULT_HOST)),
+            port=_first(overrides.get("port"), int(env.get("COSPAI_PORT", DEFAULT_PORT))),
+            data_dir=_first(
+                overrides.get("data_dir"),
+                Path(env.get("COSPAI_DATA_DIR", PROJECT_ROOT / ".cospai-data")),
             ),
-            "share_port": int(env["COSPAI_SHARE_PORT"]) if env.get("COSPAI_SHARE_PORT") else None,
-            "share_host": env.get("COSPAI_SHARE_HOST") or None,
-            "embed_origins": origin_list(env.get("COSPAI_EMBED_ORIGINS", "")),
-            "allowed_origins": tuple(
-                o.strip().rstrip("/")
-                for o in env.get("COSPAI_ALLOWED_ORIGINS", "").split(",")
-                if o.strip()
+            dist_dir=_first(
+                overrides.get("dist_dir"), Path(env.get("COSPAI_DIST_DIR", PROJECT_ROOT / "dist"))
             ),
-            "signups_per_hour": whole_number(env, "COSPAI_SIGNUPS_PER_HOUR", 30),
-            "allowed_hosts": name_list(env.get("COSPAI_ALLOWED_HOSTS", "")),
-            "forwarded_allow_ips": name_list(env.get("COSPAI_FORWARDED_ALLOW_IPS", "")),
-        }
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+            database_url=_first(overrides.get("database_url"), env.get("DATABASE_URL") or None),
+            pool_min=_first(overrides.get("pool_min"), DEFAULT_POOL_MIN),
+            pool_max=_first(
+                overrides.get("pool_max"), int(env.get("COSPAI_POOL_MAX", DEFAULT_POOL_MAX))
+            ),
+            sandbox_port=_first(
+                overrides.get("sandbox_port"),
+                int(env["COSPAI_SANDBOX_PORT"]) if env.get("COSPAI_SANDBOX_PORT") else None,
+            ),
+            sandbox_host=_first(
+                overrides.get("sandbox_host"), env.get("COSPAI_SANDBOX_HOST") or None
+            ),
+            webcontainer_api_key=_first(
+                overrides.get("webcontainer_api_key"),
+                env.get("COSPAI_WEBCONTAINER_API_KEY") or None,
+            ),
+            webcontainer_boot_timeout_ms=_first(
+                overrides.get("webcontainer_boot_timeout_ms"),
+                int(env.get("COSPAI_WEBCONTAINER_TIMEOUT_MS") or 20_000),
+            ),
+            share_port=_first(
+                overrides.get("share_port"),
+                int(env["COSPAI_SHARE_PORT"]) if env.get("COSPAI_SHARE_PORT") else None,
+            ),
+            share_host=_first(overrides.get("share_host"), env.get("COSPAI_SHARE_HOST") or None),
+            embed_origins=_first(
+                overrides.get("embed_origins"), origin_list(env.get("COSPAI_EMBED_ORIGINS", ""))
+            ),
+            allowed_origins=_first(
+                overrides.get("allowed_origins"),
+                tuple(
+                    o.strip().rstrip("/")
+                    for o in env.get("COSPAI_ALLOWED_ORIGINS", "").split(",")
+                    if o.strip()
+                ),
+            ),
+            signups_per_hour=_first(
+                overrides.get("signups_per_hour"), whole_number(env, "COSPAI_SIGNUPS_PER_HOUR", 30)
+            ),
+            allowed_hosts=_first(
+                overrides.get("allowed_hosts"), name_list(env.get("COSPAI_ALLOWED_HOSTS", ""))
+            ),
+            forwarded_allow_ips=_first(
+                overrides.get("forwarded_allow_ips"),
+                name_list(env.get("COSPAI_FORWARDED_ALLOW_IPS", "")),
+            ),
+        )
+
+
+_T = TypeVar("_T")
+
+
+class Overrides(TypedDict, total=False):
+    """Settings.from_env's keywords: any field; None stands for "not given"."""
+
+    host: str | None
+    port: int | None
+    data_dir: Path | None
+    dist_dir: Path | None
+    database_url: str | None
+    pool_min: int | None
+    pool_max: int | None
+    allowed_origins: tuple[str, ...] | None
+    sandbox_port: int | None
+    sandbox_host: str | None
+    webcontainer_api_key: str | None
+    webcontainer_boot_timeout_ms: int | None
+    share_port: int | None
+    share_host: str | None
+    embed_origins: tuple[str, ...] | None
+    signups_per_hour: int | None
+    allowed_hosts: tuple[str, ...] | None
+    forwarded_allow_ips: tuple[str, ...] | None
+
+
+def _first(override: _T | None, from_env: _T) -> _T:
+    return from_env if override is None else override
 
 
 def origin_list(raw: str) -> tuple[str, ...]:

@@ -86,6 +86,11 @@ def _accepted(header: str) -> set[str]:
 class DistSite:
     """The built static site: index.html, pyscript.json, manifest.json and assets/."""
 
+    # Set by _load, which a rebuilt dist/ runs again.
+    build_id: str
+    _entries: dict[str, _Entry]
+    _checked: float
+
     def __init__(self, dist_dir: Path) -> None:
         self.dist_dir = dist_dir
         self._stamp = self._manifest_stamp()

@@ -429,8 +429,8 @@ async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outco
         (k, old) for k, old in tree.initial.items() if old is not None and tree.now[k] is not old
     ]
     removed = [
-        old.path for k, old in replaced if tree.now[k] is None or tree.now[k].path != old.path
-    ]  # type: ignore[union-attr]
+        old.path for k, old in replaced if (now := tree.now[k]) is None or now.path != old.path
+    ]
     written = [
         (k, new) for k, new in tree.now.items() if new is not None and new is not tree.initial[k]
     ]
@@ -463,9 +463,9 @@ async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outco
         conn, project.id, [(f.path, k, f.sha256, f.size, f.is_binary) for k, f in written], version
     )
     outcome.version, outcome.changed = version, True
-    for result in outcome.results:  # a conflict with a file this batch wrote: its version
-        if result["status"] == "conflict" and result["current_version"] == _NEW:
-            result["current_version"] = version
+    for earlier in outcome.results:  # a conflict with a file this batch wrote: its version
+        if earlier["status"] == "conflict" and earlier["current_version"] == _NEW:
+            earlier["current_version"] = version
     for op in applied:
         result: dict[str, Any] = {
             "index": op.index,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Unpack
 
 import pytest
+from playwright.sync_api import BrowserContext
 
 from tests.support import browser, databases
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, ServerOptions, StartServer
 from tests.support.paths import ARTIFACTS, DIST
 
 E2E = Path(__file__).parent / "e2e"
@@ -75,18 +77,18 @@ def live_server(
 
 
 @pytest.fixture
-def start_server(pg_admin_url: str, tmp_path: Path) -> Iterator[object]:
+def start_server(pg_admin_url: str, tmp_path: Path) -> Iterator[StartServer]:
     """Factory for a server with its own dist/ or settings; stopped after the test."""
     started: list[LiveServer] = []
     dbs = []
 
-    def start(dist: Path = DIST, **kwargs: object) -> LiveServer:
+    def start(dist: Path = DIST, **kwargs: Unpack[ServerOptions]) -> LiveServer:
         ctx = databases.fresh_database(pg_admin_url)
         dbs.append(ctx)
         url = ctx.__enter__()
         server = LiveServer(
             database_url=url, data_dir=tmp_path / f"data{len(started)}", dist_dir=dist, **kwargs
-        )  # type: ignore[arg-type]
+        )
         started.append(server)
         return server.start()
 
@@ -98,15 +100,15 @@ def start_server(pg_admin_url: str, tmp_path: Path) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, **browser.launch_args()}
 
 
 @pytest.fixture
-def request_log(context: object) -> list[str]:
+def request_log(context: BrowserContext) -> list[str]:
     """Every URL the pages of this test's browser context requested."""
     urls: list[str] = []
-    context.on("request", lambda request: urls.append(request.url))  # type: ignore[attr-defined]
+    context.on("request", lambda request: urls.append(request.url))
     return urls
 
 

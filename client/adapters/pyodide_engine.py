@@ -139,7 +139,7 @@ class PyodideRuntime(Runtime):
         self.sandbox_origin = sandbox_origin
         self.unavailable = unavailable or "no sandbox origin"
         self.status = Status(RuntimeState.BOOTING, "not started")
-        self.fs = PyodideFs(self)
+        self.fs: PyodideFs = PyodideFs(self)
         self.listeners = Listeners()
         self.engine: WorkerEngine | None = None
         self._emitter = Emitter()

@@ -70,7 +70,9 @@ class HttpServerApi:
 
     async def sign(self, kind: str, email: str, password: str) -> dict[str, Any]:
         """kind: 'signin' or 'signup'. Keeps the CSRF token for later calls."""
-        body = await self.call("POST", f"/auth/{kind}", {"email": email, "password": password})
+        body: dict[str, Any] = await self.call(
+            "POST", f"/auth/{kind}", {"email": email, "password": password}
+        )
         self.csrf_token = body["csrf_token"]
         return body
 
@@ -79,7 +81,7 @@ class HttpServerApi:
             response = await self._call("GET", "/auth/session")
         except SignedOut:
             return None
-        body = response.json()
+        body: dict[str, Any] = response.json()
         self.csrf_token = body["csrf_token"]
         return body
 
@@ -124,4 +126,5 @@ class HttpServerApi:
             response = await self._call(
                 "POST", path, body=json.dumps(body), headers={"content-type": "application/json"}
             )
-        return response.json()
+        answer: dict[str, Any] = response.json()
+        return answer

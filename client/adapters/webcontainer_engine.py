@@ -216,7 +216,7 @@ class WebContainerRuntime(Runtime):
     ) -> None:
         self.api_key, self.timeout_ms, self.ignored = api_key, timeout_ms, ignored
         self.status = Status(RuntimeState.BOOTING, "not started")
-        self.fs = WebContainerFs(self)
+        self.fs: WebContainerFs = WebContainerFs(self)
         self.listeners = Listeners()
         self.workdir = ""
         self._bridge: ContainerBridge | None = None

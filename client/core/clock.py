@@ -15,7 +15,7 @@ class Handle(Protocol):
 class Clock(Protocol):
     def now(self) -> float: ...
 
-    def call_later(self, delay: float, callback: Callable[[], None]) -> Handle: ...
+    def call_later(self, delay: float, callback: Callable[[], object]) -> Handle: ...
 
 
 class _FakeHandle:
@@ -31,13 +31,13 @@ class FakeClock:
 
     def __init__(self, start: float = 0.0) -> None:
         self._now = start
-        self._queue: list[tuple[float, int, Callable[[], None], _FakeHandle]] = []
+        self._queue: list[tuple[float, int, Callable[[], object], _FakeHandle]] = []
         self._order = itertools.count()
 
     def now(self) -> float:
         return self._now
 
-    def call_later(self, delay: float, callback: Callable[[], None]) -> _FakeHandle:
+    def call_later(self, delay: float, callback: Callable[[], object]) -> _FakeHandle:
         handle = _FakeHandle()
         heapq.heappush(
             self._queue, (self._now + max(0.0, delay), next(self._order), callback, handle)
@@ -65,7 +65,7 @@ class AsyncioClock:
 
         return asyncio.get_event_loop().time()
 
-    def call_later(self, delay: float, callback: Callable[[], None]) -> Handle:
+    def call_later(self, delay: float, callback: Callable[[], object]) -> Handle:
         import asyncio
 
         return asyncio.get_event_loop().call_later(delay, callback)

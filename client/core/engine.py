@@ -9,9 +9,9 @@ in memory so that a later persist can still save them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from client.core.conflicts import Conflict, ConflictBook
 from client.core.model import Base, LocalFile, ProjectModel, ServerFile
@@ -20,6 +20,20 @@ from client.core.ports import ServerApi, Storage, StoredProject
 from client.core.reconcile import Reconciliation, adopt_fetched, origin_index, reconcile
 from client.core.reply import Deleted, apply_results, forget_deleted
 from client.core.rules import SyncRules
+
+
+class JournalFile(TypedDict):
+    text: str
+    base: list[str | int] | None  # [path, version, sha256] of its origin
+
+
+class Journal(TypedDict):
+    """ProjectSync.journal(): plain JSON, for localStorage."""
+
+    files: dict[str, JournalFile]
+    removed: list[str]
+    tombstones: dict[str, list[str | int]]
+    inflight: dict[str, str]
 
 
 @dataclass
@@ -141,11 +155,11 @@ class ProjectSync:
 
     # ------------------------------------------------------------ journal
 
-    def journal(self) -> dict[str, object]:
+    def journal(self) -> Journal:
         """What the local store has not got yet, as plain JSON: written synchronously when
         the tab goes away (an IndexedDB write started then may never finish) and replayed
         by the next open. Text only; binary files are stored at once when they arrive."""
-        files: dict[str, object] = {}
+        files: dict[str, JournalFile] = {}
         removed = []
         for path in sorted(self.model.files.peek_touched() | self._persisting):
             local = self.model.files.get(path)
@@ -157,7 +171,9 @@ class ProjectSync:
                     "text": local.text,
                     "base": [base.path, base.version, base.sha256] if base else None,
                 }
-        tombstones = {p: [b.path, b.version, b.sha256] for p, b in self.model.tombstones.items()}
+        tombstones: dict[str, list[str | int]] = {
+            p: [b.path, b.version, b.sha256] for p, b in self.model.tombstones.items()
+        }
         return {
             "files": files,
             "removed": removed,
@@ -165,7 +181,7 @@ class ProjectSync:
             "inflight": dict(self.model.inflight),
         }
 
-    def replay(self, journal: dict[str, Any]) -> None:
+    def replay(self, journal: Mapping[str, Any]) -> None:
         """Apply a journal on top of the cached copy (it holds the newer state)."""
         for path, entry in journal.get("files", {}).items():
             base = Base(*entry["base"]) if entry.get("base") else None
@@ -277,13 +293,13 @@ class ProjectSync:
         self._on_change()
 
 
-def server_file(entry: dict[str, object], content: bytes | None) -> ServerFile:
+def server_file(entry: Mapping[str, str | int], content: bytes | None) -> ServerFile:
     """A ServerFile from one entry of GET /api/projects/{id}/files."""
     return ServerFile(
         str(entry["path"]),
         int(entry["version"]),
-        str(entry["sha256"]),  # type: ignore[call-overload]
+        str(entry["sha256"]),
         bool(entry["binary"]),
         int(entry["size"]),
         content,
-    )  # type: ignore[call-overload]
+    )

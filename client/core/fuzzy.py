@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
-from operator import getitem, methodcaller
+from operator import methodcaller
 
 # Tiers, best last (VS Code: the label's prefix, the label, then the whole path). Each is
 # found by a regex over all paths or names, in C; a path belongs to the best tier it reaches.
@@ -182,8 +182,8 @@ class PathIndex:
             self.low = list(map(fold, self.paths))  # rare: keep every index in place
         self.name_at = list(map((1).__add__, map(methodcaller("rfind", "/"), self.paths)))
         cuts = list(map(slice, self.name_at, repeat(None)))
-        self.names = list(map(getitem, self.low, cuts))
-        raw_names = list(map(getitem, self.paths, cuts))
+        self.names = list(map(str.__getitem__, self.low, cuts))
+        raw_names = list(map(str.__getitem__, self.paths, cuts))
         self._all = range(len(self.paths))
         self._paths = _Blob(self.low)
         self._names = _Blob(self.names)
@@ -226,7 +226,7 @@ class PathIndex:
         yield NAME_EXACT, self._names.scan(f"\n{literal}(?:\\.[^\n]*)?(?=\n)", shift=1)
         yield NAME_PREFIX, self._names.scan(f"\n{literal}", shift=1)
         after_separator = self._names.scan(f"{literal}(?<=[._\\- ]{literal})")
-        hump = iter(())
+        hump: Iterator[int] = iter(())
         if raw[0].isalpha():  # an upper-case first letter right after a lower-case one
             first, rest = re.escape(raw[0].upper()), re.escape(part[1:])
             hump = self._raw_names.scan(f"{first}(?<=[a-z]{first})(?i:{rest})")
@@ -278,6 +278,7 @@ class PathIndex:
         self, line: int, raw: str, part: str, tier: int
     ) -> tuple[int, tuple[int, ...]] | None:
         path, low, name_at = self.paths[line], self.low[line], self.name_at[line]
+        aligned: tuple[int, tuple[int, ...]] | None
         if tier >= NAME_PREFIX:
             size = len(part)
             aligned = (_run(path, name_at, size), tuple(range(name_at, name_at + size)))
@@ -315,9 +316,10 @@ class PathIndex:
             in_name = self._filter(_subsequence(part), in_name, self.names)
         cap = max(ALIGNED_PER_TIER, limit)
         first = set(in_name)
-        ordered = in_name[:cap] + [line for line in lines if line not in first][:cap]
+        ordered = list(in_name[:cap]) + [line for line in lines if line not in first][:cap]
         for line in ordered:
-            total, marks = (TIER if line in first else 0), set()
+            total = TIER if line in first else 0
+            marks: set[int] = set()
             for raw, part in zip(raw_parts, parts, strict=True):
                 # A part found as is (anywhere) is scored as that run, else aligned.
                 scored = self._score(line, raw, part, PATH_SUBSTRING)

@@ -30,11 +30,11 @@ def deliver(still_wanted: Callable[[], bool], running: FrameType | None) -> None
 
     def stop() -> None:
         sys.settrace(previous)
-        frame = sys._getframe(1)
+        frame: FrameType | None = sys._getframe(1)
         while frame is not None:
             if frame.f_trace is tracer:
                 frame.f_trace = None
-            frame = frame.f_back  # type: ignore[assignment]
+            frame = frame.f_back
 
     def tracer(frame: FrameType, _event: str, _arg: Any) -> Any:
         if not still_wanted():

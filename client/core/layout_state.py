@@ -22,8 +22,10 @@ SIDEBAR_VIEWS = ("explorer", "search")
 
 def clamp(panel: str, value: object) -> int:
     default, low, high = SIZES[panel]
+    if not isinstance(value, (str, int, float)):
+        return default  # stored JSON: null, a list... is no size
     try:
-        number = int(float(value))  # type: ignore[arg-type]
+        number = int(float(value))
     except (TypeError, ValueError):
         return default
     return max(low, min(high, number))

@@ -10,7 +10,11 @@ diffs correctly. A deleted server file leaves a tombstone until the server confi
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import NoReturn, TypeVar, overload
+
+_T = TypeVar("_T")
 
 
 def sha256_hex(content: bytes) -> str:
@@ -69,8 +73,10 @@ class TrackedFiles(dict[str, LocalFile]):
     asks on every keystroke, and walking every file of a large project each time showed
     in the typing latency."""
 
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
+    def __init__(
+        self, files: Mapping[str, LocalFile] | Iterable[tuple[str, LocalFile]] = (), /
+    ) -> None:
+        super().__init__(files)
         self._touched: set[str] = set(self)
         self._dirty: set[str] = {p for p, f in self.items() if not f.clean}
 
@@ -87,16 +93,22 @@ class TrackedFiles(dict[str, LocalFile]):
         self._touched.add(key)
         self._dirty.discard(key)
 
-    def pop(self, key: str, *default: object) -> LocalFile:  # type: ignore[override]
+    @overload
+    def pop(self, key: str, /) -> LocalFile: ...
+    @overload
+    def pop(self, key: str, default: LocalFile, /) -> LocalFile: ...
+    @overload
+    def pop(self, key: str, default: _T, /) -> LocalFile | _T: ...
+    def pop(self, key: str, *default: object) -> object:
         self._touched.add(key)
         self._dirty.discard(key)
-        return super().pop(key, *default)  # type: ignore[return-value]
+        return super().pop(key, *default)
 
     # Every other way of changing a dict would bypass the bookkeeping above.
-    def _refuse(self, *_args: object, **_kwargs: object) -> None:
+    def _refuse(self, *_args: object, **_kwargs: object) -> NoReturn:
         raise TypeError("TrackedFiles changes one path at a time ([]=, del, pop)")
 
-    update = setdefault = popitem = clear = __ior__ = _refuse  # type: ignore[assignment]
+    update = setdefault = popitem = clear = __ior__ = _refuse
 
     def dirty_count(self) -> int:
         return len(self._dirty)
@@ -116,22 +128,35 @@ class TrackedFiles(dict[str, LocalFile]):
         self._touched.update(paths)
 
 
-@dataclass
+@dataclass(init=False)
 class ProjectModel:
     """Local files by path, tombstones by server path, conflicts by local path."""
 
-    files: TrackedFiles = field(default_factory=lambda: TrackedFiles())
-    tombstones: dict[str, Base] = field(default_factory=dict)
-    server_version: int = 0
-    etag: str | None = None
+    files: TrackedFiles
+    tombstones: dict[str, Base]
+    server_version: int
+    etag: str | None
     # Server path -> hash of content sent and not yet answered. When an answer is lost (a
     # reload or a crash mid-request), this tells the server's copy apart from another
     # device's: if it is what we sent, it is ours, not a conflict.
-    inflight: dict[str, str] = field(default_factory=dict)
+    inflight: dict[str, str]
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.files, TrackedFiles):
-            self.files = TrackedFiles(self.files)
+    def __init__(
+        self,
+        files: Mapping[str, LocalFile] | None = None,
+        tombstones: dict[str, Base] | None = None,
+        server_version: int = 0,
+        etag: str | None = None,
+        inflight: dict[str, str] | None = None,
+    ) -> None:
+        # Plain files (the store's, a test's) are taken into a TrackedFiles of their own.
+        if files is None:
+            files = TrackedFiles()
+        self.files = files if isinstance(files, TrackedFiles) else TrackedFiles(files)
+        self.tombstones = {} if tombstones is None else tombstones
+        self.server_version = server_version
+        self.etag = etag
+        self.inflight = {} if inflight is None else inflight
 
     def take_touched(self) -> tuple[list[LocalFile], list[str]]:
         """(files to write, paths to drop) since the last call: the local store's diff."""

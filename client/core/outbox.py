@@ -69,9 +69,9 @@ def pending_ops(model: ProjectModel, skip: set[str] | frozenset[str] = frozenset
     """Every op needed to bring the server to the local state; paths in `skip` (local paths
     and server paths in conflict) are left out until the user resolves them."""
     deletes, renames, puts = [], [], []
-    for server_path, base in sorted(model.tombstones.items()):
+    for server_path, tombstone in sorted(model.tombstones.items()):
         if server_path not in skip:
-            deletes.append(Op("delete", server_path, base.version))
+            deletes.append(Op("delete", server_path, tombstone.version))
     # Only changed files are looked at (kept by TrackedFiles): the status asks on every
     # keystroke, and a walk over every file of a 20,000-file project would show in typing.
     dirty = [(p, f) for p, f in model.files.dirty() if p not in skip]

@@ -56,6 +56,16 @@ class Answer:
     body: bytes = b""
 
 
+@dataclass(frozen=True)
+class AppAnswer:
+    """An app's own answer, passed on: its headers as [name, value] pairs, since a name
+    may repeat (the page's Response takes pairs as well as a dict)."""
+
+    status: int
+    headers: list[list[str]]
+    body: bytes
+
+
 def content_type(path: str) -> str:
     suffix = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
     if suffix in CONTENT_TYPES:

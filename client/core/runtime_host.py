@@ -276,7 +276,7 @@ class Host:
             if out.cancelled:
                 raise KeyboardInterrupt
             self._out(session, out.echo)
-        return "" if out.eof else out.line + "\n"
+        return "" if out.eof or out.line is None else out.line + "\n"
 
     async def _read_line_async(self, session: Session) -> str | None:
         line = self.read_line(session)
@@ -432,9 +432,9 @@ class TerminalStdout:
 
 def attach_stdio(host: Host) -> None:
     """Route the interpreter's standard streams through the terminals (worker only)."""
-    sys.stdin = TerminalStdin(host)  # type: ignore[assignment]
-    sys.stdout = TerminalStdout(host, sys.__stdout__)  # type: ignore[assignment]
-    sys.stderr = TerminalStdout(host, sys.__stderr__)  # type: ignore[assignment]
+    sys.stdin = TerminalStdin(host)
+    sys.stdout = TerminalStdout(host, sys.__stdout__)
+    sys.stderr = TerminalStdout(host, sys.__stderr__)
     host.report_unraisable = sys.unraisablehook
     sys.unraisablehook = host.on_unraisable
 

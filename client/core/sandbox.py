@@ -87,7 +87,9 @@ def file_changes(batch: Any) -> list[FileChange]:
         parts = path.split("/")
         if path.startswith("/") or "\x00" in path or any(p in ("", ".", "..") for p in parts):
             continue
-        if content is not None and not isinstance(content, (bytes, bytearray, memoryview)):
-            continue
+        if content is not None:
+            if not isinstance(content, (bytes, bytearray, memoryview)):
+                continue
+            content = bytes(content)  # the same object when it is bytes already
         changes.append(FileChange(FsEvent(kind, path), content))
     return changes

@@ -17,7 +17,7 @@ from client.core.ports import Offline, Refused, ServerFailed, SignedOut
 from client.core.status import SyncState, SyncStatus
 from client.core.timing import DEFAULT_TIMING, Timing
 
-Spawn = Callable[[Coroutine[Any, Any, None]], None]
+Spawn = Callable[[Coroutine[Any, Any, None]], object]  # what it returns (a task) is not kept
 
 
 class SyncScheduler:
@@ -28,7 +28,7 @@ class SyncScheduler:
         spawn: Spawn,
         *,
         timing: Timing = DEFAULT_TIMING,
-        write_runtime: Callable[[list[str]], Awaitable[None]] | None = None,
+        write_runtime: Callable[[list[str]], Coroutine[Any, Any, None]] | None = None,
         on_status: Callable[[SyncStatus], None] | None = None,
         unit_random: Callable[[], float] = random.random,
         exclusive: Callable[[Callable[[], Awaitable[object]]], Awaitable[object]] | None = None,
@@ -55,7 +55,7 @@ class SyncScheduler:
 
     # ------------------------------------------------------------ timers
 
-    def _arm(self, name: str, delay: float, action: Callable[[], None], restart: bool) -> None:
+    def _arm(self, name: str, delay: float, action: Callable[[], object], restart: bool) -> None:
         if self.stopped:
             return
         current = self._timers.get(name)
@@ -135,7 +135,7 @@ class SyncScheduler:
     def _flush_runtime(self) -> None:
         paths, self._runtime_paths = sorted(self._runtime_paths), set()
         if self._write_runtime is not None and paths:
-            self.spawn(self._write_runtime(paths))  # type: ignore[arg-type]
+            self.spawn(self._write_runtime(paths))
 
     async def _persist(self) -> None:
         await self.sync.persist()

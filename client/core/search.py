@@ -23,8 +23,11 @@ MATCH_COST = 500  # a match costs about as much as scanning this many characters
 
 
 class TextFile(Protocol):
-    binary: bool
-    content: bytes
+    # Read-only: the model's files are frozen dataclasses.
+    @property
+    def binary(self) -> bool: ...
+    @property
+    def content(self) -> bytes: ...
 
 
 class SearchError(ValueError):
@@ -150,7 +153,9 @@ def path_filter(include: str, exclude: str) -> Callable[[str], bool]:
 
 def _split_globs(text: str) -> list[str]:
     """Commas separate globs, except inside {a,b}."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char == "," and depth == 0:
             parts.append("".join(current))

@@ -30,8 +30,10 @@ class Settings:
                 raise ValueError(f"theme must be one of {', '.join(THEMES)}")
             self.theme = str(value)
         elif name == "font_size":
+            if not isinstance(value, (str, int, float)):
+                raise TypeError(f"font_size must be a number, not {type(value).__name__}")
             low, high = FONT_SIZES
-            self.font_size = max(low, min(high, int(value)))  # type: ignore[call-overload]
+            self.font_size = max(low, min(high, int(value)))
         elif name in {"word_wrap", "minimap", "vim"}:
             setattr(self, name, bool(value))
         else:

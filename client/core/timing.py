@@ -19,7 +19,7 @@ class Timing:
     def backoff(self, attempt: int, unit_random: float) -> float:
         """Delay before retry number `attempt` (1, 2, ...); unit_random in [0, 1)."""
         # The exponent is capped: 2.0 ** 1024 overflows after a long enough time offline.
-        delay = min(self.backoff_initial_s * 2 ** min(attempt - 1, 64), self.backoff_max_s)
+        delay = min(self.backoff_initial_s * 2.0 ** min(attempt - 1, 64), self.backoff_max_s)
         return delay * (1 + self.jitter * (2 * unit_random - 1))
 
 

@@ -313,10 +313,11 @@ class TreeView:
         count = self.count
         if count == 0:
             return True
-        current = self.index_of(self.focus) if self.focus is not None else None
+        focus = self.focus
+        current = self.index_of(focus) if focus is not None else None
         if key in {"ArrowLeft", "ArrowRight"}:
-            if current is not None:
-                self._sideways(key == "ArrowRight", self.focus)  # type: ignore[arg-type]
+            if focus is not None and current is not None:
+                self._sideways(key == "ArrowRight", focus)
             else:
                 self._go(0, False)
             return True

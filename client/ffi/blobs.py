@@ -3,7 +3,7 @@ revokes what it made once the view goes, so no blob outlives its use."""
 
 from __future__ import annotations
 
-import js  # type: ignore[import-not-found]
+import js
 
 from client.ffi import dom
 from client.ffi.convert import to_object

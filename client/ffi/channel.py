@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import js  # type: ignore[import-not-found]
+import js
 
 from client.ffi.events import Listeners
 

@@ -3,10 +3,13 @@ objects, bytes become Uint8Array copies, so nothing needs destroying afterwards.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
-import js  # type: ignore[import-not-found]
-from pyodide.ffi import JsProxy, jsnull, to_js  # type: ignore[import-not-found]
+import js
+from pyodide.ffi import JsProxy, jsnull, to_js
+
+if TYPE_CHECKING:
+    from pyodide.ffi import JsArray
 
 
 def to_object(value: Any) -> Any:
@@ -20,9 +23,13 @@ def to_python(value: Any) -> Any:
     if isinstance(value, JsProxy):
         if value.typeof == "object" and js.ArrayBuffer.isView(value):
             return value.to_bytes()
-        if js.Array.isArray(value):
+        if _is_array(value):
             return [to_python(item) for item in value]
         if value.typeof == "object":
             return {str(k): to_python(getattr(value, k)) for k in js.Object.keys(value)}
         return value.to_py()
     return value
+
+
+def _is_array(value: JsProxy) -> TypeGuard[JsArray]:
+    return bool(js.Array.isArray(value))

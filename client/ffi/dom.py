@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import js  # type: ignore[import-not-found]
-from pyodide.ffi import create_once_callable, jsnull  # type: ignore[import-not-found]
+import js
+from pyodide.ffi import create_once_callable, jsnull
 
 from client.ffi.convert import to_object
 

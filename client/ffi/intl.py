@@ -3,7 +3,7 @@ under Pyodide does not (its local time is UTC)."""
 
 from __future__ import annotations
 
-import js  # type: ignore[import-not-found]
+import js
 
 
 def local_datetime(iso: str) -> str:

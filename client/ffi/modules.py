@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import js  # type: ignore[import-not-found]
+import js
 
 _import = js.Function.new("url", "return import(url)")
 _cache: dict[str, Any] = {}

@@ -105,8 +105,8 @@ class Editor:
             return False
         line, column = 1, 1
         if dom.present(where):
-            line = int(getattr(where, "startLineNumber", None) or getattr(where, "lineNumber", 1))
-            column = int(getattr(where, "startColumn", None) or getattr(where, "column", 1))
+            line = int(getattr(where, "startLineNumber", 0) or getattr(where, "lineNumber", 1))
+            column = int(getattr(where, "startColumn", 0) or getattr(where, "column", 1))
         return self._on_open(path, line, column)
 
     def _changed(self, _event: Any) -> None:

@@ -2,8 +2,8 @@
 
 import sys
 
-import js  # type: ignore[import-not-found]
-from pyodide.ffi import jsnull  # type: ignore[import-not-found]
+import js
+from pyodide.ffi import jsnull
 
 
 def mark_step(step: str) -> None:
@@ -32,7 +32,7 @@ def build_id() -> str:
 
 def runtime_description() -> str:
     """Say which Python runs the IDE, e.g. 'Python 3.14.2 on Pyodide 314.0.7'."""
-    import pyodide  # type: ignore[import-not-found]
+    import pyodide
 
     version = ".".join(str(part) for part in sys.version_info[:3])
     return f"Python {version} on Pyodide {pyodide.__version__}"

@@ -10,9 +10,9 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import js  # type: ignore[import-not-found]
+import js
 
-from client.core.preview_site import Answer
+from client.core.preview_site import Answer, AppAnswer
 from client.ffi import modules
 from client.ffi.convert import to_object, to_python
 from client.ffi.events import Listeners
@@ -28,7 +28,7 @@ class PreviewHost:
         origin: str,
         sid: str,
         *,
-        on_request: Callable[..., Answer | Awaitable[Answer]],
+        on_request: Callable[..., Answer | AppAnswer | Awaitable[Answer | AppAnswer]],
         on_console: Callable[[str, str, str], None],
         on_location: Callable[[str], None],
         on_ready: Callable[[], None],

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import js  # type: ignore[import-not-found]
-from pyodide.ffi import create_once_callable, to_js  # type: ignore[import-not-found]
+import js
+from pyodide.ffi import create_once_callable, to_js
 
 from client.ffi.convert import to_object
 from client.ffi.dom import present

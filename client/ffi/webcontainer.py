@@ -63,7 +63,7 @@ class ContainerBridge:
     async def write_file(self, path: str, content: bytes) -> None:
         await self.call("writeFile", path, to_object(content))
 
-    def watch(self, on_batch: Callable[[list[str]], None]) -> Callable[[], None]:
+    def watch(self, on_batch: Callable[[list[str]], object]) -> Callable[[], None]:
         close = self.handle.watch(
             self.listeners.proxy(lambda names: on_batch([str(n) for n in names]))
         )

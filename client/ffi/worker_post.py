@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import js  # type: ignore[import-not-found]
+import js
 
 from client.ffi.convert import to_object
 

@@ -50,7 +50,11 @@ class ConflictBanner:
         items = [label]
         for path in sorted(conflicts):
             button = dom.element("button", path, class_="link conflict-file", data_path=path)
-            self.listeners.on(button, "click", lambda _e, p=path: self.on_pick(p))
+
+            def picked(_e: Any, p: str = path) -> None:
+                self.on_pick(p)
+
+            self.listeners.on(button, "click", picked)
             items.append(button)
         self.node.replaceChildren(*items)
 
@@ -85,7 +89,11 @@ class ConflictResolver:
             ("Use the edited right side", "merged"),
         ]:
             button = dom.element("button", label, data_choice=choice)
-            self.listeners.on(button, "click", lambda _e, c=choice: self._choose(c))
+
+            def chosen(_e: Any, c: str = choice) -> None:
+                self._choose(c)
+
+            self.listeners.on(button, "click", chosen)
             bar.append(button)
         box = dom.element("div", class_="diff-box")
         self.node.append(bar, box)

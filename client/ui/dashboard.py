@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from client.adapters.indexeddb import IndexedDbStore, StorageUnavailable
@@ -168,7 +169,7 @@ class Dashboard:
             self.menus.append(
                 PopupMenu(
                     menu_button,
-                    lambda p=project: self._menu_items(p),
+                    partial(self._menu_items, project),
                     f"Actions for {project['name']}",
                 )
             )

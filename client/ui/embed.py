@@ -42,7 +42,7 @@ class EmbedWorkbench(Workbench):
         self._run_pending = False
         self._queued: list[str | None] = []
         query = {"file": options.file} if options.file else {}
-        super().__init__(root, api, PROJECT_ID, query)  # type: ignore[arg-type]
+        super().__init__(root, api, PROJECT_ID, query)
         # A share's code runs on a sandbox site of its own, never the owner's project's.
         self.sandbox_key = (
             sandbox.share_key(options.share) if options.share else sandbox.project_key(PROJECT_ID)
@@ -154,7 +154,7 @@ class EmbedWorkbench(Workbench):
                 if path not in model.files:
                     self.editor.close(path)
             wanted = target or self.editor.tabs.active or next(iter(sorted(files)), None)
-            if wanted in model.files:
+            if wanted is not None and wanted in model.files:
                 self.editor.open(wanted, focus=False)
             self.editor.refresh()
 

@@ -32,7 +32,11 @@ class LayoutView:
             button = dom.element(
                 "button", view.capitalize(), type="button", data_view=view, class_="sidebar-tab"
             )
-            self.listeners.on(button, "click", lambda _e, v=view: self.show_sidebar(v))
+
+            def show(_e: Any, v: str = view) -> None:
+                self.show_sidebar(v)
+
+            self.listeners.on(button, "click", show)
             switch.append(button)
             self._switches[view] = button
             self._bodies[view] = dom.element(
@@ -84,7 +88,11 @@ class LayoutView:
         for name, axis, sign in DIVIDERS:
             start = lambda e, n=name, a=axis, s=sign: self._start(e, n, a, s)  # noqa: E731
             self.listeners.on(self.dividers[name], "pointerdown", start)
-            self.listeners.on(self.dividers[name], "dblclick", lambda _e, n=name: self._reset(n))
+
+            def reset(_e: Any, n: str = name) -> None:
+                self._reset(n)
+
+            self.listeners.on(self.dividers[name], "dblclick", reset)
         self.listeners.on(self.frame, "pointermove", self._move)
         self.listeners.on(self.frame, "pointerup", self._end)
         self.listeners.on(self.frame, "pointercancel", self._end)

@@ -21,7 +21,7 @@ from client.ffi.events import Listeners
 @dataclass(frozen=True)
 class MenuItem:
     label: str
-    action: Callable[[], None] | None = None  # None with href: a link (a download)
+    action: Callable[[], object] | None = None  # None with href: a link (a download)
     id: str = ""
     href: str = ""
     download: bool = False  # with href: save the answer (named by the server), not show it
@@ -91,7 +91,11 @@ class PopupMenu:
                 entry.setAttribute("id", item.id)
             if item.danger:
                 entry.classList.add("danger")
-            self.open_listeners.on(entry, "click", lambda e, it=item: self._pick(e, it))
+
+            def picked(e: Any, it: MenuItem = item) -> None:
+                self._pick(e, it)
+
+            self.open_listeners.on(entry, "click", picked)
             self.entries.append(entry)
             self.node.append(entry)
         # Beside the button in the DOM: it scrolls with it, and reads in order for screen readers.

@@ -32,7 +32,7 @@ import secrets
 from collections.abc import Awaitable
 from typing import Any
 
-from client.core.preview_site import Answer, answer
+from client.core.preview_site import Answer, AppAnswer, answer
 from client.core.sandbox import SandboxUnavailable
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
@@ -205,7 +205,7 @@ class PreviewView:
 
     def _request(
         self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
-    ) -> Answer | Awaitable[Answer]:
+    ) -> Answer | AppAnswer | Awaitable[Answer | AppAnswer]:
         if self.source != STATIC:
             return self._from_app(
                 int(self.source),
@@ -219,7 +219,7 @@ class PreviewView:
 
         return answer(method, path, read)
 
-    async def _from_app(self, port: int, request: dict[str, Any]) -> Answer:
+    async def _from_app(self, port: int, request: dict[str, Any]) -> Answer | AppAnswer:
         """A request for an app served in the runtime (client/worker/serve.py)."""
         call = self.bench.runtime.runtime.call("http", port, request)
         try:
@@ -240,7 +240,7 @@ class PreviewView:
         # The preview's origin is shared by every app; a cookie jar per app is not kept, so
         # Set-Cookie is dropped here rather than by the browser, silently.
         kept = [[k, v] for k, v in headers if k.lower() != "set-cookie"]
-        return Answer(int(reply.get("status", 500)), kept, bytes(reply.get("body") or b""))  # type: ignore[arg-type]
+        return AppAnswer(int(reply.get("status", 500)), kept, bytes(reply.get("body") or b""))
 
     # ------------------------------------------------------------ navigation
 

@@ -96,6 +96,7 @@ class QuickOpen:
     def _open(self, item: Item, text: str) -> None:
         go_to = GO_TO_LINE.fullmatch(text)
         path: str | None = item.value
+        line: int | None
         if go_to is not None:
             path = self.bench.active_path()
             line = int(go_to.group(1))

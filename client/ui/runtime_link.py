@@ -16,6 +16,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from client.adapters.pyodide_engine import PyodideRuntime
@@ -53,12 +54,16 @@ MAX_RESTARTS = 3  # automatic restarts a minute; then the status says so and wai
 _unreachable: list[str] = []  # WebContainer boots that timed out in this page (auto skips it)
 
 
+# The engines a workbench runs: both give terminals (attach, on_state) and keep history.
+Engine = PyodideRuntime | WebContainerRuntime
+
+
 class RuntimeLink:
     def __init__(self, bench: Any) -> None:
         self.bench = bench
         self.listeners = Listeners()  # the link's own (debug hooks), for its whole life
         self._offer_listeners = Listeners()
-        self.runtime: Runtime = PyodideRuntime()  # until start() chooses
+        self.runtime: Engine = PyodideRuntime()  # until start() chooses
         self.engine = PYODIDE
         self.choice: Choice | None = None
         self.mirror = RuntimeMirror(bench.rules)
@@ -170,7 +175,7 @@ class RuntimeLink:
         return [
             MenuItem(
                 ("✓ " if setting == current else "  ") + SETTING_LABELS[setting],
-                lambda s=setting: self.use(s),
+                partial(self.use, setting),
                 id=f"runtime-setting-{setting}",
             )
             for setting in SETTINGS
@@ -219,7 +224,7 @@ class RuntimeLink:
         except sandbox.SandboxUnavailable as error:
             return PyodideRuntime(None, str(error))
 
-    async def _make(self, engine: str) -> Runtime:
+    async def _make(self, engine: str) -> Engine:
         if engine == PYODIDE:
             return await self.make_pyodide()
         config = await self._config()

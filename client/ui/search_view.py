@@ -64,7 +64,11 @@ class SearchView:
                 aria_pressed="false",
                 data_option=name,
             )
-            self.listeners.on(button, "click", lambda _e, n=name: self._toggle(n))
+
+            def toggled(_e: Any, n: str = name) -> None:
+                self._toggle(n)
+
+            self.listeners.on(button, "click", toggled)
             self.toggles[name] = button
             row.append(button)
         self.include = dom.element(

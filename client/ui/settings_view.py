@@ -43,9 +43,11 @@ class SettingsDialog:
         ):
             toggle = dom.element("input", type="checkbox", name=name)
             toggle.checked = bool(getattr(settings, name))
-            self.listeners.on(
-                toggle, "change", lambda e, n=name: self.change(n, bool(e.target.checked))
-            )
+
+            def toggled(e: Any, n: str = name) -> None:
+                self.change(n, bool(e.target.checked))
+
+            self.listeners.on(toggle, "change", toggled)
             box.append(self._row(label, toggle))
         self.listeners.on(theme, "change", lambda e: self.change("theme", str(e.target.value)))
         self.listeners.on(size, "change", self._size)

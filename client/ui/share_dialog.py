@@ -9,6 +9,7 @@ Pending edits are sent before publishing, so "saved" means what the editor shows
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from client.core.embed import PANELS, THEMES, EmbedOptions, origin_of, snippet
@@ -37,7 +38,11 @@ class ShareDialog:
                 id=f"share-tab-{name}",
                 class_="share-tab",
             )
-            self.dialog.listeners.on(button, "click", lambda _e, n=name: self.show_tab(n))
+
+            def shown(_e: Any, n: str = name) -> None:
+                self.show_tab(n)
+
+            self.dialog.listeners.on(button, "click", shown)
             tabs.append(button)
             self.tab_buttons[name] = button
             self.pages[name] = dom.element("div", class_="share-page", id=f"share-{name}")
@@ -138,7 +143,11 @@ class ShareDialog:
                 ),
             ):
                 button = dom.element("button", label, type="button", class_=css)
-                self.dialog.listeners.on(button, "click", lambda _e, act=action: act())
+
+                def clicked(_e: Any, act: Callable[[], object] = action) -> None:
+                    act()
+
+                self.dialog.listeners.on(button, "click", clicked)
                 actions.append(button)
             row.append(url, info, actions)
             rows.append(row)
@@ -273,9 +282,9 @@ class ShareDialog:
     def _render_snippet(self) -> None:
         files = sorted(self.bench.sync.model.files)
         if int(self.embed_file.options.length) != len(files) + 1:
-            options = [dom.element("option", "(the default)", value="")]
-            options += [dom.element("option", path, value=path) for path in files]
-            self.embed_file.replaceChildren(*options)
+            choices = [dom.element("option", "(the default)", value="")]
+            choices += [dom.element("option", path, value=path) for path in files]
+            self.embed_file.replaceChildren(*choices)
         if not self.shares:
             self.embed_code.value = ""
             self.embed_code.placeholder = "Create a link on the Link tab first."

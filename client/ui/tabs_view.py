@@ -4,6 +4,7 @@ listener per event type on the strip (no proxy per tab)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from client.ffi import dom
@@ -165,9 +166,12 @@ class TabStrip:
             ("Close Others", lambda: self.view.close_others(path)),
         ):
             item = dom.element("button", label, type="button", role="menuitem")
-            item.onclick = self.view.bench.listeners.proxy(
-                lambda _e, act=action: (self._close_menu(), act())
-            )
+
+            def clicked(_e: Any, act: Callable[[], None] = action) -> None:
+                self._close_menu()
+                act()
+
+            item.onclick = self.view.bench.listeners.proxy(clicked)
             menu.append(item)
         menu.style.left = f"{int(event.clientX)}px"
         menu.style.top = f"{int(event.clientY)}px"

@@ -73,7 +73,11 @@ class TerminalPanel:
             button = dom.element(
                 "button", text, type="button", id=node_id, title=title, class_="term-tool"
             )
-            self.listeners.on(button, "click", lambda _e, act=action: act())
+
+            def clicked(_e: Any, act: Callable[[], object] = action) -> None:
+                act()
+
+            self.listeners.on(button, "click", clicked)
             self.tools.append(button)
         grow = head.querySelector(".grow")
         head.insertBefore(self.strip, grow)
@@ -189,7 +193,12 @@ class TerminalPanel:
         tab = TermTab(key, name, button, label, badge, host)
         self.listeners.on(button, "click", lambda _e: self.show(tab))
         self.listeners.on(label, "dblclick", lambda _e: self._rename(tab))
-        self.listeners.on(close, "click", lambda e: (e.stopPropagation(), self.close(tab)))
+
+        def closed(e: Any) -> None:
+            e.stopPropagation()
+            self.close(tab)
+
+        self.listeners.on(close, "click", closed)
         self.strip.append(button)
         self.body.append(host)
         self.tabs.append(tab)

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, Protocol
 
 from client.adapters.indexeddb import IndexedDbStore, StorageUnavailable
-from client.adapters.server_api import HttpServerApi
 from client.core import sandbox
 from client.core.clock import AsyncioClock
 from client.core.commands import CommandRegistry, chord
 from client.core.engine import ProjectSync
 from client.core.layout_state import Layout
-from client.core.ports import ApiError, MemoryStorage, Storage
+from client.core.ports import ApiError, MemoryStorage, ServerApi, Storage
 from client.core.rules import load as load_rules
 from client.core.scheduler import SyncScheduler
 from client.core.settings import Settings
@@ -47,9 +46,16 @@ RENDER_WAIT_MS = 100  # the longest a change waits for an idle moment before it 
 SYNC_ALERTS = {SyncState.OFFLINE: "warn", SyncState.ERROR: "warn", SyncState.CONFLICT: "bad"}
 
 
+class WorkbenchApi(ServerApi, Protocol):
+    """What a workbench asks of its server: the sync protocol, and plain calls (the
+    project's name, shares, runtime settings). The embed's in-memory one answers too."""
+
+    async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any: ...
+
+
 class Workbench:
     def __init__(
-        self, root: Any, api: HttpServerApi, project_id: str, query: dict[str, str] | None = None
+        self, root: Any, api: WorkbenchApi, project_id: str, query: dict[str, str] | None = None
     ) -> None:
         self.api, self.project_id = api, project_id
         # Whose sandbox site runs this project's code (client/core/sandbox.py).
@@ -349,7 +355,7 @@ class Workbench:
         for path in saved.tabs:
             if path in self.sync.model.files:
                 self.editor.open(path, focus=False)
-        if saved.active in self.sync.model.files:
+        if saved.active is not None and saved.active in self.sync.model.files:
             self.editor.open(saved.active, focus=False)
         if not self.editor.tabs.paths and self.sync.model.files:
             self.editor.open(default_file(list(self.sync.model.files)), focus=False)

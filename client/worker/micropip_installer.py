@@ -12,7 +12,6 @@ simply fails into the next message.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .host import InstallError
 
@@ -43,12 +42,6 @@ class MicropipInstaller:
         # micropip appends "/<name>/" itself: a trailing slash would double it.
         self.index_urls = [url.rstrip("/") for url in index_urls] + ([PYPI] if online else [])
 
-    @staticmethod
-    def _micropip() -> Any:
-        import micropip  # Pyodide's: present in the worker, loaded at its boot
-
-        return micropip
-
     async def install(
         self, requirements: list[str], *, deps: bool = True, pre: bool = False
     ) -> None:
@@ -57,20 +50,28 @@ class MicropipInstaller:
         requirements = [
             f"emfs:{r}" if r.startswith("/") and r.endswith(".whl") else r for r in requirements
         ]
+        import micropip  # Pyodide's: present in the worker, loaded at its boot
+
         try:
             # reinstall: a pinned version different from the installed one replaces it
             # (pip's behaviour) instead of micropip's "already installed" refusal.
-            await self._micropip().install(
+            await micropip.install(
                 requirements, deps=deps, pre=pre, reinstall=True, index_urls=self.index_urls
             )
         except (ValueError, OSError, RuntimeError, TypeError) as error:
             raise InstallError(explain(str(error))) from None
 
     def uninstall(self, names: list[str]) -> None:
-        self._micropip().uninstall(names)
+        import micropip
+
+        micropip.uninstall(names)
 
     def installed(self) -> dict[str, str]:
-        return {name: package.version for name, package in self._micropip().list().items()}
+        import micropip
+
+        return {name: package.version for name, package in micropip.list().items()}
 
     def version(self) -> str:
-        return str(getattr(self._micropip(), "__version__", "unknown"))
+        import micropip
+
+        return str(getattr(micropip, "__version__", "unknown"))

@@ -295,6 +295,12 @@ def _show(names: list[str], io: Io) -> int:
     return 0
 
 
+def _first(meta: metadata.PackageMetadata, name: str) -> str | None:
+    """The field's first value, as Message.get gives it (which the protocol lacks on 3.11)."""
+    values = meta.get_all(name)
+    return values[0] if values else None
+
+
 def _describe(dist: metadata.Distribution) -> str:
     meta = dist.metadata
     key = canonical(dist.name)
@@ -307,11 +313,11 @@ def _describe(dist: metadata.Distribution) -> str:
     fields = [
         ("Name", dist.name),
         ("Version", dist.version),
-        ("Summary", meta.get("Summary")),
-        ("Home-page", meta.get("Home-page")),
-        ("Author", meta.get("Author")),
-        ("Author-email", meta.get("Author-email")),
-        ("License", meta.get("License")),
+        ("Summary", _first(meta, "Summary")),
+        ("Home-page", _first(meta, "Home-page")),
+        ("Author", _first(meta, "Author")),
+        ("Author-email", _first(meta, "Author-email")),
+        ("License", _first(meta, "License")),
         ("Location", str(location)),
         ("Requires", ", ".join(_requires(dist))),
         ("Required-by", ", ".join(dict.fromkeys(required_by))),

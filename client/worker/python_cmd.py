@@ -27,6 +27,7 @@ import runpy
 import sys
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from client.core.shell import Io, Shell
 
@@ -189,7 +190,12 @@ class PythonCommand:
         return 0
 
     def _execute(
-        self, call: Invocation, script: str, namespace: dict, stdin: TextIn, stderr: TextOut
+        self,
+        call: Invocation,
+        script: str,
+        namespace: dict[str, Any],
+        stdin: TextIn,
+        stderr: TextOut,
     ) -> None:
         if call.mode == "file" and os.path.isfile(script) and not zipfile.is_zipfile(script):
             # As CPython runs a script (not runpy, which would make argv[0] absolute):

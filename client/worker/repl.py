@@ -27,7 +27,7 @@ def banner() -> str:
 
 
 def interact(
-    namespace: dict, write_err: Callable[[str], None], read_line: Callable[[], str]
+    namespace: dict[str, object], write_err: Callable[[str], object], read_line: Callable[[], str]
 ) -> int:
     """Run the prompt until end of input or SystemExit; return the exit status (the
     caller turns SystemExit's code into a status). `read_line` returns "" at end."""

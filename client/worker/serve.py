@@ -192,7 +192,9 @@ def _wsgi(app: Any, port: int, request: dict[str, Any]) -> dict[str, Any]:
         environ["HTTP_" + name.upper().replace("-", "_")] = value
     started: dict[str, Any] = {}
 
-    def start_response(status: str, response_headers: list, exc_info: Any = None) -> Any:
+    def start_response(
+        status: str, response_headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> Any:
         started["status"], started["headers"] = status, response_headers
         return lambda data: chunks.append(bytes(data))
 

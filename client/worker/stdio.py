@@ -13,10 +13,14 @@ import io
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from .host import StdinReader
 
-Writer = Callable[[str], None]
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
+Writer = Callable[[str], object]  # its result is not used
 
 
 class _BytesOut(io.RawIOBase):
@@ -28,7 +32,7 @@ class _BytesOut(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:  # type: ignore[no-untyped-def]
+    def write(self, data: ReadableBuffer) -> int:
         data = bytes(data)
         self._text.write(data.decode("utf-8", "surrogateescape"))
         return len(data)
@@ -41,11 +45,11 @@ class TextOut(io.TextIOBase):
         self._name = name
         self.buffer = _BytesOut(self)
 
-    encoding = "utf-8"  # type: ignore[assignment]
-    errors = "surrogateescape"  # type: ignore[assignment]
+    encoding = "utf-8"
+    errors = "surrogateescape"
 
     @property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         return self._name
 
     def writable(self) -> bool:
@@ -70,10 +74,10 @@ class TextIn(io.TextIOBase):
         self._read_line = read_line
         self._pending = ""  # a terminal line partly consumed by read(n)
 
-    encoding = "utf-8"  # type: ignore[assignment]
+    encoding = "utf-8"
 
     @property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         return "<stdin>"
 
     def readable(self) -> bool:
@@ -92,13 +96,15 @@ class TextIn(io.TextIOBase):
         if self._read_line is None:
             return ""
         try:
-            line = self._read_line()
+            typed = self._read_line()
         except EOFError:  # the engine cannot block (no cross-origin isolation): it said so
             return ""
-        if line is None:  # Ctrl+D: end of input for this read, as on a real terminal
+        if typed is None:  # Ctrl+D: end of input for this read, as on a real terminal
             return ""
-        return line
+        return typed
 
+    # typeshed's TextIOBase turns IOBase's bytes readline and __iter__ into str ones under
+    # an ignore of its own; mypy still holds an override to IOBase's, hence ours.
     def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
         line = self._next_line()
         if size is not None and 0 <= size < len(line):
@@ -126,7 +132,7 @@ class TextIn(io.TextIOBase):
 @contextmanager
 def redirected(stdin: TextIn, stdout: TextOut, stderr: TextOut) -> Iterator[None]:
     saved = sys.stdin, sys.stdout, sys.stderr
-    sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr  # type: ignore[assignment]
+    sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
     try:
         yield
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 import anyio
+from psycopg import AsyncConnection
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,6 +25,7 @@ from server.repo import files as file_repo
 from server.repo import projects as project_repo
 from server.repo import revisions as revision_repo
 from server.repo.projects import Project
+from server.repo.sessions import Session
 from server.routes.common import file_json, not_found, owned, project_json, revision_json
 from server.sync_rules import RULES
 
@@ -130,12 +132,16 @@ def _revision_message(body: dict[str, object]) -> str | None:
 
 
 async def _apply(
-    request: Request, conn: object, session: object, ops: list[sync.Op], message: str | None
+    request: Request,
+    conn: AsyncConnection,
+    session: Session,
+    ops: list[sync.Op],
+    message: str | None,
 ) -> Response:
     started = time.perf_counter()
-    async with conn.transaction():  # type: ignore[attr-defined]
-        project = await owned(conn, session, request, for_update=True)  # type: ignore[arg-type]
-        outcome = await sync.apply(conn, project, ops)  # type: ignore[arg-type]
+    async with conn.transaction():
+        project = await owned(conn, session, request, for_update=True)
+        outcome = await sync.apply(conn, project, ops)
         revision = None
         # Only when something changed: a batch whose every operation conflicted is not a
         # save (a 20-way race recorded 19 identical revisions). An empty batch is one: the
@@ -144,7 +150,7 @@ async def _apply(
             revision = await revision_repo.record(
                 conn,
                 project.id,
-                session.user.id,  # type: ignore[attr-defined,arg-type]
+                session.user.id,
                 message,
             )
     elapsed = (time.perf_counter() - started) * 1000

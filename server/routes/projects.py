@@ -4,6 +4,7 @@ describe, duplicate, delete."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from psycopg import AsyncConnection
 from starlette.requests import Request
@@ -35,14 +36,14 @@ def _description(body: dict[str, Any]) -> str | None:
 
 async def create_with_files(
     conn: AsyncConnection,
-    owner: object,
+    owner: UUID,
     name: str,
     description: str,
     template: str | None,
     files: dict[str, bytes],
 ) -> Project:
     """A new project holding `files` (paths already normalised), in the caller's transaction."""
-    project = await project_repo.create(conn, owner, name, description, template)  # type: ignore[arg-type]
+    project = await project_repo.create(conn, owner, name, description, template)
     ops = [sync.put_op(i, path, data) for i, (path, data) in enumerate(sorted(files.items()))]
     if ops:
         await sync.apply(conn, project, ops)

@@ -24,6 +24,7 @@ from server.bodies import read_bytes, text_field
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
+from server.repo.sessions import Session
 from server.routes.common import owned, project_json
 from server.routes.projects import create_with_files
 from server.sync_rules import RULES
@@ -48,10 +49,12 @@ async def export(request: Request) -> Response:
     )
 
 
-async def _put_all(request: Request, session: object, files: dict[str, bytes]) -> dict[str, object]:
+async def _put_all(
+    request: Request, session: Session, files: dict[str, bytes]
+) -> dict[str, object]:
     """Add or replace `files` in the project named by the URL, in one transaction."""
     async with request.state.pool.connection() as conn, conn.transaction():
-        project = await owned(conn, session, request, for_update=True)  # type: ignore[arg-type]
+        project = await owned(conn, session, request, for_update=True)
         current = {f.path: f for f in await file_repo.list_all(conn, project.id)}
         ops = [
             sync.put_op(i, path, data, current[path].version if path in current else None)

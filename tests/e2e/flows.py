@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from playwright.sync_api import Frame, Locator, Page
+from playwright.sync_api import Dialog, Frame, Locator, Page
 
 from tests.e2e.test_boot import wait_for_boot
 
@@ -137,3 +137,13 @@ def frame_at(page: Page, fragment: str, timeout_ms: float = 30_000) -> Frame:
         page.wait_for_timeout(50)
         waited += 50
     raise AssertionError(f"no frame at {fragment!r} among {[f.url for f in page.frames]}")
+
+
+def dismiss_dialogs(page: Page, messages: list[str]) -> None:
+    """Dismiss every alert, confirm or prompt the page opens, keeping its message."""
+
+    def dismiss(dialog: Dialog) -> None:
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 
-from playwright.sync_api import Page
+from playwright.sync_api import FilePayload, Page
 
 from tests.e2e.flows import wait_for_workbench
 
 
-def upload(page: Page, project: str, files: dict[str, bytes | str]) -> None:
+def upload(page: Page, project: str, files: Mapping[str, bytes | str]) -> None:
     """Add or replace files (text or bytes) in a project, via its multipart upload."""
     base = page.evaluate("location.origin")
     csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
-    multipart = {
+    multipart: dict[str, str | float | bool | bytes | FilePayload] = {
         f"f{i}": {
             "name": path,
             "mimeType": "application/octet-stream",
@@ -31,7 +32,7 @@ def upload(page: Page, project: str, files: dict[str, bytes | str]) -> None:
     assert response.ok, response.text()
 
 
-def zip_of(files: dict[str, bytes | str]) -> bytes:
+def zip_of(files: Mapping[str, bytes | str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path, data in files.items():
@@ -39,7 +40,7 @@ def zip_of(files: dict[str, bytes | str]) -> bytes:
     return buffer.getvalue()
 
 
-def new_project(page: Page, name: str, files: dict[str, bytes | str], query: str = "") -> str:
+def new_project(page: Page, name: str, files: Mapping[str, bytes | str], query: str = "") -> str:
     """A project holding `files` (imported as a zip), opened in the workbench."""
     base = page.evaluate("location.origin")
     csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_boot import wait_for_boot
+from tests.support.live_server import StartServer
 
 
 def broken_copy(dist: Path, target: Path, pattern: str, replacement: bytes | None) -> Path:
@@ -39,7 +39,7 @@ def test_boot_failure_names_the_step(
     page: Page,
     dist_dir: Path,
     tmp_path: Path,
-    start_server: Callable[..., object],
+    start_server: StartServer,
     artifacts: Path,
     request: pytest.FixtureRequest,
     pattern: str,
@@ -49,7 +49,7 @@ def test_boot_failure_names_the_step(
 ) -> None:
     broken = broken_copy(dist_dir, tmp_path / "dist", pattern, replacement)
     server = start_server(broken)
-    page.goto(server.url + "/")  # type: ignore[attr-defined]
+    page.goto(server.url + "/")
     assert wait_for_boot(page) == "error"
     box = page.locator("#boot-error")
     expect(box).to_be_visible()

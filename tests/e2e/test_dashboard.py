@@ -294,7 +294,7 @@ def test_a_malicious_name_is_only_text(page: Page, live_server: LiveServer) -> N
     evil = '<img src=x onerror="window.__pwned=1">'
     api(page, "POST", "/projects", {"name": evil})
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    flows.dismiss_dialogs(page, dialogs)
     show_dashboard(page, base)
     expect_names(page, [evil])
     assert page.locator("#project-list img").count() == 0

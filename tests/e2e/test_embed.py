@@ -28,7 +28,7 @@ def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
     """Chromium with third-party storage partitioning on, as Chrome ships it. Playwright
     turns it off, and then an iframe on another site is refused IndexedDB, which PyScript
     itself opens while booting (see tests/e2e/test_preview.py)."""
-    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())  # type: ignore[arg-type]
+    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())
     yield launched
     launched.close()
 

@@ -5,10 +5,11 @@ and download, dimmed ignored paths, a hostile file name, 20,000 files, and reloa
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.e2e import flows
 from tests.e2e.seed import server_files, zip_of
@@ -26,7 +27,7 @@ def csrf(page: Page) -> tuple[str, str]:
     return base, page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
 
 
-def project_with(page: Page, name: str, files: dict[str, bytes | str], query: str = "") -> str:
+def project_with(page: Page, name: str, files: Mapping[str, bytes | str], query: str = "") -> str:
     """Set-up through the API (a zip import, as the dashboard does), then opened."""
     base, token = csrf(page)
     response = page.request.post(
@@ -506,13 +507,12 @@ def test_upload_picked_and_dropped_with_one_too_big(page: Page, live_server: Liv
     page.click(row(page, "src"))  # the chosen folder receives the upload
     with page.expect_file_chooser() as chooser:
         page.click('#explorer .tree-title button[data-action="upload"]')
-    chooser.value.set_files(
-        [
-            {"name": "notes.txt", "mimeType": "text/plain", "buffer": "héllo\n".encode()},
-            {"name": "big.bin", "mimeType": "application/octet-stream", "buffer": bytes(12 * MB)},
-            {"name": "pic.png", "mimeType": "image/png", "buffer": PNG},
-        ]
-    )
+    picked: list[FilePayload] = [
+        {"name": "notes.txt", "mimeType": "text/plain", "buffer": "héllo\n".encode()},
+        {"name": "big.bin", "mimeType": "application/octet-stream", "buffer": bytes(12 * MB)},
+        {"name": "pic.png", "mimeType": "image/png", "buffer": PNG},
+    ]
+    chooser.value.set_files(picked)
     toast = page.locator("#tree-toast")
     expect(toast).to_have_text(
         "Uploaded 2 files. Not uploaded: big.bin: It is 12.0 MB; a file may hold at most 10.0 MB."
@@ -571,7 +571,7 @@ def test_download_a_file_a_folder_and_the_project(page: Page, live_server: LiveS
 
 def test_a_hostile_file_name_is_shown_as_text(page: Page, live_server: LiveServer) -> None:
     alerts: list[str] = []
-    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    flows.dismiss_dialogs(page, alerts)
     flows.sign_up(page, live_server.url)
     project = project_with(
         page, "xss", {"<b onmouseover=alert(2)>bold</b>.txt".replace("/", ""): "x", "ok.txt": "y"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,7 +21,7 @@ from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
 from tests.support import browser as browser_support
 from tests.support.browser import off_machine
 from tests.support.builds import build_changed_copy
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, StartServer
 from tests.support.paths import DIST
 
 CACHED_URLS = """async () => {
@@ -39,7 +39,7 @@ CACHED_URLS = """async () => {
 def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
     # As Chrome ships (see tests/e2e/test_preview.py): the sandbox's service worker, which
     # keeps the runtime for offline use, registers only with storage partitioning on.
-    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())  # type: ignore[arg-type]
+    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())
     yield launched
     launched.close()
 
@@ -98,7 +98,7 @@ def make_project(page: Page, name: str) -> str:
     return str(response.json()["id"])
 
 
-def import_project(page: Page, name: str, files: dict[str, bytes | str]) -> str:
+def import_project(page: Page, name: str, files: Mapping[str, bytes | str]) -> str:
     base = page.evaluate("location.origin")
     csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
     response = page.request.post(
@@ -179,7 +179,7 @@ def test_offline_dashboard_project_terminal_then_sync(
 def test_new_build_offers_reload_then_runs_alone(
     page: Page,
     context: BrowserContext,
-    start_server: object,
+    start_server: StartServer,
     tmp_path: Path,
     artifacts: Path,
 ) -> None:
@@ -189,7 +189,7 @@ def test_new_build_offers_reload_then_runs_alone(
     change = {"client/styles/dashboard.css": "/* build B */\n"}
     manifest_b = build_changed_copy(tmp_path / "src-b", change, tmp_path / "dist-b")
     assert manifest_b["build_id"] != build_a["build_id"]
-    server: LiveServer = start_server(site)  # type: ignore[operator]
+    server = start_server(site)
     page.goto(server.url + "/")
     assert wait_for_boot(page) == "ready"
     wait_offline_ready(page)

@@ -26,7 +26,7 @@ HEADING = "#preview-frame"
 
 @pytest.fixture(scope="module")
 def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())  # type: ignore[arg-type]
+    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())
     yield launched
     launched.close()
 

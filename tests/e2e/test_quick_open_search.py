@@ -75,7 +75,7 @@ def quick_open(page: Page, text: str) -> None:
 
 def test_quick_open_finds_and_opens_files(page: Page, live_server: LiveServer) -> None:
     alerts: list[str] = []
-    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    flows.dismiss_dialogs(page, alerts)
     project_with_files(page, live_server.url, FILES)
 
     # A fuzzy query, typed key by key: camel-case initials find ButtonGroup first.
@@ -142,7 +142,7 @@ def test_quick_open_finds_and_opens_files(page: Page, live_server: LiveServer) -
 
 def test_search_in_files(page: Page, live_server: LiveServer) -> None:
     alerts: list[str] = []
-    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    flows.dismiss_dialogs(page, alerts)
     project_with_files(page, live_server.url, FILES)
     page.keyboard.press("Control+Shift+f")
     view = page.locator("#search-view")

@@ -57,7 +57,8 @@ def test_share_link_from_the_dialog(page: Page, live_server: LiveServer, artifac
                                          {{credentials: "include"}})
                                    .then(() => "reached", () => "blocked")""")
     assert reached == "blocked"
-    assert visitor.goto(url + "missing.html").status == 404  # type: ignore[union-attr]
+    missing = visitor.goto(url + "missing.html")
+    assert missing is not None and missing.status == 404
 
     # A later save does not change the link until it is updated.
     seed.upload(page, project, {"index.html": "<h1 id=greeting>Second version</h1>"})

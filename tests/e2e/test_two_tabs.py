@@ -30,5 +30,5 @@ def test_a_save_in_one_tab_shows_in_the_other(
         }""",
         timeout=20_000,
     )
-    assert flows.model_text(second, "style.css").startswith("/* from the first tab */\n")
+    assert (flows.model_text(second, "style.css") or "").startswith("/* from the first tab */\n")
     assert second.evaluate("document.documentElement.dataset.syncState") == "saved"

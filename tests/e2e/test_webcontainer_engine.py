@@ -53,8 +53,8 @@ def test_a_package_json_project_runs_in_the_webcontainer(
     )
     engine(page, "webcontainer")
     expect(page.locator("#status-engine")).to_have_text("WebContainer: ready")
-    assert "auto: the project has a package.json" in page.locator("#status-engine").get_attribute(
-        "title"
+    assert "auto: the project has a package.json" in (
+        page.locator("#status-engine").get_attribute("title") or ""
     )
     wait_for_text(page, "❯")  # jsh's prompt, in the terminal opened for us
 
@@ -123,7 +123,7 @@ def test_auto_picks_by_package_json_and_the_setting_survives_a_reload(
     seed.new_project(page, "plain", {"main.py": "print('hi')\n"})
     engine(page, "pyodide")
     expect(page.locator("#status-engine")).to_have_text("Python (Pyodide): ready")
-    assert "no package.json" in page.locator("#status-engine").get_attribute("title")
+    assert "no package.json" in (page.locator("#status-engine").get_attribute("title") or "")
 
     # The status bar item changes the project's setting.
     page.click("#status-engine")

@@ -79,6 +79,6 @@ def test_an_unreachable_service_says_why_and_offers_pyodide(
     )
     # The only requests off this machine were the WebContainer client's, and they failed.
     assert all(
-        urlsplit(url).hostname and urlsplit(url).hostname.endswith("stackblitz.com")
+        (urlsplit(url).hostname or "").endswith("stackblitz.com")
         for url in off_machine(request_log)
     ), off_machine(request_log)

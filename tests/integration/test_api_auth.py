@@ -111,7 +111,7 @@ def session_status(api: Api) -> int:
 
 def query(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
     with psycopg.connect(url, autocommit=True) as conn:
-        cursor = conn.execute(sql, params)  # type: ignore[arg-type]
+        cursor = conn.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
 
 
@@ -880,7 +880,7 @@ def test_get_requests_need_no_csrf_token(api: Api) -> None:
 
 
 def failures(url: str) -> dict[str, int]:
-    return dict(query(url, "SELECT key, failures FROM auth_failures"))  # type: ignore[arg-type]
+    return dict(query(url, "SELECT key, failures FROM auth_failures"))
 
 
 def set_failure_age(url: str, key: str, seconds: float) -> None:

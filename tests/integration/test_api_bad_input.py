@@ -20,7 +20,7 @@ def scalar(url: str, sql: str) -> Any:
     return row[0]
 
 
-def put(path: Any, content: str = "x", base: int | None = None) -> dict[str, Any]:
+def put(path: Any, content: str = "x", base: object = None) -> dict[str, Any]:
     return {"op": "put", "path": path, "base_version": base, "content": content}
 
 
@@ -398,7 +398,7 @@ def test_bad_multipart_bodies(project: Project) -> None:
     project.refused(multipart(project, {"other": "x"}, {"p0": b"\0"}), 400, "malformed_multipart")
     for ops in ["{", "[]", '"x"', "null", "{'ops': []}"]:
         project.refused(multipart(project, {"ops": ops}, {"p0": b"\0"}), 400, "malformed_json", ops)
-    ops = {
+    body = {
         "ops": [
             {
                 "op": "put",
@@ -410,7 +410,7 @@ def test_bad_multipart_bodies(project: Project) -> None:
         ]
     }
     project.refused(
-        multipart(project, {"ops": json.dumps(ops)}, {"p0": b"\0"}),
+        multipart(project, {"ops": json.dumps(body)}, {"p0": b"\0"}),
         422,
         "invalid",
         op=0,

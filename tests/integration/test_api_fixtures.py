@@ -84,7 +84,9 @@ def send(client: Any, request: dict[str, Any]) -> Any:
     if "json" in request:
         kwargs["json"] = request["json"]
     if "multipart" in request:
-        parts = [("ops", (None, json.dumps(request["multipart"]["ops"]), "application/json"))]
+        parts: list[tuple[str, tuple[str | None, str | bytes, str]]] = [
+            ("ops", (None, json.dumps(request["multipart"]["ops"]), "application/json"))
+        ]
         for name, part in request["multipart"]["files"].items():
             data = base64.b64decode(part["base64"])
             parts.append((name, (part["filename"], data, part["content_type"])))

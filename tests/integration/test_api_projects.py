@@ -53,7 +53,7 @@ def expect_error(response: Any, status: int, code: str) -> dict[str, Any]:
 
 def query(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
     with psycopg.connect(url, autocommit=True) as conn:
-        return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+        return conn.execute(sql, params).fetchall()
 
 
 def blob_shas(url: str) -> set[str]:

@@ -396,9 +396,11 @@ def test_concurrent_updates_of_one_file_one_wins(new_api: Callable[[], Api]) -> 
     ok_sync(first, pid, [put("shared.txt", "start")])
     for round_ in range(6):
         base = first.files(pid)["shared.txt"]["version"]
-        responses = _race(
-            [first, second], pid, lambda i, r=round_, b=base: [put("shared.txt", f"tab{i}-r{r}", b)]
-        )
+
+        def same_file(i: int, r: int = round_, b: int = base) -> list[dict[str, Any]]:
+            return [put("shared.txt", f"tab{i}-r{r}", b)]
+
+        responses = _race([first, second], pid, same_file)
         assert [r.status_code for r in responses] == [200, 200], [r.text for r in responses]
         results = [r.json()["results"][0] for r in responses]
         assert sorted(r["status"] for r in results) == ["conflict", "ok"], results
@@ -417,7 +419,11 @@ def test_concurrent_creations_one_wins_and_other_files_both_apply(
     first, second, pid = _two_tabs(new_api)
     for round_ in range(4):
         path = f"new{round_}.txt"
-        responses = _race([first, second], pid, lambda i, p=path: [put(p, f"from {i}")])
+
+        def new_file(i: int, p: str = path) -> list[dict[str, Any]]:
+            return [put(p, f"from {i}")]
+
+        responses = _race([first, second], pid, new_file)
         assert [r.status_code for r in responses] == [200, 200], [r.text for r in responses]
         results = [r.json()["results"][0] for r in responses]
         assert sorted(r["status"] for r in results) == ["conflict", "ok"]
@@ -427,7 +433,11 @@ def test_concurrent_creations_one_wins_and_other_files_both_apply(
     assert version == 4
     # Different files at once: both apply, one after the other, each with its own version.
     for round_ in range(3):
-        responses = _race([first, second], pid, lambda i, r=round_: [put(f"t{i}/f{r}.txt", "x")])
+
+        def own_file(i: int, r: int = round_) -> list[dict[str, Any]]:
+            return [put(f"t{i}/f{r}.txt", "x")]
+
+        responses = _race([first, second], pid, own_file)
         versions = sorted(r.json()["version"] for r in responses)
         assert versions == [version + 1, version + 2]
         version += 2

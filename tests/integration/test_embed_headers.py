@@ -13,11 +13,13 @@ from server.settings import Settings
 from tests.support.api import TEST_HOSTS, tiny_dist
 
 
-def client_for(database_url: str, tmp_path: Path, **settings: object) -> TestClient:
-    app = create_app(
-        Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS, **settings),  # type: ignore[arg-type]
-        database_url=database_url,
+def client_for(
+    database_url: str, tmp_path: Path, embed_origins: tuple[str, ...] = ()
+) -> TestClient:
+    settings = Settings(
+        dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS, embed_origins=embed_origins
     )
+    app = create_app(settings, database_url=database_url)
     return TestClient(app, base_url="http://testserver")
 
 

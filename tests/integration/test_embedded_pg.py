@@ -103,6 +103,7 @@ def test_serve_without_database_url_uses_the_embedded_server(data_dir: Path) -> 
 
         # Through real uvicorn too, a request target outside the manifest gets no file.
         parts = urlsplit(server.url)
+        assert parts.hostname is not None
         for target in (
             "/../pyproject.toml",
             "/assets/%2e%2e/%2e%2e/pyproject.toml",

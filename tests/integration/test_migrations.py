@@ -18,7 +18,7 @@ from tests.support.paths import ROOT
 
 def scalar(url: str, sql: str, params: tuple[object, ...] = ()) -> object:
     with psycopg.connect(url, autocommit=True) as conn:
-        row = conn.execute(sql, params).fetchone()  # type: ignore[arg-type]
+        row = conn.execute(sql, params).fetchone()
     assert row is not None
     return row[0]
 
@@ -75,7 +75,8 @@ def test_status(database_url: str) -> None:
     after = migrate.status(database_url)
     assert [(s.version, s.name) for s in after] == REAL
     assert all(s.applied_at is not None for s in after)
-    assert after[0].applied_at.tzinfo is not None
+    first_applied = after[0].applied_at
+    assert first_applied is not None and first_applied.tzinfo is not None
 
 
 def test_concurrent_apply_runs_each_migration_once(database_url: str, tmp_path: Path) -> None:

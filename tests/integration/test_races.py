@@ -87,7 +87,9 @@ def test_a_sync_whose_operations_all_conflicted_records_no_revision(
     and only it records a revision (19 identical ones used to be recorded)."""
     clients = same_user(new_api, 20)
     project = clients[0].new_project()["id"]
-    ops = [{"op": "put", "path": "a.txt", "base_version": None, "content": "v0"}]
+    ops: list[dict[str, str | int | None]] = [
+        {"op": "put", "path": "a.txt", "base_version": None, "content": "v0"}
+    ]
     assert clients[0].sync(project, ops).status_code == 200
     ops = [{"op": "put", "path": "a.txt", "base_version": 1, "content": "v1"}]
     answers = together(

@@ -317,18 +317,19 @@ class Session:
             answer: dict[str, Any] | Refused = refused
         else:
             assert response.status_code == 200, response.text
-            answer = response.json()
+            body: dict[str, Any] = response.json()
+            answer = body
             for result in results:
                 tally(f"{ops[result['index']].kind} {result['status']}")
             # A conflict on a file this same batch wrote: the server reports its internal
             # placeholder version -1 (see test_conflict_on_a_file_written_earlier_in_the_batch);
             # the model does not pin that number down here.
-            got = answer["results"]
+            got = body["results"]
             for mine, theirs in zip(results, got, strict=False):
                 if mine["status"] == "conflict" and mine["current_version"] == PENDING:
                     mine["current_version"] = theirs.get("current_version")
             assert got == results
-            assert answer["version"] == self.version
+            assert body["version"] == self.version
         loaded_version, loaded, project = server_state(self.api, self.project_id)
         assert loaded_version == self.version
         assert loaded == expected_state(self.files)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from tests.support.paths import CHROMIUM
@@ -23,7 +24,15 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
-def launch_args() -> dict[str, object]:
+class LaunchArgs(TypedDict, total=False):
+    """Playwright's launch keywords this project sets."""
+
+    executable_path: str
+    args: list[str]
+    ignore_default_args: list[str]
+
+
+def launch_args() -> LaunchArgs:
     return {"executable_path": CHROMIUM, "args": list(CHROMIUM_ARGS)}
 
 
@@ -51,7 +60,7 @@ PLAYWRIGHT_DISABLED = [
 ]
 
 
-def partitioned_launch_args() -> dict[str, object]:
+def partitioned_launch_args() -> LaunchArgs:
     """launch_args() for a browser in which previews work (storage partitioning on)."""
     kept = [name for name in PLAYWRIGHT_DISABLED if name != "ThirdPartyStoragePartitioning"]
     return {

@@ -36,7 +36,7 @@ def admin_url() -> Iterator[str]:
 def url_for(base_url: str, dbname: str) -> str:
     params = conninfo_to_dict(base_url)
     params["dbname"] = dbname
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 @contextmanager

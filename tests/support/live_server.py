@@ -15,8 +15,23 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Protocol, TypedDict, Unpack
 
 from tests.support.paths import DIST, ROOT
+
+
+class ServerOptions(TypedDict, total=False):
+    """LiveServer's keywords a test may set (the database and data folder are given)."""
+
+    extra_env: dict[str, str] | None
+    extra_args: list[str] | None
+    port: int
+
+
+class StartServer(Protocol):
+    """The `start_server` fixture: a started server with its own dist/ or settings."""
+
+    def __call__(self, dist: Path = ..., **options: Unpack[ServerOptions]) -> LiveServer: ...
 
 
 class LiveServer:

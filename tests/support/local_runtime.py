@@ -130,7 +130,7 @@ class LocalRuntime(Runtime):
         self.folder = tempfile.TemporaryDirectory(prefix="cospai-runtime-")
         self.cwd = os.getcwd()
         self.status = Status(RuntimeState.BOOTING)
-        self.fs = LocalFs(self)
+        self.fs: LocalFs = LocalFs(self)
         self.bridge = Bridge(self)
         self.processes: dict[str, LocalProcess] = {}
         self.emitter = Emitter()

@@ -11,9 +11,12 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
-from starlette.routing import Match, Mount, Route
+from starlette.applications import Starlette
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Match, Mount, Route, Router
 
 from server.app import create_app
+from server.headers import IsolationHeaders
 from server.openapi import document
 from server.settings import Settings
 from tests.support import contract
@@ -140,15 +143,27 @@ def test_every_error_response_has_the_error_shape() -> None:
             assert codes and all(re.fullmatch(r"[a-z_0-9]+", c) for c in codes)
 
 
-def _api_routes(tmp_path: Path) -> dict[str, set[str]]:
+def _starlette(tmp_path: Path) -> Starlette:
+    """The app create_app wraps (in IsolationHeaders only, without other origins)."""
     app = create_app(
         Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
         database_url="unused",
     )
-    starlette = app.app
+    assert isinstance(app, IsolationHeaders) and isinstance(app.app, Starlette)
+    return app.app
+
+
+def _router_in(mount: Mount) -> Router:
+    gzip = mount.app  # GZipMiddleware -> Router
+    assert isinstance(gzip, GZipMiddleware) and isinstance(gzip.app, Router)
+    return gzip.app
+
+
+def _api_routes(tmp_path: Path) -> dict[str, set[str]]:
+    starlette = _starlette(tmp_path)
     mount = next(r for r in starlette.router.routes if isinstance(r, Mount) and r.path == "/api")
     routes: dict[str, set[str]] = {}
-    for route in mount.app.app.routes:  # GZipMiddleware -> Router
+    for route in _router_in(mount).routes:
         assert isinstance(route, Route)
         if route.path == "/{rest:path}":  # the catch-all answering 404 / 405
             continue
@@ -166,12 +181,8 @@ def test_every_route_is_documented_with_its_methods(tmp_path: Path) -> None:
 
 def test_documented_paths_reach_their_routes(tmp_path: Path) -> None:
     """A concrete URL built from each template reaches the route of that template."""
-    app = create_app(
-        Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
-        database_url="unused",
-    )
-    mount = next(r for r in app.app.router.routes if isinstance(r, Mount))
-    router = mount.app.app
+    mount = next(r for r in _starlette(tmp_path).router.routes if isinstance(r, Mount))
+    router = _router_in(mount)
     samples = {
         "project_id": "0b8e5c1e-6a4d-4f7e-9b1a-2c5d8e9f0a1b",
         "number": "3",
@@ -184,6 +195,7 @@ def test_documented_paths_reach_their_routes(tmp_path: Path) -> None:
         scope = {"type": "http", "method": method.upper(), "path": path, "root_path": ""}
         matched = [r for r in router.routes if r.matches(scope)[0] is Match.FULL]
         assert matched, (method, template)
+        assert isinstance(matched[0], Route)
         assert re.sub(r"\{(\w+):\w+\}", r"{\1}", matched[0].path) == template
 
 

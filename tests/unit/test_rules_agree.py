@@ -4,6 +4,8 @@ a path the client accepts is never refused by the server, and the reverse."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +40,7 @@ PIECES = st.sampled_from(
 )
 
 
-def outcome(normalise, raw: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def outcome(normalise: Callable[[str], str], raw: str) -> tuple[str, str]:
     try:
         return ("ok", normalise(raw))
     except ValueError:

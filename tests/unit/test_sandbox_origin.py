@@ -7,10 +7,12 @@ database: the lifespan never runs."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.app import create_app
 from server.sandbox_site import FILES, SplitByOrigin, host_regex, other_site, sandbox_pattern
@@ -34,7 +36,7 @@ SITE = {
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> object:
+def app(tmp_path: Path) -> ASGIApp:
     dist = write_dist(tmp_path / "dist", SITE, "build-1")
     settings = Settings(
         dist_dir=dist, port=8000, sandbox_port=8001, sandbox_host="{project}.sandbox.test"
@@ -42,15 +44,15 @@ def app(tmp_path: Path) -> object:
     return create_app(settings, database_url="postgresql://", run_migrations=False)
 
 
-def assert_sandbox_headers(headers: object) -> None:
-    assert headers["cross-origin-embedder-policy"] == "require-corp"  # type: ignore[index]
-    assert headers["cross-origin-resource-policy"] == "cross-origin"  # type: ignore[index]
-    assert "set-cookie" not in headers  # type: ignore[operator]
-    assert "cross-origin-opener-policy" not in headers  # type: ignore[operator]
+def assert_sandbox_headers(headers: Mapping[str, str]) -> None:
+    assert headers["cross-origin-embedder-policy"] == "require-corp"
+    assert headers["cross-origin-resource-policy"] == "cross-origin"
+    assert "set-cookie" not in headers
+    assert "cross-origin-opener-policy" not in headers
 
 
-def test_the_sandbox_pages_are_served_with_their_headers(app: object) -> None:
-    client = TestClient(app, base_url=SANDBOX)  # type: ignore[arg-type]
+def test_the_sandbox_pages_are_served_with_their_headers(app: ASGIApp) -> None:
+    client = TestClient(app, base_url=SANDBOX)
     for url, name in FILES.items():
         response = client.get(url)
         assert response.status_code == 200, url
@@ -63,8 +65,8 @@ def test_the_sandbox_pages_are_served_with_their_headers(app: object) -> None:
     assert sw.headers["content-type"].startswith("text/javascript")
 
 
-def test_the_runtime_groups_are_served_and_listed(app: object) -> None:
-    client = TestClient(app, base_url=SANDBOX)  # type: ignore[arg-type]
+def test_the_runtime_groups_are_served_and_listed(app: ASGIApp) -> None:
+    client = TestClient(app, base_url=SANDBOX)
     for name in (
         "assets/pyodide-abcdef/pyodide.mjs",
         "assets/client-abcdef/glue/runtime-worker.mjs",
@@ -106,16 +108,16 @@ def test_the_runtime_groups_are_served_and_listed(app: object) -> None:
         "/%2e%2e/pyproject.toml",
     ],
 )
-def test_nothing_of_the_ide_is_served_there(app: object, path: str) -> None:
-    client = TestClient(app, base_url=SANDBOX)  # type: ignore[arg-type]
+def test_nothing_of_the_ide_is_served_there(app: ASGIApp, path: str) -> None:
+    client = TestClient(app, base_url=SANDBOX)
     response = client.get(path)
     assert response.status_code == 404, path
     assert_sandbox_headers(response.headers)
     assert b"IDE" not in response.content
 
 
-def test_preview_urls_without_the_worker_say_so_and_writes_are_refused(app: object) -> None:
-    client = TestClient(app, base_url=SANDBOX)  # type: ignore[arg-type]
+def test_preview_urls_without_the_worker_say_so_and_writes_are_refused(app: ASGIApp) -> None:
+    client = TestClient(app, base_url=SANDBOX)
     response = client.get("/preview/0123456789abcdef/index.html")
     assert response.status_code == 503
     assert "IDE" in response.text
@@ -125,8 +127,8 @@ def test_preview_urls_without_the_worker_say_so_and_writes_are_refused(app: obje
     assert_sandbox_headers(refused.headers)
 
 
-def test_the_ide_origin_is_unchanged(app: object) -> None:
-    client = TestClient(app, base_url="http://127.0.0.1:8000")  # type: ignore[arg-type]
+def test_the_ide_origin_is_unchanged(app: ASGIApp) -> None:
+    client = TestClient(app, base_url="http://127.0.0.1:8000")
     page = client.get("/")
     assert page.status_code == 200
     assert page.headers["cross-origin-resource-policy"] == "same-origin"
@@ -137,18 +139,18 @@ def test_the_ide_origin_is_unchanged(app: object) -> None:
 def test_the_listening_port_or_the_host_pattern_decides() -> None:
     seen: list[str] = []
 
-    def app(name: str) -> object:
-        async def call(_scope: object, _receive: object, _send: object) -> None:
+    def app(name: str) -> ASGIApp:
+        async def call(_scope: Scope, _receive: Receive, _send: Send) -> None:
             seen.append(name)
 
         return call
 
-    split = SplitByOrigin(app("ide"), app("sandbox"), 8001, None)  # type: ignore[arg-type]
+    split = SplitByOrigin(app("ide"), app("sandbox"), 8001, None)
     assert split.is_other({"type": "http", "server": ("127.0.0.1", 8001), "headers": []})
     assert not split.is_other(
         {"type": "http", "server": ("127.0.0.1", 8000), "headers": [(b"host", b"localhost:8001")]}
     )
-    by_host = SplitByOrigin(app("ide"), app("sandbox"), 0, "https://{project}.sandbox.example.com")  # type: ignore[arg-type]
+    by_host = SplitByOrigin(app("ide"), app("sandbox"), 0, "https://{project}.sandbox.example.com")
 
     def host(name: bytes) -> dict[str, object]:
         return {"type": "http", "server": ("10.0.0.1", 80), "headers": [(b"host", name)]}

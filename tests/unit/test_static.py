@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote
@@ -24,6 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Message
 
 from server.app import create_app
 from server.db import redact
@@ -92,7 +94,7 @@ def fake_dist(tmp_path: Path) -> Path:
     return dist
 
 
-def make_app(dist: Path) -> IsolationHeaders:
+def make_app(dist: Path) -> ASGIApp:
     return create_app(
         Settings(dist_dir=dist, allowed_hosts=("testserver",)),
         database_url="postgresql://",
@@ -112,18 +114,18 @@ def get(
 
 
 def raw_request(
-    app: object, raw_path: str, method: str = "GET"
+    app: ASGIApp, raw_path: str, method: str = "GET"
 ) -> tuple[int, dict[str, str], bytes]:
     """Send a request target exactly as given (httpx would normalise `..` away).
 
     The scope is built as uvicorn builds it: `path` is the percent-decoded raw path.
     """
-    messages: list[dict] = []
+    messages: list[Message] = []
 
     async def run() -> None:
         delivered = False
 
-        async def receive() -> dict:
+        async def receive() -> Message:
             nonlocal delivered
             if not delivered:
                 delivered = True
@@ -131,7 +133,7 @@ def raw_request(
             await asyncio.sleep(3600)  # cancelled once the response is sent
             return {"type": "http.disconnect"}
 
-        async def send(message: dict) -> None:
+        async def send(message: Message) -> None:
             messages.append(message)
 
         scope = {
@@ -148,7 +150,7 @@ def raw_request(
             "client": ("127.0.0.1", 50000),
             "server": ("testserver", 80),
         }
-        await app(scope, receive, send)  # type: ignore[operator]
+        await app(scope, receive, send)
 
     # In a thread of its own: Playwright's sync API may already run a loop in this one.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -167,9 +169,9 @@ def assert_error_shape(body: dict, code: str) -> None:
     assert isinstance(body["error"]["details"], dict)
 
 
-def assert_isolated(headers: object) -> None:
+def assert_isolated(headers: Mapping[str, str]) -> None:
     for name, value in ISOLATION.items():
-        assert headers[name] == value, name  # type: ignore[index]
+        assert headers[name] == value, name
 
 
 # --- serving files -------------------------------------------------------------------
@@ -628,7 +630,7 @@ def _error_app() -> TestClient:
             Route("/teapot", _teapot),
             Route("/crash", _crash),
         ],
-        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=HANDLERS,
     )
     return TestClient(IsolationHeaders(app), raise_server_exceptions=False)
 

@@ -95,7 +95,7 @@ def test_cache_keys_fold_app_routes_onto_the_shell_and_drop_queries() -> None:
 
 
 def test_precache_takes_all_but_the_sandbox_origin_and_the_worker() -> None:
-    manifest = {
+    manifest: dict[str, dict[str, dict[str, str]]] = {
         "files": {
             name: {}
             for name in [
@@ -174,5 +174,5 @@ def test_static_only_worker_and_host_files(tmp_path: Path) -> None:
     assert "/ide/*\n  Cross-Origin-Opener-Policy: same-origin\n" in headers
     assert "  Cross-Origin-Embedder-Policy: require-corp\n" in headers
     assert "/ide/p/*  /ide/index.html  200" in (tmp_path / "_redirects").read_text()
-    files = {"a": {"sha256": "x", "size": 1}}
+    files: dict[str, build.FileEntry] = {"a": {"sha256": "x", "size": 1}}
     assert build.compute_build_id(files) != build.compute_build_id(files, static_only=True)

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # a type only: the interpreter imports this module, not the reverse
     from .interpreter import Shell
 
-Writer = Callable[[str], None]
+Writer = Callable[[str], object]  # its result is not used: a file's write() counts, print() not
 LineReader = Callable[[], Awaitable["str | None"]]
 Handler = Callable[[list[str], "Io", "Shell"], Awaitable[int]]
 

@@ -6,7 +6,7 @@ argparse exits the process on error; a builtin must only return a status.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 
@@ -67,8 +67,8 @@ def parse(
     return result
 
 
-def _next(args: object, letter: str) -> str:
-    value = next(args, None)  # type: ignore[call-overload]
+def _next(args: Iterator[str], letter: str) -> str:
+    value = next(args, None)
     if value is None:
         raise UsageError(f"option requires an argument -- '{letter}'")
     return str(value)

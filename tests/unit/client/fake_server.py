@@ -148,6 +148,12 @@ class FakeServer:
     def row(self, path: str) -> Row | None:
         return self.rows.get(folded(path))
 
+    def row_of(self, path: str) -> Row:
+        """The row at `path`, which the test expects to be there."""
+        row = self.row(path)
+        assert row is not None, f"no row at {path}"
+        return row
+
     def other_put(self, path: str, content: bytes, binary: bool | None = None) -> int:
         """Another client writes `path` (creating it or changing it); the new version."""
         row = self.row(path)

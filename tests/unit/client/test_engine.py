@@ -9,7 +9,7 @@ import pytest
 
 from client.core import ports
 from client.core.engine import ProjectSync, server_file
-from client.core.model import LocalFile, sha256_hex
+from client.core.model import LocalFile, ServerFile, sha256_hex
 from client.core.ports import MemoryStorage, StoredProject
 from client.core.rules import SyncRules
 
@@ -71,14 +71,18 @@ def test_refresh_tells_on_change(
 
 
 def test_server_file_from_a_load_entry() -> None:
-    entry = {"path": "a", "version": "3", "sha256": "ab", "binary": 1, "size": "5"}
+    entry: dict[str, str | int] = {
+        "path": "a",
+        "version": "3",
+        "sha256": "ab",
+        "binary": 1,
+        "size": "5",
+    }
     assert server_file(entry, None) == ports_server_file("a", 3, "ab", True, 5)
 
 
-def ports_server_file(*args: object) -> object:
-    from client.core.model import ServerFile
-
-    return ServerFile(*args)  # type: ignore[arg-type]
+def ports_server_file(path: str, version: int, sha256: str, binary: bool, size: int) -> ServerFile:
+    return ServerFile(path, version, sha256, binary, size)
 
 
 # ------------------------------------------------------------------ push
@@ -97,7 +101,7 @@ def test_push_leaves_the_server_holding_the_local_state_byte_for_byte(
     report = run(sync.push())
     assert report.requests == 1 and report.sent_ops == 5 and report.new_conflicts == []
     assert server.files() == contents(sync)
-    assert server.row("img/logo.png").binary  # type: ignore[union-attr]
+    assert server.row_of("img/logo.png").binary
     [call] = server.sync_calls()
     assert call.args["parts"] == {sha256_hex(BINARY): BINARY}
     assert sync.model.pending_count() == 0 and sync.model.etag is None

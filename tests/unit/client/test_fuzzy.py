@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from typing import TypedDict, Unpack
 
 import pytest
 
@@ -24,8 +26,13 @@ PATHS = [
 ]
 
 
-def ranked(query: str, paths: list[str] = PATHS, **kw: object) -> list[str]:
-    return [m.path for m in PathIndex(paths).search(query, **kw)]  # type: ignore[arg-type]
+class SearchArgs(TypedDict, total=False):
+    limit: int
+    recent: Sequence[str]
+
+
+def ranked(query: str, paths: list[str] = PATHS, **kw: Unpack[SearchArgs]) -> list[str]:
+    return [m.path for m in PathIndex(paths).search(query, **kw)]
 
 
 def subsequence(query: str, path: str) -> bool:
@@ -139,7 +146,9 @@ def test_unicode_folding_keeps_positions() -> None:
 
 def test_align_finds_the_best_placement() -> None:
     text = "src/quickOpen.py"
-    score, positions = align("qo", text, fold(text))  # type: ignore[misc]
+    found = align("qo", text, fold(text))
+    assert found is not None
+    score, positions = found
     assert positions == (4, 9)  # q at the name start, O at the camel hump
     assert align("zz", text, fold(text)) is None
     assert align("src", text, fold(text), offset=4) is None  # not in the name part

@@ -32,7 +32,7 @@ def test_a_new_file_has_no_base_and_is_pending() -> None:
 
 def test_an_adopted_file_is_clean_and_editing_it_makes_it_pending() -> None:
     model = synced({"a.txt": b"one"})
-    assert model.get("a.txt").clean and model.pending_count() == 0  # type: ignore[union-attr]
+    assert model.files["a.txt"].clean and model.pending_count() == 0
     edited = model.write("a.txt", b"two")
     assert edited.base == Base("a.txt", 1, sha256_hex(b"one"))
     assert edited.sha256 == sha256_hex(b"two") and not edited.clean
@@ -92,7 +92,7 @@ def test_rename_back_to_the_original_path_is_clean() -> None:
 def test_rename_onto_an_existing_file_replaces_it_and_its_server_copy_goes() -> None:
     model = synced({"a.txt": b"one", "b.txt": b"two"})
     model.rename("a.txt", "b.txt")
-    assert model.get("b.txt").content == b"one"  # type: ignore[union-attr]
+    assert model.files["b.txt"].content == b"one"
     assert set(model.tombstones) == {"b.txt"}
     assert model.get("a.txt") is None
 
@@ -148,7 +148,7 @@ def test_adopt_clears_a_tombstone_and_rebase_sets_the_base() -> None:
     model = synced({"a.txt": b"one"})
     model.delete("a.txt")
     model.adopt(server_file("a.txt", b"new", 2), b"new")
-    assert model.tombstones == {} and model.get("a.txt").clean  # type: ignore[union-attr]
+    assert model.tombstones == {} and model.files["a.txt"].clean
     model.write("n.txt", b"n")
     model.rebase("n.txt", Base("n.txt", 3, sha256_hex(b"n")))
     model.rebase("missing.txt", None)  # nothing there: nothing happens

@@ -78,7 +78,7 @@ def test_rename_chain_is_one_rename_from_first_to_last(rules: SyncRules) -> None
     model.rename("b", "c")
     assert shape(pending_ops(model)) == [("rename", "a", 1, "c")]
     push(model, server)
-    assert server.files() == {"c": b"1"} and model.get("c").clean  # type: ignore[union-attr]
+    assert server.files() == {"c": b"1"} and model.files["c"].clean
 
 
 def test_rename_and_edit_go_as_delete_and_put(rules: SyncRules) -> None:
@@ -154,7 +154,7 @@ def test_binary_content_reaches_the_server_byte_for_byte(rules: SyncRules) -> No
     model.write("utf8-but-binary.dat", b"plain", binary=True)
     assert push(model, server) == []
     assert server.files() == {"img.bin": BINARY, "utf8-but-binary.dat": b"plain"}
-    assert server.row("utf8-but-binary.dat").binary  # type: ignore[union-attr]
+    assert server.row_of("utf8-but-binary.dat").binary
 
 
 def test_content_that_is_not_utf8_goes_as_a_part_whatever_its_flag(rules: SyncRules) -> None:
@@ -288,7 +288,7 @@ def test_renamed_again_while_the_rename_flew(rules: SyncRules) -> None:
     answer = send(server, ops)
     model.rename("b", "c")
     apply_results(model, ops, answer)
-    assert model.get("c").base == Base("b", 2, sha256_hex(b"1"))  # type: ignore[union-attr]
+    assert model.files["c"].base == Base("b", 2, sha256_hex(b"1"))
     assert shape(pending_ops(model)) == [("rename", "b", 2, "c")]
     push(model, server)
     assert server.files() == {"c": b"1"}
@@ -317,8 +317,9 @@ def test_a_conflict_answer_is_returned_and_changes_nothing(rules: SyncRules) -> 
     assert [(r.op.path, r.current_version, r.current_sha256) for r in refused] == [
         ("a", 2, sha256_hex(b"theirs"))
     ]
-    assert model.get("a").base.version == 1  # type: ignore[union-attr]
-    assert model.get("b").clean and model.server_version == 3  # type: ignore[union-attr]
+    kept = model.files["a"].base
+    assert kept is not None and kept.version == 1
+    assert model.files["b"].clean and model.server_version == 3
     assert server.files() == {"a": b"theirs", "b": b"fine"}
 
 
@@ -381,7 +382,7 @@ def test_fake_server_bumps_the_version_once_per_batch_that_changes_something(
         ],
     }
     server.other_put("c", b"3")
-    assert server.version == 2 and server.row("a").version == 1  # type: ignore[union-attr]
+    assert server.version == 2 and server.row_of("a").version == 1
 
 
 def test_fake_server_refuses_a_rename_onto_a_taken_path(rules: SyncRules) -> None:

@@ -52,7 +52,7 @@ def stamp(minutes_ago: float) -> str:
 
 
 def test_order_is_last_opened_then_last_changed_then_name() -> None:
-    projects = [
+    projects: list[dict[str, str | None]] = [
         {"name": "old", "opened_at": stamp(600), "updated_at": stamp(900)},
         {"name": "fresh copy", "opened_at": None, "updated_at": stamp(1)},
         {"name": "recent", "opened_at": stamp(5), "updated_at": stamp(50)},

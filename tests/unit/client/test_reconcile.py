@@ -44,7 +44,7 @@ def test_server_moved_on_and_ours_clean_takes_theirs(rules: SyncRules) -> None:
     out = reconcile(model, snapshot(server), server.version)
     assert out.updated == ["a"] and out.conflicts == [] and out.added == out.removed == []
     assert contents(model) == {"a": b"new", "b": b"2"}
-    assert model.get("a").base == Base("a", 2, sha256_hex(b"new"))  # type: ignore[union-attr]
+    assert model.files["a"].base == Base("a", 2, sha256_hex(b"new"))
     assert model.pending_count() == 0 and model.server_version == 2
 
 
@@ -81,7 +81,7 @@ def test_both_changed_to_the_same_content_is_in_step(rules: SyncRules) -> None:
     server.other_put("a", b"same")
     out = reconcile(model, snapshot(server), server.version)
     assert out.conflicts == [] and out.updated == []
-    assert model.get("a").base == Base("a", 2, sha256_hex(b"same"))  # type: ignore[union-attr]
+    assert model.files["a"].base == Base("a", 2, sha256_hex(b"same"))
     assert model.pending_count() == 0
 
 
@@ -110,7 +110,7 @@ def test_a_server_file_we_never_saw_is_added(rules: SyncRules) -> None:
     server.other_put("dir/new.txt", b"hello")
     out = reconcile(model, snapshot(server), server.version)
     assert out.added == ["dir/new.txt"]
-    assert model.get("dir/new.txt").clean  # type: ignore[union-attr]
+    assert model.files["dir/new.txt"].clean
 
 
 def test_a_new_local_file_meets_a_server_file_of_that_name(rules: SyncRules) -> None:
@@ -119,7 +119,7 @@ def test_a_new_local_file_meets_a_server_file_of_that_name(rules: SyncRules) -> 
     model.write("same", b"x")
     model.write("differs", b"mine")
     out = reconcile(model, snapshot(server), server.version)
-    assert model.get("same").clean  # type: ignore[union-attr]
+    assert model.files["same"].clean
     [conflict] = out.conflicts
     assert (conflict.path, conflict.mine, conflict.theirs) == ("differs", b"mine", b"theirs")
 
@@ -206,7 +206,7 @@ def test_refresh_fetches_binary_content_by_hash(sync: ProjectSync, server: FakeS
     out = run(sync.refresh())
     assert out is not None and sorted(out.added) == ["img.bin", "t.txt"]
     assert contents(sync.model) == {"img.bin": BINARY, "t.txt": b"text"}
-    assert sync.model.get("img.bin").binary and sync.model.pending_count() == 0  # type: ignore[union-attr]
+    assert sync.model.files["img.bin"].binary and sync.model.pending_count() == 0
     assert [c.args["sha256"] for c in server.calls if c.method == "blob"] == [sha256_hex(BINARY)]
 
 

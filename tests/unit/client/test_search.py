@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 import pytest
 
@@ -48,11 +49,25 @@ FILES = {
 }
 
 
+class OptionFields(TypedDict, total=False):
+    """Options' fields besides the query."""
+
+    regex: bool
+    case_sensitive: bool
+    whole_word: bool
+    include: str
+    exclude: str
+    max_results: int
+
+
 def run(
-    query: str, files: dict[str, File] = FILES, rules: SyncRules | None = None, **options: object
+    query: str,
+    files: dict[str, File] = FILES,
+    rules: SyncRules | None = None,
+    **options: Unpack[OptionFields],
 ) -> Search:
     ignored = rules.ignored if rules is not None else (lambda _p: False)
-    return Search(files, Options(query, **options), ignored).run()  # type: ignore[arg-type]
+    return Search(files, Options(query, **options), ignored).run()
 
 
 def lines(search: Search) -> list[tuple[str, int, int]]:

@@ -202,10 +202,11 @@ def test_local_empty_folders_show_until_a_file_lands_in_them(tree: TreeView) -> 
 
 def test_the_new_entry_row_sits_first_in_its_folder(tree: TreeView) -> None:
     index = tree.begin_create("src/util", is_folder=False)
+    assert index is not None
     assert tree.expanded >= {"src", "src/util"}
-    row = tree.row(index)  # type: ignore[arg-type]
+    row = tree.row(index)
     assert row.placeholder and row.path == "src/util/" + PLACEHOLDER and row.depth == 2
-    assert tree.row(index - 1).path == "src/util"  # type: ignore[operator]
+    assert tree.row(index - 1).path == "src/util"
     tree.end_create()
     assert tree.index_of("src/util/" + PLACEHOLDER) is None
     assert tree.begin_create("", True) == 0

@@ -35,8 +35,10 @@ def test_registry_runs_by_chord_and_refuses_a_chord_taken_twice() -> None:
     commands.add(
         "palette", "Show All Commands", lambda: ran.append("palette"), ("Ctrl+Shift+P", "F1")
     )
-    assert commands.for_chord(chord("s", ctrl=True)).id == "file.save"  # type: ignore[union-attr]
-    commands.for_chord("F1").run()  # type: ignore[union-attr]
+    save, palette = commands.for_chord(chord("s", ctrl=True)), commands.for_chord("F1")
+    assert save is not None and save.id == "file.save"
+    assert palette is not None
+    palette.run()
     assert ran == ["palette"]
     assert commands.for_chord("Ctrl+Q") is None
     with pytest.raises(ValueError, match="already bound to file.save"):

@@ -41,7 +41,7 @@ def host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Host:
 
 
 def _run(host: Host, line: str) -> None:
-    bridge: Bridge = host.bridge  # type: ignore[assignment]
+    bridge: Bridge = host.bridge
 
     async def run() -> None:
         host.open("s1", False, line, 80, 24)
@@ -52,7 +52,7 @@ def _run(host: Host, line: str) -> None:
 
 
 def test_a_ctrl_c_swallowed_by_a_finalizer_is_asked_for_again(host: Host) -> None:
-    bridge: Bridge = host.bridge  # type: ignore[assignment]
+    bridge: Bridge = host.bridge
 
     async def loop(_argv: list[str], io: Io, _shell: Shell) -> int:
         DropsCtrlC()  # dropped at once: its __del__ raises where nothing can catch it

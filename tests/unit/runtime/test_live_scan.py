@@ -107,7 +107,7 @@ def _install_writer(host: Host) -> None:
 
 def test_a_sleeping_program_shows_its_files_before_it_ends(host: Host) -> None:
     _install_writer(host)
-    bridge: Bridge = host.bridge  # type: ignore[assignment]
+    bridge: Bridge = host.bridge
 
     async def run() -> None:
         host.open("s1", False, "writer", 80, 24)
@@ -127,7 +127,7 @@ def test_a_sleeping_program_shows_its_files_before_it_ends(host: Host) -> None:
 def test_output_of_a_busy_program_triggers_a_paced_scan(host: Host) -> None:
     clock = Clock()
     host.pacer = ScanPacer(interval=0.5, clock=clock)
-    bridge: Bridge = host.bridge  # type: ignore[assignment]
+    bridge: Bridge = host.bridge
     host.open("s1", True, "", 80, 24)
     session = host.sessions["s1"]
     host.current = session
@@ -144,7 +144,7 @@ def test_output_of_a_busy_program_triggers_a_paced_scan(host: Host) -> None:
 
 
 def test_the_timer_scans_only_while_something_may_write(host: Host) -> None:
-    bridge: Bridge = host.bridge  # type: ignore[assignment]
+    bridge: Bridge = host.bridge
     host.pacer = ScanPacer(interval=0)
     Path(host.root, "idle.txt").write_text("x")
     host.tick()
@@ -156,7 +156,7 @@ def test_the_timer_scans_only_while_something_may_write(host: Host) -> None:
 
 
 def test_ctrl_c_stops_a_sleep(host: Host) -> None:
-    bridge: Bridge = host.bridge  # type: ignore[assignment]
+    bridge: Bridge = host.bridge
     bridge.interrupt_after = 2
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from client.core.shell import builtins
+from client.core.shell import Io, Shell, builtins
 
 from .conftest import Terminal
 
@@ -61,7 +61,7 @@ def test_export_env_and_unset(term: Terminal) -> None:
 def test_env_runs_a_command_with_added_variables(term: Terminal) -> None:
     seen: list[dict[str, str]] = []
 
-    async def show(argv, io, shell):  # type: ignore[no-untyped-def]
+    async def show(argv: list[str], io: Io, shell: Shell) -> int:
         seen.append(io.env)
         return 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from client.core.shell import Io, Shell
+
 from .conftest import Terminal
 
 
@@ -9,7 +11,7 @@ def args(term: Terminal, words: str) -> list[str]:
     """The arguments a command receives (printed one a line by a tiny test command)."""
     seen: list[list[str]] = []
 
-    async def show(argv, io, shell):  # type: ignore[no-untyped-def]
+    async def show(argv: list[str], io: Io, shell: Shell) -> int:
         seen.append(argv[1:])
         return 0
 

@@ -4,6 +4,7 @@ registry, Ctrl+C, exit and history."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -259,7 +260,7 @@ def test_prompt_shows_the_folder_from_home(term: Terminal) -> None:
     assert term.shell.prompt() == "\x1b[1;34m/\x1b[0m $ "
 
 
-def test_two_shells_keep_their_own_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_two_shells_keep_their_own_folder(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     one, two = Terminal(tmp_path), Terminal(tmp_path)
     one("cd a")
@@ -271,7 +272,7 @@ def test_two_shells_keep_their_own_folder(tmp_path) -> None:  # type: ignore[no-
     sys.platform == "emscripten",
     reason="Pyodide's loop is already running and asyncio.run cannot block on it",
 )
-def test_runs_under_a_real_event_loop_too(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_runs_under_a_real_event_loop_too(tmp_path: Path) -> None:
     import asyncio
 
     out: list[str] = []

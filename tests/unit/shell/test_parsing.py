@@ -90,8 +90,10 @@ def test_assignments_only_before_the_command_name() -> None:
     assert [w.text for w in command.words] == ["cmd", "C=2"]
     bare = parse("A=1")[0].first.commands[0]
     assert bare.words == [] and bare.assignments[0][0] == "A"
-    assert split_assignment(tokenize("'A'=1")[0]) is None  # type: ignore[arg-type]
-    assert split_assignment(tokenize("1A=1")[0]) is None  # type: ignore[arg-type]
+    for line in ("'A'=1", "1A=1"):
+        word = tokenize(line)[0]
+        assert isinstance(word, Word)
+        assert split_assignment(word) is None
 
 
 def test_redirections_are_kept_in_order() -> None:

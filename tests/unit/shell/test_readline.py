@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -225,7 +226,7 @@ def test_history_is_shared_and_persistable() -> None:
     assert small.dump() == ["7", "8", "9"]
 
 
-def completer(words: list[str], labels: list[str] | None = None):  # type: ignore[no-untyped-def]
+def completer(words: list[str], labels: list[str] | None = None) -> Callable[[str], Completion]:
     def complete(text: str) -> Completion:
         start = text.rfind(" ") + 1
         prefix = text[start:]

@@ -79,7 +79,8 @@ class Terminal:
         self.root = root
         self.out: list[str] = []
         self.err: list[str] = []
-        self.typed: list[str] = []  # answers the blocking reads of input() and the REPL
+        # Answers the blocking reads of input() and the REPL; an exception is raised there.
+        self.typed: list[str | BaseException] = []
         self.installer = FakeInstaller()
         self.host = Host(project=str(root), read_line=self._blocking_read, installer=self.installer)
         streams = Streams(self.out.append, self.err.append, self._read_line, columns=80)

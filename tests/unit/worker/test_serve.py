@@ -8,13 +8,18 @@ import asyncio
 import json
 import runpy
 import types
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from client.core import runtime_host
 from client.worker import serve as serving
 from tests.support.paths import ROOT
+
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +40,7 @@ def request(
     return {"method": method, "path": path, "query": query, "headers": headers or {}, "body": body}
 
 
-def call(port: int, req: dict[str, object]) -> dict[str, object]:
+def call(port: int, req: dict[str, object]) -> dict[str, Any]:
     return asyncio.run(serving.handle(port, req))
 
 
@@ -46,10 +51,10 @@ def test_the_asgi_template_answers(announced: list[int], capsys: pytest.CaptureF
     assert "port 8000" in capsys.readouterr().out
     page = call(8000, request("/"))
     assert page["status"] == 200
-    assert ["content-type", "text/html; charset=utf-8"] in page["headers"]  # type: ignore[operator]
-    assert b"<h1>Hello from an ASGI app</h1>" in page["body"]  # type: ignore[operator]
+    assert ["content-type", "text/html; charset=utf-8"] in page["headers"]
+    assert b"<h1>Hello from an ASGI app</h1>" in page["body"]
     api = call(8000, request("/api/hello", query="?name=Ada%20L"))
-    assert json.loads(api["body"]) == {"message": "Hello, Ada L!"}  # type: ignore[arg-type]
+    assert json.loads(api["body"]) == {"message": "Hello, Ada L!"}
     assert call(8000, request("/nope"))["status"] == 404
     # The page's engine.call("http", port, request) reaches handle() in the worker.
     host_http = getattr(runtime_host.Host, serving.HOST_METHOD)
@@ -62,10 +67,10 @@ def test_the_asgi_template_answers(announced: list[int], capsys: pytest.CaptureF
 def test_a_wsgi_app_gets_its_environ_and_body() -> None:
     seen = {}
 
-    def app(environ: dict, start_response: object) -> list[bytes]:
+    def app(environ: dict[str, Any], start_response: Callable[..., object]) -> list[bytes]:
         seen.update(environ)
         data = environ["wsgi.input"].read()
-        start_response("201 Created", [("Content-Type", "text/plain"), ("X-A", "1")])  # type: ignore[operator]
+        start_response("201 Created", [("Content-Type", "text/plain"), ("X-A", "1")])
         return [b"got ", data]
 
     serving.serve(app, port=5000)
@@ -77,7 +82,7 @@ def test_a_wsgi_app_gets_its_environ_and_body() -> None:
     )
     assert answer["status"] == 201
     assert answer["body"] == b"got payload"
-    assert ["X-A", "1"] in answer["headers"]  # type: ignore[operator]
+    assert ["X-A", "1"] in answer["headers"]
     assert (seen["PATH_INFO"], seen["QUERY_STRING"], seen["REQUEST_METHOD"]) == (
         "/a b",
         "x=1",
@@ -88,12 +93,12 @@ def test_a_wsgi_app_gets_its_environ_and_body() -> None:
 
 def test_a_class_based_asgi_app_and_a_failing_one() -> None:
     class App:
-        async def __call__(self, scope: dict, receive: object, send: object) -> None:
-            message = await receive()  # type: ignore[operator]
-            await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
-            await send({"type": "http.response.body", "body": message["body"][::-1]})  # type: ignore[operator]
+        async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+            message = await receive()
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": message["body"][::-1]})
 
-    async def broken(scope: dict, receive: object, send: object) -> None:
+    async def broken(scope: dict[str, Any], receive: Receive, send: Send) -> None:
         raise RuntimeError("boom in the app")
 
     assert serving.is_asgi(App()) and serving.is_asgi(broken)
@@ -102,15 +107,15 @@ def test_a_class_based_asgi_app_and_a_failing_one() -> None:
     serving.serve(broken, 7001)
     failed = call(7001, request())
     assert failed["status"] == 500
-    assert b"boom in the app" in failed["body"]  # type: ignore[operator]
+    assert b"boom in the app" in failed["body"]
 
 
 def test_nothing_on_a_port_and_bad_arguments() -> None:
     missing = call(9999, request())
     assert missing["status"] == 502
-    assert b"serve(app, port=9999)" in missing["body"]  # type: ignore[operator]
+    assert b"serve(app, port=9999)" in missing["body"]
     with pytest.raises(TypeError):
-        serving.serve("not an app", 8000)  # type: ignore[arg-type]
+        serving.serve("not an app", 8000)
     with pytest.raises(ValueError):
         serving.serve(lambda e, s: [], 70000)
 

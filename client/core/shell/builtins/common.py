@@ -6,11 +6,19 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Mapping
+from typing import Final, TypedDict
 
 from ..commands import Io
 from ..options import Parsed, UsageError, parse, usage_message
 
-ENCODING = {"encoding": "utf-8", "errors": "surrogateescape", "newline": ""}
+
+class _TextMode(TypedDict):
+    encoding: str
+    errors: str
+    newline: str
+
+
+ENCODING: Final[_TextMode] = {"encoding": "utf-8", "errors": "surrogateescape", "newline": ""}
 
 
 def options(
@@ -35,10 +43,10 @@ def reason(error: OSError) -> str:
 
 
 def read_text(path: str) -> str:
-    with open(path, **ENCODING) as handle:  # type: ignore[call-overload]
+    with open(path, **ENCODING) as handle:
         return str(handle.read())
 
 
 def write_text(path: str, text: str, mode: str = "w") -> None:
-    with open(path, mode, **ENCODING) as handle:  # type: ignore[call-overload]
+    with open(path, mode, **ENCODING) as handle:
         handle.write(text)

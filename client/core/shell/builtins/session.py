@@ -62,7 +62,8 @@ async def pwd(argv: list[str], io: Io, shell: Shell) -> int:
 
 def _echo_escapes(text: str) -> tuple[str, bool]:
     """`echo -e`: backslash escapes; `\\c` stops all output (returns stop=True)."""
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while i < len(text):
         c = text[i]
         if c == "\\" and i + 1 < len(text):

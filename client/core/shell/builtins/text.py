@@ -10,6 +10,8 @@ from ..commands import Io
 from .common import options, read_text, reason
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..interpreter import Shell
 
 
@@ -148,7 +150,7 @@ async def sort(argv: list[str], io: Io, shell: Shell) -> int:
     lines = await _lines_of(argv, parsed.operands, io, shell)
     if isinstance(lines, int):
         return lines
-    fold = (lambda s: s.lower()) if "f" in parsed else (lambda s: s)
+    fold: Callable[[str], str] = (lambda s: s.lower()) if "f" in parsed else (lambda s: s)
     if "n" in parsed:
         lines.sort(key=lambda s: (_numeric_key(s), s))
     else:
@@ -180,7 +182,7 @@ async def uniq(argv: list[str], io: Io, shell: Shell) -> int:
     lines = await _lines_of(argv, parsed.operands[:1], io, shell)
     if isinstance(lines, int):
         return lines
-    key = (lambda s: s.lower()) if "i" in parsed else (lambda s: s)
+    key: Callable[[str], str] = (lambda s: s.lower()) if "i" in parsed else (lambda s: s)
     groups: list[list[str]] = []
     for line in lines:  # only neighbours count as repeats, as in every uniq
         if groups and key(groups[-1][0]) == key(line):

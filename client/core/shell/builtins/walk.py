@@ -35,6 +35,11 @@ def _walk(
         yield from _walk(child_shown, os.path.join(path, name), depth + 1, maxdepth)
 
 
+def _glob_test(pattern: str, part: Callable[[str], str]) -> Test:
+    """Keep what the glob matches in `part` of the shown path (its name, or all of it)."""
+    return lambda shown, _path: fnmatch.fnmatchcase(part(shown), pattern)
+
+
 def _kind_test(kind: str) -> Test:
     checks = {"f": os.path.isfile, "d": os.path.isdir, "l": os.path.islink}
     check = checks[kind]
@@ -61,12 +66,11 @@ async def find(argv: list[str], io: Io, shell: Shell) -> int:
             return io.fail(f"find: missing argument to '{predicate}'")
         value = args.pop(0)
         if predicate == "-name":
-            tests.append(lambda shown, _p, v=value: fnmatch.fnmatchcase(_base(shown), v))
+            tests.append(_glob_test(value, _base))
         elif predicate == "-iname":
-            folded = value.lower()
-            tests.append(lambda shown, _p, v=folded: fnmatch.fnmatchcase(_base(shown).lower(), v))
+            tests.append(_glob_test(value.lower(), lambda shown: _base(shown).lower()))
         elif predicate == "-path":
-            tests.append(lambda shown, _p, v=value: fnmatch.fnmatchcase(shown, v))
+            tests.append(_glob_test(value, lambda shown: shown))
         elif predicate == "-type":
             if value not in ("f", "d", "l"):
                 return io.fail(f"find: Unknown argument to -type: {value}")
