@@ -65,22 +65,29 @@ class TreeTransfer:
         else:  # folders or several: one zip, made here from what this tab holds
             chosen = sorted(p for p in files if any(inside(p, t) for t in targets))
             base = parent_of(targets[0]) if len(targets) == 1 else ""
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for path in chosen:
-                    archive.writestr(path[len(base) + 1 :] if base else path, files[path].content)
             name = name_of(targets[0]) if len(targets) == 1 else "files"
-            transfer.save_bytes(f"{name}.zip", buffer.getvalue(), "application/zip")
+            self._zip_here(chosen, base, name)
+
+    def _zip_here(self, chosen: list[str], base: str, name: str) -> None:
+        """A zip of these files as this tab holds them, saved as NAME.zip."""
+        files = self.bench.sync.model.files
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in chosen:
+                archive.writestr(path[len(base) + 1 :] if base else path, files[path].content)
+        transfer.save_bytes(f"{name}.zip", buffer.getvalue(), "application/zip")
 
     async def download_zip(self) -> None:
         """The whole project, zipped by the server (GET .../export). Pending edits are
-        pushed first, so the zip holds what is on screen."""
+        pushed first, so the zip holds what is on screen. An embed has no server project
+        (its API is in memory): its zip is made here from what the page holds."""
+        api_base = getattr(self.bench.api, "base", None)
+        if not isinstance(api_base, str):
+            self._zip_here(sorted(self.bench.sync.model.files), "", "project")
+            return
         if self.bench.sync.pending():
             self.bench.notify("Saving before the download…", "info")
             await self.bench.scheduler.push()
-        # Known gap, kept as it was: an embed's in-memory API has no `base`, so this raises
-        # AttributeError there (the embed offers the action all the same).
-        api_base = self.bench.api.base  # type: ignore[attr-defined]
         transfer.save_url(f"{api_base}/projects/{self.bench.project_id}/export")
 
     def copy_path(self) -> None:

@@ -7,6 +7,7 @@ share link's files."""
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -179,6 +180,16 @@ def test_embed_of_a_share_link(
         "lib/util.py",
         "main.py",
     ]
+    # The whole project as a zip: an embed has no server project, so the page makes it.
+    box = frame.locator("#file-tree").bounding_box()
+    assert box is not None
+    frame.click("#file-tree", button="right", position={"x": 40, "y": box["height"] - 10})
+    with page.expect_download() as got:
+        frame.click('.tree-menu [data-action="download"]')
+    assert got.value.suggested_filename == "project.zip"
+    with zipfile.ZipFile(got.value.path()) as archive:
+        assert sorted(archive.namelist()) == ["lib/util.py", "main.py"]
+        assert archive.read("main.py") == b"print('shared')\n"
     assert project
 
 
