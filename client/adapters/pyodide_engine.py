@@ -32,6 +32,7 @@ from client.core.runtime import (
     command_line,
 )
 from client.core.sandbox import file_changes
+from client.core.tasks import spawn
 from client.ffi.events import Listeners
 from client.ffi.runtime_worker import WorkerEngine
 
@@ -121,7 +122,7 @@ class PyodideProcess(Process):
         if self.handle.running:
             self.handle.write("\x03")  # interrupts the running program when isolated
         if self.runtime.status.state is RuntimeState.READY:  # not after a crash
-            asyncio.ensure_future(self.runtime.call("close", self.sid))
+            spawn(self.runtime.call("close", self.sid), "close a shell")
         self.handle.close()
         self._state("exit", 130)
 
@@ -193,7 +194,7 @@ class PyodideRuntime(Runtime):
                 reason = NOT_ISOLATED
             self._set(Status(state, reason))
         elif op == "settle" and isinstance(message.get("id"), int):
-            asyncio.ensure_future(self._settle(message["id"]))
+            spawn(self._settle(message["id"]), "write the editor's changes before a command")
         elif op == "events":
             self.fs._events(message.get("batch"))
         elif op == "crashed":

@@ -35,6 +35,7 @@ from client.core.runtime import (
     Unsubscribe,
     command_line,
 )
+from client.core.tasks import spawn
 from client.ffi.events import Listeners
 from client.ffi.webcontainer import ContainerBridge
 
@@ -96,7 +97,7 @@ class WebContainerFs(RuntimeFs):
         self._watchers.append(listener)
         if self._close is None:
             self._close = self.runtime.bridge().watch(
-                lambda names: asyncio.ensure_future(self._heard(names))
+                lambda names: spawn(self._heard(names), "read the files programs changed")
             )
 
         def unsubscribe() -> None:
@@ -240,7 +241,7 @@ class WebContainerRuntime(Runtime):
 
     async def boot(self) -> Status:
         if self._booting is None:
-            self._booting = asyncio.ensure_future(self._boot())
+            self._booting = spawn(self._boot(), "boot WebContainer", awaited=True)
         return await self._booting
 
     async def _boot(self) -> Status:

@@ -28,7 +28,6 @@ where neither Ctrl+C nor a scan can reach it.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import shutil
@@ -44,6 +43,7 @@ from client.core.scan_pacer import ScanPacer
 from client.core.shell import History, Io, Shell, Streams
 from client.core.shell.completion import shell_completer
 from client.core.shell.readline import LineEditor
+from client.core.tasks import spawn
 
 NO_BLOCKING = (
     "input() cannot wait for the keyboard here: this page is not cross-origin "
@@ -118,7 +118,7 @@ class Host:
             return
         # Registered above before anything runs, so a resize or keys sent right after
         # the open find the session; the line itself runs as a task.
-        asyncio.ensure_future(self._once(session, line))
+        spawn(self._once(session, line), "run a command")
 
     async def _once(self, session: Session, line: str) -> None:
         self._finish(session, await self._run(session, line))

@@ -18,6 +18,7 @@ from client.core import rules as sync_rules
 from client.core.ports import ApiError, Offline, Refused
 from client.core.project_import import ZipWriter, name_for_zip, plan_folder
 from client.core.project_list import name_problem
+from client.core.tasks import spawn
 from client.ffi import dom
 from client.ffi.events import Listeners
 from client.ffi.files import PickedFiles
@@ -79,7 +80,7 @@ class ImportControls:
     def _start(self, source: Any, job: Callable[[PickedFiles], Any]) -> None:
         picked = PickedFiles(source)
         if len(picked):
-            asyncio.ensure_future(self._run(job, picked))
+            spawn(self._run(job, picked), "import the files")
 
     async def _run(self, job: Callable[[PickedFiles], Any], picked: PickedFiles) -> None:
         self._busy(True)

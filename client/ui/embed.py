@@ -25,6 +25,7 @@ from client.core.embed import (
     command,
 )
 from client.core.ports import ApiError, MemoryStorage, Offline, Refused, Storage
+from client.core.tasks import spawn
 from client.ffi import dom, host_page, modules
 from client.ffi.events import Listeners
 from client.ffi.http import NetworkError, fetch
@@ -179,7 +180,7 @@ class EmbedWorkbench(Workbench):
     def _runtime_ready(self) -> None:
         if self.options.run:
             self._queued.insert(0, self.options.file)
-        asyncio.ensure_future(self._run_queued())
+        spawn(self._run_queued(), "run what the host page asked for")
 
     async def _run_queued(self) -> None:
         for _ in range(200):  # the first terminal opens on the same hook; wait for its shell

@@ -4,13 +4,13 @@ accounts, templates, import or sync, and a banner that says so."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
 from client.adapters.indexeddb import IndexedDbStore
 from client.core import local_projects
 from client.core.project_list import name_problem
+from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 from client.ui.dialogs import confirm
@@ -122,7 +122,7 @@ class LocalDashboard:
         if str(target.getAttribute("data-action")) == "open":
             self.open_project(pid)
         else:
-            asyncio.ensure_future(self._delete(pid))
+            spawn(self._delete(pid), "delete the project")
 
     async def _delete(self, pid: str) -> None:
         raw = dom.local_get(local_projects.KEY)

@@ -34,6 +34,7 @@ from typing import Any
 
 from client.core.preview_site import Answer, AppAnswer, answer
 from client.core.sandbox import SandboxUnavailable
+from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 from client.ffi.preview import PreviewHost, observe_hidden, open_tab
@@ -154,7 +155,7 @@ class PreviewView:
     def start(self) -> None:
         if not self.started:
             self.started = True
-            asyncio.ensure_future(self._start())
+            spawn(self._start(), "start the preview")
 
     async def _start(self) -> None:
         try:
@@ -338,8 +339,9 @@ class PreviewView:
     def _listen_console(self) -> None:
         """console.log & co. of a WebContainer preview (its preview script posts them)."""
         if self._stop_console is None:
-            self._stop_console = asyncio.ensure_future(
-                listen_console(self.frame, self.listeners, self.console.add)
+            self._stop_console = spawn(
+                listen_console(self.frame, self.listeners, self.console.add),
+                "listen to the preview's console",
             )
 
     # ------------------------------------------------------------ workbench hooks

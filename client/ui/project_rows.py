@@ -13,6 +13,7 @@ from typing import Any
 
 from client.core.project_list import file_count, name_problem
 from client.core.relative_time import ago, parse
+from client.core.tasks import spawn
 from client.ffi import dom, intl
 from client.ffi.events import Listeners
 
@@ -155,7 +156,7 @@ class RenameEditor:
         if raw.strip() == self.name:
             self.cancel()
             return
-        asyncio.ensure_future(self._save(raw.strip()))
+        spawn(self._save(raw.strip()), "rename the project")
 
     async def _save(self, name: str) -> None:
         self.busy = True

@@ -44,6 +44,7 @@ from client.core.runtime import (
     Unsubscribe,
 )
 from client.core.runtime_mirror import RuntimeMirror
+from client.core.tasks import spawn
 from client.ffi import dom
 from client.ffi.events import Listeners
 from client.ui.popup_menu import MenuItem, PopupMenu
@@ -187,7 +188,7 @@ class RuntimeLink:
         """Change the project's runtime setting (kept with its layout) and follow it."""
         self.bench.layout.state.runtime = setting
         self.bench.layout.on_save()
-        asyncio.ensure_future(self.start())
+        spawn(self.start(), "start the runtime")
 
     def _choose(self) -> Choice:
         return choose(
@@ -253,7 +254,7 @@ class RuntimeLink:
                 )
             )
             return
-        asyncio.ensure_future(self.restart())
+        spawn(self.restart(), "restart the runtime")
 
     async def restart(self) -> None:
         """A fresh engine of the same kind, the project's files mounted again; terminals
@@ -373,7 +374,7 @@ class RuntimeLink:
         self.mirror.add(changes)
         if not self._draining:
             self._draining = True
-            asyncio.ensure_future(self._drain())
+            spawn(self._drain(), "bring in the runtime's file changes")
 
     async def _drain(self) -> None:
         """Apply a slice, let the page breathe, repeat (ARCHITECTURE rule 7)."""
@@ -392,4 +393,4 @@ class RuntimeLink:
         self.listeners.dispose()
         self.node.remove()
         self.offer.remove()
-        asyncio.ensure_future(self.runtime.teardown())
+        spawn(self.runtime.teardown(), "stop the runtime")

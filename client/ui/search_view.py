@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from client.core.search import FileHits, Hit, Options, Search, summary
+from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 
@@ -148,7 +149,7 @@ class SearchView:
         self._cancel()
         self._generation += 1
         dom.set_state("search", "pending")  # tests and styles: what is shown is stale
-        self._task = asyncio.ensure_future(self._run(self._generation, delay))
+        self._task = spawn(self._run(self._generation, delay), "search in files")
 
     def _cancel(self) -> None:
         if self._task is not None and not self._task.done():

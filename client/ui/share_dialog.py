@@ -14,6 +14,7 @@ from typing import Any
 
 from client.core.embed import PANELS, THEMES, EmbedOptions, origin_of, snippet
 from client.core.ports import ApiError
+from client.core.tasks import spawn
 from client.ffi import dom, host_page, modules
 from client.ui.dialogs import Dialog
 
@@ -52,7 +53,7 @@ class ShareDialog:
         self.dialog.button("Close", self.dialog.close, kind="secondary", button_id="share-close")
         self.show_tab("link")
         self.dialog.show(focus=self.create_button)
-        asyncio.ensure_future(self.reload())
+        spawn(self.reload(), "load the share links")
 
     def show_tab(self, name: str) -> None:
         for key, page in self.pages.items():
@@ -87,7 +88,7 @@ class ShareDialog:
         field.append(self.root_input)
         self.create_button = dom.element("button", "Create link", type="button", id="share-create")
         self.dialog.listeners.on(
-            self.create_button, "click", lambda _e: asyncio.ensure_future(self.create())
+            self.create_button, "click", lambda _e: spawn(self.create(), "create a share link")
         )
         row = dom.element("div", class_="share-create")
         row.append(field, self.create_button)
@@ -134,12 +135,12 @@ class ShareDialog:
                 (
                     "Update to latest",
                     "share-update secondary",
-                    lambda s=share: asyncio.ensure_future(self.update(s["token"])),
+                    lambda s=share: spawn(self.update(s["token"]), "update the share link"),
                 ),
                 (
                     "Revoke",
                     "share-revoke danger",
-                    lambda s=share: asyncio.ensure_future(self.revoke(s["token"])),
+                    lambda s=share: spawn(self.revoke(s["token"]), "revoke the share link"),
                 ),
             ):
                 button = dom.element("button", label, type="button", class_=css)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from client.core.runtime import RuntimeRefused, SpawnOptions
+from client.core.tasks import spawn
 from client.core.terminal_state import (
     SCROLLBACK,
     SharedHistory,
@@ -120,7 +121,7 @@ class TerminalPanel:
             self.new_tab(focus=False)  # never take the keyboard from the editor unasked
         for tab in self.tabs:  # after a restart: each tab gets a fresh shell
             if tab.process is None and tab.term is not None:
-                asyncio.ensure_future(self._spawn(tab, tab is self.active))
+                spawn(self._spawn(tab, tab is self.active), "start a shell")
 
     def _crashed(self, reason: str) -> None:
         """The engine died: every terminal says why, in plain words, before its new shell."""
@@ -145,7 +146,7 @@ class TerminalPanel:
         for tab in self.tabs:
             if tab.term is not None:
                 tab.term.write("\r\n\x1b[33mRestarting the runtime…\x1b[0m\r\n")
-        asyncio.ensure_future(self.link.restart())
+        spawn(self.link.restart(), "restart the runtime")
 
     def _show_stuck(self, seconds: Any) -> None:
         button = dom.element(
@@ -203,7 +204,7 @@ class TerminalPanel:
         self.body.append(host)
         self.tabs.append(tab)
         self.show(tab, focus)
-        asyncio.ensure_future(self._start(tab, focus))
+        spawn(self._start(tab, focus), "open a terminal")
 
     async def _start(self, tab: TermTab, focus: bool) -> None:
         tab.term = await XTerm.create(
@@ -346,13 +347,13 @@ class TerminalPanel:
                     "Nothing to run: add a dev or start script to package.json, or open a .js file"
                 )
                 return
-            asyncio.ensure_future(self._run(line))
+            spawn(self._run(line), "run the program")
             return
         entry = entry or main_entry(set(self.bench.sync.model.files), self.bench.active_path())
         if entry is None:
             self.bench.notify("Nothing to run: open a .py file, or add main.py or app.py")
             return
-        asyncio.ensure_future(self._run(run_line(entry)))
+        spawn(self._run(run_line(entry)), "run the program")
 
     async def _run(self, line: str) -> None:
         """Typed into the active terminal as a person would: when a command is still

@@ -22,6 +22,7 @@ from client.core.names import (
     parent_of,
     validate_name,
 )
+from client.core.tasks import spawn
 from client.core.tree_view import PLACEHOLDER
 from client.ffi import dom
 from client.ui.tree_edit import InlineEdit
@@ -107,7 +108,7 @@ class TreeActions:
             "cut": lambda: self.set_clipboard(True),
             "paste": self.paste,
             "download": self.transfer.download,
-            "downloadZip": lambda: asyncio.ensure_future(self.transfer.download_zip()),
+            "downloadZip": lambda: spawn(self.transfer.download_zip(), "download the project"),
             "copyPath": self.transfer.copy_path,
             "upload": self.tree.picker.click,
             "collapseAll": self.tree.collapse_all,
@@ -307,7 +308,7 @@ class TreeActions:
                 )
             )
         node.hidden = False
-        asyncio.ensure_future(self._hide_toast(token))
+        spawn(self._hide_toast(token), "hide the message")
 
     async def _hide_toast(self, token: int) -> None:
         await asyncio.sleep(TOAST_SECONDS)

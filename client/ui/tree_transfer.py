@@ -9,12 +9,12 @@ with its reason and the others still arrive.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import zipfile
 from typing import TYPE_CHECKING, Any
 
 from client.core.names import count, inside, name_of, parent_of
+from client.core.tasks import spawn
 from client.ffi import transfer
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class TreeTransfer:
 
     def upload_picked(self, input_element: Any) -> None:
         incoming = transfer.picked(input_element)
-        asyncio.ensure_future(self.upload(incoming, self.view.target_folder()))
+        spawn(self.upload(incoming, self.view.target_folder()), "upload the files")
 
     async def upload(self, incoming: transfer.Incoming, target: str) -> None:
         if self.actions.refused("upload"):  # a desktop drop on a read-only tree
@@ -59,7 +59,7 @@ class TreeTransfer:
         targets = self.view.targets()
         files = self.bench.sync.model.files
         if not targets:
-            asyncio.ensure_future(self.download_zip())
+            spawn(self.download_zip(), "download the project")
         elif len(targets) == 1 and targets[0] in files:
             transfer.save_bytes(name_of(targets[0]), files[targets[0]].content)
         else:  # folders or several: one zip, made here from what this tab holds
@@ -93,7 +93,7 @@ class TreeTransfer:
     def copy_path(self) -> None:
         targets = self.view.targets()
         if targets:
-            asyncio.ensure_future(self._copy_text("\n".join(targets)))
+            spawn(self._copy_text("\n".join(targets)), "copy the paths")
 
     async def _copy_text(self, text: str) -> None:
         if await transfer.copy_text(text):

@@ -8,7 +8,6 @@ the server (5 s, or Ctrl+S). Views talk to the workbench through a few methods
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any, Protocol
 
@@ -24,6 +23,7 @@ from client.core.scheduler import SyncScheduler
 from client.core.settings import Settings
 from client.core.status import SyncState, SyncStatus
 from client.core.status_display import StatusDisplay
+from client.core.tasks import spawn
 from client.ffi import dom, locks, modules
 from client.ffi.channel import TabChannel
 from client.ffi.events import Listeners
@@ -84,7 +84,7 @@ class Workbench:
         self.scheduler = SyncScheduler(
             self.sync,
             clock,
-            asyncio.ensure_future,
+            lambda coro: spawn(coro, "sync the project"),
             on_status=self._show_status,
             exclusive=locks.exclusive(f"cospai-push-{project_id}"),
             write_runtime=lambda paths: self._settled(paths),
@@ -117,7 +117,7 @@ class Workbench:
         self.preview = PreviewView(self)  # the preview panel, on the preview origin
         self.views.append(self.preview)
         self._add_share()
-        asyncio.ensure_future(self._open_or_say_why())
+        spawn(self._open_or_say_why(), "open the project")
 
     def _add_share(self) -> None:
         """Share links and the embed snippet (issues 7 and 8)."""
@@ -270,8 +270,10 @@ class Workbench:
     async def _open(self) -> None:
         # Monaco loads while the cache is read: the tree shows as soon as the files are
         # here, and the first file is editable as soon as both are.
-        loading = asyncio.ensure_future(
-            Editor.create(self.layout.editor_box, self.listeners, self.settings)
+        loading = spawn(
+            Editor.create(self.layout.editor_box, self.listeners, self.settings),
+            "load the editor",
+            awaited=True,
         )
         try:
             cached = await self.sync.open_cached()
@@ -287,7 +289,7 @@ class Workbench:
             cached = True
             await self.sync.persist()  # on_persisted drops the journal once all is stored
         dom.set_state("project-source", "cache" if cached else "server")
-        asyncio.ensure_future(self._show_title())
+        spawn(self._show_title(), "show the project's name")
         self.render_now()
         dom.mark("tree")  # the files are on screen (from the cache when there was one)
         self.editor = EditorView(self, await loading)
@@ -296,7 +298,7 @@ class Workbench:
         if cached:
             self._restore_tabs()
             dom.mark("tabs")
-        asyncio.ensure_future(self.editor.start_models())
+        spawn(self.editor.start_models(), "prepare the editor's models")
         if not dom.navigator_online():
             self.scheduler.went_offline()
         try:
@@ -323,7 +325,7 @@ class Workbench:
             )
         if self.sync.pending():
             self.scheduler.edited("")  # push what waited in the cache
-        asyncio.ensure_future(self.runtime.start())
+        spawn(self.runtime.start(), "start the runtime")
 
     async def _settled(self, paths: list[str]) -> None:
         """300 ms after the model last changed: the preview reloads, the runtime's files follow."""
@@ -501,7 +503,7 @@ class Workbench:
 
     def _tab_said(self, message: dict[str, Any]) -> None:
         if int(message.get("pushed", 0)) > self.sync.model.server_version:
-            asyncio.ensure_future(self._refresh())
+            spawn(self._refresh(), "fetch what another tab pushed")
 
     async def _refresh(self) -> None:
         try:
@@ -558,7 +560,7 @@ class Workbench:
         journal = self.sync.journal()
         if journal["files"] or journal["removed"] or journal["inflight"]:
             dom.local_set(self._journal_key, json.dumps(journal))
-        asyncio.ensure_future(self.sync.persist())
+        spawn(self.sync.persist(), "store the edits in this browser")
 
     def _touch_all(self, line: str) -> int:
         """Append a line to every text file (as a formatter or codemod would)."""
