@@ -14,15 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from client.core.search import FileHits, Hit, Options, Search, summary
 from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
-
-if TYPE_CHECKING:
-    from client.ui.workbench import Workbench
+from client.ui.layout_view import LayoutView
+from client.ui.ports import Opening, ProjectFiles
 
 DEBOUNCE = 0.25  # seconds of quiet typing before a search starts
 REFRESH_DEBOUNCE = 0.8  # files changed: search again once they settle
@@ -35,8 +34,15 @@ TOGGLES = (  # (option, button text, tooltip)
 )
 
 
+class SearchBench(ProjectFiles, Opening, Protocol):
+    """What search in files asks of the workbench."""
+
+    @property
+    def layout(self) -> LayoutView: ...
+
+
 class SearchView:
-    def __init__(self, host: Any, bench: Workbench) -> None:
+    def __init__(self, host: Any, bench: SearchBench) -> None:
         modules.use_styles("search")
         self.bench = bench
         self.listeners = Listeners()
@@ -122,7 +128,7 @@ class SearchView:
         # and comparing the file maps walks every file.
         if not self._visible() or not str(self.query.value):
             return
-        if self._searched != self.bench.sync.model.files:
+        if self._searched != self.bench.model.files:
             self.schedule(REFRESH_DEBOUNCE)
 
     def dispose(self) -> None:
@@ -166,7 +172,7 @@ class SearchView:
                 self._say("", "info")
                 dom.set_state("search", "idle")
                 return
-            model = self.bench.sync.model
+            model = self.bench.model
             # Unchanged files are the same objects, so comparing this copy later is cheap.
             self._searched = dict(model.files)
             search = Search(model.files, options, self.bench.rules.ignored)

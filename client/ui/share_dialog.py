@@ -10,17 +10,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from client.core.embed import PANELS, THEMES, EmbedOptions, origin_of, snippet
 from client.core.ports import ApiError
 from client.core.tasks import spawn
 from client.ffi import dom, host_page, modules
 from client.ui.dialogs import Dialog
+from client.ui.ports import Frame, ProjectFiles, ServerCalls, Syncing
+
+
+class ShareBench(ProjectFiles, Frame, Protocol):
+    """What sharing asks of the workbench: the server, and the edits sent before a link."""
+
+    @property
+    def api(self) -> ServerCalls: ...
+
+    @property
+    def syncing(self) -> Syncing: ...
 
 
 class ShareDialog:
-    def __init__(self, bench: Any) -> None:
+    def __init__(self, bench: ShareBench) -> None:
         modules.use_styles("share")
         self.bench = bench
         self.base = f"/projects/{bench.project_id}/shares"
@@ -163,11 +174,11 @@ class ShareDialog:
 
     async def _saved(self) -> bool:
         """Send pending edits first; False (and says why) when some could not be sent."""
-        scheduler = self.bench.scheduler
-        scheduler.save()
+        syncing = self.bench.syncing
+        syncing.save()
         for _ in range(200):
             await asyncio.sleep(0.05)
-            if not scheduler.in_flight and not self.bench.sync.pending():
+            if syncing.settled():
                 return True
         self._say(
             "Some changes are not saved on the server yet; the link has the saved files only.",
@@ -281,7 +292,7 @@ class ShareDialog:
             self.dialog.listeners.on(control, "input", lambda _e: self._render_snippet())
 
     def _render_snippet(self) -> None:
-        files = sorted(self.bench.sync.model.files)
+        files = sorted(self.bench.model.files)
         if int(self.embed_file.options.length) != len(files) + 1:
             choices = [dom.element("option", "(the default)", value="")]
             choices += [dom.element("option", path, value=path) for path in files]
@@ -308,7 +319,7 @@ class ShareDialog:
 class ShareButton:
     """The header's Share button and the "Share…" command, while a project is open."""
 
-    def __init__(self, bench: Any) -> None:
+    def __init__(self, bench: ShareBench) -> None:
         modules.use_styles("share")
         self.bench = bench
         self.node = dom.element(

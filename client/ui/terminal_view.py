@@ -15,9 +15,10 @@ import asyncio
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from client.core.runtime import RuntimeRefused, SpawnOptions
+from client.core.settings import Settings
 from client.core.tasks import spawn
 from client.core.terminal_state import (
     SCROLLBACK,
@@ -32,6 +33,7 @@ from client.core.terminal_state import (
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 from client.ffi.runtime_worker import XTerm, on_theme_change
+from client.ui.ports import Frame, Notices, Opening, ProjectFiles
 from client.ui.runtime_link import RuntimeLink
 
 
@@ -47,8 +49,15 @@ class TermTab:
     process: Any = None  # the engine's Process, with attach(terminal) and on_state
 
 
+class TerminalBench(ProjectFiles, Opening, Notices, Frame, Protocol):
+    """What the terminal panel asks of the workbench."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+
 class TerminalPanel:
-    def __init__(self, panel: Any, bench: Any, link: RuntimeLink) -> None:
+    def __init__(self, panel: Any, bench: TerminalBench, link: RuntimeLink) -> None:
         self.bench, self.link = bench, link
         self.listeners = Listeners()
         modules.use_styles("terminal")
@@ -337,7 +346,7 @@ class TerminalPanel:
         under Pyodide; under WebContainer the package's dev or start script, else `node` on
         `entry` or the open .js file."""
         if self.link.engine == "webcontainer":
-            package = self.bench.sync.model.files.get("package.json")
+            package = self.bench.model.files.get("package.json")
             line = node_run_line(
                 None if package is None or entry else package.content,
                 entry or self.bench.active_path(),
@@ -349,7 +358,7 @@ class TerminalPanel:
                 return
             spawn(self._run(line), "run the program")
             return
-        entry = entry or main_entry(set(self.bench.sync.model.files), self.bench.active_path())
+        entry = entry or main_entry(set(self.bench.model.files), self.bench.active_path())
         if entry is None:
             self.bench.notify("Nothing to run: open a .py file, or add main.py or app.py")
             return

@@ -52,12 +52,12 @@ class TreeTransfer:
         for name, reason in plan.refused:
             parts.append(f"Not uploaded: {name}: {reason}")
         message = " ".join(parts)
-        self.actions.toast(message)
+        self.actions.toast.show(message)
         self.bench.notify(message, "error" if plan.refused else "info")
 
     def download(self) -> None:
         targets = self.view.targets()
-        files = self.bench.sync.model.files
+        files = self.bench.model.files
         if not targets:
             spawn(self.download_zip(), "download the project")
         elif len(targets) == 1 and targets[0] in files:
@@ -70,7 +70,7 @@ class TreeTransfer:
 
     def _zip_here(self, chosen: list[str], base: str, name: str) -> None:
         """A zip of these files as this tab holds them, saved as NAME.zip."""
-        files = self.bench.sync.model.files
+        files = self.bench.model.files
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in chosen:
@@ -81,14 +81,14 @@ class TreeTransfer:
         """The whole project, zipped by the server (GET .../export). Pending edits are
         pushed first, so the zip holds what is on screen. An embed has no server project
         (its API is in memory): its zip is made here from what the page holds."""
-        api_base = getattr(self.bench.api, "base", None)
-        if not isinstance(api_base, str):
-            self._zip_here(sorted(self.bench.sync.model.files), "", "project")
+        export = self.bench.export_url()
+        if export is None:
+            self._zip_here(sorted(self.bench.model.files), "", "project")
             return
-        if self.bench.sync.pending():
+        if self.bench.syncing.pending():
             self.bench.notify("Saving before the download…", "info")
-            await self.bench.scheduler.push()
-        transfer.save_url(f"{api_base}/projects/{self.bench.project_id}/export")
+            await self.bench.syncing.push()
+        transfer.save_url(export)
 
     def copy_path(self) -> None:
         targets = self.view.targets()
