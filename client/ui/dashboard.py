@@ -27,7 +27,7 @@ from client.ffi.events import Listeners
 from client.ui.dashboard_import import ImportControls
 from client.ui.dialogs import confirm
 from client.ui.popup_menu import MenuItem, PopupMenu
-from client.ui.project_rows import RenameEditor, project_row, refresh_time
+from client.ui.project_rows import RenameEditor, new_project_form, project_row, refresh_time
 
 _TICK_SECONDS = 30  # "3 minutes ago" stays true while the page stays open
 
@@ -62,17 +62,9 @@ class Dashboard:
         head = dom.element("div", class_="dash-head")
         self.importer = ImportControls(api, self.listeners, self._imported, self._say, self._fail)
         head.append(dom.element("h1", "Your projects", id="dashboard-title"), self.importer.node)
-        form = dom.element("form", class_="new-project", id="new-project", novalidate="")
-        self.name = dom.element(
-            "input",
-            name="name",
-            placeholder="New project name",
-            aria_label="New project name",
-            autocomplete="off",
-        )
         self.template = dom.element("select", name="template", aria_label="Template")
         self.template.append(dom.element("option", "Empty project", value=""))
-        form.append(self.name, self.template, dom.element("button", "Create", type="submit"))
+        form, self.name = new_project_form(self.template)
         self.error = dom.element("p", class_="form-error", role="alert", id="dashboard-error")
         self.notice = dom.element(
             "p", class_="dash-notice muted", role="status", id="dashboard-status"

@@ -27,11 +27,8 @@ from client.ui.viewers import show_binary
 class EditorBench(ProjectFiles, Notices, Protocol):
     """What the editor asks of the workbench."""
 
-    @property
-    def layout(self) -> LayoutView: ...
-
-    @property
-    def listeners(self) -> Listeners: ...
+    layout: LayoutView
+    listeners: Listeners
 
     def text_edited(self, path: str, text: str) -> None: ...
 

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from client.core.tree_view import PLACEHOLDER, TreeView, visible_window
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
-from client.ui.ports import Frame, Notices, Opening, ProjectFiles, Syncing
+from client.ui.ports import Frame, Notices, Opening, ProjectFiles, Saving
 from client.ui.tree_actions import TreeActions
 from client.ui.tree_drop import TreeDrop
 from client.ui.tree_edit import InlineEdit
@@ -31,11 +31,8 @@ from client.ui.tree_rows import INDENT, PAD, ROW_HEIGHT, RowPool
 OVERSCAN = 10
 
 
-class TreeBench(ProjectFiles, Opening, Notices, Frame, Protocol):
+class TreeBench(ProjectFiles, Opening, Notices, Frame, Saving, Protocol):
     """What the explorer asks of the workbench."""
-
-    @property
-    def syncing(self) -> Syncing: ...
 
     def edited(self, *paths: str) -> None: ...
 

@@ -17,8 +17,7 @@ HISTORY = 10  # recently run commands listed first
 class PaletteBench(Notices, Protocol):
     """What the palette asks of the workbench: its commands, and saying one failed."""
 
-    @property
-    def commands(self) -> CommandRegistry: ...
+    commands: CommandRegistry
 
 
 class CommandPalette:

@@ -2,6 +2,9 @@
 Protocol of its own, made of these (FileTree's TreeBench, SearchView's SearchBench...):
 a view sees only that much of the workbench, and the type checker proves the workbench
 offers it. The workbench is the only implementation; an embed's is a subclass.
+
+Plain attributes are the workbench's own, set once; what it hands out through a narrower
+type (its server, its sync link, the model the engine replaces) is a property.
 """
 
 from __future__ import annotations
@@ -16,17 +19,14 @@ from client.ui.layout_view import LayoutView
 
 
 class ProjectFiles(Protocol):
-    """The open project's files as they are now (the model is replaced when the project
-    opens, so it is read each time), and the rules that say which never sync."""
+    """The open project's files as they are now (read each time: the sync engine replaces
+    the model when the project opens), and the rules that say which never sync."""
 
-    @property
-    def project_id(self) -> str: ...
+    project_id: str
+    rules: SyncRules
 
     @property
     def model(self) -> ProjectModel: ...
-
-    @property
-    def rules(self) -> SyncRules: ...
 
 
 class Opening(Protocol):
@@ -46,14 +46,9 @@ class Frame(Protocol):
     """The page around the views: panels and sidebar, the command registry, and the
     listeners that live as long as the workbench."""
 
-    @property
-    def layout(self) -> LayoutView: ...
-
-    @property
-    def commands(self) -> CommandRegistry: ...
-
-    @property
-    def listeners(self) -> Listeners: ...
+    layout: LayoutView
+    commands: CommandRegistry
+    listeners: Listeners
 
 
 class ServerCalls(Protocol):
@@ -74,3 +69,15 @@ class Syncing(Protocol):
     async def push(self) -> None: ...
 
     def take_runtime_paths(self) -> list[str]: ...
+
+
+class Saving(Protocol):
+    """The sync link, for views that send the edits before they act (share, download)."""
+
+    @property
+    def syncing(self) -> Syncing: ...
+
+
+class Server(Protocol):
+    @property
+    def api(self) -> ServerCalls: ...

@@ -43,7 +43,7 @@ from client.core.tasks import spawn
 from client.ffi import dom
 from client.ffi.events import Listeners
 from client.ui.layout_view import LayoutView
-from client.ui.ports import Notices, ProjectFiles, ServerCalls, Syncing
+from client.ui.ports import Notices, ProjectFiles, Saving, Server
 from client.ui.preview_console import PreviewConsole
 from client.ui.runtime_status import RuntimeStatusView
 
@@ -57,20 +57,11 @@ _unreachable: list[str] = []  # WebContainer boots that timed out in this page (
 Engine = PyodideRuntime | WebContainerRuntime
 
 
-class RuntimeBench(ProjectFiles, Notices, Protocol):
+class RuntimeBench(ProjectFiles, Notices, Server, Saving, Protocol):
     """What the runtime link asks of the workbench."""
 
-    @property
-    def layout(self) -> LayoutView: ...
-
-    @property
-    def api(self) -> ServerCalls: ...
-
-    @property
-    def sandbox_key(self) -> str: ...
-
-    @property
-    def syncing(self) -> Syncing: ...
+    layout: LayoutView
+    sandbox_key: str
 
     def changed_elsewhere(self, paths: list[str]) -> None: ...
 

@@ -37,8 +37,7 @@ TOGGLES = (  # (option, button text, tooltip)
 class SearchBench(ProjectFiles, Opening, Protocol):
     """What search in files asks of the workbench."""
 
-    @property
-    def layout(self) -> LayoutView: ...
+    layout: LayoutView
 
 
 class SearchView:

@@ -17,17 +17,11 @@ from client.core.ports import ApiError
 from client.core.tasks import spawn
 from client.ffi import dom, host_page, modules
 from client.ui.dialogs import Dialog
-from client.ui.ports import Frame, ProjectFiles, ServerCalls, Syncing
+from client.ui.ports import Frame, ProjectFiles, Saving, Server
 
 
-class ShareBench(ProjectFiles, Frame, Protocol):
+class ShareBench(ProjectFiles, Frame, Server, Saving, Protocol):
     """What sharing asks of the workbench: the server, and the edits sent before a link."""
-
-    @property
-    def api(self) -> ServerCalls: ...
-
-    @property
-    def syncing(self) -> Syncing: ...
 
 
 class ShareDialog:

@@ -52,8 +52,7 @@ class TermTab:
 class TerminalBench(ProjectFiles, Opening, Notices, Frame, Protocol):
     """What the terminal panel asks of the workbench."""
 
-    @property
-    def settings(self) -> Settings: ...
+    settings: Settings
 
 
 class TerminalPanel:

@@ -11,22 +11,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 from client.core.commands import CommandRegistry, chord
 from client.core.settings import Settings
 from client.ffi import dom
-from client.ui.ports import Frame, Syncing
+from client.ui.ports import Frame, Saving
 from client.ui.settings_view import SettingsDialog
 
 if TYPE_CHECKING:
     from client.ui.editor_view import EditorView
 
 
-class CommandsBench(Frame, Protocol):
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def editor(self) -> EditorView | None: ...
-
-    @property
-    def syncing(self) -> Syncing: ...
+class CommandsBench(Frame, Saving, Protocol):
+    settings: Settings
+    editor: EditorView | None
 
     def change_setting(self, name: str, value: object) -> None: ...
 

@@ -14,8 +14,7 @@ from client.ui.ports import ProjectFiles
 
 
 class DebugBench(ProjectFiles, Protocol):
-    @property
-    def listeners(self) -> Listeners: ...
+    listeners: Listeners
 
     def edited(self, *paths: str) -> None: ...
 
