@@ -44,24 +44,14 @@ class ImportControls:
         self.rules = sync_rules.load()
         self.node = dom.element("div", class_="import-actions")
         # The file inputs stay hidden behind ordinary buttons (a file input cannot be styled).
-        self.zip_input = dom.element(
-            "input",
-            type="file",
-            accept=".zip,application/zip",
-            id="import-zip",
-            class_="hidden-input",
-            tabindex="-1",
-            aria_hidden="true",
-        )
-        self.folder_input = dom.element(
-            "input",
-            type="file",
-            webkitdirectory="",
-            multiple="",
-            id="import-folder",
-            class_="hidden-input",
-            tabindex="-1",
-            aria_hidden="true",
+        self.zip_input, self.folder_input = (
+            dom.element(
+                "input", type="file", class_="hidden-input", tabindex="-1", aria_hidden="true", **a
+            )
+            for a in (
+                {"id": "import-zip", "accept": ".zip,application/zip"},
+                {"id": "import-folder", "webkitdirectory": "", "multiple": ""},
+            )
         )
         self.zip_button = dom.element(
             "button", "Import zip", type="button", class_="secondary", id="import-zip-button"

@@ -77,23 +77,17 @@ class SearchView:
             self.listeners.on(button, "click", toggled)
             self.toggles[name] = button
             row.append(button)
-        self.include = dom.element(
-            "input",
-            type="text",
-            class_="search-glob",
-            name="include",
-            placeholder="files to include (e.g. src/**)",
-            aria_label="Files to include",
-            spellcheck="false",
-        )
-        self.exclude = dom.element(
-            "input",
-            type="text",
-            class_="search-glob",
-            name="exclude",
-            placeholder="files to exclude (e.g. *.test.js)",
-            aria_label="Files to exclude",
-            spellcheck="false",
+        self.include, self.exclude = (
+            dom.element(
+                "input",
+                type="text",
+                class_="search-glob",
+                name=name,
+                placeholder=f"files to {name} (e.g. {example})",
+                aria_label=f"Files to {name}",
+                spellcheck="false",
+            )
+            for name, example in (("include", "src/**"), ("exclude", "*.test.js"))
         )
         self.status = dom.element("div", class_="search-summary", role="status", aria_live="polite")
         self.results = dom.element(
