@@ -22,6 +22,7 @@ from client.core.ports import ApiError, MemoryStorage, ServerApi, Storage
 from client.core.rules import load as load_rules
 from client.core.settings import Settings
 from client.core.status import SyncStatus
+from client.core.tabs import default_file
 from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
@@ -375,22 +376,3 @@ class Workbench:
         if self.editor is not None:
             self.editor.dispose()
         self.layout.dispose()
-
-
-def default_file(paths: list[str]) -> str:
-    """The file to show first in a project nobody has opened here: a README or an entry
-    point, else the first file in tree order."""
-    preferred = (
-        "README.md",
-        "readme.md",
-        "index.html",
-        "main.py",
-        "src/App.jsx",
-        "src/main.jsx",
-        "index.js",
-        "src/index.ts",
-    )
-    for name in preferred:
-        if name in paths:
-            return name
-    return sorted(paths, key=lambda p: (p.count("/"), p.casefold()))[0]
