@@ -20,6 +20,16 @@ from client.ui.dialogs import Dialog
 from client.ui.ports import Frame, ProjectFiles, Saving, Server
 
 
+LINK_INTRO = (
+    "Anyone with a link sees the project's saved files as a website (index.html at its "
+    "root), read-only. Later edits show only after Update."
+)
+EMBED_INTRO = (
+    "Put the project in another site: the snippet embeds the first link's files in an "
+    "editor that runs them."
+)
+
+
 class ShareBench(ProjectFiles, Frame, Server, Saving, Protocol):
     """What sharing asks of the workbench: the server, and the edits sent before a link."""
 
@@ -71,15 +81,7 @@ class ShareDialog:
 
     def _build_link_page(self) -> None:
         page = self.pages["link"]
-        page.append(
-            dom.element(
-                "p",
-                "Anyone with a link sees the project's saved files as a "
-                "website (index.html at its root), read-only. Later edits "
-                "show only after Update.",
-                class_="muted",
-            )
-        )
+        page.append(dom.element("p", LINK_INTRO, class_="muted"))
         field = dom.element("label", class_="modal-field")
         field.append(dom.element("span", "Folder to publish (empty: the whole project)"))
         self.root_input = dom.element(
@@ -220,14 +222,7 @@ class ShareDialog:
 
     def _build_embed_page(self) -> None:
         page = self.pages["embed"]
-        page.append(
-            dom.element(
-                "p",
-                "Put the project in another site: the snippet embeds "
-                "the first link's files in an editor that runs them.",
-                class_="muted",
-            )
-        )
+        page.append(dom.element("p", EMBED_INTRO, class_="muted"))
         self.embed_file = dom.element("select", name="file", id="embed-file")
         self.embed_theme = dom.element("select", name="theme", id="embed-theme")
         for theme in THEMES:
