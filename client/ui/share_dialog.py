@@ -19,7 +19,6 @@ from client.ffi import dom, host_page, modules
 from client.ui.dialogs import Dialog
 from client.ui.ports import Frame, ProjectFiles, Saving, Server
 
-
 LINK_INTRO = (
     "Anyone with a link sees the project's saved files as a website (index.html at its "
     "root), read-only. Later edits show only after Update."
