@@ -182,26 +182,39 @@ def make_host(bridge, wheelhouse):
 make_host
 `;
 
+// When each boot step ended, in ms since the epoch (any frame's clock can place them): sent
+// with "ready", so the page's performance timeline shows where a slow boot spent its time.
+const bootSteps = [];
+function step(name, at = performance.timeOrigin + performance.now()) {
+  bootSteps.push([name, at]);
+}
+
 async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
   // boot.mjs restores an initialised interpreter stored on this (sandbox) origin, about a
   // second less to the prompt; the first boot here has a helper worker store one.
   const { loadPyodide } = await import(pyodideBase + "boot.mjs");
+  step("worker-created", performance.timeOrigin);
+  step("worker-loader");
   pyodide = await loadPyodide({ indexURL: pyodideBase }, { snapshotIfMissing: true });
+  step("worker-interpreter");
   // Pyodide's own hook for a fatal error, which may happen in a task of its event loop
   // where no promise of ours would see it (a program's pump).
   if (pyodide._api) pyodide._api.on_fatal = (error) => crash(error);
   const archive = await fetch(clientZip);
   if (!archive.ok) throw new Error(`the client package did not load (HTTP ${archive.status})`);
   pyodide.unpackArchive(await archive.arrayBuffer(), "zip", { extractDir: "/opt/cospai" });
+  step("worker-client");
   pyodide.FS.mkdirTree("/project");
   if (interruptBuffer) {
     interrupt = new Int8Array(interruptBuffer);
     pyodide.setInterruptBuffer(interrupt);
   }
   await pyodide.loadPackage("micropip", { messageCallback: () => {} }); // for pip
+  step("worker-micropip");
   const makeHost = await pyodide.runPythonAsync(BOOT_PY);
   host = makeHost(bridge, wheelhouse);
   makeHost.destroy();
+  step("worker-host");
   pyodide.FS.chdir("/project");
   ticker = setInterval(() => {
     try {
@@ -319,7 +332,7 @@ self.onmessage = async ({ data }) => {
     postMessage({ op: "status", state: "booting", reason: "starting Python in a worker" });
     try {
       await boot(data);
-      postMessage({ op: "status", state: "ready", reason: "" });
+      postMessage({ op: "status", state: "ready", reason: "", steps: bootSteps });
     } catch (error) {
       postMessage({ op: "status", state: "failed", reason: String(error.message || error) });
     }
