@@ -9,7 +9,8 @@
 // Without cross-origin isolation there is no SharedArrayBuffer: keys then arrive as port
 // messages and only the shell (not a running program) can read them.
 // Ctrl+C: the page sets the shared interrupt byte to 2 (SIGINT) while a command runs;
-// Python raises KeyboardInterrupt at its next bytecode check.
+// Python's signal check takes it and runs the SIGINT handler (client/core/late_interrupt.py),
+// which raises KeyboardInterrupt in the program.
 
 const decoder = () => new TextDecoder("utf-8");
 const LINE_BURST = 50; // lines sent at once in a burst, then about 200 a second
@@ -123,11 +124,8 @@ const bridge = {
     return typeof SharedArrayBuffer !== "undefined" && crossOriginIsolated;
   },
   check_interrupt() {
-    if (interrupt && interrupt[0] === 2) {
-      interrupt[0] = 0;
-      return true;
-    }
-    return false;
+    // Taken in one step, like Python's own check (see takenOnRead).
+    return Boolean(interrupt) && Atomics.compareExchange(interrupt, 0, 2, 0) === 2;
   },
   state(sid, kind, value) {
     const session = sessions.get(sid);
@@ -189,6 +187,20 @@ function step(name, at = performance.timeOrigin + performance.now()) {
   bootSteps.push([name, at]);
 }
 
+// Python's signal check (CPython's emscripten_signal.c) reads the interrupt byte and then
+// writes 0, two steps: a Ctrl+C the page wrote between them was wiped out, and the press
+// was lost. It runs very often in a busy program (at every file flush, for one), so Python
+// gets this view instead: reading takes the byte and clears it at once, writing 0 does
+// nothing.
+function takenOnRead(bytes) {
+  return Object.defineProperty({}, "0", {
+    get: () => Atomics.exchange(bytes, 0, 0),
+    set: (value) => {
+      if (value) Atomics.store(bytes, 0, value);
+    },
+  });
+}
+
 async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
   // boot.mjs restores an initialised interpreter stored on this (sandbox) origin, about a
   // second less to the prompt; the first boot here has a helper worker store one.
@@ -207,7 +219,7 @@ async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
   pyodide.FS.mkdirTree("/project");
   if (interruptBuffer) {
     interrupt = new Int8Array(interruptBuffer);
-    pyodide.setInterruptBuffer(interrupt);
+    pyodide.setInterruptBuffer(takenOnRead(interrupt));
   }
   await pyodide.loadPackage("micropip", { messageCallback: () => {} }); // for pip
   step("worker-micropip");
