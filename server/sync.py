@@ -14,7 +14,8 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
-from server import blobs, paths
+from contract.rules import PathError, folded, parents
+from server import blobs
 from server.bodies import invalid
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
@@ -78,8 +79,8 @@ def _op_error(
 
 def _path(raw: dict[str, Any], index: int, name: str) -> str:
     try:
-        path = paths.normalise(raw.get(name))
-    except paths.PathError as error:
+        path = RULES.normalise(raw.get(name))
+    except PathError as error:
         raise _op_error(index, name, str(error), code="invalid_path") from None
     if RULES.ignored(path):
         raise _op_error(
@@ -287,7 +288,7 @@ class _Tree:
         return self.now[key] is not None if key in self.now else key in self._under
 
     def _count(self, key: str, delta: int) -> None:
-        for folder in paths.parents(key):
+        for folder in parents(key):
             self._holds[folder] = self._holds.get(folder, 0) + delta
 
     def get(self, key: str) -> StoredFile | None:
@@ -303,8 +304,8 @@ class _Tree:
         return self._holds.get(key, 0) > 0
 
     def blocking_parent(self, path: str) -> str | None:
-        for parent in paths.parents(path):
-            found = self.now.get(paths.folded(parent))
+        for parent in parents(path):
+            found = self.now.get(folded(parent))
             if found is not None:
                 return found.path
         return None
@@ -330,7 +331,7 @@ def _place(tree: _Tree, op: Op, path: str) -> None:
             f"{_who(op)}: '{blocker}' is a file, so '{path}' cannot be created inside it.",
             {"op": op.index, "path": path, "existing": blocker},
         )
-    if tree.is_folder(paths.folded(path)):
+    if tree.is_folder(folded(path)):
         raise ApiError(
             409,
             "folder_in_the_way",
@@ -351,7 +352,7 @@ def _case_clash(op: Op, current: StoredFile | None, path: str) -> None:
 
 def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
     """Apply one operation to the tree; return a conflict result, or None when applied."""
-    key = paths.folded(op.path)
+    key = folded(op.path)
     current = tree.get(key)
     if op.kind == "put":
         _case_clash(op, current, op.path)
@@ -385,7 +386,7 @@ def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
         tree.set(key, StoredFile(op.path, blob.sha256, blob.size, False, _NEW))
         return None
     assert op.to is not None
-    to_key = paths.folded(op.to)
+    to_key = folded(op.to)
     target = tree.get(to_key)
     if to_key != key and target is not None:
         return _conflict(op, target, op.to)
@@ -402,9 +403,9 @@ async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outco
     fresh: list[str] = []
     for op in ops:
         for path in filter(None, (op.path, op.to)):
-            keys.add(paths.folded(path))
-            keys.update(paths.folded(p) for p in paths.parents(path))
-            fresh.append(paths.folded(path))
+            keys.add(folded(path))
+            keys.update(folded(p) for p in parents(path))
+            fresh.append(folded(path))
     known = await file_repo.by_keys(conn, project.id, sorted(keys))
     under = await file_repo.keys_under(conn, project.id, sorted(set(fresh) - set(known)))
     tree = _Tree(known, keys, under)

@@ -24,7 +24,7 @@ from client.core.names import (
     validate_name,
     where,
 )
-from client.core.rules import SyncRules, folded
+from contract.rules import SyncRules, folded
 
 
 def looks_binary(content: bytes) -> bool:

@@ -17,9 +17,9 @@ import hashlib
 
 from client.core.file_ops import looks_binary
 from client.core.model import ProjectModel
-from client.core.rules import SyncRules
 from client.core.runtime import FileChange
 from client.core.watcher import DELETE, WRITE, EventQueue
+from contract.rules import SyncRules
 
 SLICE = 200  # files applied per slice: a few ms of work under Pyodide
 

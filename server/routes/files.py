@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from server import auth, sync
 from server.bodies import loads, parse_json, read_bytes, read_json, text_field
+from server.conditional import if_none_match
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
@@ -41,7 +42,7 @@ async def load(request: Request) -> Response:
         project = await owned(conn, session, request)
         etag = _etag(project)
         headers = {"etag": etag, "cache-control": "private, no-cache"}
-        if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        if etag in if_none_match(request.headers.get("if-none-match")):
             return Response(status_code=304, headers=headers)
         async with conn.transaction():  # one snapshot: files and contents agree
             await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, paths, sync, templates
+from server import auth, sync, templates
 from server.bodies import invalid, read_json, read_optional_json, text_field
 from server.repo import files as file_repo
 from server.repo import projects as project_repo
@@ -81,7 +81,7 @@ async def create_project(request: Request) -> Response:
         if not isinstance(template, str) or template not in templates.catalogue():
             raise invalid("template", f"No template {template!r}; see GET /api/templates.")
         files = {
-            paths.normalise(p): d
+            RULES.normalise(p): d
             for p, d in templates.files_of(template).items()
             if not RULES.ignored(p)
         }

@@ -6,7 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, paths
+from contract.rules import PathError, folded
+from server import auth
 from server.bodies import read_optional_json, text_field
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
@@ -14,6 +15,7 @@ from server.repo import files as file_repo
 from server.repo import projects as project_repo
 from server.repo import revisions as revision_repo
 from server.routes.common import file_json, owned, revision_json
+from server.sync_rules import RULES
 
 MAX_BODY = 16 * 1024
 
@@ -58,8 +60,8 @@ async def show(request: Request) -> Response:
 
 async def read_file(request: Request) -> Response:
     try:
-        path = paths.normalise(request.path_params["path"])
-    except paths.PathError:
+        path = RULES.normalise(request.path_params["path"])
+    except PathError:
         raise ApiError(404, "not_found", "No such file in this revision.") from None
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
@@ -101,7 +103,7 @@ async def restore(request: Request) -> Response:
             await file_repo.upsert(
                 conn,
                 project.id,
-                [(f.path, paths.folded(f.path), f.sha256, f.size, f.is_binary) for f in written],
+                [(f.path, folded(f.path), f.sha256, f.size, f.is_binary) for f in written],
                 version,
             )
         revision = await revision_repo.record(

@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, paths
+from contract.rules import PathError
+from server import auth
 from server.bodies import invalid, read_optional_json, text_field
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
@@ -21,6 +22,7 @@ from server.repo.projects import Project
 from server.repo.shares import Share
 from server.routes.common import owned
 from server.share_site import share_origin, valid_token
+from server.sync_rules import RULES
 
 MAX_BODY = 16 * 1024
 
@@ -61,8 +63,8 @@ def _root(body: dict[str, Any]) -> str:
     if raw == "":
         return ""
     try:
-        return paths.normalise(raw)
-    except paths.PathError as error:
+        return RULES.normalise(raw)
+    except PathError as error:
         raise invalid("root", f"The folder to publish is not a valid path: {error}.") from None
 
 

@@ -19,7 +19,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, paths, sync, zips
+from contract.rules import PathError, folded
+from server import auth, sync, zips
 from server.bodies import read_bytes, text_field
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
@@ -119,8 +120,8 @@ async def upload(request: Request) -> Response:
                     {"part": key},
                 )
             try:
-                path = paths.normalise(part.filename or "")
-            except paths.PathError as error:
+                path = RULES.normalise(part.filename or "")
+            except PathError as error:
                 raise ApiError(
                     422, "invalid_path", f"{part.filename!r}: {error}", {"file": part.filename}
                 ) from None
@@ -134,12 +135,12 @@ async def upload(request: Request) -> Response:
                 )
             if RULES.ignored(path):
                 skipped.append(path)
-            elif paths.folded(path) in seen:
+            elif folded(path) in seen:
                 raise ApiError(
                     422, "duplicate_path", f"Two uploaded files are both {path!r}.", {"file": path}
                 )
             else:
-                seen.add(paths.folded(path))
+                seen.add(folded(path))
                 files[path] = data
     finally:
         await form.close()

@@ -1,4 +1,5 @@
-"""Rules 1-3 of ARCHITECTURE.md, enforced on the source tree."""
+"""Rules 1-3 of ARCHITECTURE.md, enforced on the source tree. contract/ is the one package
+both sides import (what they must agree on); it imports only the standard library."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from tests.support.paths import ROOT
 
 CLIENT = ROOT / "client"
+CONTRACT = ROOT / "contract"
+SHARED = "contract"  # the package client/core and server/ may both import
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -30,18 +33,43 @@ def python_files(folder: Path) -> list[Path]:
     return files
 
 
-def test_core_imports_only_the_standard_library_and_itself() -> None:
+def _beyond(folder: Path, allowed: tuple[str, ...]) -> dict[str, list[str]]:
+    """Per file of `folder`: what it imports besides the standard library and `allowed`."""
     stdlib = set(sys.stdlib_module_names)
     offenders = {}
-    for path in python_files(CLIENT / "core"):
+    for path in python_files(folder):
         bad = {
             name
             for name in imported_modules(path)
-            if name.split(".")[0] not in stdlib and not name.startswith("client.core")
+            if name.split(".")[0] not in stdlib
+            and not any(name == a or name.startswith(f"{a}.") for a in allowed)
         }
         if bad:
             offenders[path.relative_to(ROOT).as_posix()] = sorted(bad)
-    assert offenders == {}
+    return offenders
+
+
+def test_core_imports_only_the_standard_library_itself_and_the_contract() -> None:
+    assert _beyond(CLIENT / "core", ("client.core", SHARED)) == {}
+
+
+def test_the_contract_imports_only_the_standard_library_and_itself() -> None:
+    # It runs in the browser (Pyodide) and in the server alike.
+    assert _beyond(CONTRACT, (SHARED,)) == {}
+
+
+def test_the_contract_is_the_only_shared_package() -> None:
+    """Besides the standard library and third-party packages, server/ imports server and
+    contract; client/ imports client and contract."""
+    ours = {"client", "server", SHARED, "tests", "build"}
+    for side, own in ((CLIENT, "client"), (ROOT / "server", "server")):
+        found = {
+            name.split(".")[0]
+            for path in python_files(side)
+            for name in imported_modules(path)
+            if name.split(".")[0] in ours
+        }
+        assert found <= {own, SHARED}, (side.name, found)
 
 
 def test_only_ffi_touches_js() -> None:

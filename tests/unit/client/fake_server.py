@@ -21,7 +21,7 @@ from typing import Any
 
 from client.core import ports
 from client.core.model import ServerFile
-from client.core.rules import PathError, SyncRules, folded, parents
+from contract.rules import PathError, SyncRules, folded, parents
 
 _NEW = -1  # version placeholder for content written by the batch being applied
 

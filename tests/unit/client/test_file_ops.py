@@ -9,7 +9,7 @@ import pytest
 from client.core.file_ops import FileOps, looks_binary, top_level
 from client.core.model import Base, ProjectModel, ServerFile, sha256_hex
 from client.core.names import NameRefused
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
 
