@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, sync
+from server import auth, sync, sync_ops
 from server.bodies import loads, parse_json, read_bytes, read_json, text_field
 from server.conditional import if_none_match
 from server.errors import ApiError
@@ -136,7 +136,7 @@ async def _apply(
     request: Request,
     conn: AsyncConnection,
     session: Session,
-    ops: list[sync.Op],
+    ops: list[sync_ops.Op],
     message: str | None,
 ) -> Response:
     started = time.perf_counter()
@@ -172,13 +172,13 @@ async def sync_files(request: Request) -> Response:
         async with request.state.pool.connection() as conn:
             session = await auth.require_session(request, conn)  # 401/403 before 400/422
             body = parse_json(raw)
-            ops = sync.parse_ops(body.get("ops"), {})
+            ops = sync_ops.parse_ops(body.get("ops"), {})
             return await _apply(request, conn, session, ops, _revision_message(body))
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
         await owned(conn, session, request)  # 404 before reading a large body
     body, parts = await _sync_body(request)
-    ops = await anyio.to_thread.run_sync(sync.parse_ops, body.get("ops"), parts)
+    ops = await anyio.to_thread.run_sync(sync_ops.parse_ops, body.get("ops"), parts)
     message = _revision_message(body)
     async with request.state.pool.connection() as conn:
         return await _apply(request, conn, session, ops, message)

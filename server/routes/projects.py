@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, sync, templates
+from server import auth, sync, sync_ops, templates
 from server.bodies import invalid, read_json, read_optional_json, text_field
 from server.repo import files as file_repo
 from server.repo import projects as project_repo
@@ -44,7 +44,7 @@ async def create_with_files(
 ) -> Project:
     """A new project holding `files` (paths already normalised), in the caller's transaction."""
     project = await project_repo.create(conn, owner, name, description, template)
-    ops = [sync.put_op(i, path, data) for i, (path, data) in enumerate(sorted(files.items()))]
+    ops = [sync_ops.put_op(i, path, data) for i, (path, data) in enumerate(sorted(files.items()))]
     if ops:
         await sync.apply(conn, project, ops)
     fresh = await project_repo.get(conn, project.owner_id, project.id)

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contract.rules import PathError, folded
-from server import auth, sync, zips
+from server import auth, sync, sync_ops, zips
 from server.bodies import read_bytes, text_field
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
@@ -58,7 +58,7 @@ async def _put_all(
         project = await owned(conn, session, request, for_update=True)
         current = {f.path: f for f in await file_repo.list_all(conn, project.id)}
         ops = [
-            sync.put_op(i, path, data, current[path].version if path in current else None)
+            sync_ops.put_op(i, path, data, current[path].version if path in current else None)
             for i, (path, data) in enumerate(sorted(files.items()))
         ]
         outcome = await sync.apply(conn, project, ops)
