@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from uuid import UUID
 
@@ -83,6 +85,20 @@ async def require_session(request: Request, conn: AsyncConnection) -> Session:
                 "Missing or wrong X-CSRF-Token header; take it from GET /api/auth/session.",
             )
     return session
+
+
+@asynccontextmanager
+async def session_connection(request: Request) -> AsyncIterator[tuple[AsyncConnection, Session]]:
+    """A connection from the pool and the caller's session on it (401/403 first)."""
+    async with request.state.pool.connection() as conn:
+        yield conn, await require_session(request, conn)
+
+
+async def signed_in(request: Request) -> Session:
+    """The caller's session, checked on a connection given back at once: before a body is
+    read, so that 401/403 come before 400/413/422 and no connection waits on an upload."""
+    async with session_connection(request) as (_conn, session):
+        return session
 
 
 async def open_session(request: Request, conn: AsyncConnection, user_id: UUID) -> tuple[str, str]:

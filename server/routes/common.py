@@ -1,42 +1,48 @@
-"""Helpers the project routes share: ids, ownership, JSON shapes."""
+"""What the project routes share: the project id in the URL, optional text fields, and
+the JSON shapes."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from psycopg import AsyncConnection
 from starlette.requests import Request
 
-from server.errors import ApiError
-from server.repo import projects as project_repo
+from server.bodies import text_field
 from server.repo.files import StoredFile
 from server.repo.projects import Project
 from server.repo.revisions import Revision
-from server.repo.sessions import Session
-
-
-def not_found() -> ApiError:
-    # The same answer for "missing" and "someone else's": ids reveal nothing.
-    return ApiError(404, "not_found", "No such project.")
+from server.services.projects import not_found
 
 
 def project_id(request: Request) -> UUID:
+    """The URL's project id; a malformed one is as missing as someone else's (404)."""
     try:
         return UUID(request.path_params["project_id"])
     except ValueError:
         raise not_found() from None
 
 
-async def owned(
-    conn: AsyncConnection, session: Session, request: Request, *, for_update: bool = False
-) -> Project:
-    project = await project_repo.get(
-        conn, session.user.id, project_id(request), for_update=for_update
+def optional_text(
+    body: dict[str, Any],
+    field: str,
+    *,
+    max_length: int,
+    min_length: int = 0,
+    strip: bool = True,
+    multiline: bool = False,
+) -> str | None:
+    """A text field that may be left out (or null): None then, else checked as text."""
+    if body.get(field) is None:
+        return None
+    return text_field(
+        body,
+        field,
+        max_length=max_length,
+        min_length=min_length,
+        strip=strip,
+        multiline=multiline,
     )
-    if project is None:
-        raise not_found()
-    return project
 
 
 def project_json(project: Project) -> dict[str, Any]:
