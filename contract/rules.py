@@ -91,6 +91,17 @@ class SyncRules:
         return path
 
 
+def is_text(content: bytes) -> bool:
+    """Text is valid UTF-8 without NUL bytes; anything else is stored (and sent) as binary."""
+    if b"\0" in content:
+        return False
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def folded(path: str) -> str:
     """The key two spellings of one file share (case-insensitive file systems)."""
     return path.casefold()

@@ -142,21 +142,26 @@ async def count_attempt(conn: AsyncConnection, email: str, address: str) -> None
     """Refuse (429) while the account or address must wait; otherwise count this attempt
     as a failure until `forgive` says the password was right. Atomic across processes."""
     keys = _throttle_keys(email, address)
+    free = {key: FREE_FAILURES[kind] for kind, key in keys.items()}
+    await _throttle(conn, free, "Too many failed sign-ins.")
+
+
+async def _throttle(conn: AsyncConnection, free: dict[str, int], refusal: str) -> None:
+    """One attempt against every key: refused (429, `refusal` and when to retry) while
+    any key has used up its `free` attempts and must wait, counted otherwise."""
     async with conn.transaction():
-        seen = await auth_failures.begin_attempt(conn, list(keys.values()), FORGET_FAILURES_AFTER)
-        wait = max(
-            _wait(*seen.get(key, (0, 0.0)), FREE_FAILURES[kind]) for kind, key in keys.items()
-        )
+        seen = await auth_failures.begin_attempt(conn, list(free), FORGET_FAILURES_AFTER)
+        wait = max(_wait(*seen.get(key, (0, 0.0)), allowed) for key, allowed in free.items())
         if wait > 0:
             retry = math.ceil(wait)
             raise ApiError(
                 429,
                 "rate_limited",
-                f"Too many failed sign-ins. Try again in {retry} s.",
+                f"{refusal} Try again in {retry} s.",
                 {"retry_after": retry},
                 headers={"retry-after": str(retry)},
             )
-        await auth_failures.count_attempt(conn, list(keys.values()), FORGET_FAILURES_AFTER)
+        await auth_failures.count_attempt(conn, list(free), FORGET_FAILURES_AFTER)
 
 
 def _wait(count: int, age: float, free: int) -> float:
@@ -171,20 +176,7 @@ def _wait(count: int, age: float, free: int) -> float:
 async def count_signup(conn: AsyncConnection, address: str, free: int) -> None:
     """Sign-ups per address: `free` in an hour, then each waits 2^n s (429 until then), like
     failed sign-ins. Each costs a 64 MiB hash, and accounts are what spam is made of."""
-    key = f"signup:{address}"
-    async with conn.transaction():
-        seen = await auth_failures.begin_attempt(conn, [key], FORGET_FAILURES_AFTER)
-        wait = _wait(*seen.get(key, (0, 0.0)), free)
-        if wait > 0:
-            retry = math.ceil(wait)
-            raise ApiError(
-                429,
-                "rate_limited",
-                f"Too many sign-ups from your address. Try again in {retry} s.",
-                {"retry_after": retry},
-                headers={"retry-after": str(retry)},
-            )
-        await auth_failures.count_attempt(conn, [key], FORGET_FAILURES_AFTER)
+    await _throttle(conn, {f"signup:{address}": free}, "Too many sign-ups from your address.")
 
 
 async def forgive(conn: AsyncConnection, email: str, address: str) -> None:

@@ -80,7 +80,7 @@ class ShareSite:
             if found is None:
                 own_404 = (await share_repo.public_file(conn, token, ["404.html"]))[2]
                 if own_404 is not None:
-                    data = (await blob_repo.read(conn, [own_404.sha256]))[own_404.sha256]
+                    data = await blob_repo.read_one(conn, own_404.sha256)
                     return Response(data, 404, HEADERS, "text/html; charset=utf-8")
                 return _page(404, "Not found", f"No file at {name or '/'} in this shared link.")
             if matched != wanted[0]:
@@ -92,7 +92,7 @@ class ShareSite:
             raw = dict(scope.get("headers") or []).get(b"if-none-match", b"")
             if etag in if_none_match(raw.decode("latin-1")):
                 return Response(status_code=304, headers={**HEADERS, "etag": etag})
-            data = (await blob_repo.read(conn, [found.sha256]))[found.sha256]
+            data = await blob_repo.read_one(conn, found.sha256)
         body = b"" if method == "HEAD" else data
         headers = {**HEADERS, "etag": etag}
         response = Response(body, 200, headers, media_type(found.path))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from contract.rules import PathError
+from contract.rules import PathError, is_text
 from server import blobs
 from server.bodies import invalid
 from server.errors import ApiError
@@ -42,7 +42,7 @@ def put_op(index: int, path: str, data: bytes, base_version: int | None = None) 
         path,
         base_version,
         blob=blobs.pack(data),
-        is_binary=not blobs.is_text(data),
+        is_binary=not is_text(data),
         content=data,
         label=f"The imported file '{path}'",
     )
@@ -97,7 +97,7 @@ def _content(raw: dict[str, Any], index: int, parts: dict[str, bytes]) -> tuple[
             raise op_error(
                 index, "content", "content is not valid UTF-8", code="invalid_utf8"
             ) from None
-        if b"\0" in data:  # text never holds NUL (blobs.is_text); such files go as binary
+        if b"\0" in data:  # text never holds NUL (contract.rules.is_text); such files go as binary
             raise op_error(
                 index,
                 "content",
@@ -111,10 +111,10 @@ def _content(raw: dict[str, Any], index: int, parts: dict[str, bytes]) -> tuple[
     data = parts[ref]
     binary = raw.get("binary")
     if binary is None:
-        return data, not blobs.is_text(data)
+        return data, not is_text(data)
     if not isinstance(binary, bool):
         raise op_error(index, "binary", "binary must be true or false")
-    if not binary and not blobs.is_text(data):
+    if not binary and not is_text(data):
         raise op_error(
             index,
             "content_ref",

@@ -1,5 +1,5 @@
-"""What the project routes share: the project id in the URL, optional text fields, and
-the JSON shapes."""
+"""What the routes share: the project id and content hash in the URL, optional text fields,
+and the JSON shapes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from uuid import UUID
 from starlette.requests import Request
 
 from server.bodies import text_field
+from server.errors import ApiError
 from server.repo.files import StoredFile
 from server.repo.projects import Project
 from server.repo.revisions import Revision
@@ -21,6 +22,14 @@ def project_id(request: Request) -> UUID:
         return UUID(request.path_params["project_id"])
     except ValueError:
         raise not_found() from None
+
+
+def sha256_param(request: Request) -> bytes:
+    """The URL's content hash; one that is not even hex names no content (404)."""
+    try:
+        return bytes.fromhex(request.path_params["sha256"])
+    except ValueError:
+        raise ApiError(404, "not_found", "No such content.") from None
 
 
 def optional_text(

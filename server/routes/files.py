@@ -24,7 +24,14 @@ from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
 from server.repo.projects import Project
 from server.repo.revisions import Revision
-from server.routes.common import file_json, optional_text, project_id, project_json, revision_json
+from server.routes.common import (
+    file_json,
+    optional_text,
+    project_id,
+    project_json,
+    revision_json,
+    sha256_param,
+)
 from server.services import files
 from server.services.projects import owned
 from server.sync import Outcome
@@ -57,15 +64,12 @@ async def load(request: Request) -> Response:
 
 
 async def blob(request: Request) -> Response:
-    try:
-        sha = bytes.fromhex(request.path_params["sha256"])
-    except ValueError:
-        raise ApiError(404, "not_found", "No such content.") from None
+    sha = sha256_param(request)
     async with auth.session_connection(request) as (conn, session):
         project = await owned(conn, session.user.id, project_id(request))
         if len(sha) != 32 or not await file_repo.referenced(conn, project.id, sha):
             raise ApiError(404, "not_found", "No such content in this project.")
-        data = (await blob_repo.read(conn, [sha]))[sha]
+        data = await blob_repo.read_one(conn, sha)
     return Response(
         data,
         media_type="application/octet-stream",

@@ -66,7 +66,7 @@ async def read_file(request: Request) -> Response:
         match = next((f for f in files if f.path == path), None)
         if match is None:
             raise ApiError(404, "not_found", "No such file in this revision.")
-        data = (await blob_repo.read(conn, [match.sha256]))[match.sha256]
+        data = await blob_repo.read_one(conn, match.sha256)
     media = "application/octet-stream" if match.is_binary else "text/plain; charset=utf-8"
     return Response(data, media_type=media, headers={"etag": f'"{match.sha256.hex()}"'})
 

@@ -20,7 +20,7 @@ from server.repo import blobs as blob_repo
 from server.repo import shares as share_repo
 from server.repo.projects import Project
 from server.repo.shares import Share
-from server.routes.common import project_id
+from server.routes.common import project_id, sha256_param
 from server.services import shares
 from server.services.projects import owned
 from server.services.shares import no_such_share
@@ -134,14 +134,11 @@ async def public_files(request: Request) -> Response:
 
 async def public_blob(request: Request) -> Response:
     token = _token(request)
-    try:
-        sha = bytes.fromhex(request.path_params["sha256"])
-    except ValueError:
-        raise ApiError(404, "not_found", "No such content.") from None
+    sha = sha256_param(request)
     async with request.state.pool.connection() as conn:
         if len(sha) != 32 or not await share_repo.public_blob_in(conn, token, sha):
             raise ApiError(404, "not_found", "No such content in this share link.")
-        data = (await blob_repo.read(conn, [sha]))[sha]
+        data = await blob_repo.read_one(conn, sha)
     return Response(
         data,
         media_type="application/octet-stream",

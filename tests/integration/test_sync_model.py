@@ -38,8 +38,7 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from contract.rules import folded, parents
-from server.blobs import is_text
+from contract.rules import folded, is_text, parents
 from server.sync_rules import RULES
 from tests.support.api import Api, tiny_dist
 from tests.support.live_server import LiveServer

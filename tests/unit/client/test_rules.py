@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from contract import rules as rules_module
-from contract.rules import PathError, SyncRules, folded, parents
+from contract.rules import PathError, SyncRules, folded, is_text, parents
 
 
 def test_the_contract_file_loads_with_every_limit(rules: SyncRules) -> None:
@@ -134,3 +134,9 @@ def test_raw_is_the_document_and_does_not_count_in_equality(rules: SyncRules) ->
     assert rules.raw["limits"]["max_file_bytes"] == rules.max_file_bytes
     assert rules == SyncRules.from_json({**rules.raw, "comment": "another"})
     assert hash(rules) == hash(rules_module.load())
+
+
+def test_text_is_utf8_without_nul() -> None:
+    assert is_text(b"") and is_text("héllo ✓\n".encode())
+    assert not is_text(b"a\0b")  # valid UTF-8, but NUL makes it binary
+    assert not is_text(b"\xff\xfe") and not is_text(b"\x89PNG\r\n\x1a\n")
