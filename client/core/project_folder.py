@@ -10,7 +10,7 @@ import shutil
 from typing import Any
 
 from client.core import fs_snapshot
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 
 class ProjectFolder:

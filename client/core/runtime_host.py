@@ -42,13 +42,13 @@ from typing import Any
 
 from client.core import late_interrupt
 from client.core.project_folder import ProjectFolder
-from client.core.rules import SyncRules
 from client.core.scan_pacer import ScanPacer
 from client.core.shell import History, Io, Shell, Streams
 from client.core.shell.completion import shell_completer
 from client.core.shell.readline import LineEditor
 from client.core.tasks import spawn
 from client.core.terminal_stdio import TerminalStdin, TerminalStdout
+from contract.rules import SyncRules
 
 NO_BLOCKING = (
     "input() cannot wait for the keyboard here: this page is not cross-origin "

@@ -13,9 +13,9 @@ from typing import Any, Protocol
 
 from client.core.commands import CommandRegistry
 from client.core.model import ProjectModel
-from client.core.rules import SyncRules
 from client.ffi.events import Listeners
 from client.ui.layout_view import LayoutView
+from contract.rules import SyncRules
 
 
 class ProjectFiles(Protocol):

@@ -19,7 +19,6 @@ from client.core.engine import ProjectSync
 from client.core.layout_state import Layout
 from client.core.model import ProjectModel
 from client.core.ports import ApiError, MemoryStorage, ServerApi, Storage
-from client.core.rules import load as load_rules
 from client.core.settings import Settings
 from client.core.status import SyncStatus
 from client.core.tabs import default_file
@@ -41,6 +40,7 @@ from client.ui.search_view import SearchView
 from client.ui.sync_link import SyncLink
 from client.ui.terminal_view import TerminalPanel
 from client.ui.workbench_debug import DebugHooks
+from contract.rules import load as load_rules
 
 RENDER_WAIT_MS = 100  # the longest a change waits for an idle moment before it shows
 
