@@ -17,9 +17,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, sync
-from server.bodies import loads, parse_json, read_bytes, read_json, text_field
+from server import auth, limits, sync
+from server.bodies import decode, read_bytes, read_model
 from server.errors import ApiError
+from server.models.requests import SyncRequest
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
 from server.repo import projects as project_repo
@@ -78,11 +79,11 @@ async def blob(request: Request) -> Response:
     )
 
 
-async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, bytes]]:
+async def _sync_body(request: Request) -> tuple[SyncRequest, dict[str, bytes]]:
     """JSON {"ops": [...]}, or multipart: an `ops` field (JSON) plus binary parts by name."""
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
-        return await read_json(request), {}
+        return await read_model(request, SyncRequest), {}
     declared = request.headers.get("content-length")
     if declared is None or not declared.isdigit():
         raise ApiError(411, "length_required", "A multipart sync needs a Content-Length.")
@@ -100,9 +101,7 @@ async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, byt
         raw_ops = form.get("ops")
         if not isinstance(raw_ops, str):
             raise ApiError(400, "malformed_multipart", "The multipart body needs an 'ops' field.")
-        body = loads(raw_ops, "'ops'")
-        if not isinstance(body, dict):
-            raise ApiError(400, "malformed_json", "'ops' must hold a JSON object.")
+        body = decode(raw_ops, SyncRequest, "'ops'")
         parts = {}
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
@@ -112,23 +111,14 @@ async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, byt
         await form.close()
 
 
-INLINE_BYTES = 256 * 1024  # bodies up to this size are read first and parsed inline
-
-
 def _is_small_json(request: Request) -> bool:
     declared = request.headers.get("content-length", "")
     content_type = request.headers.get("content-type", "")
     return (
         declared.isdigit()
-        and int(declared) <= INLINE_BYTES
+        and int(declared) <= limits.INLINE_BODY
         and not content_type.startswith("multipart/form-data")
     )
-
-
-def _revision_message(body: dict[str, object]) -> str | None:
-    if body.get("revision_message") is None:
-        return None
-    return text_field(body, "revision_message", max_length=500, strip=True)
 
 
 async def _apply(
@@ -167,20 +157,19 @@ async def _apply(
 async def sync_files(request: Request) -> Response:
     if _is_small_json(request):
         # The common case (an editor's few changes): one connection, one transaction.
-        raw = await read_bytes(request, INLINE_BYTES)
+        raw = await read_bytes(request, limits.INLINE_BODY)
         async with request.state.pool.connection() as conn:
             session = await auth.require_session(request, conn)  # 401/403 before 400/422
-            body = parse_json(raw)
-            ops = sync.parse_ops(body.get("ops"), {})
-            return await _apply(request, conn, session, ops, _revision_message(body))
+            body = decode(raw, SyncRequest)
+            ops = sync.parse_ops(body.ops, {})
+            return await _apply(request, conn, session, ops, body.revision_message)
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
         await owned(conn, session, request)  # 404 before reading a large body
     body, parts = await _sync_body(request)
-    ops = await anyio.to_thread.run_sync(sync.parse_ops, body.get("ops"), parts)
-    message = _revision_message(body)
+    ops = await anyio.to_thread.run_sync(sync.parse_ops, body.ops, parts)
     async with request.state.pool.connection() as conn:
-        return await _apply(request, conn, session, ops, message)
+        return await _apply(request, conn, session, ops, body.revision_message)
 
 
 ROUTES = [

@@ -3,7 +3,6 @@ describe, duplicate, delete."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from psycopg import AsyncConnection
@@ -12,26 +11,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import auth, paths, sync, templates
-from server.bodies import invalid, read_json, read_optional_json, text_field
+from server.bodies import read_model
+from server.models.refusals import invalid
+from server.models.requests import Duplication, NewProject, ProjectChange
 from server.repo import files as file_repo
 from server.repo import projects as project_repo
 from server.repo.projects import Project
 from server.routes.common import owned, project_json
 from server.sync_rules import RULES
-
-MAX_BODY = 64 * 1024
-
-
-def _name(body: dict[str, Any], required: bool = True) -> str | None:
-    if not required and body.get("name") is None:
-        return None
-    return text_field(body, "name", min_length=1, max_length=100)
-
-
-def _description(body: dict[str, Any]) -> str | None:
-    if body.get("description") is None:
-        return None
-    return text_field(body, "description", max_length=2000, multiline=True)
 
 
 async def create_with_files(
@@ -72,13 +59,11 @@ async def list_projects(request: Request) -> Response:
 async def create_project(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
-    body = await read_json(request, MAX_BODY)
-    name = _name(body)
-    description = _description(body) or ""
-    template = body.get("template")
+    body = await read_model(request, NewProject)
+    name, description, template = body.name, body.description or "", body.template
     files: dict[str, bytes] = {}
     if template is not None:
-        if not isinstance(template, str) or template not in templates.catalogue():
+        if template not in templates.catalogue():
             raise invalid("template", f"No template {template!r}; see GET /api/templates.")
         files = {
             paths.normalise(p): d
@@ -86,9 +71,7 @@ async def create_project(request: Request) -> Response:
             if not RULES.ignored(p)
         }
     async with request.state.pool.connection() as conn, conn.transaction():
-        project = await create_with_files(
-            conn, session.user.id, name or "", description, template, files
-        )
+        project = await create_with_files(conn, session.user.id, name, description, template, files)
     return JSONResponse(project_json(project), status_code=201)
 
 
@@ -102,8 +85,8 @@ async def get_project(request: Request) -> Response:
 async def update_project(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
-    body = await read_json(request, MAX_BODY)
-    name, description = _name(body, required=False), _description(body)
+    body = await read_model(request, ProjectChange)
+    name, description = body.name, body.description
     if name is None and description is None:
         raise invalid("name", "Send a new name, a new description, or both.")
     async with request.state.pool.connection() as conn:
@@ -116,10 +99,10 @@ async def update_project(request: Request) -> Response:
 async def duplicate_project(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
-    body = await read_optional_json(request, MAX_BODY)
+    body = await read_model(request, Duplication)
     async with request.state.pool.connection() as conn, conn.transaction():
         source = await owned(conn, session, request, for_update=True)
-        name = _name(body, required=False) or f"{source.name} (copy)"[:100]
+        name = body.name or f"{source.name} (copy)"[:100]
         copy = await project_repo.create(
             conn, session.user.id, name, source.description, source.template
         )

@@ -7,15 +7,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import auth, paths
-from server.bodies import read_optional_json, text_field
+from server.bodies import read_model
 from server.errors import ApiError
+from server.models.requests import NewRevision
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
 from server.repo import projects as project_repo
 from server.repo import revisions as revision_repo
 from server.routes.common import file_json, owned, revision_json
-
-MAX_BODY = 16 * 1024
 
 
 def _number(request: Request) -> int:
@@ -28,8 +27,7 @@ def _number(request: Request) -> int:
 async def create(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
-    body = await read_optional_json(request, MAX_BODY)
-    message = text_field(body, "message", max_length=500, required=False)
+    message = (await read_model(request, NewRevision)).message or ""
     async with request.state.pool.connection() as conn, conn.transaction():
         project = await owned(conn, session, request, for_update=True)
         revision = await revision_repo.record(conn, project.id, session.user.id, message)

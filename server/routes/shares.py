@@ -13,16 +13,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import auth, paths
-from server.bodies import invalid, read_optional_json, text_field
+from server.bodies import read_model
 from server.errors import ApiError
+from server.models.refusals import invalid
+from server.models.requests import NewShare
 from server.repo import blobs as blob_repo
 from server.repo import shares as share_repo
 from server.repo.projects import Project
 from server.repo.shares import Share
 from server.routes.common import owned
 from server.share_site import share_origin, valid_token
-
-MAX_BODY = 16 * 1024
 
 
 def _origin(request: Request) -> str:
@@ -56,8 +56,8 @@ def _token(request: Request) -> str:
     return str(token)
 
 
-def _root(body: dict[str, Any]) -> str:
-    raw = text_field(body, "root", max_length=1000, required=False).strip("/")
+def _root(body: NewShare) -> str:
+    raw = (body.root or "").strip("/")
     if raw == "":
         return ""
     try:
@@ -80,8 +80,7 @@ async def list_shares(request: Request) -> Response:
 async def create_share(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
-    body = await read_optional_json(request, MAX_BODY)
-    root = _root(body)
+    root = _root(await read_model(request, NewShare))
     async with request.state.pool.connection() as conn, conn.transaction():
         project = await owned(conn, session, request, for_update=True)
         if root and not await share_repo.has_folder(conn, project.id, root):

@@ -20,8 +20,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import auth, paths, sync, zips
-from server.bodies import read_bytes, text_field
+from server.bodies import convert, read_bytes
 from server.errors import ApiError
+from server.models.requests import ImportQuery
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
 from server.repo.sessions import Session
@@ -67,10 +68,7 @@ async def _put_all(
 async def import_new(request: Request) -> Response:
     async with request.state.pool.connection() as conn:
         session = await auth.require_session(request, conn)
-    # The same rules as POST /api/projects, for a name that comes in the query string.
-    name = text_field(
-        {"name": request.query_params.get("name")}, "name", min_length=1, max_length=100
-    )
+    name = convert(dict(request.query_params), ImportQuery).name
     files, skipped = await anyio.to_thread.run_sync(zips.read, await read_bytes(request))
     async with request.state.pool.connection() as conn, conn.transaction():
         project = await create_with_files(conn, session.user.id, name, "", None, files)
