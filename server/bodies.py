@@ -9,7 +9,7 @@ the bounded reader `loads` finds out why: nesting deeper than limits.MAX_DEPTH (
 parser recurses, and 7,000 levels raised RecursionError, a 500) and integers longer than
 limits.MAX_INT_DIGITS (CPython refuses past 4,300 digits with a message about
 sys.set_int_max_str_digits) answer a 400 that says so, before any field is looked at.
-A body that decodes cannot hide either: its fields are closed and typed by the model.
+A body msgspec takes cannot hide either: it holds only the fields the model types.
 """
 
 from __future__ import annotations
@@ -145,10 +145,11 @@ def decode(raw: bytes | str, model: type[Model], what: str = "The body") -> Mode
     """`raw` as `model`, or an ApiError: 400 for what is not JSON the API reads (too deep,
     a number too long, malformed), 422 (or the model's 413) naming the first wrong field.
 
-    msgspec decodes and checks in one pass in C. Only when it refuses do we find out why
-    with the bounded json reader above and msgspec.convert, which agree with it on any
-    JSON the API takes, and also read what its parser refuses but JSON allows (a lone
-    surrogate in a \\u escape: a 422 for the field, not a 400 for the body)."""
+    msgspec decodes and checks in one pass in C, and a body's own fields are closed to it,
+    so whatever it takes holds nothing it did not bound. When it refuses, the bounded json
+    reader above and msgspec.convert find out why; they also take what its parser refuses
+    but JSON allows: fields the model does not name (ignored), a lone surrogate in a \\u
+    escape (a 422 for that field, not a 400 for the body)."""
     try:
         value: Model = _decoder(model).decode(raw)
     except (msgspec.DecodeError, RecursionError):  # ValidationError is a DecodeError
@@ -157,11 +158,18 @@ def decode(raw: bytes | str, model: type[Model], what: str = "The body") -> Mode
 
 
 def convert(data: dict[str, Any], model: type[Model]) -> Model:
-    """Plain data (parsed JSON, query parameters) as `model`, or a 422 naming the field."""
+    """Plain data (parsed JSON, query parameters) as `model`, or a 422 naming the field.
+    Fields the model does not name are ignored, as they always were."""
+    known = _field_names(model)
     try:
-        return _checked(msgspec.convert(data, model))
+        return _checked(msgspec.convert({k: v for k, v in data.items() if k in known}, model))
     except msgspec.ValidationError as error:
         raise refusals.refusal(error, model) from None
+
+
+@cache
+def _field_names(model: type[msgspec.Struct]) -> frozenset[str]:
+    return frozenset(field.encode_name for field in msgspec.structs.fields(model))
 
 
 @cache

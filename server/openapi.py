@@ -49,8 +49,10 @@ def _schemas(paths: Json) -> Json:
         [models[name] for name in names], ref_template=SCHEMAS + "{name}"
     )
     for name, schema in found.items():
-        extra = getattr(models.get(name), "schema_extra", None)
-        schema.update(extra or {})
+        model = models.get(name)
+        schema.update(getattr(model, "schema_extra", None) or {})
+        if getattr(model, "open_fields", False):
+            del schema["additionalProperties"]
     found["SyncRules"] = {**_like(RULES.raw), "$comment": "contract/sync_rules.json, verbatim."}
     return dict(sorted(found.items()))
 

@@ -1,9 +1,10 @@
 """The field types the models are made of. Each states its bounds once, in a msgspec.Meta:
 the decoder enforces them and the OpenAPI document shows them (msgspec.json.schema).
 
-Text fields carry a `Text` rule as well, which server/bodies.py applies after decoding:
-the checks JSON Schema cannot say exactly (stripping before the length counts, Unicode
-control characters, UTF-8 a JSON escape can break). Their schema is made from the rule.
+Text fields carry a `Text` rule as well, which server/bodies.py applies to a body's own
+fields after decoding: the checks JSON Schema cannot say exactly (stripping before the
+length counts, Unicode control characters, UTF-8 a JSON escape can break). Their schema is
+made from the rule.
 Project paths are checked by server/paths.py, which gives a reason for each refusal; the
 schema states the same rules.
 """

@@ -1,8 +1,8 @@
 """A body the models refuse, told in the API's words: msgspec's ValidationError becomes a
 422 (code `invalid`, or the code the field's type declares) whose details.field names the
-field, and details.op the operation of a sync. Types declare codes and limits in their
-Meta's `extra`: {"code": ...} for any refusal of that field, {"too_long": ...} for a 413
-when a list holds too many items.
+field, and details.op the operation of a sync. Types declare more in their Meta's `extra`:
+{"code": ...} for any refusal of that field, {"too_long": code} for a 413 when a list holds
+too many items, {"absent": words} for a field that is missing or null.
 """
 
 from __future__ import annotations
@@ -52,39 +52,44 @@ def refusal(error: msgspec.ValidationError, model: type[msgspec.Struct]) -> ApiE
     named = _NAMED.fullmatch(what)
     if named:
         names.append(named[2])
-    numbered = getattr(model, "numbered", "")
-    prefix, inner = "", names
     details: dict[str, Any] = {}
+    prefix, inner = "", names
+    numbered = getattr(model, "numbered", "")
     if numbered and names[:1] == [numbered] and len(names) > 1 and isinstance(names[1], int):
         prefix, details["op"], inner = f"Operation {names[1]}: ", names[1], names[2:]
-    field = next((n for n in inner if isinstance(n, str)), "op" if prefix else "body")
-    details["field"] = field
-    subject = f"'{_dotted(inner)}'" if inner else ("the operation" if prefix else "The body")
+    details["field"] = next((n for n in inner if isinstance(n, str)), "op" if prefix else "body")
     extra = declared(model, names)
-    status, code = 422, extra.get("code", "invalid")
+    code = extra.get("code", "invalid")
+    typed = _TYPE.fullmatch(what)
+    if "absent" in extra and (named or (typed and _words(typed[2]) == "null")):
+        return ApiError(422, code, f"{prefix}{extra['absent']}.", details)
     bound = _BOUND.fullmatch(what)
-    if named:
-        problem = (
-            "is required" if named[1] == "missing required" else "is not a field of this request"
-        )
-    elif (typed := _TYPE.fullmatch(what)) is not None:
-        problem = f"must be {_words(typed[1])}, not {_words(typed[2])}"
-    elif bound is not None:
+    if bound and bound[2] == "<=" and "too_long" in extra:
+        code, details["limit"] = extra["too_long"], int(bound[3])
+    status = 413 if "limit" in details else 422
+    subject = f"'{_dotted(inner)}'" if inner else ("the operation" if prefix else "The body")
+    return ApiError(status, code, f"{prefix}{subject} {_problem(what, model, names)}.", details)
+
+
+def _problem(what: str, model: type[msgspec.Struct], names: Names) -> str:
+    """msgspec's reason, in the API's words."""
+    if named := _NAMED.fullmatch(what):
+        return "is required" if named[1] == "missing required" else "is not a field it takes"
+    if typed := _TYPE.fullmatch(what):
+        return f"must be {_words(typed[1])}, not {_words(typed[2])}"
+    if bound := _BOUND.fullmatch(what):
         unit = _UNITS.get(bound[1], "")
         verb = {"character": "have", "item": "hold"}.get(unit, "be")
-        problem = f"must {verb} {_COMPARED[bound[2]]} {bound[3]}"
-        if unit:
-            problem += f" {unit}{'' if bound[3] == '1' else 's'}"
-        if bound[2] == "<=" and "too_long" in extra:
-            status, code, details["limit"] = 413, extra["too_long"], int(bound[3])
-    elif (value := _VALUE.fullmatch(what)) is not None:
-        problem = f"cannot be {value[1]}"
+        plural = "" if bound[3] == "1" else "s"
+        return f"must {verb} {_COMPARED[bound[2]]} {bound[3]}" + (
+            f" {unit}{plural}" if unit else ""
+        )
+    if value := _VALUE.fullmatch(what):
         choices = _tags(model, names)
         if choices:
-            problem = f"must be one of {', '.join(choices)}, not {value[1]}"
-    else:
-        problem = f"is refused: {what}"
-    return ApiError(status, code, f"{prefix}{subject} {problem}.", details)
+            return f"must be one of {', '.join(choices)}, not {value[1]}"
+        return f"cannot be {value[1]}"
+    return f"is refused: {what}"
 
 
 def declared(model: type[msgspec.Struct], names: Names) -> dict[str, Any]:

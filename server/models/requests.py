@@ -1,6 +1,7 @@
-"""The JSON request bodies. A body's own fields are closed: an unknown one is refused (422,
-naming it), so a body that decodes holds nothing the models did not bound. A sync's
-operations ignore fields they do not use, as they always have.
+"""The JSON request bodies. Fields a body does not name are ignored, as they always were;
+the models are closed all the same (forbid_unknown_fields), so that msgspec's fast decoder
+takes only what they bound and leaves anything else to the careful path (server/bodies.py).
+The document shows them open (`open_fields`). A sync's operations are open throughout.
 
 What a model cannot say (a path's reasons, content and parts, edits in order) is checked by
 the code that reads it: server/sync.py for operations, the routes for the rest.
@@ -35,6 +36,7 @@ class Body(Struct, forbid_unknown_fields=True, kw_only=True):
     may_be_empty: ClassVar[bool] = False  # an empty body means {} (every field is optional)
     numbered: ClassVar[str] = ""  # a list field whose refusals name the item ("Operation 2")
     schema_extra: ClassVar[dict[str, Any]] = {}  # what JSON Schema says that types cannot
+    open_fields: ClassVar[bool] = True  # the document: fields it does not name are ignored
 
 
 # --- accounts --------------------------------------------------------------------------------
@@ -153,7 +155,7 @@ class DeleteOp(Op, tag="delete"):
 
 
 class RenameOp(Op, tag="rename"):
-    to: Path
+    to: Annotated[Path, Meta(extra={"absent": "a rename needs 'to', the file's new path"})]
     base_version: Base
 
 
