@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx2  # noqa: E402
 
-from server import bodies, sync  # noqa: E402
+from server import bodies, sync_ops  # noqa: E402
 from server.models.requests import SyncRequest  # noqa: E402
 from tests.support import databases  # noqa: E402
 from tests.support.api import PASSWORD, tiny_dist  # noqa: E402
@@ -597,10 +597,10 @@ async def bench_a_wrk(url: str, connections: int, seconds: float, cpu: CpuMeter)
 # --- e: reading a sync body, in this process -------------------------------------------
 
 
-def read_sync_body(raw: bytes) -> list[sync.Op]:
+def read_sync_body(raw: bytes) -> list[sync_ops.Op]:
     """What the sync route does with a JSON body before it opens a transaction."""
     body = bodies.decode(raw, SyncRequest)
-    return sync.parse_ops(body.ops, {})
+    return sync_ops.parse_ops(body.ops, {})
 
 
 def bench_e(rounds: int = 5) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Apply a batch of file operations (put, delete, rename) to a project, all or nothing.
+"""Apply a batch of file operations (put, patch, delete, rename; read and checked by
+server/sync_ops.py) to a project, all or nothing.
 
 Every operation names the version it was based on. One whose base is stale is answered
 `conflict` and changes nothing; the others apply. Bad input anywhere in the batch (a bad
@@ -9,37 +10,23 @@ can remain. Folders are implied by paths.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from psycopg import AsyncConnection
 
-from server import blobs, paths
+from contract.rules import folded, parents
+from server import blobs
 from server.errors import ApiError
-from server.models.requests import DeleteOp, PatchOp, PutOp, RenameOp
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
 from server.repo import projects as project_repo
 from server.repo.files import StoredFile
 from server.repo.projects import Project
+from server.sync_ops import Op, op_error
 from server.sync_rules import RULES
 
 _NEW = -1  # version placeholder for content written by this batch
-
-
-@dataclass(frozen=True)
-class Op:
-    index: int
-    kind: str
-    path: str
-    base_version: int | None
-    to: str | None = None
-    blob: blobs.Blob | None = None
-    is_binary: bool = False
-    content: bytes | None = None  # a put's raw bytes (a later patch in the batch reads them)
-    edits: tuple[tuple[int, int, str], ...] = ()  # a patch: (start, end, text) in characters
-    label: str = ""  # how refusals name it; "" = "Operation <index>" (a sync's own ops)
 
 
 @dataclass
@@ -49,100 +36,8 @@ class Outcome:
     changed: bool = False
 
 
-def put_op(index: int, path: str, data: bytes, base_version: int | None = None) -> Op:
-    """A put of trusted, already-checked content (templates, imports): binary unless text."""
-    return Op(
-        index,
-        "put",
-        path,
-        base_version,
-        blob=blobs.pack(data),
-        is_binary=not blobs.is_text(data),
-        content=data,
-        label=f"The imported file '{path}'",
-    )
-
-
 def _who(op: Op) -> str:
     return op.label or f"Operation {op.index}"
-
-
-def _op_error(
-    index: int, field_name: str, message: str, status: int = 422, code: str = "invalid"
-) -> ApiError:
-    return ApiError(
-        status, code, f"Operation {index}: {message}", {"op": index, "field": field_name}
-    )
-
-
-def _path(raw: str, index: int, name: str) -> str:
-    try:
-        path = paths.normalise(raw)
-    except paths.PathError as error:
-        raise _op_error(index, name, str(error), code="invalid_path") from None
-    if RULES.ignored(path):
-        raise _op_error(
-            index,
-            name,
-            f"'{path}' is never synced (node_modules/, .git/, dist/, "
-            "build/ and .env files stay local)",
-            code="ignored_path",
-        )
-    return path
-
-
-def _text(text: str, index: int, field_name: str) -> bytes:
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate, which a JSON \u escape can carry
-        raise _op_error(
-            index, field_name, "the text is not valid UTF-8", code="invalid_utf8"
-        ) from None
-    if b"\0" in data:  # text never holds NUL (blobs.is_text); such files go as binary
-        raise _op_error(
-            index,
-            field_name,
-            "text may not contain NUL; send the file as binary (content_ref)",
-            code="invalid_utf8",
-        )
-    return data
-
-
-def _content(raw: PutOp, index: int, parts: dict[str, bytes]) -> tuple[bytes, bool]:
-    if isinstance(raw.content, str) == isinstance(raw.content_ref, str):
-        raise _op_error(index, "content", "a put needs exactly one of content or content_ref")
-    if isinstance(raw.content, str):
-        return _text(raw.content, index, "content"), False
-    if raw.content_ref not in parts:
-        raise _op_error(index, "content_ref", "content_ref must name a part of this request")
-    data = parts[raw.content_ref]
-    if raw.binary is None:
-        return data, not blobs.is_text(data)
-    if not raw.binary and not blobs.is_text(data):
-        raise _op_error(
-            index,
-            "content_ref",
-            "the content is declared text but is not valid UTF-8",
-            code="invalid_utf8",
-        )
-    return data, raw.binary
-
-
-def _edits(raw: PatchOp, index: int) -> tuple[tuple[int, int, str], ...]:
-    """A patch's edits (start, end, text): character offsets into the base text, sorted
-    and not overlapping. Checked against the base's length when it is applied."""
-    previous_end = 0
-    for edit in raw.edits:
-        if not previous_end <= edit.start <= edit.end:
-            raise _op_error(
-                index,
-                "edits",
-                "edits must be sorted, not overlap, and have start <= end",
-                code="bad_patch",
-            )
-        _text(edit.text, index, "edits")
-        previous_end = edit.end
-    return tuple((edit.start, edit.end, edit.text) for edit in raw.edits)
 
 
 def _patched(op: Op, base: bytes) -> bytes:
@@ -150,7 +45,7 @@ def _patched(op: Op, base: bytes) -> bytes:
     pieces, cursor = [], 0
     for start, end, insert in op.edits:
         if end > len(text):
-            raise _op_error(
+            raise op_error(
                 op.index,
                 "edits",
                 f"an edit ends at {end}, past the end of the base text ({len(text)} characters)",
@@ -161,9 +56,9 @@ def _patched(op: Op, base: bytes) -> bytes:
     pieces.append(text[cursor:])
     data = "".join(pieces).encode("utf-8")
     if b"\0" in data:
-        raise _op_error(op.index, "edits", "text may not contain NUL", code="invalid_utf8")
+        raise op_error(op.index, "edits", "text may not contain NUL", code="invalid_utf8")
     if len(data) > RULES.max_file_bytes:
-        raise _op_error(
+        raise op_error(
             op.index,
             "edits",
             f"the file would be larger than {RULES.max_file_bytes} bytes",
@@ -171,47 +66,6 @@ def _patched(op: Op, base: bytes) -> bytes:
             "file_too_large",
         )
     return data
-
-
-def parse_ops(
-    requested: Sequence[PutOp | PatchOp | DeleteOp | RenameOp],
-    parts: dict[str, bytes] | None = None,
-) -> list[Op]:
-    """Check what the request models cannot (paths, content, the order of edits) before
-    touching the database; pack content into blobs."""
-    parts = parts or {}
-    ops = []
-    for index, raw in enumerate(requested):
-        path = _path(raw.path, index, "path")
-        if isinstance(raw, PutOp):
-            data, is_binary = _content(raw, index, parts)
-            if len(data) > RULES.max_file_bytes:
-                raise _op_error(
-                    index,
-                    "content",
-                    f"the file is larger than {RULES.max_file_bytes} bytes",
-                    413,
-                    "file_too_large",
-                )
-            blob = blobs.pack(data)
-            ops.append(
-                Op(
-                    index,
-                    "put",
-                    path,
-                    raw.base_version,
-                    blob=blob,
-                    is_binary=is_binary,
-                    content=data,
-                )
-            )
-        elif isinstance(raw, PatchOp):
-            ops.append(Op(index, "patch", path, raw.base_version, edits=_edits(raw, index)))
-        elif isinstance(raw, DeleteOp):
-            ops.append(Op(index, "delete", path, raw.base_version))
-        else:
-            ops.append(Op(index, "rename", path, raw.base_version, to=_path(raw.to, index, "to")))
-    return ops
 
 
 class _Tree:
@@ -237,7 +91,7 @@ class _Tree:
         return self.now[key] is not None if key in self.now else key in self._under
 
     def _count(self, key: str, delta: int) -> None:
-        for folder in paths.parents(key):
+        for folder in parents(key):
             self._holds[folder] = self._holds.get(folder, 0) + delta
 
     def get(self, key: str) -> StoredFile | None:
@@ -253,8 +107,8 @@ class _Tree:
         return self._holds.get(key, 0) > 0
 
     def blocking_parent(self, path: str) -> str | None:
-        for parent in paths.parents(path):
-            found = self.now.get(paths.folded(parent))
+        for parent in parents(path):
+            found = self.now.get(folded(parent))
             if found is not None:
                 return found.path
         return None
@@ -280,7 +134,7 @@ def _place(tree: _Tree, op: Op, path: str) -> None:
             f"{_who(op)}: '{blocker}' is a file, so '{path}' cannot be created inside it.",
             {"op": op.index, "path": path, "existing": blocker},
         )
-    if tree.is_folder(paths.folded(path)):
+    if tree.is_folder(folded(path)):
         raise ApiError(
             409,
             "folder_in_the_way",
@@ -301,7 +155,7 @@ def _case_clash(op: Op, current: StoredFile | None, path: str) -> None:
 
 def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
     """Apply one operation to the tree; return a conflict result, or None when applied."""
-    key = paths.folded(op.path)
+    key = folded(op.path)
     current = tree.get(key)
     if op.kind == "put":
         _case_clash(op, current, op.path)
@@ -325,7 +179,7 @@ def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
         return None
     if op.kind == "patch":
         if current.is_binary:
-            raise _op_error(
+            raise op_error(
                 op.index, "path", f"'{op.path}' is binary; a patch needs text", code="not_text"
             )
         data = _patched(op, tree.contents[current.sha256])
@@ -335,7 +189,7 @@ def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
         tree.set(key, StoredFile(op.path, blob.sha256, blob.size, False, _NEW))
         return None
     assert op.to is not None
-    to_key = paths.folded(op.to)
+    to_key = folded(op.to)
     target = tree.get(to_key)
     if to_key != key and target is not None:
         return _conflict(op, target, op.to)
@@ -346,15 +200,21 @@ def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
     return None
 
 
+def _within(amount: int, limit: int, code: str, unit: str) -> None:
+    """Refuse (413, whole batch) a project that would grow past one of its limits."""
+    if amount > limit:
+        raise ApiError(413, code, f"A project holds at most {limit} {unit}.", {"limit": limit})
+
+
 async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outcome:
     """Run inside a transaction, with the project row locked (FOR UPDATE)."""
     keys: set[str] = set()
     fresh: list[str] = []
     for op in ops:
         for path in filter(None, (op.path, op.to)):
-            keys.add(paths.folded(path))
-            keys.update(paths.folded(p) for p in paths.parents(path))
-            fresh.append(paths.folded(path))
+            keys.add(folded(path))
+            keys.update(folded(p) for p in parents(path))
+            fresh.append(folded(path))
     known = await file_repo.by_keys(conn, project.id, sorted(keys))
     under = await file_repo.keys_under(conn, project.id, sorted(set(fresh) - set(known)))
     tree = _Tree(known, keys, under)
@@ -390,20 +250,8 @@ async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outco
         - sum(old.size for _k, old in replaced)
         + sum(new.size for _k, new in written)
     )
-    if count > RULES.max_project_files:
-        raise ApiError(
-            413,
-            "too_many_files",
-            f"A project holds at most {RULES.max_project_files} files.",
-            {"limit": RULES.max_project_files},
-        )
-    if size > RULES.max_project_bytes:
-        raise ApiError(
-            413,
-            "project_too_large",
-            f"A project holds at most {RULES.max_project_bytes} bytes.",
-            {"limit": RULES.max_project_bytes},
-        )
+    _within(count, RULES.max_project_files, "too_many_files", "files")
+    _within(size, RULES.max_project_bytes, "project_too_large", "bytes")
 
     version = await project_repo.advance(conn, project.id, count, size)
     made = [op.blob or tree.made.get(op.index) for op in applied]

@@ -5,7 +5,8 @@ Text fields carry a `Text` rule as well, which server/bodies.py applies to a bod
 fields after decoding: the checks JSON Schema cannot say exactly (stripping before the
 length counts, Unicode control characters, UTF-8 a JSON escape can break). Their schema is
 made from the rule.
-Project paths are checked by server/paths.py, which gives a reason for each refusal; the
+
+Project paths are checked by contract/rules.py, which gives a reason for each refusal; the
 schema states the same rules.
 """
 
@@ -25,7 +26,7 @@ from server.sync_rules import RULES
 # Unicode Cc (C0, DEL, C1): what a one-line field refuses; a multiline one allows tab and LF.
 NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"
 MULTILINE = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
-# paths.normalise: relative, '/'-separated, no empty segment, backslash or control character.
+# RULES.normalise: relative, '/'-separated, no empty segment, backslash or control character.
 PATH_PATTERN = r"^[^/\\\x00-\x1f\x7f-\x9f]+(?:/[^/\\\x00-\x1f\x7f-\x9f]+)*$"
 EMAIL_FORM = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -97,7 +98,7 @@ Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description="Lowercase he
 Timestamp = Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
 Uuid = Annotated[str, Meta(extra_json_schema={"format": "uuid"})]
 
-# --- project paths: refused with code invalid_path, the reason from paths.normalise ----------
+# --- project paths: refused with code invalid_path, the reason from RULES.normalise ----------
 Path = Annotated[
     str,
     Meta(

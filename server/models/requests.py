@@ -4,7 +4,7 @@ takes only what they bound and leaves anything else to the careful path (server/
 The document shows them open (`open_fields`). A sync's operations are open throughout.
 
 What a model cannot say (a path's reasons, content and parts, edits in order) is checked by
-the code that reads it: server/sync.py for operations, the routes for the rest.
+the code that reads it: server/sync_ops.py for operations, the routes for the rest.
 """
 
 from __future__ import annotations

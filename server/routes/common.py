@@ -1,42 +1,33 @@
-"""Helpers the project routes share: ids, ownership, JSON shapes."""
+"""What the routes share: the project id and content hash in the URL, and the JSON shapes."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from psycopg import AsyncConnection
 from starlette.requests import Request
 
 from server.errors import ApiError
-from server.repo import projects as project_repo
 from server.repo.files import StoredFile
 from server.repo.projects import Project
 from server.repo.revisions import Revision
-from server.repo.sessions import Session
-
-
-def not_found() -> ApiError:
-    # The same answer for "missing" and "someone else's": ids reveal nothing.
-    return ApiError(404, "not_found", "No such project.")
+from server.services.projects import not_found
 
 
 def project_id(request: Request) -> UUID:
+    """The URL's project id; a malformed one is as missing as someone else's (404)."""
     try:
         return UUID(request.path_params["project_id"])
     except ValueError:
         raise not_found() from None
 
 
-async def owned(
-    conn: AsyncConnection, session: Session, request: Request, *, for_update: bool = False
-) -> Project:
-    project = await project_repo.get(
-        conn, session.user.id, project_id(request), for_update=for_update
-    )
-    if project is None:
-        raise not_found()
-    return project
+def sha256_param(request: Request) -> bytes:
+    """The URL's content hash; one that is not even hex names no content (404)."""
+    try:
+        return bytes.fromhex(request.path_params["sha256"])
+    except ValueError:
+        raise ApiError(404, "not_found", "No such content.") from None
 
 
 def project_json(project: Project) -> dict[str, Any]:

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from client.core import rules as client_rules
 from client.core.project_import import ZipWriter, plan_folder
 from client.core.project_list import NAME_MAX, name_problem
+from contract import rules as client_rules
 from server import limits, zips
 from server.bodies import convert
 from server.errors import ApiError

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from client.core import rules as rules_module
 from client.core.clock import FakeClock
 from client.core.engine import ProjectSync
 from client.core.ports import MemoryStorage
-from client.core.rules import SyncRules
+from contract import rules as rules_module
+from contract.rules import SyncRules
 
 from .fake_server import FakeServer, Spawner
 

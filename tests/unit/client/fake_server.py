@@ -6,7 +6,7 @@ something; a stale base answers `conflict` for that op alone; bad input anywhere
 the whole batch (ports.Refused, nothing applied). It logs every call, can fail the next
 calls on demand, and lets a test change files directly as "another client".
 
-Standard library and client.core only: these tests also run inside Pyodide.
+Standard library, client.core and contract only: these tests also run inside Pyodide.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 from client.core import ports
 from client.core.model import ServerFile
-from client.core.rules import PathError, SyncRules, folded, parents
+from contract.rules import PathError, SyncRules, folded, is_text, parents
 
 _NEW = -1  # version placeholder for content written by the batch being applied
 
@@ -65,16 +65,6 @@ class Spawner:
 
 def sha(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
-
-
-def is_text(content: bytes) -> bool:
-    if b"\0" in content:
-        return False
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)

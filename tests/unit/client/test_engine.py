@@ -11,7 +11,7 @@ from client.core import ports
 from client.core.engine import ProjectSync, server_file
 from client.core.model import LocalFile, ServerFile, sha256_hex
 from client.core.ports import MemoryStorage, StoredProject
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 from .fake_server import FakeServer, run
 

@@ -10,7 +10,7 @@ from client.core import ports
 from client.core.model import Base, ProjectModel, ServerFile, sha256_hex
 from client.core.outbox import Op, batches, pending_ops
 from client.core.reply import apply_results
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 from .fake_server import FakeServer, run, seeded
 

@@ -10,10 +10,10 @@ import pytest
 from client.core.clock import FakeClock
 from client.core.engine import ProjectSync
 from client.core.ports import MemoryStorage
-from client.core.rules import SyncRules
 from client.core.scheduler import SyncScheduler
 from client.core.status import SyncState, SyncStatus
 from client.core.timing import DEFAULT_TIMING, Timing
+from contract.rules import SyncRules
 
 from .fake_server import FakeServer, Spawner, run
 
