@@ -16,6 +16,9 @@ JSON object:
      new file in the big one.
   d  a zip import of 20,000 small files (the most a project holds) as a new project:
      seconds from upload to the answer (median of --d-runs).
+  e  reading a sync body in this process (no server, no database): CPU microseconds to
+     parse and check it into operations, as the sync route does, for part a's one-file put,
+     part c's one-line patch, and a 1,000-file 4 MB batch of puts (best of 5 rounds).
 
 Targets: a >= 500 syncs/s with p99 < 50 ms; b < 300 ms; c < 10 ms server time, < 2 KB sent.
 """
@@ -45,6 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx2  # noqa: E402
 
+from server import bodies, sync_ops  # noqa: E402
+from server.models.requests import SyncRequest  # noqa: E402
 from tests.support import databases  # noqa: E402
 from tests.support.api import PASSWORD, tiny_dist  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
@@ -589,6 +594,40 @@ async def bench_a_wrk(url: str, connections: int, seconds: float, cpu: CpuMeter)
     }
 
 
+# --- e: reading a sync body, in this process -------------------------------------------
+
+
+def read_sync_body(raw: bytes) -> list[sync_ops.Op]:
+    """What the sync route does with a JSON body before it opens a transaction."""
+    body = bodies.decode(raw, SyncRequest)
+    return sync_ops.parse_ops(body.ops, {})
+
+
+def bench_e(rounds: int = 5) -> dict[str, Any]:
+    rnd = random.Random(5)
+    text = "edit 1 " + "".join(rnd.choices("abcdefghij \n", k=190))
+    put = {"op": "put", "path": "notes.txt", "base_version": 7, "content": text}
+    edit = {"start": 1200, "end": 1200, "text": "  # edit 1"}
+    patch = {"op": "patch", "path": "src/app/main.py", "base_version": 7, "edits": [edit]}
+    batch = [
+        {"op": "put", "path": f"src/d{i % 20}/f{i}.py", "content": source_text(rnd, 4096)}
+        for i in range(1000)
+    ]
+    bodies_by_name = {"one_put": [put], "one_line_patch": [patch], "batch_1000_puts": batch}
+    out: dict[str, Any] = {}
+    for name, ops in bodies_by_name.items():
+        raw = json.dumps({"ops": ops}, separators=(",", ":")).encode()
+        times = []
+        repeat = max(1, 2_000_000 // len(raw))  # about 2 MB of body a round
+        for _ in range(rounds):
+            began = time.process_time()
+            for _ in range(repeat):
+                read_sync_body(raw)
+            times.append((time.process_time() - began) / repeat)
+        out[name] = {"body_bytes": len(raw), "cpu_us": round(min(times) * 1e6, 1)}
+    return out
+
+
 def _ms(value: str, unit: str) -> float:
     return round(float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit], 2)
 
@@ -606,6 +645,8 @@ async def run_all(url: str, args: argparse.Namespace, cpu: CpuMeter) -> dict[str
         out["c"] = await bench_c(url, args.c_files, args.c_file_bytes)
     if "d" in parts:
         out["d"] = await bench_d(url, args.d_files, args.d_runs)
+    if "e" in parts:
+        out["e"] = bench_e()
     met: dict[str, bool] = {}
     for part in ("a", "a_wrk"):
         if part in out and out[part]["syncs_per_s"] is not None:
@@ -645,7 +686,7 @@ def main() -> int:
         help="benchmark this running server (http://host:port) "
         "instead of starting one; it must accept sign-ups",
     )
-    parser.add_argument("--only", default="a,b,c,d", help="parts to run, e.g. a or b,c")
+    parser.add_argument("--only", default="a,b,c,d,e", help="parts to run, e.g. a or b,c")
     parser.add_argument(
         "--pool-max", type=int, help="COSPAI_POOL_MAX for the started server (default: its own, 10)"
     )
@@ -673,6 +714,9 @@ def main() -> int:
     )
     parser.add_argument("--d-runs", type=int, default=3, help="imports in part d (3)")
     args = parser.parse_args()
+    if set(args.only.split(",")) == {"e"}:  # in-process only: no server, no database
+        print(json.dumps({"e": bench_e()}, indent=2))
+        return 0
     with ExitStack() as stack:
         url = (args.url or "").rstrip("/")
         pid = None

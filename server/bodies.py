@@ -1,30 +1,35 @@
-"""Reading request bodies within limits, and checking JSON objects field by field.
+"""Reading request bodies within limits, as the typed models of server/models/.
 
-Every refusal is an ApiError with the right status: 413 for size, 400 for malformed JSON,
-422 for a well-formed body with a wrong field (its name is in details.field).
+Every refusal is an ApiError with the right status: 413 for size (read_bytes, as the body
+arrives), 400 for what is not JSON the API reads, 422 for a well-formed body with a wrong
+field (details.field names it; server/models/refusals.py words it).
 
-Every JSON body the API reads goes through `loads`, which bounds what the parser may be
-asked to do before it runs: nesting deeper than MAX_DEPTH (CPython's parser recurses, and
-7,000 levels raised RecursionError, a 500) and integers longer than MAX_INT_DIGITS (CPython
-refuses past 4,300 digits with a message about sys.set_int_max_str_digits) answer a 400
-that says so. Sizes are bounded before that, as the body is read (read_bytes).
+A body is decoded straight into its model by msgspec (`decode`). When msgspec refuses it,
+the bounded reader `loads` finds out why: nesting deeper than limits.MAX_DEPTH (CPython's
+parser recurses, and 7,000 levels raised RecursionError, a 500) and integers longer than
+limits.MAX_INT_DIGITS (CPython refuses past 4,300 digits with a message about
+sys.set_int_max_str_digits) answer a 400 that says so, before any field is looked at.
+A body msgspec takes cannot hide either: it holds only the fields the model types.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import unicodedata
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
 import anyio
+import msgspec
 from starlette.requests import Request
 
+from server import limits
 from server.errors import ApiError
-from server.sync_rules import RULES
+from server.models import refusals
+from server.models.requests import Body
 
 
-async def read_bytes(request: Request, max_bytes: int = RULES.max_request_bytes) -> bytes:
+async def read_bytes(request: Request, max_bytes: int = limits.SYNC_BODY) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -51,18 +56,6 @@ def _too_large(max_bytes: int) -> ApiError:
     )
 
 
-OFF_LOOP_BYTES = 256 * 1024  # larger bodies are checked and parsed off the event loop
-
-
-async def read_json(request: Request, max_bytes: int = RULES.max_request_bytes) -> dict[str, Any]:
-    raw = await read_bytes(request, max_bytes)
-    if len(raw) > OFF_LOOP_BYTES:
-        return await anyio.to_thread.run_sync(parse_json, raw)
-    return parse_json(raw)
-
-
-MAX_DEPTH = 32  # the deepest body the API takes is 4 levels ({"ops": [{"edits": [{}]}]})
-MAX_INT_DIGITS = 40  # every integer field is below 2**62 (19 digits)
 # A JSON string, or an unterminated one running to the end (so that a run of quotes cannot
 # make the scan quadratic); what is left between strings holds the brackets.
 _STRING = re.compile(rb'"(?:[^"\\]++|\\.?)*+(?:"|\Z)', re.DOTALL)
@@ -70,7 +63,7 @@ _NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
 _OPEN_CLOSE = bytes.maketrans(b"[]", b"{}")
 
 
-def nesting_depth_exceeds(raw: bytes, limit: int = MAX_DEPTH) -> bool:
+def nesting_depth_exceeds(raw: bytes, limit: int = limits.MAX_DEPTH) -> bool:
     """True when arrays and objects in `raw` nest deeper than `limit`. Linear in C: each
     pass removes the innermost pairs, so a body nested d deep empties in d passes."""
     if raw.count(b"[") + raw.count(b"{") <= limit:
@@ -93,7 +86,7 @@ class _LongNumber(Exception):
 
 def _int(text: str) -> int:
     digits = len(text.lstrip("-"))
-    if digits > MAX_INT_DIGITS:
+    if digits > limits.MAX_INT_DIGITS:
         raise _LongNumber(digits)
     return int(text)
 
@@ -107,8 +100,8 @@ def loads(raw: bytes | str, what: str = "The body") -> Any:
             400,
             "malformed_json",
             f"{what} nests arrays and objects more than "
-            f"{MAX_DEPTH} levels deep; no request needs more.",
-            {"max_depth": MAX_DEPTH},
+            f"{limits.MAX_DEPTH} levels deep; no request needs more.",
+            {"max_depth": limits.MAX_DEPTH},
         )
     try:
         return json.loads(raw, parse_int=_int)
@@ -117,8 +110,8 @@ def loads(raw: bytes | str, what: str = "The body") -> Any:
             400,
             "malformed_json",
             f"{what} holds a number with {error.digits} "
-            f"digits; numbers here have at most {MAX_INT_DIGITS}.",
-            {"max_digits": MAX_INT_DIGITS},
+            f"digits; numbers here have at most {limits.MAX_INT_DIGITS}.",
+            {"max_digits": limits.MAX_INT_DIGITS},
         ) from None
     except RecursionError:  # a parser limit below MAX_DEPTH (never expected): still a 400
         raise ApiError(400, "malformed_json", f"{what} nests too deeply.") from None
@@ -126,70 +119,78 @@ def loads(raw: bytes | str, what: str = "The body") -> Any:
         raise ApiError(400, "malformed_json", f"{what} is not valid JSON: {error}") from None
 
 
-def parse_json(raw: bytes) -> dict[str, Any]:
-    body = loads(raw)
+def parse_json(raw: bytes | str, what: str = "The body") -> dict[str, Any]:
+    body = loads(raw, what)
     if not isinstance(body, dict):
-        raise ApiError(400, "malformed_json", "The body must be a JSON object.")
+        raise ApiError(400, "malformed_json", f"{what} must be a JSON object.")
     return body
 
 
-async def read_optional_json(request: Request, max_bytes: int) -> dict[str, Any]:
-    """Like read_json, but an empty body means {}."""
-    raw = await read_bytes(request, max_bytes)
-    return parse_json(raw) if raw.strip() else {}
+B = TypeVar("B", bound=Body)
+Model = TypeVar("Model", bound=msgspec.Struct)
 
 
-def invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "invalid", message, {"field": field})
+async def read_model(request: Request, model: type[B]) -> B:
+    """The body, at most model.max_bytes, as `model` (an empty body as {} where the model
+    says it may be empty); larger bodies are decoded off the event loop."""
+    raw = await read_bytes(request, model.max_bytes)
+    if not raw.strip() and model.may_be_empty:
+        raw = b"{}"
+    if len(raw) > limits.INLINE_BODY:
+        return await anyio.to_thread.run_sync(decode, raw, model)
+    return decode(raw, model)
 
 
-def text_field(
-    body: dict[str, Any],
-    field: str,
-    *,
-    max_length: int,
-    required: bool = True,
-    default: str = "",
-    min_length: int = 0,
-    strip: bool = True,
-    multiline: bool = False,
-    secret: bool = False,
-) -> str:
-    """A string field. Control characters (C0, DEL, C1) are refused, except tab and newline
-    in a `multiline` field; a `secret` (a password) is taken exactly as sent."""
-    value = body.get(field)
-    if value is None:
-        if required:
-            raise invalid(field, f"'{field}' is required.")
-        return default
-    if not isinstance(value, str):
-        raise invalid(field, f"'{field}' must be a string.")
+def decode(raw: bytes | str, model: type[Model], what: str = "The body") -> Model:
+    """`raw` as `model`, or an ApiError: 400 for what is not JSON the API reads (too deep,
+    a number too long, malformed), 422 (or the model's 413) naming the first wrong field.
+
+    msgspec decodes and checks in one pass in C, and a body's own fields are closed to it,
+    so whatever it takes holds nothing it did not bound. When it refuses, the bounded json
+    reader above and msgspec.convert find out why; they also take what its parser refuses
+    but JSON allows: fields the model does not name (ignored), a lone surrogate in a \\u
+    escape (a 422 for that field, not a 400 for the body)."""
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise invalid(field, f"'{field}' is not valid UTF-8.") from None
-    allowed = "\t\n" if multiline else ""
-    if not secret and any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
-        raise invalid(
-            field,
-            f"'{field}' contains control characters"
-            + ("." if multiline else " (it must be a single line)."),
-        )
-    if strip:
-        value = value.strip()
-    if len(value) < min_length:
-        raise invalid(field, f"'{field}' must have at least {min_length} characters.")
-    if len(value) > max_length:
-        raise invalid(field, f"'{field}' must have at most {max_length} characters.")
-    return value
+        value: Model = _decoder(model).decode(raw)
+    except (msgspec.DecodeError, RecursionError):  # ValidationError is a DecodeError
+        return convert(parse_json(raw, what), model)
+    return _checked(value)
 
 
-def int_field(body: dict[str, Any], field: str, *, required: bool = True) -> int | None:
-    value = body.get(field)
-    if value is None:
-        if required:
-            raise invalid(field, f"'{field}' is required.")
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value >= 2**62:
-        raise invalid(field, f"'{field}' must be a non-negative integer.")
+def convert(data: dict[str, Any], model: type[Model]) -> Model:
+    """Plain data (parsed JSON, query parameters) as `model`, or a 422 naming the field.
+    Fields the model does not name are ignored, as they always were."""
+    known = _field_names(model)
+    try:
+        return _checked(msgspec.convert({k: v for k, v in data.items() if k in known}, model))
+    except msgspec.ValidationError as error:
+        raise refusals.refusal(error, model) from None
+
+
+@cache
+def _field_names(model: type[msgspec.Struct]) -> frozenset[str]:
+    return frozenset(field.encode_name for field in msgspec.structs.fields(model))
+
+
+@cache
+def _decoder(model: type[Model]) -> msgspec.json.Decoder[Model]:
+    return msgspec.json.Decoder(model)
+
+
+@cache
+def _text_rules(model: type[msgspec.Struct]) -> list[tuple[str, Any]]:
+    """The fields of `model` whose type carries a text rule (server/models/fields.py)."""
+    found = []
+    for field in msgspec.structs.fields(model):
+        rule = refusals.declared(model, [field.encode_name]).get("text")
+        if rule is not None:
+            found.append((field.name, rule))
+    return found
+
+
+def _checked(value: Model) -> Model:
+    for name, rule in _text_rules(type(value)):
+        text = getattr(value, name)
+        if isinstance(text, str):
+            setattr(value, name, rule.check(name, text))
     return value

@@ -16,8 +16,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-MIN_LENGTH = 8
-MAX_LENGTH = 1024
 SLOTS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 # Not anyio's thread pool (40 threads, shared with other work): this one is ours, sized to
 # the cores, and not bound to one event loop (tests run several apps, each on its own).

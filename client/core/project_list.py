@@ -1,8 +1,8 @@
 """The dashboard's rules, kept pure: which names the server accepts, how the list is
 filtered and ordered, and how a row describes a project.
 
-The name rules mirror the server's (server/bodies.py text_field with the limits of
-server/routes/projects.py; a unit test compares them with the OpenAPI document), so a bad
+The name rules mirror the server's (the Name field of server/models/fields.py, with the
+limits of server/limits.py; a unit test compares them with the server's model), so a bad
 name is refused with its reason before any request is made.
 """
 

@@ -16,7 +16,7 @@ from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 
-MIN_PASSWORD = 8  # the server's passwords.MIN_LENGTH
+MIN_PASSWORD = 8  # the server's limits.PASSWORD_MIN
 
 
 class AuthView:

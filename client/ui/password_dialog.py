@@ -13,7 +13,7 @@ from client.ffi import dom
 from client.ui.auth_view import MIN_PASSWORD
 from client.ui.dialogs import Dialog
 
-MAX_PASSWORD = 1024  # the server's passwords.MAX_LENGTH
+MAX_PASSWORD = 1024  # the server's limits.PASSWORD_MAX
 
 
 class PasswordDialog:

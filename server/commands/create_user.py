@@ -32,27 +32,30 @@ def run(args: argparse.Namespace) -> int:
     """`cospai create-user`: an account from the command line, its password from stdin or
     the terminal."""
     import getpass
-    import re
 
     from server import passwords
+    from server.bodies import convert
+    from server.errors import ApiError
+    from server.models.requests import SignUp
 
-    email = args.email.strip().lower()
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email) or len(email) > 254:
-        raise CliError(f"{args.email!r} is not an email address")
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Again: ") != password:
             raise CliError("the two passwords differ")
-    if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
-        raise CliError(f"the password needs at least {passwords.MIN_LENGTH} characters")
+    fields = {"email": args.email, "password": password, "display_name": args.name}
+    try:  # the rules of POST /api/auth/signup
+        account = convert(fields, SignUp)
+    except ApiError as error:
+        raise CliError(error.message) from None
+    email = account.email
     settings = Settings.from_env(data_dir=args.data_dir)
     with database(settings) as (url, _description), database_errors():
         db.check(url)
         migrate.apply(url)
-        hashed = passwords.hash_password(password)
-        user = asyncio.run(_insert_user(url, email, args.name, hashed))
+        hashed = passwords.hash_password(account.password)
+        user = asyncio.run(_insert_user(url, email, account.display_name or "", hashed))
     if user is None:
         raise CliError(f"an account with the email {email} exists already")
     print(f"created user {email} ({user.id})")

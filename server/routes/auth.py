@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.requests import Request
@@ -10,14 +9,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import auth, passwords
-from server.bodies import invalid, read_json, text_field
+from server.bodies import read_model
 from server.errors import ApiError
+from server.models.requests import AccountDeletion, PasswordChange, SignIn, SignUp
 from server.repo import sessions, users
 from server.repo.users import User
 from server.services import accounts
-
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-MAX_BODY = 16 * 1024
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -27,24 +24,6 @@ def user_json(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "created_at": user.created_at.isoformat(),
     }
-
-
-def _email(body: dict[str, Any]) -> str:
-    email = text_field(body, "email", max_length=254).lower()
-    if not EMAIL.fullmatch(email):
-        raise invalid("email", "'email' is not an email address.")
-    return email
-
-
-def _new_password(body: dict[str, Any], field: str) -> str:
-    return text_field(
-        body,
-        field,
-        min_length=passwords.MIN_LENGTH,
-        max_length=passwords.MAX_LENGTH,
-        strip=False,
-        secret=True,
-    )
 
 
 async def _signed_in(request: Request, user: User, status: int = 200) -> JSONResponse:
@@ -57,10 +36,8 @@ async def _signed_in(request: Request, user: User, status: int = 200) -> JSONRes
 
 async def signup(request: Request) -> Response:
     auth.check_origin(request)
-    body = await read_json(request, MAX_BODY)
-    email = _email(body)
-    password = _new_password(body, "password")
-    name = text_field(body, "display_name", max_length=100, required=False)
+    body = await read_model(request, SignUp)
+    email, password, name = body.email, body.password, body.display_name or ""
     async with request.state.pool.connection() as conn:
         await auth.count_signup(
             conn, auth.client_address(request), request.state.settings.signups_per_hour
@@ -81,11 +58,8 @@ async def signup(request: Request) -> Response:
 
 async def signin(request: Request) -> Response:
     auth.check_origin(request)
-    body = await read_json(request, MAX_BODY)
-    email = text_field(body, "email", max_length=254).lower()
-    password = text_field(
-        body, "password", max_length=passwords.MAX_LENGTH, strip=False, secret=True
-    )
+    body = await read_model(request, SignIn)
+    email, password = body.email, body.password
     address = auth.client_address(request)
     async with request.state.pool.connection() as conn:
         await auth.count_attempt(conn, email, address)
@@ -147,11 +121,8 @@ async def _check_password(request: Request, user: User, password: str) -> None:
 
 async def change_password(request: Request) -> Response:
     current = await auth.signed_in(request)
-    body = await read_json(request, MAX_BODY)
-    old = text_field(
-        body, "current_password", max_length=passwords.MAX_LENGTH, strip=False, secret=True
-    )
-    new = _new_password(body, "new_password")
+    body = await read_model(request, PasswordChange)
+    old, new = body.current_password, body.new_password
     await _check_password(request, current.user, old)
     hashed = await passwords.hash_async(new)
     async with request.state.pool.connection() as conn:
@@ -162,10 +133,7 @@ async def change_password(request: Request) -> Response:
 
 async def delete_account(request: Request) -> Response:
     current = await auth.signed_in(request)
-    body = await read_json(request, MAX_BODY)
-    password = text_field(
-        body, "password", max_length=passwords.MAX_LENGTH, strip=False, secret=True
-    )
+    password = (await read_model(request, AccountDeletion)).password
     await _check_password(request, current.user, password)
     async with request.state.pool.connection() as conn:
         await accounts.delete(conn, current.user.id)

@@ -1,5 +1,4 @@
-"""What the routes share: the project id and content hash in the URL, optional text fields,
-and the JSON shapes."""
+"""What the routes share: the project id and content hash in the URL, and the JSON shapes."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ from uuid import UUID
 
 from starlette.requests import Request
 
-from server.bodies import text_field
 from server.errors import ApiError
 from server.repo.files import StoredFile
 from server.repo.projects import Project
@@ -30,28 +28,6 @@ def sha256_param(request: Request) -> bytes:
         return bytes.fromhex(request.path_params["sha256"])
     except ValueError:
         raise ApiError(404, "not_found", "No such content.") from None
-
-
-def optional_text(
-    body: dict[str, Any],
-    field: str,
-    *,
-    max_length: int,
-    min_length: int = 0,
-    strip: bool = True,
-    multiline: bool = False,
-) -> str | None:
-    """A text field that may be left out (or null): None then, else checked as text."""
-    if body.get(field) is None:
-        return None
-    return text_field(
-        body,
-        field,
-        max_length=max_length,
-        min_length=min_length,
-        strip=strip,
-        multiline=multiline,
-    )
 
 
 def project_json(project: Project) -> dict[str, Any]:

@@ -16,17 +16,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, sync_ops
-from server.bodies import loads, parse_json, read_bytes, read_json
+from server import auth, limits, sync_ops
+from server.bodies import decode, read_bytes, read_model
 from server.conditional import if_none_match
 from server.errors import ApiError
+from server.models.requests import SyncRequest
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
 from server.repo.projects import Project
 from server.repo.revisions import Revision
 from server.routes.common import (
     file_json,
-    optional_text,
     project_id,
     project_json,
     revision_json,
@@ -77,11 +77,11 @@ async def blob(request: Request) -> Response:
     )
 
 
-async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, bytes]]:
+async def _sync_body(request: Request) -> tuple[SyncRequest, dict[str, bytes]]:
     """JSON {"ops": [...]}, or multipart: an `ops` field (JSON) plus binary parts by name."""
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
-        return await read_json(request), {}
+        return await read_model(request, SyncRequest), {}
     declared = request.headers.get("content-length")
     if declared is None or not declared.isdigit():
         raise ApiError(411, "length_required", "A multipart sync needs a Content-Length.")
@@ -99,9 +99,7 @@ async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, byt
         raw_ops = form.get("ops")
         if not isinstance(raw_ops, str):
             raise ApiError(400, "malformed_multipart", "The multipart body needs an 'ops' field.")
-        body = loads(raw_ops, "'ops'")
-        if not isinstance(body, dict):
-            raise ApiError(400, "malformed_json", "'ops' must hold a JSON object.")
+        body = decode(raw_ops, SyncRequest, "'ops'")
         parts = {}
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
@@ -111,21 +109,14 @@ async def _sync_body(request: Request) -> tuple[dict[str, object], dict[str, byt
         await form.close()
 
 
-INLINE_BYTES = 256 * 1024  # bodies up to this size are read first and parsed inline
-
-
 def _is_small_json(request: Request) -> bool:
     declared = request.headers.get("content-length", "")
     content_type = request.headers.get("content-type", "")
     return (
         declared.isdigit()
-        and int(declared) <= INLINE_BYTES
+        and int(declared) <= limits.INLINE_BODY
         and not content_type.startswith("multipart/form-data")
     )
-
-
-def _revision_message(body: dict[str, object]) -> str | None:
-    return optional_text(body, "revision_message", max_length=500, strip=True)
 
 
 def _saved(started: float, outcome: Outcome, revision: Revision | None) -> Response:
@@ -143,19 +134,19 @@ def _saved(started: float, outcome: Outcome, revision: Revision | None) -> Respo
 async def sync_files(request: Request) -> Response:
     if _is_small_json(request):
         # The common case (an editor's few changes): one connection, one transaction.
-        raw = await read_bytes(request, INLINE_BYTES)
+        raw = await read_bytes(request, limits.INLINE_BODY)
         async with auth.session_connection(request) as (conn, session):  # 401/403 first
-            body = parse_json(raw)
-            ops = sync_ops.parse_ops(body.get("ops"), {})
-            message = _revision_message(body)
+            body = decode(raw, SyncRequest)
+            ops = sync_ops.parse_ops(body.ops, {})
+            message = body.revision_message
             started = time.perf_counter()
             saved = await files.save(conn, session.user.id, project_id(request), ops, message)
         return _saved(started, *saved)
     async with auth.session_connection(request) as (conn, session):
         await owned(conn, session.user.id, project_id(request))  # 404 before a large body
     body, parts = await _sync_body(request)
-    ops = await anyio.to_thread.run_sync(sync_ops.parse_ops, body.get("ops"), parts)
-    message = _revision_message(body)
+    ops = await anyio.to_thread.run_sync(sync_ops.parse_ops, body.ops, parts)
+    message = body.revision_message
     async with request.state.pool.connection() as conn:
         started = time.perf_counter()
         saved = await files.save(conn, session.user.id, project_id(request), ops, message)

@@ -3,31 +3,19 @@ describe, duplicate, delete."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import auth, templates
-from server.bodies import invalid, read_json, read_optional_json, text_field
+from server.bodies import read_model
+from server.models.refusals import invalid
+from server.models.requests import Duplication, NewProject, ProjectChange
 from server.repo import projects as project_repo
-from server.routes.common import optional_text, project_id, project_json
+from server.routes.common import project_id, project_json
 from server.services import projects
 from server.services.projects import owned
 from server.sync_rules import RULES
-
-MAX_BODY = 64 * 1024
-
-
-def _name(body: dict[str, Any], required: bool = True) -> str | None:
-    if not required:
-        return optional_text(body, "name", min_length=1, max_length=100)
-    return text_field(body, "name", min_length=1, max_length=100)
-
-
-def _description(body: dict[str, Any]) -> str | None:
-    return optional_text(body, "description", max_length=2000, multiline=True)
 
 
 async def list_templates(_request: Request) -> Response:
@@ -48,13 +36,11 @@ async def list_projects(request: Request) -> Response:
 
 async def create_project(request: Request) -> Response:
     session = await auth.signed_in(request)
-    body = await read_json(request, MAX_BODY)
-    name = _name(body)
-    description = _description(body) or ""
-    template = body.get("template")
+    body = await read_model(request, NewProject)
+    name, description, template = body.name, body.description or "", body.template
     files: dict[str, bytes] = {}
     if template is not None:
-        if not isinstance(template, str) or template not in templates.catalogue():
+        if template not in templates.catalogue():
             raise invalid("template", f"No template {template!r}; see GET /api/templates.")
         files = {
             RULES.normalise(p): d
@@ -62,9 +48,7 @@ async def create_project(request: Request) -> Response:
             if not RULES.ignored(p)
         }
     async with request.state.pool.connection() as conn:
-        project = await projects.create(
-            conn, session.user.id, name or "", description, template, files
-        )
+        project = await projects.create(conn, session.user.id, name, description, template, files)
     return JSONResponse(project_json(project), status_code=201)
 
 
@@ -76,8 +60,8 @@ async def get_project(request: Request) -> Response:
 
 async def update_project(request: Request) -> Response:
     session = await auth.signed_in(request)
-    body = await read_json(request, MAX_BODY)
-    name, description = _name(body, required=False), _description(body)
+    body = await read_model(request, ProjectChange)
+    name, description = body.name, body.description
     if name is None and description is None:
         raise invalid("name", "Send a new name, a new description, or both.")
     async with request.state.pool.connection() as conn:
@@ -89,12 +73,10 @@ async def update_project(request: Request) -> Response:
 
 async def duplicate_project(request: Request) -> Response:
     session = await auth.signed_in(request)
-    body = await read_optional_json(request, MAX_BODY)
+    body = await read_model(request, Duplication)
     async with request.state.pool.connection() as conn:
-        source = await owned(conn, session.user.id, project_id(request))  # 404 before 422
-        copy = await projects.duplicate(
-            conn, session.user.id, source.id, _name(body, required=False)
-        )
+        source = await owned(conn, session.user.id, project_id(request))
+        copy = await projects.duplicate(conn, session.user.id, source.id, body.name)
     return JSONResponse(project_json(copy), status_code=201)
 
 

@@ -8,8 +8,9 @@ from starlette.routing import Route
 
 from contract.rules import PathError
 from server import auth
-from server.bodies import read_optional_json, text_field
+from server.bodies import read_model
 from server.errors import ApiError
+from server.models.requests import NewRevision
 from server.repo import blobs as blob_repo
 from server.repo import revisions as revision_repo
 from server.routes.common import file_json, project_id, revision_json
@@ -17,8 +18,6 @@ from server.services import revisions
 from server.services.projects import owned
 from server.services.revisions import no_such_revision
 from server.sync_rules import RULES
-
-MAX_BODY = 16 * 1024
 
 
 def _number(request: Request) -> int:
@@ -30,8 +29,7 @@ def _number(request: Request) -> int:
 
 async def create(request: Request) -> Response:
     session = await auth.signed_in(request)
-    body = await read_optional_json(request, MAX_BODY)
-    message = text_field(body, "message", max_length=500, required=False)
+    message = (await read_model(request, NewRevision)).message or ""
     async with request.state.pool.connection() as conn:
         revision = await revisions.record(conn, session.user.id, project_id(request), message)
     return JSONResponse(revision_json(revision), status_code=201)

@@ -14,8 +14,10 @@ from starlette.routing import Route
 
 from contract.rules import PathError
 from server import auth
-from server.bodies import invalid, read_optional_json, text_field
+from server.bodies import read_model
 from server.errors import ApiError
+from server.models.refusals import invalid
+from server.models.requests import NewShare
 from server.repo import blobs as blob_repo
 from server.repo import shares as share_repo
 from server.repo.projects import Project
@@ -26,8 +28,6 @@ from server.services.projects import owned
 from server.services.shares import no_such_share
 from server.share_site import share_origin, valid_token
 from server.sync_rules import RULES
-
-MAX_BODY = 16 * 1024
 
 
 def _origin(request: Request) -> str:
@@ -61,8 +61,8 @@ def _token(request: Request) -> str:
     return str(token)
 
 
-def _root(body: dict[str, Any]) -> str:
-    raw = text_field(body, "root", max_length=1000, required=False).strip("/")
+def _root(body: NewShare) -> str:
+    raw = (body.root or "").strip("/")
     if raw == "":
         return ""
     try:
@@ -83,8 +83,7 @@ async def list_shares(request: Request) -> Response:
 
 async def create_share(request: Request) -> Response:
     session = await auth.signed_in(request)
-    body = await read_optional_json(request, MAX_BODY)
-    root = _root(body)
+    root = _root(await read_model(request, NewShare))
     async with request.state.pool.connection() as conn:
         share, project = await shares.create(conn, session.user.id, project_id(request), root)
     return JSONResponse(share_json(request, share, project), status_code=201)

@@ -21,8 +21,9 @@ from starlette.routing import Route
 
 from contract.rules import PathError, folded
 from server import auth, zips
-from server.bodies import read_bytes, text_field
+from server.bodies import convert, read_bytes
 from server.errors import ApiError
+from server.models.requests import ImportQuery
 from server.repo.sessions import Session
 from server.routes.common import project_id, project_json
 from server.services import files, projects
@@ -47,10 +48,7 @@ async def export(request: Request) -> Response:
 
 async def import_new(request: Request) -> Response:
     session = await auth.signed_in(request)
-    # The same rules as POST /api/projects, for a name that comes in the query string.
-    name = text_field(
-        {"name": request.query_params.get("name")}, "name", min_length=1, max_length=100
-    )
+    name = convert(dict(request.query_params), ImportQuery).name
     found, skipped = await anyio.to_thread.run_sync(zips.read, await read_bytes(request))
     async with request.state.pool.connection() as conn:
         project = await projects.create(conn, session.user.id, name, "", None, found)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from server.bodies import MAX_DEPTH
+from server.limits import MAX_DEPTH
 from tests.support.api import Api
 
 DEEP = b"[" * 7_000 + b"]" * 7_000

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from server.bodies import MAX_DEPTH, loads, nesting_depth_exceeds, parse_json
+from server.bodies import loads, nesting_depth_exceeds, parse_json
 from server.errors import ApiError
+from server.limits import MAX_DEPTH
 
 
 def nested(depth: int, open_: str = "[", close: str = "]") -> bytes:

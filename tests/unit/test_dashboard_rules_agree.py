@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from client.core.project_import import ZipWriter, plan_folder
 from client.core.project_list import NAME_MAX, name_problem
 from contract import rules as client_rules
-from server import zips
+from server import limits, zips
+from server.bodies import convert
 from server.errors import ApiError
-from server.openapi_schemas import NAME
-from server.routes.projects import _name as server_name  # the check POST/PATCH use
+from server.models.requests import NewProject  # the body POST /api/projects reads
+from server.openapi import document
 
 PIECES = st.sampled_from(
     [
@@ -36,7 +37,7 @@ PIECES = st.sampled_from(
 
 def server_accepts(raw: str) -> bool:
     try:
-        server_name({"name": raw})
+        convert({"name": raw}, NewProject)
     except ApiError:
         return False
     return True
@@ -49,7 +50,8 @@ def test_client_and_server_accept_the_same_names(raw: str) -> None:
 
 
 def test_the_name_limit_is_the_documented_one() -> None:
-    assert NAME["maxLength"] == NAME_MAX
+    name = document()["components"]["schemas"]["NewProject"]["properties"]["name"]
+    assert name["maxLength"] == limits.NAME == NAME_MAX
 
 
 @pytest.mark.parametrize("top", ["app", "build"])
