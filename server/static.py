@@ -41,9 +41,12 @@ REVALIDATE = "no-cache"
 ENCODING_NAMES = {"br": "br", "gz": "gzip"}
 
 
-# The page's own routes (deep links): served the shell, which reads location itself.
-APP_ROUTES = ("signin", "signup", "projects", "embed")
-EMBED_ROUTE = "embed"  # made to be framed by other sites (issue 8)
+# The page's own routes (deep links): served the shell, which reads location itself. The
+# framed ones (/embed, issue 8) are made to be framed by other sites.
+ROUTES_FILE = Path(__file__).resolve().parent.parent / "contract" / "app_routes.json"
+_ROUTES = json.loads(ROUTES_FILE.read_text())
+FRAMED_ROUTES = tuple(_ROUTES["framed"])
+APP_ROUTES = (*_ROUTES["shell"], *FRAMED_ROUTES)
 
 
 def _is_app_route(name: str) -> bool:
@@ -184,7 +187,7 @@ class DistSite:
                 break
         etag = f'"{tag[:32]}"'
         headers = {"cache-control": cache, "etag": etag, "vary": "accept-encoding"}
-        if request.url.path.strip("/") == EMBED_ROUTE:
+        if request.url.path.strip("/") in FRAMED_ROUTES:
             headers.update(embed_headers(request))
         if coding:
             headers["content-encoding"] = coding

@@ -104,6 +104,7 @@ class TypeScriptEnums:
         member = WORDS[enum].get(word.lower())
         return None if member is None else self.members[enum].get(member)
 
+
 # Plain options passed through as they are (after a type check).
 BOOLEANS = {
     "allowJs",
@@ -194,9 +195,7 @@ def strip_jsonc(text: str) -> str:
     return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
 
 
-def compiler_options(
-    text: str, enums: TypeScriptEnums, source: str = "tsconfig.json"
-) -> TsConfig:
+def compiler_options(text: str, enums: TypeScriptEnums, source: str = "tsconfig.json") -> TsConfig:
     """Options for Monaco from a tsconfig/jsconfig's text. jsconfig implies allowJs."""
     result = TsConfig(source=source)
     try:
