@@ -20,6 +20,19 @@ PASSWORD = "correct horse battery"
 TEST_HOSTS = ("testserver",)
 
 
+def expect_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    """The one error shape, with this status and code; returns the error object."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}, body
+    error = body["error"]
+    assert set(error) == {"code", "message", "details"}, error
+    assert error["code"] == code, error
+    assert isinstance(error["message"], str) and error["message"]
+    assert isinstance(error["details"], dict)
+    return dict(error)
+
+
 def tiny_dist(folder: Path) -> Path:
     """A minimal dist/ (the API tests do not need the real build)."""
     folder.mkdir(parents=True, exist_ok=True)
