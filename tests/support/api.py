@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections.abc import Iterator
@@ -106,6 +107,31 @@ class Api:
         response = self.get(f"/api/projects/{project_id}/files")
         assert response.status_code == 200, response.text
         return {f["path"]: f for f in response.json()["files"]}
+
+    def contents(self, project_id: str) -> dict[str, bytes]:
+        """Every file's bytes: text inline from /files, binary from /blobs/{sha256}, each
+        checked against its hash and size."""
+        out = {}
+        for path, item in self.files(project_id).items():
+            if item["binary"]:
+                response = self.get(f"/api/projects/{project_id}/blobs/{item['sha256']}")
+                assert response.status_code == 200, response.text
+                data = response.content
+            else:
+                data = item["content"].encode("utf-8")
+            assert hashlib.sha256(data).hexdigest() == item["sha256"], path
+            assert len(data) == item["size"], path
+            out[path] = data
+        return out
+
+    def put_binary(self, project_id: str, path: str, data: bytes, **extra: Any) -> Any:
+        """A sync putting one file as a multipart part (how binary content travels)."""
+        ops = {"ops": [{"op": "put", "path": path, "content_ref": "blob"}], **extra}
+        return self.post(
+            f"/api/projects/{project_id}/sync",
+            data={"ops": json.dumps(ops)},
+            files={"blob": ("blob", data, "application/octet-stream")},
+        )
 
 
 @contextmanager

@@ -4,83 +4,17 @@ another user's project id exactly as it answers an id that does not exist."""
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import uuid
-import zipfile
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
-import pytest
 
-from tests.support import databases
 from tests.support.api import Api
+from tests.support.archives import zip_of
+
+from .conftest import NewApi, routes, signed_up
 
 BINARY = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-NewApi = Callable[[], Api]
-Route = tuple[str, str, dict[str, Any]]
-
-
-@pytest.fixture(scope="module")
-def database_url(pg_admin_url: str) -> Iterator[str]:
-    """One database for the module: every test signs up users of its own (`api`), so
-    they do not meet, and no test pays for a database of its own."""
-    with databases.fresh_database(pg_admin_url) as url:
-        yield url
-
-
-def zip_of(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def put_binary(api: Api, project_id: str, path: str, data: bytes, **extra: Any) -> Any:
-    ops = {"ops": [{"op": "put", "path": path, "content_ref": "blob"}], **extra}
-    return api.post(
-        f"/api/projects/{project_id}/sync",
-        data={"ops": json.dumps(ops)},
-        files={"blob": ("blob", data, "application/octet-stream")},
-    )
-
-
-def routes(pid: str, sha: str, etag: str) -> list[Route]:
-    """Every project route, each with a request that would succeed on one's own project
-    (DELETE last, so that the others still find the project)."""
-    base = f"/api/projects/{pid}"
-    archive = zip_of({"imported.txt": b"from a zip\n"})
-    return [
-        ("GET", base, {}),
-        ("PATCH", base, {"json": {"name": "taken over", "description": "defaced"}}),
-        ("POST", f"{base}/duplicate", {}),
-        ("POST", f"{base}/duplicate", {"json": {"name": "stolen copy"}}),
-        ("GET", f"{base}/files", {}),
-        ("GET", f"{base}/files", {"headers": {"if-none-match": etag}}),
-        ("GET", f"{base}/blobs/{sha}", {}),
-        (
-            "POST",
-            f"{base}/sync",
-            {"json": {"ops": [{"op": "put", "path": "planted.txt", "content": "planted\n"}]}},
-        ),
-        ("POST", f"{base}/sync", {"json": {"ops": [], "revision_message": "planted"}}),
-        ("GET", f"{base}/revisions", {}),
-        ("POST", f"{base}/revisions", {"json": {"message": "planted"}}),
-        ("POST", f"{base}/revisions", {}),
-        ("GET", f"{base}/revisions/1", {}),
-        ("GET", f"{base}/revisions/1/files/main.py", {}),
-        ("POST", f"{base}/revisions/1/restore", {}),
-        ("GET", f"{base}/export", {}),
-        (
-            "POST",
-            f"{base}/import",
-            {"content": archive, "headers": {"content-type": "application/zip"}},
-        ),
-        ("POST", f"{base}/upload", {"files": [("f", ("uploaded.txt", b"up\n", "text/plain"))]}),
-        ("DELETE", base, {}),
-    ]
 
 
 def answer(response: Any) -> tuple[int, bytes, str | None]:
@@ -114,7 +48,7 @@ def make_owner_project(api: Api) -> dict[str, Any]:
     project = api.new_project("alice's", template="python-cli")
     pid = project["id"]
     assert (
-        put_binary(api, pid, "assets/logo.png", BINARY, revision_message="logo").status_code == 200
+        api.put_binary(pid, "assets/logo.png", BINARY, revision_message="logo").status_code == 200
     )
     return api.get(f"/api/projects/{pid}").json()
 
@@ -122,9 +56,7 @@ def make_owner_project(api: Api) -> dict[str, Any]:
 def test_another_users_project_looks_exactly_like_a_missing_one(
     new_api: NewApi, database_url: str
 ) -> None:
-    alice, bob = new_api(), new_api()
-    alice.signup()
-    bob.signup()
+    alice, bob = signed_up(new_api, 2)
     project = make_owner_project(alice)
     pid = project["id"]
     logo = alice.files(pid)["assets/logo.png"]
@@ -188,13 +120,11 @@ def test_the_same_requests_succeed_on_ones_own_project(new_api: NewApi) -> None:
 
 
 def test_a_blob_is_only_served_through_a_project_that_holds_it(new_api: NewApi) -> None:
-    alice, bob = new_api(), new_api()
-    alice.signup()
-    bob.signup()
+    alice, bob = signed_up(new_api, 2)
     project = make_owner_project(alice)
     alice_files = alice.files(project["id"])
     bobs = bob.new_project("bob's")
-    assert put_binary(bob, bobs["id"], "other.bin", b"\x00bob's own bytes\xff").status_code == 200
+    assert bob.put_binary(bobs["id"], "other.bin", b"\x00bob's own bytes\xff").status_code == 200
     assert (
         bob.sync(
             bobs["id"],
@@ -222,9 +152,7 @@ def test_a_blob_is_only_served_through_a_project_that_holds_it(new_api: NewApi) 
 
 
 def test_lists_show_only_ones_own_projects(new_api: NewApi) -> None:
-    alice, bob = new_api(), new_api()
-    alice.signup()
-    bob.signup()
+    alice, bob = signed_up(new_api, 2)
     mine = {alice.new_project(f"a{i}")["id"] for i in range(3)}
     theirs = {bob.new_project("b")["id"]}
     assert {p["id"] for p in alice.get("/api/projects").json()["projects"]} == mine
