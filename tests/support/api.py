@@ -124,14 +124,15 @@ class Api:
             out[path] = data
         return out
 
+    def sync_parts(self, project_id: str, fields: dict[str, str], parts: dict[str, bytes]) -> Any:
+        """A multipart sync: form `fields` (the batch as JSON under "ops") and byte parts."""
+        files = {name: (name, data, "application/octet-stream") for name, data in parts.items()}
+        return self.post(f"/api/projects/{project_id}/sync", data=fields, files=files)
+
     def put_binary(self, project_id: str, path: str, data: bytes, **extra: Any) -> Any:
         """A sync putting one file as a multipart part (how binary content travels)."""
         ops = {"ops": [{"op": "put", "path": path, "content_ref": "blob"}], **extra}
-        return self.post(
-            f"/api/projects/{project_id}/sync",
-            data={"ops": json.dumps(ops)},
-            files={"blob": ("blob", data, "application/octet-stream")},
-        )
+        return self.sync_parts(project_id, {"ops": json.dumps(ops)}, {"blob": data})
 
 
 @contextmanager
