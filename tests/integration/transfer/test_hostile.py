@@ -13,7 +13,9 @@ import pytest
 from server import zips
 from server.errors import ApiError
 from server.sync_rules import RULES
-from tests.integration.test_api_transfer import (
+from tests.support.api import Api
+
+from .conftest import (
     fill,
     import_into,
     import_new,
@@ -22,7 +24,6 @@ from tests.integration.test_api_transfer import (
     snapshot,
     upload,
 )
-from tests.support.api import Api
 
 
 def the_bomb() -> bytes:
