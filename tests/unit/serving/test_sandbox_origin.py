@@ -17,7 +17,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server.app import create_app
 from server.sandbox_site import FILES, SplitByOrigin, host_regex, other_site, sandbox_pattern
 from server.settings import Settings
-from tests.unit.test_static import write_dist
+
+from .conftest import write_dist
 
 SANDBOX = "http://p0123abcd.sandbox.test"
 SITE = {
