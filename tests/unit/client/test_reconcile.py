@@ -8,29 +8,14 @@ from client.core.outbox import pending_ops
 from client.core.reconcile import reconcile
 from client.core.rules import SyncRules
 
+from .conftest import BINARY, mirror
 from .fake_server import FakeServer, run, seeded
-
-BINARY = bytes(range(256))
 
 
 def snapshot(server: FakeServer) -> list[ServerFile]:
     loaded = run(server.load("p1", None))
     assert loaded is not None
     return loaded.files
-
-
-def mirror(server: FakeServer) -> ProjectModel:
-    model = ProjectModel()
-    for row in server.rows.values():
-        model.adopt(
-            ServerFile(
-                row.path, row.version, row.sha256, row.binary, len(row.content), row.content
-            ),
-            row.content,
-        )
-    model.server_version = server.version
-    model.take_touched()
-    return model
 
 
 def contents(model: ProjectModel) -> dict[str, bytes]:
