@@ -6,7 +6,9 @@ taken on warm reloads of that profile.
 
 1. Prompt: ms from the `cospai:runtime-boot` mark (the workbench starts the worker once the
    project is open) to the shell's prompt drawn in xterm; also from navigation start.
-   Median of --runs reloads.
+   Median of --runs reloads, with the median time at which each boot step ended (the
+   sandbox frame's hello, the worker's steps: loader, interpreter restored, client
+   unpacked, micropip, host made, ready).
 2. Echo: --keys printable keystrokes typed into the shell's line editor, each from its
    keydown (capture listener) to the moment xterm's rows hold the typed text (a
    MutationObserver); p50 and p95.
@@ -126,12 +128,33 @@ def open_project(page: Page, url: str) -> None:
     )
 
 
-def prompt_times(page: Page) -> dict[str, float]:
-    return page.evaluate("""() => {
-      const mark = (n) => performance.getEntriesByName('cospai:' + n)[0].startTime;
+# Where the time from runtime-boot to the prompt goes: the sandbox frame's hello, then the
+# worker's own steps (client/glue/runtime-worker.mjs sends them with "ready"), each as ms
+# after runtime-boot.
+STEPS = [
+    "sandbox-hello",
+    "worker-created",
+    "worker-loader",
+    "worker-interpreter",
+    "worker-client",
+    "worker-micropip",
+    "worker-host",
+    "runtime-ready",
+]
+
+
+def prompt_times(page: Page) -> dict[str, Any]:
+    return page.evaluate(
+        """(steps) => {
+      const at = (n) => (performance.getEntriesByName('cospai:' + n)[0] || {}).startTime;
+      const boot = at('runtime-boot');
       const prompt = window.__rt.prompt - performance.timeOrigin;
-      return { from_runtime_boot: prompt - mark('runtime-boot'), from_navigation: prompt };
-    }""")
+      const parts = {};
+      for (const s of steps) if (at(s) !== undefined) parts[s] = Math.round(at(s) - boot);
+      return { from_runtime_boot: prompt - boot, from_navigation: prompt, steps: parts };
+    }""",
+        STEPS,
+    )
 
 
 SNAPSHOT_STORED = """async () => (await (await caches.open('cospai-python-snapshot'))
@@ -299,6 +322,12 @@ def run(url: str, runs: int, keys: int) -> dict[str, Any]:
             "warm_from_runtime_boot": prompt,
             "warm_from_navigation": median([p["from_navigation"] for p in prompts]),
             "samples_from_runtime_boot": [round(p["from_runtime_boot"], 1) for p in prompts],
+            # Median ms after runtime-boot at which each boot step ended.
+            "steps_median": {
+                step: median([p["steps"][step] for p in prompts if step in p["steps"]])
+                for step in STEPS
+                if any(step in p["steps"] for p in prompts)
+            },
             "first_visit_from_runtime_boot": round(first["from_runtime_boot"], 1),
         },
         "echo_ms": typed,

@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -84,6 +85,8 @@ class Host:
         self.answered = False  # a served app answered a request since the last scan
         self._scanning = False
         self.report_unraisable: Callable[[Any], object] = sys.__unraisablehook__
+        # SIGINT (Ctrl+C) in the worker: attach_stdio installs it.
+        self.on_interrupt = late_interrupt.handler(self.command_running)
 
     # ------------------------------------------------------------ sessions
 
@@ -241,16 +244,19 @@ class Host:
     def on_unraisable(self, info: Any) -> None:
         """sys.unraisablehook in the worker (attach_stdio installs it).
 
-        Python delivers Ctrl+C at whatever bytecode runs next, and that is often a
-        finalizer (a loop that opens a file per turn closes the last one as it drops it).
-        An exception there cannot propagate: CPython prints "Exception ignored in ..." and
-        the program runs on, so Ctrl+C seemed to do nothing. Deliver it again in the
-        program's own code instead (late_interrupt), from the frame that ran when the
-        finalizer did."""
+        Python delivers Ctrl+C at whatever runs next, and that is often a finalizer (a loop
+        that opens a file per turn closes the last one as it drops it). An exception there
+        cannot propagate: CPython prints "Exception ignored in ..." and the program runs
+        on, so Ctrl+C seemed to do nothing. Deliver it again in the program's own code
+        instead (late_interrupt), from the frame that ran when the finalizer did."""
         if self.current is None or not isinstance(info.exc_value, KeyboardInterrupt):
             self.report_unraisable(info)
             return
-        late_interrupt.deliver(lambda: self.current is not None, sys._getframe(1))
+        late_interrupt.lost(self.command_running, sys._getframe(1))
+
+    def command_running(self) -> bool:
+        """A command runs (what Ctrl+C is for)."""
+        return self.current is not None
 
     # ------------------------------------------------------------ a program's stdin
 
@@ -437,6 +443,7 @@ def attach_stdio(host: Host) -> None:
     sys.stderr = TerminalStdout(host, sys.__stderr__)
     host.report_unraisable = sys.unraisablehook
     sys.unraisablehook = host.on_unraisable
+    signal.signal(signal.SIGINT, host.on_interrupt)
 
 
 async def _stty(argv: list[str], io: Io, shell: Shell) -> int:

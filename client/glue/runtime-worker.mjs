@@ -9,7 +9,8 @@
 // Without cross-origin isolation there is no SharedArrayBuffer: keys then arrive as port
 // messages and only the shell (not a running program) can read them.
 // Ctrl+C: the page sets the shared interrupt byte to 2 (SIGINT) while a command runs;
-// Python raises KeyboardInterrupt at its next bytecode check.
+// Python's signal check takes it and runs the SIGINT handler (client/core/late_interrupt.py),
+// which raises KeyboardInterrupt in the program.
 
 const decoder = () => new TextDecoder("utf-8");
 const LINE_BURST = 50; // lines sent at once in a burst, then about 200 a second
@@ -123,11 +124,8 @@ const bridge = {
     return typeof SharedArrayBuffer !== "undefined" && crossOriginIsolated;
   },
   check_interrupt() {
-    if (interrupt && interrupt[0] === 2) {
-      interrupt[0] = 0;
-      return true;
-    }
-    return false;
+    // Taken in one step, like Python's own check (see takenOnRead).
+    return Boolean(interrupt) && Atomics.compareExchange(interrupt, 0, 2, 0) === 2;
   },
   state(sid, kind, value) {
     const session = sessions.get(sid);
@@ -182,26 +180,53 @@ def make_host(bridge, wheelhouse):
 make_host
 `;
 
+// When each boot step ended, in ms since the epoch (any frame's clock can place them): sent
+// with "ready", so the page's performance timeline shows where a slow boot spent its time.
+const bootSteps = [];
+function step(name, at = performance.timeOrigin + performance.now()) {
+  bootSteps.push([name, at]);
+}
+
+// Python's signal check (CPython's emscripten_signal.c) reads the interrupt byte and then
+// writes 0, two steps: a Ctrl+C the page wrote between them was wiped out, and the press
+// was lost. It runs very often in a busy program (at every file flush, for one), so Python
+// gets this view instead: reading takes the byte and clears it at once, writing 0 does
+// nothing.
+function takenOnRead(bytes) {
+  return Object.defineProperty({}, "0", {
+    get: () => Atomics.exchange(bytes, 0, 0),
+    set: (value) => {
+      if (value) Atomics.store(bytes, 0, value);
+    },
+  });
+}
+
 async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
   // boot.mjs restores an initialised interpreter stored on this (sandbox) origin, about a
   // second less to the prompt; the first boot here has a helper worker store one.
   const { loadPyodide } = await import(pyodideBase + "boot.mjs");
+  step("worker-created", performance.timeOrigin);
+  step("worker-loader");
   pyodide = await loadPyodide({ indexURL: pyodideBase }, { snapshotIfMissing: true });
+  step("worker-interpreter");
   // Pyodide's own hook for a fatal error, which may happen in a task of its event loop
   // where no promise of ours would see it (a program's pump).
   if (pyodide._api) pyodide._api.on_fatal = (error) => crash(error);
   const archive = await fetch(clientZip);
   if (!archive.ok) throw new Error(`the client package did not load (HTTP ${archive.status})`);
   pyodide.unpackArchive(await archive.arrayBuffer(), "zip", { extractDir: "/opt/cospai" });
+  step("worker-client");
   pyodide.FS.mkdirTree("/project");
   if (interruptBuffer) {
     interrupt = new Int8Array(interruptBuffer);
-    pyodide.setInterruptBuffer(interrupt);
+    pyodide.setInterruptBuffer(takenOnRead(interrupt));
   }
   await pyodide.loadPackage("micropip", { messageCallback: () => {} }); // for pip
+  step("worker-micropip");
   const makeHost = await pyodide.runPythonAsync(BOOT_PY);
   host = makeHost(bridge, wheelhouse);
   makeHost.destroy();
+  step("worker-host");
   pyodide.FS.chdir("/project");
   ticker = setInterval(() => {
     try {
@@ -319,7 +344,7 @@ self.onmessage = async ({ data }) => {
     postMessage({ op: "status", state: "booting", reason: "starting Python in a worker" });
     try {
       await boot(data);
-      postMessage({ op: "status", state: "ready", reason: "" });
+      postMessage({ op: "status", state: "ready", reason: "", steps: bootSteps });
     } catch (error) {
       postMessage({ op: "status", state: "failed", reason: String(error.message || error) });
     }

@@ -16,6 +16,17 @@ const HELLO_TIMEOUT_MS = 15000;
 const STUCK_MS = 5000; // Ctrl+C ignored this long: the terminal offers a restart
 const STATES = new Set(["running", "idle", "exit", "history", "cwd", "title"]);
 
+// The worker's boot steps as marks on this page's timeline (cospai:worker-*), beside the
+// workbench's own: bench/runtime.py reads them to say where the time to a prompt goes.
+function markSteps(steps) {
+  for (const item of steps.slice(0, 16)) {
+    if (!Array.isArray(item) || typeof item[0] !== "string" || !Number.isFinite(item[1])) continue;
+    const startTime = item[1] - performance.timeOrigin;
+    if (startTime < 0 || startTime > 3_600_000) continue;
+    performance.mark(`cospai:${item[0].slice(0, 40)}`, { startTime });
+  }
+}
+
 export function createEngine(sandboxUrl, ideOrigin, onMessage) {
   const origin = new URL(sandboxUrl).origin;
   const frame = document.createElement("iframe");
@@ -60,6 +71,7 @@ export function createEngine(sandboxUrl, ideOrigin, onMessage) {
     if (!data || data.type !== "cospai-runtime-hello") return;
     connected = true;
     clearTimeout(timer);
+    performance.mark("cospai:sandbox-hello");
     window.removeEventListener("message", onWindowMessage); // nothing more comes this way
     handle.isolated = data.isolated === true;
     frame.contentWindow.postMessage({ type: "cospai-runtime-connect" }, origin, [channel.port2]);
@@ -76,6 +88,7 @@ export function createEngine(sandboxUrl, ideOrigin, onMessage) {
       if (data.ok === true) pending.resolve(data.value);
       else pending.reject(new Error(String(data.error || "the runtime refused")));
     } else {
+      if (data.op === "status" && Array.isArray(data.steps)) markSteps(data.steps);
       onMessage(data);
     }
   };

@@ -100,7 +100,7 @@ function open(sid, options, port) {
     if (!data || typeof data !== "object") return;
     if (typeof data.write === "string") {
       // Ctrl+C while a command runs: interrupt the Python running it.
-      if (interrupt && session.running && data.write.includes("\x03")) interrupt[0] = 2;
+      if (interrupt && session.running && data.write.includes("\x03")) Atomics.store(interrupt, 0, 2);
       if (!stdin) {
         channel.port1.postMessage({ data: data.write });
         return;

@@ -4,8 +4,10 @@ terminal input, sys.path, and a fresh start for the project's modules on every r
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
+from client.core import late_interrupt
 from client.worker import python_cmd
 from client.worker.python_cmd import Invocation, Usage, parse
 
@@ -114,6 +116,18 @@ def test_keyboard_interrupt_ends_the_line_with_130(term: Terminal) -> None:
     assert result.status == 130
     assert result.err.endswith('File "<string>", line 1, in <module>\nKeyboardInterrupt\n')
     assert "not reached" not in result.out
+
+
+def test_ctrl_c_from_the_workers_sigint_handler_shows_no_frame_of_it(term: Terminal) -> None:
+    previous = signal.signal(signal.SIGINT, late_interrupt.handler(lambda: True))
+    try:
+        result = term("python -c 'import signal; signal.raise_signal(signal.SIGINT)'")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert result.status == 130
+    assert result.err.endswith('File "<string>", line 1, in <module>\nKeyboardInterrupt\n')
+    assert "late_interrupt" not in result.err
+    assert sys.gettrace() is None  # it reached the command's handler: no more watching
 
 
 def test_input_reads_the_terminal_and_eof_is_eoferror(term: Terminal) -> None:
