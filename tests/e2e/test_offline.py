@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -98,18 +98,6 @@ def make_project(page: Page, name: str) -> str:
     return str(response.json()["id"])
 
 
-def import_project(page: Page, name: str, files: Mapping[str, bytes | str]) -> str:
-    base = page.evaluate("location.origin")
-    csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
-    response = page.request.post(
-        f"{base}/api/projects/import?name={name}",
-        data=seed.zip_of(files),
-        headers={"x-csrf-token": csrf, "origin": base, "content-type": "application/zip"},
-    )
-    assert response.ok, response.text()
-    return str(response.json()["project"]["id"])
-
-
 def test_offline_dashboard_project_terminal_then_sync(
     page: Page,
     context: BrowserContext,
@@ -119,7 +107,7 @@ def test_offline_dashboard_project_terminal_then_sync(
 ) -> None:
     flows.sign_up(page, live_server.url)
     never_opened = make_project(page, "never opened here")
-    project = import_project(page, "offline", {"main.py": "print('hi')\n"})
+    project = seed.import_project(page, "offline", {"main.py": "print('hi')\n"})
     page.reload()  # the dashboard lists both, and remembers the list for offline use
     page.wait_for_function("document.documentElement.dataset.dashboard === 'online'")
     page.locator(f'li[data-project-id="{project}"] .project-name').click()
