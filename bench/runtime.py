@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import BrowserContext, Frame, Page, Playwright, sync_playwright  # noqa: E402
 
-from bench.workbench import Account, median, p95, wait_workbench  # noqa: E402
+from bench.workbench_session import Account, median, p95, wait_workbench  # noqa: E402
 from tests.e2e.flows import frame_at  # noqa: E402
 from tests.support import browser  # noqa: E402
 from tests.support.live_server import throwaway_server  # noqa: E402

@@ -14,6 +14,7 @@ from tests.support.paths import ROOT
 # What build.py reads from the project folder; node_modules is linked, not copied.
 _SOURCES = [
     "build.py",
+    "builder",
     "index.html",
     "wheelhouse.txt",
     "package.json",

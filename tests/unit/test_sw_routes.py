@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from builder import manifest, shell
 from tests.support.paths import ROOT
 
 CALLS = """
@@ -20,14 +21,12 @@ console.log(JSON.stringify(calls.map(([name, ...args]) => module.exports[name](.
 
 
 def call_routes(*calls: tuple) -> list:
-    """Call the routing rules as dist/sw.js carries them (build.service_worker_rules)."""
-    import build
-
+    """Call the routing rules as dist/sw.js carries them (builder.shell.service_worker_rules)."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed (make deps needs it for npm ci)")
     done = subprocess.run(
-        [node, "-e", build.service_worker_rules() + CALLS, json.dumps(calls)],
+        [node, "-e", shell.service_worker_rules() + CALLS, json.dumps(calls)],
         capture_output=True,
         text=True,
         timeout=30,
@@ -136,9 +135,7 @@ def test_cache_names_are_per_scope_and_build() -> None:
 
 
 def test_generated_worker_carries_the_build_id_and_the_rules(tmp_path: Path) -> None:
-    import build
-
-    build.render_service_worker(tmp_path, "0123456789abcdef")
+    shell.render_service_worker(tmp_path, "0123456789abcdef")
     script = (tmp_path / "sw.js").read_text()
     assert 'const BUILD_ID = "0123456789abcdef";' in script
     assert "const STATIC_ONLY = false;" in script
@@ -167,14 +164,12 @@ def test_index_registers_the_worker_relative_to_its_base() -> None:
 
 
 def test_static_only_worker_and_host_files(tmp_path: Path) -> None:
-    import build
-
-    build.render_service_worker(tmp_path, "0123456789abcdef", static_only=True)
+    shell.render_service_worker(tmp_path, "0123456789abcdef", static_only=True)
     assert "const STATIC_ONLY = true;" in (tmp_path / "sw.js").read_text()
-    build.write_static_host_files(tmp_path, "/ide/")
+    shell.write_static_host_files(tmp_path, "/ide/")
     headers = (tmp_path / "_headers").read_text()
     assert "/ide/*\n  Cross-Origin-Opener-Policy: same-origin\n" in headers
     assert "  Cross-Origin-Embedder-Policy: require-corp\n" in headers
     assert "/ide/p/*  /ide/index.html  200" in (tmp_path / "_redirects").read_text()
-    files: dict[str, build.FileEntry] = {"a": {"sha256": "x", "size": 1}}
-    assert build.compute_build_id(files) != build.compute_build_id(files, static_only=True)
+    files: dict[str, manifest.FileEntry] = {"a": {"sha256": "x", "size": 1}}
+    assert manifest.compute_build_id(files) != manifest.compute_build_id(files, static_only=True)
