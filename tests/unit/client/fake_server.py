@@ -19,21 +19,9 @@ from typing import Any
 from client.core import ports
 from client.core.model import ServerFile
 from client.core.rules import SyncRules, folded
+from tests.support.coroutines import run
 
 from .fake_batches import Row, apply_batch, is_text, refused, sha
-
-
-def run(coro: Coroutine[Any, Any, Any]) -> Any:
-    """Run a coroutine to its end without an event loop (asyncio.run cannot nest inside
-    Pyodide's running loop). Bare yields (asyncio.sleep(0)) are stepped through; waiting on
-    a real future is an error: the fakes never need one."""
-    try:
-        while True:
-            if coro.send(None) is not None:
-                coro.close()
-                raise RuntimeError("the coroutine waited on a real future")
-    except StopIteration as stop:
-        return stop.value
 
 
 class Spawner:
