@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from client.core.conflicts import Conflict
 from client.core.engine import ProjectSync
 from client.core.ports import MemoryStorage
 from client.core.rules import SyncRules
@@ -111,22 +112,32 @@ def test_delete_against_a_concurrent_edit(
     assert sync.model.pending_count() == 0 and len(sync.conflicts) == 0
 
 
+def renamed_while(sync: ProjectSync, server: FakeServer, path: str, theirs: bytes) -> Conflict:
+    """`a` renamed to `b` here while another client wrote `path`: the one conflict."""
+    opened(sync, server, {"a": b"A"})
+    sync.model.rename("a", "b")
+    server.other_put(path, theirs)
+    [conflict] = run(sync.push()).new_conflicts
+    return conflict
+
+
+def resolve_and_push(sync: ProjectSync, path: str, choice: str) -> None:
+    run(sync.resolve(path, choice))
+    assert run(sync.push()).new_conflicts == []
+
+
 @pytest.mark.parametrize("choice", ["mine", "theirs"])
 def test_rename_onto_a_path_another_client_took(
     sync: ProjectSync, server: FakeServer, choice: str
 ) -> None:
-    opened(sync, server, {"a": b"A"})
-    sync.model.rename("a", "b")
-    server.other_put("b", b"their b")
-    [conflict] = run(sync.push()).new_conflicts
+    conflict = renamed_while(sync, server, "b", b"their b")
     assert (conflict.path, conflict.server_path, conflict.mine, conflict.theirs) == (
         "b",
         "b",
         b"A",
         b"their b",
     )
-    run(sync.resolve("b", choice))
-    assert run(sync.push()).new_conflicts == []
+    resolve_and_push(sync, "b", choice)
     run(sync.refresh())
     assert server.files() == contents(sync)
     expected = {"b": b"A"} if choice == "mine" else {"a": b"A", "b": b"their b"}
@@ -137,18 +148,14 @@ def test_rename_onto_a_path_another_client_took(
 def test_rename_of_a_file_another_client_changed(
     sync: ProjectSync, server: FakeServer, choice: str
 ) -> None:
-    opened(sync, server, {"a": b"A"})
-    sync.model.rename("a", "b")
-    server.other_put("a", b"their A")
-    [conflict] = run(sync.push()).new_conflicts
+    conflict = renamed_while(sync, server, "a", b"their A")
     assert (conflict.path, conflict.server_path, conflict.mine, conflict.theirs) == (
         "b",
         "a",
         b"A",
         b"their A",
     )
-    run(sync.resolve("b", choice))
-    assert run(sync.push()).new_conflicts == []
+    resolve_and_push(sync, "b", choice)
     expected = {"b": b"A"} if choice == "mine" else {"a": b"their A"}
     assert server.files() == expected == contents(sync)
     assert sync.model.pending_count() == 0

@@ -105,13 +105,19 @@ def test_push_splits_into_requests_within_the_limits(
     assert server.revisions == ["five files"] and len(server.files()) == 5
 
 
-def test_a_rename_and_edit_split_over_two_requests(
-    storage: MemoryStorage, server: FakeServer, rules: SyncRules
-) -> None:
+def renamed_and_edited(storage: MemoryStorage, server: FakeServer, rules: SyncRules) -> ProjectSync:
+    """One operation per request; `a` renamed to `b` and edited: a delete, then a put."""
     sync = ProjectSync("p1", storage, server, dataclasses.replace(rules, max_ops_per_sync=1))
     opened(sync, server, {"a": b"1"})
     sync.model.rename("a", "b")
     sync.model.write("b", b"2")
+    return sync
+
+
+def test_a_rename_and_edit_split_over_two_requests(
+    storage: MemoryStorage, server: FakeServer, rules: SyncRules
+) -> None:
+    sync = renamed_and_edited(storage, server, rules)
     assert run(sync.push()).requests == 2  # delete a, then put b
     assert server.files() == {"b": b"2"} and sync.model.pending_count() == 0
     assert run(sync.push()).requests == 0
@@ -120,10 +126,7 @@ def test_a_rename_and_edit_split_over_two_requests(
 def test_a_rename_and_edit_whose_second_request_fails(
     storage: MemoryStorage, server: FakeServer, rules: SyncRules
 ) -> None:
-    sync = ProjectSync("p1", storage, server, dataclasses.replace(rules, max_ops_per_sync=1))
-    opened(sync, server, {"a": b"1"})
-    sync.model.rename("a", "b")
-    sync.model.write("b", b"2")
+    sync = renamed_and_edited(storage, server, rules)
     server.hold = True
     pushing = sync.push()
     assert pushing.send(None) is None  # the delete flies...

@@ -3,6 +3,8 @@ changed while the request flew."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from client.core.model import Base, ProjectModel, sha256_hex
 from client.core.outbox import pending_ops
 from client.core.reply import apply_results
@@ -12,14 +14,20 @@ from .conftest import mirror, push, send, shape
 from .fake_server import FakeServer, seeded
 
 
+def in_flight(server: FakeServer, model: ProjectModel, meanwhile: Callable[[], object]) -> None:
+    """Push what `model` has pending, run `meanwhile` while the request flies, fold the
+    answer back."""
+    ops = pending_ops(model)
+    answer = send(server, ops)
+    meanwhile()
+    apply_results(model, ops, answer)
+
+
 def test_the_base_becomes_what_was_sent(rules: SyncRules) -> None:
     server = FakeServer(rules)
     model = ProjectModel()
     model.write("a", b"v1")
-    ops = pending_ops(model)
-    answer = send(server, ops)
-    model.write("a", b"v2")  # typed while the request flew
-    apply_results(model, ops, answer)
+    in_flight(server, model, lambda: model.write("a", b"v2"))  # typed while the request flew
     local = model.get("a")
     assert local is not None and local.content == b"v2"
     assert local.base == Base("a", 1, sha256_hex(b"v1"))
@@ -33,10 +41,7 @@ def test_created_and_deleted_while_its_put_flew_leaves_a_tombstone(rules: SyncRu
     server = FakeServer(rules)
     model = ProjectModel()
     model.write("a", b"1")
-    ops = pending_ops(model)
-    answer = send(server, ops)
-    model.delete("a")
-    apply_results(model, ops, answer)
+    in_flight(server, model, lambda: model.delete("a"))
     assert model.tombstones == {"a": Base("a", 1, sha256_hex(b"1"))}
     assert shape(pending_ops(model)) == [("delete", "a", 1, None)]
     push(model, server)
@@ -47,10 +52,7 @@ def test_created_then_renamed_while_its_put_flew_becomes_a_rename(rules: SyncRul
     server = FakeServer(rules)
     model = ProjectModel()
     model.write("a", b"1")
-    ops = pending_ops(model)
-    answer = send(server, ops)
-    model.rename("a", "b")
-    apply_results(model, ops, answer)
+    in_flight(server, model, lambda: model.rename("a", "b"))
     assert shape(pending_ops(model)) == [("rename", "a", 1, "b")]
     push(model, server)
     assert server.files() == {"b": b"1"} and model.pending_count() == 0
@@ -60,10 +62,7 @@ def test_edited_then_deleted_while_its_put_flew(rules: SyncRules) -> None:
     server = seeded(rules, {"a": b"1"})
     model = mirror(server)
     model.write("a", b"2")
-    ops = pending_ops(model)
-    answer = send(server, ops)
-    model.delete("a")
-    apply_results(model, ops, answer)
+    in_flight(server, model, lambda: model.delete("a"))
     assert model.tombstones == {"a": Base("a", 2, sha256_hex(b"2"))}  # the version it made
     push(model, server)
     assert server.files() == {} and model.pending_count() == 0
@@ -73,10 +72,7 @@ def test_renamed_again_while_the_rename_flew(rules: SyncRules) -> None:
     server = seeded(rules, {"a": b"1"})
     model = mirror(server)
     model.rename("a", "b")
-    ops = pending_ops(model)
-    answer = send(server, ops)
-    model.rename("b", "c")
-    apply_results(model, ops, answer)
+    in_flight(server, model, lambda: model.rename("b", "c"))
     assert model.files["c"].base == Base("b", 2, sha256_hex(b"1"))
     assert shape(pending_ops(model)) == [("rename", "b", 2, "c")]
     push(model, server)
@@ -87,10 +83,7 @@ def test_recreated_while_its_delete_flew_is_created_again(rules: SyncRules) -> N
     server = seeded(rules, {"a": b"1"})
     model = mirror(server)
     model.delete("a")
-    ops = pending_ops(model)
-    answer = send(server, ops)
-    model.write("a", b"2")  # takes the tombstone's base back
-    apply_results(model, ops, answer)
+    in_flight(server, model, lambda: model.write("a", b"2"))  # takes the tombstone's base back
     assert shape(pending_ops(model)) == [("put", "a", None, None)]  # the server copy is gone
     assert push(model, server) == []
     assert server.files() == {"a": b"2"} and model.pending_count() == 0
