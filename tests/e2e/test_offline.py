@@ -13,12 +13,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e import flows, seed
 from tests.e2e.test_boot import wait_for_boot
 from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
-from tests.support import browser as browser_support
 from tests.support.browser import off_machine
 from tests.support.builds import build_changed_copy
 from tests.support.live_server import LiveServer, StartServer
@@ -33,15 +32,6 @@ CACHED_URLS = """async () => {
     }
     return urls;
 }"""
-
-
-@pytest.fixture(scope="module")
-def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
-    # As Chrome ships (see tests/e2e/test_preview.py): the sandbox's service worker, which
-    # keeps the runtime for offline use, registers only with storage partitioning on.
-    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())
-    yield launched
-    launched.close()
 
 
 @pytest.fixture(name="context")
