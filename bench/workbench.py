@@ -37,7 +37,6 @@ are the output) and non-zero only on errors.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -49,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.workbench_open import first_editable, tree  # noqa: E402
-from bench.workbench_session import Account, tree_project, ts_project  # noqa: E402
+from bench.workbench_session import Account, argument_parser, tree_project, ts_project  # noqa: E402
 from bench.workbench_typing import typing  # noqa: E402
 from tests.support.live_server import throwaway_server  # noqa: E402
 
@@ -102,13 +101,7 @@ def run(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Run from the project root after `make build`; "
-        "without --url it needs DATABASE_URL (or starts "
-        "an embedded PostgreSQL).",
-    )
+    parser = argument_parser(__doc__)
     parser.add_argument(
         "--runs", type=int, default=5, help="opens per mode and tree scroll passes; medians (5)"
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playwright.sync_api import Page, Playwright
 
@@ -14,16 +14,13 @@ from bench.workbench_probes import LONG_TASKS_START_JS, LONG_TASKS_STOP_JS, MARK
 from bench.workbench_session import (
     TIMEOUT_MS,
     Account,
-    launch,
     median,
+    open_workbench,
     settle,
     wait_editable,
     wait_quiet,
     wait_workbench,
 )
-
-if TYPE_CHECKING:  # Playwright's own name for add_cookies' items (not exported)
-    pass
 
 SCROLL_STEP_PX = 600
 
@@ -33,10 +30,7 @@ def first_editable(
 ) -> dict[str, Any]:
     url = f"{account.url}/p/{project}"
     cached: list[dict[str, Any]] = []
-    context = launch(pw, scratch / "warm", account)
-    page = context.new_page()
-    page.goto(url)
-    wait_workbench(page)
+    context, page = open_workbench(pw, scratch / "warm", account, url)
     wait_editable(page)
     settle(page)  # the project is now in this profile's IndexedDB
     for _ in range(runs):
@@ -46,10 +40,7 @@ def first_editable(
     context.close()
     cold: list[dict[str, Any]] = []
     for i in range(runs):
-        context = launch(pw, scratch / f"cold-{i}", account)
-        page = context.new_page()
-        page.goto(url)
-        wait_workbench(page)
+        context, page = open_workbench(pw, scratch / f"cold-{i}", account, url)
         cold.append(wait_editable(page))
         context.close()
 
@@ -121,10 +112,7 @@ def expand_all(page: Page) -> dict[str, Any]:
 def tree(
     pw: Playwright, scratch: Path, account: Account, project: str, layout: str, runs: int
 ) -> dict[str, Any]:
-    context = launch(pw, scratch / "tree", account)
-    page = context.new_page()
-    page.goto(f"{account.url}/p/{project}")
-    wait_workbench(page)
+    context, page = open_workbench(pw, scratch / "tree", account, f"{account.url}/p/{project}")
     settle(page)
     opens = []
     for _ in range(runs):

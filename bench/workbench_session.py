@@ -3,6 +3,7 @@ that imports them, browser profiles signed in by cookie, and waiting for the wor
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import secrets
@@ -25,6 +26,17 @@ PASSWORD = "correct horse battery"  # noqa: S105  (a throwaway benchmark account
 ENTRY = "src/index.ts"
 ENTRY_MARK = "workbench benchmark entry point"  # on the entry's first line
 TIMEOUT_MS = 600_000  # a first open of 20,000 files from the server on a busy machine
+
+
+def argument_parser(description: str | None) -> argparse.ArgumentParser:
+    """The command line of a browser benchmark: its docstring, and where it runs."""
+    return argparse.ArgumentParser(
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run from the project root after `make build`; "
+        "without --url it needs DATABASE_URL (or starts "
+        "an embedded PostgreSQL).",
+    )
 
 
 def ts_project(files: int) -> dict[str, str]:
@@ -99,6 +111,17 @@ def launch(pw: Playwright, profile: Path, account: Account) -> BrowserContext:
     context.add_cookies(account.cookies())
     context.add_init_script(PROBE_JS % {"entry": json.dumps(ENTRY), "mark": json.dumps(ENTRY_MARK)})
     return context
+
+
+def open_workbench(
+    pw: Playwright, profile: Path, account: Account, url: str
+) -> tuple[BrowserContext, Page]:
+    """A browser profile signed in as `account`, at `url` with its workbench open."""
+    context = launch(pw, profile, account)
+    page = context.new_page()
+    page.goto(url)
+    wait_workbench(page)
+    return context, page
 
 
 def page_state(page: Page) -> str:

@@ -7,7 +7,7 @@ import base64
 import json
 import statistics
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playwright.sync_api import Page, Playwright
 
@@ -23,17 +23,13 @@ from bench.workbench_session import (
     ENTRY,
     TIMEOUT_MS,
     Account,
-    launch,
     median,
+    open_workbench,
     p95,
     settle,
     wait_editable,
     wait_quiet,
-    wait_workbench,
 )
-
-if TYPE_CHECKING:  # Playwright's own name for add_cookies' items (not exported)
-    pass
 
 FILES_PER_TICK = 2  # files changed per tick by the "sync" load (not the one typed into)
 KEY_GAP_MS = 50  # between keystrokes, after the previous one painted (a fast typist)
@@ -149,10 +145,8 @@ def typing(
     profile_to: Path | None = None,
     trace_to: Path | None = None,
 ) -> dict[str, Any]:
-    context = launch(pw, scratch / "typing", account)
-    page = context.new_page()
-    page.goto(f"{account.url}/p/{project}?debug=1")
-    wait_workbench(page)
+    url = f"{account.url}/p/{project}?debug=1"
+    context, page = open_workbench(pw, scratch / "typing", account, url)
     wait_editable(page)
     page.wait_for_function("window.cospaiDebug !== undefined", timeout=TIMEOUT_MS)
     wait_quiet(page)
