@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from client.core import ports
+from client.core.file_ops import looks_binary
 from client.core.rules import PathError, SyncRules, folded, parents
 
 _NEW = -1  # version placeholder for content written by the batch being applied
@@ -22,13 +23,8 @@ def sha(content: bytes) -> str:
 
 
 def is_text(content: bytes) -> bool:
-    if b"\0" in content:
-        return False
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    """The server's rule (blobs.is_text), as the client core knows it."""
+    return not looks_binary(content)
 
 
 @dataclass(frozen=True)
