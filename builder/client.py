@@ -1,4 +1,4 @@
-"""Phase 2, client: the client/ package as client.zip (with the sync rules and the
+"""Phase 2, client: the client/ package as client.zip (with contract/ beside it and the
 `cospai` facade its programs import), its ES glue modules and stylesheets, and the sandbox
 origin's pages."""
 
@@ -7,7 +7,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from builder import BuildError
 from builder.groups import ROOT, files_under, new_group, seal_group, write_zip
+from builder.shell import js_const
+from contract import isolation
 
 # Glue modules that live inside a vendored library's folder rather than in client/glue/.
 PLACED_WITH_LIBRARIES = {"monaco.mjs", "pyodide_boot.mjs", "pyodide_snapshot_worker.mjs"}
@@ -21,10 +24,12 @@ def pack_client(stage: Path) -> str:
         relative = path.relative_to(ROOT).as_posix()
         if path.suffix == ".py":
             members.append((relative, path.read_bytes()))
-    # The sync rules travel with the client, at the same place relative to client/ as in
-    # the repository, so client code finds them the same way under CPython and Pyodide.
-    rules = ROOT / "contract" / "sync_rules.json"
-    members.append((rules.relative_to(ROOT).as_posix(), rules.read_bytes()))
+    # contract/ (the sync rules, media types: what the client shares with the server)
+    # travels beside client/, as in the repository: `import contract` works the same way
+    # under CPython and Pyodide.
+    for path in files_under(ROOT / "contract"):
+        if path.suffix in {".py", ".json"}:
+            members.append((path.relative_to(ROOT).as_posix(), path.read_bytes()))
     # `from cospai import serve` in the runtime's programs (client/worker/serve.py).
     members.append(("cospai.py", (source / "worker" / "cospai_facade.py").read_bytes()))
     write_zip(folder / "client.zip", members)
@@ -50,5 +55,15 @@ def copy_sandbox_origin(stage: Path) -> None:
     folder = stage / "sandbox-origin"
     folder.mkdir()
     for path in sorted((ROOT / "service_worker" / "sandbox").iterdir()):
-        if path.suffix in {".html", ".js"}:
+        if path.name == "sw.js":
+            # Its headers come from contract/isolation.py, as the server's do.
+            directive = '"use strict";\n'
+            text = path.read_text()
+            if directive not in text:
+                raise BuildError(f"{path} lost its {directive.strip()} line")
+            head, _, rest = text.partition(directive)
+            (folder / path.name).write_text(
+                head + directive + js_const("ISOLATION", isolation.SANDBOX) + rest
+            )
+        elif path.suffix in {".html", ".js"}:
             shutil.copyfile(path, folder / path.name)

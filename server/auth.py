@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from uuid import UUID
 
@@ -85,6 +87,20 @@ async def require_session(request: Request, conn: AsyncConnection) -> Session:
     return session
 
 
+@asynccontextmanager
+async def session_connection(request: Request) -> AsyncIterator[tuple[AsyncConnection, Session]]:
+    """A connection from the pool and the caller's session on it (401/403 first)."""
+    async with request.state.pool.connection() as conn:
+        yield conn, await require_session(request, conn)
+
+
+async def signed_in(request: Request) -> Session:
+    """The caller's session, checked on a connection given back at once: before a body is
+    read, so that 401/403 come before 400/413/422 and no connection waits on an upload."""
+    async with session_connection(request) as (_conn, session):
+        return session
+
+
 async def open_session(request: Request, conn: AsyncConnection, user_id: UUID) -> tuple[str, str]:
     """Create a session; return (token for the cookie, csrf token for the client)."""
     token, csrf = new_token(), new_token()
@@ -126,21 +142,26 @@ async def count_attempt(conn: AsyncConnection, email: str, address: str) -> None
     """Refuse (429) while the account or address must wait; otherwise count this attempt
     as a failure until `forgive` says the password was right. Atomic across processes."""
     keys = _throttle_keys(email, address)
+    free = {key: FREE_FAILURES[kind] for kind, key in keys.items()}
+    await _throttle(conn, free, "Too many failed sign-ins.")
+
+
+async def _throttle(conn: AsyncConnection, free: dict[str, int], refusal: str) -> None:
+    """One attempt against every key: refused (429, `refusal` and when to retry) while
+    any key has used up its `free` attempts and must wait, counted otherwise."""
     async with conn.transaction():
-        seen = await auth_failures.begin_attempt(conn, list(keys.values()), FORGET_FAILURES_AFTER)
-        wait = max(
-            _wait(*seen.get(key, (0, 0.0)), FREE_FAILURES[kind]) for kind, key in keys.items()
-        )
+        seen = await auth_failures.begin_attempt(conn, list(free), FORGET_FAILURES_AFTER)
+        wait = max(_wait(*seen.get(key, (0, 0.0)), allowed) for key, allowed in free.items())
         if wait > 0:
             retry = math.ceil(wait)
             raise ApiError(
                 429,
                 "rate_limited",
-                f"Too many failed sign-ins. Try again in {retry} s.",
+                f"{refusal} Try again in {retry} s.",
                 {"retry_after": retry},
                 headers={"retry-after": str(retry)},
             )
-        await auth_failures.count_attempt(conn, list(keys.values()), FORGET_FAILURES_AFTER)
+        await auth_failures.count_attempt(conn, list(free), FORGET_FAILURES_AFTER)
 
 
 def _wait(count: int, age: float, free: int) -> float:
@@ -155,20 +176,7 @@ def _wait(count: int, age: float, free: int) -> float:
 async def count_signup(conn: AsyncConnection, address: str, free: int) -> None:
     """Sign-ups per address: `free` in an hour, then each waits 2^n s (429 until then), like
     failed sign-ins. Each costs a 64 MiB hash, and accounts are what spam is made of."""
-    key = f"signup:{address}"
-    async with conn.transaction():
-        seen = await auth_failures.begin_attempt(conn, [key], FORGET_FAILURES_AFTER)
-        wait = _wait(*seen.get(key, (0, 0.0)), free)
-        if wait > 0:
-            retry = math.ceil(wait)
-            raise ApiError(
-                429,
-                "rate_limited",
-                f"Too many sign-ups from your address. Try again in {retry} s.",
-                {"retry_after": retry},
-                headers={"retry-after": str(retry)},
-            )
-        await auth_failures.count_attempt(conn, [key], FORGET_FAILURES_AFTER)
+    await _throttle(conn, {f"signup:{address}": free}, "Too many sign-ups from your address.")
 
 
 async def forgive(conn: AsyncConnection, email: str, address: str) -> None:

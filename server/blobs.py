@@ -31,14 +31,3 @@ def pack(content: bytes) -> Blob:
 
 def unpack(data: bytes, compressed: bool) -> bytes:
     return zlib.decompress(data) if compressed else data
-
-
-def is_text(content: bytes) -> bool:
-    """Text is valid UTF-8 without NUL bytes; anything else is kept as binary."""
-    if b"\0" in content:
-        return False
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True

@@ -1,10 +1,14 @@
-"""Connections to PostgreSQL: URL redaction, a reachability check, and the async pool."""
+"""Connections to PostgreSQL: URL redaction, a reachability check, the async pool, and a
+transaction that reads one moment."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import psycopg
+from psycopg import AsyncConnection
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import AsyncConnectionPool
 
@@ -53,3 +57,12 @@ def make_pool(url: str, min_size: int = 1, max_size: int = 10) -> AsyncConnectio
         kwargs={"autocommit": True},
         name="cospai",
     )
+
+
+@asynccontextmanager
+async def snapshot(conn: AsyncConnection) -> AsyncIterator[None]:
+    """A transaction whose reads all see the database as of one moment (REPEATABLE READ):
+    a project's file list and the contents it names agree, whatever commits meanwhile."""
+    async with conn.transaction():
+        await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield

@@ -1,7 +1,8 @@
 """Headers every response carries, whatever produced it (files, API, errors).
 
-COOP + COEP make the page crossOriginIsolated (SharedArrayBuffer, WebContainer, Pyodide
-interrupts); a worker script without COEP is blocked silently, so nothing may skip this.
+COOP + COEP (contract/isolation.py) make the page crossOriginIsolated (SharedArrayBuffer,
+WebContainer, Pyodide interrupts); a worker script without COEP is blocked silently, so
+nothing may skip this.
 The IDE's pages refuse to be framed by other sites (a framed IDE could be clicked through
 by the page around it); only /embed, made to be framed, says otherwise (server/static.py).
 """
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contract import isolation
+
 ISOLATION_HEADERS: tuple[tuple[bytes, bytes], ...] = (
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"cross-origin-embedder-policy", b"require-corp"),
-    (b"cross-origin-resource-policy", b"same-origin"),
+    *((name.encode(), value.encode()) for name, value in isolation.IDE.items()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"content-security-policy", b"frame-ancestors 'self'"),

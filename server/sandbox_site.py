@@ -28,8 +28,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contract import isolation
 from server.errors import ApiError
-from server.static import MEDIA_TYPES, DistSite
+from server.static import DistSite, media_type
 
 PREFIX = "sandbox-origin/"
 # URL path on the sandbox origin -> file in dist/ (build.py puts them under sandbox-origin/).
@@ -46,8 +47,7 @@ _ASSET = re.compile(r"^/assets/(?P<group>[a-z]+)-[0-9a-f]{6,64}/[^?#]+$")
 # The list the sandbox's service worker keeps for offline use (sw.js fetches it).
 FILE_LIST = "/sandbox-files.json"
 HEADERS = {
-    "cross-origin-embedder-policy": "require-corp",
-    "cross-origin-resource-policy": "cross-origin",
+    **isolation.SANDBOX,
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
 }
@@ -87,11 +87,9 @@ class SandboxSite:
         if name is not None:
             found = self.site.lookup(name)
             if found is not None and found[1].path.is_file():
-                suffix = name.rsplit(".", 1)[-1]
-                media = MEDIA_TYPES.get(f".{suffix}", "application/octet-stream")
                 return FileResponse(
                     found[1].path,
-                    media_type=media,
+                    media_type=media_type(name),
                     headers={**HEADERS, "cache-control": "no-cache"},
                 )
         if path == FILE_LIST:

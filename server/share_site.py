@@ -11,12 +11,13 @@ A revoked link is a deleted row, so it is gone at the next request; every answer
 from __future__ import annotations
 
 import html
-import mimetypes
 from urllib.parse import unquote
 
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from contract.media_types import media_type
+from server.conditional import if_none_match
 from server.repo import blobs as blob_repo
 from server.repo import shares as share_repo
 
@@ -33,45 +34,6 @@ HEADERS = {
     "referrer-policy": "no-referrer",
     "cache-control": "no-cache",
 }
-TYPES = {
-    "html": "text/html; charset=utf-8",
-    "htm": "text/html; charset=utf-8",
-    "css": "text/css; charset=utf-8",
-    "js": "text/javascript; charset=utf-8",
-    "mjs": "text/javascript; charset=utf-8",
-    "json": "application/json",
-    "map": "application/json",
-    "txt": "text/plain; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "py": "text/plain; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "xml": "application/xml",
-    "svg": "image/svg+xml",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "avif": "image/avif",
-    "ico": "image/x-icon",
-    "wasm": "application/wasm",
-    "woff": "font/woff",
-    "woff2": "font/woff2",
-    "ttf": "font/ttf",
-    "otf": "font/otf",
-    "mp3": "audio/mpeg",
-    "mp4": "video/mp4",
-    "webm": "video/webm",
-    "pdf": "application/pdf",
-}
-
-
-def content_type(path: str) -> str:
-    name = path.rsplit("/", 1)[-1]
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix in TYPES:
-        return TYPES[suffix]
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def valid_token(token: str) -> bool:
@@ -118,7 +80,7 @@ class ShareSite:
             if found is None:
                 own_404 = (await share_repo.public_file(conn, token, ["404.html"]))[2]
                 if own_404 is not None:
-                    data = (await blob_repo.read(conn, [own_404.sha256]))[own_404.sha256]
+                    data = await blob_repo.read_one(conn, own_404.sha256)
                     return Response(data, 404, HEADERS, "text/html; charset=utf-8")
                 return _page(404, "Not found", f"No file at {name or '/'} in this shared link.")
             if matched != wanted[0]:
@@ -127,20 +89,16 @@ class ShareSite:
                 last = name.rsplit("/", 1)[-1]
                 return Response(status_code=301, headers={**HEADERS, "location": f"{last}/"})
             etag = f'"{found.sha256.hex()[:32]}"'
-            if etag in _tags(scope):
+            raw = dict(scope.get("headers") or []).get(b"if-none-match", b"")
+            if etag in if_none_match(raw.decode("latin-1")):
                 return Response(status_code=304, headers={**HEADERS, "etag": etag})
-            data = (await blob_repo.read(conn, [found.sha256]))[found.sha256]
+            data = await blob_repo.read_one(conn, found.sha256)
         body = b"" if method == "HEAD" else data
         headers = {**HEADERS, "etag": etag}
-        response = Response(body, 200, headers, content_type(found.path))
+        response = Response(body, 200, headers, media_type(found.path))
         if method == "HEAD":
             response.headers["content-length"] = str(len(data))
         return response
-
-
-def _tags(scope: Scope) -> set[str]:
-    raw = dict(scope.get("headers") or []).get(b"if-none-match", b"").decode("latin-1")
-    return {tag.strip() for tag in raw.split(",") if tag.strip()}
 
 
 def _page(status: int, title: str, text: str, extra: dict[str, str] | None = None) -> Response:

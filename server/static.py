@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,25 +16,15 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
+from contract import app_routes, media_types
+from server.conditional import if_none_match
 from server.errors import ApiError
 
 log = logging.getLogger("cospai")
 
-MEDIA_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".wasm": "application/wasm",
-    ".zip": "application/zip",
-    ".whl": "application/zip",
-    ".ttf": "font/ttf",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".txt": "text/plain; charset=utf-8",
-}
+# The shared table (contract/media_types.py) and wheels; no guessing beyond it: dist/ holds
+# only what build.py put there.
+MEDIA_TYPES = {**media_types.TYPES, "whl": "application/zip"}
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 ENCODING_NAMES = {"br": "br", "gz": "gzip"}
@@ -43,10 +32,13 @@ ENCODING_NAMES = {"br": "br", "gz": "gzip"}
 
 # The page's own routes (deep links): served the shell, which reads location itself. The
 # framed ones (/embed, issue 8) are made to be framed by other sites.
-ROUTES_FILE = Path(__file__).resolve().parent.parent / "contract" / "app_routes.json"
-_ROUTES = json.loads(ROUTES_FILE.read_text())
-FRAMED_ROUTES = tuple(_ROUTES["framed"])
-APP_ROUTES = (*_ROUTES["shell"], *FRAMED_ROUTES)
+FRAMED_ROUTES = app_routes.FRAMED
+APP_ROUTES = (*app_routes.SHELL, *FRAMED_ROUTES)
+
+
+def media_type(name: str) -> str:
+    """The type a file of dist/ is served with."""
+    return MEDIA_TYPES.get(media_types.suffix(name), media_types.UNKNOWN)
 
 
 def _is_app_route(name: str) -> bool:
@@ -173,8 +165,6 @@ class DistSite:
         if found is None:
             raise ApiError(404, "not_found", f"No such file: {request.url.path}")
         name, entry = found
-        suffix = os.path.splitext(name)[1]
-        media_type = MEDIA_TYPES.get(suffix, "application/octet-stream")
         cache = IMMUTABLE if name.startswith("assets/") else REVALIDATE
         accepted = _accepted(request.headers.get("accept-encoding", ""))
         path, tag, coding = entry.path, entry.sha256, None
@@ -191,12 +181,12 @@ class DistSite:
             headers.update(embed_headers(request))
         if coding:
             headers["content-encoding"] = coding
-        wanted = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
+        wanted = if_none_match(request.headers.get("if-none-match"))
         if etag in wanted or "*" in wanted:
             return Response(status_code=304, headers=headers)
         if not path.is_file():
             raise ApiError(404, "not_found", f"No such file: {request.url.path}")
-        return FileResponse(path, media_type=media_type, headers=headers)
+        return FileResponse(path, media_type=media_type(name), headers=headers)
 
 
 def embed_headers(request: Request) -> dict[str, str]:

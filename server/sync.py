@@ -1,4 +1,5 @@
-"""Apply a batch of file operations (put, delete, rename) to a project, all or nothing.
+"""Apply a batch of file operations (put, patch, delete, rename; read and checked by
+server/sync_ops.py) to a project, all or nothing.
 
 Every operation names the version it was based on. One whose base is stale is answered
 `conflict` and changes nothing; the others apply. Bad input anywhere in the batch (a bad
@@ -14,33 +15,18 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
-from server import blobs, paths
-from server.bodies import invalid
+from contract.rules import folded, parents
+from server import blobs
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
 from server.repo import projects as project_repo
 from server.repo.files import StoredFile
 from server.repo.projects import Project
+from server.sync_ops import Op, op_error
 from server.sync_rules import RULES
 
-KINDS = {"put", "patch", "delete", "rename"}
-MAX_EDITS = 10_000
 _NEW = -1  # version placeholder for content written by this batch
-
-
-@dataclass(frozen=True)
-class Op:
-    index: int
-    kind: str
-    path: str
-    base_version: int | None
-    to: str | None = None
-    blob: blobs.Blob | None = None
-    is_binary: bool = False
-    content: bytes | None = None  # a put's raw bytes (a later patch in the batch reads them)
-    edits: tuple[tuple[int, int, str], ...] = ()  # a patch: (start, end, text) in characters
-    label: str = ""  # how refusals name it; "" = "Operation <index>" (a sync's own ops)
 
 
 @dataclass
@@ -50,136 +36,8 @@ class Outcome:
     changed: bool = False
 
 
-def put_op(index: int, path: str, data: bytes, base_version: int | None = None) -> Op:
-    """A put of trusted, already-checked content (templates, imports): binary unless text."""
-    return Op(
-        index,
-        "put",
-        path,
-        base_version,
-        blob=blobs.pack(data),
-        is_binary=not blobs.is_text(data),
-        content=data,
-        label=f"The imported file '{path}'",
-    )
-
-
 def _who(op: Op) -> str:
     return op.label or f"Operation {op.index}"
-
-
-def _op_error(
-    index: int, field_name: str, message: str, status: int = 422, code: str = "invalid"
-) -> ApiError:
-    return ApiError(
-        status, code, f"Operation {index}: {message}", {"op": index, "field": field_name}
-    )
-
-
-def _path(raw: dict[str, Any], index: int, name: str) -> str:
-    try:
-        path = paths.normalise(raw.get(name))
-    except paths.PathError as error:
-        raise _op_error(index, name, str(error), code="invalid_path") from None
-    if RULES.ignored(path):
-        raise _op_error(
-            index,
-            name,
-            f"'{path}' is never synced (node_modules/, .git/, dist/, "
-            "build/ and .env files stay local)",
-            code="ignored_path",
-        )
-    return path
-
-
-def _base(raw: dict[str, Any], index: int, required: bool) -> int | None:
-    value = raw.get("base_version")
-    if value is None:
-        if required:
-            raise _op_error(index, "base_version", "base_version is required")
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**62:
-        raise _op_error(index, "base_version", "base_version must be a non-negative integer")
-    return value
-
-
-def _content(raw: dict[str, Any], index: int, parts: dict[str, bytes]) -> tuple[bytes, bool]:
-    has_text, has_ref = "content" in raw, "content_ref" in raw
-    if has_text == has_ref:
-        raise _op_error(index, "content", "a put needs exactly one of content or content_ref")
-    if has_text:
-        text = raw["content"]
-        if not isinstance(text, str):
-            raise _op_error(index, "content", "content must be a string (text files)")
-        try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise _op_error(
-                index, "content", "content is not valid UTF-8", code="invalid_utf8"
-            ) from None
-        if b"\0" in data:  # text never holds NUL (blobs.is_text); such files go as binary
-            raise _op_error(
-                index,
-                "content",
-                "text content may not contain NUL; send the file as binary (content_ref)",
-                code="invalid_utf8",
-            )
-        return data, False
-    ref = raw["content_ref"]
-    if not isinstance(ref, str) or ref not in parts:
-        raise _op_error(index, "content_ref", "content_ref must name a part of this request")
-    data = parts[ref]
-    binary = raw.get("binary")
-    if binary is None:
-        return data, not blobs.is_text(data)
-    if not isinstance(binary, bool):
-        raise _op_error(index, "binary", "binary must be true or false")
-    if not binary and not blobs.is_text(data):
-        raise _op_error(
-            index,
-            "content_ref",
-            "the content is declared text but is not valid UTF-8",
-            code="invalid_utf8",
-        )
-    return data, binary
-
-
-def _edits(raw: dict[str, Any], index: int) -> tuple[tuple[int, int, str], ...]:
-    """A patch's edits: [{start, end, text}], character offsets into the base text, sorted
-    and not overlapping. Checked against the base's length when it is applied."""
-    edits = raw.get("edits")
-    if not isinstance(edits, list) or not 1 <= len(edits) <= MAX_EDITS:
-        raise _op_error(index, "edits", f"edits must be a list of 1 to {MAX_EDITS} edits")
-    out: list[tuple[int, int, str]] = []
-    previous_end = 0
-    for edit in edits:
-        if not isinstance(edit, dict):
-            raise _op_error(index, "edits", "each edit is {start, end, text}")
-        start, end, text = edit.get("start"), edit.get("end"), edit.get("text", "")
-        if (
-            isinstance(start, bool)
-            or isinstance(end, bool)
-            or not isinstance(start, int)
-            or not isinstance(end, int)
-            or not isinstance(text, str)
-        ):
-            raise _op_error(index, "edits", "an edit needs integer start and end and a text")
-        if not previous_end <= start <= end:
-            raise _op_error(
-                index,
-                "edits",
-                "edits must be sorted, not overlap, and have start <= end",
-                code="bad_patch",
-            )
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise _op_error(
-                index, "edits", "an edit's text is not valid UTF-8", code="invalid_utf8"
-            ) from None
-        out.append((start, end, text))
-        previous_end = end
-    return tuple(out)
 
 
 def _patched(op: Op, base: bytes) -> bytes:
@@ -187,7 +45,7 @@ def _patched(op: Op, base: bytes) -> bytes:
     pieces, cursor = [], 0
     for start, end, insert in op.edits:
         if end > len(text):
-            raise _op_error(
+            raise op_error(
                 op.index,
                 "edits",
                 f"an edit ends at {end}, past the end of the base text ({len(text)} characters)",
@@ -198,9 +56,9 @@ def _patched(op: Op, base: bytes) -> bytes:
     pieces.append(text[cursor:])
     data = "".join(pieces).encode("utf-8")
     if b"\0" in data:
-        raise _op_error(op.index, "edits", "text may not contain NUL", code="invalid_utf8")
+        raise op_error(op.index, "edits", "text may not contain NUL", code="invalid_utf8")
     if len(data) > RULES.max_file_bytes:
-        raise _op_error(
+        raise op_error(
             op.index,
             "edits",
             f"the file would be larger than {RULES.max_file_bytes} bytes",
@@ -208,60 +66,6 @@ def _patched(op: Op, base: bytes) -> bytes:
             "file_too_large",
         )
     return data
-
-
-def parse_ops(raw_ops: object, parts: dict[str, bytes] | None = None) -> list[Op]:
-    """Check every operation before touching the database; pack content into blobs."""
-    parts = parts or {}
-    if not isinstance(raw_ops, list):
-        raise invalid("ops", "'ops' must be a list of operations.")
-    if len(raw_ops) > RULES.max_ops_per_sync:
-        raise ApiError(
-            413,
-            "too_many_ops",
-            f"At most {RULES.max_ops_per_sync} operations fit in one sync.",
-            {"limit": RULES.max_ops_per_sync},
-        )
-    ops = []
-    for index, raw in enumerate(raw_ops):
-        if not isinstance(raw, dict):
-            raise _op_error(index, "op", "each operation must be an object")
-        kind = raw.get("op")
-        if not isinstance(kind, str) or kind not in KINDS:
-            raise _op_error(index, "op", "op must be one of put, patch, delete, rename")
-        path = _path(raw, index, "path")
-        if kind == "put":
-            data, is_binary = _content(raw, index, parts)
-            if len(data) > RULES.max_file_bytes:
-                raise _op_error(
-                    index,
-                    "content",
-                    f"the file is larger than {RULES.max_file_bytes} bytes",
-                    413,
-                    "file_too_large",
-                )
-            ops.append(
-                Op(
-                    index,
-                    kind,
-                    path,
-                    _base(raw, index, False),
-                    blob=blobs.pack(data),
-                    is_binary=is_binary,
-                    content=data,
-                )
-            )
-        elif kind == "patch":
-            ops.append(Op(index, kind, path, _base(raw, index, True), edits=_edits(raw, index)))
-        elif kind == "delete":
-            ops.append(Op(index, kind, path, _base(raw, index, True)))
-        else:
-            if raw.get("to") is None:
-                raise _op_error(
-                    index, "to", "a rename needs 'to', the file's new path", code="invalid_path"
-                )
-            ops.append(Op(index, kind, path, _base(raw, index, True), to=_path(raw, index, "to")))
-    return ops
 
 
 class _Tree:
@@ -287,7 +91,7 @@ class _Tree:
         return self.now[key] is not None if key in self.now else key in self._under
 
     def _count(self, key: str, delta: int) -> None:
-        for folder in paths.parents(key):
+        for folder in parents(key):
             self._holds[folder] = self._holds.get(folder, 0) + delta
 
     def get(self, key: str) -> StoredFile | None:
@@ -303,8 +107,8 @@ class _Tree:
         return self._holds.get(key, 0) > 0
 
     def blocking_parent(self, path: str) -> str | None:
-        for parent in paths.parents(path):
-            found = self.now.get(paths.folded(parent))
+        for parent in parents(path):
+            found = self.now.get(folded(parent))
             if found is not None:
                 return found.path
         return None
@@ -330,7 +134,7 @@ def _place(tree: _Tree, op: Op, path: str) -> None:
             f"{_who(op)}: '{blocker}' is a file, so '{path}' cannot be created inside it.",
             {"op": op.index, "path": path, "existing": blocker},
         )
-    if tree.is_folder(paths.folded(path)):
+    if tree.is_folder(folded(path)):
         raise ApiError(
             409,
             "folder_in_the_way",
@@ -351,7 +155,7 @@ def _case_clash(op: Op, current: StoredFile | None, path: str) -> None:
 
 def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
     """Apply one operation to the tree; return a conflict result, or None when applied."""
-    key = paths.folded(op.path)
+    key = folded(op.path)
     current = tree.get(key)
     if op.kind == "put":
         _case_clash(op, current, op.path)
@@ -375,7 +179,7 @@ def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
         return None
     if op.kind == "patch":
         if current.is_binary:
-            raise _op_error(
+            raise op_error(
                 op.index, "path", f"'{op.path}' is binary; a patch needs text", code="not_text"
             )
         data = _patched(op, tree.contents[current.sha256])
@@ -385,7 +189,7 @@ def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
         tree.set(key, StoredFile(op.path, blob.sha256, blob.size, False, _NEW))
         return None
     assert op.to is not None
-    to_key = paths.folded(op.to)
+    to_key = folded(op.to)
     target = tree.get(to_key)
     if to_key != key and target is not None:
         return _conflict(op, target, op.to)
@@ -396,15 +200,21 @@ def _step(tree: _Tree, op: Op) -> dict[str, Any] | None:
     return None
 
 
+def _within(amount: int, limit: int, code: str, unit: str) -> None:
+    """Refuse (413, whole batch) a project that would grow past one of its limits."""
+    if amount > limit:
+        raise ApiError(413, code, f"A project holds at most {limit} {unit}.", {"limit": limit})
+
+
 async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outcome:
     """Run inside a transaction, with the project row locked (FOR UPDATE)."""
     keys: set[str] = set()
     fresh: list[str] = []
     for op in ops:
         for path in filter(None, (op.path, op.to)):
-            keys.add(paths.folded(path))
-            keys.update(paths.folded(p) for p in paths.parents(path))
-            fresh.append(paths.folded(path))
+            keys.add(folded(path))
+            keys.update(folded(p) for p in parents(path))
+            fresh.append(folded(path))
     known = await file_repo.by_keys(conn, project.id, sorted(keys))
     under = await file_repo.keys_under(conn, project.id, sorted(set(fresh) - set(known)))
     tree = _Tree(known, keys, under)
@@ -440,20 +250,8 @@ async def apply(conn: AsyncConnection, project: Project, ops: list[Op]) -> Outco
         - sum(old.size for _k, old in replaced)
         + sum(new.size for _k, new in written)
     )
-    if count > RULES.max_project_files:
-        raise ApiError(
-            413,
-            "too_many_files",
-            f"A project holds at most {RULES.max_project_files} files.",
-            {"limit": RULES.max_project_files},
-        )
-    if size > RULES.max_project_bytes:
-        raise ApiError(
-            413,
-            "project_too_large",
-            f"A project holds at most {RULES.max_project_bytes} bytes.",
-            {"limit": RULES.max_project_bytes},
-        )
+    _within(count, RULES.max_project_files, "too_many_files", "files")
+    _within(size, RULES.max_project_bytes, "project_too_large", "bytes")
 
     version = await project_repo.advance(conn, project.id, count, size)
     made = [op.blob or tree.made.get(op.index) for op in applied]

@@ -19,7 +19,7 @@ import stat
 import zipfile
 from collections.abc import Iterable
 
-from server import paths
+from contract.rules import PathError, folded
 from server.errors import ApiError
 from server.sync_rules import RULES
 
@@ -95,8 +95,8 @@ def read(data: bytes) -> tuple[dict[str, bytes], list[str]]:
         seen: dict[str, str] = {}
         for info in entries:
             try:
-                path = paths.normalise(info.orig_filename[len(root) :])
-            except paths.PathError as error:
+                path = RULES.normalise(info.orig_filename[len(root) :])
+            except PathError as error:
                 raise _refuse(
                     "zip_bad_path",
                     f"The zip entry {info.orig_filename!r} has a bad name: {error}.",
@@ -105,11 +105,11 @@ def read(data: bytes) -> tuple[dict[str, bytes], list[str]]:
             if RULES.ignored(path):
                 skipped.append(path)
                 continue
-            if paths.folded(path) in seen:
+            if folded(path) in seen:
                 raise _refuse(
                     "zip_duplicate", f"Two zip entries name the same file, {path!r}.", path
                 )
-            seen[paths.folded(path)] = path
+            seen[folded(path)] = path
             content = _inflate(archive, info, RULES.max_file_bytes, budget, total)
             total += len(content)
             files[path] = content

@@ -4,7 +4,7 @@
 // is checked without a browser. Everything is relative to the worker's scope, never to "/".
 //
 // APP_ROUTES, the page's own routes (deep links) answered with the shell, is written in
-// front of this file by build.py (builder/shell.py), from contract/app_routes.json,
+// front of this file by build.py (builder/shell.py), from contract/app_routes.py,
 // which server/static.py reads too. Its framed routes (/embed) are not among them: those
 // stay with the network.
 /* global APP_ROUTES */

@@ -1,7 +1,8 @@
 // The app origin's service worker: the IDE loads with the network off after one visit.
-// build.py writes dist/sw.js from routes.js and this file, with the build id filled in, so
-// every build is a new worker: the browser installs it beside the old one, the open page
-// offers a reload (service_worker/register.mjs), and no page ever mixes two builds' files.
+// build.py writes dist/sw.js from routes.js and this file, with the build id (and the
+// isolation headers, ISOLATION) filled in, so every build is a new worker: the browser
+// installs it beside the old one, the open page offers a reload
+// (service_worker/register.mjs), and no page ever mixes two builds' files.
 //
 // install   precache every file the build manifest lists (routes.js precacheList) into a
 //           cache named after the build id; an asset group whose hashed path an older
@@ -9,7 +10,7 @@
 // activate  delete the caches of older builds of this scope
 // fetch     assets cache first; the shell, app routes and config network first, cached
 //           copy offline; /api and everything else untouched (never cached)
-/* global BUILD_ID, STATIC_ONLY, routeFor, cacheKeyFor, precacheList, cacheName, cachePrefix, wantsReset */
+/* global BUILD_ID, STATIC_ONLY, ISOLATION, routeFor, cacheKeyFor, precacheList, cacheName, cachePrefix, wantsReset */
 
 const SCOPE = self.registration.scope;
 const CACHE = cacheName(SCOPE, BUILD_ID);
@@ -20,14 +21,10 @@ const NETWORK_TIMEOUT_MS = 5000;
 // Checked against the manifest: a file fetched while a newer build was being swapped in
 // must not end up in this build's cache.
 const UNVERSIONED = ["index.html", "pyscript.json"];
-// A static host may not send these (build.py --static-only): the worker adds them, so the
-// page is cross-origin isolated from its second load on.
-const ISOLATION = {
-  "Cross-Origin-Opener-Policy": "same-origin",
-  "Cross-Origin-Embedder-Policy": "require-corp",
-  "Cross-Origin-Resource-Policy": "same-origin",
-};
 
+// A static host may not send the isolation headers (build.py --static-only): the worker
+// adds them (ISOLATION, which build.py writes from contract/isolation.py), so the page is
+// cross-origin isolated from its second load on.
 function isolated(response) {
   if (!STATIC_ONLY || response.type === "opaque" || response.status === 0) return response;
   if (response.headers.has("cross-origin-embedder-policy")) return response;  // the host did

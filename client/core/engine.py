@@ -19,7 +19,7 @@ from client.core.outbox import Op, batches, pending_ops, unsyncable
 from client.core.ports import ServerApi, Storage, StoredProject
 from client.core.reconcile import Reconciliation, adopt_fetched, origin_index, reconcile
 from client.core.reply import Deleted, apply_results, forget_deleted
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 
 class JournalFile(TypedDict):

@@ -24,18 +24,7 @@ from client.core.names import (
     validate_name,
     where,
 )
-from client.core.rules import SyncRules, folded
-
-
-def looks_binary(content: bytes) -> bool:
-    """The server's rule (blobs.is_text): text is UTF-8 without NUL; the rest is binary."""
-    if b"\0" in content:
-        return True
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
+from contract.rules import SyncRules, folded, is_text
 
 
 @dataclass(frozen=True)
@@ -305,7 +294,7 @@ class FileOps:
         return path
 
     def write_upload(self, path: str, content: bytes) -> None:
-        self.model.write(path, content, looks_binary(content))
+        self.model.write(path, content, not is_text(content))
         self._landed(path)
 
     # ------------------------------------------------------------ helpers

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 
-from client.core.rules import SyncRules
 from client.core.watcher import FsEvent
+from contract.rules import SyncRules
 
 Stamp = tuple[int, int]  # (mtime in ns, size)
 Snapshot = dict[str, Stamp]

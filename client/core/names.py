@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from client.core.rules import PathError, SyncRules
+from contract.rules import PathError, SyncRules
 
 
 class NameRefused(ValueError):

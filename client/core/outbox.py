@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from client.core.model import LocalFile, ProjectModel
-from client.core.rules import PathError, SyncRules, folded
+from contract.rules import PathError, SyncRules, folded
 
 
 @dataclass(frozen=True)

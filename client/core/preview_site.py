@@ -10,43 +10,11 @@ server/preview_site.py), so nothing here can change a file or reach another proj
 from __future__ import annotations
 
 import html
-import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-# Explicit, because Pyodide has no /etc/mime.types and a wrong type breaks modules/styles.
-CONTENT_TYPES = {
-    "html": "text/html; charset=utf-8",
-    "htm": "text/html; charset=utf-8",
-    "css": "text/css; charset=utf-8",
-    "js": "text/javascript; charset=utf-8",
-    "mjs": "text/javascript; charset=utf-8",
-    "json": "application/json",
-    "map": "application/json",
-    "txt": "text/plain; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "py": "text/plain; charset=utf-8",
-    "xml": "application/xml",
-    "svg": "image/svg+xml",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "avif": "image/avif",
-    "ico": "image/x-icon",
-    "wasm": "application/wasm",
-    "woff": "font/woff",
-    "woff2": "font/woff2",
-    "ttf": "font/ttf",
-    "otf": "font/otf",
-    "mp3": "audio/mpeg",
-    "mp4": "video/mp4",
-    "webm": "video/webm",
-    "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
-}
+from contract.media_types import media_type
 
 
 @dataclass(frozen=True)
@@ -64,14 +32,6 @@ class AppAnswer:
     status: int
     headers: list[list[str]]
     body: bytes
-
-
-def content_type(path: str) -> str:
-    suffix = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
-    if suffix in CONTENT_TYPES:
-        return CONTENT_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(path)
-    return guessed or "application/octet-stream"
 
 
 def _clean(raw_path: str) -> str | None:
@@ -100,7 +60,7 @@ def answer(method: str, raw_path: str, read: Callable[[str], bytes | None]) -> A
     if content is not None:
         # no-store: an edit must show at the next reload, never a cached copy.
         return Answer(
-            200, {"content-type": content_type(wanted), "cache-control": "no-store"}, content
+            200, {"content-type": media_type(wanted), "cache-control": "no-store"}, content
         )
     if not name.endswith("/") and name and read(name + "/index.html") is not None:
         # A folder asked for without its slash: send it there, so relative links resolve.

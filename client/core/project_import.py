@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from client.core.project_list import NAME_MAX
-from client.core.rules import PathError, SyncRules, folded
+from contract.rules import PathError, SyncRules, folded
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed stamps: the same folder gives the same zip
 

@@ -40,11 +40,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from client.core import fs_snapshot, late_interrupt
-from client.core.rules import SyncRules
 from client.core.scan_pacer import ScanPacer
 from client.core.shell import History, Io, Shell, Streams
 from client.core.shell.completion import shell_completer
 from client.core.shell.readline import LineEditor
+from contract.rules import SyncRules
 
 NO_BLOCKING = (
     "input() cannot wait for the keyboard here: this page is not cross-origin "

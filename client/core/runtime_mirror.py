@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import hashlib
 
-from client.core.file_ops import looks_binary
 from client.core.model import ProjectModel
-from client.core.rules import SyncRules
 from client.core.runtime import FileChange
 from client.core.watcher import DELETE, WRITE, EventQueue
+from contract.rules import SyncRules, is_text
 
 SLICE = 200  # files applied per slice: a few ms of work under Pyodide
 
@@ -59,7 +58,7 @@ class RuntimeMirror:
                 current = model.files.get(path)
                 if current is not None and current.content == content:
                     continue
-                model.write(path, content, binary=looks_binary(content))
+                model.write(path, content, binary=not is_text(content))
                 changed.append(path)
             elif what == DELETE:
                 self._contents.pop(path, None)

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator, Set
 from dataclasses import dataclass
 
 from client.core.names import inside, join, name_of, parent_of
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 # The name of the row holding the input of a new file or folder. No real path holds a NUL
 # (control characters are refused), so it never collides with a file.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 WRITE, DELETE = "write", "delete"
 

@@ -154,7 +154,7 @@ sys.dont_write_bytecode = True  # no __pycache__ folders syncing into the projec
 os.environ.update(HOME="/project", PYTHONDONTWRITEBYTECODE="1")
 sys.path.append("/opt/cospai")
 sys.path.insert(0, "/project")
-from client.core.rules import load as _load_rules
+from contract.rules import load as _load_rules
 from client.core.runtime_host import Host, attach_stdio
 
 def _engine_commands(host, wheelhouse):

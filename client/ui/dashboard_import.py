@@ -14,13 +14,13 @@ from typing import Any
 from urllib.parse import quote
 
 from client.adapters.server_api import HttpServerApi
-from client.core import rules as sync_rules
 from client.core.ports import ApiError, Offline, Refused
 from client.core.project_import import ZipWriter, name_for_zip, plan_folder
 from client.core.project_list import name_problem
 from client.ffi import dom
 from client.ffi.events import Listeners
 from client.ffi.files import PickedFiles
+from contract import rules as sync_rules
 
 _SHOWN_PROBLEMS = 3
 

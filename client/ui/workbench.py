@@ -19,7 +19,6 @@ from client.core.commands import CommandRegistry, chord
 from client.core.engine import ProjectSync
 from client.core.layout_state import Layout
 from client.core.ports import ApiError, MemoryStorage, ServerApi, Storage
-from client.core.rules import load as load_rules
 from client.core.scheduler import SyncScheduler
 from client.core.settings import Settings
 from client.core.status import SyncState, SyncStatus
@@ -39,6 +38,7 @@ from client.ui.runtime_link import RuntimeLink
 from client.ui.search_view import SearchView
 from client.ui.settings_view import SettingsDialog
 from client.ui.terminal_view import TerminalPanel
+from contract.rules import load as load_rules
 
 RENDER_WAIT_MS = 100  # the longest a change waits for an idle moment before it shows
 # The status bar's colour for states that need the user's eye (workbench.css); kept apart

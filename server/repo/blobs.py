@@ -49,6 +49,11 @@ async def read(conn: AsyncConnection, shas: list[bytes]) -> dict[bytes, bytes]:
     return {sha: unpack(data, compressed) for sha, compressed, data in await cursor.fetchall()}
 
 
+async def read_one(conn: AsyncConnection, sha: bytes) -> bytes:
+    """The content of a blob a file or revision refers to (so it exists)."""
+    return (await read(conn, [sha]))[sha]
+
+
 async def collect(conn: AsyncConnection, candidates: list[bytes]) -> int:
     """Delete those candidates no file or revision refers to any more (in a transaction)."""
     if not candidates:

@@ -1,1 +1,2 @@
-"""HTTP handlers: thin, they parse, call repo/ or auth, and shape the answer."""
+"""HTTP handlers: thin, they parse, call auth, services/ or repo/, and shape the answer.
+No SQL, no transactions, no database driver here (tests/unit/test_layering.py)."""

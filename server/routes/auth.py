@@ -12,9 +12,9 @@ from starlette.routing import Route
 from server import auth, passwords
 from server.bodies import invalid, read_json, text_field
 from server.errors import ApiError
-from server.repo import projects as project_repo
 from server.repo import sessions, users
 from server.repo.users import User
+from server.services import accounts
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_BODY = 16 * 1024
@@ -113,22 +113,22 @@ async def session(request: Request) -> Response:
     return response
 
 
-async def signout(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        current = await auth.require_session(request, conn)
-        await sessions.revoke(conn, current.token_hash)
+def _signed_out(request: Request) -> Response:
     response = Response(status_code=204)
     auth.clear_cookie(request, response)
     return response
+
+
+async def signout(request: Request) -> Response:
+    async with auth.session_connection(request) as (conn, current):
+        await sessions.revoke(conn, current.token_hash)
+    return _signed_out(request)
 
 
 async def signout_everywhere(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        current = await auth.require_session(request, conn)
+    async with auth.session_connection(request) as (conn, current):
         await sessions.revoke_all(conn, current.user.id)
-    response = Response(status_code=204)
-    auth.clear_cookie(request, response)
-    return response
+    return _signed_out(request)
 
 
 async def _check_password(request: Request, user: User, password: str) -> None:
@@ -146,8 +146,7 @@ async def _check_password(request: Request, user: User, password: str) -> None:
 
 
 async def change_password(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        current = await auth.require_session(request, conn)
+    current = await auth.signed_in(request)
     body = await read_json(request, MAX_BODY)
     old = text_field(
         body, "current_password", max_length=passwords.MAX_LENGTH, strip=False, secret=True
@@ -155,27 +154,22 @@ async def change_password(request: Request) -> Response:
     new = _new_password(body, "new_password")
     await _check_password(request, current.user, old)
     hashed = await passwords.hash_async(new)
-    async with request.state.pool.connection() as conn, conn.transaction():
-        await users.set_password(conn, current.user.id, hashed)
+    async with request.state.pool.connection() as conn:
         # Other devices must sign in again with the new password; this one stays.
-        await sessions.revoke_all(conn, current.user.id, keep=current.token_hash)
+        await accounts.change_password(conn, current.user.id, hashed, current.token_hash)
     return Response(status_code=204)
 
 
 async def delete_account(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        current = await auth.require_session(request, conn)
+    current = await auth.signed_in(request)
     body = await read_json(request, MAX_BODY)
     password = text_field(
         body, "password", max_length=passwords.MAX_LENGTH, strip=False, secret=True
     )
     await _check_password(request, current.user, password)
-    async with request.state.pool.connection() as conn, conn.transaction():
-        await project_repo.delete_all_of(conn, current.user.id)
-        await users.delete(conn, current.user.id)
-    response = Response(status_code=204)
-    auth.clear_cookie(request, response)
-    return response
+    async with request.state.pool.connection() as conn:
+        await accounts.delete(conn, current.user.id)
+    return _signed_out(request)
 
 
 ROUTES = [

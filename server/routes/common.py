@@ -1,42 +1,57 @@
-"""Helpers the project routes share: ids, ownership, JSON shapes."""
+"""What the routes share: the project id and content hash in the URL, optional text fields,
+and the JSON shapes."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from psycopg import AsyncConnection
 from starlette.requests import Request
 
+from server.bodies import text_field
 from server.errors import ApiError
-from server.repo import projects as project_repo
 from server.repo.files import StoredFile
 from server.repo.projects import Project
 from server.repo.revisions import Revision
-from server.repo.sessions import Session
-
-
-def not_found() -> ApiError:
-    # The same answer for "missing" and "someone else's": ids reveal nothing.
-    return ApiError(404, "not_found", "No such project.")
+from server.services.projects import not_found
 
 
 def project_id(request: Request) -> UUID:
+    """The URL's project id; a malformed one is as missing as someone else's (404)."""
     try:
         return UUID(request.path_params["project_id"])
     except ValueError:
         raise not_found() from None
 
 
-async def owned(
-    conn: AsyncConnection, session: Session, request: Request, *, for_update: bool = False
-) -> Project:
-    project = await project_repo.get(
-        conn, session.user.id, project_id(request), for_update=for_update
+def sha256_param(request: Request) -> bytes:
+    """The URL's content hash; one that is not even hex names no content (404)."""
+    try:
+        return bytes.fromhex(request.path_params["sha256"])
+    except ValueError:
+        raise ApiError(404, "not_found", "No such content.") from None
+
+
+def optional_text(
+    body: dict[str, Any],
+    field: str,
+    *,
+    max_length: int,
+    min_length: int = 0,
+    strip: bool = True,
+    multiline: bool = False,
+) -> str | None:
+    """A text field that may be left out (or null): None then, else checked as text."""
+    if body.get(field) is None:
+        return None
+    return text_field(
+        body,
+        field,
+        max_length=max_length,
+        min_length=min_length,
+        strip=strip,
+        multiline=multiline,
     )
-    if project is None:
-        raise not_found()
-    return project
 
 
 def project_json(project: Project) -> dict[str, Any]:

@@ -11,22 +11,30 @@ from __future__ import annotations
 import time
 
 import anyio
-from psycopg import AsyncConnection
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, sync
-from server.bodies import loads, parse_json, read_bytes, read_json, text_field
+from server import auth, sync_ops
+from server.bodies import loads, parse_json, read_bytes, read_json
+from server.conditional import if_none_match
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
 from server.repo import files as file_repo
-from server.repo import projects as project_repo
-from server.repo import revisions as revision_repo
 from server.repo.projects import Project
-from server.repo.sessions import Session
-from server.routes.common import file_json, not_found, owned, project_json, revision_json
+from server.repo.revisions import Revision
+from server.routes.common import (
+    file_json,
+    optional_text,
+    project_id,
+    project_json,
+    revision_json,
+    sha256_param,
+)
+from server.services import files
+from server.services.projects import owned
+from server.sync import Outcome
 from server.sync_rules import RULES
 
 
@@ -36,41 +44,32 @@ def _etag(project: Project) -> str:
 
 
 async def load(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
-        project = await owned(conn, session, request)
+    async with auth.session_connection(request) as (conn, session):
+        project = await owned(conn, session.user.id, project_id(request))
         etag = _etag(project)
         headers = {"etag": etag, "cache-control": "private, no-cache"}
-        if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        if etag in if_none_match(request.headers.get("if-none-match")):
             return Response(status_code=304, headers=headers)
-        async with conn.transaction():  # one snapshot: files and contents agree
-            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            project = await owned(conn, session, request)
-            stored = await file_repo.list_all(conn, project.id)
-            texts = await blob_repo.read(conn, [f.sha256 for f in stored if not f.is_binary])
-            await project_repo.mark_opened(conn, project.id)
-    files = []
-    for f in stored:
+        snapshot = await files.load(conn, session.user.id, project.id)
+    items = []
+    for f in snapshot.files:
         item = file_json(f)
         if not f.is_binary:
-            item["content"] = texts[f.sha256].decode("utf-8")
-        files.append(item)
+            item["content"] = snapshot.contents[f.sha256].decode("utf-8")
+        items.append(item)
+    project = snapshot.project
     headers["etag"] = _etag(project)
-    body = {"project": project_json(project), "version": project.version, "files": files}
+    body = {"project": project_json(project), "version": project.version, "files": items}
     return JSONResponse(body, headers=headers)
 
 
 async def blob(request: Request) -> Response:
-    try:
-        sha = bytes.fromhex(request.path_params["sha256"])
-    except ValueError:
-        raise ApiError(404, "not_found", "No such content.") from None
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
-        project = await owned(conn, session, request)
+    sha = sha256_param(request)
+    async with auth.session_connection(request) as (conn, session):
+        project = await owned(conn, session.user.id, project_id(request))
         if len(sha) != 32 or not await file_repo.referenced(conn, project.id, sha):
             raise ApiError(404, "not_found", "No such content in this project.")
-        data = (await blob_repo.read(conn, [sha]))[sha]
+        data = await blob_repo.read_one(conn, sha)
     return Response(
         data,
         media_type="application/octet-stream",
@@ -126,33 +125,10 @@ def _is_small_json(request: Request) -> bool:
 
 
 def _revision_message(body: dict[str, object]) -> str | None:
-    if body.get("revision_message") is None:
-        return None
-    return text_field(body, "revision_message", max_length=500, strip=True)
+    return optional_text(body, "revision_message", max_length=500, strip=True)
 
 
-async def _apply(
-    request: Request,
-    conn: AsyncConnection,
-    session: Session,
-    ops: list[sync.Op],
-    message: str | None,
-) -> Response:
-    started = time.perf_counter()
-    async with conn.transaction():
-        project = await owned(conn, session, request, for_update=True)
-        outcome = await sync.apply(conn, project, ops)
-        revision = None
-        # Only when something changed: a batch whose every operation conflicted is not a
-        # save (a 20-way race recorded 19 identical revisions). An empty batch is one: the
-        # client's "save revision" with nothing left to send.
-        if message is not None and (outcome.changed or not ops):
-            revision = await revision_repo.record(
-                conn,
-                project.id,
-                session.user.id,
-                message,
-            )
+def _saved(started: float, outcome: Outcome, revision: Revision | None) -> Response:
     elapsed = (time.perf_counter() - started) * 1000
     return JSONResponse(
         {
@@ -168,19 +144,22 @@ async def sync_files(request: Request) -> Response:
     if _is_small_json(request):
         # The common case (an editor's few changes): one connection, one transaction.
         raw = await read_bytes(request, INLINE_BYTES)
-        async with request.state.pool.connection() as conn:
-            session = await auth.require_session(request, conn)  # 401/403 before 400/422
+        async with auth.session_connection(request) as (conn, session):  # 401/403 first
             body = parse_json(raw)
-            ops = sync.parse_ops(body.get("ops"), {})
-            return await _apply(request, conn, session, ops, _revision_message(body))
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
-        await owned(conn, session, request)  # 404 before reading a large body
+            ops = sync_ops.parse_ops(body.get("ops"), {})
+            message = _revision_message(body)
+            started = time.perf_counter()
+            saved = await files.save(conn, session.user.id, project_id(request), ops, message)
+        return _saved(started, *saved)
+    async with auth.session_connection(request) as (conn, session):
+        await owned(conn, session.user.id, project_id(request))  # 404 before a large body
     body, parts = await _sync_body(request)
-    ops = await anyio.to_thread.run_sync(sync.parse_ops, body.get("ops"), parts)
+    ops = await anyio.to_thread.run_sync(sync_ops.parse_ops, body.get("ops"), parts)
     message = _revision_message(body)
     async with request.state.pool.connection() as conn:
-        return await _apply(request, conn, session, ops, message)
+        started = time.perf_counter()
+        saved = await files.save(conn, session.user.id, project_id(request), ops, message)
+    return _saved(started, *saved)
 
 
 ROUTES = [
@@ -188,5 +167,3 @@ ROUTES = [
     Route("/projects/{project_id}/blobs/{sha256}", blob, methods=["GET"]),
     Route("/projects/{project_id}/sync", sync_files, methods=["POST"]),
 ]
-
-__all__ = ["ROUTES", "not_found"]

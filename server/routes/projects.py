@@ -4,52 +4,30 @@ describe, duplicate, delete."""
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
-from psycopg import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, paths, sync, templates
+from server import auth, templates
 from server.bodies import invalid, read_json, read_optional_json, text_field
-from server.repo import files as file_repo
 from server.repo import projects as project_repo
-from server.repo.projects import Project
-from server.routes.common import owned, project_json
+from server.routes.common import optional_text, project_id, project_json
+from server.services import projects
+from server.services.projects import owned
 from server.sync_rules import RULES
 
 MAX_BODY = 64 * 1024
 
 
 def _name(body: dict[str, Any], required: bool = True) -> str | None:
-    if not required and body.get("name") is None:
-        return None
+    if not required:
+        return optional_text(body, "name", min_length=1, max_length=100)
     return text_field(body, "name", min_length=1, max_length=100)
 
 
 def _description(body: dict[str, Any]) -> str | None:
-    if body.get("description") is None:
-        return None
-    return text_field(body, "description", max_length=2000, multiline=True)
-
-
-async def create_with_files(
-    conn: AsyncConnection,
-    owner: UUID,
-    name: str,
-    description: str,
-    template: str | None,
-    files: dict[str, bytes],
-) -> Project:
-    """A new project holding `files` (paths already normalised), in the caller's transaction."""
-    project = await project_repo.create(conn, owner, name, description, template)
-    ops = [sync.put_op(i, path, data) for i, (path, data) in enumerate(sorted(files.items()))]
-    if ops:
-        await sync.apply(conn, project, ops)
-    fresh = await project_repo.get(conn, project.owner_id, project.id)
-    assert fresh is not None
-    return fresh
+    return optional_text(body, "description", max_length=2000, multiline=True)
 
 
 async def list_templates(_request: Request) -> Response:
@@ -61,17 +39,15 @@ async def list_templates(_request: Request) -> Response:
 
 
 async def list_projects(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
-        projects = await project_repo.list_for(conn, session.user.id)
+    async with auth.session_connection(request) as (conn, session):
+        found = await project_repo.list_for(conn, session.user.id)
     return JSONResponse(
-        {"projects": [project_json(p) for p in projects]}, headers={"cache-control": "no-store"}
+        {"projects": [project_json(p) for p in found]}, headers={"cache-control": "no-store"}
     )
 
 
 async def create_project(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
+    session = await auth.signed_in(request)
     body = await read_json(request, MAX_BODY)
     name = _name(body)
     description = _description(body) or ""
@@ -81,62 +57,50 @@ async def create_project(request: Request) -> Response:
         if not isinstance(template, str) or template not in templates.catalogue():
             raise invalid("template", f"No template {template!r}; see GET /api/templates.")
         files = {
-            paths.normalise(p): d
+            RULES.normalise(p): d
             for p, d in templates.files_of(template).items()
             if not RULES.ignored(p)
         }
-    async with request.state.pool.connection() as conn, conn.transaction():
-        project = await create_with_files(
+    async with request.state.pool.connection() as conn:
+        project = await projects.create(
             conn, session.user.id, name or "", description, template, files
         )
     return JSONResponse(project_json(project), status_code=201)
 
 
 async def get_project(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
-        project = await owned(conn, session, request)
+    async with auth.session_connection(request) as (conn, session):
+        project = await owned(conn, session.user.id, project_id(request))
     return JSONResponse(project_json(project), headers={"cache-control": "no-store"})
 
 
 async def update_project(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
+    session = await auth.signed_in(request)
     body = await read_json(request, MAX_BODY)
     name, description = _name(body, required=False), _description(body)
     if name is None and description is None:
         raise invalid("name", "Send a new name, a new description, or both.")
     async with request.state.pool.connection() as conn:
-        project = await owned(conn, session, request)
+        project = await owned(conn, session.user.id, project_id(request))
         updated = await project_repo.update(conn, session.user.id, project.id, name, description)
     assert updated is not None
     return JSONResponse(project_json(updated))
 
 
 async def duplicate_project(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
+    session = await auth.signed_in(request)
     body = await read_optional_json(request, MAX_BODY)
-    async with request.state.pool.connection() as conn, conn.transaction():
-        source = await owned(conn, session, request, for_update=True)
-        name = _name(body, required=False) or f"{source.name} (copy)"[:100]
-        copy = await project_repo.create(
-            conn, session.user.id, name, source.description, source.template
+    async with request.state.pool.connection() as conn:
+        source = await owned(conn, session.user.id, project_id(request))  # 404 before 422
+        copy = await projects.duplicate(
+            conn, session.user.id, source.id, _name(body, required=False)
         )
-        if source.file_count:
-            await file_repo.copy_project(conn, source.id, copy.id, 1)
-            await project_repo.advance(conn, copy.id, source.file_count, source.total_bytes)
-        fresh = await project_repo.get(conn, session.user.id, copy.id)
-    assert fresh is not None
-    return JSONResponse(project_json(fresh), status_code=201)
+    return JSONResponse(project_json(copy), status_code=201)
 
 
 async def delete_project(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
-        async with conn.transaction():
-            project = await owned(conn, session, request, for_update=True)
-            await project_repo.delete(conn, session.user.id, project.id)
+    async with auth.session_connection(request) as (conn, session):
+        await projects.delete(conn, session.user.id, project_id(request))
     return Response(status_code=204)
 
 

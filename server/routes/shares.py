@@ -12,15 +12,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, paths
+from contract.rules import PathError
+from server import auth
 from server.bodies import invalid, read_optional_json, text_field
 from server.errors import ApiError
 from server.repo import blobs as blob_repo
 from server.repo import shares as share_repo
 from server.repo.projects import Project
 from server.repo.shares import Share
-from server.routes.common import owned
+from server.routes.common import project_id, sha256_param
+from server.services import shares
+from server.services.projects import owned
+from server.services.shares import no_such_share
 from server.share_site import share_origin, valid_token
+from server.sync_rules import RULES
 
 MAX_BODY = 16 * 1024
 
@@ -52,7 +57,7 @@ def share_json(request: Request, share: Share, project: Project) -> dict[str, An
 def _token(request: Request) -> str:
     token = request.path_params["token"]
     if not valid_token(token):
-        raise ApiError(404, "not_found", "No such share link.")
+        raise no_such_share()
     return str(token)
 
 
@@ -61,57 +66,45 @@ def _root(body: dict[str, Any]) -> str:
     if raw == "":
         return ""
     try:
-        return paths.normalise(raw)
-    except paths.PathError as error:
+        return RULES.normalise(raw)
+    except PathError as error:
         raise invalid("root", f"The folder to publish is not a valid path: {error}.") from None
 
 
 async def list_shares(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
-        project = await owned(conn, session, request)
-        shares = await share_repo.list_for(conn, project.id)
+    async with auth.session_connection(request) as (conn, session):
+        project = await owned(conn, session.user.id, project_id(request))
+        found = await share_repo.list_for(conn, project.id)
     return JSONResponse(
-        {"shares": [share_json(request, s, project) for s in shares]},
+        {"shares": [share_json(request, s, project) for s in found]},
         headers={"cache-control": "no-store"},
     )
 
 
 async def create_share(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
+    session = await auth.signed_in(request)
     body = await read_optional_json(request, MAX_BODY)
     root = _root(body)
-    async with request.state.pool.connection() as conn, conn.transaction():
-        project = await owned(conn, session, request, for_update=True)
-        if root and not await share_repo.has_folder(conn, project.id, root):
-            raise invalid("root", f"The project has no files in the folder {root}/.")
-        share = await share_repo.create(conn, project.id, session.user.id, project.version, root)
+    async with request.state.pool.connection() as conn:
+        share, project = await shares.create(conn, session.user.id, project_id(request), root)
     return JSONResponse(share_json(request, share, project), status_code=201)
 
 
 async def publish_share(request: Request) -> Response:
     """Update to latest: the link serves the files as saved now."""
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
+    session = await auth.signed_in(request)
     token = _token(request)
-    async with request.state.pool.connection() as conn, conn.transaction():
-        project = await owned(conn, session, request, for_update=True)
-        share = await share_repo.republish(
-            conn, project.id, session.user.id, project.version, token
-        )
-        if share is None:
-            raise ApiError(404, "not_found", "No such share link.")
+    async with request.state.pool.connection() as conn:
+        share, project = await shares.publish(conn, session.user.id, project_id(request), token)
     return JSONResponse(share_json(request, share, project))
 
 
 async def revoke_share(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
+    async with auth.session_connection(request) as (conn, session):
         token = _token(request)
-        project = await owned(conn, session, request)
+        project = await owned(conn, session.user.id, project_id(request))
         if not await share_repo.revoke(conn, project.id, token):
-            raise ApiError(404, "not_found", "No such share link.")
+            raise no_such_share()
     return Response(status_code=204)
 
 
@@ -141,14 +134,11 @@ async def public_files(request: Request) -> Response:
 
 async def public_blob(request: Request) -> Response:
     token = _token(request)
-    try:
-        sha = bytes.fromhex(request.path_params["sha256"])
-    except ValueError:
-        raise ApiError(404, "not_found", "No such content.") from None
+    sha = sha256_param(request)
     async with request.state.pool.connection() as conn:
         if len(sha) != 32 or not await share_repo.public_blob_in(conn, token, sha):
             raise ApiError(404, "not_found", "No such content in this share link.")
-        data = (await blob_repo.read(conn, [sha]))[sha]
+        data = await blob_repo.read_one(conn, sha)
     return Response(
         data,
         media_type="application/octet-stream",

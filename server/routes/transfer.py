@@ -19,28 +19,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import auth, paths, sync, zips
+from contract.rules import PathError, folded
+from server import auth, zips
 from server.bodies import read_bytes, text_field
 from server.errors import ApiError
-from server.repo import blobs as blob_repo
-from server.repo import files as file_repo
 from server.repo.sessions import Session
-from server.routes.common import owned, project_json
-from server.routes.projects import create_with_files
+from server.routes.common import project_id, project_json
+from server.services import files, projects
+from server.services.projects import owned
 from server.sync_rules import RULES
 
 
 async def export(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
-        async with conn.transaction():
-            project = await owned(conn, session, request)
-            stored = await file_repo.list_all(conn, project.id)
-            contents = await blob_repo.read(conn, [f.sha256 for f in stored])
+    async with auth.session_connection(request) as (conn, session):
+        snapshot = await files.export(conn, session.user.id, project_id(request))
     data = await anyio.to_thread.run_sync(
-        zips.build, [(f.path, contents[f.sha256]) for f in stored]
+        zips.build, [(f.path, snapshot.contents[f.sha256]) for f in snapshot.files]
     )
-    filename = re.sub(r"[^A-Za-z0-9._-]+", "-", project.name).strip("-") or "project"
+    filename = re.sub(r"[^A-Za-z0-9._-]+", "-", snapshot.project.name).strip("-") or "project"
     disposition = f"attachment; filename=\"{filename}.zip\"; filename*=UTF-8''{quote(filename)}.zip"
     return Response(
         data,
@@ -49,48 +45,42 @@ async def export(request: Request) -> Response:
     )
 
 
-async def _put_all(
-    request: Request, session: Session, files: dict[str, bytes]
-) -> dict[str, object]:
-    """Add or replace `files` in the project named by the URL, in one transaction."""
-    async with request.state.pool.connection() as conn, conn.transaction():
-        project = await owned(conn, session, request, for_update=True)
-        current = {f.path: f for f in await file_repo.list_all(conn, project.id)}
-        ops = [
-            sync.put_op(i, path, data, current[path].version if path in current else None)
-            for i, (path, data) in enumerate(sorted(files.items()))
-        ]
-        outcome = await sync.apply(conn, project, ops)
-    return {"version": outcome.version, "written": len(files)}
-
-
 async def import_new(request: Request) -> Response:
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
+    session = await auth.signed_in(request)
     # The same rules as POST /api/projects, for a name that comes in the query string.
     name = text_field(
         {"name": request.query_params.get("name")}, "name", min_length=1, max_length=100
     )
-    files, skipped = await anyio.to_thread.run_sync(zips.read, await read_bytes(request))
-    async with request.state.pool.connection() as conn, conn.transaction():
-        project = await create_with_files(conn, session.user.id, name, "", None, files)
+    found, skipped = await anyio.to_thread.run_sync(zips.read, await read_bytes(request))
+    async with request.state.pool.connection() as conn:
+        project = await projects.create(conn, session.user.id, name, "", None, found)
     return JSONResponse({"project": project_json(project), "skipped": skipped}, status_code=201)
 
 
-async def import_into(request: Request) -> Response:
+async def _owner_of_project(request: Request) -> Session:
+    """The caller's session, once the URL's project is theirs: 404 before a large body."""
+    async with auth.session_connection(request) as (conn, session):
+        await owned(conn, session.user.id, project_id(request))
+    return session
+
+
+async def _written(
+    request: Request, session: Session, found: dict[str, bytes], skipped: list[str]
+) -> Response:
     async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
-        await owned(conn, session, request)
-    files, skipped = await anyio.to_thread.run_sync(zips.read, await read_bytes(request))
-    result = await _put_all(request, session, files)
-    return JSONResponse({**result, "skipped": skipped})
+        outcome = await files.put_all(conn, session.user.id, project_id(request), found)
+    return JSONResponse({"version": outcome.version, "written": len(found), "skipped": skipped})
+
+
+async def import_into(request: Request) -> Response:
+    session = await _owner_of_project(request)
+    found, skipped = await anyio.to_thread.run_sync(zips.read, await read_bytes(request))
+    return await _written(request, session, found, skipped)
 
 
 async def upload(request: Request) -> Response:
     """A dropped folder: multipart parts whose filenames are project-relative paths."""
-    async with request.state.pool.connection() as conn:
-        session = await auth.require_session(request, conn)
-        await owned(conn, session, request)
+    session = await _owner_of_project(request)
     declared = request.headers.get("content-length")
     if declared is None or not declared.isdigit():  # a chunked body would have no bound
         raise ApiError(411, "length_required", "An upload needs a Content-Length.")
@@ -104,7 +94,7 @@ async def upload(request: Request) -> Response:
         )
     except Exception as error:
         raise ApiError(400, "malformed_multipart", f"Cannot read the upload: {error}") from None
-    files: dict[str, bytes] = {}
+    found: dict[str, bytes] = {}
     skipped: list[str] = []
     seen: set[str] = set()
     try:
@@ -119,8 +109,8 @@ async def upload(request: Request) -> Response:
                     {"part": key},
                 )
             try:
-                path = paths.normalise(part.filename or "")
-            except paths.PathError as error:
+                path = RULES.normalise(part.filename or "")
+            except PathError as error:
                 raise ApiError(
                     422, "invalid_path", f"{part.filename!r}: {error}", {"file": part.filename}
                 ) from None
@@ -134,17 +124,16 @@ async def upload(request: Request) -> Response:
                 )
             if RULES.ignored(path):
                 skipped.append(path)
-            elif paths.folded(path) in seen:
+            elif folded(path) in seen:
                 raise ApiError(
                     422, "duplicate_path", f"Two uploaded files are both {path!r}.", {"file": path}
                 )
             else:
-                seen.add(paths.folded(path))
-                files[path] = data
+                seen.add(folded(path))
+                found[path] = data
     finally:
         await form.close()
-    result = await _put_all(request, session, files)
-    return JSONResponse({**result, "skipped": skipped})
+    return await _written(request, session, found, skipped)
 
 
 ROUTES = [

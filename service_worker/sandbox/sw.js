@@ -8,16 +8,13 @@
 //
 // Request  (worker -> IDE): {id, method, path, query, headers, body}
 // Response (IDE -> worker): {id, status, headers, body}
+// ISOLATION, the sandbox's headers, is written below "use strict" by build.py, from
+// contract/isolation.py, as the server's sandbox_site.py sends them.
+/* global ISOLATION */
 "use strict";
 
 const TIMEOUT_MS = 15000; // a port never says its tab died: give up, answer 504, reconnect
 const WAIT_FOR_PORT_MS = 3000;
-const ISOLATION = {
-  // The IDE is cross-origin isolated: documents it embeds need COEP, and CORP cross-origin
-  // because the IDE is another site (`same-site` is refused even across ports).
-  "cross-origin-embedder-policy": "require-corp",
-  "cross-origin-resource-policy": "cross-origin",
-};
 
 const links = new Map(); // sid -> {port, pending: Map<id, {resolve, timer}>}
 const waiting = new Map(); // sid -> [resolve] until a relay introduces that sid

@@ -68,7 +68,8 @@ RUN_JS = """async ({zipUrl, runner}) => {
 def suite_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for folder in ("client", SUITE):
+        # client/ and contract/ (with its sync_rules.json below) as build.py packs them.
+        for folder in ("client", "contract", SUITE):
             for path in sorted((ROOT / folder).rglob("*.py")):
                 archive.write(path, path.relative_to(ROOT).as_posix())
         for package in ("tests", "tests/unit", "tests/support"):

@@ -206,7 +206,7 @@ RUNS = [
 # Failures schemathesis found in longer runs than this one, replayed first in every run.
 FOUND: dict[tuple[str, str, GenerationMode], list[dict[str, Any]]] = {
     ("POST", "/projects/{project_id}/sync", GenerationMode.NEGATIVE): [
-        # 500: server/sync.py parse_ops tests `kind not in KINDS` on an unhashable `op`.
+        # 500: server/sync_ops.py parse_ops tests `kind not in KINDS` on an unhashable `op`.
         {"body": {"ops": [{"op": []}]}, "media_type": "application/json"},
     ],
 }

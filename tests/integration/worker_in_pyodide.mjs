@@ -5,11 +5,11 @@
 import { runSuite } from "./pyodide_pytest.mjs";
 
 // The worker's tests borrow the shell's test harness (tests/unit/shell/conftest.py).
-// All of client/core (the worker imports runtime_host, rules, fs_snapshot...), as the real
-// worker has it from client.zip, with the sync rules beside it as build.py packs them.
+// All of client/core (the worker imports runtime_host, fs_snapshot...) and contract/ (the
+// sync rules), as the real worker has them from client.zip, where build.py packs them.
 // pytest is both the runner and, as `python -m pytest`, under test.
 await runSuite({
-  folders: ["client/core", "client/worker", "tests/unit/shell", "tests/unit/worker"],
+  folders: ["client/core", "client/worker", "contract", "tests/unit/shell", "tests/unit/worker"],
   files: ["contract/sync_rules.json"],
   pytestArgs: [
     "tests/unit/worker",

@@ -14,7 +14,6 @@ import tempfile
 from collections.abc import Callable
 from typing import Any
 
-from client.core import rules as rules_module
 from client.core.runtime import (
     DirEntry,
     Emitter,
@@ -33,6 +32,7 @@ from client.core.runtime import (
 )
 from client.core.runtime_host import Host
 from client.core.watcher import FsEvent
+from contract import rules as rules_module
 
 
 class Bridge:

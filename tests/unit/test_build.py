@@ -87,7 +87,13 @@ def test_dist_has_every_part_the_issue_names(two_builds: tuple[Path, Path]) -> N
     one("assets/xterm-*/xterm.mjs")
     one("assets/xterm-*/addon-fit.mjs")
     one("assets/webcontainer-*/webcontainer.mjs")
-    one("assets/client-*/client.zip")
+    client_zip = one("assets/client-*/client.zip")
+    with zipfile.ZipFile(dist / client_zip) as packed:
+        shipped = set(packed.namelist())
+    # What the browser shares with the server travels beside client/ (import contract).
+    for path in sorted((ROOT / "contract").iterdir()):
+        if path.suffix in {".py", ".json"}:
+            assert f"contract/{path.name}" in shipped, path.name
     one("assets/wheelhouse-*/simple/micropip/index.html")
     assert "index.html.br" in names and "index.html.gz" in names
     assert not [n for n in names if n.endswith(".map")]

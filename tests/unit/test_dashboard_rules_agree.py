@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from client.core import rules as client_rules
 from client.core.project_import import ZipWriter, plan_folder
 from client.core.project_list import NAME_MAX, name_problem
+from contract import rules as client_rules
 from server import zips
 from server.errors import ApiError
 from server.openapi_schemas import NAME

@@ -1,6 +1,7 @@
-"""server.paths and server.sync_rules.ignored: properties over any text, plus tricky examples.
+"""contract.rules as the server loads it (normalise, ignored, folded, parents): properties
+over any text, plus tricky examples.
 
-The promise of `paths.normalise`: for any input it either raises PathError, or returns the
+The promise of `RULES.normalise`: for any input it either raises PathError, or returns the
 one canonical spelling of a project path, which is a fixed point (normalising it again
 gives it back) and obeys every rule the module docstring states.
 """
@@ -13,8 +14,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
-from server import paths
-from server.paths import PathError
+from contract.rules import PathError, folded, parents
 from server.sync_rules import RULES
 
 MAX_PATH = RULES.max_path_bytes  # 1024
@@ -116,14 +116,14 @@ CASE_PATH = st.lists(CASE_SEGMENT, min_size=1, max_size=5).map("/".join)
 @example("\u212b")  # ANGSTROM SIGN: NFC maps it to Å (U+00C5)
 def test_normalise_refuses_or_returns_a_canonical_fixed_point(raw: str) -> None:
     try:
-        path = paths.normalise(raw)
+        path = RULES.normalise(raw)
     except PathError as error:
         assert str(error)  # every refusal says why
         event("refused")
         return
     event("accepted")
     assert_canonical(path)
-    assert paths.normalise(path) == path  # idempotent
+    assert RULES.normalise(path) == path  # idempotent
     assert path == unicodedata.normalize("NFC", raw)  # NFC is the only rewrite
 
 
@@ -131,7 +131,7 @@ def test_normalise_refuses_or_returns_a_canonical_fixed_point(raw: str) -> None:
 @given(st.one_of(st.none(), st.integers(), st.binary(), st.lists(st.text(max_size=3))))
 def test_normalise_refuses_what_is_not_text(raw: object) -> None:
     with pytest.raises(PathError):
-        paths.normalise(raw)
+        RULES.normalise(raw)
 
 
 @PROPERTY
@@ -139,10 +139,10 @@ def test_normalise_refuses_what_is_not_text(raw: object) -> None:
 def test_valid_paths_are_accepted_unchanged_modulo_nfc(path: str) -> None:
     nfc = unicodedata.normalize("NFC", path)
     assume(all(nbytes(s) <= MAX_SEGMENT for s in nfc.split("/")))
-    assert paths.normalise(path) == nfc
+    assert RULES.normalise(path) == nfc
     nfd = unicodedata.normalize("NFD", path)
     if nbytes(nfd) <= MAX_PATH:  # a decomposed (macOS) spelling lands on the same path
-        assert paths.normalise(nfd) == nfc
+        assert RULES.normalise(nfd) == nfc
 
 
 FORBIDDEN = [
@@ -189,7 +189,7 @@ def test_a_forbidden_element_anywhere_makes_a_valid_path_fail(
         filler = "/".join(["y" * 200] * 6)  # 1205 bytes of valid segments
         bad = path + "/" + filler
     with pytest.raises(PathError):
-        paths.normalise(bad)
+        RULES.normalise(bad)
 
 
 # --- folded and parents ------------------------------------------------------------------
@@ -198,18 +198,18 @@ def test_a_forbidden_element_anywhere_makes_a_valid_path_fail(
 @PROPERTY
 @given(CASE_PATH)
 def test_folded_ignores_case(path: str) -> None:
-    key = paths.folded(path)
-    assert paths.folded(path.upper()) == key
-    assert paths.folded(path.lower()) == key
-    assert paths.folded(path.swapcase()) == key
-    assert paths.folded(key) == key
+    key = folded(path)
+    assert folded(path.upper()) == key
+    assert folded(path.lower()) == key
+    assert folded(path.swapcase()) == key
+    assert folded(key) == key
 
 
 @PROPERTY
 @given(VALID)
 def test_parents_are_every_folder_prefix(path: str) -> None:
     segments = path.split("/")
-    found = paths.parents(path)
+    found = parents(path)
     assert len(found) == len(segments) - 1
     for depth, parent in enumerate(found, start=1):
         assert parent == "/".join(segments[:depth])
@@ -219,10 +219,10 @@ def test_parents_are_every_folder_prefix(path: str) -> None:
 
 
 def test_parents_examples() -> None:
-    assert paths.parents("a.txt") == []
-    assert paths.parents("a/b/c.txt") == ["a", "a/b"]
-    assert paths.folded("Src/README.md") == paths.folded("src/readme.MD") == "src/readme.md"
-    assert paths.folded("Straße.txt") == paths.folded("STRASSE.TXT")
+    assert parents("a.txt") == []
+    assert parents("a/b/c.txt") == ["a", "a/b"]
+    assert folded("Src/README.md") == folded("src/readme.MD") == "src/readme.md"
+    assert folded("Straße.txt") == folded("STRASSE.TXT")
 
 
 # --- examples --------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def test_parents_examples() -> None:
 )
 def test_tricky_paths_are_refused(raw: str) -> None:
     with pytest.raises(PathError):
-        paths.normalise(raw)
+        RULES.normalise(raw)
 
 
 @pytest.mark.parametrize(
@@ -285,40 +285,40 @@ def test_unusual_but_valid_paths_are_kept_verbatim(raw: str) -> None:
     # Accepted as they are. Leading/trailing spaces, Windows-reserved names (CON) and
     # characters Windows forbids (: * ? " < > |) pass: the rules are POSIX-like, so a
     # project synced to a Windows disk may hold names it cannot create there.
-    assert paths.normalise(raw) == raw
+    assert RULES.normalise(raw) == raw
 
 
 def test_nfd_and_nfc_spellings_are_one_path() -> None:
     nfc, nfd = "caf\u00e9/r\u00e9sum\u00e9.txt", "cafe\u0301/re\u0301sume\u0301.txt"
     assert nfc != nfd
-    assert paths.normalise(nfd) == nfc
-    assert paths.normalise(nfc) == nfc
-    assert paths.folded(paths.normalise(nfd)) == paths.folded(nfc)
+    assert RULES.normalise(nfd) == nfc
+    assert RULES.normalise(nfc) == nfc
+    assert folded(RULES.normalise(nfd)) == folded(nfc)
 
 
 def test_segment_byte_limit() -> None:
-    assert paths.normalise("d/" + "a" * 255) == "d/" + "a" * 255
+    assert RULES.normalise("d/" + "a" * 255) == "d/" + "a" * 255
     with pytest.raises(PathError, match="255"):
-        paths.normalise("d/" + "a" * 256)
+        RULES.normalise("d/" + "a" * 256)
     # Bytes, not characters: 127 two-byte letters fit (254), 128 do not (256).
-    assert paths.normalise("é" * 127)
+    assert RULES.normalise("é" * 127)
     with pytest.raises(PathError):
-        paths.normalise("é" * 128)
+        RULES.normalise("é" * 128)
     # The segment limit is applied after NFC: 255 bytes of NFD that compose to less pass.
-    assert paths.normalise("e\u0301" * 85) == "é" * 85  # 255 bytes in, 170 out
+    assert RULES.normalise("e\u0301" * 85) == "é" * 85  # 255 bytes in, 170 out
 
 
 def test_path_byte_limit() -> None:
     exact = "/".join(["a" * 255] * 3 + ["a" * 254, "b"])  # 1019 + 1 + 4 slashes
     assert nbytes(exact) == 1024
-    assert paths.normalise(exact) == exact
+    assert RULES.normalise(exact) == exact
     with pytest.raises(PathError, match="1024"):
-        paths.normalise(exact + "c")  # 1025
+        RULES.normalise(exact + "c")  # 1025
     # The limits apply to the normal form (what is stored): a decomposed spelling over
     # 1024 bytes whose NFC form fits is accepted, as its NFC form.
     long_nfd = "/".join(["e\u0301" * 80] * 5)  # 1204 bytes raw, 804 in NFC
     assert nbytes(unicodedata.normalize("NFC", long_nfd)) <= 1024
-    assert paths.normalise(long_nfd) == unicodedata.normalize("NFC", long_nfd)
+    assert RULES.normalise(long_nfd) == unicodedata.normalize("NFC", long_nfd)
 
 
 def test_nfc_expansion_stays_within_the_path_byte_limit() -> None:
@@ -334,11 +334,11 @@ def test_nfc_expansion_stays_within_the_path_byte_limit() -> None:
     raw = "/".join(["\u0958" * 42] * 8)
     assert nbytes(raw) == 1015
     try:
-        path = paths.normalise(raw)
+        path = RULES.normalise(raw)
     except PathError:
         return  # refusing it is fine too
     assert nbytes(path) <= MAX_PATH, f"normalise returned {nbytes(path)} bytes"
-    assert paths.normalise(path) == path
+    assert RULES.normalise(path) == path
 
 
 def test_c1_control_characters_are_refused() -> None:
@@ -352,7 +352,7 @@ def test_c1_control_characters_are_refused() -> None:
     accepted = []
     for char in ["\x80", "\x85", "\x9b", "\x9f"]:
         try:
-            paths.normalise(f"a{char}b.txt")
+            RULES.normalise(f"a{char}b.txt")
             accepted.append(char)
         except PathError:
             pass
@@ -396,7 +396,7 @@ def test_c1_control_characters_are_refused() -> None:
     ],
 )
 def test_ignored(path: str, ignored: bool) -> None:
-    assert paths.normalise(path) == path
+    assert RULES.normalise(path) == path
     assert RULES.ignored(path) is ignored
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import manifest, shell
+from builder import client, manifest, shell
 from tests.support.paths import ROOT
 
 CALLS = """
@@ -140,16 +140,40 @@ def test_generated_worker_carries_the_build_id_and_the_rules(tmp_path: Path) -> 
     assert 'const BUILD_ID = "0123456789abcdef";' in script
     assert "const STATIC_ONLY = false;" in script
     assert script.index("function routeFor(") < script.index('addEventListener("fetch"')
+    _node_check(tmp_path / "sw.js")
+
+
+def _js_object(script: str, name: str) -> dict[str, str]:
+    start = script.index(f"const {name} = ") + len(f"const {name} = ")
+    return json.loads(script[start : script.index("};", start) + 1])
+
+
+def _node_check(path: Path) -> None:
     node = shutil.which("node")
     assert node is not None
     done = subprocess.run(
-        [node, "--check", str(tmp_path / "sw.js")],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
+        [node, "--check", str(path)], capture_output=True, text=True, timeout=30, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_both_workers_send_the_isolation_headers_the_server_sends(tmp_path: Path) -> None:
+    """One source (contract/isolation.py) for the server's headers and the workers'."""
+    from contract import isolation
+    from server.headers import ISOLATION_HEADERS
+    from server.sandbox_site import HEADERS as SANDBOX_HEADERS
+
+    shell.render_service_worker(tmp_path, "0123456789abcdef", static_only=True)
+    assert _js_object((tmp_path / "sw.js").read_text(), "ISOLATION") == isolation.IDE
+    client.copy_sandbox_origin(tmp_path)
+    sandbox_worker = tmp_path / "sandbox-origin" / "sw.js"
+    script = sandbox_worker.read_text()
+    assert _js_object(script, "ISOLATION") == isolation.SANDBOX
+    assert script.index('"use strict";') < script.index("const ISOLATION")
+    _node_check(sandbox_worker)
+    sent = {name.decode(): value.decode() for name, value in ISOLATION_HEADERS}
+    assert isolation.IDE.items() <= sent.items()
+    assert isolation.SANDBOX.items() <= SANDBOX_HEADERS.items()
 
 
 def test_index_registers_the_worker_relative_to_its_base() -> None:

@@ -21,8 +21,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from server.blobs import is_text
-from server.paths import folded, parents
+from contract.rules import folded, is_text, parents
 from server.sync_rules import RULES
 
 # Weighted by repetition: the plain paths come up most, the colliding ones often enough.

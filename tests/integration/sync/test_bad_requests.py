@@ -20,8 +20,9 @@ def test_lone_surrogate_in_content(project: Project) -> None:
 
 
 def test_nul_in_json_content_is_not_stored_as_text(project: Project) -> None:
-    """Text is UTF-8 without NUL (blobs.is_text); a multipart part declared text with a NUL is
-    refused as invalid_utf8, so JSON content with one must not become a text file either."""
+    """Text is UTF-8 without NUL (contract.rules.is_text); a multipart part declared text
+    with a NUL is refused as invalid_utf8, so JSON content with one must not become a text
+    file either."""
     response = project.sync([put("nul.txt", "a\x00b")])
     if response.status_code == 200:
         stored = project.api.files(project.id)["nul.txt"]

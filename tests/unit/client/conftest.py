@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from client.core import rules as rules_module
 from client.core.clock import FakeClock
 from client.core.engine import ProjectSync
 from client.core.model import ProjectModel, ServerFile
 from client.core.outbox import Op, pending_ops
 from client.core.ports import MemoryStorage
 from client.core.reply import apply_results
-from client.core.rules import SyncRules
+from contract import rules as rules_module
+from contract.rules import SyncRules
 
 from .fake_server import FakeServer, Spawner, run
 from .scheduler_harness import Harness

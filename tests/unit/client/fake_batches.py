@@ -2,7 +2,7 @@
 bumped once per batch that applies something; a stale base answers `conflict` for that op
 alone; bad input anywhere refuses the whole batch (ports.Refused, nothing applied).
 
-Standard library and client.core only: these tests also run inside Pyodide.
+Standard library, client.core and contract only: these tests also run inside Pyodide.
 """
 
 from __future__ import annotations
@@ -12,19 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from client.core import ports
-from client.core.file_ops import looks_binary
-from client.core.rules import PathError, SyncRules, folded, parents
+from contract.rules import PathError, SyncRules, folded, is_text, parents
 
 _NEW = -1  # version placeholder for content written by the batch being applied
 
 
 def sha(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
-
-
-def is_text(content: bytes) -> bool:
-    """The server's rule (blobs.is_text), as the client core knows it."""
-    return not looks_binary(content)
 
 
 @dataclass(frozen=True)

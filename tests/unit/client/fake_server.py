@@ -4,7 +4,7 @@
 server/sync.py (fake_batches.py). It logs every call, can fail the next calls on demand,
 and lets a test change files directly as "another client".
 
-Standard library and client.core only: these tests also run inside Pyodide.
+Standard library, client.core and contract only: these tests also run inside Pyodide.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any
 
 from client.core import ports
 from client.core.model import ServerFile
-from client.core.rules import SyncRules, folded
+from contract.rules import SyncRules, folded, is_text
 from tests.support.coroutines import run
 
-from .fake_batches import Row, apply_batch, is_text, refused, sha
+from .fake_batches import Row, apply_batch, refused, sha
 
 
 class Spawner:

@@ -10,9 +10,9 @@ import pytest
 from client.core.clock import FakeClock
 from client.core.engine import ProjectSync
 from client.core.ports import MemoryStorage
-from client.core.rules import SyncRules
 from client.core.scheduler import SyncScheduler
 from client.core.status import SyncState, SyncStatus
+from contract.rules import SyncRules
 
 from .fake_server import FakeServer, Spawner
 

@@ -17,7 +17,7 @@ from client.core.embed import (
 )
 from client.core.engine import ProjectSync
 from client.core.ports import MemoryStorage
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 from .fake_server import run
 

@@ -8,7 +8,7 @@ import pytest
 from client.core.conflicts import Conflict
 from client.core.engine import ProjectSync
 from client.core.ports import MemoryStorage
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 from .conftest import contents, opened
 from .fake_server import FakeServer, run

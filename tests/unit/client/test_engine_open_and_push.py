@@ -11,7 +11,7 @@ from client.core import ports
 from client.core.engine import ProjectSync, server_file
 from client.core.model import ServerFile, sha256_hex
 from client.core.ports import MemoryStorage
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 from .conftest import BINARY, contents, opened
 from .fake_server import FakeServer, run

@@ -11,7 +11,7 @@ from client.core import ports
 from client.core.engine import ProjectSync
 from client.core.model import LocalFile
 from client.core.ports import MemoryStorage, StoredProject
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 from .conftest import contents, opened
 from .fake_server import FakeServer, run

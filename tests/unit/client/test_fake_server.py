@@ -9,7 +9,7 @@ import pytest
 
 from client.core import ports
 from client.core.model import sha256_hex
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 from .conftest import BINARY
 from .fake_server import FakeServer, run, seeded

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from client.core.file_ops import FileOps, looks_binary, top_level
+from client.core.file_ops import FileOps, top_level
 from client.core.model import Base, ProjectModel, ServerFile, sha256_hex
 from client.core.names import NameRefused
-from client.core.rules import SyncRules
+from contract.rules import SyncRules, is_text
 
 PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
 
@@ -17,7 +17,7 @@ PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
 def model_with(files: dict[str, bytes]) -> ProjectModel:
     model = ProjectModel()
     for path, content in files.items():
-        server = ServerFile(path, 1, sha256_hex(content), looks_binary(content), len(content))
+        server = ServerFile(path, 1, sha256_hex(content), not is_text(content), len(content))
         model.adopt(server, content)
     return model
 
@@ -40,8 +40,8 @@ def contents(ops: FileOps) -> dict[str, bytes]:
 
 
 def test_binary_is_decided_as_the_server_does() -> None:
-    assert looks_binary(PNG) and looks_binary(b"\xff\xfe") and looks_binary(b"a\0b")
-    assert not looks_binary(b"") and not looks_binary("héllo ✓".encode())
+    assert not is_text(PNG) and not is_text(b"\xff\xfe") and not is_text(b"a\0b")
+    assert is_text(b"") and is_text("héllo ✓".encode())
 
 
 def test_create_file_and_folder(ops: FileOps) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from client.core.names import NameRefused, copy_name, validate_move, validate_name
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 
 def refusal(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from client.core.model import ProjectModel, sha256_hex
 from client.core.outbox import Op, batches, pending_ops
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 from .conftest import BINARY, mirror, push, shape
 from .fake_server import FakeServer, seeded

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from client.core.preview_site import answer, content_type
+from client.core.preview_site import answer
+from contract.media_types import media_type
 
 FILES = {
     "index.html": b"<h1>home</h1>",
@@ -29,8 +30,8 @@ def test_files_with_their_types() -> None:
     logo = answer("HEAD", "/img/logo.png", read)
     assert (logo.headers["content-type"], logo.body) == ("image/png", b"\x89PNG\r\n")
     assert answer("GET", "/a%20b.txt", read).body == b"spaced"
-    assert content_type("data.unknownext") == "application/octet-stream"
-    assert content_type("Makefile") == "application/octet-stream"
+    assert media_type("data.unknownext") == "application/octet-stream"
+    assert media_type("Makefile") == "application/octet-stream"
 
 
 def test_folders_get_their_index_and_a_slash() -> None:

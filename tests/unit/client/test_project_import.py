@@ -6,7 +6,7 @@ import io
 import zipfile
 
 from client.core.project_import import ZipWriter, name_for_zip, plan_folder
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 
 def test_the_chosen_folder_names_the_project_and_is_stripped(rules: SyncRules) -> None:

@@ -6,7 +6,7 @@ from client.core.engine import ProjectSync
 from client.core.model import Base, ProjectModel, ServerFile, sha256_hex
 from client.core.outbox import pending_ops
 from client.core.reconcile import Reconciliation, reconcile
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 from .conftest import BINARY, mirror
 from .fake_server import FakeServer, run, seeded

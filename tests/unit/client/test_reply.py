@@ -8,7 +8,7 @@ from collections.abc import Callable
 from client.core.model import Base, ProjectModel, sha256_hex
 from client.core.outbox import pending_ops
 from client.core.reply import apply_results
-from client.core.rules import SyncRules
+from contract.rules import SyncRules
 
 from .conftest import mirror, push, send, shape
 from .fake_server import FakeServer, seeded

@@ -1,11 +1,12 @@
-"""client.core.rules: the shared sync rules, path normal form and ignored paths."""
+"""contract.rules, which the client and the server share: the sync rules, the path normal
+form and ignored paths. This suite runs inside Pyodide too (tests/e2e/test_core_in_pyodide.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from client.core import rules as rules_module
-from client.core.rules import PathError, SyncRules, folded, parents
+from contract import rules as rules_module
+from contract.rules import PathError, SyncRules, folded, is_text, parents
 
 
 def test_the_contract_file_loads_with_every_limit(rules: SyncRules) -> None:
@@ -119,6 +120,23 @@ def test_folded_and_parents() -> None:
     assert parents("top.txt") == []
 
 
-def test_rules_file_sits_beside_the_client_package() -> None:
+def test_rules_file_sits_beside_the_module() -> None:
     assert rules_module.RULES_FILE.parent.name == "contract"
     assert rules_module.RULES_FILE.is_file()
+
+
+def test_a_path_that_is_not_a_string_is_refused(rules: SyncRules) -> None:
+    with pytest.raises(PathError, match="must be a string"):
+        rules.normalise(None)
+
+
+def test_raw_is_the_document_and_does_not_count_in_equality(rules: SyncRules) -> None:
+    assert rules.raw["limits"]["max_file_bytes"] == rules.max_file_bytes
+    assert rules == SyncRules.from_json({**rules.raw, "comment": "another"})
+    assert hash(rules) == hash(rules_module.load())
+
+
+def test_text_is_utf8_without_nul() -> None:
+    assert is_text(b"") and is_text("héllo ✓\n".encode())
+    assert not is_text(b"a\0b")  # valid UTF-8, but NUL makes it binary
+    assert not is_text(b"\xff\xfe") and not is_text(b"\x89PNG\r\n\x1a\n")

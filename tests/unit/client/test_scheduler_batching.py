@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from client.core.clock import FakeClock
-from client.core.rules import SyncRules
 from client.core.status import SyncState, SyncStatus
+from contract.rules import SyncRules
 
 from .fake_server import Spawner, run
 from .scheduler_harness import STEP, Harness, near

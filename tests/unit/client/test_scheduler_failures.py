@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from client.core.rules import SyncRules
 from client.core.status import SyncState, SyncStatus
 from client.core.timing import DEFAULT_TIMING, Timing
+from contract.rules import SyncRules
 
 from .fake_server import run
 from .scheduler_harness import STEP, Harness, gaps, near

@@ -8,7 +8,6 @@ from typing import TypedDict, Unpack
 
 import pytest
 
-from client.core.rules import SyncRules
 from client.core.search import (
     PREVIEW_CHARS,
     Options,
@@ -21,6 +20,7 @@ from client.core.search import (
     preview,
     summary,
 )
+from contract.rules import SyncRules
 
 
 @dataclass(frozen=True)

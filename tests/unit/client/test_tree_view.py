@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from client.core.rules import SyncRules
 from client.core.tree_view import PLACEHOLDER, TreeView, visible_window
+from contract.rules import SyncRules
 
 FILES = [
     "README.md",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from client.core.rules import SyncRules
 from client.core.watcher import DELETE, WRITE, EventQueue, FsEvent
+from contract.rules import SyncRules
 
 
 def test_a_burst_on_one_path_is_one_word(rules: SyncRules) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from client.core import rules as rules_module
 from client.core.runtime_host import Host
+from contract import rules as rules_module
 
 
 class Bridge:

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from client.core import late_interrupt
-from client.core import rules as rules_module
 from client.core.runtime_host import Host
 from client.core.shell import Io, Shell
+from contract import rules as rules_module
 from tests.unit.runtime.test_live_scan import Bridge  # records output, states and batches
 
 

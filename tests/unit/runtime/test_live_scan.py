@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from client.core import rules as rules_module
 from client.core.runtime_host import Host
 from client.core.scan_pacer import ScanPacer
 from client.core.shell import Io, Shell
+from contract import rules as rules_module
 
 
 class Clock:

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 from client.core import fs_snapshot
-from client.core import rules as rules_module
 from client.core.model import ProjectModel
 from client.core.runtime import FileChange, command_line, quote
 from client.core.runtime_mirror import RuntimeMirror
 from client.core.terminal_state import SharedHistory, clean_name, main_entry, next_name
 from client.core.watcher import FsEvent
+from contract import rules as rules_module
 
 RULES = rules_module.load()
 
