@@ -4,7 +4,6 @@ the header while someone is). Offline, the person last signed in here is remembe
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from typing import Any
 
@@ -12,6 +11,7 @@ from client.adapters.local_only_api import LocalOnlyApi
 from client.adapters.server_api import HttpServerApi
 from client.core import offline_state
 from client.core.ports import ApiError, Offline, SignedOut
+from client.core.tasks import spawn
 from client.ffi import dom, page
 from client.ffi.events import Listeners
 from client.ui.account_menu import AccountMenu
@@ -27,7 +27,7 @@ class App:
         self.user: dict[str, Any] | None = None
         self.account: AccountMenu | None = None
         self.listeners = Listeners()
-        self.listeners.on(dom.window(), "popstate", lambda _e: asyncio.ensure_future(self.route()))
+        self.listeners.on(dom.window(), "popstate", lambda _e: spawn(self.route(), "show the page"))
 
     async def start(self) -> None:
         if page.static_only():
@@ -64,7 +64,7 @@ class App:
 
     def navigate(self, path: str) -> None:
         dom.push_path(path)
-        asyncio.ensure_future(self.route())
+        spawn(self.route(), "show the page")
 
     async def route(self) -> None:
         path = dom.location_path()

@@ -4,7 +4,7 @@ index.html's boot loader owns the step list; Python reports the steps it owns ("
 then "ready") and turns its own failures into the same visible error.
 """
 
-import asyncio
+import traceback
 from typing import Protocol
 
 from client.ffi import page
@@ -22,14 +22,19 @@ async def _run(app: _App) -> None:
     try:
         await app.start()
     except Exception as error:
+        page.log_error("".join(traceback.format_exception(error)).rstrip())
         page.set_status(f"The IDE failed: {type(error).__name__}: {error}")
-        raise
 
 
 def _start() -> None:
     try:
         import client.core  # noqa: F401  (imports the pure layer: proves the package is whole)
         from client.app import App  # its views' modules come when a view is first shown
+        from client.core import tasks
+        from client.ui.status_notice import report_failure
+
+        # A background task's failure shows in the status bar, not only in the console.
+        tasks.set_reporter(report_failure)
 
         # What this page shows first is imported before "ready"; the rest when shown.
         if page.path() == "/embed":
@@ -43,7 +48,7 @@ def _start() -> None:
         # /embed (another site's iframe) is a workbench of its own, never the signed-in app.
         app = EmbedApp() if page.path() == "/embed" else App()
         _keep.append(app)
-        asyncio.ensure_future(_run(app))
+        tasks.spawn(_run(app), "start the IDE")
     except Exception as error:  # a failed import must reach the page, not only the console
         page.boot_failed("client", f"{type(error).__name__}: {error}")
         raise

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from client.core import local_projects
-from client.core.ports import Offline, ServerSnapshot
+from client.core.ports import Offline, ServerSnapshot, SyncOps, SyncParts
 from client.ffi import dom
 
 NO_SERVER = "this site is static (no server): projects are kept in this browser only"
@@ -40,11 +40,7 @@ class LocalOnlyApi:
         raise Offline(NO_SERVER)
 
     async def sync(
-        self,
-        project_id: str,
-        ops: list[dict[str, Any]],
-        parts: dict[str, bytes],
-        revision_message: str | None,
+        self, project_id: str, ops: SyncOps, parts: SyncParts, revision_message: str | None
     ) -> dict[str, Any]:
         version = next(self._versions)
         results = [{"index": i, "status": "ok", "version": version} for i in range(len(ops))]

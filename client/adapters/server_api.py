@@ -6,7 +6,15 @@ import json
 from typing import Any
 
 from client.core.model import ServerFile
-from client.core.ports import Offline, Refused, ServerFailed, ServerSnapshot, SignedOut
+from client.core.ports import (
+    Offline,
+    Refused,
+    ServerFailed,
+    ServerSnapshot,
+    SignedOut,
+    SyncOps,
+    SyncParts,
+)
 from client.ffi.http import HttpResponse, NetworkError, fetch
 
 # Calls made before there is a session, so before there can be a CSRF token.
@@ -108,11 +116,7 @@ class HttpServerApi:
         return (await self._call("GET", f"/projects/{project_id}/blobs/{sha256}")).body
 
     async def sync(
-        self,
-        project_id: str,
-        ops: list[dict[str, Any]],
-        parts: dict[str, bytes],
-        revision_message: str | None,
+        self, project_id: str, ops: SyncOps, parts: SyncParts, revision_message: str | None
     ) -> dict[str, Any]:
         body: dict[str, Any] = {"ops": ops}
         if revision_message is not None:

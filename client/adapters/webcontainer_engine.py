@@ -18,23 +18,10 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from client.adapters.terminal_process import TerminalProcess, terminal_options
+from client.core import runtime as rt
 from client.core.container_fs import ContainerFiles, clean_name, errno_of, refusal, tree_of
-from client.core.runtime import (
-    DirEntry,
-    Emitter,
-    FileChange,
-    FileTree,
-    Listener,
-    Process,
-    Runtime,
-    RuntimeFs,
-    RuntimeRefused,
-    RuntimeState,
-    SpawnOptions,
-    Status,
-    Unsubscribe,
-    command_line,
-)
+from client.core.tasks import spawn
 from client.ffi.events import Listeners
 from client.ffi.webcontainer import ContainerBridge
 
@@ -42,11 +29,11 @@ BOOT_TIMEOUT_MS = 20_000  # a reachable service boots in a few seconds
 SHELL = "jsh"
 
 
-class WebContainerFs(RuntimeFs):
+class WebContainerFs(rt.RuntimeFs):
     def __init__(self, runtime: WebContainerRuntime) -> None:
         self.runtime = runtime
         self.files = ContainerFiles()
-        self._watchers: list[Callable[[list[FileChange]], None]] = []
+        self._watchers = rt.Watchers()
         self._close: Callable[[], None] | None = None
         self._reading = asyncio.Lock()  # batches are classified in the order they came
 
@@ -54,7 +41,7 @@ class WebContainerFs(RuntimeFs):
         try:
             return await self.runtime.bridge().call(method, path, *args)
         except OSError as error:
-            raise RuntimeRefused(refusal(str(error), path)) from None
+            raise rt.RuntimeRefused(refusal(str(error), path)) from None
 
     async def read_file(self, path: str) -> bytes:
         return bytes(await self._call("readFile", path))
@@ -66,12 +53,12 @@ class WebContainerFs(RuntimeFs):
             await self.runtime.bridge().write_file(path, data)
         except OSError as error:
             self.files.removed(path)
-            raise RuntimeRefused(refusal(str(error), path)) from None
+            raise rt.RuntimeRefused(refusal(str(error), path)) from None
 
-    async def readdir(self, path: str = "") -> list[DirEntry]:
+    async def readdir(self, path: str = "") -> list[rt.DirEntry]:
         entries = await self._call("readdir", path)
         return sorted(
-            (DirEntry(str(name), bool(is_dir)) for name, is_dir in entries),
+            (rt.DirEntry(str(name), bool(is_dir)) for name, is_dir in entries),
             key=lambda entry: entry.name,
         )
 
@@ -83,7 +70,7 @@ class WebContainerFs(RuntimeFs):
             await self.runtime.bridge().call("rm", path, recursive, force)
         except OSError as error:
             if not (force and errno_of(str(error)) == "ENOENT"):
-                raise RuntimeRefused(refusal(str(error), path)) from None
+                raise rt.RuntimeRefused(refusal(str(error), path)) from None
         self.files.removed(path)
 
     async def rename(self, old: str, new: str) -> None:
@@ -92,17 +79,12 @@ class WebContainerFs(RuntimeFs):
 
     # ------------------------------------------------------------ watching
 
-    def watch(self, listener: Callable[[list[FileChange]], None]) -> Unsubscribe:
-        self._watchers.append(listener)
+    def watch(self, listener: Callable[[list[rt.FileChange]], None]) -> rt.Unsubscribe:
+        unsubscribe = self._watchers.add(listener)
         if self._close is None:
             self._close = self.runtime.bridge().watch(
-                lambda names: asyncio.ensure_future(self._heard(names))
+                lambda names: spawn(self._heard(names), "read the files programs changed")
             )
-
-        def unsubscribe() -> None:
-            if listener in self._watchers:
-                self._watchers.remove(listener)
-
         return unsubscribe
 
     async def _heard(self, names: list[str]) -> None:
@@ -113,10 +95,9 @@ class WebContainerFs(RuntimeFs):
         async with self._reading:
             changes = await self._classify([p for p in paths if not ignored(p)])
             if changes:
-                for listener in list(self._watchers):
-                    listener(changes)
+                self._watchers.tell(changes)
 
-    async def _classify(self, paths: list[str]) -> list[FileChange]:
+    async def _classify(self, paths: list[str]) -> list[rt.FileChange]:
         """Each path read back (all in one call) as a create, change, delete or nothing."""
         if not paths:
             return []
@@ -124,7 +105,7 @@ class WebContainerFs(RuntimeFs):
             found = await self.runtime.bridge().read_many(paths)
         except OSError:
             return []  # the container went away
-        changes: list[FileChange] = []
+        changes: list[rt.FileChange] = []
         for path, content, error in (entry + [None] * (3 - len(entry)) for entry in found):
             if content is not None:
                 change = self.files.present(str(path), bytes(content))
@@ -138,7 +119,7 @@ class WebContainerFs(RuntimeFs):
             # unreadable for another reason: the next event tries again
         return changes
 
-    async def _walk(self, folder: str) -> list[FileChange]:
+    async def _walk(self, folder: str) -> list[rt.FileChange]:
         """A folder appeared (moved in, or made with files): every file in it."""
         try:
             entries = await self.runtime.bridge().call("readdir", folder)
@@ -162,34 +143,13 @@ class WebContainerFs(RuntimeFs):
         self._watchers.clear()
 
 
-class WebContainerProcess(Process):
+class WebContainerProcess(TerminalProcess):
     """A process in the container (always through `jsh`). `attach(terminal)` shows it in an
     xterm; `on_state("exit", code)` hears it end."""
-
-    def __init__(self) -> None:
-        self.on_state: Callable[[str, Any], None] = lambda kind, value: None
-        self._exit: asyncio.Future[int] = asyncio.get_event_loop().create_future()
-        self.handle: Any = None
-
-    def _state(self, kind: str, value: Any) -> None:
-        if kind == "exit" and not self._exit.done():
-            self.exit_code = int(value)
-            self._exit.set_result(self.exit_code)
-        self.on_state(kind, value)
 
     @property
     def running(self) -> bool:
         return self.exit_code is None
-
-    def attach(self, terminal: Any) -> None:
-        terminal.attach(self.handle)
-
-    def write(self, data: str) -> None:
-        self.handle.write(data)
-
-    def resize(self, cols: int, rows: int) -> None:
-        if self.exit_code is None:
-            self.handle.resize(cols, rows)
 
     def kill(self) -> None:
         if self.exit_code is not None:
@@ -197,14 +157,8 @@ class WebContainerProcess(Process):
         self.handle.kill()
         self._state("exit", 130)  # the container's own exit code may come later, or never
 
-    async def wait(self) -> int:
-        return await self._exit
 
-    async def output(self) -> str:
-        return str(self.handle.output)
-
-
-class WebContainerRuntime(Runtime):
+class WebContainerRuntime(rt.Runtime):
     name = "webcontainer"
     isolated = True  # it boots only where the page is cross-origin isolated
 
@@ -215,40 +169,40 @@ class WebContainerRuntime(Runtime):
         ignored: Callable[[str], bool] = lambda _path: False,
     ) -> None:
         self.api_key, self.timeout_ms, self.ignored = api_key, timeout_ms, ignored
-        self.status = Status(RuntimeState.BOOTING, "not started")
+        self.status = rt.Status(rt.RuntimeState.BOOTING, "not started")
         self.fs: WebContainerFs = WebContainerFs(self)
         self.listeners = Listeners()
         self.workdir = ""
         self._bridge: ContainerBridge | None = None
-        self._emitter = Emitter()
-        self._booting: asyncio.Future[Status] | None = None
+        self._emitter = rt.Emitter()
+        self._booting: asyncio.Future[rt.Status] | None = None
         self._unsubscribe: list[Callable[[], None]] = []
         self._processes: list[WebContainerProcess] = []
         self._torn_down = False
 
-    def on(self, event: str, listener: Listener) -> Unsubscribe:
+    def on(self, event: str, listener: rt.Listener) -> rt.Unsubscribe:
         return self._emitter.on(event, listener)
 
     def bridge(self) -> ContainerBridge:
-        if self._bridge is None or self.status.state is not RuntimeState.READY:
+        if self._bridge is None or self.status.state is not rt.RuntimeState.READY:
             raise OSError(f"the runtime is not ready ({self.status.label})")
         return self._bridge
 
-    def _set(self, status: Status) -> None:
+    def _set(self, status: rt.Status) -> None:
         self.status = status
         self._emitter.emit("status", status)
 
-    async def boot(self) -> Status:
+    async def boot(self) -> rt.Status:
         if self._booting is None:
-            self._booting = asyncio.ensure_future(self._boot())
+            self._booting = spawn(self._boot(), "boot WebContainer", awaited=True)
         return await self._booting
 
-    async def _boot(self) -> Status:
-        self._set(Status(RuntimeState.BOOTING, "connecting to the WebContainer service"))
+    async def _boot(self) -> rt.Status:
+        self._set(rt.Status(rt.RuntimeState.BOOTING, "connecting to the WebContainer service"))
         try:
             self._bridge = await ContainerBridge.boot(self.listeners, self.api_key, self.timeout_ms)
         except OSError as error:
-            self._set(Status(RuntimeState.UNAVAILABLE, str(error)))
+            self._set(rt.Status(rt.RuntimeState.UNAVAILABLE, str(error)))
             return self.status
         if self._torn_down:  # torn down while it booted: the container waits for the next
             self._bridge.release()
@@ -258,7 +212,9 @@ class WebContainerRuntime(Runtime):
         try:
             await self._empty_workdir(self._bridge)
         except OSError as error:
-            self._set(Status(RuntimeState.FAILED, f"the project folder cannot be emptied: {error}"))
+            self._set(
+                rt.Status(rt.RuntimeState.FAILED, f"the project folder cannot be emptied: {error}")
+            )
             return self.status
         emit = self._emitter.emit
         self._unsubscribe = [
@@ -270,7 +226,7 @@ class WebContainerRuntime(Runtime):
             ),
             self._bridge.on("error", lambda message: emit("error", str(message))),
         ]
-        self._set(Status(RuntimeState.READY))
+        self._set(rt.Status(rt.RuntimeState.READY))
         return self.status
 
     async def _empty_workdir(self, bridge: ContainerBridge) -> None:
@@ -288,38 +244,34 @@ class WebContainerRuntime(Runtime):
         if self._bridge is not None:
             await self._bridge.set_preview_script()
 
-    async def mount(self, tree: FileTree) -> None:
+    async def mount(self, tree: rt.FileTree) -> None:
         try:
             await self.bridge().mount(tree_of(tree))
         except OSError as error:
-            raise RuntimeRefused(str(error)) from None
+            raise rt.RuntimeRefused(str(error)) from None
         self.fs.files.mounted(tree)
 
     async def spawn(
         self,
         command: str,
         args: list[str] | None = None,
-        options: SpawnOptions | None = None,
+        options: rt.SpawnOptions | None = None,
         history: list[str] | None = None,
     ) -> WebContainerProcess:
         """Through jsh: `sh` alone is its interactive shell, `sh -c X` and any other
         command run as one line (`history` is the Pyodide shell's; jsh keeps its own)."""
-        options = options or SpawnOptions()
-        interactive, line = command_line(command, list(args or []))
+        interactive, line = rt.command_line(command, list(args or []))
         process = WebContainerProcess()
         # WebContainer's cwd is relative to its workdir, as the project's paths are.
-        spawn_options = {
-            "cols": options.cols,
-            "rows": options.rows,
-            "cwd": options.cwd or "",
-            "env": dict(options.env),
-        }
         try:
             process.handle = await self.bridge().spawn(
-                SHELL, [] if interactive else ["-c", line], spawn_options, process._state
+                SHELL,
+                [] if interactive else ["-c", line],
+                terminal_options(options),
+                process._state,
             )
         except OSError as error:
-            raise RuntimeRefused(str(error)) from None
+            raise rt.RuntimeRefused(str(error)) from None
         self._processes.append(process)
         return process
 
@@ -336,4 +288,4 @@ class WebContainerRuntime(Runtime):
             self._bridge.release()
             self._bridge = None
         self.listeners.dispose()
-        self._set(Status(RuntimeState.UNAVAILABLE, "stopped"))
+        self._set(rt.Status(rt.RuntimeState.UNAVAILABLE, "stopped"))

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from client.core.model import ServerFile
-from client.core.ports import Refused, ServerSnapshot
+from client.core.ports import Refused, ServerSnapshot, SyncOps, SyncParts
 
 PROTOCOL = 1  # messages carry {"cospai": 1, "type": ...}; a later version bumps it
 PANELS = ("tree", "editor", "terminal", "preview")
@@ -180,11 +180,7 @@ class MemoryProjectApi:
         raise Refused(404, "not_found", "no such content", {})
 
     async def sync(
-        self,
-        project_id: str,
-        ops: list[dict[str, Any]],
-        parts: dict[str, bytes],
-        revision_message: str | None,
+        self, project_id: str, ops: SyncOps, parts: SyncParts, revision_message: str | None
     ) -> dict[str, Any]:
         self.version += 1
         results = []

@@ -11,6 +11,10 @@ from typing import Any, Protocol
 from client.core.conflicts import Conflict
 from client.core.model import Base, LocalFile, ServerFile
 
+# One push as the wire contract has it: the operations, and the binary contents they name.
+SyncOps = list[dict[str, Any]]
+SyncParts = dict[str, bytes]
+
 
 class ApiError(Exception):
     """Base of the failures a server call can end in."""
@@ -50,11 +54,7 @@ class ServerApi(Protocol):
     async def blob(self, project_id: str, sha256: str) -> bytes: ...
 
     async def sync(
-        self,
-        project_id: str,
-        ops: list[dict[str, Any]],
-        parts: dict[str, bytes],
-        revision_message: str | None,
+        self, project_id: str, ops: SyncOps, parts: SyncParts, revision_message: str | None
     ) -> dict[str, Any]: ...
 
 

@@ -153,6 +153,29 @@ class Emitter:
             listener(*args)
 
 
+class Watchers:
+    """The listeners of `fs.watch`, for engines to reuse: each hears every batch."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[list[FileChange]], None]] = []
+
+    def add(self, listener: Callable[[list[FileChange]], None]) -> Unsubscribe:
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def tell(self, changes: list[FileChange]) -> None:
+        for listener in list(self._listeners):
+            listener(changes)
+
+    def clear(self) -> None:
+        self._listeners.clear()
+
+
 class Runtime(ABC):
     fs: RuntimeFs
     status: Status

@@ -24,14 +24,15 @@ command runs, the same scan also happens from its output, its `time.sleep` and t
 timer (`tick`), paced by ScanPacer, so a program that keeps running shows its files within
 about a second. `sleep` replaces time.sleep in the worker: Pyodide's own busy-waits in C,
 where neither Ctrl+C nor a scan can reach it.
+
+The file operations and the snapshot the scans compare against are the project folder's
+(project_folder.py); programs' standard streams are terminal_stdio.py's.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
-import shutil
 import signal
 import sys
 import time
@@ -39,11 +40,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from client.core import fs_snapshot, late_interrupt
+from client.core import late_interrupt
+from client.core.project_folder import ProjectFolder
 from client.core.scan_pacer import ScanPacer
 from client.core.shell import History, Io, Shell, Streams
 from client.core.shell.completion import shell_completer
 from client.core.shell.readline import LineEditor
+from client.core.tasks import spawn
+from client.core.terminal_stdio import TerminalStdin, TerminalStdout
 from contract.rules import SyncRules
 
 NO_BLOCKING = (
@@ -67,7 +71,9 @@ class Session:
     reader: LineEditor = field(default_factory=lambda: LineEditor(prompt=""))
 
 
-class Host:
+class Host(ProjectFolder):
+    """Terminal sessions over the project folder (its file operations: ProjectFolder)."""
+
     def __init__(
         self,
         bridge: Any,
@@ -75,12 +81,11 @@ class Host:
         rules: SyncRules | None = None,
         install_commands: Callable[[Shell], None] | None = None,
     ) -> None:
-        self.bridge, self.root, self.rules = bridge, root, rules
+        self.bridge = bridge
+        super().__init__(root, rules)
         self.install_commands = install_commands
-        os.makedirs(root, exist_ok=True)
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None  # whose command is running (stdout goes there)
-        self.snapshot = fs_snapshot.take(root, rules)
         self.pacer = ScanPacer()
         self.answered = False  # a served app answered a request since the last scan
         self._scanning = False
@@ -121,7 +126,7 @@ class Host:
             return
         # Registered above before anything runs, so a resize or keys sent right after
         # the open find the session; the line itself runs as a task.
-        asyncio.ensure_future(self._once(session, line))
+        spawn(self._once(session, line), "run a command")
 
     async def _once(self, session: Session, line: str) -> None:
         self._finish(session, await self._run(session, line))
@@ -288,152 +293,11 @@ class Host:
         line = self.read_line(session)
         return line or None
 
-    # ------------------------------------------------------------ files
-
     def report_changes(self) -> None:
         """Tell the IDE what programs changed since the last look."""
-        now = fs_snapshot.take(self.root, self.rules)
-        events = fs_snapshot.diff(self.snapshot, now)
-        self.snapshot = now
-        batch: list[list[Any]] = []
-        for event in events:
-            content = None
-            if event.kind != "delete":
-                try:
-                    with open(self._abs(event.path), "rb") as handle:
-                        content = handle.read()
-                except OSError:
-                    continue
-            batch.append([event.kind, event.path, content])
+        batch = self.changes()
         if batch:
             self.bridge.events(batch)
-
-    def _abs(self, path: str) -> str:
-        clean = os.path.normpath("/" + path.strip("/")).lstrip("/")
-        return os.path.join(self.root, clean) if clean not in {"", "."} else self.root
-
-    def _seen(self, *paths: str) -> None:
-        """Our caller made these changes: remember them, so they are not echoed back."""
-        for path in paths:
-            full = self._abs(path)
-            if os.path.isdir(full):
-                for key in [k for k in self.snapshot if k.startswith(path.rstrip("/") + "/")]:
-                    del self.snapshot[key]
-                for key, stamp in fs_snapshot.take(full, self.rules).items():
-                    self.snapshot[f"{path.rstrip('/')}/{key}"] = stamp
-            elif os.path.isfile(full):
-                info = os.stat(full)
-                self.snapshot[path] = (info.st_mtime_ns, info.st_size)
-            else:
-                self.snapshot.pop(path, None)
-                prefix = path.rstrip("/") + "/"
-                for key in [k for k in self.snapshot if k.startswith(prefix)]:
-                    del self.snapshot[key]
-
-    def mount(self, tree: dict[str, bytes]) -> None:
-        for path, content in tree.items():
-            self._write(path, content)
-        self._seen(*tree)
-
-    def write_file(self, path: str, content: bytes) -> None:
-        self._write(path, content)
-        self._seen(path)
-
-    def _write(self, path: str, content: bytes) -> None:
-        full = self._abs(path)
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        with open(full, "wb") as handle:
-            handle.write(_as_bytes(content))
-
-    def read_file(self, path: str) -> bytes:
-        with open(self._abs(path), "rb") as handle:
-            return handle.read()
-
-    def readdir(self, path: str = "") -> list[list[Any]]:
-        full = self._abs(path)
-        names = sorted(os.listdir(full))
-        return [[name, os.path.isdir(os.path.join(full, name))] for name in names]
-
-    def mkdir(self, path: str, recursive: bool = False) -> None:
-        (os.makedirs if recursive else os.mkdir)(self._abs(path))
-
-    def rm(self, path: str, recursive: bool = False, force: bool = False) -> None:
-        full = self._abs(path)
-        if not os.path.lexists(full):
-            if force:
-                return
-            raise FileNotFoundError(2, "No such file or directory", path)
-        if os.path.isdir(full) and not os.path.islink(full):
-            if recursive:
-                shutil.rmtree(full)
-            else:
-                os.rmdir(full)
-        else:
-            os.remove(full)
-        self._seen(path)
-
-    def rename(self, old: str, new: str) -> None:
-        target = self._abs(new)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        os.rename(self._abs(old), target)
-        self._seen(old, new)
-
-
-class TerminalStdin:
-    """sys.stdin for programs run in a terminal: reads through the running session."""
-
-    def __init__(self, host: Host) -> None:
-        self.host = host
-
-    def readline(self, _size: int = -1) -> str:
-        return self.host.read_line()
-
-    def read(self, _size: int = -1) -> str:
-        chunks = []
-        while line := self.host.read_line():
-            chunks.append(line)
-        return "".join(chunks)
-
-    def __iter__(self) -> TerminalStdin:
-        return self
-
-    def __next__(self) -> str:
-        line = self.readline()
-        if not line:
-            raise StopIteration
-        return line
-
-    def isatty(self) -> bool:
-        return True
-
-    def fileno(self) -> int:
-        return 0
-
-    encoding = "utf-8"
-    errors = "strict"
-
-
-class TerminalStdout:
-    """sys.stdout / sys.stderr: what the running program prints goes to its terminal."""
-
-    def __init__(self, host: Host, fallback: Any) -> None:
-        self.host, self.fallback = host, fallback
-
-    def write(self, text: str) -> int:
-        session = self.host.current
-        if session is None:
-            return int(self.fallback.write(text) or len(text))
-        self.host._out(session, text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return True
-
-    encoding = "utf-8"
-    errors = "strict"
 
 
 def attach_stdio(host: Host) -> None:
@@ -452,9 +316,3 @@ async def _stty(argv: list[str], io: Io, shell: Shell) -> int:
     rows, cols = shell.vars.get("LINES", "24"), shell.vars.get("COLUMNS", "80")
     io.out(f"{rows} {cols}\n")
     return 0
-
-
-def _as_bytes(content: Any) -> bytes:
-    """bytes from what the worker hands over (a memoryview, or a JS buffer's proxy)."""
-    to_bytes = getattr(content, "to_bytes", None)
-    return bytes(to_bytes()) if callable(to_bytes) else bytes(content)

@@ -1,5 +1,6 @@
-"""The editor's open tabs: order, the active one, and which to show when one closes (the
-most recently used, as VS Code does). Pure data; the view draws it."""
+"""The editor's open tabs: order, the active one, which to show when one closes (the
+most recently used, as VS Code does), and which file a project shows first. Pure data;
+the view draws it."""
 
 from __future__ import annotations
 
@@ -77,3 +78,22 @@ class TabList:
         for path in gone:
             self.close(path)
         return gone
+
+
+def default_file(paths: list[str]) -> str:
+    """The file to show first in a project nobody has opened here: a README or an entry
+    point, else the first file in tree order."""
+    preferred = (
+        "README.md",
+        "readme.md",
+        "index.html",
+        "main.py",
+        "src/App.jsx",
+        "src/main.jsx",
+        "index.js",
+        "src/index.ts",
+    )
+    for name in preferred:
+        if name in paths:
+            return name
+    return sorted(paths, key=lambda p: (p.count("/"), p.casefold()))[0]

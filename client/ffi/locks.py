@@ -9,6 +9,8 @@ from typing import Any
 import js
 from pyodide.ffi import create_once_callable
 
+from client.core.tasks import spawn
+
 
 def available() -> bool:
     return hasattr(js.navigator, "locks")
@@ -32,7 +34,7 @@ def exclusive(name: str) -> Callable[[Callable[[], Awaitable[Any]]], Awaitable[A
 
         def granted(_lock: Any) -> Any:
             # The lock is held until the promise returned here settles.
-            task = asyncio.ensure_future(locked())
+            task = spawn(locked(), f"hold the lock {name}")
             return js.Promise.new(
                 create_once_callable(
                     lambda resolve, _reject: task.add_done_callback(lambda _t: resolve())

@@ -25,6 +25,11 @@ def set_status(text: str) -> None:
         node.textContent = text
 
 
+def log_error(text: str) -> None:
+    """A line in the browser's console, as an error."""
+    js.console.error(text)
+
+
 def build_id() -> str:
     meta = js.document.querySelector('meta[name="cospai-build"]')
     return str(meta.content) if meta is not None and meta is not jsnull else "unknown"

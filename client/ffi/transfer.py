@@ -13,6 +13,7 @@ from typing import Any
 import js
 from pyodide.ffi import create_once_callable, to_js
 
+from client.core.tasks import spawn
 from client.ffi.convert import to_object
 from client.ffi.dom import present
 
@@ -101,7 +102,7 @@ def save_bytes(name: str, content: bytes, mime: str = "application/octet-stream"
     blob = js.Blob.new([to_js(content)], to_object({"type": mime}))
     url = str(js.URL.createObjectURL(blob))
     save_url(url, name)
-    asyncio.ensure_future(_revoke_later(url))
+    spawn(_revoke_later(url), "release a download's address")
 
 
 def save_url(url: str, name: str = "") -> None:

@@ -5,12 +5,12 @@ must first put pending edits somewhere safe)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from client.adapters.server_api import HttpServerApi
 from client.core.ports import ApiError, Offline
+from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ui.password_dialog import PasswordDialog
 from client.ui.popup_menu import MenuItem, PopupMenu
@@ -58,7 +58,7 @@ class AccountMenu:
 
     def _start(self, everywhere: bool) -> None:
         self.error.textContent = ""
-        asyncio.ensure_future(self._sign_out(everywhere))
+        spawn(self._sign_out(everywhere), "sign out")
 
     async def _sign_out(self, everywhere: bool) -> None:
         self.button.disabled = True

@@ -7,12 +7,12 @@ attempts) is shown as it says it.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from client.adapters.server_api import HttpServerApi
 from client.core.ports import ApiError, Refused
+from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 
@@ -102,7 +102,7 @@ class AuthView:
 
     def _go(self, event: Any) -> None:
         event.preventDefault()
-        asyncio.ensure_future(self._submit())
+        spawn(self._submit(), "sign in")
 
     def _problem(self) -> tuple[str, Any] | None:
         email, password = str(self.email.value).strip(), str(self.password.value)

@@ -3,12 +3,12 @@ edited merge. Nothing is overwritten without that choice."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
 from client.core.conflicts import Conflict
 from client.core.engine import ProjectSync
+from client.core.tasks import spawn
 from client.ffi import dom
 from client.ffi.events import Listeners
 from client.ffi.monaco import DiffView
@@ -108,7 +108,7 @@ class ConflictResolver:
 
     def _choose(self, choice: str) -> None:
         merged = self.view.merged_text().encode("utf-8") if choice == "merged" else None
-        asyncio.ensure_future(self._resolve(choice, merged))
+        spawn(self._resolve(choice, merged), "resolve the conflict")
 
     async def _resolve(self, choice: str, merged: bytes | None) -> None:
         await self.sync.resolve(self.conflict.path, choice, merged)

@@ -21,12 +21,13 @@ from client.adapters.server_api import HttpServerApi
 from client.core import offline_state
 from client.core.ports import ApiError, Offline, Refused, SignedOut
 from client.core.project_list import file_count, matches, name_problem, ordered
+from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 from client.ui.dashboard_import import ImportControls
 from client.ui.dialogs import confirm
 from client.ui.popup_menu import MenuItem, PopupMenu
-from client.ui.project_rows import RenameEditor, project_row, refresh_time
+from client.ui.project_rows import RenameEditor, new_project_form, project_row, refresh_time
 
 _TICK_SECONDS = 30  # "3 minutes ago" stays true while the page stays open
 
@@ -61,17 +62,9 @@ class Dashboard:
         head = dom.element("div", class_="dash-head")
         self.importer = ImportControls(api, self.listeners, self._imported, self._say, self._fail)
         head.append(dom.element("h1", "Your projects", id="dashboard-title"), self.importer.node)
-        form = dom.element("form", class_="new-project", id="new-project", novalidate="")
-        self.name = dom.element(
-            "input",
-            name="name",
-            placeholder="New project name",
-            aria_label="New project name",
-            autocomplete="off",
-        )
         self.template = dom.element("select", name="template", aria_label="Template")
         self.template.append(dom.element("option", "Empty project", value=""))
-        form.append(self.name, self.template, dom.element("button", "Create", type="submit"))
+        form, self.name = new_project_form(self.template)
         self.error = dom.element("p", class_="form-error", role="alert", id="dashboard-error")
         self.notice = dom.element(
             "p", class_="dash-notice muted", role="status", id="dashboard-status"
@@ -100,9 +93,11 @@ class Dashboard:
         self.listeners.on(self.name, "input", lambda _e: self._clear_error())
         self.listeners.on(self.search, "input", lambda _e: self._filter())
         self.listeners.on(self.list, "click", self._clicked)
-        self.listeners.on(dom.window(), "online", lambda _e: asyncio.ensure_future(self.refresh()))
-        self.ticker = asyncio.ensure_future(self._tick())
-        asyncio.ensure_future(self.refresh())
+        self.listeners.on(
+            dom.window(), "online", lambda _e: spawn(self.refresh(), "refresh the project list")
+        )
+        self.ticker = spawn(self._tick(), "keep the project times current")
+        spawn(self.refresh(), "load the project list")
 
     # ------------------------------------------------------------------ loading
 
@@ -226,7 +221,7 @@ class Dashboard:
 
     def _create(self, event: Any) -> None:
         event.preventDefault()
-        asyncio.ensure_future(self._create_async())
+        spawn(self._create_async(), "create the project")
 
     async def _create_async(self) -> None:
         raw = str(self.name.value)
@@ -267,7 +262,7 @@ class Dashboard:
             MenuItem("Rename…", lambda: self._rename(project), id="project-rename"),
             MenuItem(
                 "Duplicate",
-                lambda: asyncio.ensure_future(self._duplicate(project)),
+                lambda: spawn(self._duplicate(project), "duplicate the project"),
                 id="project-duplicate",
             ),
             MenuItem(
@@ -278,7 +273,7 @@ class Dashboard:
             ),
             MenuItem(
                 "Delete…",
-                lambda: asyncio.ensure_future(self._delete(project)),
+                lambda: spawn(self._delete(project), "delete the project"),
                 id="project-delete",
                 danger=True,
             ),
@@ -301,7 +296,7 @@ class Dashboard:
             except ApiError as error:
                 return _reason(error)
             self._say(f"Renamed “{project['name']}” to “{updated['name']}”.")
-            asyncio.ensure_future(self.refresh(focus=str(project["id"])))
+            spawn(self.refresh(focus=str(project["id"])), "refresh the project list")
             return None
 
         def done() -> None:
@@ -346,7 +341,7 @@ class Dashboard:
             sample = ", ".join(skipped[:3]) + ("…" if len(skipped) > 3 else "")
             note = f" Left out, as they never sync: {sample}"
         self._say(f"Imported “{project['name']}” ({count}).{note}")
-        asyncio.ensure_future(self.refresh(focus=str(project["id"])))
+        spawn(self.refresh(focus=str(project["id"])), "refresh the project list")
 
     def dispose(self) -> None:
         self.ticker.cancel()

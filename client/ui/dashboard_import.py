@@ -17,6 +17,7 @@ from client.adapters.server_api import HttpServerApi
 from client.core.ports import ApiError, Offline, Refused
 from client.core.project_import import ZipWriter, name_for_zip, plan_folder
 from client.core.project_list import name_problem
+from client.core.tasks import spawn
 from client.ffi import dom
 from client.ffi.events import Listeners
 from client.ffi.files import PickedFiles
@@ -43,24 +44,14 @@ class ImportControls:
         self.rules = sync_rules.load()
         self.node = dom.element("div", class_="import-actions")
         # The file inputs stay hidden behind ordinary buttons (a file input cannot be styled).
-        self.zip_input = dom.element(
-            "input",
-            type="file",
-            accept=".zip,application/zip",
-            id="import-zip",
-            class_="hidden-input",
-            tabindex="-1",
-            aria_hidden="true",
-        )
-        self.folder_input = dom.element(
-            "input",
-            type="file",
-            webkitdirectory="",
-            multiple="",
-            id="import-folder",
-            class_="hidden-input",
-            tabindex="-1",
-            aria_hidden="true",
+        self.zip_input, self.folder_input = (
+            dom.element(
+                "input", type="file", class_="hidden-input", tabindex="-1", aria_hidden="true", **a
+            )
+            for a in (
+                {"id": "import-zip", "accept": ".zip,application/zip"},
+                {"id": "import-folder", "webkitdirectory": "", "multiple": ""},
+            )
         )
         self.zip_button = dom.element(
             "button", "Import zip", type="button", class_="secondary", id="import-zip-button"
@@ -79,7 +70,7 @@ class ImportControls:
     def _start(self, source: Any, job: Callable[[PickedFiles], Any]) -> None:
         picked = PickedFiles(source)
         if len(picked):
-            asyncio.ensure_future(self._run(job, picked))
+            spawn(self._run(job, picked), "import the files")
 
     async def _run(self, job: Callable[[PickedFiles], Any], picked: PickedFiles) -> None:
         self._busy(True)

@@ -9,23 +9,34 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from client.core.editor_rules import EAGER_MODEL_LIMIT, present, wants_eager_model
 from client.core.model import LocalFile
 from client.core.tabs import TabList
 from client.core.tsconfig import CONFIG_FILES, TypeScriptEnums, base_options, compiler_options
 from client.ffi import dom
+from client.ffi.events import Listeners
 from client.ffi.monaco import Editor
+from client.ui.layout_view import LayoutView
+from client.ui.ports import Notices, ProjectFiles
 from client.ui.tabs_view import TabStrip
 from client.ui.viewers import show_binary
 
-if TYPE_CHECKING:
-    from client.ui.workbench import Workbench
+
+class EditorBench(ProjectFiles, Notices, Protocol):
+    """What the editor asks of the workbench."""
+
+    layout: LayoutView
+    listeners: Listeners
+
+    def text_edited(self, path: str, text: str) -> None: ...
+
+    def tabs_changed(self) -> None: ...
 
 
 class EditorView:
-    def __init__(self, bench: Workbench, editor: Editor) -> None:
+    def __init__(self, bench: EditorBench, editor: Editor) -> None:
         self.bench, self.editor = bench, editor
         self.tabs = TabList()
         self.strip = TabStrip(bench.layout.tabs_host, bench.listeners, self)
@@ -46,7 +57,7 @@ class EditorView:
     def open(
         self, path: str, line: int | None = None, column: int | None = None, focus: bool = True
     ) -> None:
-        local = self.bench.sync.model.files.get(path)
+        local = self.bench.model.files.get(path)
         if local is None:
             return
         self.tabs.open(path)
@@ -57,7 +68,7 @@ class EditorView:
         self.bench.tabs_changed()
 
     def _show(self, path: str, focus: bool = True) -> None:
-        local = self.bench.sync.model.files[path]
+        local = self.bench.model.files[path]
         view = present(path, len(local.content), local.binary)
         layout = self.bench.layout
         layout.empty.hidden = True
@@ -82,7 +93,7 @@ class EditorView:
         dom.set_state("open-kind", view.kind + ("-readonly" if view.read_only else ""))
 
     def _open_definition(self, path: str, line: int, column: int) -> bool:
-        if path not in self.bench.sync.model.files:
+        if path not in self.bench.model.files:
             return False
         self.open(path, line, column)
         return True
@@ -128,7 +139,7 @@ class EditorView:
                 self.editor.rename_model(path, new + path[len(old) :])
                 self._seen.pop(path, None)
         self.tabs.rename(old, new)
-        if self.tabs.active is not None and self.tabs.active in self.bench.sync.model.files:
+        if self.tabs.active is not None and self.tabs.active in self.bench.model.files:
             self._show(self.tabs.active, focus=False)
         self.strip.render()
         self.bench.tabs_changed()
@@ -138,7 +149,7 @@ class EditorView:
     def refresh(self) -> None:
         """The model changed (server, another tab, tree, runtime): update models, drop those
         of deleted files, close their tabs, apply a changed tsconfig."""
-        files = self.bench.sync.model.files
+        files = self.bench.model.files
         for path in list(self.editor.models):
             local = files.get(path)
             if local is None or local.binary:
@@ -161,7 +172,7 @@ class EditorView:
         crosses files), yielding to the page every few milliseconds: a 200-file project
         would otherwise hold the first editable file back by a hundred milliseconds."""
         self._models_started = True
-        while self._eager_models(self.bench.sync.model.files, budget_ms=8):
+        while self._eager_models(self.bench.model.files, budget_ms=8):
             await asyncio.sleep(0)
 
     def _eager_models(self, files: dict[str, LocalFile], budget_ms: float | None = None) -> bool:
@@ -197,11 +208,11 @@ class EditorView:
     # ------------------------------------------------------------ dirty markers, status
 
     def dirty(self, path: str) -> bool:
-        local = self.bench.sync.model.files.get(path)
+        local = self.bench.model.files.get(path)
         return local is not None and not local.clean
 
     def mark_dirty(self, path: str) -> None:
-        self._seen[path] = self.bench.sync.model.files[path]
+        self._seen[path] = self.bench.model.files[path]
         self.strip.update_dirty(path)
 
     def refresh_dirty(self) -> None:
@@ -224,7 +235,7 @@ class EditorView:
     def _language_label(self, path: str) -> str:
         language = self.editor.language(path)
         if not language:
-            local = self.bench.sync.model.files.get(path)
+            local = self.bench.model.files.get(path)
             return "Binary" if local is not None and local.binary else ""
         return {
             "javascript": "JavaScript",

@@ -25,6 +25,7 @@ from client.core.embed import (
     command,
 )
 from client.core.ports import ApiError, MemoryStorage, Offline, Refused, Storage
+from client.core.tasks import spawn
 from client.ffi import dom, host_page, modules
 from client.ffi.events import Listeners
 from client.ffi.http import NetworkError, fetch
@@ -70,7 +71,7 @@ class EmbedWorkbench(Workbench):
     def _save_layout(self) -> None:
         pass  # panels come from the URL; nothing is remembered
 
-    def _set(self, name: str, value: object) -> None:
+    def change_setting(self, name: str, value: object) -> None:
         # Applied to this embed only: the owner's settings in this browser stay as they are.
         self.settings.update(name, value)
         self.settings.apply_theme(dom.set_theme)
@@ -91,14 +92,14 @@ class EmbedWorkbench(Workbench):
         self._emit(
             "ready",
             tier="full" if dom.cross_origin_isolated() else "lite",
-            files=sorted(self.sync.model.files),
+            files=sorted(self.model.files),
         )
 
     async def _settled(self, paths: list[str]) -> None:
         await super()._settled(paths)
         changed: dict[str, str | None] = {}
         for path in paths:
-            local = self.sync.model.files.get(path)
+            local = self.model.files.get(path)
             if local is None:
                 changed[path] = None
             elif not local.binary:
@@ -137,11 +138,11 @@ class EmbedWorkbench(Workbench):
             self._emit("files", id=message.get("id"), files=self._texts())
 
     def _texts(self) -> dict[str, str]:
-        return {p: f.text for p, f in sorted(self.sync.model.files.items()) if not f.binary}
+        return {p: f.text for p, f in sorted(self.model.files.items()) if not f.binary}
 
     def set_files(self, files: dict[str, str], open_path: Any = None) -> None:
         """The host's files replace the embed's (each change reaches the runtime as edits do)."""
-        model = self.sync.model
+        model = self.model
         for path in [p for p in model.files if p not in files]:
             model.delete(path)
             self.edited(path)
@@ -162,7 +163,7 @@ class EmbedWorkbench(Workbench):
         """Run a file (or the main one) in the terminal; run-exit reports its status. Asked
         before the runtime is up, it runs once it is."""
         entry = str(path) if path else None
-        if entry is not None and entry not in self.sync.model.files:
+        if entry is not None and entry not in self.model.files:
             self._emit("run-exit", code=127, path=entry, error=f"{entry} is not in the files")
             return
         if not self.runtime.ready or not self.terminal.tabs:
@@ -179,7 +180,7 @@ class EmbedWorkbench(Workbench):
     def _runtime_ready(self) -> None:
         if self.options.run:
             self._queued.insert(0, self.options.file)
-        asyncio.ensure_future(self._run_queued())
+        spawn(self._run_queued(), "run what the host page asked for")
 
     async def _run_queued(self) -> None:
         for _ in range(200):  # the first terminal opens on the same hook; wait for its shell

@@ -8,30 +8,37 @@ what it shows changed. Every event type has one delegated listener on the contai
 per row), so drawing 20,000 files creates no proxies.
 
 The data lives in client.core.tree_view (rows, selection, keys) and client.core.file_ops
-(what create/rename/move/delete do); the actions in tree_actions.py, drag and drop in
-tree_drop.py, the menu in tree_menu.py, the inline input in tree_edit.py.
+(what create/rename/move/delete do); the row nodes in tree_rows.py, the actions in
+tree_actions.py, drag and drop in tree_drop.py, the menu in tree_menu.py, the inline
+input in tree_edit.py. What the tree asks of the workbench is TreeBench.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from client.core.tree_view import PLACEHOLDER, TreeView, visible_window
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
+from client.ui.ports import Frame, Notices, Opening, ProjectFiles, Saving
 from client.ui.tree_actions import TreeActions
 from client.ui.tree_drop import TreeDrop
 from client.ui.tree_edit import InlineEdit
 from client.ui.tree_menu import TreeMenu
+from client.ui.tree_rows import INDENT, PAD, ROW_HEIGHT, RowPool
 
-if TYPE_CHECKING:
-    from client.ui.workbench import Workbench
-
-ROW_HEIGHT = 22  # px; tree.css says the same
 OVERSCAN = 10
-INDENT = 12  # px per level
-PAD = 6
+
+
+class TreeBench(ProjectFiles, Opening, Notices, Frame, Saving, Protocol):
+    """What the explorer asks of the workbench."""
+
+    def edited(self, *paths: str) -> None: ...
+
+    def renamed(self, old: str, new: str) -> None: ...
+
+    def export_url(self) -> str | None: ...
 
 
 def _row_of(event: Any) -> Any:
@@ -40,7 +47,7 @@ def _row_of(event: Any) -> Any:
 
 
 class FileTree:
-    def __init__(self, host: Any, bench: Workbench) -> None:
+    def __init__(self, host: Any, bench: TreeBench) -> None:
         modules.use_styles("tree")
         self.host, self.bench = host, bench
         self.listeners = Listeners()
@@ -52,9 +59,7 @@ class FileTree:
         self.cut: set[str] = set()  # dimmed while Ctrl+X waits for a paste
         self.drop_target: str | None = None  # the folder highlighted under a drag
         self._build_dom()
-        self._pool: list[Any] = []
-        self._names: list[Any] = []
-        self._drawn: dict[int, tuple[object, ...] | None] = {}
+        self.rows = RowPool(self.spacer)
         self._frame_pending = False
         self._frame = self.listeners.proxy(self._on_frame)
         self.actions = TreeActions(self)
@@ -126,13 +131,13 @@ class FileTree:
         for event in ("dragstart", "dragover", "dragleave", "drop", "dragend"):
             on(s, event, getattr(self.drop, event))
         on(self.picker, "change", lambda _e: self.actions.transfer.upload_picked(self.picker))
-        on(self.toast, "click", self.actions.toast_click)
+        on(self.toast, "click", self.actions.toast.click)
 
     # ------------------------------------------------------------ what the workbench calls
 
     def refresh(self) -> None:
         """The model changed (any source): re-index if the paths changed, then redraw."""
-        self.view.set_files(self.bench.sync.model.files.keys())
+        self.view.set_files(self.bench.model.files.keys())
         self.cut = {p for p in self.cut if self.view.exists(p)}
         self.save_folders()
         self.draw()
@@ -180,20 +185,25 @@ class FileTree:
         first, end = visible_window(
             float(self.scroller.scrollTop), self._height(), ROW_HEIGHT, count, OVERSCAN
         )
-        self._grow(end - first)
-        size = len(self._pool)
+        self.rows.grow(end - first)
+        size = len(self.rows)
         used: set[int] = set()
         active = self.bench.active_path()
         editing = self.edit.row_path if self.edit is not None else None
         for index in range(first, end):
             slot = index % size
             used.add(slot)
-            self._paint(slot, index, active, editing)
-        for slot in range(size):
-            if slot not in used and self._drawn.get(slot) is not None:
-                self._pool[slot].hidden = True
-                self._pool[slot].removeAttribute("data-path")  # no stale match for selectors
-                self._drawn[slot] = None
+            row = view.row(index)
+            path = row.path
+            marks = (
+                path == view.focus,
+                path == active,
+                path in self.cut,
+                path == self.drop_target,
+                path == editing,
+            )
+            self.rows.paint(slot, index, row, path in view.selection, marks)
+        self.rows.hide_others(used)
         self._place_edit(first, end)
         focused = view.index_of(view.focus) if view.focus is not None else None
         if focused is not None and first <= focused < end:
@@ -202,70 +212,6 @@ class FileTree:
             self.scroller.removeAttribute("aria-activedescendant")
         self.scroller.classList.toggle("drop-root", self.drop_target == "")
         dom.set_state("tree-rows", str(count))
-
-    def _grow(self, needed: int) -> None:
-        if needed <= len(self._pool):
-            return
-        while len(self._pool) < needed:
-            slot = len(self._pool)
-            node = dom.element(
-                "div", class_="tree-row", role="treeitem", draggable="true", id=f"tree-row-{slot}"
-            )
-            name = dom.element("span", class_="tree-name")
-            node.append(name)
-            node.hidden = True
-            self.spacer.append(node)
-            self._pool.append(node)
-            self._names.append(name)
-        self._drawn = {}  # the slot of each row changed with the pool's size
-
-    def _paint(self, slot: int, index: int, active: str | None, editing: str | None) -> None:
-        view = self.view
-        row = view.row(index)
-        state = (
-            row.path,
-            index,
-            row.depth,
-            row.is_folder,
-            row.expanded,
-            row.ignored,
-            row.path in view.selection,
-            row.path == view.focus,
-            row.path == active,
-            row.path in self.cut,
-            row.path == self.drop_target,
-            row.path == editing,
-        )
-        if self._drawn.get(slot) == state:
-            return
-        self._drawn[slot] = state
-        node = self._pool[slot]
-        node.hidden = False
-        node.style.top = f"{index * ROW_HEIGHT}px"
-        node.style.paddingLeft = f"{PAD + row.depth * INDENT}px"
-        self._names[slot].textContent = row.name  # text, never HTML
-        node.setAttribute("data-path", row.path)
-        node.setAttribute("data-kind", "folder" if row.is_folder else "file")
-        node.setAttribute("aria-level", str(row.depth + 1))
-        node.setAttribute("aria-selected", "true" if state[6] else "false")
-        node.setAttribute("title", row.path)
-        if row.is_folder:
-            node.setAttribute("aria-expanded", "true" if row.expanded else "false")
-        else:
-            node.removeAttribute("aria-expanded")
-        for name, on in (
-            ("data-ignored", row.ignored),
-            ("data-focused", state[7]),
-            ("data-active", state[8]),
-            ("data-cut", state[9]),
-            ("data-drop-target", state[10]),
-            ("data-editing", state[11]),
-            ("data-new", row.placeholder),
-        ):
-            if on:
-                node.setAttribute(name, "true")
-            else:
-                node.removeAttribute(name)
 
     def _place_edit(self, first: int, end: int) -> None:
         """Keep the inline input inside its row's node (which moves on scroll)."""
@@ -276,7 +222,7 @@ class FileTree:
         if index is None or not first <= index < end:
             edit.left()  # scrolled away or gone: as if the focus left it
             return
-        node = self._pool[index % len(self._pool)]
+        node = self.rows.nodes[index % len(self.rows)]
         if edit.input.parentNode != node:
             had_focus = dom.document().activeElement == edit.input
             edit.moving = True

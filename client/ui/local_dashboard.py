@@ -4,16 +4,17 @@ accounts, templates, import or sync, and a banner that says so."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
 from client.adapters.indexeddb import IndexedDbStore
 from client.core import local_projects
 from client.core.project_list import name_problem
+from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 from client.ui.dialogs import confirm
+from client.ui.project_rows import new_project_form, open_button
 
 NOTICE = (
     "This copy of the IDE runs without a server: projects are stored in this browser "
@@ -46,15 +47,7 @@ class LocalDashboard:
         head = dom.element("div", class_="dash-head")
         head.append(dom.element("h1", "Projects in this browser", id="dashboard-title"))
         note = dom.element("p", NOTICE, class_="dash-notice muted", id="static-notice", role="note")
-        form = dom.element("form", class_="new-project", id="new-project", novalidate="")
-        self.name = dom.element(
-            "input",
-            name="name",
-            placeholder="New project name",
-            aria_label="New project name",
-            autocomplete="off",
-        )
-        form.append(self.name, dom.element("button", "Create", type="submit"))
+        form, self.name = new_project_form()
         self.error = dom.element("p", class_="form-error", role="alert", id="dashboard-error")
         self.list = dom.element(
             "ul", class_="project-list", id="project-list", aria_label="Projects"
@@ -75,16 +68,7 @@ class LocalDashboard:
             pid, name = str(project["id"]), str(project["name"])
             row = dom.element("li", class_="project-row", data_project_id=pid)
             main = dom.element("div", class_="project-main")
-            main.append(
-                dom.element(
-                    "button",
-                    name,
-                    type="button",
-                    class_="link project-name",
-                    data_action="open",
-                    data_project=pid,
-                )
-            )
+            main.append(open_button(pid, name))
             delete = dom.element(
                 "button",
                 "Delete",
@@ -122,7 +106,7 @@ class LocalDashboard:
         if str(target.getAttribute("data-action")) == "open":
             self.open_project(pid)
         else:
-            asyncio.ensure_future(self._delete(pid))
+            spawn(self._delete(pid), "delete the project")
 
     async def _delete(self, pid: str) -> None:
         raw = dom.local_get(local_projects.KEY)

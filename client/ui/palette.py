@@ -4,20 +4,24 @@ come first when nothing is typed, as in VS Code."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from client.core.commands import Command
+from client.core.commands import Command, CommandRegistry
 from client.core.fuzzy import PathIndex
 from client.ui.picker import Item, Picker
-
-if TYPE_CHECKING:
-    from client.ui.workbench import Workbench
+from client.ui.ports import Notices
 
 HISTORY = 10  # recently run commands listed first
 
 
+class PaletteBench(Notices, Protocol):
+    """What the palette asks of the workbench: its commands, and saying one failed."""
+
+    commands: CommandRegistry
+
+
 class CommandPalette:
-    def __init__(self, bench: Workbench) -> None:
+    def __init__(self, bench: PaletteBench) -> None:
         self.bench = bench
         self.picker = Picker(
             "command-palette",

@@ -4,11 +4,11 @@ attempts) is shown at the field it names."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from client.adapters.server_api import HttpServerApi
 from client.core.ports import ApiError, Offline, Refused
+from client.core.tasks import spawn
 from client.ffi import dom
 from client.ui.auth_view import MIN_PASSWORD
 from client.ui.dialogs import Dialog
@@ -80,7 +80,7 @@ class PasswordDialog:
         if problem is not None:
             self._say(*problem)
             return
-        asyncio.ensure_future(self._send())
+        spawn(self._send(), "change the password")
 
     async def _send(self) -> None:
         self.busy = True

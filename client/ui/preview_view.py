@@ -30,15 +30,19 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, Protocol
 
+from client.adapters.pyodide_engine import PyodideRuntime
 from client.core.preview_site import Answer, AppAnswer, answer
 from client.core.sandbox import SandboxUnavailable
+from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 from client.ffi.preview import PreviewHost, observe_hidden, open_tab
 from client.ffi.webcontainer import listen_console
+from client.ui.ports import Frame, ProjectFiles
 from client.ui.preview_console import PreviewConsole
+from client.ui.runtime_link import RuntimeLink
 
 SANDBOX = "allow-scripts allow-forms allow-same-origin allow-popups allow-modals"
 STATIC = "static"
@@ -54,9 +58,13 @@ def _timeout_override() -> float | None:
     return value if value > 0 else None
 
 
+class PreviewBench(ProjectFiles, Frame, Protocol):
+    """What the preview asks of the workbench: the files, its panel, two commands."""
+
+
 class PreviewView:
-    def __init__(self, bench: Any) -> None:
-        self.bench = bench
+    def __init__(self, bench: PreviewBench, link: RuntimeLink) -> None:
+        self.bench, self.link = bench, link
         self.listeners = Listeners()
         modules.use_styles("preview")
         self.panel = bench.layout.panels["preview"]
@@ -82,14 +90,12 @@ class PreviewView:
         self._observer = observe_hidden(self.panel, self.listeners, self._panel_toggled)
         bench.commands.add("preview.open", "Open Preview", self.open, (), "View")
         bench.commands.add("preview.reload", "Reload Preview", self.reload, (), "View")
-        link = getattr(bench, "runtime", None)
-        self._unsubscribe = (
-            [link.on("port", self._port_event), link.on("server-ready", self._server_ready)]
-            if link
-            else []
-        )
-        if link is not None:
-            link.on_switch.append(self._engine_gone)
+        self._unsubscribe = [
+            link.on("port", self._port_event),
+            link.on("server-ready", self._server_ready),
+        ]
+        link.on_switch.append(self._engine_gone)
+        link.preview_console = self.console
         self._stop_console: Any = None
 
     # ------------------------------------------------------------ building
@@ -154,11 +160,11 @@ class PreviewView:
     def start(self) -> None:
         if not self.started:
             self.started = True
-            asyncio.ensure_future(self._start())
+            spawn(self._start(), "start the preview")
 
     async def _start(self) -> None:
         try:
-            self.origin = await self.bench.runtime.sandbox_origin()
+            self.origin = await self.link.sandbox_origin()
         except SandboxUnavailable as error:
             self._say(f"The preview cannot start: {error}.")
             dom.set_state("preview", "failed")
@@ -211,7 +217,7 @@ class PreviewView:
                 int(self.source),
                 {"method": method, "path": path, "query": query, "headers": headers, "body": body},
             )
-        files = self.bench.sync.model.files
+        files = self.bench.model.files
 
         def read(name: str) -> bytes | None:
             local = files.get(name)
@@ -221,9 +227,12 @@ class PreviewView:
 
     async def _from_app(self, port: int, request: dict[str, Any]) -> Answer | AppAnswer:
         """A request for an app served in the runtime (client/worker/serve.py)."""
-        call = self.bench.runtime.runtime.call("http", port, request)
+        runtime = self.link.runtime
+        if not isinstance(runtime, PyodideRuntime):  # a container's app has its own URL
+            text = f"The app on port {port} is served at the container's own address."
+            return Answer(502, {"content-type": "text/plain; charset=utf-8"}, text.encode())
         try:
-            reply = await asyncio.wait_for(call, self.app_timeout)
+            reply = await asyncio.wait_for(runtime.call("http", port, request), self.app_timeout)
         except TimeoutError:  # before OSError, of which it is a kind
             text = (
                 f"The app on port {port} did not answer within {self.app_timeout:g} s: "
@@ -311,7 +320,7 @@ class PreviewView:
 
     def _port_event(self, port: int, state: str, url: str = "") -> None:
         value = str(port)
-        if state == "open" and url and getattr(self.bench.runtime, "engine", "") == "webcontainer":
+        if state == "open" and url and self.link.engine == "webcontainer":
             self.urls[value] = url
             self._listen_console()
         elif state == "close":
@@ -338,8 +347,9 @@ class PreviewView:
     def _listen_console(self) -> None:
         """console.log & co. of a WebContainer preview (its preview script posts them)."""
         if self._stop_console is None:
-            self._stop_console = asyncio.ensure_future(
-                listen_console(self.frame, self.listeners, self.console.add)
+            self._stop_console = spawn(
+                listen_console(self.frame, self.listeners, self.console.add),
+                "listen to the preview's console",
             )
 
     # ------------------------------------------------------------ workbench hooks
@@ -352,7 +362,7 @@ class PreviewView:
     def refresh(self) -> None:
         """Model changes arrive through changed(), already debounced; this only starts the
         preview once the project's files are there, if the panel is shown."""
-        if not self.started and not self.panel.hidden and self.bench.sync.model.files:
+        if not self.started and not self.panel.hidden and self.bench.model.files:
             self.start()
 
     def dispose(self) -> None:

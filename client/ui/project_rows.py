@@ -13,6 +13,7 @@ from typing import Any
 
 from client.core.project_list import file_count, name_problem
 from client.core.relative_time import ago, parse
+from client.core.tasks import spawn
 from client.ffi import dom, intl
 from client.ffi.events import Listeners
 
@@ -43,6 +44,34 @@ def refresh_time(node: Any) -> None:
     node.textContent = when_text(parse(stamp), bool(str(node.getAttribute("data-opened") or "")))
 
 
+def new_project_form(*controls: Any) -> tuple[Any, Any]:
+    """The form that creates a project, and its name field: the name, then `controls`
+    (the dashboard's template choice), then Create."""
+    form = dom.element("form", class_="new-project", id="new-project", novalidate="")
+    name = dom.element(
+        "input",
+        name="name",
+        placeholder="New project name",
+        aria_label="New project name",
+        autocomplete="off",
+    )
+    form.append(name, *controls, dom.element("button", "Create", type="submit"))
+    return form, name
+
+
+def open_button(pid: str, name: str) -> Any:
+    """The project's name, as the button that opens it. data-action: the dashboard
+    listens once on the list, not once per row."""
+    return dom.element(
+        "button",
+        name,
+        type="button",
+        class_="link project-name",
+        data_action="open",
+        data_project=pid,
+    )
+
+
 def project_row(project: dict[str, Any], unavailable: bool = False) -> tuple[Any, Any]:
     """The row and its "⋯" button (the dashboard attaches the menu to it). `unavailable`:
     offline, and this project has no copy in this browser."""
@@ -52,15 +81,7 @@ def project_row(project: dict[str, Any], unavailable: bool = False) -> tuple[Any
         row.classList.add("unavailable")
         row.setAttribute("data-offline", "unavailable")
     main = dom.element("div", class_="project-main")
-    # data-action: the dashboard listens once on the list, not once per row.
-    open_button = dom.element(
-        "button",
-        name,
-        type="button",
-        class_="link project-name",
-        data_action="open",
-        data_project=pid,
-    )
+    opener = open_button(pid, name)
     meta = dom.element("div", class_="project-meta muted")
     meta.append(
         dom.element(
@@ -72,8 +93,8 @@ def project_row(project: dict[str, Any], unavailable: bool = False) -> tuple[Any
     if unavailable:
         note = dom.element("span", "unavailable offline", class_="project-offline")
         meta.append(dom.element("span", "·", aria_hidden="true"), note)
-        open_button.setAttribute("aria-disabled", "true")
-    main.append(open_button, meta)
+        opener.setAttribute("aria-disabled", "true")
+    main.append(opener, meta)
     menu_button = dom.element(
         "button",
         "⋯",
@@ -155,7 +176,7 @@ class RenameEditor:
         if raw.strip() == self.name:
             self.cancel()
             return
-        asyncio.ensure_future(self._save(raw.strip()))
+        spawn(self._save(raw.strip()), "rename the project")
 
     async def _save(self, name: str) -> None:
         self.busy = True

@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from client.core.fuzzy import PathIndex, split_location
 from client.ffi import dom
 from client.ui.picker import Item, Picker
+from client.ui.ports import Opening, ProjectFiles
 
 if TYPE_CHECKING:
     from client.ui.palette import CommandPalette
-    from client.ui.workbench import Workbench
 
 HISTORY = 50  # recently opened files remembered
 GO_TO_LINE = re.compile(r":\s*(\d+)(?::(\d+))?\s*")
 
 
+class QuickOpenBench(ProjectFiles, Opening, Protocol):
+    """What quick open asks of the workbench: the files, and opening one."""
+
+
 class QuickOpen:
-    def __init__(self, bench: Workbench, palette: CommandPalette | None = None) -> None:
+    def __init__(self, bench: QuickOpenBench, palette: CommandPalette | None = None) -> None:
         self.bench, self.palette = bench, palette
         self.picker = Picker(
             "quick-open",
@@ -56,7 +60,7 @@ class QuickOpen:
 
     def index(self) -> PathIndex:
         """Rebuilt only when the set of paths changed (a save or a sync keeps it)."""
-        files = self.bench.sync.model.files
+        files = self.bench.model.files
         if self._index is None or files.keys() != self._paths:
             self._paths = set(files)
             ignored = self.bench.rules.ignored

@@ -16,6 +16,7 @@ from typing import Any
 
 from client.adapters.webcontainer_engine import WebContainerRuntime
 from client.core.runtime import Runtime, SpawnOptions
+from client.core.tasks import spawn
 from client.ffi import dom
 
 
@@ -46,10 +47,12 @@ def expose(link: Any) -> None:
         "cospaiRuntime",
         {
             "contract": link.listeners.proxy(
-                lambda source, names="", engine="pyodide": asyncio.ensure_future(
-                    contract(source, names, engine)
+                lambda source, names="", engine="pyodide": spawn(
+                    contract(source, names, engine), "run the runtime contract", awaited=True
                 )
             ),
-            "run": link.listeners.proxy(lambda line: asyncio.ensure_future(run(line))),
+            "run": link.listeners.proxy(
+                lambda line: spawn(run(line), "run a shell line", awaited=True)
+            ),
         },
     )

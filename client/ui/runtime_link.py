@@ -4,9 +4,8 @@ project is open, mounts the files, carries editor changes to it (the scheduler's
 `write_runtime`) and programs' file changes back to the model, tree, cache and server
 (through the watcher queue, a slice at a time).
 
-The status bar item (#status-engine) names the engine and its state; clicking it changes
-the setting. An engine that cannot run says why in one line above the editor and offers
-the other one. Editing and sync never wait for a runtime. Views subscribe with `on()`,
+The status bar item and the line offering the other engine are runtime_status.py's.
+Editing and sync never wait for a runtime. Views subscribe with `on()`,
 which outlives an engine switch.
 """
 
@@ -16,17 +15,13 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from client.adapters.pyodide_engine import PyodideRuntime
 from client.adapters.webcontainer_engine import BOOT_TIMEOUT_MS, WebContainerRuntime
 from client.core import sandbox
 from client.core.engine_choice import (
-    NAMES,
     PYODIDE,
-    SETTING_LABELS,
-    SETTINGS,
     WEBCONTAINER,
     Choice,
     choose,
@@ -44,9 +39,13 @@ from client.core.runtime import (
     Unsubscribe,
 )
 from client.core.runtime_mirror import RuntimeMirror
+from client.core.tasks import spawn
 from client.ffi import dom
 from client.ffi.events import Listeners
-from client.ui.popup_menu import MenuItem, PopupMenu
+from client.ui.layout_view import LayoutView
+from client.ui.ports import Notices, ProjectFiles, Saving, Server
+from client.ui.preview_console import PreviewConsole
+from client.ui.runtime_status import RuntimeStatusView
 
 CONFIG_KEY = "cospai-runtime-config"  # the server's answer, remembered for offline opens
 CRASH_WINDOW_S = 60.0
@@ -58,11 +57,22 @@ _unreachable: list[str] = []  # WebContainer boots that timed out in this page (
 Engine = PyodideRuntime | WebContainerRuntime
 
 
+class RuntimeBench(ProjectFiles, Notices, Server, Saving, Protocol):
+    """What the runtime link asks of the workbench."""
+
+    layout: LayoutView
+    sandbox_key: str
+
+    def changed_elsewhere(self, paths: list[str]) -> None: ...
+
+
 class RuntimeLink:
-    def __init__(self, bench: Any) -> None:
+    def __init__(self, bench: RuntimeBench) -> None:
         self.bench = bench
+        # The preview panel's console, when there is one: a WebContainer preview's errors
+        # and console lines go there (the panel sets it).
+        self.preview_console: PreviewConsole | None = None
         self.listeners = Listeners()  # the link's own (debug hooks), for its whole life
-        self._offer_listeners = Listeners()
         self.runtime: Engine = PyodideRuntime()  # until start() chooses
         self.engine = PYODIDE
         self.choice: Choice | None = None
@@ -79,19 +89,9 @@ class RuntimeLink:
         # One write to the engine at a time: a command's settle must not answer while an
         # earlier write is half-way (its files would reach the worker after the command).
         self._write_lock = asyncio.Lock()
-        self.node = dom.element(
-            "button", type="button", class_="status-item status-engine", id="status-engine"
+        self.status_view = RuntimeStatusView(
+            bench.layout.editor_area, lambda: bench.layout.state.runtime, self.use
         )
-        footer = dom.document().querySelector("footer")
-        build = dom.by_id("status-build")
-        if dom.present(footer):
-            footer.insertBefore(self.node, build) if build is not None else footer.append(self.node)
-        self.menu = PopupMenu(
-            self.node, self._menu_items, "Runtime", lambda: "Runtime for this project"
-        )
-        self.offer = dom.element("div", class_="runtime-offer", id="runtime-offer", role="alert")
-        self.offer.hidden = True
-        bench.main.prepend(self.offer)
         self._attach(self.runtime)
         self._show(self.runtime.status)
 
@@ -120,79 +120,18 @@ class RuntimeLink:
     def ready(self) -> bool:
         return self.runtime.status.state is RuntimeState.READY
 
-    # ------------------------------------------------------------ status bar, offer
-
-    def _show(self, status: Status) -> None:
-        name = NAMES[self.engine]
-        label = {
-            "booting": "starting…",
-            "ready": "ready",
-            "failed": "failed",
-            "unavailable": "unavailable",
-        }
-        text = f"{name}: {label[status.state.value]}"
-        if status.state is not RuntimeState.READY and status.reason:
-            text += f" ({status.reason})"
-        elif status.reason:  # ready, but without cross-origin isolation: the title says what
-            text += " (limited)"
-        self.node.textContent = text
-        why = f" Chosen by {self.choice.why}." if self.choice else ""
-        self.node.title = f"The runtime: {status.label}.{why} Click to change."
-        self.node.setAttribute("data-state", status.state.value)
-        self.node.setAttribute("data-engine", self.engine)
-        dom.set_state("engine", status.state.value)
-        dom.set_state("runtime-engine", self.engine)
-        failed = status.state in {RuntimeState.UNAVAILABLE, RuntimeState.FAILED}
-        restarting = status.reason.startswith("crashed")  # a fresh engine is on its way
-        self._offer(status if failed and status.reason != "stopped" and not restarting else None)
-
-    def _offer(self, status: Status | None) -> None:
-        """One line on why the engine cannot run, and a button for the other one."""
-        self._offer_listeners.dispose()
-        if status is None:
-            self.offer.hidden = True
-            self.offer.replaceChildren()
-            return
-        other = PYODIDE if self.engine == WEBCONTAINER else WEBCONTAINER
-        line = dom.element(
-            "span",
-            f"{NAMES[self.engine]} is {status.state.value}: {status.reason}.",
-            class_="runtime-offer-text",
-        )
-        button = dom.element(
-            "button",
-            f"Use {NAMES[other]} instead",
-            type="button",
-            class_="runtime-offer-use",
-            data_engine=other,
-        )
-        self._offer_listeners.on(button, "click", lambda _e: self.use(other))
-        self.offer.replaceChildren(line, button)
-        self.offer.hidden = False
-
-    def _menu_items(self) -> list[MenuItem]:
-        current = self.bench.layout.state.runtime
-        return [
-            MenuItem(
-                ("✓ " if setting == current else "  ") + SETTING_LABELS[setting],
-                partial(self.use, setting),
-                id=f"runtime-setting-{setting}",
-            )
-            for setting in SETTINGS
-        ]
-
     # ------------------------------------------------------------ choosing, switching
 
     def use(self, setting: str) -> None:
         """Change the project's runtime setting (kept with its layout) and follow it."""
         self.bench.layout.state.runtime = setting
         self.bench.layout.on_save()
-        asyncio.ensure_future(self.start())
+        spawn(self.start(), "start the runtime")
 
     def _choose(self) -> Choice:
         return choose(
             self.bench.layout.state.runtime,
-            set(self.bench.sync.model.files),
+            set(self.bench.model.files),
             isolated=dom.cross_origin_isolated(),
             webcontainer_known_unreachable=bool(_unreachable),
         )
@@ -253,7 +192,7 @@ class RuntimeLink:
                 )
             )
             return
-        asyncio.ensure_future(self.restart())
+        spawn(self.restart(), "restart the runtime")
 
     async def restart(self) -> None:
         """A fresh engine of the same kind, the project's files mounted again; terminals
@@ -301,7 +240,7 @@ class RuntimeLink:
             self._show(status)
             return
         try:
-            files = self.mirror.seed(self.bench.sync.model)
+            files = self.mirror.seed(self.bench.model)
             await self.runtime.mount(
                 {p: c for p, c in files.items() if not self.bench.rules.ignored(p)}
             )
@@ -322,7 +261,7 @@ class RuntimeLink:
     async def _preview_hooks(self, runtime: WebContainerRuntime) -> None:
         """The preview's errors (forwardPreviewErrors) and console (our preview script)
         reach the preview panel's console."""
-        console = getattr(getattr(self.bench, "preview", None), "console", None)
+        console = self.preview_console
         if console is None:
             return
         runtime.on_preview_message(
@@ -348,7 +287,7 @@ class RuntimeLink:
         if not self.ready:
             return  # the mount at boot carries everything
         async with self._write_lock:
-            writes, deletes = self.mirror.to_runtime(self.bench.sync.model, paths)
+            writes, deletes = self.mirror.to_runtime(self.bench.model, paths)
             try:
                 for path, content in writes.items():
                     if not self.bench.rules.ignored(path):
@@ -360,12 +299,12 @@ class RuntimeLink:
 
     async def flush(self) -> None:
         """Everything the model has that the engine has not, now (before a command runs)."""
-        await self.write(sorted(self.bench.sync.model.files))
+        await self.write(sorted(self.bench.model.files))
 
     async def _settle(self) -> None:
         """The worker is about to run a command: what changed in the last 300 ms goes now
         (the scheduler's pending paths), after any write already under way."""
-        await self.write(self.bench.scheduler.take_runtime_paths())
+        await self.write(self.bench.syncing.take_runtime_paths())
 
     # ------------------------------------------------------------ runtime -> model
 
@@ -373,23 +312,23 @@ class RuntimeLink:
         self.mirror.add(changes)
         if not self._draining:
             self._draining = True
-            asyncio.ensure_future(self._drain())
+            spawn(self._drain(), "bring in the runtime's file changes")
 
     async def _drain(self) -> None:
         """Apply a slice, let the page breathe, repeat (ARCHITECTURE rule 7)."""
         try:
             while self.mirror.pending():
-                changed = self.mirror.apply_slice(self.bench.sync.model)
+                changed = self.mirror.apply_slice(self.bench.model)
                 # Cache in 1 s, server in 5 s: one call per slice, not one per path.
                 self.bench.changed_elsewhere(changed)
                 await asyncio.sleep(0)
         finally:
             self._draining = False
 
+    def _show(self, status: Status) -> None:
+        self.status_view.show(status, self.engine, self.choice)
+
     def dispose(self) -> None:
-        self.menu.dispose()
-        self._offer_listeners.dispose()
+        self.status_view.dispose()
         self.listeners.dispose()
-        self.node.remove()
-        self.offer.remove()
-        asyncio.ensure_future(self.runtime.teardown())
+        spawn(self.runtime.teardown(), "stop the runtime")

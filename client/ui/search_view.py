@@ -14,14 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from client.core.search import FileHits, Hit, Options, Search, summary
+from client.core.tasks import spawn
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
-
-if TYPE_CHECKING:
-    from client.ui.workbench import Workbench
+from client.ui.layout_view import LayoutView
+from client.ui.ports import Opening, ProjectFiles
 
 DEBOUNCE = 0.25  # seconds of quiet typing before a search starts
 REFRESH_DEBOUNCE = 0.8  # files changed: search again once they settle
@@ -34,8 +34,14 @@ TOGGLES = (  # (option, button text, tooltip)
 )
 
 
+class SearchBench(ProjectFiles, Opening, Protocol):
+    """What search in files asks of the workbench."""
+
+    layout: LayoutView
+
+
 class SearchView:
-    def __init__(self, host: Any, bench: Workbench) -> None:
+    def __init__(self, host: Any, bench: SearchBench) -> None:
         modules.use_styles("search")
         self.bench = bench
         self.listeners = Listeners()
@@ -71,23 +77,17 @@ class SearchView:
             self.listeners.on(button, "click", toggled)
             self.toggles[name] = button
             row.append(button)
-        self.include = dom.element(
-            "input",
-            type="text",
-            class_="search-glob",
-            name="include",
-            placeholder="files to include (e.g. src/**)",
-            aria_label="Files to include",
-            spellcheck="false",
-        )
-        self.exclude = dom.element(
-            "input",
-            type="text",
-            class_="search-glob",
-            name="exclude",
-            placeholder="files to exclude (e.g. *.test.js)",
-            aria_label="Files to exclude",
-            spellcheck="false",
+        self.include, self.exclude = (
+            dom.element(
+                "input",
+                type="text",
+                class_="search-glob",
+                name=name,
+                placeholder=f"files to {name} (e.g. {example})",
+                aria_label=f"Files to {name}",
+                spellcheck="false",
+            )
+            for name, example in (("include", "src/**"), ("exclude", "*.test.js"))
         )
         self.status = dom.element("div", class_="search-summary", role="status", aria_live="polite")
         self.results = dom.element(
@@ -121,7 +121,7 @@ class SearchView:
         # and comparing the file maps walks every file.
         if not self._visible() or not str(self.query.value):
             return
-        if self._searched != self.bench.sync.model.files:
+        if self._searched != self.bench.model.files:
             self.schedule(REFRESH_DEBOUNCE)
 
     def dispose(self) -> None:
@@ -148,7 +148,7 @@ class SearchView:
         self._cancel()
         self._generation += 1
         dom.set_state("search", "pending")  # tests and styles: what is shown is stale
-        self._task = asyncio.ensure_future(self._run(self._generation, delay))
+        self._task = spawn(self._run(self._generation, delay), "search in files")
 
     def _cancel(self) -> None:
         if self._task is not None and not self._task.done():
@@ -165,7 +165,7 @@ class SearchView:
                 self._say("", "info")
                 dom.set_state("search", "idle")
                 return
-            model = self.bench.sync.model
+            model = self.bench.model
             # Unchanged files are the same objects, so comparing this copy later is cheap.
             self._searched = dict(model.files)
             search = Search(model.files, options, self.bench.rules.ignored)

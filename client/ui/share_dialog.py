@@ -10,16 +10,31 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from client.core.embed import PANELS, THEMES, EmbedOptions, origin_of, snippet
 from client.core.ports import ApiError
+from client.core.tasks import spawn
 from client.ffi import dom, host_page, modules
 from client.ui.dialogs import Dialog
+from client.ui.ports import Frame, ProjectFiles, Saving, Server
+
+LINK_INTRO = (
+    "Anyone with a link sees the project's saved files as a website (index.html at its "
+    "root), read-only. Later edits show only after Update."
+)
+EMBED_INTRO = (
+    "Put the project in another site: the snippet embeds the first link's files in an "
+    "editor that runs them."
+)
+
+
+class ShareBench(ProjectFiles, Frame, Server, Saving, Protocol):
+    """What sharing asks of the workbench: the server, and the edits sent before a link."""
 
 
 class ShareDialog:
-    def __init__(self, bench: Any) -> None:
+    def __init__(self, bench: ShareBench) -> None:
         modules.use_styles("share")
         self.bench = bench
         self.base = f"/projects/{bench.project_id}/shares"
@@ -52,7 +67,7 @@ class ShareDialog:
         self.dialog.button("Close", self.dialog.close, kind="secondary", button_id="share-close")
         self.show_tab("link")
         self.dialog.show(focus=self.create_button)
-        asyncio.ensure_future(self.reload())
+        spawn(self.reload(), "load the share links")
 
     def show_tab(self, name: str) -> None:
         for key, page in self.pages.items():
@@ -65,15 +80,7 @@ class ShareDialog:
 
     def _build_link_page(self) -> None:
         page = self.pages["link"]
-        page.append(
-            dom.element(
-                "p",
-                "Anyone with a link sees the project's saved files as a "
-                "website (index.html at its root), read-only. Later edits "
-                "show only after Update.",
-                class_="muted",
-            )
-        )
+        page.append(dom.element("p", LINK_INTRO, class_="muted"))
         field = dom.element("label", class_="modal-field")
         field.append(dom.element("span", "Folder to publish (empty: the whole project)"))
         self.root_input = dom.element(
@@ -87,7 +94,7 @@ class ShareDialog:
         field.append(self.root_input)
         self.create_button = dom.element("button", "Create link", type="button", id="share-create")
         self.dialog.listeners.on(
-            self.create_button, "click", lambda _e: asyncio.ensure_future(self.create())
+            self.create_button, "click", lambda _e: spawn(self.create(), "create a share link")
         )
         row = dom.element("div", class_="share-create")
         row.append(field, self.create_button)
@@ -134,12 +141,12 @@ class ShareDialog:
                 (
                     "Update to latest",
                     "share-update secondary",
-                    lambda s=share: asyncio.ensure_future(self.update(s["token"])),
+                    lambda s=share: spawn(self.update(s["token"]), "update the share link"),
                 ),
                 (
                     "Revoke",
                     "share-revoke danger",
-                    lambda s=share: asyncio.ensure_future(self.revoke(s["token"])),
+                    lambda s=share: spawn(self.revoke(s["token"]), "revoke the share link"),
                 ),
             ):
                 button = dom.element("button", label, type="button", class_=css)
@@ -162,11 +169,11 @@ class ShareDialog:
 
     async def _saved(self) -> bool:
         """Send pending edits first; False (and says why) when some could not be sent."""
-        scheduler = self.bench.scheduler
-        scheduler.save()
+        syncing = self.bench.syncing
+        syncing.save()
         for _ in range(200):
             await asyncio.sleep(0.05)
-            if not scheduler.in_flight and not self.bench.sync.pending():
+            if syncing.settled():
                 return True
         self._say(
             "Some changes are not saved on the server yet; the link has the saved files only.",
@@ -214,14 +221,7 @@ class ShareDialog:
 
     def _build_embed_page(self) -> None:
         page = self.pages["embed"]
-        page.append(
-            dom.element(
-                "p",
-                "Put the project in another site: the snippet embeds "
-                "the first link's files in an editor that runs them.",
-                class_="muted",
-            )
-        )
+        page.append(dom.element("p", EMBED_INTRO, class_="muted"))
         self.embed_file = dom.element("select", name="file", id="embed-file")
         self.embed_theme = dom.element("select", name="theme", id="embed-theme")
         for theme in THEMES:
@@ -280,7 +280,7 @@ class ShareDialog:
             self.dialog.listeners.on(control, "input", lambda _e: self._render_snippet())
 
     def _render_snippet(self) -> None:
-        files = sorted(self.bench.sync.model.files)
+        files = sorted(self.bench.model.files)
         if int(self.embed_file.options.length) != len(files) + 1:
             choices = [dom.element("option", "(the default)", value="")]
             choices += [dom.element("option", path, value=path) for path in files]
@@ -307,7 +307,7 @@ class ShareDialog:
 class ShareButton:
     """The header's Share button and the "Share…" command, while a project is open."""
 
-    def __init__(self, bench: Any) -> None:
+    def __init__(self, bench: ShareBench) -> None:
         modules.use_styles("share")
         self.bench = bench
         self.node = dom.element(

@@ -22,7 +22,7 @@ def _tab_of(event: Any) -> Any:
 
 class TabStrip:
     def __init__(self, host: Any, listeners: Listeners, view: EditorView) -> None:
-        self.host, self.view = host, view
+        self.host, self.view, self.listeners = host, view, listeners
         self._nodes: dict[str, Any] = {}
         self._shown: tuple[tuple[str, ...], str | None] | None = None  # (paths, active) drawn
         self._dirty: dict[str, bool] = {}  # the marker each tab node shows
@@ -171,7 +171,7 @@ class TabStrip:
                 self._close_menu()
                 act()
 
-            item.onclick = self.view.bench.listeners.proxy(clicked)
+            item.onclick = self.listeners.proxy(clicked)
             menu.append(item)
         menu.style.left = f"{int(event.clientX)}px"
         menu.style.top = f"{int(event.clientY)}px"

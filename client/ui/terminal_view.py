@@ -15,9 +15,11 @@ import asyncio
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from client.core.runtime import RuntimeRefused, SpawnOptions
+from client.core.settings import Settings
+from client.core.tasks import spawn
 from client.core.terminal_state import (
     SCROLLBACK,
     SharedHistory,
@@ -31,6 +33,7 @@ from client.core.terminal_state import (
 from client.ffi import dom, modules
 from client.ffi.events import Listeners
 from client.ffi.runtime_worker import XTerm, on_theme_change
+from client.ui.ports import Frame, Notices, Opening, ProjectFiles
 from client.ui.runtime_link import RuntimeLink
 
 
@@ -46,8 +49,14 @@ class TermTab:
     process: Any = None  # the engine's Process, with attach(terminal) and on_state
 
 
+class TerminalBench(ProjectFiles, Opening, Notices, Frame, Protocol):
+    """What the terminal panel asks of the workbench."""
+
+    settings: Settings
+
+
 class TerminalPanel:
-    def __init__(self, panel: Any, bench: Any, link: RuntimeLink) -> None:
+    def __init__(self, panel: Any, bench: TerminalBench, link: RuntimeLink) -> None:
         self.bench, self.link = bench, link
         self.listeners = Listeners()
         modules.use_styles("terminal")
@@ -120,7 +129,7 @@ class TerminalPanel:
             self.new_tab(focus=False)  # never take the keyboard from the editor unasked
         for tab in self.tabs:  # after a restart: each tab gets a fresh shell
             if tab.process is None and tab.term is not None:
-                asyncio.ensure_future(self._spawn(tab, tab is self.active))
+                spawn(self._spawn(tab, tab is self.active), "start a shell")
 
     def _crashed(self, reason: str) -> None:
         """The engine died: every terminal says why, in plain words, before its new shell."""
@@ -145,7 +154,7 @@ class TerminalPanel:
         for tab in self.tabs:
             if tab.term is not None:
                 tab.term.write("\r\n\x1b[33mRestarting the runtime…\x1b[0m\r\n")
-        asyncio.ensure_future(self.link.restart())
+        spawn(self.link.restart(), "restart the runtime")
 
     def _show_stuck(self, seconds: Any) -> None:
         button = dom.element(
@@ -203,7 +212,7 @@ class TerminalPanel:
         self.body.append(host)
         self.tabs.append(tab)
         self.show(tab, focus)
-        asyncio.ensure_future(self._start(tab, focus))
+        spawn(self._start(tab, focus), "open a terminal")
 
     async def _start(self, tab: TermTab, focus: bool) -> None:
         tab.term = await XTerm.create(
@@ -336,7 +345,7 @@ class TerminalPanel:
         under Pyodide; under WebContainer the package's dev or start script, else `node` on
         `entry` or the open .js file."""
         if self.link.engine == "webcontainer":
-            package = self.bench.sync.model.files.get("package.json")
+            package = self.bench.model.files.get("package.json")
             line = node_run_line(
                 None if package is None or entry else package.content,
                 entry or self.bench.active_path(),
@@ -346,13 +355,13 @@ class TerminalPanel:
                     "Nothing to run: add a dev or start script to package.json, or open a .js file"
                 )
                 return
-            asyncio.ensure_future(self._run(line))
+            spawn(self._run(line), "run the program")
             return
-        entry = entry or main_entry(set(self.bench.sync.model.files), self.bench.active_path())
+        entry = entry or main_entry(set(self.bench.model.files), self.bench.active_path())
         if entry is None:
             self.bench.notify("Nothing to run: open a .py file, or add main.py or app.py")
             return
-        asyncio.ensure_future(self._run(run_line(entry)))
+        spawn(self._run(run_line(entry)), "run the program")
 
     async def _run(self, line: str) -> None:
         """Typed into the active terminal as a person would: when a command is still

@@ -4,13 +4,13 @@ context menu, the keyboard and the command palette alike.
 
 Each action checks with client.core (names, file_ops) before touching anything; a refusal
 becomes a message, never a request. After a change it tells the workbench (edited,
-renamed, deleted), which stores and syncs it and asks every view to refresh.
+renamed), which stores and syncs it and asks every view to refresh.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from client.core.file_ops import FileOps, Removed
 from client.core.names import (
@@ -22,16 +22,16 @@ from client.core.names import (
     parent_of,
     validate_name,
 )
+from client.core.tasks import spawn
 from client.core.tree_view import PLACEHOLDER
 from client.ffi import dom
 from client.ui.tree_edit import InlineEdit
 from client.ui.tree_menu import Item, confirm_delete
+from client.ui.tree_toast import TreeToast
 from client.ui.tree_transfer import TreeTransfer
 
 if TYPE_CHECKING:
     from client.ui.file_tree import FileTree
-
-TOAST_SECONDS = 15
 
 # (command id, title, action, shortcut, category). Bare keys (F2, Delete) are handled on
 # the tree itself: the workbench listens for chords on the whole window, where they would
@@ -60,13 +60,13 @@ class TreeActions:
         self.read_only = False  # set by a read-only embed
         self.clipboard: tuple[list[str], bool] | None = None  # (paths, cut)
         self.undo: Removed | None = None
-        self._toast_token = 0
+        self.toast = TreeToast(tree.toast, self.run)
         self.transfer = TreeTransfer(tree, self)
 
     @property
     def ops(self) -> FileOps:
         # The model is asked each time: the sync engine replaces it when a project opens.
-        return FileOps(self.bench.sync.model, self.bench.rules, self.view.local_folders)
+        return FileOps(self.bench.model, self.bench.rules, self.view.local_folders)
 
     def register_commands(self) -> None:
         for command_id, title, action, keys, category in COMMANDS:
@@ -107,7 +107,7 @@ class TreeActions:
             "cut": lambda: self.set_clipboard(True),
             "paste": self.paste,
             "download": self.transfer.download,
-            "downloadZip": lambda: asyncio.ensure_future(self.transfer.download_zip()),
+            "downloadZip": lambda: spawn(self.transfer.download_zip(), "download the project"),
             "copyPath": self.transfer.copy_path,
             "upload": self.tree.picker.click,
             "collapseAll": self.tree.collapse_all,
@@ -269,10 +269,9 @@ class TreeActions:
         removed = self.ops.delete(paths)
         files = [path for path, _content, _binary in removed.files]
         self.undo = removed
-        self.bench.deleted(files)
         self.edited(files)
         what = f"“{name_of(paths[0])}”" if len(paths) == 1 else count(len(paths), "item")
-        self.toast(f"Deleted {what}.", undo=True)
+        self.toast.show(f"Deleted {what}.", undo=True)
         self.bench.notify(f"Deleted {what}.", "info")
         self.tree.focus()
 
@@ -287,38 +286,8 @@ class TreeActions:
         self.view.selection = {p for p in removed.paths if self.view.exists(p)}
         self.tree.draw()
         note = f" ({count(len(skipped), 'file')} kept as they are now)" if skipped else ""
-        self.toast(f"Restored {count(len(removed), 'item')}{note}.")
+        self.toast.show(f"Restored {count(len(removed), 'item')}{note}.")
         self.bench.notify(f"Restored {count(len(removed), 'item')}{note}.", "info")
-
-    def toast(self, text: str, undo: bool = False) -> None:
-        self._toast_token += 1
-        token = self._toast_token
-        node = self.tree.toast
-        node.replaceChildren(dom.element("span", text))
-        if undo:
-            node.append(
-                dom.element(
-                    "button",
-                    "Undo",
-                    type="button",
-                    data_action="undo",
-                    id="tree-undo",
-                    title="Undo (Ctrl+Z in the tree)",
-                )
-            )
-        node.hidden = False
-        asyncio.ensure_future(self._hide_toast(token))
-
-    async def _hide_toast(self, token: int) -> None:
-        await asyncio.sleep(TOAST_SECONDS)
-        if token == self._toast_token:
-            self.tree.toast.hidden = True
-
-    def toast_click(self, event: Any) -> None:
-        button = event.target.closest("button[data-action]")
-        if dom.present(button):
-            self.tree.toast.hidden = True
-            self.run(str(button.getAttribute("data-action")))
 
     # ------------------------------------------------------------ copy, cut, paste, move
 
@@ -350,7 +319,7 @@ class TreeActions:
         except NameRefused as error:
             self.bench.notify(str(error), "error")
             return
-        files = self.bench.sync.model.files
+        files = self.bench.model.files
         self.edited([p for p in files if any(inside(p, m) for m in made)])
         self.tree.refresh()
         self.tree.reveal(made[0])
@@ -373,7 +342,7 @@ class TreeActions:
 
     def _moved(self, moves: list[tuple[str, str]]) -> None:
         changed: list[str] = []
-        files = self.bench.sync.model.files
+        files = self.bench.model.files
         for old, new in moves:
             self.view.renamed(old, new)
             self.bench.renamed(old, new)
@@ -392,13 +361,8 @@ class TreeActions:
     # ------------------------------------------------------------ plumbing
 
     def edited(self, paths: list[str]) -> None:
-        """Tell the workbench every path that changed (the runtime needs each), but redraw
-        once: bench.edited re-renders all views, the others only schedule."""
-        unique = list(dict.fromkeys(paths)) or [""]
-        scheduler = getattr(self.bench, "scheduler", None)
-        if scheduler is not None:
-            scheduler.edited_many(unique[:-1])  # one status walk for a whole paste/upload
-        self.bench.edited(unique[-1])
+        """Tell the workbench every path that changed, once each (it redraws once)."""
+        self.bench.edited(*dict.fromkeys(paths))
 
     def dispose(self) -> None:
-        self._toast_token += 1
+        self.toast.dispose()

@@ -8,12 +8,12 @@ dragover the browser lets a page see only the types, never the data.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import TYPE_CHECKING, Any
 
 from client.core.names import inside, parent_of
+from client.core.tasks import spawn
 from client.core.tree_view import PLACEHOLDER
 from client.ffi import dom, transfer
 
@@ -121,7 +121,7 @@ class TreeDrop:
             return
         taken = transfer.take_dropped(event.dataTransfer)  # now: it is emptied afterwards
         if taken:
-            asyncio.ensure_future(self._upload(taken, target))
+            spawn(self._upload(taken, target), "upload the dropped files")
 
     async def _upload(self, taken: list[Any], target: str) -> None:
         incoming = await transfer.collect(taken)

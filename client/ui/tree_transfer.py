@@ -9,12 +9,12 @@ with its reason and the others still arrive.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import zipfile
 from typing import TYPE_CHECKING, Any
 
 from client.core.names import count, inside, name_of, parent_of
+from client.core.tasks import spawn
 from client.ffi import transfer
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class TreeTransfer:
 
     def upload_picked(self, input_element: Any) -> None:
         incoming = transfer.picked(input_element)
-        asyncio.ensure_future(self.upload(incoming, self.view.target_folder()))
+        spawn(self.upload(incoming, self.view.target_folder()), "upload the files")
 
     async def upload(self, incoming: transfer.Incoming, target: str) -> None:
         if self.actions.refused("upload"):  # a desktop drop on a read-only tree
@@ -52,14 +52,14 @@ class TreeTransfer:
         for name, reason in plan.refused:
             parts.append(f"Not uploaded: {name}: {reason}")
         message = " ".join(parts)
-        self.actions.toast(message)
+        self.actions.toast.show(message)
         self.bench.notify(message, "error" if plan.refused else "info")
 
     def download(self) -> None:
         targets = self.view.targets()
-        files = self.bench.sync.model.files
+        files = self.bench.model.files
         if not targets:
-            asyncio.ensure_future(self.download_zip())
+            spawn(self.download_zip(), "download the project")
         elif len(targets) == 1 and targets[0] in files:
             transfer.save_bytes(name_of(targets[0]), files[targets[0]].content)
         else:  # folders or several: one zip, made here from what this tab holds
@@ -70,7 +70,7 @@ class TreeTransfer:
 
     def _zip_here(self, chosen: list[str], base: str, name: str) -> None:
         """A zip of these files as this tab holds them, saved as NAME.zip."""
-        files = self.bench.sync.model.files
+        files = self.bench.model.files
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in chosen:
@@ -81,19 +81,19 @@ class TreeTransfer:
         """The whole project, zipped by the server (GET .../export). Pending edits are
         pushed first, so the zip holds what is on screen. An embed has no server project
         (its API is in memory): its zip is made here from what the page holds."""
-        api_base = getattr(self.bench.api, "base", None)
-        if not isinstance(api_base, str):
-            self._zip_here(sorted(self.bench.sync.model.files), "", "project")
+        export = self.bench.export_url()
+        if export is None:
+            self._zip_here(sorted(self.bench.model.files), "", "project")
             return
-        if self.bench.sync.pending():
+        if self.bench.syncing.pending():
             self.bench.notify("Saving before the download…", "info")
-            await self.bench.scheduler.push()
-        transfer.save_url(f"{api_base}/projects/{self.bench.project_id}/export")
+            await self.bench.syncing.push()
+        transfer.save_url(export)
 
     def copy_path(self) -> None:
         targets = self.view.targets()
         if targets:
-            asyncio.ensure_future(self._copy_text("\n".join(targets)))
+            spawn(self._copy_text("\n".join(targets)), "copy the paths")
 
     async def _copy_text(self, text: str) -> None:
         if await transfer.copy_text(text):

@@ -8,7 +8,8 @@ from typing import TypedDict, Unpack
 
 import pytest
 
-from client.core.fuzzy import PathIndex, align, fold, segments, split_location
+from client.core.fuzzy import PathIndex, segments, split_location
+from client.core.fuzzy_score import align, fold
 
 PATHS = [
     "README.md",
@@ -229,16 +230,16 @@ def test_align_is_optimal() -> None:
     """Against every placement, tried one by one, on small random strings."""
     from itertools import combinations
 
-    from client.core import fuzzy
+    from client.core import fuzzy_score as score_of
 
     def score(text: str, positions: tuple[int, ...], name_start: int | None) -> int:
         total = 0
         for i, p in enumerate(positions):
-            total += 1 + fuzzy._bonus(text, p) * (fuzzy.FIRST if i == 0 else 1)
+            total += 1 + score_of.bonus(text, p) * (score_of.FIRST if i == 0 else 1)
             if name_start is not None and p >= name_start:
-                total += fuzzy.IN_NAME
+                total += score_of.IN_NAME
             if i:
-                total += fuzzy.CONTIGUOUS if positions[i - 1] == p - 1 else -fuzzy.GAP
+                total += score_of.CONTIGUOUS if positions[i - 1] == p - 1 else -score_of.GAP
         return total
 
     rnd = random.Random(11)
