@@ -36,7 +36,6 @@ when a target is missed (the figures are the output), non-zero only on errors.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -47,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import BrowserContext, Frame, Page, Playwright, sync_playwright  # noqa: E402
 
-from bench.workbench import Account, median, p95, wait_workbench  # noqa: E402
+from bench.workbench_session import Account, argument_parser, median, p95, wait_workbench  # noqa: E402
 from tests.e2e.flows import frame_at  # noqa: E402
 from tests.support import browser  # noqa: E402
 from tests.support.live_server import throwaway_server  # noqa: E402
@@ -363,13 +362,7 @@ def run(url: str, runs: int, keys: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Run from the project root after `make build`; "
-        "without --url it needs DATABASE_URL (or starts "
-        "an embedded PostgreSQL).",
-    )
+    parser = argument_parser(__doc__)
     parser.add_argument("--runs", type=int, default=5, help="reloads, prints and edits (5)")
     parser.add_argument("--keys", type=int, default=60, help="keystrokes for the echo (60)")
     parser.add_argument("--url", help="benchmark this running server instead of starting one")

@@ -16,7 +16,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from contract import media_types
+from contract import app_routes, media_types
 from server.conditional import if_none_match
 from server.errors import ApiError
 
@@ -30,9 +30,10 @@ REVALIDATE = "no-cache"
 ENCODING_NAMES = {"br": "br", "gz": "gzip"}
 
 
-# The page's own routes (deep links): served the shell, which reads location itself.
-APP_ROUTES = ("signin", "signup", "projects", "embed")
-EMBED_ROUTE = "embed"  # made to be framed by other sites (issue 8)
+# The page's own routes (deep links): served the shell, which reads location itself. The
+# framed ones (/embed, issue 8) are made to be framed by other sites.
+FRAMED_ROUTES = app_routes.FRAMED
+APP_ROUTES = (*app_routes.SHELL, *FRAMED_ROUTES)
 
 
 def media_type(name: str) -> str:
@@ -176,7 +177,7 @@ class DistSite:
                 break
         etag = f'"{tag[:32]}"'
         headers = {"cache-control": cache, "etag": etag, "vary": "accept-encoding"}
-        if request.url.path.strip("/") == EMBED_ROUTE:
+        if request.url.path.strip("/") in FRAMED_ROUTES:
             headers.update(embed_headers(request))
         if coding:
             headers["content-encoding"] = coding

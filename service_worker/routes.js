@@ -2,11 +2,13 @@
 // precaches. Pure functions of strings: build.py pastes this file into dist/sw.js, and
 // tests/unit run it under Node, so a site served under a sub-path (build.py --base /ide/)
 // is checked without a browser. Everything is relative to the worker's scope, never to "/".
+//
+// APP_ROUTES, the page's own routes (deep links) answered with the shell, is written in
+// front of this file by build.py (builder/shell.py), from contract/app_routes.py,
+// which server/static.py reads too. Its framed routes (/embed) are not among them: those
+// stay with the network.
+/* global APP_ROUTES */
 "use strict";
-
-// The page's own routes (deep links), answered with the shell; server/static.py knows the
-// same list.
-const APP_ROUTES = ["signin", "signup", "projects"];
 // Unversioned files the page reads at boot: fresh from the network when it answers.
 const CONFIG_FILES = ["pyscript.json", "manifest.json"];
 

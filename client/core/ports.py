@@ -1,6 +1,7 @@
 """What client/core needs from the outside world, as protocols: the server API and the
 local store. Adapters (client/adapters) implement them over fetch and IndexedDB; tests
-implement them in memory."""
+implement them in memory. Every Storage keeps one contract:
+tests/contract/storage_contract.py."""
 
 from __future__ import annotations
 

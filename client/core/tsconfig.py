@@ -1,52 +1,109 @@
 """A project's tsconfig.json / jsconfig.json turned into the compiler options Monaco's
 TypeScript worker takes. tsconfig files allow comments and trailing commas, and give enum
-options as names ("es2020", "react-jsx"); the worker wants TypeScript's numeric values.
-Options Monaco cannot honour (project references, `extends` of a package, plugins) are
-left out and listed, so the editor can say which were skipped."""
+options as names ("es2020", "react-jsx"); the worker wants TypeScript's numeric values,
+which Monaco knows (TypeScriptEnums). Options Monaco cannot honour (project references,
+`extends` of a package, plugins) are left out and listed, so the editor can say which
+were skipped."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# TypeScript's own numeric enum values (stable across releases).
-TARGETS = {
-    "es3": 0,
-    "es5": 1,
-    "es6": 2,
-    "es2015": 2,
-    "es2016": 3,
-    "es2017": 4,
-    "es2018": 5,
-    "es2019": 6,
-    "es2020": 7,
-    "es2021": 8,
-    "es2022": 9,
-    "es2023": 10,
-    "es2024": 11,
-    "esnext": 99,
+# tsconfig spells an enum option's value as a word ("ES2022", "react-jsx"); the worker
+# wants the number of the TypeScript enum member that word names. The words and their
+# members are listed here; the numbers come from Monaco (monaco.typescript.ScriptTarget
+# & co., read by client/ffi/monaco.py) through TypeScriptEnums.
+ENUM_OPTIONS = {  # option, lower case -> (its name in compilerOptions, TypeScript's enum)
+    "target": ("target", "ScriptTarget"),
+    "module": ("module", "ModuleKind"),
+    "moduleresolution": ("moduleResolution", "ModuleResolutionKind"),
+    "jsx": ("jsx", "JsxEmit"),
 }
-MODULES = {
-    "none": 0,
-    "commonjs": 1,
-    "amd": 2,
-    "umd": 3,
-    "system": 4,
-    "es6": 5,
-    "es2015": 5,
-    "es2020": 6,
-    "es2022": 7,
-    "esnext": 99,
-    "node16": 100,
-    "node18": 101,
-    "nodenext": 199,
-    "preserve": 200,
+WORDS = {  # enum -> word tsconfig accepts -> the member it names
+    "ScriptTarget": {
+        "es3": "ES3",
+        "es5": "ES5",
+        "es6": "ES2015",
+        "es2015": "ES2015",
+        "es2016": "ES2016",
+        "es2017": "ES2017",
+        "es2018": "ES2018",
+        "es2019": "ES2019",
+        "es2020": "ES2020",
+        "es2021": "ES2021",
+        "es2022": "ES2022",
+        "es2023": "ES2023",
+        "es2024": "ES2024",
+        "esnext": "ESNext",
+    },
+    "ModuleKind": {
+        "none": "None",
+        "commonjs": "CommonJS",
+        "amd": "AMD",
+        "umd": "UMD",
+        "system": "System",
+        "es6": "ES2015",
+        "es2015": "ES2015",
+        "es2020": "ES2020",
+        "es2022": "ES2022",
+        "esnext": "ESNext",
+        "node16": "Node16",
+        "node18": "Node18",
+        "nodenext": "NodeNext",
+        "preserve": "Preserve",
+    },
+    "ModuleResolutionKind": {
+        "classic": "Classic",
+        "node": "NodeJs",
+        "node10": "NodeJs",
+        "node16": "Node16",
+        "nodenext": "NodeNext",
+        "bundler": "Bundler",
+    },
+    "JsxEmit": {
+        "preserve": "Preserve",
+        "react": "React",
+        "react-native": "ReactNative",
+        "react-jsx": "ReactJSX",
+        "react-jsxdev": "ReactJSXDev",
+    },
 }
-RESOLUTION = {"classic": 1, "node": 2, "node10": 2, "node16": 3, "nodenext": 99, "bundler": 100}
-JSX = {"preserve": 1, "react": 2, "react-native": 3, "react-jsx": 4, "react-jsxdev": 5}
-ENUMS = {"target": TARGETS, "module": MODULES, "moduleresolution": RESOLUTION, "jsx": JSX}
+# Members the TypeScript in Monaco's worker (5.9) knows but monaco.typescript's enums,
+# declared for an older TypeScript, leave out. tests/unit/test_typescript_enums.py holds
+# them against TypeScript's own enums, so a Monaco upgrade that changes any is noticed.
+NEWER_MEMBERS = {
+    "ScriptTarget": {"ES2021": 8, "ES2022": 9, "ES2023": 10, "ES2024": 11},
+    "ModuleKind": {
+        "ES2020": 6,
+        "ES2022": 7,
+        "Node16": 100,
+        "Node18": 101,
+        "NodeNext": 199,
+        "Preserve": 200,
+    },
+    "ModuleResolutionKind": {"Node16": 3, "NodeNext": 99, "Bundler": 100},
+    "JsxEmit": {},
+}
+
+
+class TypeScriptEnums:
+    """The numbers of TypeScript's enum members, as Monaco gives them: {"ScriptTarget":
+    {"ES2020": 7, ...}, ...} (what monaco.typescript exports), completed by NEWER_MEMBERS."""
+
+    def __init__(self, monaco: Mapping[str, Mapping[str, int]]) -> None:
+        self.members = {
+            name: {**newer, **monaco.get(name, {})} for name, newer in NEWER_MEMBERS.items()
+        }
+
+    def value(self, enum: str, word: str) -> int | None:
+        """The number of the member a tsconfig word names (any case), or None."""
+        member = WORDS[enum].get(word.lower())
+        return None if member is None else self.members[enum].get(member)
+
 
 # Plain options passed through as they are (after a type check).
 BOOLEANS = {
@@ -138,7 +195,7 @@ def strip_jsonc(text: str) -> str:
     return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
 
 
-def compiler_options(text: str, source: str = "tsconfig.json") -> TsConfig:
+def compiler_options(text: str, enums: TypeScriptEnums, source: str = "tsconfig.json") -> TsConfig:
     """Options for Monaco from a tsconfig/jsconfig's text. jsconfig implies allowJs."""
     result = TsConfig(source=source)
     try:
@@ -159,12 +216,13 @@ def compiler_options(text: str, source: str = "tsconfig.json") -> TsConfig:
         result.skipped.append("extends")
     for name, value in raw.items():
         key = name.lower()
-        if key in ENUMS:
-            number = ENUMS[key].get(str(value).lower()) if isinstance(value, str) else None
+        if key in ENUM_OPTIONS:
+            option, enum = ENUM_OPTIONS[key]
+            number = enums.value(enum, value) if isinstance(value, str) else None
             if number is None:
                 result.skipped.append(name)
             else:
-                result.options[{"moduleresolution": "moduleResolution"}.get(key, key)] = number
+                result.options[option] = number
         elif (name in BOOLEANS and isinstance(value, bool)) or (
             name in STRINGS and isinstance(value, str)
         ):
@@ -178,15 +236,15 @@ def compiler_options(text: str, source: str = "tsconfig.json") -> TsConfig:
     return result
 
 
-def base_options() -> dict[str, Any]:
+def base_options(enums: TypeScriptEnums) -> dict[str, Any]:
     """What a project without a config gets: modern JS/TS, JSX, checks on by default for
     TypeScript (type errors show as squiggles), Node-style resolution so relative imports
     between project files resolve."""
     return {
-        "target": TARGETS["es2020"],
-        "module": MODULES["esnext"],
-        "moduleResolution": RESOLUTION["node"],
-        "jsx": JSX["react-jsx"],
+        "target": enums.value("ScriptTarget", "es2020"),
+        "module": enums.value("ModuleKind", "esnext"),
+        "moduleResolution": enums.value("ModuleResolutionKind", "node"),
+        "jsx": enums.value("JsxEmit", "react-jsx"),
         "allowJs": True,
         "esModuleInterop": True,
         "allowSyntheticDefaultImports": True,

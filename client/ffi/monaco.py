@@ -8,7 +8,7 @@ from typing import Any
 
 from client.core.settings import Settings
 from client.ffi import dom, modules
-from client.ffi.convert import to_object
+from client.ffi.convert import to_object, to_python
 from client.ffi.events import Listeners
 
 ACTIONS = {
@@ -185,6 +185,16 @@ class Editor:
         if dom.present(action):
             self.editor.focus()
             action.run()
+
+    def typescript_enums(self) -> dict[str, dict[str, int]]:
+        """Monaco's TypeScript enums (ScriptTarget, ModuleKind, ModuleResolutionKind,
+        JsxEmit) as {member: number}, without their reverse entries (number -> member)."""
+        ts = self.monaco.typescript
+        enums = {}
+        for name in ("ScriptTarget", "ModuleKind", "ModuleResolutionKind", "JsxEmit"):
+            members = to_python(getattr(ts, name))
+            enums[name] = {k: v for k, v in members.items() if isinstance(v, int)}
+        return enums
 
     def set_compiler_options(self, options: dict[str, Any]) -> None:
         ts = self.monaco.typescript

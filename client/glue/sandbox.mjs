@@ -10,6 +10,8 @@
 // over once, to the iframe we made, at its origin; window messages are taken from that
 // iframe only until then; and every message is checked for shape before it is passed on.
 
+import { createSession } from "./terminal.mjs";
+
 const HELLO_TIMEOUT_MS = 15000;
 const STUCK_MS = 5000; // Ctrl+C ignored this long: the terminal offers a restart
 const STATES = new Set(["running", "idle", "exit", "history", "cwd", "title"]);
@@ -128,21 +130,9 @@ export function createEngine(sandboxUrl, ideOrigin, onMessage) {
 function openSession(post, sid, options, onState) {
   const channel = new MessageChannel();
   const port = channel.port1;
-  let sink = null; // the terminal showing this session, if any
-  let output = ""; // kept for sessions no terminal shows (tools, tests)
   let stuck = 0; // the timer started by a Ctrl+C while a program runs
-  const session = {
+  const session = createSession({
     sid,
-    running: false,
-    exitCode: null,
-    get output() {
-      return output;
-    },
-    attach(terminal) {
-      sink = terminal;
-      if (output) terminal.write(output);
-      output = "";
-    },
     write(text) {
       text = String(text);
       if (session.running && !stuck && text.includes("\x03")) {
@@ -159,12 +149,11 @@ function openSession(post, sid, options, onState) {
       port.postMessage({ close: true });
       port.close();
     },
-  };
+  });
   port.onmessage = ({ data }) => {
     if (!data || typeof data !== "object") return;
     if (typeof data.out === "string") {
-      if (sink) sink.write(data.out);
-      else output += data.out;
+      session.deliver(data.out);
     } else if (STATES.has(data.state)) {
       if (data.state !== "running" && data.state !== "history") {
         clearTimeout(stuck);

@@ -4,6 +4,38 @@
 // xterm. Python creates terminals, starts and stops sessions, resizes, and hears about
 // states (running, idle, exit) and file events, never about bytes typed or printed.
 
+// ------------------------------------------------------------------ sessions
+
+// A session: one program's byte path, which a terminal attaches to. Both engines make
+// theirs here (sandbox.mjs over a port to the runtime, webcontainer.mjs over a process's
+// streams); `controls` brings what differs: write, resize, close or kill, and any state
+// of their own. Output that comes before a terminal attaches, or for a session no
+// terminal shows (tools, tests), is kept and handed over on attach.
+export function createSession(controls) {
+  let sink = null; // the terminal showing this session, if any
+  let output = "";
+  return Object.assign(
+    {
+      running: false,
+      exitCode: null,
+      get output() {
+        return output;
+      },
+      attach(terminal) {
+        sink = terminal;
+        if (output) terminal.write(output);
+        output = "";
+      },
+      // The engine's side: bytes the program printed.
+      deliver(text) {
+        if (sink) sink.write(text);
+        else output += text;
+      },
+    },
+    controls,
+  );
+}
+
 // ------------------------------------------------------------------ xterm
 
 const URL_PATTERN = /https?:\/\/[^\s"'<>`]+[^\s"'<>`.,;:!?)\]]/g;

@@ -6,6 +6,8 @@
 // with stay here (ARCHITECTURE rule 6): a process's output goes from its stream straight
 // into xterm, keystrokes from xterm into its input.
 
+import { createSession } from "./terminal.mjs";
+
 let booting = null; // the one boot promise of this page (forgotten only if boot fails)
 
 export async function boot(moduleUrl, options) {
@@ -148,19 +150,8 @@ async function spawn(container, command, args, options, onState) {
     terminal: { cols: options.cols, rows: options.rows },
   });
   const input = process.input.getWriter();
-  let sink = null; // the xterm showing this process, if any
-  let output = ""; // kept for processes no terminal shows (tools, tests)
-  const session = {
+  const session = createSession({
     running: true,
-    exitCode: null,
-    get output() {
-      return output;
-    },
-    attach(terminal) {
-      sink = terminal;
-      if (output) terminal.write(output);
-      output = "";
-    },
     write(text) {
       input.write(text).catch(() => {}); // typed after the end: nobody reads it
     },
@@ -170,16 +161,9 @@ async function spawn(container, command, args, options, onState) {
     kill() {
       process.kill();
     },
-  };
+  });
   const piped = process.output
-    .pipeTo(
-      new WritableStream({
-        write(chunk) {
-          if (sink) sink.write(chunk);
-          else output += chunk;
-        },
-      }),
-    )
+    .pipeTo(new WritableStream({ write: (chunk) => session.deliver(chunk) }))
     .catch(() => {});
   process.exit.then(async (code) => {
     // The last output may still be in the pipe; a stream that never closes waits no longer.

@@ -14,7 +14,7 @@ from typing import Protocol
 from client.core.editor_rules import EAGER_MODEL_LIMIT, present, wants_eager_model
 from client.core.model import LocalFile
 from client.core.tabs import TabList
-from client.core.tsconfig import CONFIG_FILES, base_options, compiler_options
+from client.core.tsconfig import CONFIG_FILES, TypeScriptEnums, base_options, compiler_options
 from client.ffi import dom
 from client.ffi.events import Listeners
 from client.ffi.monaco import Editor
@@ -196,9 +196,10 @@ class EditorView:
         if config is self._config and self._config_applied:
             return
         self._config, self._config_applied = config, True
-        options = base_options()
+        enums = TypeScriptEnums(self.editor.typescript_enums())
+        options = base_options(enums)
         if config is not None and not config.binary:
-            parsed = compiler_options(config.text, config.path)
+            parsed = compiler_options(config.text, enums, config.path)
             if parsed.error:
                 self.bench.notify(parsed.error, "error")
             options.update(parsed.options)

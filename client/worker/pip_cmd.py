@@ -19,14 +19,20 @@ from __future__ import annotations
 import importlib
 import importlib.metadata as metadata
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 
 from client.core.shell import Io, Shell
 
 from .host import Host, Installer, InstallError
-from .requirements import RequirementsError, canonical, read_requirements, requirement_name
+from .requirements import (
+    Requirement,
+    RequirementsError,
+    canonical,
+    parse_requirement,
+    read_requirements,
+    requirement_name,
+)
 
 HELP = """\
 Usage:
@@ -226,11 +232,14 @@ def _installed(spec: str, installed: dict[str, tuple[str, str]]) -> tuple[str, s
 def _satisfied(spec: str, installed: dict[str, tuple[str, str]]) -> bool:
     """Installed as asked: a bare name present, or `name==V` with V present. Anything
     else (ranges, extras, markers, URLs) goes to micropip to decide."""
+    requirement = parse_requirement(spec)
     name, version = _installed(spec, installed)
-    if not name:
+    if requirement is None or not name:
         return False
-    rest = spec.strip()[len(requirement_name(spec) or "") :].replace(" ", "")
-    return rest == "" or rest == f"=={version}"
+    if requirement.extras or requirement.marker or requirement.url:
+        return False
+    pins = [(s.operator, s.version) for s in requirement.specifier]
+    return pins in ([], [("==", version)])
 
 
 async def _uninstall(installer: Installer, args: Args, io: Io) -> int:
@@ -328,10 +337,16 @@ def _describe(dist: metadata.Distribution) -> str:
 def _requires(dist: metadata.Distribution) -> list[str]:
     """Names a distribution needs, leaving out those only an extra asks for."""
     names = []
-    for requirement in dist.requires or []:
-        if re.search(r";.*\bextra\s*==", requirement):
+    for spec in dist.requires or []:
+        requirement = parse_requirement(spec)
+        if requirement is None or _for_an_extra(requirement):
             continue
-        name = requirement_name(requirement)
-        if name and name not in names:
-            names.append(name)
+        if requirement.name not in names:
+            names.append(requirement.name)
     return sorted(names, key=canonical)
+
+
+def _for_an_extra(requirement: Requirement) -> bool:
+    """Asked for only with an extra (`rich; extra == "cli"`). packaging writes a marker in
+    one normal form, where a comparison with `extra` reads `extra == "..."`."""
+    return requirement.marker is not None and "extra ==" in str(requirement.marker)

@@ -5,6 +5,9 @@ Only what micropip understands is kept: one requirement per line (`rich`, `click
 per-line options (`--hash=...`) are dropped; `-r other.txt` nests, relative to the file.
 Options that change where packages come from (`-i`, `-e`, `--find-links`) cannot be
 honoured by micropip, so they are refused with the line rather than silently ignored.
+
+A requirement string itself (name, extras, version, marker) is read by `packaging`, the
+library pip and micropip read it with.
 """
 
 from __future__ import annotations
@@ -12,7 +15,19 @@ from __future__ import annotations
 import os
 import re
 
-_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+try:
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+except ModuleNotFoundError:  # the runtime worker, which loads micropip only
+    # micropip carries its own copy of packaging, the version it was tested with.
+    from micropip._vendored.packaging.src.packaging.requirements import (  # type: ignore[import-not-found,no-redef]
+        InvalidRequirement,
+        Requirement,
+    )
+    from micropip._vendored.packaging.src.packaging.utils import (  # type: ignore[import-not-found,no-redef]
+        canonicalize_name,
+    )
+
 _REFUSED = ("-e", "--editable", "-i", "--index-url", "--extra-index-url", "-f", "--find-links")
 
 
@@ -22,12 +37,21 @@ class RequirementsError(Exception):
 
 def canonical(name: str) -> str:
     """PEP 503's normal form: `Typing_Extensions` and `typing-extensions` are one name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return str(canonicalize_name(name))
+
+
+def parse_requirement(spec: str) -> Requirement | None:
+    """The requirement `spec` writes (PEP 508), or None for what is not one: a wheel's
+    path, a URL, a typo (micropip says what is wrong with those)."""
+    try:
+        return Requirement(spec)
+    except InvalidRequirement:
+        return None
 
 
 def requirement_name(spec: str) -> str | None:
-    match = _NAME.match(spec)
-    return match[1] if match else None
+    requirement = parse_requirement(spec)
+    return requirement.name if requirement else None
 
 
 def read_requirements(path: str, seen: frozenset[str] = frozenset()) -> list[str]:

@@ -47,8 +47,10 @@ def open_project(page: Page, base_url: str, project: str) -> None:
     wait_for_workbench(page)
 
 
-def wait_for_workbench(page: Page) -> None:
-    page.wait_for_function("document.documentElement.dataset.workbench === 'ready'", timeout=60_000)
+def wait_for_workbench(page: Page, timeout_ms: float = 60_000) -> None:
+    page.wait_for_function(
+        "document.documentElement.dataset.workbench === 'ready'", timeout=timeout_ms
+    )
 
 
 def open_file(page: Page, path: str) -> None:

@@ -10,12 +10,18 @@ from collections.abc import Mapping
 from playwright.sync_api import FilePayload, Page
 
 from tests.e2e.flows import wait_for_workbench
+from tests.support.archives import zip_of
+
+
+def session(page: Page) -> tuple[str, str]:
+    """(the page's origin, the CSRF token of its signed-in session)."""
+    base = page.evaluate("location.origin")
+    return base, page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
 
 
 def upload(page: Page, project: str, files: Mapping[str, bytes | str]) -> None:
     """Add or replace files (text or bytes) in a project, via its multipart upload."""
-    base = page.evaluate("location.origin")
-    csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
+    base, csrf = session(page)
     multipart: dict[str, str | float | bool | bytes | FilePayload] = {
         f"f{i}": {
             "name": path,
@@ -32,27 +38,33 @@ def upload(page: Page, project: str, files: Mapping[str, bytes | str]) -> None:
     assert response.ok, response.text()
 
 
-def zip_of(files: Mapping[str, bytes | str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path, data in files.items():
-            archive.writestr(path, data)
-    return buffer.getvalue()
-
-
-def new_project(page: Page, name: str, files: Mapping[str, bytes | str], query: str = "") -> str:
-    """A project holding `files` (imported as a zip), opened in the workbench."""
-    base = page.evaluate("location.origin")
-    csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
+def import_project(
+    page: Page, name: str, files: Mapping[str, bytes | str], timeout_ms: float = 60_000
+) -> str:
+    """A new project holding `files`, imported as a zip (as the dashboard does); its id."""
+    base, csrf = session(page)
     response = page.request.post(
         f"{base}/api/projects/import?name={name}",
         data=zip_of(files),
         headers={"x-csrf-token": csrf, "origin": base, "content-type": "application/zip"},
+        timeout=timeout_ms,
     )
     assert response.ok, response.text()
-    project = response.json()["project"]["id"]
-    page.goto(f"{base}/p/{project}{query}")
-    wait_for_workbench(page)
+    return str(response.json()["project"]["id"])
+
+
+def new_project(
+    page: Page,
+    name: str,
+    files: Mapping[str, bytes | str],
+    query: str = "",
+    timeout_ms: float = 60_000,
+) -> str:
+    """A project holding `files`, opened in the workbench; a large one wants a longer
+    `timeout_ms` for its import and its opening."""
+    project = import_project(page, name, files, timeout_ms)
+    page.goto(f"{page.evaluate('location.origin')}/p/{project}{query}")
+    wait_for_workbench(page, timeout_ms)
     return project
 
 

@@ -72,8 +72,9 @@ def suite_zip() -> bytes:
         for folder in ("client", "contract", SUITE):
             for path in sorted((ROOT / folder).rglob("*.py")):
                 archive.write(path, path.relative_to(ROOT).as_posix())
-        for package in ("tests", "tests/unit"):
+        for package in ("tests", "tests/unit", "tests/support"):
             archive.writestr(f"{package}/__init__.py", "")
+        archive.write(ROOT / "tests/support/coroutines.py", "tests/support/coroutines.py")
         rules = ROOT / "contract" / "sync_rules.json"
         archive.write(rules, rules.relative_to(ROOT).as_posix())
     return buffer.getvalue()

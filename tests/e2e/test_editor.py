@@ -13,6 +13,7 @@ from tests.e2e import flows
 from tests.e2e.seed import new_project, server_files
 from tests.support.live_server import LiveServer
 from tests.support.paths import ARTIFACTS
+from tests.unit.client.monaco_typescript import MONACO_ENUMS
 
 MONACO = """async () => {
     const url = new URL(cospaiBoot.assets.monaco + "monaco.js", document.baseURI).href;
@@ -229,6 +230,26 @@ def test_typescript_errors_and_go_to_definition_across_files(
         .filter((m) => m.resource.path === "/src/main.ts").map((m) => m.message);""",
     )
     assert not any("Cannot find module" in m for m in markers), markers
+    # The tsconfig's words reached the worker as numbers read from Monaco's own enums
+    # (which the unit tests' double copies).
+    exported = editor_eval(
+        page,
+        """return Object.fromEntries(
+            ["ScriptTarget", "ModuleKind", "ModuleResolutionKind", "JsxEmit"].map((name) => [
+                name,
+                Object.fromEntries(Object.entries(monaco.typescript[name])
+                    .filter(([, value]) => typeof value === "number")),
+            ]));""",
+    )
+    assert exported == MONACO_ENUMS
+    options = editor_eval(page, "return monaco.typescript.typescriptDefaults.getCompilerOptions();")
+    assert {k: options[k] for k in ("target", "module", "moduleResolution", "jsx", "strict")} == {
+        "target": 7,
+        "module": 99,
+        "moduleResolution": 2,
+        "jsx": 4,
+        "strict": True,
+    }
     # F12 on `add` jumps into src/math.ts at its definition.
     editor_eval(page, "editor.setPosition({lineNumber: 3, column: 23}); editor.focus();")
     page.keyboard.press("F12")

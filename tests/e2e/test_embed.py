@@ -13,25 +13,14 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Frame, Page, Playwright, expect
+from playwright.sync_api import Browser, Frame, Page, expect
 
 from tests.e2e import flows, seed
-from tests.support import browser as browser_support
 from tests.support.browser import off_machine
 from tests.support.host_page import host_server
 from tests.support.live_server import LiveServer
 
 PROGRAM = "import sys\nprint('hello from the host page')\nsys.exit(3)\n"
-
-
-@pytest.fixture(scope="module")
-def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
-    """Chromium with third-party storage partitioning on, as Chrome ships it. Playwright
-    turns it off, and then an iframe on another site is refused IndexedDB, which PyScript
-    itself opens while booting (see tests/e2e/test_preview.py)."""
-    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())
-    yield launched
-    launched.close()
 
 
 @pytest.fixture

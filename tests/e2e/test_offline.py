@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e import flows, seed
 from tests.e2e.test_boot import wait_for_boot
 from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
-from tests.support import browser as browser_support
 from tests.support.browser import off_machine
 from tests.support.builds import build_changed_copy
 from tests.support.live_server import LiveServer, StartServer
@@ -33,15 +32,6 @@ CACHED_URLS = """async () => {
     }
     return urls;
 }"""
-
-
-@pytest.fixture(scope="module")
-def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
-    # As Chrome ships (see tests/e2e/test_preview.py): the sandbox's service worker, which
-    # keeps the runtime for offline use, registers only with storage partitioning on.
-    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())
-    yield launched
-    launched.close()
 
 
 @pytest.fixture(name="context")
@@ -98,18 +88,6 @@ def make_project(page: Page, name: str) -> str:
     return str(response.json()["id"])
 
 
-def import_project(page: Page, name: str, files: Mapping[str, bytes | str]) -> str:
-    base = page.evaluate("location.origin")
-    csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]
-    response = page.request.post(
-        f"{base}/api/projects/import?name={name}",
-        data=seed.zip_of(files),
-        headers={"x-csrf-token": csrf, "origin": base, "content-type": "application/zip"},
-    )
-    assert response.ok, response.text()
-    return str(response.json()["project"]["id"])
-
-
 def test_offline_dashboard_project_terminal_then_sync(
     page: Page,
     context: BrowserContext,
@@ -119,7 +97,7 @@ def test_offline_dashboard_project_terminal_then_sync(
 ) -> None:
     flows.sign_up(page, live_server.url)
     never_opened = make_project(page, "never opened here")
-    project = import_project(page, "offline", {"main.py": "print('hi')\n"})
+    project = seed.import_project(page, "offline", {"main.py": "print('hi')\n"})
     page.reload()  # the dashboard lists both, and remembers the list for offline use
     page.wait_for_function("document.documentElement.dataset.dashboard === 'online'")
     page.locator(f'li[data-project-id="{project}"] .project-name').click()

@@ -14,7 +14,6 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.e2e import flows, seed
 from tests.e2e.test_boot import wait_for_boot
 from tests.e2e.test_offline import (  # noqa: F401  (fixtures: Chromium as Chrome ships)
-    partitioned_browser,
     partitioned_context,
     partitioned_page,
     wait_offline_ready,

@@ -14,21 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Frame, Page, Playwright, expect
+from playwright.sync_api import Browser, Frame, Page, expect
 
 from tests.e2e import flows, seed
-from tests.support import browser as browser_support
 from tests.support.browser import off_machine
 from tests.support.live_server import LiveServer
 
 HEADING = "#preview-frame"
-
-
-@pytest.fixture(scope="module")
-def partitioned_browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(**browser_support.partitioned_launch_args())
-    yield launched
-    launched.close()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e import flows
 from tests.e2e.test_boot import wait_for_boot
 from tests.support.browser import off_machine
-from tests.support.paths import ROOT
+from tests.support.builds import build_site
 
 
 @pytest.fixture(scope="module")
@@ -26,24 +26,7 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # Built for a sub-path and served from a folder of that name, as on a shared host.
     root = tmp_path_factory.mktemp("static") / "site"
     out = root / "ide"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "build.py",
-            "--static-only",
-            "--base",
-            "/ide/",
-            "--out",
-            str(out),
-            "--quiet",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    build_site(out, "--static-only", "--base", "/ide/")
     server = subprocess.Popen(
         [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "-d", str(root)],
         stdout=subprocess.PIPE,

@@ -28,7 +28,7 @@ export async function runSuite({ folders, files = [], pytestArgs }) {
     }
   }
   for (const folder of folders) copy(path.join(root, folder), `/app/${folder}`);
-  for (const file of ["tests/support/paths.py", ...files]) {
+  for (const file of ["tests/support/paths.py", "tests/support/coroutines.py", ...files]) {
     py.FS.mkdirTree(path.posix.dirname(`/app/${file}`));
     py.FS.writeFile(`/app/${file}`, fs.readFileSync(path.join(root, file)));
   }

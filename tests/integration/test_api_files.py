@@ -17,19 +17,13 @@ import psycopg
 
 from server.sync_rules import RULES
 from tests.support.api import Api
+from tests.support.databases import scalar
 
 BINARY = bytes(range(256)) * 3 + b"\0\0\0" + b"\xff\xfe\x00\x80"  # every byte value, NULs
 
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def scalar(url: str, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    with psycopg.connect(url) as conn:
-        row = conn.execute(sql, params).fetchone()
-    assert row is not None
-    return row[0]
 
 
 def blob_row(url: str, data: bytes) -> tuple[int, bool, bytes]:

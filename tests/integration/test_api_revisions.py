@@ -12,23 +12,16 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-import psycopg
 import pytest
 
 from tests.support.api import Api
+from tests.support.databases import scalar
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) + b"\0\0\xff"
 
 
 def sha(data: bytes | str) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
-
-
-def scalar(url: str, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    with psycopg.connect(url) as conn:
-        row = conn.execute(sql, params).fetchone()
-    assert row is not None
-    return row[0]
 
 
 def sync(
@@ -63,16 +56,9 @@ def record(api: Api, pid: str, message: str | None = None) -> dict[str, Any]:
 
 
 def contents(api: Api, pid: str) -> dict[str, tuple[bytes, bool]]:
-    """path -> (bytes, binary) for every current file, binary content fetched by hash."""
-    out = {}
-    for path, item in api.files(pid).items():
-        if item["binary"]:
-            data = api.get(f"/api/projects/{pid}/blobs/{item['sha256']}").content
-        else:
-            data = item["content"].encode()
-        assert sha(data) == item["sha256"]
-        out[path] = (data, item["binary"])
-    return out
+    """path -> (bytes, binary) for every current file."""
+    binary = {path: item["binary"] for path, item in api.files(pid).items()}
+    return {path: (data, binary[path]) for path, data in api.contents(pid).items()}
 
 
 @pytest.fixture

@@ -13,14 +13,8 @@ import pytest
 
 from server import migrate
 from server.migrate import MigrationError
+from tests.support.databases import scalar
 from tests.support.paths import ROOT
-
-
-def scalar(url: str, sql: str, params: tuple[object, ...] = ()) -> object:
-    with psycopg.connect(url, autocommit=True) as conn:
-        row = conn.execute(sql, params).fetchone()
-    assert row is not None
-    return row[0]
 
 
 def table_exists(url: str, name: str) -> bool:

@@ -13,8 +13,13 @@ import urllib.request
 from tests.support.live_server import LiveServer
 
 
-def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, method=method)
+def fetch(
+    url: str, method: str = "GET", host: str | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body); `host` names another host than the URL's (what a browser
+    sends for <key>.localhost, when the request goes to 127.0.0.1)."""
+    headers = {"host": host} if host else {}
+    request = urllib.request.Request(url, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return (
@@ -27,17 +32,7 @@ def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
 
 
 def fetch_as(url: str, host: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    """A request to 127.0.0.1 naming `host` (what a browser sends for <key>.localhost)."""
-    request = urllib.request.Request(url, method=method, headers={"host": host})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return (
-                response.status,
-                {k.lower(): v for k, v in response.headers.items()},
-                response.read(),
-            )
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+    return fetch(url, method, host)
 
 
 def test_the_sandbox_port_serves_only_the_sandbox(live_server: LiveServer) -> None:

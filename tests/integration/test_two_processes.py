@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-import psycopg
 import pytest
 
 from server import migrate
 from tests.support import databases
 from tests.support.api import PASSWORD, tiny_dist
+from tests.support.databases import query
 from tests.support.live_server import LiveServer
 
 COOKIE = "cospai_session"
@@ -57,12 +57,6 @@ class Browser:
             self.token = response.cookies[COOKIE]
             self.csrf = response.json()["csrf_token"]
         return response
-
-
-def query(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-    with psycopg.connect(url, autocommit=True) as conn:
-        cursor = conn.execute(sql, params)
-        return cursor.fetchall() if cursor.description else []
 
 
 def fresh_email() -> str:

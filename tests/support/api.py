@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections.abc import Iterator
@@ -18,6 +19,19 @@ BASE_URL = "http://testserver"
 PASSWORD = "correct horse battery"
 # The host name TestClient sends; the server answers only to the names it is told (hosts.py).
 TEST_HOSTS = ("testserver",)
+
+
+def expect_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    """The one error shape, with this status and code; returns the error object."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}, body
+    error = body["error"]
+    assert set(error) == {"code", "message", "details"}, error
+    assert error["code"] == code, error
+    assert isinstance(error["message"], str) and error["message"]
+    assert isinstance(error["details"], dict)
+    return dict(error)
 
 
 def tiny_dist(folder: Path) -> Path:
@@ -93,6 +107,32 @@ class Api:
         response = self.get(f"/api/projects/{project_id}/files")
         assert response.status_code == 200, response.text
         return {f["path"]: f for f in response.json()["files"]}
+
+    def contents(self, project_id: str) -> dict[str, bytes]:
+        """Every file's bytes: text inline from /files, binary from /blobs/{sha256}, each
+        checked against its hash and size."""
+        out = {}
+        for path, item in self.files(project_id).items():
+            if item["binary"]:
+                response = self.get(f"/api/projects/{project_id}/blobs/{item['sha256']}")
+                assert response.status_code == 200, response.text
+                data = response.content
+            else:
+                data = item["content"].encode("utf-8")
+            assert hashlib.sha256(data).hexdigest() == item["sha256"], path
+            assert len(data) == item["size"], path
+            out[path] = data
+        return out
+
+    def sync_parts(self, project_id: str, fields: dict[str, str], parts: dict[str, bytes]) -> Any:
+        """A multipart sync: form `fields` (the batch as JSON under "ops") and byte parts."""
+        files = {name: (name, data, "application/octet-stream") for name, data in parts.items()}
+        return self.post(f"/api/projects/{project_id}/sync", data=fields, files=files)
+
+    def put_binary(self, project_id: str, path: str, data: bytes, **extra: Any) -> Any:
+        """A sync putting one file as a multipart part (how binary content travels)."""
+        ops = {"ops": [{"op": "put", "path": path, "content_ref": "blob"}], **extra}
+        return self.sync_parts(project_id, {"ops": json.dumps(ops)}, {"blob": data})
 
 
 @contextmanager

@@ -1,5 +1,6 @@
-"""A second, different build of the site, made by the real build.py from a copy of the
-sources with one file changed (upgrade tests need build A and build B side by side)."""
+"""Builds of the site by the real build.py: into a folder of the test's, and a second,
+different one from a copy of the sources with one file changed (upgrade tests need build A
+and build B side by side)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.support.paths import ROOT
 # What build.py reads from the project folder; node_modules is linked, not copied.
 _SOURCES = [
     "build.py",
+    "builder",
     "index.html",
     "wheelhouse.txt",
     "package.json",
@@ -37,9 +39,14 @@ def build_changed_copy(work: Path, change: dict[str, str], out: Path) -> dict:
     for path, extra in change.items():
         target = work / path
         target.write_text(target.read_text() + extra)
+    return build_site(out, root=work)
+
+
+def build_site(out: Path, *options: str, root: Path = ROOT) -> dict:
+    """Run the real `python build.py --out OUT --quiet OPTIONS...` in `root`; the manifest."""
     done = subprocess.run(
-        [sys.executable, str(work / "build.py"), "--out", str(out), "--quiet"],
-        cwd=work,
+        [sys.executable, str(root / "build.py"), "--out", str(out), "--quiet", *options],
+        cwd=root,
         capture_output=True,
         text=True,
         timeout=600,
@@ -47,4 +54,4 @@ def build_changed_copy(work: Path, change: dict[str, str], out: Path) -> dict:
     )
     if done.returncode != 0:
         raise RuntimeError(f"build.py failed:\n{done.stdout}\n{done.stderr}")
-    return json.loads((out / "manifest.json").read_text())
+    return dict(json.loads((out / "manifest.json").read_text()))

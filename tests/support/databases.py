@@ -1,4 +1,5 @@
-"""Throwaway PostgreSQL databases on a real server: DATABASE_URL's, or an embedded one."""
+"""Throwaway PostgreSQL databases on a real server (DATABASE_URL's, or an embedded one), and
+the few queries tests run against them directly."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
@@ -50,3 +52,21 @@ def fresh_database(base_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(base_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def query(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+    """The rows a statement gives (none for a statement that gives no rows)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        cursor = conn.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def scalar(url: str, sql: str, params: tuple[object, ...] = ()) -> Any:
+    """The first column of the first row, which must be there."""
+    rows = query(url, sql, params)
+    assert rows, f"no row from {sql}"
+    return rows[0][0]
+
+
+def execute(url: str, sql: str, params: tuple[object, ...] = ()) -> None:
+    query(url, sql, params)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.builds import build_site
 from tests.support.paths import ROOT
 
 
@@ -19,16 +20,7 @@ def sha256(path: Path) -> str:
 
 
 def run_build(out: Path) -> dict:
-    result = subprocess.run(
-        [sys.executable, "build.py", "--out", str(out), "--quiet"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads((out / "manifest.json").read_text())
+    return build_site(out)
 
 
 @pytest.fixture(scope="module")

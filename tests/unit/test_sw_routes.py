@@ -11,22 +11,22 @@ from pathlib import Path
 
 import pytest
 
+from builder import client, manifest, shell
 from tests.support.paths import ROOT
 
-ROUTES = ROOT / "service_worker" / "routes.js"
 CALLS = """
-const routes = require(process.argv[1]);
-const calls = JSON.parse(process.argv[2]);
-console.log(JSON.stringify(calls.map(([name, ...args]) => routes[name](...args))));
+const calls = JSON.parse(process.argv[1]);
+console.log(JSON.stringify(calls.map(([name, ...args]) => module.exports[name](...args))));
 """
 
 
 def call_routes(*calls: tuple) -> list:
+    """Call the routing rules as dist/sw.js carries them (builder.shell.service_worker_rules)."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed (make deps needs it for npm ci)")
     done = subprocess.run(
-        [node, "-e", CALLS, str(ROUTES), json.dumps(calls)],
+        [node, "-e", shell.service_worker_rules() + CALLS, json.dumps(calls)],
         capture_output=True,
         text=True,
         timeout=30,
@@ -44,6 +44,7 @@ def test_strategy_for_each_kind_of_url(scope: str) -> None:
         "projects": "shell",
         "signin": "shell",
         "signup": "shell",
+        "embed": "network",  # framed by other sites, with its own headers: never cached
         "p/0ccf538d-384b-4ca8": "shell",
         "p/42?file=src/App.jsx&line=12": "shell",
         "pyscript.json": "config",
@@ -134,9 +135,7 @@ def test_cache_names_are_per_scope_and_build() -> None:
 
 
 def test_generated_worker_carries_the_build_id_and_the_rules(tmp_path: Path) -> None:
-    import build
-
-    build.render_service_worker(tmp_path, "0123456789abcdef")
+    shell.render_service_worker(tmp_path, "0123456789abcdef")
     script = (tmp_path / "sw.js").read_text()
     assert 'const BUILD_ID = "0123456789abcdef";' in script
     assert "const STATIC_ONLY = false;" in script
@@ -160,14 +159,13 @@ def _node_check(path: Path) -> None:
 
 def test_both_workers_send_the_isolation_headers_the_server_sends(tmp_path: Path) -> None:
     """One source (contract/isolation.py) for the server's headers and the workers'."""
-    import build
     from contract import isolation
     from server.headers import ISOLATION_HEADERS
     from server.sandbox_site import HEADERS as SANDBOX_HEADERS
 
-    build.render_service_worker(tmp_path, "0123456789abcdef", static_only=True)
+    shell.render_service_worker(tmp_path, "0123456789abcdef", static_only=True)
     assert _js_object((tmp_path / "sw.js").read_text(), "ISOLATION") == isolation.IDE
-    build.copy_sandbox_origin(tmp_path)
+    client.copy_sandbox_origin(tmp_path)
     sandbox_worker = tmp_path / "sandbox-origin" / "sw.js"
     script = sandbox_worker.read_text()
     assert _js_object(script, "ISOLATION") == isolation.SANDBOX
@@ -190,14 +188,12 @@ def test_index_registers_the_worker_relative_to_its_base() -> None:
 
 
 def test_static_only_worker_and_host_files(tmp_path: Path) -> None:
-    import build
-
-    build.render_service_worker(tmp_path, "0123456789abcdef", static_only=True)
+    shell.render_service_worker(tmp_path, "0123456789abcdef", static_only=True)
     assert "const STATIC_ONLY = true;" in (tmp_path / "sw.js").read_text()
-    build.write_static_host_files(tmp_path, "/ide/")
+    shell.write_static_host_files(tmp_path, "/ide/")
     headers = (tmp_path / "_headers").read_text()
     assert "/ide/*\n  Cross-Origin-Opener-Policy: same-origin\n" in headers
     assert "  Cross-Origin-Embedder-Policy: require-corp\n" in headers
     assert "/ide/p/*  /ide/index.html  200" in (tmp_path / "_redirects").read_text()
-    files: dict[str, build.FileEntry] = {"a": {"sha256": "x", "size": 1}}
-    assert build.compute_build_id(files) != build.compute_build_id(files, static_only=True)
+    files: dict[str, manifest.FileEntry] = {"a": {"sha256": "x", "size": 1}}
+    assert manifest.compute_build_id(files) != manifest.compute_build_id(files, static_only=True)

@@ -1,17 +1,14 @@
 """In-memory doubles for client.core's ports, and a driver for coroutines.
 
 `FakeServer` implements client.core.ports.ServerApi with the per-op semantics of
-server/sync.py: the project version is a counter bumped once per batch that applies
-something; a stale base answers `conflict` for that op alone; bad input anywhere refuses
-the whole batch (ports.Refused, nothing applied). It logs every call, can fail the next
-calls on demand, and lets a test change files directly as "another client".
+server/sync.py (fake_batches.py). It logs every call, can fail the next calls on demand,
+and lets a test change files directly as "another client".
 
 Standard library, client.core and contract only: these tests also run inside Pyodide.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import types
 from collections import deque
@@ -21,22 +18,10 @@ from typing import Any
 
 from client.core import ports
 from client.core.model import ServerFile
-from contract.rules import PathError, SyncRules, folded, is_text, parents
+from contract.rules import SyncRules, folded, is_text
+from tests.support.coroutines import run
 
-_NEW = -1  # version placeholder for content written by the batch being applied
-
-
-def run(coro: Coroutine[Any, Any, Any]) -> Any:
-    """Run a coroutine to its end without an event loop (asyncio.run cannot nest inside
-    Pyodide's running loop). Bare yields (asyncio.sleep(0)) are stepped through; waiting on
-    a real future is an error: the fakes never need one."""
-    try:
-        while True:
-            if coro.send(None) is not None:
-                coro.close()
-                raise RuntimeError("the coroutine waited on a real future")
-    except StopIteration as stop:
-        return stop.value
+from .fake_batches import Row, apply_batch, refused, sha
 
 
 class Spawner:
@@ -63,22 +48,6 @@ class Spawner:
             self.queue.popleft().close()
 
 
-def sha(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-@dataclass(frozen=True)
-class Row:
-    path: str
-    content: bytes
-    binary: bool
-    version: int
-
-    @property
-    def sha256(self) -> str:
-        return sha(self.content)
-
-
 @dataclass(frozen=True)
 class Call:
     method: str
@@ -90,10 +59,6 @@ class Call:
 def _suspend() -> Generator[None, None, None]:
     """Give control back once (a request in flight), without an event loop."""
     yield
-
-
-def _refused(status: int, code: str, message: str, **details: Any) -> ports.Refused:
-    return ports.Refused(status, code, message, details)
 
 
 class FakeServer:
@@ -126,7 +91,7 @@ class FakeServer:
         self.fail_next(ports.SignedOut("the session has ended"), times)
 
     def refuse(self, message: str = "nope", status: int = 422, times: int = 1) -> None:
-        self.fail_next(_refused(status, "invalid", message), times)
+        self.fail_next(refused(status, "invalid", message), times)
 
     def sync_calls(self) -> list[Call]:
         return [c for c in self.calls if c.method == "sync"]
@@ -213,7 +178,7 @@ class FakeServer:
         for row in self.rows.values():
             if row.sha256 == sha256:
                 return row.content
-        raise _refused(404, "not_found", "No such content in this project.")
+        raise refused(404, "not_found", "No such content in this project.")
 
     async def sync(
         self,
@@ -243,7 +208,7 @@ class FakeServer:
         if revision_message is not None:
             message = revision_message.strip()
             if len(message) > 500:
-                raise _refused(422, "invalid", "'revision_message' is too long.")
+                raise refused(422, "invalid", "'revision_message' is too long.")
             self.revisions.append(message)
             answer["revision"] = {"message": message, "version": self.version}
         return answer
@@ -251,162 +216,10 @@ class FakeServer:
     # ------------------------------------------------------------ server/sync.py
 
     def apply(self, raw_ops: object, parts: dict[str, bytes]) -> dict[str, Any]:
-        ops = self._parse(raw_ops, parts)
-        now: dict[str, Row | None] = dict(self.rows)
-        initial = dict(self.rows)
-        results: list[dict[str, Any]] = []
-        applied: list[dict[str, Any]] = []
-        for op in ops:
-            conflict = self._step(now, op)
-            if conflict is None:
-                applied.append(op)
-            else:
-                results.append(conflict)
-        if not applied:
-            return {"version": self.version, "results": results}
-        final = {k: r for k, r in now.items() if r is not None}
-        if len(final) > self.rules.max_project_files:
-            raise _refused(413, "too_many_files", "A project holds too many files.")
-        if sum(len(r.content) for r in final.values()) > self.rules.max_project_bytes:
-            raise _refused(413, "project_too_large", "A project holds too many bytes.")
-        self.version += 1
-        self.rows = {
-            k: (Row(r.path, r.content, r.binary, self.version) if r is not initial.get(k) else r)
-            for k, r in final.items()
-        }
-        for op in applied:
-            result: dict[str, Any] = {
-                "index": op["index"],
-                "status": "ok",
-                "path": op["path"],
-                "version": self.version,
-            }
-            if op["op"] == "put":
-                result["sha256"] = sha(op["data"])
-            if op["op"] == "rename":
-                result["to"] = op["to"]
-            results.append(result)
-        results.sort(key=lambda r: r["index"])
-        return {"version": self.version, "results": results}
-
-    def _parse(self, raw_ops: object, parts: dict[str, bytes]) -> list[dict[str, Any]]:
-        if not isinstance(raw_ops, list):
-            raise _refused(422, "invalid", "'ops' must be a list of operations.", field="ops")
-        if len(raw_ops) > self.rules.max_ops_per_sync:
-            raise _refused(413, "too_many_ops", "Too many operations in one sync.")
-        ops = []
-        for index, raw in enumerate(raw_ops):
-            if not isinstance(raw, dict) or raw.get("op") not in {"put", "delete", "rename"}:
-                raise _refused(422, "invalid", f"Operation {index}: bad op", op=index)
-            op = {
-                "index": index,
-                "op": raw["op"],
-                "path": self._path(raw, index, "path"),
-                "base_version": self._base(raw, index, raw["op"] != "put"),
-            }
-            if raw["op"] == "put":
-                op["data"], op["binary"] = self._content(raw, index, parts)
-                if len(op["data"]) > self.rules.max_file_bytes:
-                    raise _refused(413, "file_too_large", f"Operation {index}: too large")
-            if raw["op"] == "rename":
-                op["to"] = self._path(raw, index, "to")
-            ops.append(op)
-        return ops
-
-    def _path(self, raw: dict[str, Any], index: int, name: str) -> str:
-        value = raw.get(name)
-        try:
-            if not isinstance(value, str):
-                raise PathError("a path must be a string")
-            path = self.rules.normalise(value)
-        except PathError as error:
-            raise _refused(422, "invalid_path", f"Operation {index}: {error}") from None
-        if self.rules.ignored(path):
-            raise _refused(422, "ignored_path", f"Operation {index}: '{path}' never syncs")
-        return path
-
-    @staticmethod
-    def _base(raw: dict[str, Any], index: int, required: bool) -> int | None:
-        value = raw.get("base_version")
-        if value is None:
-            if required:
-                raise _refused(422, "invalid", f"Operation {index}: base_version is required")
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise _refused(422, "invalid", f"Operation {index}: bad base_version")
-        return value
-
-    @staticmethod
-    def _content(raw: dict[str, Any], index: int, parts: dict[str, bytes]) -> tuple[bytes, bool]:
-        if ("content" in raw) == ("content_ref" in raw):
-            raise _refused(422, "invalid", f"Operation {index}: one of content or content_ref")
-        if "content" in raw:
-            if not isinstance(raw["content"], str):
-                raise _refused(422, "invalid", f"Operation {index}: content must be a string")
-            return raw["content"].encode("utf-8"), False
-        ref = raw["content_ref"]
-        if not isinstance(ref, str) or ref not in parts:
-            raise _refused(422, "invalid", f"Operation {index}: content_ref names no part")
-        data, binary = parts[ref], raw.get("binary")
-        if binary is None:
-            return data, not is_text(data)
-        if not isinstance(binary, bool) or (not binary and not is_text(data)):
-            raise _refused(422, "invalid_utf8", f"Operation {index}: bad binary flag")
-        return data, binary
-
-    def _step(self, now: dict[str, Row | None], op: dict[str, Any]) -> dict[str, Any] | None:
-        key = folded(op["path"])
-        current = now.get(key)
-        if op["op"] == "put":
-            if current is not None and current.path != op["path"]:
-                raise _refused(409, "case_conflict", f"Operation {op['index']}: case clash")
-            base = op["base_version"]
-            stale = (
-                current is not None
-                if base is None
-                else (current is None or current.version != base)
-            )
-            if stale:
-                return _conflict(op, current)
-            if current is None:
-                _place(now, op, op["path"])
-            now[key] = Row(op["path"], op["data"], op["binary"], _NEW)
-            return None
-        if current is None or current.path != op["path"] or current.version != op["base_version"]:
-            return _conflict(op, current if current and current.path == op["path"] else None)
-        if op["op"] == "delete":
-            now[key] = None
-            return None
-        to_key = folded(op["to"])
-        target = now.get(to_key)
-        if to_key != key and target is not None:
-            return _conflict(op, target, op["to"])
-        now[key] = None
-        if to_key != key:
-            _place(now, op, op["to"])
-        now[to_key] = Row(op["to"], current.content, current.binary, _NEW)
-        return None
-
-
-def _conflict(op: dict[str, Any], current: Row | None, path: str | None = None) -> dict[str, Any]:
-    return {
-        "index": op["index"],
-        "status": "conflict",
-        "path": path or op["path"],
-        "current_version": current.version if current else None,
-        "current_sha256": current.sha256 if current else None,
-    }
-
-
-def _place(now: dict[str, Row | None], op: dict[str, Any], path: str) -> None:
-    """A new file needs its parents free of files and its own path free of a folder."""
-    for parent in parents(path):
-        found = now.get(folded(parent))
-        if found is not None:
-            raise _refused(409, "file_in_the_way", f"'{found.path}' is a file", op=op["index"])
-    prefix = folded(path) + "/"
-    if any(k.startswith(prefix) and r is not None for k, r in now.items()):
-        raise _refused(409, "folder_in_the_way", f"'{path}' is a folder", op=op["index"])
+        self.rows, self.version, answer = apply_batch(
+            self.rules, self.rows, self.version, raw_ops, parts
+        )
+        return answer
 
 
 def seeded(rules: SyncRules, files: dict[str, bytes]) -> FakeServer:

@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import json
 
-from client.core.engine_choice import (
-    AUTO,
-    PYODIDE,
-    WEBCONTAINER,
-    Choice,
-    choose,
-    clean_setting,
-)
+from client.core.engine_choice import AUTO, PYODIDE, WEBCONTAINER, Choice, choose, clean_setting
 from client.core.layout_state import Layout
 from client.core.terminal_state import node_run_line
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from client.core.engine import ProjectSync
 from client.core.model import Base, ProjectModel, ServerFile, sha256_hex
 from client.core.outbox import pending_ops
-from client.core.reconcile import reconcile
+from client.core.reconcile import Reconciliation, reconcile
 from contract.rules import SyncRules
 
+from .conftest import BINARY, mirror
 from .fake_server import FakeServer, run, seeded
-
-BINARY = bytes(range(256))
 
 
 def snapshot(server: FakeServer) -> list[ServerFile]:
@@ -19,18 +18,9 @@ def snapshot(server: FakeServer) -> list[ServerFile]:
     return loaded.files
 
 
-def mirror(server: FakeServer) -> ProjectModel:
-    model = ProjectModel()
-    for row in server.rows.values():
-        model.adopt(
-            ServerFile(
-                row.path, row.version, row.sha256, row.binary, len(row.content), row.content
-            ),
-            row.content,
-        )
-    model.server_version = server.version
-    model.take_touched()
-    return model
+def reconciled(model: ProjectModel, server: FakeServer) -> Reconciliation:
+    """The server's current load reconciled into `model`."""
+    return reconcile(model, snapshot(server), server.version)
 
 
 def contents(model: ProjectModel) -> dict[str, bytes]:
@@ -41,7 +31,7 @@ def test_server_moved_on_and_ours_clean_takes_theirs(rules: SyncRules) -> None:
     server = seeded(rules, {"a": b"1", "b": b"2"})
     model = mirror(server)
     server.other_put("a", b"new")
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     assert out.updated == ["a"] and out.conflicts == [] and out.added == out.removed == []
     assert contents(model) == {"a": b"new", "b": b"2"}
     assert model.files["a"].base == Base("a", 2, sha256_hex(b"new"))
@@ -52,7 +42,7 @@ def test_ours_changed_and_server_did_not_keeps_ours(rules: SyncRules) -> None:
     server = seeded(rules, {"a": b"1"})
     model = mirror(server)
     model.write("a", b"mine")
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     assert (out.updated, out.conflicts) == ([], [])
     assert contents(model) == {"a": b"mine"} and model.pending_count() == 1
 
@@ -62,7 +52,7 @@ def test_both_changed_differently_is_a_conflict_with_both_kept(rules: SyncRules)
     model = mirror(server)
     model.write("a", b"mine")
     server.other_put("a", b"theirs")
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     [conflict] = out.conflicts
     assert (conflict.path, conflict.server_path, conflict.mine, conflict.theirs) == (
         "a",
@@ -79,7 +69,7 @@ def test_both_changed_to_the_same_content_is_in_step(rules: SyncRules) -> None:
     model = mirror(server)
     model.write("a", b"same")
     server.other_put("a", b"same")
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     assert out.conflicts == [] and out.updated == []
     assert model.files["a"].base == Base("a", 2, sha256_hex(b"same"))
     assert model.pending_count() == 0
@@ -89,7 +79,7 @@ def test_server_deleted_and_ours_clean_deletes_here(rules: SyncRules) -> None:
     server = seeded(rules, {"a": b"1", "b": b"2"})
     model = mirror(server)
     server.other_delete("a")
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     assert out.removed == ["a"] and contents(model) == {"b": b"2"}
     assert model.tombstones == {} and model.pending_count() == 0
 
@@ -99,7 +89,7 @@ def test_server_deleted_and_ours_changed_is_a_conflict(rules: SyncRules) -> None
     model = mirror(server)
     model.write("a", b"mine")
     server.other_delete("a")
-    [conflict] = reconcile(model, snapshot(server), server.version).conflicts
+    [conflict] = reconciled(model, server).conflicts
     assert (conflict.mine, conflict.theirs, conflict.their_version) == (b"mine", None, None)
     assert contents(model) == {"a": b"mine"}
 
@@ -108,7 +98,7 @@ def test_a_server_file_we_never_saw_is_added(rules: SyncRules) -> None:
     server = seeded(rules, {"a": b"1"})
     model = mirror(server)
     server.other_put("dir/new.txt", b"hello")
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     assert out.added == ["dir/new.txt"]
     assert model.files["dir/new.txt"].clean
 
@@ -118,7 +108,7 @@ def test_a_new_local_file_meets_a_server_file_of_that_name(rules: SyncRules) -> 
     model = ProjectModel()
     model.write("same", b"x")
     model.write("differs", b"mine")
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     assert model.files["same"].clean
     [conflict] = out.conflicts
     assert (conflict.path, conflict.mine, conflict.theirs) == ("differs", b"mine", b"theirs")
@@ -128,7 +118,7 @@ def test_a_new_local_file_is_kept_for_the_next_push(rules: SyncRules) -> None:
     server = seeded(rules, {"a": b"1"})
     model = mirror(server)
     model.write("mine.txt", b"m")
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     assert out.conflicts == [] and contents(model) == {"a": b"1", "mine.txt": b"m"}
 
 
@@ -139,7 +129,7 @@ def test_renamed_here_and_changed_there_takes_their_content_in_our_place(
     model = mirror(server)
     model.rename("a", "b")
     server.other_put("a", b"theirs")
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     assert out.updated == ["b"] and out.conflicts == [] and out.added == []
     assert contents(model) == {"b": b"theirs"}
     assert [(op.kind, op.path, op.base_version, op.to) for op in pending_ops(model)] == [
@@ -151,7 +141,7 @@ def test_tombstone_and_server_unchanged_keeps_the_delete(rules: SyncRules) -> No
     server = seeded(rules, {"a": b"1"})
     model = mirror(server)
     model.delete("a")
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     assert out.conflicts == [] and out.added == [] and "a" in model.tombstones
     assert contents(model) == {}
 
@@ -161,7 +151,7 @@ def test_tombstone_and_server_deleted_too_is_forgotten(rules: SyncRules) -> None
     model = mirror(server)
     model.delete("a")
     server.other_delete("a")
-    reconcile(model, snapshot(server), server.version)
+    reconciled(model, server)
     assert model.tombstones == {} and model.pending_count() == 0
 
 
@@ -170,7 +160,7 @@ def test_tombstone_and_server_changed_is_a_conflict(rules: SyncRules) -> None:
     model = mirror(server)
     model.delete("a")
     server.other_put("a", b"theirs")
-    [conflict] = reconcile(model, snapshot(server), server.version).conflicts
+    [conflict] = reconciled(model, server).conflicts
     assert (conflict.path, conflict.mine, conflict.theirs, conflict.their_version) == (
         "a",
         None,
@@ -185,7 +175,7 @@ def test_tombstone_and_server_rewrote_the_same_content_still_deletes(rules: Sync
     model = mirror(server)
     model.delete("a")
     server.other_put("a", b"1")  # a new version, the content we deleted
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     assert out.conflicts == []
     assert [(op.kind, op.path, op.base_version) for op in pending_ops(model)] == [
         ("delete", "a", 2)
@@ -195,7 +185,7 @@ def test_tombstone_and_server_rewrote_the_same_content_still_deletes(rules: Sync
 def test_binary_server_files_wait_for_their_content(rules: SyncRules) -> None:
     server = seeded(rules, {"img.bin": BINARY})
     model = ProjectModel()
-    out = reconcile(model, snapshot(server), server.version)
+    out = reconciled(model, server)
     assert [f.path for f in out.need_content] == ["img.bin"] and out.added == []
     assert model.files == {}
 

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from client.core.sandbox import (
-    SandboxUnavailable,
-    file_changes,
-    origin_for,
-    project_key,
-    share_key,
-)
+from client.core.sandbox import SandboxUnavailable, file_changes, origin_for, project_key, share_key
 
 IDE = "http://127.0.0.1:8000"
 PATTERN = "http://{project}.localhost:8001"

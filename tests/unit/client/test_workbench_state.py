@@ -12,7 +12,9 @@ from client.core.editor_rules import LARGE_BYTES, human_size, present, wants_eag
 from client.core.layout_state import SIZES, Layout
 from client.core.settings import Settings
 from client.core.tabs import TabList
-from client.core.tsconfig import JSX, MODULES, TARGETS, base_options, compiler_options, find_config
+from client.core.tsconfig import base_options, compiler_options, find_config
+
+from .monaco_typescript import monaco_enums
 
 # ------------------------------------------------------------------ commands
 
@@ -141,13 +143,13 @@ def test_tsconfig_with_comments_and_trailing_commas_becomes_worker_options() -> 
       },
       "include": ["src"],
     }"""
-    parsed = compiler_options(text)
+    parsed = compiler_options(text, monaco_enums())
     assert parsed.error is None
     assert parsed.options == {
-        "target": TARGETS["es2022"],
-        "module": MODULES["nodenext"],
+        "target": 9,
+        "module": 199,
         "moduleResolution": 100,
-        "jsx": JSX["react-jsx"],
+        "jsx": 4,
         "strict": True,
         "baseUrl": ".",
         "paths": {"@/*": ["src/*"]},
@@ -156,17 +158,26 @@ def test_tsconfig_with_comments_and_trailing_commas_becomes_worker_options() -> 
 
 
 def test_jsconfig_allows_js_and_bad_configs_say_why() -> None:
-    assert compiler_options('{"compilerOptions": {"checkJs": true}}', "jsconfig.json").options == {
+    enums = monaco_enums()
+    assert compiler_options(
+        '{"compilerOptions": {"checkJs": true}}', enums, "jsconfig.json"
+    ).options == {
         "allowJs": True,
         "checkJs": True,
     }
-    assert "not valid JSON" in (compiler_options("{", "tsconfig.json").error or "")
-    assert "must hold an object" in (compiler_options("[]").error or "")
-    assert compiler_options('{"compilerOptions": {"target": "es1999"}}').skipped == ["target"]
-    assert compiler_options('{"s": "a // not a comment", "compilerOptions": {}}').error is None
+    assert "not valid JSON" in (compiler_options("{", enums, "tsconfig.json").error or "")
+    assert "must hold an object" in (compiler_options("[]", enums).error or "")
+    assert compiler_options('{"compilerOptions": {"target": "es1999"}}', enums).skipped == [
+        "target"
+    ]
+    assert (
+        compiler_options('{"s": "a // not a comment", "compilerOptions": {}}', enums).error is None
+    )
     assert find_config(["a.ts", "jsconfig.json", "tsconfig.json"]) == "tsconfig.json"
     assert find_config(["src/tsconfig.json"]) is None
-    assert base_options()["allowJs"] is True
+    base = base_options(enums)
+    assert base["allowJs"] is True
+    assert [base[k] for k in ("target", "module", "moduleResolution", "jsx")] == [7, 99, 2, 4]
 
 
 # ------------------------------------------------------------------ how a file is shown

@@ -4,25 +4,13 @@ tests can also run inside Pyodide."""
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from client.core.shell import Io, Shell, Streams
-
-
-def run(coro: Coroutine[Any, Any, Any]) -> Any:
-    """Run a coroutine that never waits on a real future to its end."""
-    try:
-        while True:
-            if coro.send(None) is not None:
-                coro.close()
-                raise RuntimeError("the coroutine waited on a real future")
-    except StopIteration as stop:
-        return stop.value
+from tests.support.coroutines import run
 
 
 @dataclass
@@ -40,8 +28,11 @@ class Terminal:
         self.out: list[str] = []
         self.err: list[str] = []
         self.typed: list[str] = []
-        self.streams = Streams(self.out.append, self.err.append, self._read_line, columns=None)
+        self.streams = self.make_streams(columns=None)
         self.shell = Shell(str(root), env={"HOME": str(root), "USER": "me"}, streams=self.streams)
+
+    def make_streams(self, columns: int | None) -> Streams:
+        return Streams(self.out.append, self.err.append, self._read_line, columns=columns)
 
     async def _read_line(self) -> str | None:
         return self.typed.pop(0) if self.typed else None

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from client.core.shell import Shell, Streams
+from client.core.shell import Shell
 from client.worker.commands import install
 from client.worker.host import Host, InstallError
 from client.worker.micropip_installer import explain
 from client.worker.requirements import canonical, requirement_name
-from tests.unit.shell.conftest import Result, run
+from tests.unit.shell.conftest import Terminal as ShellTerminal
 
 # What the fake index offers: name → (version, dependencies).
 INDEX = {
@@ -74,17 +74,19 @@ class FakeInstaller:
         return "0.11.1"
 
 
-class Terminal:
+class Terminal(ShellTerminal):
+    """The shell's test terminal with `python` and `pip` installed over a fake installer."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self.out: list[str] = []
         self.err: list[str] = []
         # Answers the blocking reads of input() and the REPL; an exception is raised there.
-        self.typed: list[str | BaseException] = []
+        self.typed: list[str | BaseException] = []  # type: ignore[assignment]
         self.installer = FakeInstaller()
         self.host = Host(project=str(root), read_line=self._blocking_read, installer=self.installer)
-        streams = Streams(self.out.append, self.err.append, self._read_line, columns=80)
-        self.shell = Shell(str(root), env={"HOME": str(root)}, streams=streams)
+        self.streams = self.make_streams(columns=80)
+        self.shell = Shell(str(root), env={"HOME": str(root)}, streams=self.streams)
         install(self.shell, self.host)
 
     def _blocking_read(self) -> str | None:
@@ -95,18 +97,6 @@ class Terminal:
 
     async def _read_line(self) -> str | None:
         return self._blocking_read()
-
-    def __call__(self, line: str) -> Result:
-        self.out.clear()
-        self.err.clear()
-        status = run(self.shell.run_line(line))
-        return Result(status, "".join(self.out), "".join(self.err))
-
-    def write(self, relative: str, text: str = "") -> Path:
-        path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        return path
 
 
 @pytest.fixture

@@ -1,0 +1,111 @@
+"""The sync limits of contract/sync_rules.json: file, request and project sizes, files per
+project and operations per batch."""
+
+from __future__ import annotations
+
+import json
+
+from server.sync_rules import RULES
+from tests.support.api import Api, expect_error
+from tests.support.databases import execute
+
+from .conftest import delete, multipart, ok_sync, project_info, put, rename, state
+
+
+def test_file_size_limit(api: Api, pid: str) -> None:
+    at_limit = "y" * RULES.max_file_bytes
+    ok_sync(api, pid, [put("max.txt", at_limit)])
+    assert api.files(pid)["max.txt"]["size"] == RULES.max_file_bytes
+    response = api.sync(pid, [put("over.txt", at_limit + "y")])
+    error = expect_error(response, 413, "file_too_large")
+    assert error["details"] == {"op": 0, "field": "content"}
+    # The same for a binary part.
+    response = multipart(
+        api,
+        pid,
+        {
+            "ops": [
+                {
+                    "op": "put",
+                    "path": "big.bin",
+                    "base_version": None,
+                    "content_ref": "a",
+                    "binary": True,
+                }
+            ]
+        },
+        {"a": b"\0" * (RULES.max_file_bytes + 1)},
+    )
+    assert response.status_code == 413, response.text
+    assert response.json()["error"]["code"] == "file_too_large"
+    assert sorted(api.files(pid)) == ["max.txt"]
+
+
+def test_request_size_limit(api: Api, pid: str, database_url: str) -> None:
+    ok_sync(api, pid, [put("keep.txt", "k")])
+    before = state(api, pid, database_url)
+    chunk = "z" * (1 << 20)
+    ops = [put(f"f{i}.txt", chunk) for i in range(RULES.max_request_bytes // len(chunk) + 1)]
+    payload = json.dumps({"ops": ops}).encode()
+    assert RULES.max_request_bytes < len(payload) < RULES.max_request_bytes + 2 * len(chunk)
+    response = api.post(
+        f"/api/projects/{pid}/sync", content=payload, headers={"content-type": "application/json"}
+    )
+    error = expect_error(response, 413, "too_large")
+    assert error["details"]["limit"] == RULES.max_request_bytes
+    # The same for a multipart body.
+    response = multipart(
+        api, pid, {"ops": []}, {f"p{i}": b"\0" * (RULES.max_file_bytes - 1) for i in range(4)}
+    )
+    expect_error(response, 413, "too_large")
+    assert state(api, pid, database_url) == before
+
+
+def test_ops_per_sync_limit(api: Api, pid: str, database_url: str) -> None:
+    before = state(api, pid, database_url)
+    ops = [put(f"f{i}.txt", "") for i in range(RULES.max_ops_per_sync + 1)]
+    error = expect_error(api.sync(pid, ops), 413, "too_many_ops")
+    assert error["details"]["limit"] == RULES.max_ops_per_sync
+    assert state(api, pid, database_url) == before
+    body = ok_sync(
+        api, pid, [put(f"d{i % 10}/f{i}.txt", str(i % 7)) for i in range(RULES.max_ops_per_sync)]
+    )
+    assert body["version"] == 1
+    assert project_info(api, pid)["file_count"] == RULES.max_ops_per_sync
+
+
+def test_project_file_count_limit(api: Api, pid: str, database_url: str) -> None:
+    ok_sync(api, pid, [put("a.txt", "a")])
+    execute(
+        database_url,
+        "UPDATE projects SET file_count = %s WHERE id = %s",
+        (RULES.max_project_files, pid),
+    )
+    before = state(api, pid, database_url)
+    error = expect_error(api.sync(pid, [put("one-more.txt", "x")]), 413, "too_many_files")
+    assert error["details"]["limit"] == RULES.max_project_files
+    assert state(api, pid, database_url) == before
+    # At the limit, replacing, renaming and deleting still work.
+    ok_sync(api, pid, [put("a.txt", "a2", 1)])
+    ok_sync(api, pid, [rename("a.txt", "b.txt", 2)])
+    assert project_info(api, pid)["file_count"] == RULES.max_project_files
+    ok_sync(api, pid, [delete("b.txt", 3), put("c.txt", "c")])
+    assert project_info(api, pid)["file_count"] == RULES.max_project_files
+
+
+def test_project_size_limit(api: Api, pid: str, database_url: str) -> None:
+    ok_sync(api, pid, [put("a.txt", "12345")])
+    execute(
+        database_url,
+        "UPDATE projects SET total_bytes = %s WHERE id = %s",
+        (RULES.max_project_bytes - 5, pid),
+    )
+    before = state(api, pid, database_url)
+    error = expect_error(api.sync(pid, [put("b.txt", "123456")]), 413, "project_too_large")
+    assert error["details"]["limit"] == RULES.max_project_bytes
+    assert state(api, pid, database_url) == before
+    ok_sync(api, pid, [put("b.txt", "12345")])  # exactly at the limit
+    assert project_info(api, pid)["total_bytes"] == RULES.max_project_bytes
+    # Shrinking a file frees room.
+    ok_sync(api, pid, [put("a.txt", "1", 1), put("c.txt", "1234")])
+    assert project_info(api, pid)["total_bytes"] == RULES.max_project_bytes
