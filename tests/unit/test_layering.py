@@ -204,3 +204,17 @@ def test_the_rule_four_checker_sees_each_offence(tmp_path: Path) -> None:
         "9: SQL 'UPDATE projects SET name'",
     ]
     assert rule_four_offences(fine) == []
+
+
+def test_every_background_task_in_the_client_goes_through_spawn() -> None:
+    """The rule behind ruff's RUF006, kept for tasks whose result is stored too: only
+    client/core/tasks.py calls ensure_future or create_task. (Here, not in
+    tests/unit/client: that suite also runs inside Pyodide, which has no source tree.)"""
+    offenders = []
+    for path in sorted((ROOT / "client").rglob("*.py")):
+        if path == ROOT / "client" / "core" / "tasks.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Attribute) and node.attr in {"ensure_future", "create_task"}:
+                offenders.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}")
+    assert offenders == []

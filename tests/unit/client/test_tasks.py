@@ -123,20 +123,3 @@ def test_a_broken_reporter_still_logs_the_failure(caplog: pytest.LogCaptureFixtu
     finally:
         tasks.set_reporter(None)
     assert "still seen" in caplog.text
-
-
-def test_every_background_task_in_the_client_goes_through_spawn() -> None:
-    """The rule behind ruff's RUF006, kept for tasks whose result is stored too: only
-    tasks.py calls ensure_future or create_task."""
-    import ast
-
-    from tests.support.paths import ROOT
-
-    offenders = []
-    for path in sorted((ROOT / "client").rglob("*.py")):
-        if path == ROOT / "client" / "core" / "tasks.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            if isinstance(node, ast.Attribute) and node.attr in {"ensure_future", "create_task"}:
-                offenders.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}")
-    assert offenders == []
