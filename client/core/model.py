@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 
+# The value `ProjectModel.inflight` holds for a path sent to be deleted (never a sha256).
+SENT_DELETE = "delete"
+
 
 def sha256_hex(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
@@ -124,9 +127,11 @@ class ProjectModel:
     tombstones: dict[str, Base] = field(default_factory=dict)
     server_version: int = 0
     etag: str | None = None
-    # Server path -> hash of content sent and not yet answered. When an answer is lost (a
+    # Server path -> hash of content sent and not yet answered, or SENT_DELETE for a path
+    # sent to be deleted (a delete, or the source of a rename). When an answer is lost (a
     # reload or a crash mid-request), this tells the server's copy apart from another
-    # device's: if it is what we sent, it is ours, not a conflict.
+    # device's: if it is what we sent, it is ours, not a conflict; if the path is gone and
+    # we deleted it, a local file still based on it was made again here since.
     inflight: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
