@@ -20,7 +20,7 @@ def page_files(page: Page) -> dict[str, str]:
 
 
 def wait_saved(page: Page) -> None:
-    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'", timeout=30_000)
+    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'", timeout=60_000)
 
 
 def test_a_file_made_again_while_its_delete_flew_stays_deleted_after_a_reload(
@@ -51,7 +51,7 @@ def test_a_file_made_again_while_its_delete_flew_stays_deleted_after_a_reload(
     page.route(f"**/api/projects/{project}/sync", hold)
     page.evaluate("(p) => window.cospaiDebug.remove(p)", "src/c.js")
     page.keyboard.press("Control+s")
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
     while not held and time.monotonic() < deadline:
         page.wait_for_timeout(50)
     assert held, "the delete never left"
