@@ -54,7 +54,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=600.0,
+        default=1200.0,
         help="seconds one run may take before it is stopped and counted as failed "
         "(default %(default)s)",
     )
