@@ -64,10 +64,11 @@ class ConflictBook:
         if choice not in {"mine", "merged"}:
             raise ValueError(f"unknown choice {choice!r}")
         current = model.files.get(path)
-        if choice == "merged":
-            content = merged
-        else:  # 'mine' is the file as it is now: edits made since the conflict are kept
-            content = current.content if current is not None else conflict.mine
+        # 'mine' is the file as it is now: edits made since the conflict are kept, and a file
+        # deleted (or moved away) since is a delete. `conflict.mine` is only the copy taken
+        # when the conflict was raised: bringing it back undid the user's delete.
+        mine = current.content if current is not None else None
+        content = merged if choice == "merged" else mine
         if content is None:  # mine was a delete: delete their version
             model.files.pop(path, None)
             if base is not None:

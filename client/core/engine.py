@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from client.core.conflicts import Conflict, ConflictBook
-from client.core.model import Base, LocalFile, ProjectModel, ServerFile
+from client.core.model import SENT_DELETE, Base, LocalFile, ProjectModel, ServerFile
 from client.core.outbox import Op, batches, pending_ops, unsyncable
-from client.core.ports import ServerApi, Storage, StoredProject
+from client.core.ports import Refused, ServerApi, SignedOut, Storage, StoredProject
 from client.core.reconcile import Reconciliation, adopt_fetched, origin_index, reconcile
-from client.core.reply import Deleted, apply_results, forget_deleted
+from client.core.reply import Deleted, apply_results, forget_deleted, settle_ours
 from contract.rules import SyncRules
 
 
@@ -89,6 +89,8 @@ class ProjectSync:
         """Fetch the server's copy (304 when unchanged) and reconcile; None if unchanged."""
         snapshot = await self.api.load(self.project_id, self.model.etag)
         if snapshot is None:
+            # Not changed since we last loaded it: nothing we sent since has landed.
+            self.model.inflight.clear()
             return None
         # Files in conflict keep their conflict until the user resolves it.
         result = reconcile(self.model, snapshot.files, snapshot.version)
@@ -231,19 +233,26 @@ class ProjectSync:
         parts = {
             op.file.sha256: op.file.content for op in group if op.as_part and op.file is not None
         }
-        sent = {op.path: op.file.sha256 for op in group if op.kind == "put" and op.file}
+        sent = sent_state(group)
+        # What earlier requests sent to these paths and never heard back about.
+        earlier = {p: self.model.inflight[p] for p in sent if p in self.model.inflight}
         if sent:  # stored first, so that a reload mid-request still knows what was sent
             self.model.inflight.update(sent)
             await self.persist()
-        answer = await self.api.sync(
-            self.project_id, [op.payload() for op in group], parts, message
-        )
-        for path, sha in sent.items():
-            if self.model.inflight.get(path) == sha:
-                del self.model.inflight[path]
+        try:
+            answer = await self.api.sync(
+                self.project_id, [op.payload() for op in group], parts, message
+            )
+        except (Refused, SignedOut):
+            # Answered, and nothing applied: there is nothing to recognise later.
+            self._forget_sent(sent)
+            raise
+        self._forget_sent(sent)
         report.requests += 1
         report.sent_ops += len(group)
         for refused in apply_results(self.model, group, answer, deleted):
+            if settle_ours(self.model, refused, earlier):
+                continue  # the server already holds what we want there: no conflict
             conflict = await self._conflict_for(
                 refused.op, refused.current_version, refused.current_sha256, refused.path
             )
@@ -251,6 +260,11 @@ class ProjectSync:
             report.new_conflicts.append(conflict)
         self.model.etag = None  # our own change moved the server: reload next time
         await self.persist()
+
+    def _forget_sent(self, sent: dict[str, str]) -> None:
+        for path, state in sent.items():
+            if self.model.inflight.get(path) == state:
+                del self.model.inflight[path]
 
     async def _conflict_for(
         self, op: Op, version: int | None, sha: str | None, server_path: str | None = None
@@ -291,6 +305,23 @@ class ProjectSync:
         self.conflicts.resolve(self.model, path, choice, merged)
         await self.persist()
         self._on_change()
+
+
+def sent_state(group: list[Op]) -> dict[str, str]:
+    """What the server holds once `group` is applied, by server path, for the paths the
+    group changes: the content's sha256, or SENT_DELETE. In op order (deletes first), so a
+    path deleted and then taken by a rename ends as the rename left it."""
+    sent: dict[str, str] = {}
+    for op in group:
+        if op.kind == "put" and op.file is not None:
+            sent[op.path] = op.file.sha256
+        elif op.kind == "delete":
+            sent[op.path] = SENT_DELETE
+        elif op.kind == "rename" and op.to is not None and op.file is not None:
+            assert op.file.base is not None
+            sent[op.path] = SENT_DELETE
+            sent[op.to] = op.file.base.sha256
+    return sent
 
 
 def server_file(entry: Mapping[str, str | int], content: bytes | None) -> ServerFile:

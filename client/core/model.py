@@ -16,6 +16,9 @@ from typing import NoReturn, TypeVar, overload
 
 _T = TypeVar("_T")
 
+# The value `ProjectModel.inflight` holds for a path sent to be deleted (never a sha256).
+SENT_DELETE = "delete"
+
 
 def sha256_hex(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
@@ -136,9 +139,11 @@ class ProjectModel:
     tombstones: dict[str, Base]
     server_version: int
     etag: str | None
-    # Server path -> hash of content sent and not yet answered. When an answer is lost (a
+    # Server path -> hash of content sent and not yet answered, or SENT_DELETE for a path
+    # sent to be deleted (a delete, or the source of a rename). When an answer is lost (a
     # reload or a crash mid-request), this tells the server's copy apart from another
-    # device's: if it is what we sent, it is ours, not a conflict.
+    # device's: if it is what we sent, it is ours, not a conflict; if the path is gone and
+    # we deleted it, a local file still based on it was made again here since.
     inflight: dict[str, str]
 
     def __init__(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from client.core.conflicts import Conflict
-from client.core.model import Base, LocalFile, ProjectModel, ServerFile
+from client.core.model import SENT_DELETE, Base, LocalFile, ProjectModel, ServerFile
 
 
 @dataclass
@@ -37,18 +37,18 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
 
     for local in list(model.files.values()):
         if local.base is None:
-            theirs = by_path.get(local.path)
-            if theirs is None:
-                continue  # new here: pushed later
-            claimed.add(theirs.path)
-            if theirs.sha256 == local.sha256 or _ours(model, theirs):
-                model.files[local.path] = _rebased(local, theirs)
-            else:
-                out.conflicts.append(_conflict(local.path, theirs, local.content, local.binary))
+            _new_here(model, local, by_path, claimed, out)
             continue
         origin = local.base.path
         theirs = by_path.get(origin)
         claimed.add(origin)
+        if theirs is None and model.inflight.get(origin) == SENT_DELETE:
+            # We deleted it there (the answer was lost) and this file was made again here
+            # since, keeping the old identity: it is new to the server, not a conflict.
+            fresh = replace(local, base=None)
+            model.files[fresh.path] = fresh
+            _new_here(model, fresh, by_path, claimed, out)
+            continue
         if theirs is None:  # deleted on the server
             if local.clean:
                 del model.files[local.path]
@@ -75,10 +75,15 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
         theirs = by_path.get(server_path)
         if theirs is None:
             model.forget_tombstone(server_path)  # gone on both sides
-        elif theirs.version != tomb.version and theirs.sha256 != tomb.sha256:
-            # I deleted it, they changed it: ask
+        elif (
+            theirs.version != tomb.version
+            and theirs.sha256 != tomb.sha256
+            and not _ours(model, theirs)
+        ):
+            # I deleted it, they changed it: ask (unless the change is one we sent before
+            # deleting it here, its answer lost: then the delete stands)
             out.conflicts.append(_conflict(server_path, theirs, None, theirs.binary))
-        elif theirs.version != tomb.version:  # rewritten with what I deleted: still delete
+        elif theirs.version != tomb.version:  # rewritten with what I deleted, or by us
             model.tombstones[server_path] = Base(server_path, theirs.version, theirs.sha256)
 
     for theirs in server:
@@ -95,6 +100,25 @@ def reconcile(model: ProjectModel, server: list[ServerFile], server_version: int
     model.server_version = server_version
     model.inflight.clear()  # the server's state is known now
     return out
+
+
+def _new_here(
+    model: ProjectModel,
+    local: LocalFile,
+    by_path: dict[str, ServerFile],
+    claimed: set[str],
+    out: Reconciliation,
+) -> None:
+    """A local file the server has never given us: pushed later, unless the server has a
+    file at its path (ours whose answer was lost, the same content, or a conflict)."""
+    theirs = by_path.get(local.path)
+    if theirs is None:
+        return  # new here: pushed later
+    claimed.add(theirs.path)
+    if theirs.sha256 == local.sha256 or _ours(model, theirs):
+        model.files[local.path] = _rebased(local, theirs)
+    else:
+        out.conflicts.append(_conflict(local.path, theirs, local.content, local.binary))
 
 
 def _ours(model: ProjectModel, theirs: ServerFile) -> bool:

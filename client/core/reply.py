@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from client.core.model import Base, LocalFile, ProjectModel
+from client.core.model import SENT_DELETE, Base, LocalFile, ProjectModel
 from client.core.outbox import Op
 
 
@@ -99,3 +99,36 @@ def forget_deleted(model: ProjectModel, deleted: Deleted) -> None:
     for local in list(model.files.values()):
         if local.base is not None and (local.base.path, local.base.version) in deleted:
             model.files[local.path] = replace(local, base=None)
+
+
+def settle_ours(model: ProjectModel, refused: Refused, earlier: dict[str, str]) -> bool:
+    """A put or delete refused because the server's copy is already what this browser
+    wants there: what an earlier request sent (`earlier`, server path -> its sent state,
+    kept in `model.inflight` while unanswered) when that request's answer was lost after
+    the server applied it, or what this op itself asks for. That is no conflict: the model
+    is put in step with the server's copy, and the next push sends what still differs.
+    True when settled so; a rename is left to the conflict (rare, and always safe)."""
+    op = refused.op
+    if op.kind not in {"put", "delete"} or (refused.path or op.path) != op.path:
+        return False
+    state = refused.current_sha256 if refused.current_version is not None else SENT_DELETE
+    own = op.file.sha256 if op.kind == "put" and op.file is not None else SENT_DELETE
+    if state is None or state not in {earlier.get(op.path), own}:
+        return False
+    version = refused.current_version
+    there = None if version is None else Base(op.path, version, state)
+    local = model.files.get(op.path)
+    if op.kind == "put" and local is not None:
+        model.files[op.path] = replace(local, base=there)  # new to the server when gone there
+        return True
+    # Deleted here (the delete refused, or the file deleted while the put flew): whatever
+    # copy the server holds is to go, at the version it is at now.
+    if there is not None:
+        model.tombstones[op.path] = there
+        return True
+    model.forget_tombstone(op.path)
+    if op.kind == "delete":
+        # A file made again here while the delete flew kept the deleted copy's identity:
+        # new to the server now, as forget_deleted() makes it for a delete answered `ok`.
+        forget_deleted(model, {(op.path, op.base_version)})
+    return True

@@ -1,9 +1,14 @@
 """Fault-injection soak: a few hundred random edits while the server fails at random and
-the page reloads; at the end the server, IndexedDB and the page agree byte for byte."""
+the page reloads; at the end the server, IndexedDB and the page agree byte for byte.
+
+`COSPAI_SOAK_SEED=N` runs another interleaving (bench/soak_loop.py runs many), and
+`COSPAI_SOAK_SEED=N:M` names the steps' and the faults' seeds apart. Unset, the seeds are
+fixed, so `make test` runs the same steps every time."""
 
 from __future__ import annotations
 
 import json
+import os
 import random
 
 from playwright.sync_api import BrowserContext, Page, Route
@@ -13,6 +18,7 @@ from tests.e2e.test_workbench_sync import server_files
 from tests.support.live_server import LiveServer
 
 STEPS = 300
+DEFAULT_SEEDS = (20261125, 7)  # (steps, faults)
 PATHS = ["index.html", "a.txt", "b.txt", "src/c.js", "src/d.js", "docs/e.md", "docs/f.md"]
 
 IDB_FILES_JS = """(project) => new Promise((resolve, reject) => {
@@ -33,6 +39,17 @@ IDB_FILES_JS = """(project) => new Promise((resolve, reject) => {
 })"""
 
 
+def soak_seeds() -> tuple[int, int]:
+    """(steps seed, faults seed): the fixed pair, or from COSPAI_SOAK_SEED ("N": the
+    faults' seed derived from N; "N:M": both given)."""
+    raw = os.environ.get("COSPAI_SOAK_SEED", "").strip()
+    if not raw:
+        return DEFAULT_SEEDS
+    steps, _, faults = raw.partition(":")
+    seed = int(steps)
+    return seed, int(faults) if faults else random.Random(f"faults-{seed}").randrange(2**32)
+
+
 def page_files(page: Page) -> dict[str, str]:
     return json.loads(page.evaluate("window.cospaiDebug.files()"))
 
@@ -40,14 +57,18 @@ def page_files(page: Page) -> dict[str, str]:
 def test_random_edits_failures_and_reloads_converge(
     page: Page, context: BrowserContext, live_server: LiveServer
 ) -> None:
-    rnd = random.Random(20261125)
+    steps_seed, faults_seed = soak_seeds()
+    print(f"soak seeds: COSPAI_SOAK_SEED={steps_seed}:{faults_seed}")
+    rnd = random.Random(steps_seed)
     flows.sign_up(page, live_server.url)
     project = flows.create_project(page, "soak")
-    faults = random.Random(7)  # its own stream: the route handler runs at its own times
+    faults = random.Random(faults_seed)  # its own stream: the route handler runs at its own times
     failing = {"on": True, "count": 0}
 
     def flaky(route: Route) -> None:
-        if failing["on"] and faults.random() < 0.4:
+        # The first request sent while failures are on always fails: with few requests
+        # (backoff spaces them out), some seeds otherwise drew no failure at all.
+        if failing["on"] and (faults.random() < 0.4 or failing["count"] == 0):
             failing["count"] += 1
             if faults.random() < 0.5:
                 route.fulfill(status=503, body="{}")
