@@ -249,11 +249,40 @@ function isFatal(error) {
       .test(String(error.message || error))));
 }
 
+// Programs' own output goes through the sessions' sys.stderr; what this worker's console
+// gets is the engine's: on a fatal error, Pyodide's dump of the Python stack. Keep its
+// tail so the crash message can say where in the project it happened.
+const engineLines = [];
+for (const level of ["error", "warn", "log"]) {
+  const original = console[level].bind(console);
+  console[level] = (...parts) => {
+    engineLines.push(parts.map(String).join(" "));
+    if (engineLines.length > 200) engineLines.shift();
+    original(...parts);
+  };
+}
+
+// The innermost frame of the project's own code in Pyodide's dump of the Python stack
+// (most recent call first): `File "/project/a/b.py", line 5 in f` -> "a/b.py, line 5".
+function projectFrame(lines) {
+  const dump = lines.lastIndexOf("Stack (most recent call first):");
+  if (dump < 0) return "";
+  for (const line of lines.slice(dump + 1)) {
+    const found = /^\s*File "\/project\/([^"]+)", line (\d+)/.exec(line);
+    if (found) return `${found[1]}, line ${found[2]}`;
+  }
+  return "";
+}
+
 function plainReason(error) {
   const text = String((error && error.message) || error);
   if (/Maximum call stack size exceeded/i.test(text)) {
-    return "a program recursed deeper than the browser's stack allows (deep recursion " +
-      "inside Python's C code, such as comparing lists that contain themselves)";
+    // CPython would raise RecursionError; the browser's stack runs out first when the
+    // recursion is inside C code (pyodide/pyodide#5959), which no Python code can catch.
+    const where = projectFrame(engineLines);
+    return "a program recursed deeper than the browser's stack allows" +
+      (where ? `, at ${where}` : "") + " (deep recursion inside Python's C code, such as " +
+      "comparing lists that contain themselves; CPython would raise RecursionError)";
   }
   if (/Out of memory|Cannot enlarge memory|memory access out of bounds/i.test(text)) {
     return "a program used more memory than the browser gives this runtime";

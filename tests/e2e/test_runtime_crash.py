@@ -61,7 +61,13 @@ def test_recursion_and_a_crashed_engine(
     type_line(page, "python selfref.py")
     wait_for_text(
         page,
-        "The Python runtime crashed: a program recursed deeper than the browser's stack allows",
+        "The Python runtime crashed: a program recursed deeper than the browser's stack",
+    )
+    # Where in the project: the innermost frame of Pyodide's dump of the Python stack.
+    page.wait_for_function(
+        """(text) => document.querySelector('#bottom-panel .term-host:not([hidden]) .xterm-rows')
+            .innerText.replace(/\\n/g, '').includes(text)""",
+        arg="stack allows, at selfref.py, line 5 (deep recursion",
     )
     wait_for_text(page, "Restarting it with the project's files")
     page.wait_for_function(FRESH_PROMPT, arg="Restarting it with", timeout=30_000)
