@@ -8,7 +8,7 @@ taken on warm reloads of that profile.
    project is open) to the shell's prompt drawn in xterm; also from navigation start.
    Median of --runs reloads, with the median time at which each boot step ended (the
    sandbox frame's hello, the worker's steps: loader, interpreter restored, client
-   unpacked, micropip, host made, ready).
+   unpacked, host made, ready; micropip loads after the prompt).
 2. Echo: --keys printable keystrokes typed into the shell's line editor, each from its
    keydown (capture listener) to the moment xterm's rows hold the typed text (a
    MutationObserver); p50 and p95.
@@ -136,7 +136,6 @@ STEPS = [
     "worker-loader",
     "worker-interpreter",
     "worker-client",
-    "worker-micropip",
     "worker-host",
     "runtime-ready",
 ]

@@ -157,7 +157,7 @@ sys.path.insert(0, "/project")
 from contract.rules import load as _load_rules
 from client.core.runtime_host import Host, attach_stdio
 
-def _engine_commands(host, wheelhouse):
+def _engine_commands(host, wheelhouse, load_micropip):
     """python and pip (client/worker) when that package is there; the shell works without."""
     try:
         from client.worker.commands import install
@@ -167,13 +167,14 @@ def _engine_commands(host, wheelhouse):
         print("[cospai] no python/pip commands:", error)
         return None
     programs = Programs(project="/project", read_line=lambda: host.read_line() or None,
-                        installer=MicropipInstaller([wheelhouse], online=True))
+                        installer=MicropipInstaller([wheelhouse], online=True,
+                                                  load=load_micropip))
     return lambda shell: install(shell, programs)
 
-def make_host(bridge, wheelhouse):
+def make_host(bridge, wheelhouse, load_micropip):
     import time
     host = Host(bridge, "/project", _load_rules())
-    host.install_commands = _engine_commands(host, wheelhouse)
+    host.install_commands = _engine_commands(host, wheelhouse, load_micropip)
     attach_stdio(host)
     time.sleep = host.sleep  # Pyodide's busy-waits: no Ctrl+C, no files until it ends
     return host
@@ -201,6 +202,14 @@ function takenOnRead(bytes) {
   });
 }
 
+// micropip (for pip) is loaded once, after the prompt: pip awaits this same promise.
+let micropipLoad = null;
+function loadMicropip() {
+  micropipLoad ||= pyodide.loadPackage("micropip", { messageCallback: () => {} })
+    .then(() => step("worker-micropip"));
+  return micropipLoad;
+}
+
 async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
   // boot.mjs restores an initialised interpreter stored on this (sandbox) origin, about a
   // second less to the prompt; the first boot here has a helper worker store one.
@@ -221,10 +230,8 @@ async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
     interrupt = new Int8Array(interruptBuffer);
     pyodide.setInterruptBuffer(takenOnRead(interrupt));
   }
-  await pyodide.loadPackage("micropip", { messageCallback: () => {} }); // for pip
-  step("worker-micropip");
   const makeHost = await pyodide.runPythonAsync(BOOT_PY);
-  host = makeHost(bridge, wheelhouse);
+  host = makeHost(bridge, wheelhouse, loadMicropip);
   makeHost.destroy();
   step("worker-host");
   pyodide.FS.chdir("/project");
@@ -374,6 +381,8 @@ self.onmessage = async ({ data }) => {
     try {
       await boot(data);
       postMessage({ op: "status", state: "ready", reason: "", steps: bootSteps });
+      // pip's package manager, now the prompt is up; a failure reaches pip's await of it.
+      loadMicropip().catch((error) => console.warn("[cospai] micropip did not load:", error));
     } catch (error) {
       postMessage({ op: "status", state: "failed", reason: String(error.message || error) });
     }

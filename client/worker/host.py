@@ -33,6 +33,9 @@ class InstallError(Exception):
 
 
 class Installer(Protocol):
+    async def ready(self) -> None:
+        """Wait until the installer can be used (Pyodide's loads after the prompt)."""
+
     async def install(
         self, requirements: list[str], *, deps: bool = True, pre: bool = False
     ) -> None:

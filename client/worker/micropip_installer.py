@@ -12,6 +12,7 @@ simply fails into the next message.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from .host import InstallError
 
@@ -38,9 +39,21 @@ def explain(message: str) -> str:
 
 
 class MicropipInstaller:
-    def __init__(self, index_urls: list[str], online: bool = True) -> None:
+    def __init__(
+        self,
+        index_urls: list[str],
+        online: bool = True,
+        load: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         # micropip appends "/<name>/" itself: a trailing slash would double it.
         self.index_urls = [url.rstrip("/") for url in index_urls] + ([PYPI] if online else [])
+        # The worker loads micropip after the prompt is up (a third of a second less to
+        # wait for it); `load` is its one promise of that load, which pip awaits first.
+        self._load = load
+
+    async def ready(self) -> None:
+        if self._load is not None:
+            await self._load()
 
     async def install(
         self, requirements: list[str], *, deps: bool = True, pre: bool = False
@@ -50,7 +63,7 @@ class MicropipInstaller:
         requirements = [
             f"emfs:{r}" if r.startswith("/") and r.endswith(".whl") else r for r in requirements
         ]
-        import micropip  # Pyodide's: present in the worker, loaded at its boot
+        import micropip  # Pyodide's: loaded in the worker (ready() waits for it)
 
         try:
             # reinstall: a pinned version different from the installed one replaces it

@@ -21,12 +21,15 @@ import importlib.metadata as metadata
 import os
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from client.core.shell import Io, Shell
 
 from .host import Host, Installer, InstallError
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 from .requirements import (
-    Requirement,
     RequirementsError,
     canonical,
     parse_requirement,
@@ -126,6 +129,8 @@ class PipCommand:
         if not rest or rest[0] in ("-h", "--help"):
             io.out(HELP)
             return 0
+        if self.host.installer:
+            await self.host.installer.ready()  # requirement strings need it too
         if rest[0] in ("-V", "--version"):
             version = self.host.installer.version() if self.host.installer else "absent"
             io.out(f"pip (micropip {version}) (python {_python()})\n")

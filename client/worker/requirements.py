@@ -14,19 +14,26 @@ from __future__ import annotations
 
 import os
 import re
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-try:
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
-except ModuleNotFoundError:  # the runtime worker, which loads micropip only
-    # micropip carries its own copy of packaging, the version it was tested with.
-    from micropip._vendored.packaging.src.packaging.requirements import (  # type: ignore[import-not-found,no-redef]
-        InvalidRequirement,
-        Requirement,
-    )
-    from micropip._vendored.packaging.src.packaging.utils import (  # type: ignore[import-not-found,no-redef]
-        canonicalize_name,
-    )
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+
+
+def _packaging() -> ModuleType:
+    """packaging's modules, imported when first needed: in the runtime worker they come
+    with micropip, which loads after the prompt is up (pip waits for it)."""
+    try:
+        import packaging.requirements
+        import packaging.utils
+    except ModuleNotFoundError:  # the runtime worker, which loads micropip only
+        # micropip carries its own copy of packaging, the version it was tested with.
+        import micropip._vendored.packaging.src.packaging as packaging  # type: ignore[import-not-found,no-redef]
+        import micropip._vendored.packaging.src.packaging.requirements  # type: ignore[import-not-found]
+        import micropip._vendored.packaging.src.packaging.utils  # type: ignore[import-not-found]  # noqa: F401
+    return packaging
+
 
 _REFUSED = ("-e", "--editable", "-i", "--index-url", "--extra-index-url", "-f", "--find-links")
 
@@ -37,15 +44,16 @@ class RequirementsError(Exception):
 
 def canonical(name: str) -> str:
     """PEP 503's normal form: `Typing_Extensions` and `typing-extensions` are one name."""
-    return str(canonicalize_name(name))
+    return str(_packaging().utils.canonicalize_name(name))
 
 
 def parse_requirement(spec: str) -> Requirement | None:
     """The requirement `spec` writes (PEP 508), or None for what is not one: a wheel's
     path, a URL, a typo (micropip says what is wrong with those)."""
+    requirements = _packaging().requirements
     try:
-        return Requirement(spec)
-    except InvalidRequirement:
+        return requirements.Requirement(spec)
+    except requirements.InvalidRequirement:
         return None
 
 

@@ -34,10 +34,19 @@ class FakeInstaller:
 
     packages: dict[str, str] = field(default_factory=lambda: {"micropip": "0.11.1"})
     calls: list[tuple[list[str], bool, bool]] = field(default_factory=list)
+    # Like the worker's micropip, which loads after the prompt: unusable until ready().
+    loaded: bool = False
+
+    async def ready(self) -> None:
+        self.loaded = True
+
+    def _check_loaded(self) -> None:
+        assert self.loaded, "pip used the installer before awaiting ready()"
 
     async def install(
         self, requirements: list[str], *, deps: bool = True, pre: bool = False
     ) -> None:
+        self._check_loaded()
         self.calls.append((list(requirements), deps, pre))
         todo, chosen = list(requirements), {}
         while todo:
@@ -64,13 +73,16 @@ class FakeInstaller:
                 self.packages[name] = version
 
     def uninstall(self, names: list[str]) -> None:
+        self._check_loaded()
         for name in names:
             self.packages.pop(name, None)
 
     def installed(self) -> dict[str, str]:
+        self._check_loaded()
         return dict(self.packages)
 
     def version(self) -> str:
+        self._check_loaded()
         return "0.11.1"
 
 
