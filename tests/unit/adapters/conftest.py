@@ -33,6 +33,31 @@ class JsProxy:
     """Nothing here is a real JS object: plain Python values cross as they are."""
 
 
+class JsObject(dict[str, Any]):
+    """A plain JS object made by to_js(..., dict_converter=...): a dict whose keys are
+    also attributes, as JS properties are."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value
+
+
+def to_js(value: Any, dict_converter: Any = None, **_options: Any) -> Any:
+    """Python values cross as they are; with a dict converter, dicts become objects."""
+    if dict_converter is None:
+        return value
+    if isinstance(value, dict):
+        return JsObject({k: to_js(v, dict_converter) for k, v in value.items()})
+    if isinstance(value, list):
+        return [to_js(item, dict_converter) for item in value]
+    return value
+
+
 class Proxy:
     """What create_proxy returns: callable until destroyed, and it knows it was."""
 
@@ -59,7 +84,7 @@ class Browser:
         ffi.JsException = JsException  # type: ignore[attr-defined]
         ffi.JsProxy = JsProxy  # type: ignore[attr-defined]
         ffi.jsnull = object()  # type: ignore[attr-defined]
-        ffi.to_js = lambda value, **_options: value  # type: ignore[attr-defined]
+        ffi.to_js = to_js  # type: ignore[attr-defined]
         ffi.create_proxy = self._proxy  # type: ignore[attr-defined]
         ffi.create_once_callable = self._proxy  # type: ignore[attr-defined]
         self.ffi = ffi
