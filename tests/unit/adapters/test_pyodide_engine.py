@@ -114,6 +114,13 @@ async def booted(module: Any, isolated: bool = True) -> tuple[Any, Engine]:
     return runtime, engine
 
 
+async def shell(module: Any) -> tuple[Any, Engine, Any, Session]:
+    """A booted runtime, its worker, an interactive shell and the shell's session."""
+    runtime, engine = await booted(module)
+    process = await runtime.spawn("sh")
+    return runtime, engine, process, engine.sessions[process.sid]
+
+
 def test_without_a_sandbox_origin_it_never_starts(engine_module: Any) -> None:
     async def main() -> None:
         runtime = engine_module.PyodideRuntime(None, "the server named no sandbox site")
@@ -372,9 +379,7 @@ def test_spawn_opens_a_session_with_its_options(engine_module: Any) -> None:
 
 def test_a_process_hears_its_states_and_ends_once(engine_module: Any) -> None:
     async def main() -> None:
-        runtime, engine = await booted(engine_module)
-        process = await runtime.spawn("sh")
-        session = engine.sessions[process.sid]
+        _runtime, _engine, process, session = await shell(engine_module)
         states: list[tuple[str, Any]] = []
         process.on_state = lambda kind, value: states.append((kind, value))
         session.on_state("running", 1)
@@ -396,9 +401,7 @@ def test_a_process_hears_its_states_and_ends_once(engine_module: Any) -> None:
 
 def test_kill_interrupts_closes_and_exits_130(engine_module: Any) -> None:
     async def main() -> None:
-        runtime, engine = await booted(engine_module)
-        process = await runtime.spawn("sh")
-        session = engine.sessions[process.sid]
+        _runtime, engine, process, session = await shell(engine_module)
         session.running = True
         process.kill()
         await asyncio.sleep(0)
@@ -413,8 +416,7 @@ def test_kill_interrupts_closes_and_exits_130(engine_module: Any) -> None:
 
 def test_kill_after_a_crash_does_not_call_the_dead_worker(engine_module: Any) -> None:
     async def main() -> None:
-        runtime, engine = await booted(engine_module)
-        process = await runtime.spawn("sh")
+        _runtime, engine, process, _session = await shell(engine_module)
         engine.tell({"op": "crashed", "reason": "out of memory"})
         process.kill()
         await asyncio.sleep(0)

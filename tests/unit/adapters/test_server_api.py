@@ -35,15 +35,8 @@ class Wire:
     answers: dict[str, Any] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
 
-    async def fetch(
-        self,
-        method: str,
-        url: str,
-        *,
-        headers: dict[str, str] | None = None,
-        body: bytes | str | None = None,
-        parts: list[tuple[str, bytes | str]] | None = None,
-    ) -> Any:
+    async def fetch(self, method: str, url: str, **options: Any) -> Any:
+        headers, body, parts = (options.get(key) for key in ("headers", "body", "parts"))
         self.sent.append(Sent(method, url, dict(headers or {}), body, parts))
         answer = self.answers[f"{method} {url}"]
         if isinstance(answer, list):

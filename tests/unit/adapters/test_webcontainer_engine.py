@@ -5,6 +5,7 @@ errors, watch events read back and classified, processes, teardown."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -163,6 +164,17 @@ def changes(*items: tuple[str, str, bytes | None]) -> list[FileChange]:
     return [FileChange(FsEvent(kind, path), content) for kind, path, content in items]
 
 
+def on_booted(browser: Browser, body: Callable[[Any], Awaitable[None]], **options: Any) -> None:
+    """Run `body(runtime)` with a runtime booted on the container."""
+    runtime = runtime_of(browser, **options)
+
+    async def main() -> None:
+        await runtime.boot()
+        await body(runtime)
+
+    arun(main)
+
+
 async def heard_batches(runtime: Any, box: Container, names: list[str]) -> list[Any]:
     """The batches watchers get after the container reports `names` (each by path)."""
     batches: list[Any] = []
@@ -267,10 +279,7 @@ def test_the_containers_events_pass_on_typed(browser: Browser, container: Contai
 def test_fs_calls_and_node_errors_said_as_ls_says_them(
     browser: Browser, container: Container
 ) -> None:
-    runtime = runtime_of(browser)
-
-    async def main() -> None:
-        await runtime.boot()
+    async def body(runtime: Any) -> None:
         fs = runtime.fs
         await fs.write_file("src/a.js", "é")
         assert container.files["src/a.js"] == "é".encode()
@@ -295,16 +304,13 @@ def test_fs_calls_and_node_errors_said_as_ls_says_them(
             await fs.write_file("c.txt", b"c")
         assert "c.txt" not in fs.files.known  # a failed write is not remembered
 
-    arun(main)
+    on_booted(browser, body)
 
 
 def test_programs_writes_are_reported_and_our_own_are_not(
     browser: Browser, container: Container
 ) -> None:
-    runtime = runtime_of(browser)
-
-    async def main() -> None:
-        await runtime.boot()
+    async def body(runtime: Any) -> None:
         await runtime.mount({"index.js": b"1"})
         await runtime.fs.write_file("ours.txt", b"o")
         container.files.update({"made.txt": b"m", "index.js": b"2"})
@@ -319,16 +325,13 @@ def test_programs_writes_are_reported_and_our_own_are_not(
             changes(("delete", "made.txt", None))
         ]
 
-    arun(main)
+    on_booted(browser, body)
 
 
 def test_a_folder_that_appears_or_vanishes_is_every_file_in_it(
     browser: Browser, container: Container
 ) -> None:
-    runtime = runtime_of(browser, ignored=lambda path: path.split("/")[0] == "node_modules")
-
-    async def main() -> None:
-        await runtime.boot()
+    async def body(runtime: Any) -> None:
         container.files.update(
             {"lib/a.js": b"a", "lib/deep/b.js": b"b", "lib/node_modules/x": b"kept"}
         )
@@ -350,16 +353,13 @@ def test_a_folder_that_appears_or_vanishes_is_every_file_in_it(
             )
         ]
 
-    arun(main)
+    on_booted(browser, body, ignored=lambda path: path.split("/")[0] == "node_modules")
 
 
 def test_unreadable_paths_and_a_gone_container_report_nothing(
     browser: Browser, container: Container
 ) -> None:
-    runtime = runtime_of(browser)
-
-    async def main() -> None:
-        await runtime.boot()
+    async def body(runtime: Any) -> None:
         container.files["x.txt"] = b"x"
         container.fail["readMany"] = OSError("the container went away")
         assert await heard_batches(runtime, container, ["x.txt"]) == []
@@ -371,14 +371,11 @@ def test_unreadable_paths_and_a_gone_container_report_nothing(
             changes(("create", "x.txt", b"x"))  # the next event tries again
         ]
 
-    arun(main)
+    on_booted(browser, body)
 
 
 def test_a_mount_the_container_refuses_is_a_refusal(browser: Browser, container: Container) -> None:
-    runtime = runtime_of(browser)
-
-    async def main() -> None:
-        await runtime.boot()
+    async def body(runtime: Any) -> None:
         await runtime.mount({"src/a.js": b"a"})
         assert container.calls[-1] == (
             "mount",
@@ -390,16 +387,13 @@ def test_a_mount_the_container_refuses_is_a_refusal(browser: Browser, container:
             await runtime.mount({"b.js": b"b"})
         assert "b.js" not in runtime.fs.files.known
 
-    arun(main)
+    on_booted(browser, body)
 
 
 def test_processes_run_through_jsh_and_end_with_teardown(
     browser: Browser, container: Container
 ) -> None:
-    runtime = runtime_of(browser)
-
-    async def main() -> None:
-        await runtime.boot()
+    async def body(runtime: Any) -> None:
         shell = await runtime.spawn("sh", options=SpawnOptions(cols=90, rows=20, cwd="src"))
         once = await runtime.spawn("npm", ["run", "dev"])
         assert [(p.command, p.args) for p in container.spawned] == [
@@ -422,17 +416,14 @@ def test_processes_run_through_jsh_and_end_with_teardown(
         with pytest.raises(RuntimeRefused, match=r"not ready \(Unavailable: stopped\)"):
             await runtime.spawn("sh")
 
-    arun(main)
+    on_booted(browser, body)
 
 
 def test_a_spawn_the_container_refuses_is_a_refusal(browser: Browser, container: Container) -> None:
-    runtime = runtime_of(browser)
-
-    async def main() -> None:
-        await runtime.boot()
+    async def body(runtime: Any) -> None:
         container.fail["spawn"] = OSError("jsh: command not found")
         with pytest.raises(RuntimeRefused, match="^jsh: command not found$"):
             await runtime.spawn("sh")
         assert runtime._processes == []
 
-    arun(main)
+    on_booted(browser, body)
