@@ -165,7 +165,8 @@ class PyodideRuntime(rt.Runtime):
             self._emitter.emit("error", str(message.get("message", ""))[:500])
         elif op == "server-ready":  # preview: serve(app, port) ran (client/worker/serve.py)
             port = message.get("port")
-            if isinstance(port, int) and 0 < port < 65536:
+            # JSON's true is an int to Python: a bool is no port.
+            if isinstance(port, int) and not isinstance(port, bool) and 0 < port < 65536:
                 # No URL passes on: the preview shows the app on the sandbox origin, never
                 # an address the sandbox picks.
                 self._emitter.emit("server-ready", port, "")

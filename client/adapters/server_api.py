@@ -29,6 +29,8 @@ def _raise_for(response: HttpResponse) -> None:
     try:
         error = json.loads(response.body)["error"]
     except (ValueError, KeyError, TypeError):
+        error = None
+    if not isinstance(error, dict):  # not our shape: a proxy's page, {"error": "Not Found"}
         error = {"code": "error", "message": f"HTTP {response.status}", "details": {}}
     if response.status == 401 and error.get("code") == "unauthenticated":
         raise SignedOut("the session has ended; sign in again")

@@ -198,6 +198,8 @@ class WebContainerRuntime(rt.Runtime):
         return await self._booting
 
     async def _boot(self) -> rt.Status:
+        if self._torn_down:  # torn down before this task began: no service to reach
+            return self.status
         self._set(rt.Status(rt.RuntimeState.BOOTING, "connecting to the WebContainer service"))
         try:
             self._bridge = await ContainerBridge.boot(self.listeners, self.api_key, self.timeout_ms)

@@ -22,17 +22,20 @@ class ProjectFolder:
     def changes(self) -> list[list[Any]]:
         """What changed in the folder since the last look, as [kind, path, content]
         (content None for a delete), and the snapshot brought up to date."""
-        now = fs_snapshot.take(self.root, self.rules)
-        events = fs_snapshot.diff(self.snapshot, now)
+        before, now = self.snapshot, fs_snapshot.take(self.root, self.rules)
         self.snapshot = now
         batch: list[list[Any]] = []
-        for event in events:
+        for event in fs_snapshot.diff(before, now):
             content = None
             if event.kind != "delete":
                 try:
                     with open(self._abs(event.path), "rb") as handle:
                         content = handle.read()
-                except OSError:
+                except OSError:  # unreadable for now: keep the old stamp, look again next time
+                    if event.path in before:
+                        now[event.path] = before[event.path]
+                    else:
+                        del now[event.path]
                     continue
             batch.append([event.kind, event.path, content])
         return batch
