@@ -32,6 +32,7 @@ from builder.client import copy_sandbox_origin, pack_client
 from builder.compress import precompress
 from builder.groups import ROOT
 from builder.manifest import Manifest, compute_build_id, describe_files, write_manifest
+from builder.sandbox_site import check_pattern, write_sandbox_site
 from builder.shell import render_service_worker, render_shell, write_static_host_files
 from builder.vendor import (
     vendor_monaco,
@@ -50,6 +51,7 @@ def build(
     compress: bool,
     base: str = "/",
     static_only: bool = False,
+    sandbox: str | None = None,
 ) -> Manifest:
     out.parent.mkdir(parents=True, exist_ok=True)
     # Work beside the output (same file system, so the final rename is atomic); one folder
@@ -78,9 +80,9 @@ def build(
         if compress:
             log("phase compress: brotli + gzip")
             precompress(stage, cache / "compressed")
-        build_id = compute_build_id(describe_files(stage), static_only)
+        build_id = compute_build_id(describe_files(stage), static_only, sandbox or "")
         log("phase shell: index.html, pyscript.json")
-        render_shell(stage, assets, build_id, base, static_only)
+        render_shell(stage, assets, build_id, base, static_only, sandbox)
         render_service_worker(stage, build_id, static_only)
         if static_only:
             write_static_host_files(stage, base)
@@ -89,6 +91,9 @@ def build(
             precompress(stage, cache / "compressed", only=shell)
         log("phase manifest")
         manifest = write_manifest(stage, build_id)
+        if sandbox:
+            log("phase sandbox: sandbox-site/ for the sandbox's static host")
+            write_sandbox_site(stage, build_id)
 
         # Swap in the new dist/ whole, so a server never sees a half-written one.
         old = work / "old"
@@ -150,11 +155,27 @@ def main(argv: list[str] | None = None) -> int:
         "browser (IndexedDB), no accounts or sync; adds _headers and "
         "_redirects (see README, Static hosting)",
     )
+    parser.add_argument(
+        "--sandbox-host",
+        metavar="PATTERN",
+        help="with --static-only: the origin where user code runs, another site than the "
+        "IDE's, e.g. 'https://{project}.sandbox.example.com' (a site per project; one "
+        "wildcard DNS name). Writes dist/sandbox-site/ to serve there with its _headers "
+        "(see README, Static hosting). Without it a static build runs no code",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only errors")
     args = parser.parse_args(argv)
     builder.QUIET = args.quiet
     try:
         base = "/" + args.base.strip("/") + "/" if args.base.strip("/") else "/"
+        sandbox = None
+        if args.sandbox_host:
+            if not args.static_only:
+                raise BuildError(
+                    "--sandbox-host goes with --static-only (a server names its own "
+                    "sandbox: cospai serve --sandbox-host)"
+                )
+            sandbox = check_pattern(args.sandbox_host)
         manifest = build(
             args.out.resolve(),
             args.cache,
@@ -162,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             not args.no_compress,
             base,
             args.static_only,
+            sandbox,
         )
     except BuildError as error:
         print(f"build: error: {error}", file=sys.stderr)

@@ -48,13 +48,18 @@ def describe_files(stage: Path) -> dict[str, FileEntry]:
     return files
 
 
-def compute_build_id(files: dict[str, FileEntry], static_only: bool = False) -> str:
+def compute_build_id(
+    files: dict[str, FileEntry], static_only: bool = False, sandbox: str = ""
+) -> str:
     canonical = json.dumps(
         {k: v for k, v in files.items() if k not in UNVERSIONED}, sort_keys=True
     ).encode()
-    # The two kinds of site must not share a build id: the service worker names its cache
-    # after it, and the shells differ.
-    return sha256_bytes(canonical + (b"static-only" if static_only else b""))[:16]
+    # The two kinds of site (and static sites with other sandbox origins) must not share a
+    # build id: the service worker names its cache after it, and the shells differ.
+    kind = (b"static-only" if static_only else b"") + (
+        b" sandbox " + sandbox.encode() if sandbox else b""
+    )
+    return sha256_bytes(canonical + kind)[:16]
 
 
 def write_manifest(stage: Path, build_id: str) -> Manifest:

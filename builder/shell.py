@@ -23,7 +23,12 @@ PYSCRIPT_UNUSED_PLUGINS = [
 
 
 def render_shell(
-    stage: Path, assets: dict[str, str], build_id: str, base: str = "/", static_only: bool = False
+    stage: Path,
+    assets: dict[str, str],
+    build_id: str,
+    base: str = "/",
+    static_only: bool = False,
+    sandbox: str | None = None,
 ) -> None:
     config = {
         # Without an explicit interpreter PyScript would fetch Pyodide from a CDN. PyScript
@@ -50,7 +55,10 @@ def render_shell(
         ]
     }
     mode = "static" if static_only else "server"
-    payload = json.dumps({"assets": urls, "versions": versions, "mode": mode}, sort_keys=True)
+    boot: dict[str, object] = {"assets": urls, "versions": versions, "mode": mode}
+    if sandbox:  # a static build's sandbox origin pattern (the server names it otherwise)
+        boot["sandbox"] = sandbox
+    payload = json.dumps(boot, sort_keys=True)
     payload = payload.replace("<", "\\u003c")  # never let JSON close the <script> element
     html = (ROOT / "index.html").read_text()
     html = html.replace("{{ASSETS_JSON}}", payload).replace("{{BUILD_ID}}", build_id)
@@ -94,7 +102,7 @@ def js_const(name: str, headers: dict[str, str]) -> str:
     return f"const {name} = {json.dumps(headers, indent=2)};\n"
 
 
-def _header_lines(headers: dict[str, str]) -> str:
+def header_lines(headers: dict[str, str]) -> str:
     """`  Name: value` lines of a static host's _headers file, names in their usual case."""
     return "".join(
         f"  {'-'.join(word.capitalize() for word in name.split('-'))}: {value}\n"
@@ -124,6 +132,6 @@ REDIRECTS_FILE = """\
 
 def write_static_host_files(stage: Path, base: str) -> None:
     """_headers and _redirects for static hosts that read them (--static-only)."""
-    headers = HEADERS_FILE.format(base=base, isolation=_header_lines(isolation.IDE))
+    headers = HEADERS_FILE.format(base=base, isolation=header_lines(isolation.IDE))
     (stage / "_headers").write_text(headers)
     (stage / "_redirects").write_text(REDIRECTS_FILE.format(base=base))

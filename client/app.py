@@ -80,7 +80,7 @@ class App:
             from client.ui.workbench import Workbench
 
             dom.set_state("view", "workbench")
-            api: Any = LocalOnlyApi() if page.static_only() else self.api
+            api: Any = LocalOnlyApi(page.static_sandbox()) if page.static_only() else self.api
             self._show(Workbench(self.root, api, path[3:], dom.location_query()))
             return
         dom.set_state("view", "dashboard")

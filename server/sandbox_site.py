@@ -28,29 +28,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from contract import isolation
+from contract import isolation, sandbox_files
+from contract.sandbox_files import FILE_LIST, FILES
 from server.errors import ApiError
 from server.static import DistSite, media_type
 
-PREFIX = "sandbox-origin/"
-# URL path on the sandbox origin -> file in dist/ (build.py puts them under sandbox-origin/).
-FILES = {
-    "/relay.html": f"{PREFIX}relay.html",
-    "/relay.js": f"{PREFIX}relay.js",
-    "/sw.js": f"{PREFIX}sw.js",
-    "/runtime.html": f"{PREFIX}runtime.html",
-    "/runtime.js": f"{PREFIX}runtime.js",
-}
-# The asset groups the runtime loads, by the name build.py gives them (assets/<group>-<hash>/).
-RUNTIME_GROUPS = ("pyodide", "client", "wheelhouse")
-_ASSET = re.compile(r"^/assets/(?P<group>[a-z]+)-[0-9a-f]{6,64}/[^?#]+$")
-# The list the sandbox's service worker keeps for offline use (sw.js fetches it).
-FILE_LIST = "/sandbox-files.json"
-HEADERS = {
-    **isolation.SANDBOX,
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-}
+HEADERS = {**isolation.SANDBOX, **sandbox_files.EXTRA_HEADERS}
 # Answered by the server only when the service worker is not (yet) in control: the IDE
 # waits for the worker's hello before loading a preview, so a person sees this only after
 # opening a preview URL without the IDE.
@@ -96,8 +79,7 @@ class SandboxSite:
             return Response(
                 self.file_list(), 200, {**HEADERS, "cache-control": "no-cache"}, "application/json"
             )
-        match = _ASSET.match(path)
-        if match and match["group"] in RUNTIME_GROUPS:
+        if sandbox_files.is_runtime_asset(path):
             try:
                 response = await self.site.handle(request)
             except ApiError:
@@ -115,18 +97,7 @@ class SandboxSite:
 
     def file_list(self) -> bytes:
         """What the sandbox keeps for offline use: its pages and the runtime's groups."""
-        names = [
-            name
-            for name in self.site.names()
-            if (asset := _ASSET.match(f"/{name}")) and asset["group"] in RUNTIME_GROUPS
-        ]
-        pages = [path for path in FILES if path != "/sw.js"]
-        return json.dumps(
-            {
-                "build_id": self.site.build_id,
-                "files": pages + [f"/{name}" for name in sorted(names)],
-            }
-        ).encode()
+        return json.dumps(sandbox_files.file_list(self.site.build_id, self.site.names())).encode()
 
 
 def _text(status: int, text: str, extra: dict[str, str]) -> Response:

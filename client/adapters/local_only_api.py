@@ -17,12 +17,17 @@ NO_SERVER = "this site is static (no server): projects are kept in this browser 
 
 
 class LocalOnlyApi:
-    def __init__(self) -> None:
+    def __init__(self, sandbox: str | None = None) -> None:
         self.csrf_token = ""
+        # The sandbox origin pattern the build was given (--sandbox-host), answered as the
+        # server's /runtime-config would; without one the runtime says it cannot start.
+        self.sandbox = sandbox
         # Versions only need to grow; milliseconds keep them growing across reloads.
         self._versions = itertools.count(int(time.time() * 1000))
 
     async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        if method == "GET" and path == "/runtime-config" and self.sandbox:
+            return {"sandbox": self.sandbox}
         if method == "GET" and path.startswith("/projects/") and path.count("/") == 2:
             pid = path.rsplit("/", 1)[1]
             name = local_projects.name_of(dom.local_get(local_projects.KEY), pid)

@@ -53,3 +53,9 @@ def path() -> str:
 def static_only() -> bool:
     """Built with `build.py --static-only`: no server, projects live in this browser."""
     return str(js.cospaiBoot.mode or "") == "static"
+
+
+def static_sandbox() -> str | None:
+    """A static build's sandbox origin pattern (`build.py --sandbox-host`), if it has one."""
+    pattern = getattr(js.cospaiBoot, "sandbox", None)
+    return str(pattern) if isinstance(pattern, str) and pattern else None

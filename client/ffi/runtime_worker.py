@@ -23,8 +23,12 @@ async def _glue() -> Any:
 
 
 def _site_path(url: str) -> str:
-    """An asset's path from the site's root, for the sandbox origin to fetch on its own."""
-    return str(js.URL.new(url).pathname)
+    """An asset's path on the sandbox origin, for it to fetch on its own: its path under
+    the IDE's base (`/ide/assets/...` -> `/assets/...` for a site served under /ide/; the
+    sandbox site always has its assets at its root)."""
+    path = str(js.URL.new(url).pathname)
+    base = str(js.URL.new(js.document.baseURI).pathname)
+    return "/" + path[len(base) :] if path.startswith(base) else path
 
 
 class WorkerEngine:

@@ -25,10 +25,10 @@ class LocalStorage:
         return self.items.get(key)
 
 
-def api_with(browser: Browser, storage: LocalStorage) -> Any:
+def api_with(browser: Browser, storage: LocalStorage, sandbox: str | None = None) -> Any:
     browser.js.localStorage = storage
     module = browser.load("client.adapters.local_only_api")
-    return module.LocalOnlyApi()
+    return module.LocalOnlyApi(sandbox)
 
 
 def listed(*projects: tuple[str, str]) -> LocalStorage:
@@ -50,6 +50,7 @@ def test_a_project_kept_here_answers_with_its_name(browser: Browser) -> None:
         ("POST", "/projects/p1"),
         ("DELETE", "/projects/p1"),
         ("GET", "/auth/session"),
+        ("GET", "/runtime-config"),  # built without --sandbox-host: no runtime
     ],
 )
 def test_anything_else_says_there_is_no_server(browser: Browser, method: str, path: str) -> None:
@@ -100,3 +101,12 @@ def test_every_push_is_acknowledged_with_a_version_that_only_grows(browser: Brow
     assert other["results"] == [{"index": 0, "status": "ok", "version": version + 2}]
     again = api_with(browser, LocalStorage())  # a reload: still above what was given before
     assert arun(lambda: again.sync("p1", [], {}, None))["version"] >= version
+
+
+def test_a_build_with_a_sandbox_names_it_as_the_server_would(browser: Browser) -> None:
+    pattern = "https://{project}.sandbox.example.com"
+    api = api_with(browser, listed(("p1", "One")), pattern)
+    assert arun(lambda: api.call("GET", "/runtime-config")) == {"sandbox": pattern}
+    # Only a read of the runtime's settings: other calls still have no server.
+    with pytest.raises(Offline):
+        arun(lambda: api.call("POST", "/runtime-config", {}))

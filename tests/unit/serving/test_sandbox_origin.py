@@ -14,8 +14,9 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contract.sandbox_files import FILES
 from server.app import create_app
-from server.sandbox_site import FILES, SplitByOrigin, host_regex, other_site, sandbox_pattern
+from server.sandbox_site import SplitByOrigin, host_regex, other_site, sandbox_pattern
 from server.settings import Settings
 
 from .conftest import write_dist
