@@ -15,6 +15,7 @@ import zipfile
 
 from playwright.sync_api import Page, Route
 
+from tests.e2e.page_pyodide import pyodide_script
 from tests.e2e.test_boot import wait_for_boot
 from tests.support.browser import off_machine
 from tests.support.live_server import LiveServer
@@ -50,11 +51,9 @@ json.dumps({"exit": int(code), "passed": values.count("passed"),
             "failures": collector.failures, "python": sys.version})
 """
 
-RUN_JS = """async ({zipUrl, runner}) => {
-    const {assets} = window.cospaiBoot;
-    const base = new URL(assets.pyodide, location.href).href;
-    const {loadPyodide} = await import(base + "pyodide.mjs");
-    const py = await loadPyodide({indexURL: base});
+RUN_JS = pyodide_script(
+    "{zipUrl, runner}",
+    """\
     await py.loadPackage("micropip");
     const micropip = py.pyimport("micropip");
     micropip.set_index_urls([new URL(assets.wheelhouse + "simple", location.href).href]);
@@ -62,7 +61,8 @@ RUN_JS = """async ({zipUrl, runner}) => {
     const archive = await (await fetch(zipUrl)).arrayBuffer();
     py.unpackArchive(archive, "zip", {extractDir: "/home/pyodide/suite"});
     return JSON.parse(await py.runPythonAsync(runner));
-}"""
+""",
+)
 
 
 def suite_zip() -> bytes:

@@ -23,8 +23,7 @@ from tests.support.live_server import LiveServer
 def test_click_folders_open_and_files_open_in_the_editor(
     page: Page, live_server: LiveServer
 ) -> None:
-    flows.sign_up(page, live_server.url)
-    project_with(page, "tree", FILES)
+    project_with(page, live_server.url, "tree", FILES)
     expect(page.locator(f"{TREE}[role=tree]")).to_be_visible()
     assert visible_rows(page) == ["docs", "src", "README.md"]
     src = page.locator(row(page, "src"))
@@ -42,8 +41,7 @@ def test_click_folders_open_and_files_open_in_the_editor(
 
 
 def test_new_file_new_folder_and_f2_rename_persist(page: Page, live_server: LiveServer) -> None:
-    flows.sign_up(page, live_server.url)
-    project = project_with(page, "create", FILES)
+    project = project_with(page, live_server.url, "create", FILES)
     page.click(row(page, "src"))  # a folder chosen: new entries go inside it
     new_entry(page, "File", "main.py")
     page.wait_for_function("document.documentElement.dataset.openFile === 'src/main.py'")
@@ -98,8 +96,7 @@ def test_new_file_new_folder_and_f2_rename_persist(page: Page, live_server: Live
 def test_bad_names_are_refused_inline_before_any_request(
     page: Page, live_server: LiveServer
 ) -> None:
-    flows.sign_up(page, live_server.url)
-    project_with(page, "names", FILES)
+    project_with(page, live_server.url, "names", FILES)
     page.click(row(page, "src"))
     page.wait_for_function("document.documentElement.dataset.syncState === 'saved'")
     calls = api_calls(page)
@@ -142,8 +139,7 @@ def test_bad_names_are_refused_inline_before_any_request(
 
 
 def test_delete_several_with_confirm_then_undo(page: Page, live_server: LiveServer) -> None:
-    flows.sign_up(page, live_server.url)
-    project = project_with(page, "delete", FILES)
+    project = project_with(page, live_server.url, "delete", FILES)
     page.click(row(page, "docs"))
     page.click(row(page, "README.md"), modifiers=["Control"])
     page.click(row(page, "src"), modifiers=["Control"])

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e import flows
 from tests.e2e.seed import server_files
 from tests.e2e.tree_steps import FILES, TREE, project_with, row, save_and_wait
 from tests.support.live_server import LiveServer
 
 
 def test_drag_rows_onto_a_folder_and_back_to_the_root(page: Page, live_server: LiveServer) -> None:
-    flows.sign_up(page, live_server.url)
-    project = project_with(page, "dnd", {**FILES, "notes.txt": "n\n"})
+    project = project_with(page, live_server.url, "dnd", {**FILES, "notes.txt": "n\n"})
     page.drag_and_drop(row(page, "README.md"), row(page, "docs"))
     expect(page.locator(row(page, "docs/README.md"))).to_be_visible()
     expect(page.locator(row(page, "docs"))).to_have_attribute("aria-expanded", "true")
@@ -46,8 +44,7 @@ def test_drag_rows_onto_a_folder_and_back_to_the_root(page: Page, live_server: L
 
 
 def test_copy_cut_and_paste_with_the_keyboard(page: Page, live_server: LiveServer) -> None:
-    flows.sign_up(page, live_server.url)
-    project = project_with(page, "clip", FILES)
+    project = project_with(page, live_server.url, "clip", FILES)
     page.click(row(page, "README.md"))
     page.keyboard.press("Control+c")
     page.click(row(page, "docs"))
@@ -79,8 +76,7 @@ def test_context_menu_by_mouse_and_by_keyboard(
     page: Page, live_server: LiveServer, context
 ) -> None:
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    flows.sign_up(page, live_server.url)
-    project_with(page, "menu", FILES)
+    project_with(page, live_server.url, "menu", FILES)
     page.click(row(page, "src"), button="right")
     menu = page.locator("#tree-menu")
     expect(menu).to_be_visible()
@@ -139,8 +135,7 @@ def test_context_menu_by_mouse_and_by_keyboard(
 
 
 def test_keyboard_navigation(page: Page, live_server: LiveServer) -> None:
-    flows.sign_up(page, live_server.url)
-    project_with(page, "keys", FILES)
+    project_with(page, live_server.url, "keys", FILES)
     page.locator(TREE).focus()
     press = page.keyboard.press
 

@@ -28,8 +28,7 @@ from tests.support.live_server import LiveServer
 def test_explorer_commands_from_the_palette_and_their_shortcut(
     page: Page, live_server: LiveServer
 ) -> None:
-    flows.sign_up(page, live_server.url)
-    project_with(page, "commands", FILES)
+    project_with(page, live_server.url, "commands", FILES)
     flows.open_file(page, "src/util/strings.py")
     page.click('#explorer .tree-title button[data-action="collapseAll"]')
     assert visible_rows(page) == ["docs", "src", "README.md"]
@@ -103,8 +102,7 @@ DROP_JS = """async ([target]) => {
 
 
 def test_upload_picked_and_dropped_with_one_too_big(page: Page, live_server: LiveServer) -> None:
-    flows.sign_up(page, live_server.url)
-    project = project_with(page, "upload", FILES)
+    project = project_with(page, live_server.url, "upload", FILES)
     page.click(row(page, "src"))  # the chosen folder receives the upload
     with page.expect_file_chooser() as chooser:
         page.click('#explorer .tree-title button[data-action="upload"]')
@@ -142,8 +140,7 @@ def test_upload_picked_and_dropped_with_one_too_big(page: Page, live_server: Liv
 
 
 def test_download_a_file_a_folder_and_the_project(page: Page, live_server: LiveServer) -> None:
-    flows.sign_up(page, live_server.url)
-    project_with(page, "Down Load", {**FILES, "logo.png": PNG})
+    project_with(page, live_server.url, "Down Load", {**FILES, "logo.png": PNG})
     with page.expect_download() as got:
         page.click(row(page, "logo.png"), button="right")
         page.click('#tree-menu [data-action="download"]')
@@ -173,9 +170,11 @@ def test_download_a_file_a_folder_and_the_project(page: Page, live_server: LiveS
 def test_a_hostile_file_name_is_shown_as_text(page: Page, live_server: LiveServer) -> None:
     alerts: list[str] = []
     flows.dismiss_dialogs(page, alerts)
-    flows.sign_up(page, live_server.url)
     project = project_with(
-        page, "xss", {"<b onmouseover=alert(2)>bold</b>.txt".replace("/", ""): "x", "ok.txt": "y"}
+        page,
+        live_server.url,
+        "xss",
+        {"<b onmouseover=alert(2)>bold</b>.txt".replace("/", ""): "x", "ok.txt": "y"},
     )
     name = "<img src=x onerror=alert(1)>"
     new_entry(page, "File", name)
@@ -198,8 +197,7 @@ def test_twenty_thousand_files_scroll_to_the_end(page: Page, live_server: LiveSe
     files: dict[str, bytes | str] = {f"many/file{i:05}.txt": str(i) for i in range(19_998)}
     files.update({"src/app.py": "print(1)\n", "README.md": "# many\n"})
     assert len(files) == 20_000  # the most a project may hold
-    flows.sign_up(page, live_server.url)
-    project_with(page, "twenty-thousand", files)
+    project_with(page, live_server.url, "twenty-thousand", files)
     assert visible_rows(page) == ["many", "src", "README.md"]
     page.click(row(page, "many"))
     page.wait_for_function("document.documentElement.dataset.treeRows === '20001'")
@@ -228,9 +226,9 @@ def test_twenty_thousand_files_scroll_to_the_end(page: Page, live_server: LiveSe
 def test_ignored_paths_are_dimmed_screenshots_light_and_dark(
     page: Page, live_server: LiveServer, artifacts
 ) -> None:
-    flows.sign_up(page, live_server.url)
     project_with(
         page,
+        live_server.url,
         "look",
         {**FILES, "src/components/Button.jsx": "b", "logo.png": b"\x89PNG\0"},
         "?debug=1",

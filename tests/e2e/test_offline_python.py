@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e import flows, seed
 from tests.e2e.test_boot import wait_for_boot
@@ -19,7 +19,13 @@ from tests.e2e.test_offline import (  # noqa: F401  (fixtures: Chromium as Chrom
     wait_offline_ready,
     wait_sandbox_offline_ready,
 )
-from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
+from tests.e2e.test_terminal import (
+    answer,
+    interrupt_once,
+    type_line,
+    wait_for_prompt,
+    wait_for_text,
+)
 from tests.support.browser import off_machine
 from tests.support.live_server import LiveServer
 
@@ -31,11 +37,7 @@ SCRIPT_LINES = [
 
 
 def test_python_project_offline_pip_script_and_tests(
-    page: Page,
-    context: BrowserContext,
-    live_server: LiveServer,
-    request_log: list[str],
-    artifacts: Path,
+    page: Page, live_server: LiveServer, request_log: list[str], artifacts: Path
 ) -> None:
     flows.sign_up(page, live_server.url)
     project = flows.create_project(page, "offline python", "python-cli")
@@ -45,7 +47,7 @@ def test_python_project_offline_pip_script_and_tests(
     page.wait_for_function("document.documentElement.dataset.syncState === 'saved'")
     page.wait_for_timeout(1500)  # the project is in this browser's IndexedDB
 
-    context.set_offline(True)
+    page.context.set_offline(True)
     page.reload()
     assert wait_for_boot(page) == "ready"
     flows.wait_for_workbench(page)
@@ -77,14 +79,9 @@ def test_python_project_offline_pip_script_and_tests(
     # input() answered from the terminal, and Ctrl+C stopping a busy loop, offline too.
     # The texts waited for are built by the programs, so the echoed command never matches.
     type_line(page, "clear && python -c \"print('hi ' + input('na' + 'me? '))\"")
-    wait_for_text(page, "name? ")
-    page.keyboard.type("Ada")
-    page.keyboard.press("Enter")
-    wait_for_text(page, "hi Ada\n")
+    answer(page, "name? ", "Ada", "hi Ada\n")
     type_line(page, "python -c \"print('loop' + 'ing'); [0 for _ in iter(int, 1)]\"")
-    wait_for_text(page, "looping")
-    page.keyboard.press("Control+c")
-    wait_for_text(page, "KeyboardInterrupt")
+    interrupt_once(page, "looping")
 
     # A second terminal tab, its history (↑ brings the last line back), then closed.
     page.click("#terminal-new")
@@ -100,7 +97,7 @@ def test_python_project_offline_pip_script_and_tests(
     page.locator("#terminal-tabs .term-tab:nth-child(2) .term-close").click()
     expect(page.locator("#terminal-tabs .term-tab")).to_have_count(1)
 
-    context.set_offline(False)
+    page.context.set_offline(False)
     page.keyboard.press("Control+s")
     for _ in range(60):
         files = seed.server_files(page, project)

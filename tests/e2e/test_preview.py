@@ -17,6 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Frame, Page, expect
 
 from tests.e2e import flows, seed
+from tests.e2e.test_offline import wait_offline_ready
+from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
 from tests.support.browser import off_machine
 from tests.support.live_server import LiveServer
 
@@ -24,11 +26,16 @@ HEADING = "#preview-frame"
 
 
 @pytest.fixture
-def preview_page(partitioned_browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+def preview_page(
+    partitioned_browser: Browser, live_server: LiveServer
+) -> Iterator[tuple[Page, list[str]]]:
+    """A page of its own browser context, signed up as a new user, and every URL requested
+    in that context."""
     context = partitioned_browser.new_context()
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
     page = context.new_page()
+    flows.sign_up(page, live_server.url)
     yield page, requests
     context.close()
 
@@ -48,13 +55,20 @@ def preview_frame(page: Page) -> Frame:
     return flows.frame_at(page, "/preview/")
 
 
+def run_a_server(page: Page, line: str, said: str, port: str) -> None:
+    """`line` typed in the terminal starts a server: once it says `said`, server-ready
+    opens the preview on `port`."""
+    type_line(page, line)
+    wait_for_text(page, said)
+    expect(page.locator("#preview-port")).to_have_value(port, timeout=30_000)
+
+
 def test_static_site_previews_follows_an_edit_and_works_offline(
     preview_page: tuple[Page, list[str]],
     live_server: LiveServer,
     artifacts: Path,
 ) -> None:
     page, requests = preview_page
-    flows.sign_up(page, live_server.url)
     flows.create_project(page, "site", "static-site")
     open_preview(page)
     heading = page.frame_locator(HEADING).locator("h1")
@@ -142,10 +156,8 @@ CONSOLE_PAGE = """<!doctype html>
 
 def test_console_output_and_uncaught_errors_reach_the_console_panel(
     preview_page: tuple[Page, list[str]],
-    live_server: LiveServer,
 ) -> None:
     page, _requests = preview_page
-    flows.sign_up(page, live_server.url)
     seed.new_project(page, "console", {"index.html": CONSOLE_PAGE})
     open_preview(page)
     expect(page.frame_locator(HEADING).locator("h1")).to_have_text("Console page")
@@ -165,7 +177,6 @@ def test_the_preview_cannot_read_the_ides_cookies_or_indexeddb(
     live_server: LiveServer,
 ) -> None:
     page, _requests = preview_page
-    flows.sign_up(page, live_server.url)
     seed.new_project(page, "isolated", {"index.html": "<h1>Isolated</h1>"})
     # A script-readable cookie on the IDE's site (the session cookie is HttpOnly anyway).
     page.evaluate("document.cookie = 'ide-probe=visible; path=/'")
@@ -195,24 +206,16 @@ def test_the_preview_cannot_read_the_ides_cookies_or_indexeddb(
 
 def test_the_asgi_template_answers_in_the_preview_after_python_app_py_offline(
     preview_page: tuple[Page, list[str]],
-    live_server: LiveServer,
     artifacts: Path,
 ) -> None:
-    from tests.e2e.test_offline import wait_offline_ready
-    from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
-
     page, requests = preview_page
-    flows.sign_up(page, live_server.url)
     flows.create_project(page, "web", "asgi-app")
     wait_for_prompt(page)
     open_preview(page)  # the preview origin's relay and worker, loaded once online
     wait_offline_ready(page)
     page.context.set_offline(True)  # from here the app, its server and preview are local
-    type_line(page, "python app.py")
-    wait_for_text(page, "on port 8000")
-    # server-ready opens the preview on that port.
+    run_a_server(page, "python app.py", "on port 8000", "8000")
     page.wait_for_function("document.documentElement.dataset.preview === 'ready'", timeout=30_000)
-    expect(page.locator("#preview-port")).to_have_value("8000")
     frame = page.frame_locator(HEADING)
     expect(frame.locator("h1")).to_have_text("Hello from an ASGI app", timeout=15_000)
     frame.locator("#name").fill("Ada")
@@ -231,12 +234,8 @@ def test_the_asgi_template_answers_in_the_preview_after_python_app_py_offline(
 
 def test_python_m_http_server_serves_the_project_folder(
     preview_page: tuple[Page, list[str]],
-    live_server: LiveServer,
 ) -> None:
-    from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
-
     page, _requests = preview_page
-    flows.sign_up(page, live_server.url)
     # (A README beside the folder: an import of one lone folder is unwrapped.)
     seed.new_project(
         page,
@@ -248,9 +247,7 @@ def test_python_m_http_server_serves_the_project_folder(
         },
     )
     wait_for_prompt(page)
-    type_line(page, "python -m http.server 8080 -d public")
-    wait_for_text(page, "Serving HTTP on port 8080")
-    expect(page.locator("#preview-port")).to_have_value("8080", timeout=30_000)
+    run_a_server(page, "python -m http.server 8080 -d public", "Serving HTTP on port 8080", "8080")
     expect(page.frame_locator(HEADING).locator("h1")).to_have_text(
         "From http.server", timeout=15_000
     )
@@ -261,12 +258,10 @@ def test_python_m_http_server_serves_the_project_folder(
 
 def test_the_panel_says_when_the_preview_does_not_start(
     preview_page: tuple[Page, list[str]],
-    live_server: LiveServer,
 ) -> None:
     """The preview origin's relay never loads (a blocked origin): after its timeout (2 s
     here, through ?preview-timeout) the panel says so instead of "Starting…" forever."""
     page, _requests = preview_page
-    flows.sign_up(page, live_server.url)
     page.route("**/relay.html*", lambda route: route.abort())
     seed.new_project(
         page, "nostart", {"index.html": "<h1>never shown</h1>"}, query="?preview-timeout=2"
@@ -291,18 +286,12 @@ serve(app, port=8000)
 
 def test_the_panel_says_when_an_app_never_answers(
     preview_page: tuple[Page, list[str]],
-    live_server: LiveServer,
     artifacts: Path,
 ) -> None:
-    from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
-
     page, _requests = preview_page
-    flows.sign_up(page, live_server.url)
     seed.new_project(page, "silent", {"app.py": NEVER_ANSWERS}, query="?preview-timeout=2")
     wait_for_prompt(page)
-    type_line(page, "python app.py")
-    wait_for_text(page, "on port 8000")
-    expect(page.locator("#preview-port")).to_have_value("8000", timeout=30_000)
+    run_a_server(page, "python app.py", "on port 8000", "8000")
     said = "The app on port 8000 did not answer within 2 s"
     expect(page.frame_locator(HEADING).locator("body")).to_contain_text(said, timeout=15_000)
     expect(page.locator("#preview-note")).to_contain_text(said)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from tests.e2e.page_pyodide import pyodide_script
 from tests.e2e.test_boot import wait_for_boot
 from tests.support.browser import off_machine
 from tests.support.live_server import LiveServer
@@ -86,11 +87,9 @@ LINES = [
     "python -c 'print(1)'",
 ]
 
-RUN_JS = """async ({session, lines}) => {
-    const {assets} = window.cospaiBoot;
-    const base = new URL(assets.pyodide, location.href).href;
-    const {loadPyodide} = await import(base + "pyodide.mjs");
-    const py = await loadPyodide({indexURL: base});
+RUN_JS = pyodide_script(
+    "{session, lines}",
+    """\
     await py.loadPackage("micropip");
     const zipUrl = new URL(assets.client + "client.zip", location.href);
     const zip = await (await fetch(zipUrl)).arrayBuffer();
@@ -99,7 +98,8 @@ RUN_JS = """async ({session, lines}) => {
     py.globals.set("LINES", py.toPy(lines));
     const results = await py.runPythonAsync(session);
     return results.toJs({dict_converter: Object.fromEntries});
-}"""
+""",
+)
 
 
 def test_pip_installs_from_the_wheelhouse_and_python_runs_it(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e import flows
 from tests.support.live_server import LiveServer
@@ -71,6 +71,16 @@ def quick_open(page: Page, text: str) -> None:
     box = page.locator("#quick-open input")
     expect(box).to_be_focused()
     box.fill(text)
+
+
+def shown_by(page: Page, keys: str, panel: str, field: str) -> tuple[Locator, Locator]:
+    """`keys` pressed: `panel` shows, its `field` focused; both."""
+    page.keyboard.press(keys)
+    shown = page.locator(panel)
+    expect(shown).to_be_visible()
+    focused = shown.locator(field)
+    expect(focused).to_be_focused()
+    return shown, focused
 
 
 def test_quick_open_finds_and_opens_files(page: Page, live_server: LiveServer) -> None:
@@ -144,11 +154,7 @@ def test_search_in_files(page: Page, live_server: LiveServer) -> None:
     alerts: list[str] = []
     flows.dismiss_dialogs(page, alerts)
     project_with_files(page, live_server.url, FILES)
-    page.keyboard.press("Control+Shift+f")
-    view = page.locator("#search-view")
-    expect(view).to_be_visible()
-    query = view.locator(".search-query")
-    expect(query).to_be_focused()
+    view, query = shown_by(page, "Control+Shift+f", "#search-view", ".search-query")
 
     # Plain text, case-insensitive: every line holding "app", grouped by file.
     query.fill("app")
@@ -228,11 +234,7 @@ def test_search_in_files(page: Page, live_server: LiveServer) -> None:
 
 def test_command_palette_lists_and_runs_commands(page: Page, live_server: LiveServer) -> None:
     project_with_files(page, live_server.url, FILES)
-    page.keyboard.press("Control+Shift+p")
-    palette = page.locator("#command-palette")
-    expect(palette).to_be_visible()
-    box = palette.locator("input")
-    expect(box).to_be_focused()
+    palette, box = shown_by(page, "Control+Shift+p", "#command-palette", "input")
     # Every command, with its shortcut on the right.
     for command, keys in [
         ("quickOpen.show", "Ctrl+P"),

@@ -10,8 +10,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e import flows, seed
-from tests.e2e.test_terminal import screen, type_line, wait_for_prompt, wait_for_text
+from tests.e2e.test_terminal import (
+    screen,
+    shell_in_new_project,
+    type_line,
+    wait_for_text,
+)
 from tests.support.live_server import LiveServer
 
 FILES = {
@@ -47,9 +51,7 @@ WATCH_STATUS = """() => {
 def test_recursion_and_a_crashed_engine(
     page: Page, live_server: LiveServer, artifacts: Path
 ) -> None:
-    flows.sign_up(page, live_server.url)
-    seed.new_project(page, "crash", FILES)
-    wait_for_prompt(page)
+    shell_in_new_project(page, live_server.url, "crash", FILES)
 
     type_line(page, "python deep.py")
     wait_for_text(page, "RecursionError: maximum recursion depth exceeded")
@@ -85,9 +87,7 @@ def test_a_program_ignoring_ctrl_c_is_offered_a_restart(
     page: Page,
     live_server: LiveServer,
 ) -> None:
-    flows.sign_up(page, live_server.url)
-    seed.new_project(page, "stubborn", FILES)
-    wait_for_prompt(page)
+    shell_in_new_project(page, live_server.url, "stubborn", FILES)
     type_line(page, "python stubborn.py")
     wait_for_text(page, "stubborn")
     page.keyboard.press("Control+c")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from tests.contract.storage_contract import CONTRACTS
+from tests.e2e.page_pyodide import pyodide_script
 from tests.e2e.test_boot import wait_for_boot
 from tests.support.browser import off_machine
 from tests.support.live_server import LiveServer
@@ -24,17 +25,16 @@ prefix = f"storage-contract-{uuid.uuid4().hex}-"
 json.dumps(await storage_contract.run_all(IndexedDbStore, prefix))
 """
 
-RUN_JS = """async ({source, runner}) => {
-    const {assets} = window.cospaiBoot;
-    const base = new URL(assets.pyodide, location.href).href;
-    const {loadPyodide} = await import(base + "pyodide.mjs");
-    const py = await loadPyodide({indexURL: base});
+RUN_JS = pyodide_script(
+    "{source, runner}",
+    """\
     const zipUrl = new URL(assets.client + "client.zip", location.href);
     const zip = await (await fetch(zipUrl)).arrayBuffer();
     py.unpackArchive(zip, "zip", {extractDir: "/home/pyodide/app"});
     py.FS.writeFile("/home/pyodide/app/storage_contract.py", source);
     return JSON.parse(await py.runPythonAsync(runner));
-}"""
+""",
+)
 
 
 def test_the_contract_passes_against_indexeddb(

@@ -3,6 +3,7 @@ there reaching the tree and the server, resize, history, Ctrl+C and input()."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -42,17 +43,41 @@ def type_line(page: Page, line: str) -> None:
     page.keyboard.press("Enter")
 
 
+def answer(page: Page, question: str, typed: str, reply: str) -> None:
+    """Once the program asks `question`, type `typed` and Enter; it replies `reply`."""
+    wait_for_text(page, question)
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    wait_for_text(page, reply)
+
+
+def interrupt_once(page: Page, started: str) -> None:
+    """Once the program says `started`, Ctrl+C: it stops with a KeyboardInterrupt."""
+    wait_for_text(page, started)
+    page.keyboard.press("Control+c")
+    wait_for_text(page, "KeyboardInterrupt")
+
+
+def shell_in_new_project(
+    page: Page, base_url: str, name: str, files: Mapping[str, bytes | str], query: str = ""
+) -> str:
+    """A new user signs up and opens a new project holding `files`, and its terminal's
+    prompt is up; the project's id."""
+    flows.sign_up(page, base_url)
+    project = seed.new_project(page, name, files, query)
+    wait_for_prompt(page)
+    return project
+
+
 def test_echo_to_a_file_reaches_the_tree_and_the_server(
     page: Page,
     live_server: LiveServer,
     request_log: list[str],
     artifacts: Path,
 ) -> None:
-    flows.sign_up(page, live_server.url)
-    project = seed.new_project(
-        page, "term", {"main.py": "print('hello from main')\n"}, query="?debug=1"
+    project = shell_in_new_project(
+        page, live_server.url, "term", {"main.py": "print('hello from main')\n"}, query="?debug=1"
     )
-    wait_for_prompt(page)
     type_line(page, "echo hi > a.txt && cat a.txt")
     wait_for_text(page, "hi")
     page.wait_for_selector('#file-tree .tree-row[data-path="a.txt"]', timeout=10_000)
@@ -89,9 +114,7 @@ def test_tabs_resize_history_and_the_editor_reaching_the_shell(
     live_server: LiveServer,
     artifacts: Path,
 ) -> None:
-    flows.sign_up(page, live_server.url)
-    seed.new_project(page, "tabs", {"main.py": "print('hello from main')\n"})
-    wait_for_prompt(page)
+    shell_in_new_project(page, live_server.url, "tabs", {"main.py": "print('hello from main')\n"})
     type_line(page, "echo first-line")
     wait_for_text(page, "first-line")
 
@@ -159,15 +182,14 @@ def test_python_ctrl_c_input_and_run_in_dark(
     live_server: LiveServer,
     artifacts: Path,
 ) -> None:
-    flows.sign_up(page, live_server.url)
-    seed.new_project(
+    shell_in_new_project(
         page,
+        live_server.url,
         "py",
         {
             "main.py": "name = input('Your name? ')\nprint(f'Hello, {name}!')\n",
         },
     )
-    wait_for_prompt(page)
     assert page.evaluate("crossOriginIsolated")
     # A busy loop that says it started (a Ctrl+C typed before the program runs would only
     # be typeahead); `any` over an endless generator spins without using memory.
@@ -176,17 +198,12 @@ def test_python_ctrl_c_input_and_run_in_dark(
         "python -c \"import itertools; print('spin' + 'ning'); "
         'any(False for _ in itertools.count())"',
     )
-    wait_for_text(page, "spinning")
-    page.keyboard.press("Control+c")
-    wait_for_text(page, "KeyboardInterrupt")
+    interrupt_once(page, "spinning")
     type_line(page, "echo still-alive")
     wait_for_text(page, "still-alive")
 
     page.click("#terminal-run")
-    wait_for_text(page, "Your name? ")
-    page.keyboard.type("Ada")
-    page.keyboard.press("Enter")
-    wait_for_text(page, "Hello, Ada!")
+    answer(page, "Your name? ", "Ada", "Hello, Ada!")
 
     type_line(page, 'python -c "import shutil; print(shutil.get_terminal_size())"')
     wait_for_text(page, "os.terminal_size(columns=")

@@ -12,8 +12,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e import flows, seed
-from tests.e2e.test_terminal import ACTIVE, screen, type_line, wait_for_prompt, wait_for_text
+from tests.e2e.test_terminal import (
+    ACTIVE,
+    screen,
+    shell_in_new_project,
+    type_line,
+    wait_for_text,
+)
 from tests.support.live_server import LiveServer
 
 SLEEPER = (
@@ -41,9 +46,7 @@ def test_files_of_a_running_program_show_while_it_runs(
     live_server: LiveServer,
     artifacts: Path,
 ) -> None:
-    flows.sign_up(page, live_server.url)
-    seed.new_project(page, "live", {"main.py": "print(1)\n"}, query="?debug=1")
-    wait_for_prompt(page)
+    shell_in_new_project(page, live_server.url, "live", {"main.py": "print(1)\n"}, query="?debug=1")
     type_line(page, SLEEPER)
     wait_for_text(page, "wrote live.txt")
     # Within about a second, while the program still sleeps (it sleeps a minute).
@@ -110,9 +113,7 @@ def test_links_open_in_a_new_tab_and_copy_paste_keys(
     page: Page,
     live_server: LiveServer,
 ) -> None:
-    flows.sign_up(page, live_server.url)
-    seed.new_project(page, "links", {"main.py": "print(1)\n"})
-    wait_for_prompt(page)
+    shell_in_new_project(page, live_server.url, "links", {"main.py": "print(1)\n"})
     url = f"{live_server.url}/health?from=terminal"
     type_line(page, f"echo 'see {url} now'")
     wait_for_text(page, f"see {url} now")

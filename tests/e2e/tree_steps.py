@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e import seed
+from tests.e2e import flows, seed
 
 TREE = "#file-tree"
 FILES = {
@@ -21,9 +21,12 @@ def row(page: Page, path: str) -> str:
     return f'{TREE} .tree-row[data-path="{path}"]'
 
 
-def project_with(page: Page, name: str, files: Mapping[str, bytes | str], query: str = "") -> str:
-    """Set-up through the API (a zip import, as the dashboard does), then opened; room for
-    a project of 20,000 files."""
+def project_with(
+    page: Page, base_url: str, name: str, files: Mapping[str, bytes | str], query: str = ""
+) -> str:
+    """A new user signs up, and has a project holding `files` opened: set-up through the
+    API (a zip import, as the dashboard does), with room for a project of 20,000 files."""
+    flows.sign_up(page, base_url)
     return seed.new_project(page, name, files, query, timeout_ms=300_000)
 
 

@@ -8,44 +8,42 @@ behind a proxy reaches it; tests/e2e/test_share.py covers the separate port in C
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.settings import Settings
-from tests.support.api import BASE_URL, TEST_HOSTS, Api, tiny_dist
+from tests.support.api import TEST_HOSTS, Api, api_clients, tiny_dist
 
 SHARE = "http://share.test"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
 
+class Site(NamedTuple):
+    """An owner's project with a small site in it, and the clients that reach it."""
+
+    new_api: Callable[[], Api]  # signed-out clients of the IDE origin
+    share: TestClient  # a client of the share origin
+    api: Api  # the owner, signed in
+    pid: str
+
+
 @pytest.fixture
-def clients(database_url: str, tmp_path: Path) -> Iterator[tuple[Any, TestClient]]:
-    """(a factory of signed-out Api clients on the IDE origin, a client of the share origin)."""
+def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
     settings = Settings(
         dist_dir=tiny_dist(tmp_path / "dist"), share_host="share.test", allowed_hosts=TEST_HOSTS
     )
     app = create_app(settings, database_url=database_url)
-    opened: list[TestClient] = []
-
-    def new_api() -> Api:
-        client = TestClient(app, base_url=BASE_URL)
-        client.__enter__()
-        opened.append(client)
-        return Api(client)
-
-    share = TestClient(app, base_url=SHARE)
-    with share:
-        yield new_api, share
-    for client in opened:
-        client.__exit__(None, None, None)
+    with api_clients(app) as new_api, TestClient(app, base_url=SHARE) as share:
+        api, pid = owner_with_site(new_api)
+        yield Site(new_api, share, api, pid)
 
 
-def owner_with_site(new_api: Any) -> tuple[Api, str]:
+def owner_with_site(new_api: Callable[[], Api]) -> tuple[Api, str]:
     api = new_api()
     api.signup()
     pid = api.new_project("site")["id"]
@@ -78,9 +76,8 @@ def create(api: Api, pid: str, **body: Any) -> dict[str, Any]:
     return response.json()
 
 
-def test_share_serves_the_saved_files_with_types_and_headers(clients: Any) -> None:
-    new_api, share = clients
-    api, pid = owner_with_site(new_api)
+def test_share_serves_the_saved_files_with_types_and_headers(site: Site) -> None:
+    _new_api, share, api, pid = site
     link = create(api, pid)
     token = link["token"]
     assert len(token) >= 43 and link["url"].endswith(f"/s/{token}/") and link["current"]
@@ -111,9 +108,8 @@ def test_share_serves_the_saved_files_with_types_and_headers(clients: Any) -> No
     assert share.get("/").status_code == 404
 
 
-def test_snapshot_stays_until_updated_to_latest(clients: Any) -> None:
-    new_api, share = clients
-    api, pid = owner_with_site(new_api)
+def test_snapshot_stays_until_updated_to_latest(site: Site) -> None:
+    _new_api, share, api, pid = site
     link = create(api, pid)
     version = api.files(pid)["index.html"]["version"]
     api.sync(
@@ -129,9 +125,8 @@ def test_snapshot_stays_until_updated_to_latest(clients: Any) -> None:
     assert share.get(f"/s/{link['token']}/").text == "<h1>v2</h1>"
 
 
-def test_revoke_is_immediate(clients: Any) -> None:
-    new_api, share = clients
-    api, pid = owner_with_site(new_api)
+def test_revoke_is_immediate(site: Site) -> None:
+    _new_api, share, api, pid = site
     link = create(api, pid)
     assert share.get(f"/s/{link['token']}/").status_code == 200
     assert api.delete(f"/api/projects/{pid}/shares/{link['token']}").status_code == 204
@@ -141,9 +136,8 @@ def test_revoke_is_immediate(clients: Any) -> None:
     assert api.delete(f"/api/projects/{pid}/shares/{link['token']}").status_code == 404
 
 
-def test_a_folder_as_the_site_root(clients: Any) -> None:
-    new_api, share = clients
-    api, pid = owner_with_site(new_api)
+def test_a_folder_as_the_site_root(site: Site) -> None:
+    _new_api, share, api, pid = site
     link = create(api, pid, root="public/")
     assert link["root"] == "public"
     assert share.get(f"/s/{link['token']}/").text == "public root"
@@ -154,9 +148,8 @@ def test_a_folder_as_the_site_root(clients: Any) -> None:
     assert refused.status_code == 422 and refused.json()["error"]["details"]["field"] == "root"
 
 
-def test_only_the_owner_creates_lists_updates_and_revokes(clients: Any) -> None:
-    new_api, share = clients
-    api, pid = owner_with_site(new_api)
+def test_only_the_owner_creates_lists_updates_and_revokes(site: Site) -> None:
+    new_api, share, api, pid = site
     link = create(api, pid)
     stranger = new_api()
     stranger.signup()
@@ -174,9 +167,8 @@ def test_only_the_owner_creates_lists_updates_and_revokes(clients: Any) -> None:
     assert share.get(f"/s/{link['token']}/").status_code == 200
 
 
-def test_public_files_for_embeds(clients: Any) -> None:
-    new_api, _share = clients
-    api, pid = owner_with_site(new_api)
+def test_public_files_for_embeds(site: Site) -> None:
+    new_api, _share, api, pid = site
     link = create(api, pid)
     anonymous = new_api()
     body = anonymous.get(f"/api/shares/{link['token']}").json()
@@ -190,9 +182,8 @@ def test_public_files_for_embeds(clients: Any) -> None:
     assert anonymous.get("/api/shares/" + "x" * 43).status_code == 404
 
 
-def test_deleting_the_project_ends_its_links(clients: Any) -> None:
-    new_api, share = clients
-    api, pid = owner_with_site(new_api)
+def test_deleting_the_project_ends_its_links(site: Site) -> None:
+    _new_api, share, api, pid = site
     link = create(api, pid)
     assert api.delete(f"/api/projects/{pid}").status_code == 204
     assert share.get(f"/s/{link['token']}/").status_code == 404

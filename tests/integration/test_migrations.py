@@ -39,6 +39,30 @@ def write_migrations(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
+def applied_at_once(count: int, url: str, folder: Path) -> list[list[int]]:
+    """`count` threads apply the migrations in `folder` at the same moment: the versions each
+    one applied. Every thread must finish, and none may raise."""
+    barrier = threading.Barrier(count)
+    results: list[list[int]] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            results.append([m.version for m in migrate.apply(url, folder)])
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    return results
+
+
 def test_apply_on_a_fresh_database(database_url: str) -> None:
     assert not table_exists(database_url, "schema_migrations")
     applied = migrate.apply(database_url)
@@ -83,25 +107,7 @@ def test_concurrent_apply_runs_each_migration_once(database_url: str, tmp_path: 
             "0002_second.sql": "SELECT pg_sleep(0.2); INSERT INTO ledger VALUES ('0002');",
         },
     )
-    barrier = threading.Barrier(3)
-    results: list[list[int]] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        barrier.wait()
-        try:
-            results.append([m.version for m in migrate.apply(database_url, folder)])
-        except BaseException as error:  # reported below, not lost in the thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    assert errors == []
-    assert sorted(results) == [[], [], [1, 2]]
+    assert sorted(applied_at_once(3, database_url, folder)) == [[], [], [1, 2]]
     assert applied_versions(database_url) == [1, 2]
     with psycopg.connect(database_url, autocommit=True) as conn:
         rows = conn.execute("SELECT who FROM ledger ORDER BY who").fetchall()
@@ -109,24 +115,8 @@ def test_concurrent_apply_runs_each_migration_once(database_url: str, tmp_path: 
 
 
 def test_concurrent_apply_of_the_real_migrations(database_url: str) -> None:
-    barrier = threading.Barrier(2)
-    results: list[int] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        barrier.wait()
-        try:
-            results.append(len(migrate.apply(database_url)))
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
-    assert sorted(results) == [0, len(REAL)]
+    applied = applied_at_once(2, database_url, migrate.MIGRATIONS_DIR)
+    assert sorted(len(versions) for versions in applied) == [0, len(REAL)]
     assert scalar(database_url, "SELECT count(*) FROM schema_migrations") == len(REAL)
     assert scalar(database_url, "SELECT count(*) FROM app_meta") == 1
 

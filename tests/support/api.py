@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -113,16 +113,19 @@ class Api:
         checked against its hash and size."""
         out = {}
         for path, item in self.files(project_id).items():
-            if item["binary"]:
-                response = self.get(f"/api/projects/{project_id}/blobs/{item['sha256']}")
-                assert response.status_code == 200, response.text
-                data = response.content
-            else:
-                data = item["content"].encode("utf-8")
+            data = self.file_bytes(project_id, item)
             assert hashlib.sha256(data).hexdigest() == item["sha256"], path
             assert len(data) == item["size"], path
             out[path] = data
         return out
+
+    def file_bytes(self, project_id: str, item: dict[str, Any]) -> bytes:
+        """The bytes of a file as /files lists it: text inline, binary from /blobs/{sha256}."""
+        if not item["binary"]:
+            return bytes(item["content"].encode("utf-8"))
+        response = self.get(f"/api/projects/{project_id}/blobs/{item['sha256']}")
+        assert response.status_code == 200, response.text
+        return bytes(response.content)
 
     def sync_parts(self, project_id: str, fields: dict[str, str], parts: dict[str, bytes]) -> Any:
         """A multipart sync: form `fields` (the batch as JSON under "ops") and byte parts."""
@@ -142,6 +145,13 @@ def api_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
         Settings(dist_dir=tiny_dist(tmp_path / "dist"), allowed_hosts=TEST_HOSTS),
         database_url=database_url,
     )
+    with api_clients(app) as new_api:
+        yield new_api
+
+
+@contextmanager
+def api_clients(app: Any) -> Iterator[Callable[[], Api]]:
+    """A factory of independent (signed-out) Api clients of `app`, all closed at the end."""
     clients: list[TestClient] = []
 
     def new_api() -> Api:

@@ -21,12 +21,29 @@ def put(path: Any, content: str = "x", base: object = None) -> dict[str, Any]:
     return {"op": "put", "path": path, "base_version": base, "content": content}
 
 
-def delete(path: str, base: int) -> dict[str, Any]:
+def delete(path: Any, base: int) -> dict[str, Any]:
     return {"op": "delete", "path": path, "base_version": base}
 
 
-def rename(path: str, to: str, base: int) -> dict[str, Any]:
+def rename(path: Any, to: Any, base: int) -> dict[str, Any]:
     return {"op": "rename", "path": path, "to": to, "base_version": base}
+
+
+def conflict(index: int, path: str, version: int, content: str) -> dict[str, Any]:
+    """The result of a batch's op `index` refused as a conflict: the server holds `path` at
+    `version`, with `content`."""
+    return {
+        "index": index,
+        "status": "conflict",
+        "path": path,
+        "current_version": version,
+        "current_sha256": sha(content),
+    }
+
+
+def stored(api: Api, pid: str) -> dict[str, tuple[str, int]]:
+    """Each file of the project as the server keeps it: (content, version)."""
+    return {p: (f["content"], f["version"]) for p, f in api.files(pid).items()}
 
 
 def ok_sync(api: Api, pid: str, ops: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:

@@ -5,10 +5,11 @@ shape, and the project is left exactly as it was."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from server.sync_rules import RULES
 
-from .conftest import Project, put
+from .conftest import Project, delete, put, rename
 
 BAD_PATHS = {
     "dotdot": "../x.txt",
@@ -44,30 +45,16 @@ def test_bad_paths(project: Project) -> None:
         project.refused(project.raw(body), 422, "invalid_path", case, op=1, field="path")
     for case in ["dotdot", "leading_slash", "backslash", "nul", "empty_segment", "long_path"]:
         bad = BAD_PATHS[case]
-        project.refused(
-            project.sync([{"op": "delete", "path": bad, "base_version": 1}]),
-            422,
-            "invalid_path",
-            case,
-            op=0,
-            field="path",
-        )
-        project.refused(
-            project.sync([{"op": "rename", "path": "keep.txt", "to": bad, "base_version": 1}]),
-            422,
-            "invalid_path",
-            case,
-            op=0,
-            field="to",
-        )
-        project.refused(
-            project.sync([{"op": "rename", "path": bad, "to": "b.txt", "base_version": 1}]),
-            422,
-            "invalid_path",
-            case,
-            op=0,
-            field="path",
-        )
+        refused_alone(project, delete(bad, 1), "invalid_path", case)
+        refused_alone(project, rename("keep.txt", bad, 1), "invalid_path", case, field="to")
+        refused_alone(project, rename(bad, "b.txt", 1), "invalid_path", case)
+
+
+def refused_alone(
+    project: Project, op: dict[str, Any], code: str, label: object = "", field: str = "path"
+) -> None:
+    """A batch of the one operation `op` is refused (422, `code`) for its `field`."""
+    project.refused(project.sync([op]), 422, code, label, op=0, field=field)
 
 
 def test_longest_acceptable_names_are_accepted(project: Project) -> None:
@@ -110,23 +97,8 @@ def test_ignored_paths_are_refused(project: Project) -> None:
             op=1,
             field="path",
         )
-        project.refused(
-            project.sync([{"op": "delete", "path": path, "base_version": 1}]),
-            422,
-            "ignored_path",
-            path,
-            op=0,
-            field="path",
-        )
-    project.refused(
-        project.sync(
-            [{"op": "rename", "path": "keep.txt", "to": "dist/keep.txt", "base_version": 1}]
-        ),
-        422,
-        "ignored_path",
-        op=0,
-        field="to",
-    )
+        refused_alone(project, delete(path, 1), "ignored_path", path)
+    refused_alone(project, rename("keep.txt", "dist/keep.txt", 1), "ignored_path", field="to")
 
 
 def test_names_that_only_look_ignored_are_fine(project: Project) -> None:

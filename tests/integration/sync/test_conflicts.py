@@ -10,7 +10,7 @@ from typing import Any
 
 from tests.support.api import Api
 
-from .conftest import delete, ok_sync, project_info, put, rename, sha
+from .conftest import conflict, delete, ok_sync, project_info, put, rename, sha, stored
 
 
 def test_stale_bases_are_conflicts_and_the_rest_applies(api: Api, pid: str) -> None:
@@ -31,32 +31,10 @@ def test_stale_bases_are_conflicts_and_the_rest_applies(api: Api, pid: str) -> N
     assert response.status_code == 200
     body = response.json()
     assert body["version"] == 3
-    assert body["results"][0] == {
-        "index": 0,
-        "status": "conflict",
-        "path": "a.txt",
-        "current_version": 2,
-        "current_sha256": sha("a2"),
-    }
+    assert body["results"][0] == conflict(0, "a.txt", 2, "a2")
     assert [(r["status"], r["version"]) for r in body["results"][1:3]] == [("ok", 3), ("ok", 3)]
-    assert body["results"][3:] == [
-        {
-            "index": 3,
-            "status": "conflict",
-            "path": "d.txt",
-            "current_version": 2,
-            "current_sha256": sha("d2"),
-        },
-        {
-            "index": 4,
-            "status": "conflict",
-            "path": "r.txt",
-            "current_version": 2,
-            "current_sha256": sha("r2"),
-        },
-    ]
-    files = api.files(pid)
-    assert {p: (f["content"], f["version"]) for p, f in files.items()} == {
+    assert body["results"][3:] == [conflict(3, "d.txt", 2, "d2"), conflict(4, "r.txt", 2, "r2")]
+    assert stored(api, pid) == {
         "a.txt": ("a2", 2),
         "b.txt": ("b2", 3),
         "c.txt": ("c", 3),
@@ -98,21 +76,14 @@ def test_creating_or_renaming_onto_an_existing_file_is_a_conflict(api: Api, pid:
             put("x.txt", "x"),
         ],
     ).json()
-    assert body["results"][0] == {
-        "index": 0,
-        "status": "conflict",
-        "path": "a.txt",
-        "current_version": 1,
-        "current_sha256": sha("theirs"),
-    }
+    assert body["results"][0] == conflict(0, "a.txt", 1, "theirs")
     rename_conflict = body["results"][1]
     assert rename_conflict["status"] == "conflict"
     assert rename_conflict["current_version"] == 1
     assert rename_conflict["current_sha256"] == sha("theirs")
     assert body["results"][2]["status"] == "conflict"  # another spelling of readme.md
     assert body["results"][3]["status"] == "ok"
-    files = api.files(pid)
-    assert {p: (f["content"], f["version"]) for p, f in files.items()} == {
+    assert stored(api, pid) == {
         "a.txt": ("theirs", 1),
         "src.txt": ("source", 1),
         "readme.md": ("r", 1),

@@ -4,6 +4,7 @@ project and operations per batch."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from server.sync_rules import RULES
 from tests.support.api import Api, expect_error
@@ -61,12 +62,24 @@ def test_request_size_limit(api: Api, pid: str, database_url: str) -> None:
     assert state(api, pid, database_url) == before
 
 
-def test_ops_per_sync_limit(api: Api, pid: str, database_url: str) -> None:
+def refused_over(
+    api: Api, pid: str, database_url: str, ops: list[dict[str, Any]], code: str, limit: int
+) -> None:
+    """The batch `ops` is refused (413, `code`, `limit` in its details) and changes nothing."""
     before = state(api, pid, database_url)
-    ops = [put(f"f{i}.txt", "") for i in range(RULES.max_ops_per_sync + 1)]
-    error = expect_error(api.sync(pid, ops), 413, "too_many_ops")
-    assert error["details"]["limit"] == RULES.max_ops_per_sync
+    error = expect_error(api.sync(pid, ops), 413, code)
+    assert error["details"]["limit"] == limit
     assert state(api, pid, database_url) == before
+
+
+def set_project(database_url: str, pid: str, column: str, value: int) -> None:
+    """Set one of the project's counters behind the server's back."""
+    execute(database_url, f"UPDATE projects SET {column} = %s WHERE id = %s", (value, pid))
+
+
+def test_ops_per_sync_limit(api: Api, pid: str, database_url: str) -> None:
+    ops = [put(f"f{i}.txt", "") for i in range(RULES.max_ops_per_sync + 1)]
+    refused_over(api, pid, database_url, ops, "too_many_ops", RULES.max_ops_per_sync)
     body = ok_sync(
         api, pid, [put(f"d{i % 10}/f{i}.txt", str(i % 7)) for i in range(RULES.max_ops_per_sync)]
     )
@@ -76,15 +89,9 @@ def test_ops_per_sync_limit(api: Api, pid: str, database_url: str) -> None:
 
 def test_project_file_count_limit(api: Api, pid: str, database_url: str) -> None:
     ok_sync(api, pid, [put("a.txt", "a")])
-    execute(
-        database_url,
-        "UPDATE projects SET file_count = %s WHERE id = %s",
-        (RULES.max_project_files, pid),
-    )
-    before = state(api, pid, database_url)
-    error = expect_error(api.sync(pid, [put("one-more.txt", "x")]), 413, "too_many_files")
-    assert error["details"]["limit"] == RULES.max_project_files
-    assert state(api, pid, database_url) == before
+    set_project(database_url, pid, "file_count", RULES.max_project_files)
+    more = [put("one-more.txt", "x")]
+    refused_over(api, pid, database_url, more, "too_many_files", RULES.max_project_files)
     # At the limit, replacing, renaming and deleting still work.
     ok_sync(api, pid, [put("a.txt", "a2", 1)])
     ok_sync(api, pid, [rename("a.txt", "b.txt", 2)])
@@ -95,15 +102,9 @@ def test_project_file_count_limit(api: Api, pid: str, database_url: str) -> None
 
 def test_project_size_limit(api: Api, pid: str, database_url: str) -> None:
     ok_sync(api, pid, [put("a.txt", "12345")])
-    execute(
-        database_url,
-        "UPDATE projects SET total_bytes = %s WHERE id = %s",
-        (RULES.max_project_bytes - 5, pid),
-    )
-    before = state(api, pid, database_url)
-    error = expect_error(api.sync(pid, [put("b.txt", "123456")]), 413, "project_too_large")
-    assert error["details"]["limit"] == RULES.max_project_bytes
-    assert state(api, pid, database_url) == before
+    set_project(database_url, pid, "total_bytes", RULES.max_project_bytes - 5)
+    more = [put("b.txt", "123456")]
+    refused_over(api, pid, database_url, more, "project_too_large", RULES.max_project_bytes)
     ok_sync(api, pid, [put("b.txt", "12345")])  # exactly at the limit
     assert project_info(api, pid)["total_bytes"] == RULES.max_project_bytes
     # Shrinking a file frees room.

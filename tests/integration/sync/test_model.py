@@ -53,12 +53,7 @@ def server_state(api: Api, project_id: str) -> tuple[int, dict[str, Any], dict[s
     body = response.json()
     files = {}
     for f in body["files"]:
-        if f["binary"]:
-            blob = api.get(f"/api/projects/{project_id}/blobs/{f['sha256']}")
-            assert blob.status_code == 200, blob.text
-            content = blob.content
-        else:
-            content = f["content"].encode("utf-8")
+        content = api.file_bytes(project_id, f)
         files[f["path"]] = (f["version"], f["size"], f["sha256"], f["binary"], content)
     return body["version"], files, body["project"]
 

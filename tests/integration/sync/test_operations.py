@@ -8,7 +8,7 @@ from server.sync_rules import RULES
 from tests.support.api import Api, expect_error
 from tests.support.databases import scalar
 
-from .conftest import delete, ok_sync, project_info, put, rename, sha, state
+from .conftest import conflict, delete, ok_sync, project_info, put, rename, sha, state
 
 
 def test_put_new_update_and_delete(api: Api, pid: str) -> None:
@@ -138,13 +138,7 @@ def test_chains_within_one_batch(api: Api, pid: str) -> None:
     # A conflict with a file written earlier in the same batch reports its real new version.
     body = api.sync(pid, [put("twice.txt", "first"), put("twice.txt", "second")]).json()
     assert body["results"][0]["status"] == "ok"
-    assert body["results"][1] == {
-        "index": 1,
-        "status": "conflict",
-        "path": "twice.txt",
-        "current_version": body["version"],
-        "current_sha256": sha("first"),
-    }
+    assert body["results"][1] == conflict(1, "twice.txt", body["version"], "first")
     assert api.files(pid)["twice.txt"]["content"] == "first"
 
 

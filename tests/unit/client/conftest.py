@@ -18,7 +18,7 @@ from client.core.reply import apply_results
 from contract import rules as rules_module
 from contract.rules import SyncRules
 
-from .fake_server import FakeServer, Spawner, run
+from .fake_server import FakeServer, Spawner, run, seeded
 from .scheduler_harness import Harness
 
 PROJECT = "p1"
@@ -89,6 +89,12 @@ def mirror(server: FakeServer) -> ProjectModel:
     model.server_version = server.version
     model.take_touched()
     return model
+
+
+def in_step(rules: SyncRules, files: dict[str, bytes]) -> tuple[FakeServer, ProjectModel]:
+    """A server holding `files` (fake_server.seeded) and a model in step with it."""
+    server = seeded(rules, files)
+    return server, mirror(server)
 
 
 def send(server: FakeServer, ops: list[Op]) -> dict[str, Any]:

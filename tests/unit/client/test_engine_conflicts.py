@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from client.core.conflicts import Conflict
 from client.core.engine import ProjectSync
 from client.core.ports import MemoryStorage
 from contract.rules import SyncRules
@@ -112,17 +111,22 @@ def test_delete_against_a_concurrent_edit(
     assert sync.model.pending_count() == 0 and len(sync.conflicts) == 0
 
 
-def renamed_while(sync: ProjectSync, server: FakeServer, path: str, theirs: bytes) -> Conflict:
-    """`a` renamed to `b` here while another client wrote `path`: the one conflict."""
+def rename_conflict_resolved(
+    sync: ProjectSync, server: FakeServer, path: str, theirs: bytes, choice: str
+) -> None:
+    """`a` renamed to `b` here while another client wrote `path`: one conflict, on `b`, with
+    both versions; resolving it by `choice` lets the next push through."""
     opened(sync, server, {"a": b"A"})
     sync.model.rename("a", "b")
     server.other_put(path, theirs)
     [conflict] = run(sync.push()).new_conflicts
-    return conflict
-
-
-def resolve_and_push(sync: ProjectSync, path: str, choice: str) -> None:
-    run(sync.resolve(path, choice))
+    assert (conflict.path, conflict.server_path, conflict.mine, conflict.theirs) == (
+        "b",
+        path,
+        b"A",
+        theirs,
+    )
+    run(sync.resolve("b", choice))
     assert run(sync.push()).new_conflicts == []
 
 
@@ -130,14 +134,7 @@ def resolve_and_push(sync: ProjectSync, path: str, choice: str) -> None:
 def test_rename_onto_a_path_another_client_took(
     sync: ProjectSync, server: FakeServer, choice: str
 ) -> None:
-    conflict = renamed_while(sync, server, "b", b"their b")
-    assert (conflict.path, conflict.server_path, conflict.mine, conflict.theirs) == (
-        "b",
-        "b",
-        b"A",
-        b"their b",
-    )
-    resolve_and_push(sync, "b", choice)
+    rename_conflict_resolved(sync, server, "b", b"their b", choice)
     run(sync.refresh())
     assert server.files() == contents(sync)
     expected = {"b": b"A"} if choice == "mine" else {"a": b"A", "b": b"their b"}
@@ -148,14 +145,7 @@ def test_rename_onto_a_path_another_client_took(
 def test_rename_of_a_file_another_client_changed(
     sync: ProjectSync, server: FakeServer, choice: str
 ) -> None:
-    conflict = renamed_while(sync, server, "a", b"their A")
-    assert (conflict.path, conflict.server_path, conflict.mine, conflict.theirs) == (
-        "b",
-        "a",
-        b"A",
-        b"their A",
-    )
-    resolve_and_push(sync, "b", choice)
+    rename_conflict_resolved(sync, server, "a", b"their A", choice)
     expected = {"b": b"A"} if choice == "mine" else {"a": b"their A"}
     assert server.files() == expected == contents(sync)
     assert sync.model.pending_count() == 0

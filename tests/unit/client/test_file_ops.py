@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -35,6 +36,12 @@ def ops(rules: SyncRules) -> FileOps:
     return FileOps(model, rules, set())
 
 
+def refused(match: str, action: Callable[..., object], *args: object) -> None:
+    """`action(*args)` is refused with a message that matches `match`."""
+    with pytest.raises(NameRefused, match=match):
+        action(*args)
+
+
 def contents(ops: FileOps) -> dict[str, bytes]:
     return {p: f.content for p, f in sorted(ops.model.files.items())}
 
@@ -55,12 +62,9 @@ def test_create_file_and_folder(ops: FileOps) -> None:
 
 
 def test_create_refuses_duplicates_and_missing_folders(ops: FileOps) -> None:
-    with pytest.raises(NameRefused, match="“app.py” already exists in “src”"):
-        ops.create_file("src", "APP.py")
-    with pytest.raises(NameRefused, match="already exists"):
-        ops.create_folder("", "Src")
-    with pytest.raises(NameRefused, match="no longer exists"):
-        ops.create_file("gone", "a.txt")
+    refused("“app.py” already exists in “src”", ops.create_file, "src", "APP.py")
+    refused("already exists", ops.create_folder, "", "Src")
+    refused("no longer exists", ops.create_file, "gone", "a.txt")
     assert "src/APP.py" not in ops.model.files
 
 
@@ -79,12 +83,9 @@ def test_rename_a_folder_moves_everything_under_it(ops: FileOps) -> None:
 
 def test_rename_to_other_case_and_refusals(ops: FileOps) -> None:
     assert ops.rename("README.md", "readme.md") == ("README.md", "readme.md")
-    with pytest.raises(NameRefused, match="already exists"):
-        ops.rename("src", "LOGO.png")
-    with pytest.raises(NameRefused, match="no longer exists"):
-        ops.rename("nope", "x")
-    with pytest.raises(NameRefused, match="cannot contain “/”"):
-        ops.rename("src", "a/b")
+    refused("already exists", ops.rename, "src", "LOGO.png")
+    refused("no longer exists", ops.rename, "nope", "x")
+    refused("cannot contain “/”", ops.rename, "src", "a/b")
 
 
 def test_rename_of_an_empty_local_folder(ops: FileOps) -> None:
@@ -110,12 +111,9 @@ def test_move_many_into_a_folder(ops: FileOps) -> None:
 def test_move_is_refused_whole(ops: FileOps) -> None:
     ops.model.write("docs/README.md", b"other")
     before = contents(ops)
-    with pytest.raises(NameRefused, match="“README.md” already exists in “docs”"):
-        ops.move(["logo.png", "README.md"], "docs")
-    with pytest.raises(NameRefused, match="Cannot move “src” into itself"):
-        ops.move(["src"], "src/util")
-    with pytest.raises(NameRefused, match="both named “README.md”"):
-        ops.move(["README.md", "docs/README.md"], "src")
+    refused("“README.md” already exists in “docs”", ops.move, ["logo.png", "README.md"], "docs")
+    refused("Cannot move “src” into itself", ops.move, ["src"], "src/util")
+    refused("both named “README.md”", ops.move, ["README.md", "docs/README.md"], "src")
     assert contents(ops) == before
 
 
@@ -137,8 +135,7 @@ def test_copy_paste_names_copies_like_vs_code(ops: FileOps) -> None:
 
 
 def test_copy_refuses_a_folder_into_itself(ops: FileOps) -> None:
-    with pytest.raises(NameRefused, match="Cannot paste “src” into itself"):
-        ops.copy(["src"], "src/util")
+    refused("Cannot paste “src” into itself", ops.copy, ["src"], "src/util")
 
 
 def test_copy_of_an_empty_folder(ops: FileOps) -> None:
@@ -226,8 +223,7 @@ def test_the_project_file_limit_is_kept(rules: SyncRules) -> None:
     small = replace(rules, max_project_files=3)
     ops = FileOps(model_with({"a": b"1", "b": b"2", "node_modules/x.js": b""}), small, set())
     ops.create_file("", "c")
-    with pytest.raises(NameRefused, match="at most 3 files"):
-        ops.create_file("", "d")
+    refused("at most 3 files", ops.create_file, "", "d")
     plan = ops.plan_upload([("a", 1), ("e", 1), ("node_modules/y.js", 1)], "")
     assert [p for _n, p in plan.accepted] == ["a", "node_modules/y.js"]  # ignored: no count
     assert "already holds 3 files" in dict(plan.refused)["e"]

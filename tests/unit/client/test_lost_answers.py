@@ -58,6 +58,14 @@ def lose_the_answer(sync: ProjectSync, server: FakeServer, meanwhile: Any) -> No
         run(pushing)
 
 
+def pushed_and_settled(sync: ProjectSync, server: FakeServer, files: dict[str, bytes]) -> None:
+    """One more push, and then the server and the page hold `files`, with nothing left
+    pending or in flight."""
+    run(sync.push())
+    assert server.files() == files == contents(sync)
+    assert sync.pending_count() == 0 and sync.model.inflight == {}
+
+
 def keep_mine_everywhere(sync: ProjectSync) -> None:
     """What the soak does with conflicts left at its end (and what a user may click)."""
     for path in list(sync.conflicts.open):
@@ -85,9 +93,7 @@ def test_a_file_made_again_while_its_delete_flew_is_never_brought_back(
     assert contents(page)["src/c.js"] == b"step 107, written as it flew"
     page.model.delete("src/c.js")
     keep_mine_everywhere(page)
-    run(page.push())
-    assert contents(page) == {"a.txt": b"a"} == server.files()
-    assert page.pending_count() == 0 and page.model.inflight == {}
+    pushed_and_settled(page, server, {"a.txt": b"a"})
 
 
 def test_a_file_made_again_as_it_was_while_its_delete_flew_is_kept(
@@ -170,9 +176,7 @@ def test_in_the_same_page_a_delete_whose_answer_was_lost_is_not_a_conflict(
     run(sync.push())  # now sent as the new file it is
     assert server.files() == {"src/c.js": b"two", "a.txt": b"a"} == contents(sync)
     sync.model.delete("src/c.js")
-    run(sync.push())
-    assert server.files() == {"a.txt": b"a"} == contents(sync)
-    assert sync.pending_count() == 0 and sync.model.inflight == {}
+    pushed_and_settled(sync, server, {"a.txt": b"a"})
 
 
 def test_in_the_same_page_an_edit_whose_answer_was_lost_is_not_a_conflict(
@@ -186,9 +190,7 @@ def test_in_the_same_page_an_edit_whose_answer_was_lost_is_not_a_conflict(
     lose_the_answer(sync, server, lambda: sync.model.write("a.txt", b"a3"))
     sync.model.delete("b.txt")
     assert run(sync.push()).new_conflicts == [] and len(sync.conflicts) == 0
-    run(sync.push())
-    assert server.files() == {"a.txt": b"a3"} == contents(sync)
-    assert sync.pending_count() == 0 and sync.model.inflight == {}
+    pushed_and_settled(sync, server, {"a.txt": b"a3"})
 
 
 def test_a_new_file_deleted_as_its_put_flew_is_deleted_there_at_the_next_open(

@@ -7,7 +7,7 @@ from client.core.model import ProjectModel, sha256_hex
 from client.core.outbox import Op, batches, pending_ops
 from contract.rules import SyncRules
 
-from .conftest import BINARY, mirror, push, shape
+from .conftest import BINARY, in_step, mirror, push, shape
 from .fake_server import FakeServer, seeded
 
 
@@ -16,8 +16,7 @@ def test_nothing_to_send_when_in_step(rules: SyncRules) -> None:
 
 
 def test_order_is_deletes_then_renames_then_puts(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1", "b": b"2", "c": b"3", "d": b"4"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1", "b": b"2", "c": b"3", "d": b"4"})
     model.write("e", b"5")
     model.write("c", b"33")
     model.rename("b", "b2")
@@ -34,8 +33,7 @@ def test_order_is_deletes_then_renames_then_puts(rules: SyncRules) -> None:
 
 
 def test_rename_chain_is_one_rename_from_first_to_last(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.rename("a", "b")
     model.rename("b", "c")
     assert shape(pending_ops(model)) == [("rename", "a", 1, "c")]
@@ -44,8 +42,7 @@ def test_rename_chain_is_one_rename_from_first_to_last(rules: SyncRules) -> None
 
 
 def test_rename_and_edit_go_as_delete_and_put(rules: SyncRules) -> None:
-    server = seeded(rules, {"src/a.py": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"src/a.py": b"1"})
     model.rename("src/a.py", "lib/a.py")
     model.write("lib/a.py", b"2")
     assert shape(pending_ops(model)) == [
@@ -57,8 +54,7 @@ def test_rename_and_edit_go_as_delete_and_put(rules: SyncRules) -> None:
 
 
 def test_swapping_two_names_applies_cleanly(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"A", "b": b"B"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"A", "b": b"B"})
     model.rename("a", "tmp")
     model.rename("b", "a")
     model.rename("tmp", "b")
@@ -70,8 +66,7 @@ def test_swapping_two_names_applies_cleanly(rules: SyncRules) -> None:
 
 
 def test_rename_into_a_path_freed_by_another_rename(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"A", "b": b"B"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"A", "b": b"B"})
     model.rename("b", "c")
     model.rename("a", "b")
     assert push(model, server) == []
@@ -79,8 +74,7 @@ def test_rename_into_a_path_freed_by_another_rename(rules: SyncRules) -> None:
 
 
 def test_delete_then_recreate_is_one_put_with_the_old_base(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.delete("a")
     model.write("a", b"2")
     assert shape(pending_ops(model)) == [("put", "a", 1, None)]
@@ -138,8 +132,7 @@ def test_rename_and_delete_payloads() -> None:
 
 
 def test_conflicted_paths_are_skipped(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1", "b": b"2", "c": b"3"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1", "b": b"2", "c": b"3"})
     model.write("a", b"x")
     model.rename("b", "b2")
     model.delete("c")

@@ -8,7 +8,7 @@ from client.core.outbox import pending_ops
 from client.core.reconcile import Reconciliation, reconcile
 from contract.rules import SyncRules
 
-from .conftest import BINARY, mirror
+from .conftest import BINARY, in_step
 from .fake_server import FakeServer, run, seeded
 
 
@@ -28,8 +28,7 @@ def contents(model: ProjectModel) -> dict[str, bytes]:
 
 
 def test_server_moved_on_and_ours_clean_takes_theirs(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1", "b": b"2"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1", "b": b"2"})
     server.other_put("a", b"new")
     out = reconciled(model, server)
     assert out.updated == ["a"] and out.conflicts == [] and out.added == out.removed == []
@@ -39,8 +38,7 @@ def test_server_moved_on_and_ours_clean_takes_theirs(rules: SyncRules) -> None:
 
 
 def test_ours_changed_and_server_did_not_keeps_ours(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.write("a", b"mine")
     out = reconciled(model, server)
     assert (out.updated, out.conflicts) == ([], [])
@@ -48,8 +46,7 @@ def test_ours_changed_and_server_did_not_keeps_ours(rules: SyncRules) -> None:
 
 
 def test_both_changed_differently_is_a_conflict_with_both_kept(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.write("a", b"mine")
     server.other_put("a", b"theirs")
     out = reconciled(model, server)
@@ -65,8 +62,7 @@ def test_both_changed_differently_is_a_conflict_with_both_kept(rules: SyncRules)
 
 
 def test_both_changed_to_the_same_content_is_in_step(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.write("a", b"same")
     server.other_put("a", b"same")
     out = reconciled(model, server)
@@ -76,8 +72,7 @@ def test_both_changed_to_the_same_content_is_in_step(rules: SyncRules) -> None:
 
 
 def test_server_deleted_and_ours_clean_deletes_here(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1", "b": b"2"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1", "b": b"2"})
     server.other_delete("a")
     out = reconciled(model, server)
     assert out.removed == ["a"] and contents(model) == {"b": b"2"}
@@ -85,8 +80,7 @@ def test_server_deleted_and_ours_clean_deletes_here(rules: SyncRules) -> None:
 
 
 def test_server_deleted_and_ours_changed_is_a_conflict(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.write("a", b"mine")
     server.other_delete("a")
     [conflict] = reconciled(model, server).conflicts
@@ -95,8 +89,7 @@ def test_server_deleted_and_ours_changed_is_a_conflict(rules: SyncRules) -> None
 
 
 def test_a_server_file_we_never_saw_is_added(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     server.other_put("dir/new.txt", b"hello")
     out = reconciled(model, server)
     assert out.added == ["dir/new.txt"]
@@ -115,8 +108,7 @@ def test_a_new_local_file_meets_a_server_file_of_that_name(rules: SyncRules) -> 
 
 
 def test_a_new_local_file_is_kept_for_the_next_push(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.write("mine.txt", b"m")
     out = reconciled(model, server)
     assert out.conflicts == [] and contents(model) == {"a": b"1", "mine.txt": b"m"}
@@ -125,8 +117,7 @@ def test_a_new_local_file_is_kept_for_the_next_push(rules: SyncRules) -> None:
 def test_renamed_here_and_changed_there_takes_their_content_in_our_place(
     rules: SyncRules,
 ) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.rename("a", "b")
     server.other_put("a", b"theirs")
     out = reconciled(model, server)
@@ -138,8 +129,7 @@ def test_renamed_here_and_changed_there_takes_their_content_in_our_place(
 
 
 def test_tombstone_and_server_unchanged_keeps_the_delete(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.delete("a")
     out = reconciled(model, server)
     assert out.conflicts == [] and out.added == [] and "a" in model.tombstones
@@ -147,8 +137,7 @@ def test_tombstone_and_server_unchanged_keeps_the_delete(rules: SyncRules) -> No
 
 
 def test_tombstone_and_server_deleted_too_is_forgotten(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.delete("a")
     server.other_delete("a")
     reconciled(model, server)
@@ -156,8 +145,7 @@ def test_tombstone_and_server_deleted_too_is_forgotten(rules: SyncRules) -> None
 
 
 def test_tombstone_and_server_changed_is_a_conflict(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.delete("a")
     server.other_put("a", b"theirs")
     [conflict] = reconciled(model, server).conflicts
@@ -171,8 +159,7 @@ def test_tombstone_and_server_changed_is_a_conflict(rules: SyncRules) -> None:
 
 
 def test_tombstone_and_server_rewrote_the_same_content_still_deletes(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.delete("a")
     server.other_put("a", b"1")  # a new version, the content we deleted
     out = reconciled(model, server)

@@ -10,8 +10,8 @@ from client.core.outbox import pending_ops
 from client.core.reply import apply_results
 from contract.rules import SyncRules
 
-from .conftest import mirror, push, send, shape
-from .fake_server import FakeServer, seeded
+from .conftest import in_step, push, send, shape
+from .fake_server import FakeServer
 
 
 def in_flight(server: FakeServer, model: ProjectModel, meanwhile: Callable[[], object]) -> None:
@@ -59,8 +59,7 @@ def test_created_then_renamed_while_its_put_flew_becomes_a_rename(rules: SyncRul
 
 
 def test_edited_then_deleted_while_its_put_flew(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.write("a", b"2")
     in_flight(server, model, lambda: model.delete("a"))
     assert model.tombstones == {"a": Base("a", 2, sha256_hex(b"2"))}  # the version it made
@@ -69,8 +68,7 @@ def test_edited_then_deleted_while_its_put_flew(rules: SyncRules) -> None:
 
 
 def test_renamed_again_while_the_rename_flew(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.rename("a", "b")
     in_flight(server, model, lambda: model.rename("b", "c"))
     assert model.files["c"].base == Base("b", 2, sha256_hex(b"1"))
@@ -80,8 +78,7 @@ def test_renamed_again_while_the_rename_flew(rules: SyncRules) -> None:
 
 
 def test_recreated_while_its_delete_flew_is_created_again(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.delete("a")
     in_flight(server, model, lambda: model.write("a", b"2"))  # takes the tombstone's base back
     assert shape(pending_ops(model)) == [("put", "a", None, None)]  # the server copy is gone
@@ -90,8 +87,7 @@ def test_recreated_while_its_delete_flew_is_created_again(rules: SyncRules) -> N
 
 
 def test_a_conflict_answer_is_returned_and_changes_nothing(rules: SyncRules) -> None:
-    server = seeded(rules, {"a": b"1", "b": b"2"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1", "b": b"2"})
     model.write("a", b"mine")
     model.write("b", b"fine")
     server.other_put("a", b"theirs")
@@ -108,8 +104,7 @@ def test_a_conflict_answer_is_returned_and_changes_nothing(rules: SyncRules) -> 
 def test_a_delete_of_a_renamed_and_edited_file_lands_even_when_its_put_conflicts(
     rules: SyncRules,
 ) -> None:
-    server = seeded(rules, {"a": b"1"})
-    model = mirror(server)
+    server, model = in_step(rules, {"a": b"1"})
     model.rename("a", "b")
     model.write("b", b"2")
     server.other_put("b", b"theirs")

@@ -70,21 +70,25 @@ def run(
     return Search(files, Options(query, **options), ignored).run()
 
 
+# Where the word "app", in any case, stands in FILES' text files outside ignored folders:
+# (path, line, column), as lines() lists hits.
+APP_WORD = [
+    ("README.md", 1, 6),
+    ("src/App.jsx", 3, 17),
+    ("src/App.jsx", 4, 20),
+    ("src/App.test.jsx", 1, 15),
+    ("src/App.test.jsx", 2, 11),
+]
+
+
 def lines(search: Search) -> list[tuple[str, int, int]]:
     return [(f.path, h.line, h.column) for f in search.results for h in f.hits]
 
 
 def test_plain_text_is_case_insensitive_by_default(rules: SyncRules) -> None:
     found = run("app", rules=rules)
-    assert lines(found) == [
-        ("README.md", 1, 6),
-        ("src/App.jsx", 3, 17),
-        ("src/App.jsx", 4, 20),
-        ("src/App.test.jsx", 1, 15),
-        ("src/App.test.jsx", 2, 11),
-        ("src/util.js", 1, 14),
-        ("src/util.js", 2, 8),
-    ]
+    # The word, and "app" inside "apply" and "happy".
+    assert lines(found) == [*APP_WORD, ("src/util.js", 1, 14), ("src/util.js", 2, 8)]
     assert found.matches == 7 and not found.capped and found.error is None
     assert summary(found) == "7 results in 4 files"
 
@@ -104,15 +108,9 @@ def test_case_sensitive_and_whole_word() -> None:
         ("src/App.jsx", 4, 20),
         ("src/App.test.jsx", 2, 11),
     ]
-    # Whole word: not "apply" or "happy"; files in path order, as the tree lists them.
-    assert lines(run("app", whole_word=True)) == [
-        ("node_modules/react/index.js", 1, 18),
-        ("README.md", 1, 6),
-        ("src/App.jsx", 3, 17),
-        ("src/App.jsx", 4, 20),
-        ("src/App.test.jsx", 1, 15),
-        ("src/App.test.jsx", 2, 11),
-    ]
+    # Whole word: not "apply" or "happy"; files in path order, as the tree lists them
+    # (without the rules, node_modules/ too).
+    assert lines(run("app", whole_word=True)) == [("node_modules/react/index.js", 1, 18), *APP_WORD]
 
 
 def test_whole_word_works_next_to_punctuation() -> None:

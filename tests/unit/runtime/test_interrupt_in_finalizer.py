@@ -12,7 +12,7 @@ import asyncio
 import io
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -59,24 +59,35 @@ def _run(host: Host, line: str) -> None:
     asyncio.run(asyncio.wait_for(run(), 10))
 
 
-def test_a_ctrl_c_swallowed_by_a_finalizer_is_asked_for_again(host: Host) -> None:
+def _printed(host: Host) -> str:
+    bridge: Bridge = host.bridge
+    return "".join(value for kind, value in bridge.log if kind == "out")
+
+
+def _loses_ctrl_c_then_counts(host: Host, lose: Callable[[], object]) -> None:
+    """Run a program that calls `lose` (where the KeyboardInterrupt is lost) and then counts
+    in its own code: the line dies of Ctrl+C there, with no report and the tracing over."""
     bridge: Bridge = host.bridge
 
-    async def loop(_argv: list[str], io: Io, _shell: Shell) -> int:
-        DropsCtrlC()  # dropped at once: its __del__ raises where nothing can catch it
+    async def loop(_argv: list[str], io_: Io, _shell: Shell) -> int:
+        lose()
         total = 0
         for turn in range(1000):  # the program's own code: the interrupt lands here
             total += turn
-        io.out(f"ran to the end: {total}\n")
+        io_.out(f"ran to the end: {total}\n")
         return 0
 
     host.install_commands = lambda shell: shell.register("loop", loop, "test program")
     _run(host, "loop")
-    printed = "".join(value for kind, value in bridge.log if kind == "out")
-    assert "ran to the end" not in printed
+    assert "ran to the end" not in _printed(host)
     assert REPORTED == []  # no "Exception ignored" for it
     assert ("exit", 130) in bridge.log  # the line died of Ctrl+C
     assert sys.gettrace() is None  # the tracing stopped with it
+
+
+def test_a_ctrl_c_swallowed_by_a_finalizer_is_asked_for_again(host: Host) -> None:
+    # Made and dropped at once: its __del__ raises where nothing can catch it.
+    _loses_ctrl_c_then_counts(host, DropsCtrlC)
 
 
 def test_outside_a_command_or_for_other_errors_the_usual_report_stays(host: Host) -> None:
@@ -111,37 +122,21 @@ class CtrlCInRepr:
         return "CtrlCInRepr()"
 
 
-def _printed(host: Host) -> str:
-    bridge: Bridge = host.bridge
-    return "".join(value for kind, value in bridge.log if kind == "out")
-
-
 def test_a_ctrl_c_that_c_code_drops_silently_is_raised_again(host: Host, tmp_path: Path) -> None:
-    bridge: Bridge = host.bridge
     dropped: list[bool] = []
 
     raw = io.FileIO(tmp_path / "count.txt", "w")  # closed here: the program may not get to
 
-    async def loop(_argv: list[str], io_: Io, _shell: Shell) -> int:
+    def close_dropped_file() -> None:
         # As when a dropped file is closed: CPython builds the ResourceWarning, the repr in
         # it runs the SIGINT handler, and FileIO._dealloc_warn drops the KeyboardInterrupt.
         dropped.append(raw._dealloc_warn(CtrlCInRepr()) is None)  # type: ignore[attr-defined]
-        total = 0
-        for turn in range(1000):  # the program's own code: the interrupt lands here
-            total += turn
-        io_.out(f"ran to the end: {total}\n")
-        return 0
 
-    host.install_commands = lambda shell: shell.register("loop", loop, "test program")
     try:
-        _run(host, "loop")
+        _loses_ctrl_c_then_counts(host, close_dropped_file)
     finally:
         raw.close()
     assert dropped == [True]  # CPython did drop it: _dealloc_warn returned normally
-    assert "ran to the end" not in _printed(host)
-    assert REPORTED == []
-    assert ("exit", 130) in bridge.log
-    assert sys.gettrace() is None
 
 
 def test_a_ctrl_c_the_program_handles_is_not_raised_again(host: Host) -> None:

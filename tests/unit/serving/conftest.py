@@ -156,6 +156,12 @@ def assert_error_shape(body: dict, code: str) -> None:
     assert isinstance(body["error"]["details"], dict)
 
 
+def assert_refused(response: httpx.Response, status: int, code: str) -> None:
+    """An error answer: this status, and the one error shape with this code."""
+    assert response.status_code == status
+    assert_error_shape(response.json(), code)
+
+
 def assert_isolated(headers: Mapping[str, str]) -> None:
     for name, value in ISOLATION.items():
         assert headers[name] == value, name

@@ -14,7 +14,7 @@ from server.app import create_app
 from server.settings import Settings
 from server.static import DistMissing, DistSite
 
-from .conftest import SITE, assert_error_shape, get, make_app, sha, write_dist
+from .conftest import SITE, assert_refused, get, make_app, sha, write_dist
 
 
 def test_missing_manifest_is_dist_missing(tmp_path: Path) -> None:
@@ -78,5 +78,4 @@ def test_manifest_file_missing_on_disk_is_404_not_500(fake_dist: Path) -> None:
     (fake_dist / "assets/app-1/plain.txt").unlink()
     client = TestClient(make_app(fake_dist))
     response = get(client, "/assets/app-1/plain.txt")
-    assert response.status_code == 404
-    assert_error_shape(response.json(), "not_found")
+    assert_refused(response, 404, "not_found")

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from server.static import IMMUTABLE, DistSite, _accepted
 
-from .conftest import SITE, assert_error_shape, assert_isolated, get, sha
+from .conftest import SITE, assert_error_shape, assert_isolated, assert_refused, get, sha
 
 
 def test_index_is_served_at_root(client: TestClient) -> None:
@@ -27,8 +27,7 @@ def test_index_is_served_at_root(client: TestClient) -> None:
 
 def test_a_folder_without_an_index_in_the_manifest_is_404(client: TestClient) -> None:
     response = get(client, "/assets/")
-    assert response.status_code == 404
-    assert_error_shape(response.json(), "not_found")
+    assert_refused(response, 404, "not_found")
 
 
 @pytest.mark.parametrize(
@@ -218,8 +217,7 @@ def test_isolation_headers_on_every_status(client: TestClient) -> None:
 
 def test_unknown_file_is_404_with_the_error_shape(client: TestClient) -> None:
     response = get(client, "/assets/app-1/missing.js")
-    assert response.status_code == 404
-    assert_error_shape(response.json(), "not_found")
+    assert_refused(response, 404, "not_found")
 
 
 @pytest.mark.parametrize(

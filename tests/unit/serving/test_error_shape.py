@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from server.errors import HANDLERS, ApiError
 from server.headers import IsolationHeaders
 
-from .conftest import assert_error_shape, assert_isolated
+from .conftest import assert_isolated, assert_refused
 
 
 async def _conflict(_request: Request) -> None:
@@ -71,14 +71,11 @@ def test_http_exception_shape() -> None:
         "error": {"code": "not_found", "message": "Nothing at this address.", "details": {}}
     }
     teapot = client.get("/teapot")
-    assert teapot.status_code == 418
-    assert_error_shape(teapot.json(), "error")
+    assert_refused(teapot, 418, "error")
     no_route = client.get("/no-such-route")
-    assert no_route.status_code == 404
-    assert_error_shape(no_route.json(), "not_found")
+    assert_refused(no_route, 404, "not_found")
     wrong_method = client.post("/conflict")
-    assert wrong_method.status_code == 405
-    assert_error_shape(wrong_method.json(), "method_not_allowed")
+    assert_refused(wrong_method, 405, "method_not_allowed")
 
 
 def test_unexpected_exception_is_500_internal_without_trace(

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from client.core.shell import Shell
+from client.worker import serve as serving
 from client.worker.commands import install
 from client.worker.host import Host, InstallError
 from client.worker.micropip_installer import explain
@@ -114,3 +115,13 @@ class Terminal(ShellTerminal):
 @pytest.fixture
 def term(tmp_path: Path) -> Terminal:
     return Terminal(tmp_path)
+
+
+@pytest.fixture
+def announced(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ports serve() tells the page about, kept here; and no app left from another test.
+    The serve() tests' modules use it for every test (pytestmark)."""
+    ports: list[int] = []
+    monkeypatch.setattr(serving, "announce", ports.append)
+    monkeypatch.setattr(serving, "APPS", {})
+    return ports

@@ -172,12 +172,18 @@ def test_cwd_and_environment_are_the_shells_and_put_back(term: Terminal) -> None
     assert (os.getcwd(), dict(os.environ)) == (before_cwd, before_env)
 
 
+def around_an_edit(term: Terminal, line: str, path: str, before: str, after: str) -> list[str]:
+    """What `line` prints with `path` holding `before`, then again once it holds `after`."""
+    term.write(path, before)
+    printed = [term(line).out]
+    term.write(path, after)
+    return [*printed, term(line).out]
+
+
 def test_project_modules_are_fresh_on_every_run(term: Terminal) -> None:
-    term.write("helper.py", "VALUE = 1\n")
     term.write("main.py", "import helper\nprint(helper.VALUE)\n")
-    assert term("python main.py").out == "1\n"
-    term.write("helper.py", "VALUE = 2\n")
-    assert term("python main.py").out == "2\n"
+    helper = ("VALUE = 1\n", "VALUE = 2\n")
+    assert around_an_edit(term, "python main.py", "helper.py", *helper) == ["1\n", "2\n"]
     assert "helper" not in sys.modules or "json" in sys.modules  # stdlib stays loaded
     term.write("late.py", "print('created after the first run')\n")
     assert term("python -c 'import late'").out == "created after the first run\n"
@@ -282,10 +288,9 @@ def test_dash_m_fetches_an_on_demand_tool_once(
 
 def test_modules_imported_by_dash_c_are_fresh_too(term: Terminal) -> None:
     term.write("pkg/__init__.py", "")
-    term.write("pkg/mod.py", "V = 'old'\n")
-    assert term("python -c 'from pkg import mod; print(mod.V)'").out == "old\n"
-    term.write("pkg/mod.py", "V = 'new'\n")
-    assert term("python -c 'from pkg import mod; print(mod.V)'").out == "new\n"
+    line = "python -c 'from pkg import mod; print(mod.V)'"
+    mod = ("V = 'old'\n", "V = 'new'\n")
+    assert around_an_edit(term, line, "pkg/mod.py", *mod) == ["old\n", "new\n"]
     assert not any(name == "pkg" or name.startswith("pkg.") for name in sys.modules)
 
 

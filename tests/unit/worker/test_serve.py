@@ -22,12 +22,7 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-@pytest.fixture(autouse=True)
-def announced(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    ports: list[int] = []
-    monkeypatch.setattr(serving, "announce", ports.append)
-    monkeypatch.setattr(serving, "APPS", {})
-    return ports
+pytestmark = pytest.mark.usefixtures("announced")  # tests/unit/worker/conftest.py
 
 
 def request(

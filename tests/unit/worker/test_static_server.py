@@ -12,13 +12,7 @@ import pytest
 from client.worker import serve as serving
 from client.worker.static_server import http_server
 
-
-@pytest.fixture(autouse=True)
-def quiet(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    ports: list[int] = []
-    monkeypatch.setattr(serving, "announce", ports.append)
-    monkeypatch.setattr(serving, "APPS", {})
-    return ports
+pytestmark = pytest.mark.usefixtures("announced")  # tests/unit/worker/conftest.py
 
 
 def get(port: int, path: str) -> dict:
@@ -30,7 +24,7 @@ def get(port: int, path: str) -> dict:
 
 
 def test_the_folder_is_served_on_the_port(
-    tmp_path: Path, quiet: list[int], capsys: pytest.CaptureFixture
+    tmp_path: Path, announced: list[int], capsys: pytest.CaptureFixture
 ) -> None:
     site = tmp_path / "site"
     (site / "docs").mkdir(parents=True)
@@ -40,7 +34,7 @@ def test_the_folder_is_served_on_the_port(
     (tmp_path / "secret.txt").write_text("outside")
     os.symlink(tmp_path / "secret.txt", site / "link.txt")
     http_server(["8123"], str(site))
-    assert quiet == [8123]
+    assert announced == [8123]
     assert "port 8123" in capsys.readouterr().out
     home = get(8123, "/")
     assert (home["status"], home["body"]) == (200, b"<h1>home</h1>")
@@ -53,9 +47,9 @@ def test_the_folder_is_served_on_the_port(
     assert get(8123, "/link.txt")["status"] == 404  # a symlink out of the folder
 
 
-def test_directory_option_and_default_port(tmp_path: Path, quiet: list[int]) -> None:
+def test_directory_option_and_default_port(tmp_path: Path, announced: list[int]) -> None:
     (tmp_path / "public").mkdir()
     (tmp_path / "public" / "index.html").write_text("public")
     http_server(["-d", "public"], str(tmp_path))
-    assert quiet == [8000]
+    assert announced == [8000]
     assert get(8000, "/")["body"] == b"public"
