@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 
 COMMANDS: Family = {}
 
+# Each command's long options, by the short flag they stand for.
+_HEAD_TAIL_OPTIONS = {"lines": "n", "bytes": "c", "quiet": "q", "silent": "q", "verbose": "v"}
+_WC_OPTIONS = {"lines": "l", "words": "w", "bytes": "c", "chars": "m"}
+_SORT_OPTIONS = {"reverse": "r", "numeric-sort": "n", "unique": "u", "ignore-case": "f"}
+_UNIQ_OPTIONS = {"count": "c", "repeated": "d", "unique": "u", "ignore-case": "i"}
+
 
 async def read_source(name: str, io: Io, shell: Shell) -> str:
     """A file operand's text, or stdin for `-`; raises OSError (IsADirectoryError for a
@@ -53,14 +59,7 @@ class _Inputs:
 
 async def _head_tail(argv: list[str], io: Io, shell: Shell, tail: bool) -> int:
     name = argv[0]
-    parsed = options(
-        argv,
-        io,
-        flags="qv",
-        valued="nc",
-        numeric="n",
-        long={"lines": "n", "bytes": "c", "quiet": "q", "silent": "q", "verbose": "v"},
-    )
+    parsed = options(argv, io, flags="qv", valued="nc", numeric="n", long=_HEAD_TAIL_OPTIONS)
     if isinstance(parsed, int):
         return parsed
     by_bytes = "c" in parsed.values
@@ -107,9 +106,7 @@ async def tail(argv: list[str], io: Io, shell: Shell) -> int:
 
 @builtin(COMMANDS, "wc", "count lines, words and bytes (-l, -w, -c, -m)")
 async def wc(argv: list[str], io: Io, shell: Shell) -> int:
-    parsed = options(
-        argv, io, flags="lwcm", long={"lines": "l", "words": "w", "bytes": "c", "chars": "m"}
-    )
+    parsed = options(argv, io, flags="lwcm", long=_WC_OPTIONS)
     if isinstance(parsed, int):
         return parsed
     wanted = [flag for flag in "lwmc" if flag in parsed] or ["l", "w", "c"]
@@ -145,10 +142,6 @@ def _numeric_key(line: str) -> float:
     """sort -n: the number the line starts with; a line without one counts as 0."""
     match = _NUMBER.match(line)
     return float(match.group()) if match else 0.0
-
-
-_SORT_OPTIONS = {"reverse": "r", "numeric-sort": "n", "unique": "u", "ignore-case": "f"}
-_UNIQ_OPTIONS = {"count": "c", "repeated": "d", "unique": "u", "ignore-case": "i"}
 
 
 async def _read_lines(
