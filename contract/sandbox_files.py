@@ -11,11 +11,8 @@ PREFIX = "sandbox-origin/"
 # URL path on the sandbox origin -> file in dist/. A service worker's script URL must not
 # change between builds, so these are fixed names, not hashed assets.
 FILES = {
-    "/relay.html": f"{PREFIX}relay.html",
-    "/relay.js": f"{PREFIX}relay.js",
-    "/sw.js": f"{PREFIX}sw.js",
-    "/runtime.html": f"{PREFIX}runtime.html",
-    "/runtime.js": f"{PREFIX}runtime.js",
+    f"/{name}": PREFIX + name
+    for name in ("relay.html", "relay.js", "sw.js", "runtime.html", "runtime.js")
 }
 # The asset groups the runtime loads, by the name build.py gives them (assets/<group>-<hash>/).
 RUNTIME_GROUPS = ("pyodide", "client", "wheelhouse")

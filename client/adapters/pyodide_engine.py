@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from client.adapters.terminal_process import TerminalProcess, terminal_options
+from client.adapters.terminal_process import TerminalProcess, TerminalRuntime, terminal_options
 from client.core import runtime as rt
 from client.core.sandbox import file_changes
 from client.core.tasks import spawn
@@ -91,7 +91,7 @@ class PyodideProcess(TerminalProcess):
         self._state("exit", 130)
 
 
-class PyodideRuntime(rt.Runtime):
+class PyodideRuntime(TerminalRuntime):
     def __init__(self, sandbox_origin: str | None = None, unavailable: str = "") -> None:
         """`sandbox_origin`: where the worker runs; None with `unavailable` saying why
         there is none (the runtime then never starts: never on the IDE's origin)."""
@@ -188,19 +188,14 @@ class PyodideRuntime(rt.Runtime):
     async def mount(self, tree: rt.FileTree) -> None:
         await self.call("mount", tree)
 
-    async def spawn(
-        self,
-        command: str,
-        args: list[str] | None = None,
-        options: rt.SpawnOptions | None = None,
-        history: list[str] | None = None,
+    async def start(
+        self, interactive: bool, line: str, options: rt.SpawnOptions | None, history: list[str]
     ) -> PyodideProcess:
         if self.engine is None or self.status.state is not rt.RuntimeState.READY:
             raise rt.RuntimeRefused(f"the runtime is not ready ({self.status.label})")
-        interactive, line = rt.command_line(command, list(args or []))
         process = PyodideProcess(self, f"s{next(self._ids)}")
         session = {"interactive": interactive, "line": line, **terminal_options(options)}
-        session["history"] = list(history or [])
+        session["history"] = history
         process.handle = self.engine.open(process.sid, session, process._state)
         return process
 

@@ -18,7 +18,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from client.adapters.terminal_process import TerminalProcess, terminal_options
+from client.adapters.terminal_process import TerminalProcess, TerminalRuntime, terminal_options
 from client.core import runtime as rt
 from client.core.container_fs import ContainerFiles, clean_name, errno_of, refusal, tree_of
 from client.core.tasks import spawn
@@ -158,7 +158,7 @@ class WebContainerProcess(TerminalProcess):
         self._state("exit", 130)  # the container's own exit code may come later, or never
 
 
-class WebContainerRuntime(rt.Runtime):
+class WebContainerRuntime(TerminalRuntime):
     name = "webcontainer"
     isolated = True  # it boots only where the page is cross-origin isolated
 
@@ -253,16 +253,11 @@ class WebContainerRuntime(rt.Runtime):
             raise rt.RuntimeRefused(str(error)) from None
         self.fs.files.mounted(tree)
 
-    async def spawn(
-        self,
-        command: str,
-        args: list[str] | None = None,
-        options: rt.SpawnOptions | None = None,
-        history: list[str] | None = None,
+    async def start(
+        self, interactive: bool, line: str, options: rt.SpawnOptions | None, history: list[str]
     ) -> WebContainerProcess:
-        """Through jsh: `sh` alone is its interactive shell, `sh -c X` and any other
-        command run as one line (`history` is the Pyodide shell's; jsh keeps its own)."""
-        interactive, line = rt.command_line(command, list(args or []))
+        """jsh, interactive or `jsh -c line` (`history` is the Pyodide shell's; jsh keeps
+        its own)."""
         process = WebContainerProcess()
         # WebContainer's cwd is relative to its workdir, as the project's paths are.
         try:

@@ -9,13 +9,12 @@ memory, so the whole workbench (tree, editor, runtime, preview) works on them un
 
 from __future__ import annotations
 
-import hashlib
 import html
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from client.core.model import ServerFile
+from client.core.model import ServerFile, sha256_hex
 from client.core.ports import Refused, ServerSnapshot, SyncOps, SyncParts
 
 PROTOCOL = 1  # messages carry {"cospai": 1, "type": ...}; a later version bumps it
@@ -129,15 +128,16 @@ def snippet(ide_origin: str, options: EmbedOptions, height: int = 480) -> str:
 # ------------------------------------------------------------ the embed's own "server"
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Stored:
     version: int
     content: bytes
     binary: bool
+    sha256: str  # hashed once, when stored: load() and blob() read it for every file
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
+
+def _stored(version: int, content: bytes, binary: bool) -> _Stored:
+    return _Stored(version, content, binary, sha256_hex(content))
 
 
 @dataclass
@@ -150,7 +150,7 @@ class MemoryProjectApi:
     def replace(self, files: dict[str, tuple[bytes, bool]]) -> None:
         """Start over with these files (path -> (content, binary))."""
         self.version += 1
-        self.files = {p: _Stored(self.version, c, b) for p, (c, b) in files.items()}
+        self.files = {p: _stored(self.version, c, b) for p, (c, b) in files.items()}
 
     # The server's runtime settings (where the sandbox is), fetched by the embed's start:
     # the only server answer an embed's workbench asks this API for.
@@ -195,7 +195,7 @@ class MemoryProjectApi:
             if kind == "put":
                 ref = op.get("content_ref")
                 content = parts[ref] if ref else str(op.get("content", "")).encode("utf-8")
-                stored = _Stored(self.version, content, bool(op.get("binary")))
+                stored = _stored(self.version, content, bool(op.get("binary")))
                 self.files[path] = stored
                 result["sha256"] = stored.sha256
             elif kind == "delete":
@@ -204,7 +204,9 @@ class MemoryProjectApi:
                 moved = self.files.pop(path, None)
                 target = str(op["to"])
                 if moved is not None:
-                    self.files[target] = _Stored(self.version, moved.content, moved.binary)
+                    self.files[target] = _Stored(
+                        self.version, moved.content, moved.binary, moved.sha256
+                    )
                 result["path"] = target
             results.append(result)
         return {"version": self.version, "results": results, "revision": None}

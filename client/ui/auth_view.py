@@ -46,25 +46,11 @@ class AuthView:
         self.email = self._field(
             form, "Email", type="email", name="email", autocomplete="username", required=""
         )
-        self.password = self._field(
-            form,
-            "Password",
-            type="password",
-            name="password",
-            required="",
-            autocomplete="new-password" if signup else "current-password",
-            placeholder=f"{MIN_PASSWORD} characters or more" if signup else "",
-        )
+        hint = f"{MIN_PASSWORD} characters or more" if signup else ""
+        self.password = self._password(form, "Password", "password", signup, hint)
         self.confirm = None
         if signup:
-            self.confirm = self._field(
-                form,
-                "Confirm password",
-                type="password",
-                name="confirm",
-                autocomplete="new-password",
-                required="",
-            )
+            self.confirm = self._password(form, "Confirm password", "confirm", new=True)
         self.error = dom.element("p", class_="form-error", role="alert", id="auth-error")
         label = "Create account" if signup else "Sign in"
         submit = dom.element("button", label, type="submit", id="signup" if signup else "signin")
@@ -92,6 +78,20 @@ class AuthView:
         row.append(field)
         form.append(row)
         return field
+
+    @classmethod
+    def _password(cls, form: Any, label: str, name: str, new: bool, placeholder: str = "") -> Any:
+        """`new`: a password being chosen, which password managers offer to make up and
+        save rather than fill in."""
+        return cls._field(
+            form,
+            label,
+            type="password",
+            name=name,
+            required="",
+            autocomplete="new-password" if new else "current-password",
+            placeholder=placeholder,
+        )
 
     @staticmethod
     def _switch(event: Any, navigate: Callable[[str], None], path: str) -> None:

@@ -17,6 +17,11 @@ from client.ffi.events import Listeners
 MAX_LINES = 500  # older lines go: a page logging in a loop must not grow the DOM forever
 
 
+def preview_button(text: str, title: str, **attrs: str) -> Any:
+    """A small button of the preview's bars (its address bar, this console's head)."""
+    return dom.element("button", text, type="button", class_="pv-btn", title=title, **attrs)
+
+
 class PreviewConsole:
     def __init__(self, parent: Any, listeners: Listeners) -> None:
         self.node = dom.element(
@@ -26,22 +31,8 @@ class PreviewConsole:
         self.title = dom.element("span", "Console", class_="pv-console-title")
         self.badge = dom.element("span", class_="pv-console-badge", id="preview-console-errors")
         self.badge.hidden = True
-        clear = dom.element(
-            "button",
-            "Clear",
-            type="button",
-            class_="pv-btn",
-            id="preview-console-clear",
-            title="Clear the console",
-        )
-        self.toggle = dom.element(
-            "button",
-            "▾",
-            type="button",
-            class_="pv-btn",
-            title="Show or hide the console",
-            aria_expanded="true",
-        )
+        clear = preview_button("Clear", "Clear the console", id="preview-console-clear")
+        self.toggle = preview_button("▾", "Show or hide the console", aria_expanded="true")
         grow = dom.element("span", class_="grow")
         head.append(self.title, self.badge, grow, clear, self.toggle)
         self.lines = dom.element(

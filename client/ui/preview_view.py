@@ -41,7 +41,7 @@ from client.ffi.events import Listeners
 from client.ffi.preview import PreviewHost, observe_hidden, open_tab
 from client.ffi.webcontainer import listen_console
 from client.ui.ports import Frame, ProjectFiles
-from client.ui.preview_console import PreviewConsole
+from client.ui.preview_console import PreviewConsole, preview_button
 from client.ui.runtime_link import RuntimeLink
 
 SANDBOX = "allow-scripts allow-forms allow-same-origin allow-popups allow-modals"
@@ -133,15 +133,7 @@ class PreviewView:
         self.back.disabled = True
 
     def _button(self, bar: Any, text: str, title: str, node_id: str, action: Any) -> Any:
-        button = dom.element(
-            "button",
-            text,
-            type="button",
-            class_="pv-btn",
-            id=node_id,
-            title=title,
-            aria_label=title,
-        )
+        button = preview_button(text, title, id=node_id, aria_label=title)
         self.listeners.on(button, "click", lambda _e: action())
         bar.append(button)
         return button

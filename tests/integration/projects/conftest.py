@@ -25,15 +25,6 @@ def database_url(pg_admin_url: str) -> Iterator[str]:
         yield url
 
 
-def template_files(template_id: str) -> dict[str, bytes]:
-    folder = TEMPLATES / template_id
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
-    }
-
-
 def signed_up(new_api: NewApi, count: int) -> list[Api]:
     """`count` clients, each signed in as a user of its own."""
     users = [new_api() for _ in range(count)]

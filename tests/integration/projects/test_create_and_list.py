@@ -8,10 +8,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from server import templates
 from tests.support.api import Api, expect_error
 from tests.support.databases import query
 
-from .conftest import TEMPLATES, template_files
+from .conftest import TEMPLATES
 
 PROJECT_KEYS = {
     "id",
@@ -121,7 +122,7 @@ def test_create_from_each_template_copies_its_files_byte_for_byte(api: Api) -> N
     assert len(listed) >= 1
     for template in listed:
         assert set(template) == {"id", "name", "description", "runtime"}
-        expected = template_files(template["id"])
+        expected = templates.files_of(template["id"])
         assert expected, template["id"]
         project = api.post(
             "/api/projects",

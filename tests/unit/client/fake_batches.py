@@ -7,18 +7,14 @@ Standard library, client.core and contract only: these tests also run inside Pyo
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from client.core import ports
+from client.core.model import sha256_hex
 from contract.rules import PathError, SyncRules, folded, is_text, parents
 
 _NEW = -1  # version placeholder for content written by the batch being applied
-
-
-def sha(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -30,7 +26,7 @@ class Row:
 
     @property
     def sha256(self) -> str:
-        return sha(self.content)
+        return sha256_hex(self.content)
 
 
 def refused(status: int, code: str, message: str, **details: Any) -> ports.Refused:
@@ -73,7 +69,7 @@ def apply_batch(
             "version": version,
         }
         if op["op"] == "put":
-            result["sha256"] = sha(op["data"])
+            result["sha256"] = sha256_hex(op["data"])
         if op["op"] == "rename":
             result["to"] = op["to"]
         results.append(result)

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from client.core import ports
-from client.core.model import ServerFile
+from client.core.model import ServerFile, sha256_hex
 from contract.rules import SyncRules, folded, is_text
 from tests.support.coroutines import run
 
-from .fake_batches import Row, apply_batch, refused, sha
+from .fake_batches import Row, apply_batch, refused
 
 
 class Spawner:
@@ -119,8 +119,8 @@ class FakeServer:
         }
         parts = {}
         if binary or (binary is None and not is_text(content)):
-            op.update(content_ref=sha(content), binary=True)
-            parts[sha(content)] = content
+            op.update(content_ref=sha256_hex(content), binary=True)
+            parts[sha256_hex(content)] = content
         else:
             op["content"] = content.decode("utf-8")
         return self._other([op], parts)
@@ -243,11 +243,11 @@ def seeded(rules: SyncRules, files: dict[str, bytes]) -> FakeServer:
                     "op": "put",
                     "path": path,
                     "base_version": None,
-                    "content_ref": sha(content),
+                    "content_ref": sha256_hex(content),
                     "binary": True,
                 }
             )
-            parts[sha(content)] = content
+            parts[sha256_hex(content)] = content
     if ops:
         server._other(ops, parts)
     return server

@@ -1,14 +1,15 @@
-"""Small helpers the file and text builtins share: option errors in coreutils' words,
-reading files the way every builtin does, and the reason text of an OSError."""
+"""Small helpers the builtins share: how a builtin is listed in its family's COMMANDS,
+option errors in coreutils' words, reading files the way every builtin does, and the reason
+text of an OSError."""
 
 from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Final, TypedDict
 
-from ..commands import Io
+from ..commands import Handler, Io
 from ..options import Parsed, UsageError, parse, usage_message
 
 
@@ -19,6 +20,20 @@ class _TextMode(TypedDict):
 
 
 ENCODING: Final[_TextMode] = {"encoding": "utf-8", "errors": "surrogateescape", "newline": ""}
+
+# A family's commands: name -> (handler, the line `help` shows for it).
+Family = dict[str, tuple[Handler, str]]
+
+
+def builtin(family: Family, name: str, summary: str) -> Callable[[Handler], Handler]:
+    """Decorator: list the handler in its module's COMMANDS as `name`, so what `help` says
+    of a command stands beside its code."""
+
+    def add(handler: Handler) -> Handler:
+        family[name] = (handler, summary)
+        return handler
+
+    return add
 
 
 def options(

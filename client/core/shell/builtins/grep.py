@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..commands import Io
-from .common import options, read_text, reason
+from .common import Family, builtin, options, read_text, reason
 
 if TYPE_CHECKING:
     from ..interpreter import Shell
+
+COMMANDS: Family = {}
 
 _BRE_OPERATORS = "(){}|+?"
 LONG = {
@@ -88,6 +90,7 @@ def _files(root: str, shown: str) -> Iterator[tuple[str, str]]:
             yield label, path
 
 
+@builtin(COMMANDS, "grep", "search files for a pattern (-r -n -i -v -l -c -E -F -w -o -q)")
 async def grep(argv: list[str], io: Io, shell: Shell) -> int:
     parsed = options(argv, io, 2, flags="rRnivlcEFwoqshH", valued="e", long=LONG)
     if isinstance(parsed, int):
@@ -174,8 +177,3 @@ async def grep(argv: list[str], io: Io, shell: Shell) -> int:
     if state["error"]:
         return 2
     return 0 if state["matched"] else 1
-
-
-COMMANDS = {
-    "grep": (grep, "search files for a pattern (-r -n -i -v -l -c -E -F -w -o -q)"),
-}

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 from ..columns import columns
 from ..commands import Io
 from ..options import Parsed
-from .common import options
+from .common import Family, builtin, options
 
 if TYPE_CHECKING:
     from ..interpreter import Shell
+
+COMMANDS: Family = {}
 
 SIX_MONTHS = 183 * 24 * 3600
 LONG = {"all": "a", "almost-all": "A", "human-readable": "h", "recursive": "R", "directory": "d"}
@@ -88,6 +90,7 @@ def _show(io: Io, names: list[tuple[str, str]], parsed: Parsed) -> None:
     io.out("".join(line + "\n" for line in lines))
 
 
+@builtin(COMMANDS, "ls", "list folders (-l long, -a all, -A almost all, -h sizes, -R, -1)")
 async def ls(argv: list[str], io: Io, shell: Shell) -> int:
     parsed = options(argv, io, 2, flags="laAh1Rd", long=LONG)
     if isinstance(parsed, int):
@@ -132,6 +135,3 @@ async def ls(argv: list[str], io: Io, shell: Shell) -> int:
             ]
             queue[:0] = below  # depth first, in name order, as GNU ls -R
     return status
-
-
-COMMANDS = {"ls": (ls, "list folders (-l long, -a all, -A almost all, -h sizes, -R, -1)")}

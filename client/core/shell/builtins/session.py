@@ -7,15 +7,19 @@ import re
 from typing import TYPE_CHECKING
 
 from ..commands import Io
+from .common import Family, builtin
 
 if TYPE_CHECKING:
     from ..interpreter import Shell
+
+COMMANDS: Family = {}
 
 SH = "cospai-sh"
 # What GNU `clear` writes: home, erase the screen, erase the scrollback (xterm.js knows all
 # three), so the terminal needs no special marker.
 CLEAR = "\x1b[H\x1b[2J\x1b[3J"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _ECHO_ESCAPES = {
     "n": "\n",
     "t": "\t",
@@ -30,6 +34,7 @@ _ECHO_ESCAPES = {
 }
 
 
+@builtin(COMMANDS, "cd", "change the working folder (no argument: HOME, '-': the previous one)")
 async def cd(argv: list[str], io: Io, shell: Shell) -> int:
     args = argv[1:]
     if args and args[0] == "--":
@@ -55,30 +60,28 @@ async def cd(argv: list[str], io: Io, shell: Shell) -> int:
     return 0
 
 
+@builtin(COMMANDS, "pwd", "print the working folder")
 async def pwd(argv: list[str], io: Io, shell: Shell) -> int:
     io.out(shell.cwd + "\n")
     return 0
 
 
 def _echo_escapes(text: str) -> tuple[str, bool]:
-    """`echo -e`: backslash escapes; `\\c` stops all output (returns stop=True)."""
+    """`echo -e`: backslash escapes; `\\c` stops all output (returns stop=True). An escape
+    echo does not know stays as written, backslash and all."""
     out: list[str] = []
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            if nxt == "c":
-                return "".join(out), True
-            if nxt in _ECHO_ESCAPES:
-                out.append(_ECHO_ESCAPES[nxt])
-                i += 2
-                continue
-        out.append(c)
-        i += 1
+    # split() with a group: the even pieces are text, the odd ones what follows a `\`.
+    for i, piece in enumerate(_ESCAPE.split(text)):
+        if i % 2 == 0:
+            out.append(piece)
+        elif piece == "c":
+            return "".join(out), True
+        else:
+            out.append(_ECHO_ESCAPES.get(piece, "\\" + piece))
     return "".join(out), False
 
 
+@builtin(COMMANDS, "echo", "print arguments (-n no newline, -e backslash escapes)")
 async def echo(argv: list[str], io: Io, shell: Shell) -> int:
     args, newline, escapes = argv[1:], True, False
     # Like bash: leading words made only of n/e/E flags are options, anything else is text.
@@ -95,6 +98,7 @@ async def echo(argv: list[str], io: Io, shell: Shell) -> int:
     return 0
 
 
+@builtin(COMMANDS, "env", "print the environment, or run a command with NAME=value added")
 async def env(argv: list[str], io: Io, shell: Shell) -> int:
     """`env` lists the environment; `env NAME=value... cmd args` runs cmd with it."""
     environment = dict(io.env)
@@ -109,6 +113,7 @@ async def env(argv: list[str], io: Io, shell: Shell) -> int:
     return 0
 
 
+@builtin(COMMANDS, "export", "export NAME[=value]: pass a variable to commands (no args: list)")
 async def export(argv: list[str], io: Io, shell: Shell) -> int:
     args = [arg for arg in argv[1:] if arg != "-p"]
     if not args:
@@ -129,6 +134,7 @@ async def export(argv: list[str], io: Io, shell: Shell) -> int:
     return status
 
 
+@builtin(COMMANDS, "unset", "remove variables")
 async def unset(argv: list[str], io: Io, shell: Shell) -> int:
     for name in argv[1:]:
         shell.vars.pop(name, None)
@@ -136,6 +142,7 @@ async def unset(argv: list[str], io: Io, shell: Shell) -> int:
     return 0
 
 
+@builtin(COMMANDS, "history", "list the lines typed so far (-c clears, N shows the last N)")
 async def history(argv: list[str], io: Io, shell: Shell) -> int:
     args = argv[1:]
     if args == ["-c"]:
@@ -150,6 +157,7 @@ async def history(argv: list[str], io: Io, shell: Shell) -> int:
     return 0
 
 
+@builtin(COMMANDS, "which", "tell whether a name is a builtin or a command")
 async def which(argv: list[str], io: Io, shell: Shell) -> int:
     """There is no PATH in the worker: a name is a builtin, an engine command, or nothing."""
     status = 0 if len(argv) > 1 else 1
@@ -163,6 +171,7 @@ async def which(argv: list[str], io: Io, shell: Shell) -> int:
     return status
 
 
+@builtin(COMMANDS, "help", "list the commands, or describe the ones named")
 async def help_(argv: list[str], io: Io, shell: Shell) -> int:
     names = argv[1:] or shell.registry.names()
     width = max(len(name) for name in names)
@@ -176,6 +185,7 @@ async def help_(argv: list[str], io: Io, shell: Shell) -> int:
     return status
 
 
+@builtin(COMMANDS, "exit", "leave the shell (closes the terminal tab) with a status")
 async def exit_(argv: list[str], io: Io, shell: Shell) -> int:
     args = argv[1:]
     code = shell.status
@@ -191,31 +201,17 @@ async def exit_(argv: list[str], io: Io, shell: Shell) -> int:
     return code
 
 
+@builtin(COMMANDS, "clear", "clear the terminal and its scrollback")
 async def clear(argv: list[str], io: Io, shell: Shell) -> int:
     io.out(CLEAR)
     return 0
 
 
+@builtin(COMMANDS, "true", "do nothing, successfully")
 async def true(argv: list[str], io: Io, shell: Shell) -> int:
     return 0
 
 
+@builtin(COMMANDS, "false", "do nothing, unsuccessfully")
 async def false(argv: list[str], io: Io, shell: Shell) -> int:
     return 1
-
-
-COMMANDS = {
-    "cd": (cd, "change the working folder (no argument: HOME, '-': the previous one)"),
-    "pwd": (pwd, "print the working folder"),
-    "echo": (echo, "print arguments (-n no newline, -e backslash escapes)"),
-    "env": (env, "print the environment, or run a command with NAME=value added"),
-    "export": (export, "export NAME[=value]: pass a variable to commands (no args: list)"),
-    "unset": (unset, "remove variables"),
-    "history": (history, "list the lines typed so far (-c clears, N shows the last N)"),
-    "which": (which, "tell whether a name is a builtin or a command"),
-    "help": (help_, "list the commands, or describe the ones named"),
-    "exit": (exit_, "leave the shell (closes the terminal tab) with a status"),
-    "clear": (clear, "clear the terminal and its scrollback"),
-    "true": (true, "do nothing, successfully"),
-    "false": (false, "do nothing, unsuccessfully"),
-}

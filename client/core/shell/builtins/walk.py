@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ..commands import Io
-from .common import options
+from .common import Family, builtin, options
 
 if TYPE_CHECKING:
     from ..interpreter import Shell
+
+COMMANDS: Family = {}
 
 Test = Callable[[str, str], bool]  # (shown path, real path) -> keep?
 
@@ -48,6 +50,7 @@ def _kind_test(kind: str) -> Test:
     return lambda _shown, path: check(path) and not os.path.islink(path)
 
 
+@builtin(COMMANDS, "find", "find files: find [path] [-name P] [-type f|d] [-maxdepth N]")
 async def find(argv: list[str], io: Io, shell: Shell) -> int:
     args = argv[1:]
     starts = []
@@ -105,6 +108,7 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+@builtin(COMMANDS, "tree", "draw a folder as a tree (-a hidden too, -d folders only, -L depth)")
 async def tree(argv: list[str], io: Io, shell: Shell) -> int:
     parsed = options(argv, io, 2, flags="ad", valued="L")
     if isinstance(parsed, int):
@@ -149,9 +153,3 @@ async def tree(argv: list[str], io: Io, shell: Shell) -> int:
         summary += ", " + _plural(counts["files"], "file", "files")
     io.out(f"\n{summary}\n")
     return status
-
-
-COMMANDS = {
-    "find": (find, "find files: find [path] [-name P] [-type f|d] [-maxdepth N]"),
-    "tree": (tree, "draw a folder as a tree (-a hidden too, -d folders only, -L depth)"),
-}
