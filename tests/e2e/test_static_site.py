@@ -76,6 +76,17 @@ def static_site(static_sites: StaticSites) -> str:
     return static_sites.ide
 
 
+def new_local_project(page: Page, name: str) -> str:
+    """From the local dashboard: a new project's id, its workbench open."""
+    # The host sends no isolation headers: the worker adds them, after one automatic reload.
+    page.wait_for_function("crossOriginIsolated === true", timeout=90_000)
+    assert wait_for_boot(page) == "ready"
+    page.fill("#new-project input[name=name]", name)
+    page.click("#new-project button[type=submit]")
+    flows.wait_for_workbench(page)
+    return page.url.rsplit("/p/", 1)[1]
+
+
 def test_static_site_keeps_projects_in_the_browser(
     page: Page,
     static_site: str,
@@ -86,14 +97,7 @@ def test_static_site_keeps_projects_in_the_browser(
     assert wait_for_boot(page) == "ready"
     expect(page.locator("#static-banner")).to_contain_text("Local only")
     expect(page.locator("#static-notice")).to_contain_text("no accounts, no sync")
-    # The host sends no isolation headers: the worker adds them, after one automatic reload.
-    page.wait_for_function("crossOriginIsolated === true", timeout=90_000)
-    assert wait_for_boot(page) == "ready"
-
-    page.fill("#new-project input[name=name]", "kept here")
-    page.click("#new-project button[type=submit]")
-    flows.wait_for_workbench(page)
-    project = page.url.rsplit("/p/", 1)[1]
+    project = new_local_project(page, "kept here")
     page.click('#explorer .tree-title button[data-action="newFile"]')
     page.locator("#file-tree input.tree-input").fill("notes.txt")
     page.keyboard.press("Enter")
@@ -122,12 +126,7 @@ def test_code_runs_on_the_static_builds_sandbox_site(
     artifacts: Path,
 ) -> None:
     page.goto(static_sites.ide + "/")
-    page.wait_for_function("crossOriginIsolated === true", timeout=90_000)
-    assert wait_for_boot(page) == "ready"
-    page.fill("#new-project input[name=name]", "runs code")
-    page.click("#new-project button[type=submit]")
-    flows.wait_for_workbench(page)
-    project = page.url.rsplit("/p/", 1)[1]
+    project = new_local_project(page, "runs code")
     wait_for_prompt(page)
     type_line(page, 'python -c "import js; print(6 * 7, js.location.host)"')
     # The code ran on this project's own sandbox site, not on the IDE's origin.

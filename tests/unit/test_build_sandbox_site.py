@@ -14,15 +14,14 @@ from builder import BuildError
 from builder.sandbox_site import check_pattern, write_sandbox_site
 from contract import sandbox_files
 
+KEPT = {
+    "https://{project}.sandbox.example.com": "https://{project}.sandbox.example.com",
+    "http://{project}.localhost:8001/": "http://{project}.localhost:8001",
+    " https://sandbox.example.net ": "https://sandbox.example.net",
+}
 
-@pytest.mark.parametrize(
-    ("given", "kept"),
-    [
-        ("https://{project}.sandbox.example.com", "https://{project}.sandbox.example.com"),
-        ("http://{project}.localhost:8001/", "http://{project}.localhost:8001"),
-        (" https://sandbox.example.net ", "https://sandbox.example.net"),
-    ],
-)
+
+@pytest.mark.parametrize(("given", "kept"), KEPT.items())
 def test_origin_patterns_are_kept(given: str, kept: str) -> None:
     assert check_pattern(given) == kept
 
