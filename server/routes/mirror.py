@@ -150,10 +150,16 @@ def _file(request: Request, kept: KeptFile) -> Response:
     return StreamingResponse(chunks, 200, headers, "application/octet-stream")
 
 
+# Path convertors where a name could carry a decoded %2f: such a name reaches the handler
+# and is refused as invalid (400), rather than falling through to "no such route".
+# Path convertors where a name could carry a decoded %2f: such a name reaches its handler
+# and is refused as invalid (400), rather than falling through to "no such route" (404).
 ROUTES = [
     Route("/mirror/npm/{package:path}/-/{tarball}", _mirror_route(npm_tarball), methods=["GET"]),
     Route("/mirror/npm/{package:path}", _mirror_route(npm_packument), methods=["GET"]),
     Route("/mirror/pypi/simple/", _mirror_route(pypi_root), methods=["GET"]),
-    Route("/mirror/pypi/simple/{project}/", _mirror_route(pypi_project), methods=["GET"]),
-    Route("/mirror/pypi/files/{project}/{filename}", _mirror_route(pypi_file), methods=["GET"]),
+    Route("/mirror/pypi/simple/{project:path}/", _mirror_route(pypi_project), methods=["GET"]),
+    Route(
+        "/mirror/pypi/files/{project}/{filename:path}", _mirror_route(pypi_file), methods=["GET"]
+    ),
 ]
