@@ -28,8 +28,9 @@ class MirrorSettings:
     requests_per_minute: int = 6000  # per client address; 0 = no limit
 
     def __post_init__(self) -> None:
-        for name in ("npm_upstream", "pypi_upstream"):
-            check_upstream(name, getattr(self, name))
+        for kind in ("npm", "pypi"):
+            shown = f"COSPAI_{kind.upper()}_UPSTREAM (--{kind}-upstream)"
+            check_upstream(shown, getattr(self, f"{kind}_upstream"))
         if self.max_file_bytes < 1 or self.max_metadata_bytes < 1:
             raise MirrorSettingsError("mirror size limits must be at least 1 MB")
         if self.metadata_ttl_s < 0 or self.requests_per_minute < 0:
