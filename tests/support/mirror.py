@@ -176,3 +176,35 @@ def mirror_client(database_url: str, folder: Path, **mirror: Any) -> Iterator[Te
     """The mirror under test, in this process, on its own database."""
     with TestClient(mirror_app(database_url, folder, **mirror), base_url=BASE_URL) as client:
         yield client
+
+
+async def empty_registry(scope: Scope, receive: Receive, send: Send) -> None:
+    """An upstream that has no package at all: 404 for every request (as a registry says
+    of a name it does not know)."""
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 404, "headers": []})
+    await send({"type": "http.response.body", "body": b"not found"})
+
+
+TINY = "fuzz-pkg"  # the package tiny_packages makes, for npm and for PyPI
+
+
+def tiny_packages(folder: Path) -> Path:
+    """A minimal npm tarball and wheel of TINY, made here (for tests that need a package
+    to exist, not a real one)."""
+    import io
+    import json
+    import tarfile
+    import zipfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = json.dumps({"name": TINY, "version": "1.0.0", "description": "tiny"}).encode()
+    with tarfile.open(folder / f"{TINY}-1.0.0.tgz", "w:gz") as archive:
+        info = tarfile.TarInfo("package/package.json")
+        info.size = len(manifest)
+        archive.addfile(info, io.BytesIO(manifest))
+    stem = TINY.replace("-", "_")
+    with zipfile.ZipFile(folder / f"{stem}-1.0-py3-none-any.whl", "w") as wheel:
+        wheel.writestr(f"{stem}-1.0.dist-info/METADATA", f"Name: {TINY}\nVersion: 1.0\n")
+    return folder
