@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict, TypeVar, Unpack
 
-from server.mirror.config import MirrorSettings, MirrorSettingsError
+from server.environment import SettingsError as SettingsError
+from server.environment import whole_number
+from server.mirror.config import MirrorSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HOST = "127.0.0.1"
@@ -95,10 +97,7 @@ class Settings:
     def from_env(cls, **overrides: Unpack[Overrides]) -> Settings:
         """Environment first (COSPAI_*, DATABASE_URL), then explicit overrides win."""
         env = os.environ
-        try:
-            mirror = overrides.get("mirror") or MirrorSettings.from_env(env)
-        except MirrorSettingsError as error:
-            raise SettingsError(str(error)) from None
+        mirror = overrides.get("mirror") or MirrorSettings.from_env(env)
         # Every environment value is read (and refused if malformed) before any override.
         return cls(
             host=_first(overrides.get("host"), env.get("COSPAI_HOST", DEFAULT_HOST)),
@@ -206,20 +205,7 @@ def normal_host(name: str) -> str:
     return name.strip().lower().removeprefix("[").removesuffix("]").rstrip(".")
 
 
-class SettingsError(ValueError):
-    """A setting cannot be used as given; the message names it and says what it wants."""
-
-
 _HOST_NAME = re.compile(r"(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*")
-
-
-def whole_number(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-        raise SettingsError(f"{name} must be a whole number, not {raw[:40]!r}")
-    return int(raw)
 
 
 def _is_address(text: str) -> bool:

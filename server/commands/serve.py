@@ -14,7 +14,7 @@ from typing import Literal, TypedDict
 from server import db, migrate
 from server.commands import CliError
 from server.commands.database import database, database_errors, prepare_data_dir
-from server.mirror.config import MirrorSettings, MirrorSettingsError
+from server.mirror.config import MirrorSettings
 from server.settings import Settings, name_list, origin_list
 from server.static import DistMissing, DistSite
 
@@ -62,12 +62,9 @@ def run(args: argparse.Namespace) -> int:
     from server.app import create_app
 
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    try:
-        mirror = MirrorSettings.from_env(
-            os.environ, npm_upstream=args.npm_upstream, pypi_upstream=args.pypi_upstream
-        )
-    except MirrorSettingsError as error:
-        raise CliError(str(error)) from None
+    mirror = MirrorSettings.from_env(
+        os.environ, npm_upstream=args.npm_upstream, pypi_upstream=args.pypi_upstream
+    )
 
     settings = Settings.from_env(
         host=args.host,

@@ -7,15 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from server.environment import SettingsError, whole_number
+
 MB = 1024 * 1024
 # An upstream setting: "" = the machine's own configuration (npm's registry, pip's index);
 # NONE = no upstream at all (only what is kept or seeded is served); else a URL.
 FROM_MACHINE = ""
 NONE = "none"
-
-
-class MirrorSettingsError(ValueError):
-    """A mirror setting cannot be used; the message names it and says what it wants."""
 
 
 @dataclass(frozen=True)
@@ -32,9 +30,9 @@ class MirrorSettings:
             shown = f"COSPAI_{kind.upper()}_UPSTREAM (--{kind}-upstream)"
             check_upstream(shown, getattr(self, f"{kind}_upstream"))
         if self.max_file_bytes < 1 or self.max_metadata_bytes < 1:
-            raise MirrorSettingsError("mirror size limits must be at least 1 MB")
+            raise SettingsError("mirror size limits must be at least 1 MB")
         if self.metadata_ttl_s < 0 or self.requests_per_minute < 0:
-            raise MirrorSettingsError("mirror TTL and request limit must be 0 or more")
+            raise SettingsError("mirror TTL and request limit must be 0 or more")
 
     @classmethod
     def from_env(
@@ -47,10 +45,10 @@ class MirrorSettings:
         return cls(
             npm_upstream=_upstream(npm_upstream, env.get("COSPAI_NPM_UPSTREAM")),
             pypi_upstream=_upstream(pypi_upstream, env.get("COSPAI_PYPI_UPSTREAM")),
-            max_file_bytes=_number(env, "COSPAI_MIRROR_MAX_FILE_MB", 200) * MB,
-            max_metadata_bytes=_number(env, "COSPAI_MIRROR_MAX_METADATA_MB", 64) * MB,
-            metadata_ttl_s=_number(env, "COSPAI_MIRROR_METADATA_TTL", 300),
-            requests_per_minute=_number(env, "COSPAI_MIRROR_REQUESTS_PER_MINUTE", 6000),
+            max_file_bytes=whole_number(env, "COSPAI_MIRROR_MAX_FILE_MB", 200) * MB,
+            max_metadata_bytes=whole_number(env, "COSPAI_MIRROR_MAX_METADATA_MB", 64) * MB,
+            metadata_ttl_s=whole_number(env, "COSPAI_MIRROR_METADATA_TTL", 300),
+            requests_per_minute=whole_number(env, "COSPAI_MIRROR_REQUESTS_PER_MINUTE", 6000),
         )
 
     def as_env(self) -> dict[str, str]:
@@ -71,21 +69,12 @@ def _upstream(given: str | None, from_env: str | None) -> str:
     return NONE if value.lower() == NONE else value
 
 
-def _number(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-        raise MirrorSettingsError(f"{name} must be a whole number, not {raw[:40]!r}")
-    return int(raw)
-
-
 def check_upstream(name: str, value: str) -> None:
     if value in (FROM_MACHINE, NONE):
         return
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise MirrorSettingsError(
+        raise SettingsError(
             f"{name}: {value[:100]!r} is not an http(s) URL; give the registry's or index's "
             "base URL, or 'none' for no upstream"
         )

@@ -27,16 +27,18 @@ _PYPI_FILE = re.compile(PYPI_FILE)
 VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,127}")
 
 
-def _refuse(code: str, what: str, raw: str) -> ApiError:
+def _checked(raw: str, ok: bool, code: str, what: str) -> str:
+    """`raw` when `ok`; else 400 with `code`, naming the value (escaped, shortened)."""
+    if ok:
+        return raw
     shown = raw[:80].encode("unicode_escape").decode("ascii")
-    return ApiError(400, code, f"{what} {shown!r} is not a valid name.", {"file": shown})
+    raise ApiError(400, code, f"{what} {shown!r} is not a valid name.", {"file": shown})
 
 
 def npm_name(raw: str) -> str:
     """A package name, `name` or `@scope/name`, as npm allows it."""
-    if len(raw) <= NPM_NAME_MAX and _NPM_NAME.fullmatch(raw):
-        return raw
-    raise _refuse("invalid_name", "The npm package name", raw)
+    ok = len(raw) <= NPM_NAME_MAX and _NPM_NAME.fullmatch(raw) is not None
+    return _checked(raw, ok, "invalid_name", "The npm package name")
 
 
 def is_tarball_name(raw: str) -> bool:
@@ -44,15 +46,12 @@ def is_tarball_name(raw: str) -> bool:
 
 
 def npm_tarball(raw: str) -> str:
-    if is_tarball_name(raw):
-        return raw
-    raise _refuse("invalid_filename", "The tarball name", raw)
+    return _checked(raw, is_tarball_name(raw), "invalid_filename", "The tarball name")
 
 
 def pypi_project(raw: str) -> str:
-    if len(raw) <= PYPI_NAME_MAX and _PYPI_NAME.fullmatch(raw):
-        return raw
-    raise _refuse("invalid_name", "The project name", raw)
+    ok = len(raw) <= PYPI_NAME_MAX and _PYPI_NAME.fullmatch(raw) is not None
+    return _checked(raw, ok, "invalid_name", "The project name")
 
 
 def pypi_normalize(name: str) -> str:
@@ -65,9 +64,7 @@ def is_pypi_filename(raw: str) -> bool:
 
 
 def pypi_filename(raw: str) -> str:
-    if is_pypi_filename(raw):
-        return raw
-    raise _refuse("invalid_filename", "The file name", raw)
+    return _checked(raw, is_pypi_filename(raw), "invalid_filename", "The file name")
 
 
 def is_version(raw: str) -> bool:

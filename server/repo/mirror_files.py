@@ -30,22 +30,18 @@ class KeptFile:
 async def find(conn: AsyncConnection, ecosystem: str, package: str, name: str) -> KeptFile | None:
     """The kept file of that name, marked used (at most once an hour, to spare writes)."""
     cursor = await conn.execute(
-        """SELECT f.sha256, b.size, b.chunks, f.used_at < now() - interval '1 hour'
+        """WITH used AS (
+               UPDATE mirror_files SET used_at = now()
+                WHERE ecosystem = %(e)s AND package = %(p)s AND filename = %(f)s
+                  AND used_at < now() - interval '1 hour')
+           SELECT f.sha256, b.size, b.chunks
              FROM mirror_files f JOIN mirror_blobs b USING (sha256)
-            WHERE f.ecosystem = %s AND f.package = %s AND f.filename = %s""",
-        (ecosystem, package, name),
+            WHERE f.ecosystem = %(e)s AND f.package = %(p)s AND f.filename = %(f)s""",
+        {"e": ecosystem, "p": package, "f": name},
         binary=True,
     )
-    row = await cursor.fetchone()
-    if row is None:
-        return None
-    if row[3]:
-        await conn.execute(
-            "UPDATE mirror_files SET used_at = now() "
-            "WHERE ecosystem = %s AND package = %s AND filename = %s",
-            (ecosystem, package, name),
-        )
-    return KeptFile(bytes(row[0]), int(row[1]), int(row[2]))
+    found = await cursor.fetchone()
+    return KeptFile(bytes(found[0]), int(found[1]), int(found[2])) if found else None
 
 
 async def read_chunk(conn: AsyncConnection, sha256: bytes, seq: int) -> bytes:

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -34,6 +32,7 @@ from server.app import create_app
 from server.mirror.config import MirrorSettings
 from server.settings import Settings
 from tests.support.api import BASE_URL, TEST_HOSTS, tiny_dist
+from tests.support.cli import run_cli
 from tests.support.paths import DIST, ROOT
 
 # name in node_modules -> the tarball `npm pack` makes of it
@@ -75,17 +74,8 @@ def wheelhouse(dest: Path, dist: Path = DIST) -> dict[str, Path]:
 
 
 def cli(database_url: str, *args: str, env: dict[str, str] | None = None) -> Any:
-    """`cospai ARGS` against that database, as a person would run it."""
-    full_env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    """`cospai ARGS` against that database."""
+    return run_cli(*args, database_url=database_url, env=env, timeout=120)
 
 
 @dataclass

@@ -95,3 +95,12 @@ def new_mirror(database_url: str, tmp_path: Path, upstream: Upstream) -> Iterato
 @pytest.fixture
 def mirror(new_mirror: MirrorFactory) -> TestClient:
     return new_mirror()
+
+
+def document(mirror: TestClient, path: str, accept: str, media: str) -> dict[str, Any]:
+    """The JSON document at `path` for that Accept, checked to come as `media`."""
+    response = mirror.get(path, headers={"accept": accept})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == media
+    found: dict[str, Any] = response.json()
+    return found

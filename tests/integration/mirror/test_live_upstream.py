@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
 from server.mirror import upstreams
 from server.mirror.config import MirrorSettings
@@ -27,39 +28,31 @@ def configured(ecosystem: upstreams.Ecosystem) -> str:
     return found.url
 
 
-def skip_if_unreachable(response: Any, what: str) -> None:
+def served(mirror: TestClient, path: str, what: str, accept: str = "*/*") -> Any:
+    """The mirror's answer at `path`; a skip when the upstream did not serve it."""
+    response = mirror.get(path.removeprefix(BASE_URL), headers={"accept": accept})
     if response.status_code in (502, 503):
         pytest.skip(f"the configured upstream did not serve {what}: {response.text[:200]}")
+    assert response.status_code == 200, response.text
+    return response
 
 
 def test_is_number_from_the_configured_npm_registry(database_url: str, tmp_path: Path) -> None:
-    url = configured("npm")
-    with mirror_client(database_url, tmp_path, npm_upstream=url) as mirror:
-        accept = {"accept": "application/vnd.npm.install-v1+json"}
-        response = mirror.get("/api/mirror/npm/is-number", headers=accept)
-        skip_if_unreachable(response, "is-number's packument")
-        assert response.status_code == 200, response.text
-        doc = response.json()
+    with mirror_client(database_url, tmp_path, npm_upstream=configured("npm")) as mirror:
+        abbreviated = "application/vnd.npm.install-v1+json"
+        doc = served(mirror, "/api/mirror/npm/is-number", "its packument", abbreviated).json()
         dist = doc["versions"][doc["dist-tags"]["latest"]]["dist"]
         assert dist["tarball"].startswith(f"{BASE_URL}/api/mirror/npm/is-number/-/")
-        tarball = mirror.get(dist["tarball"].removeprefix(BASE_URL))
-        skip_if_unreachable(tarball, "is-number's tarball")
-        assert tarball.status_code == 200, tarball.text
+        tarball = served(mirror, dist["tarball"], "its tarball").content
         algo, _, digest = dist["integrity"].partition("-")
-        assert base64.b64encode(hashlib.new(algo, tarball.content).digest()).decode() == digest
+        assert base64.b64encode(hashlib.new(algo, tarball).digest()).decode() == digest
 
 
 def test_six_from_the_configured_python_index(database_url: str, tmp_path: Path) -> None:
-    url = configured("pypi")
-    with mirror_client(database_url, tmp_path, pypi_upstream=url) as mirror:
-        accept = {"accept": "application/vnd.pypi.simple.v1+json"}
-        response = mirror.get("/api/mirror/pypi/simple/six/", headers=accept)
-        skip_if_unreachable(response, "six's project page")
-        assert response.status_code == 200, response.text
-        wheels = [f for f in response.json()["files"] if f["filename"].endswith(".whl")]
-        newest = wheels[-1]
+    with mirror_client(database_url, tmp_path, pypi_upstream=configured("pypi")) as mirror:
+        json_v1 = "application/vnd.pypi.simple.v1+json"
+        page = served(mirror, "/api/mirror/pypi/simple/six/", "six's page", json_v1).json()
+        newest = [f for f in page["files"] if f["filename"].endswith(".whl")][-1]
         assert newest["url"].startswith(f"{BASE_URL}/api/mirror/pypi/files/six/")
-        wheel = mirror.get(newest["url"].removeprefix(BASE_URL))
-        skip_if_unreachable(wheel, "six's wheel")
-        assert wheel.status_code == 200, wheel.text
-        assert hashlib.sha256(wheel.content).hexdigest() == newest["hashes"]["sha256"]
+        wheel = served(mirror, newest["url"], "six's wheel").content
+        assert hashlib.sha256(wheel).hexdigest() == newest["hashes"]["sha256"]

@@ -8,7 +8,7 @@ import hashlib
 
 from starlette.testclient import TestClient
 
-from tests.integration.mirror.conftest import Packages, Upstream
+from tests.integration.mirror.conftest import Packages, Upstream, document
 from tests.support.api import BASE_URL, expect_error
 from tests.support.databases import scalar
 
@@ -38,10 +38,7 @@ def test_full_packument_points_every_tarball_at_the_mirror(
 
 def test_abbreviated_packument_for_installers(mirror: TestClient, packages: Packages) -> None:
     seeded = packages.npm["balanced-match"]
-    response = mirror.get("/api/mirror/npm/balanced-match", headers={"accept": NPM_ACCEPT})
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == ABBREVIATED
-    doc = response.json()
+    doc = document(mirror, "/api/mirror/npm/balanced-match", NPM_ACCEPT, ABBREVIATED)
     assert set(doc) <= {"name", "dist-tags", "versions", "modified"}
     manifest = doc["versions"][seeded.version]
     assert set(manifest) <= {
@@ -49,8 +46,8 @@ def test_abbreviated_packument_for_installers(mirror: TestClient, packages: Pack
         "bin", "directories", "funding", "hasInstallScript", "peerDependencies",
     }  # fmt: skip
     assert manifest["dist"]["tarball"] == f"{BASE}/balanced-match/-/{seeded.filename}"
-    full = mirror.get("/api/mirror/npm/balanced-match").json()
-    assert len(response.content) < len(mirror.get("/api/mirror/npm/balanced-match").content)
+    full = document(mirror, "/api/mirror/npm/balanced-match", "*/*", "application/json")
+    assert len(str(doc)) < len(str(full))
     assert full["versions"][seeded.version]["dist"] == manifest["dist"]
 
 

@@ -8,7 +8,7 @@ import re
 
 from starlette.testclient import TestClient
 
-from tests.integration.mirror.conftest import Packages
+from tests.integration.mirror.conftest import Packages, document
 from tests.support.api import BASE_URL, expect_error
 
 JSON = "application/vnd.pypi.simple.v1+json"
@@ -31,10 +31,7 @@ def test_pep_503_page_links_each_file_with_its_hash(mirror: TestClient, packages
 
 def test_pep_691_json_by_accept(mirror: TestClient, packages: Packages) -> None:
     wheel = packages.wheels["mdurl"]
-    response = mirror.get("/api/mirror/pypi/simple/mdurl/", headers={"accept": PIP_ACCEPT})
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == JSON
-    doc = response.json()
+    doc = document(mirror, "/api/mirror/pypi/simple/mdurl/", PIP_ACCEPT, JSON)
     assert doc["meta"]["api-version"] in ("1.0", "1.1")
     assert doc["name"] == "mdurl" and doc["versions"] == [wheel.version]
     (entry,) = doc["files"]
