@@ -24,6 +24,8 @@ class Mirror:
     fetcher: Fetcher
     upstreams: UpstreamResolver
     flights: SingleFlight = field(default_factory=SingleFlight)
+    # ecosystem -> time.monotonic() until which a failed upstream is not asked for what is kept
+    upstream_rests_until: dict[str, float] = field(default_factory=dict)
 
 
 @asynccontextmanager

@@ -8,6 +8,7 @@ neither does the client get 503 saying so. An upstream that says "no such packag
 from __future__ import annotations
 
 import asyncio
+import time
 import zlib
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -29,6 +30,7 @@ _NPM_ACCEPT = {
     FULL: "application/json",
     ABBREVIATED: f"{npm_docs.ABBREVIATED}; q=1.0, application/json; q=0.8, */*",
 }
+UPSTREAM_REST_S = 30.0
 _OFF_LOOP = 64 * 1024  # compressed sizes past this are (de)compressed in a worker thread
 
 
@@ -82,10 +84,14 @@ async def _document(mirror: Mirror, ecosystem: Ecosystem, name: str, form: str) 
     if row is not None and row.age_s < mirror.settings.metadata_ttl_s:
         return await _served(row)
     upstream = await mirror.upstreams.get(ecosystem)
-    if upstream.url is None:
+    # An upstream that just failed is left alone a while when a kept copy can answer: one
+    # that swallows packets would otherwise cost every request its connect timeout.
+    resting = mirror.upstream_rests_until.get(ecosystem, 0.0) > time.monotonic()
+    if upstream.url is None or resting:
         fallback = await _kept_copy(ecosystem, form, kept)
         if fallback is not None:
             return fallback
+    if upstream.url is None:
         raise ApiError(
             503,
             "not_mirrored",
@@ -105,6 +111,8 @@ async def _document(mirror: Mirror, ecosystem: Ecosystem, name: str, form: str) 
             404, "not_found", f"The upstream has no {ecosystem} package {name}."
         ) from None
     except UpstreamError as error:
+        if error.status == 503:
+            mirror.upstream_rests_until[ecosystem] = time.monotonic() + UPSTREAM_REST_S
         fallback = await _kept_copy(ecosystem, form, kept)
         if fallback is not None:
             return fallback

@@ -51,7 +51,13 @@ def test_an_upstream_answering_errors_counts_as_down(
     assert mirror.get("/api/mirror/npm/brace-expansion").status_code == 200
     upstream.counting.down = True  # 503 for everything
     assert mirror.get("/api/mirror/npm/brace-expansion").status_code == 200
+    asked = upstream.counting.count("/npm/")
+    # Having just failed, the upstream is not asked again for what is kept (30 s)...
+    assert mirror.get("/api/mirror/npm/brace-expansion").status_code == 200
+    assert upstream.counting.count("/npm/") == asked
+    # ...but it is for what is not.
     expect_error(mirror.get("/api/mirror/npm/balanced-match"), 503, "upstream_unreachable")
+    assert upstream.counting.count("/npm/") == asked + 1
 
 
 def test_fresh_metadata_does_not_ask_the_upstream(
