@@ -10,6 +10,8 @@ import pytest
 from server.mirror import upstreams
 from server.mirror.config import MB, MirrorSettings
 from server.settings import Settings, SettingsError
+from tests.support.cli import run_cli
+from tests.unit.test_cli import assert_one_line_error
 
 
 @pytest.fixture
@@ -90,3 +92,12 @@ def test_settings_from_env_say_what_is_wrong(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("COSPAI_NPM_UPSTREAM", "registry.test")
     with pytest.raises(SettingsError, match="COSPAI_NPM_UPSTREAM"):
         Settings.from_env()
+
+
+def test_serve_names_a_bad_upstream_in_one_line() -> None:
+    result = run_cli("serve", "--npm-upstream", "registry.test")
+    assert_one_line_error(result, "COSPAI_NPM_UPSTREAM (--npm-upstream)", "http(s) URL")
+    helped = run_cli("serve", "--help")
+    text = " ".join(helped.stdout.split())  # argparse wraps lines
+    assert "--npm-upstream URL" in text and "--pypi-upstream URL" in text
+    assert "npm config get registry" in text and "pip index setting" in text
