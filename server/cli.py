@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from server.commands import CliError, create_user, migrate, serve
+from server.commands import mirror as mirror_command
 from server.settings import DEFAULT_HOST, DEFAULT_PORT, SettingsError
 
 EXIT_USAGE = 2
@@ -26,7 +27,11 @@ _ENVIRONMENT = (
     "for the WebContainer runtime), COSPAI_WEBCONTAINER_TIMEOUT_MS (how long the browser "
     "waits for it to boot, default 20000), COSPAI_SIGNUPS_PER_HOUR (sign-ups one address "
     "may make in an hour before each waits, default 30), COSPAI_ALLOWED_HOSTS, "
-    "COSPAI_FORWARDED_ALLOW_IPS. "
+    "COSPAI_FORWARDED_ALLOW_IPS, COSPAI_NPM_UPSTREAM and COSPAI_PYPI_UPSTREAM (the package "
+    "mirror's upstreams: a URL, or 'none'; unset = the machine's npm and pip settings), "
+    "COSPAI_MIRROR_MAX_FILE_MB (default 200), COSPAI_MIRROR_MAX_METADATA_MB (default 64), "
+    "COSPAI_MIRROR_METADATA_TTL (seconds, default 300), COSPAI_MIRROR_REQUESTS_PER_MINUTE "
+    "(per address, default 6000). "
     "Command-line options win over the environment."
 )
 
@@ -93,6 +98,20 @@ def _parser() -> argparse.ArgumentParser:
         "then key on the client's address, and the session cookie is "
         "Secure when the client used https. '*' = any. Default: none",
     )
+    serve.add_argument(
+        "--npm-upstream",
+        metavar="URL",
+        help="registry the package mirror fetches npm packages from, or 'none' (only what is "
+        "kept or seeded is served); default: this machine's npm registry setting "
+        "(npm config get registry)",
+    )
+    serve.add_argument(
+        "--pypi-upstream",
+        metavar="URL",
+        help="simple index the package mirror fetches Python packages from, or 'none'; "
+        "default: this machine's pip index setting (PIP_INDEX_URL, pip.conf's index-url, "
+        "or pip's default)",
+    )
     _common(serve)
     serve.add_argument("--dist-dir", type=Path, help="the built site (default: dist/)")
     serve.add_argument(
@@ -128,6 +147,7 @@ def _parser() -> argparse.ArgumentParser:
         help="read the password from the first line of standard input",
     )
     _common(user)
+    mirror_command.add_parser(commands)
     return parser
 
 
@@ -147,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             return serve.run(args)
         if args.command == "create-user":
             return create_user.run(args)
+        if args.command == "mirror":
+            return mirror_command.run(args)
         return migrate.run(args)
     except (CliError, SettingsError) as error:
         print(f"cospai: error: {error}", file=sys.stderr, flush=True)

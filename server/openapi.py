@@ -19,6 +19,7 @@ import msgspec
 
 from server import limits
 from server.auth import COOKIE
+from server.mirror import names
 from server.models import requests, responses
 from server.openapi_paths import SCHEMAS, Json, error_response, paths, table
 from server.sync_rules import RULES
@@ -57,6 +58,11 @@ def _schemas(paths: Json) -> Json:
     return dict(sorted(found.items()))
 
 
+def _pattern(regex: str, longest: int) -> Json:
+    """A mirror name's schema (server/mirror/names.py also refuses '..' anywhere)."""
+    return {"type": "string", "minLength": 1, "maxLength": longest, "pattern": f"^{regex}$"}
+
+
 def _parameters() -> Json:
     def in_path(name: str, schema: Json, **more: Any) -> Json:
         return {"name": name, "in": "path", "required": True, "schema": schema, **more}
@@ -84,6 +90,27 @@ def _parameters() -> Json:
             "path",
             {"type": "string"},
             description="A project path; its '/' may stay unescaped. Not a valid path: 404.",
+        ),
+        "NpmPackage": in_path(
+            "package",
+            _pattern(names.NPM_NAME, names.NPM_NAME_MAX),
+            description="`name` or `@scope/name` (the slash may be sent as %2f).",
+            example="@scope/name",
+        ),
+        "NpmTarball": in_path(
+            "tarball",
+            _pattern(names.TARBALL, names.FILENAME_MAX),
+            description="The tarball's file name, as the packument's dist.tarball gives it.",
+        ),
+        "PypiProject": in_path(
+            "project",
+            _pattern(names.PYPI_NAME, names.PYPI_NAME_MAX),
+            description="A project name; the page itself is at PEP 503's normalised name.",
+        ),
+        "PypiFile": in_path(
+            "filename",
+            _pattern(names.PYPI_FILE, names.FILENAME_MAX),
+            description="A file name, as the project page gives it.",
         ),
         "IfNoneMatch": {
             "name": "If-None-Match",
@@ -128,7 +155,8 @@ def _document() -> Json:
             "title": "CosPAI IDE API",
             "version": "1",
             "description": (
-                "Accounts, projects, files, sync, revisions and zips for the CosPAI IDE. Every "
+                "Accounts, projects, files, sync, revisions and zips for the CosPAI IDE, and "
+                "its package mirror (npm's and PyPI's read protocols, under /mirror). Every "
                 'error is {"error": {"code", "message", "details"}} with the status given '
                 "here; a route that exists with another method answers 405 (code "
                 "method_not_allowed, with Allow), an unknown /api path 404. GET routes also "

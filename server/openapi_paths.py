@@ -32,7 +32,12 @@ _ERRORS = {
     411: "A multipart body needs a Content-Length.",
     413: "Too large: the body, a file, the batch, or the project after the change.",
     422: "A field is invalid; details.field (or details.op) names it.",
-    429: "Too many failed password attempts: wait Retry-After seconds.",
+    406: "The Accept header names no media type this answer comes in.",
+    429: "Too many attempts or requests from this address: wait Retry-After seconds.",
+    502: "The upstream's answer is not served: a file failing its metadata's hashes, cut "
+    "short or too large, or metadata the mirror cannot read. Nothing of it is kept.",
+    503: "The upstream cannot be reached (or none is configured), and the mirror does "
+    "not keep what was asked.",
 }
 # What reading a JSON body may answer (server/bodies.py), on every operation that has one.
 JSON_BODY_ERRORS = {400: ["bad_request", "malformed_json"], 413: ["too_large"], 422: ["invalid"]}
@@ -42,6 +47,10 @@ PATH_PARAMETERS = {  # a path template's {name} -> its components/parameters ent
     "token": "ShareToken",
     "sha256": "Sha256",
     "path": "FilePath",
+    "package": "NpmPackage",
+    "tarball": "NpmTarball",
+    "project": "PypiProject",
+    "filename": "PypiFile",
 }
 _THROTTLE = (
     "After 5 failures per account or 20 per address within an hour, each attempt waits 2^n "
@@ -67,6 +76,15 @@ HEADERS: dict[str, tuple[str, Json]] = {  # name in the table -> (header, its de
     "Cache-Control": ("Cache-Control", _TEXT),
     "Server-Timing": ("Server-Timing", _TEXT),
     "Content-Disposition": ("Content-Disposition", _TEXT),
+    "Location": ("Location", {**_TEXT, "description": "Where the answer is."}),
+    "Mirror-Stale": (
+        "X-Mirror-Stale",
+        {
+            **_TEXT,
+            "description": "Present when the upstream could not be reached and the "
+            "kept copy is served, however old.",
+        },
+    ),
 }
 
 
@@ -156,9 +174,10 @@ def _answer(spec: Json) -> Json:
         answer["headers"] = dict(HEADERS[name] for name in spec["headers"])
     if "json" in spec or "schema" in spec:
         schema = ref(spec["json"]) if "json" in spec else spec["schema"]
-        answer["content"] = {"application/json": {"schema": schema}}
-    elif "bytes" in spec:
-        answer["content"] = _content(*spec["bytes"])
+        media = spec.get("media", ["application/json"])  # JSON in other media types too
+        answer["content"] = {m: {"schema": schema} for m in media}
+    if "bytes" in spec:
+        answer.setdefault("content", {}).update(_content(*spec["bytes"]))
     return answer
 
 

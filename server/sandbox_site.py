@@ -145,6 +145,13 @@ def host_regex(host: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+def origin_regex(pattern: str) -> re.Pattern[str]:
+    """The origins a sandbox pattern (sandbox_pattern's answer) stands for."""
+    marker = "projectkeymarker"
+    text = re.escape(pattern.replace(KEY_PLACEHOLDER, marker)).replace(marker, KEY_PATTERN)
+    return re.compile(text, re.IGNORECASE)
+
+
 def other_site(ide_scheme: str, ide_hostname: str, port: int, host: str | None) -> str:
     """An origin on another site than the IDE's, for one shared origin (share links):
     `host` when configured, else localhost <-> 127.0.0.1 (cookies ignore ports)."""

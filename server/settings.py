@@ -5,9 +5,13 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict, TypeVar, Unpack
+
+from server.environment import SettingsError as SettingsError
+from server.environment import whole_number
+from server.mirror.config import MirrorSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HOST = "127.0.0.1"
@@ -60,6 +64,9 @@ class Settings:
     # proxy-headers support): the client's address for rate limits, https for Secure
     # cookies. () = none: the peer's own address and scheme.
     forwarded_allow_ips: tuple[str, ...] = ()
+    # The package mirror (server/mirror/): its upstreams, size limits, metadata freshness
+    # and per-address request limit.
+    mirror: MirrorSettings = field(default_factory=MirrorSettings)
 
     def __post_init__(self) -> None:
         check_hosts_and_proxies(self)
@@ -90,6 +97,7 @@ class Settings:
     def from_env(cls, **overrides: Unpack[Overrides]) -> Settings:
         """Environment first (COSPAI_*, DATABASE_URL), then explicit overrides win."""
         env = os.environ
+        mirror = overrides.get("mirror") or MirrorSettings.from_env(env)
         # Every environment value is read (and refused if malformed) before any override.
         return cls(
             host=_first(overrides.get("host"), env.get("COSPAI_HOST", DEFAULT_HOST)),
@@ -147,6 +155,7 @@ class Settings:
                 overrides.get("forwarded_allow_ips"),
                 name_list(env.get("COSPAI_FORWARDED_ALLOW_IPS", "")),
             ),
+            mirror=mirror,
         )
 
 
@@ -174,6 +183,7 @@ class Overrides(TypedDict, total=False):
     signups_per_hour: int | None
     allowed_hosts: tuple[str, ...] | None
     forwarded_allow_ips: tuple[str, ...] | None
+    mirror: MirrorSettings | None
 
 
 def _first(override: _T | None, from_env: _T) -> _T:
@@ -195,20 +205,7 @@ def normal_host(name: str) -> str:
     return name.strip().lower().removeprefix("[").removesuffix("]").rstrip(".")
 
 
-class SettingsError(ValueError):
-    """A setting cannot be used as given; the message names it and says what it wants."""
-
-
 _HOST_NAME = re.compile(r"(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*")
-
-
-def whole_number(env: os._Environ[str] | dict[str, str], name: str, default: int) -> int:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-        raise SettingsError(f"{name} must be a whole number, not {raw[:40]!r}")
-    return int(raw)
 
 
 def _is_address(text: str) -> bool:

@@ -14,6 +14,7 @@ from typing import Literal, TypedDict
 from server import db, migrate
 from server.commands import CliError
 from server.commands.database import database, database_errors, prepare_data_dir
+from server.mirror.config import MirrorSettings
 from server.settings import Settings, name_list, origin_list
 from server.static import DistMissing, DistSite
 
@@ -61,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
     from server.app import create_app
 
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    mirror = MirrorSettings.from_env(
+        os.environ, npm_upstream=args.npm_upstream, pypi_upstream=args.pypi_upstream
+    )
 
     settings = Settings.from_env(
         host=args.host,
@@ -76,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         forwarded_allow_ips=name_list(args.forwarded_allow_ips)
         if args.forwarded_allow_ips
         else None,
+        mirror=mirror,
     )
     try:
         # Read the build first: a missing dist/ should fail before a database starts.
@@ -107,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  build: {site.build_id} from {settings.dist_dir}", flush=True)
         print(f"  sandbox (user code) on port {settings.sandbox_port}", flush=True)
         print(f"  share links on port {settings.share_port}", flush=True)
+        print("  package mirror at /api/mirror/npm/ and /api/mirror/pypi/simple/", flush=True)
         workers = args.workers or int(os.environ.get("COSPAI_WORKERS", "1"))
         options: _ServerOptions = {
             "log_level": args.log_level,
@@ -150,6 +156,7 @@ def _serve_workers(
         os.environ["COSPAI_SHARE_HOST"] = settings.share_host
     if settings.embed_origins:
         os.environ["COSPAI_EMBED_ORIGINS"] = ",".join(settings.embed_origins)
+    os.environ.update(settings.mirror.as_env())
     # The workers default their allowed hosts from the host the parent was started for.
     os.environ["COSPAI_HOST"] = settings.host
     if settings.allowed_hosts:

@@ -5,9 +5,9 @@ the fixtures of tests/fixtures/api). The routes still build plain dicts, the sam
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from msgspec import UNSET, Meta, Struct, UnsetType
+from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from server.models.fields import Count, Path, Sha256, Timestamp, Uuid, Version, about
 
@@ -267,3 +267,57 @@ class PublicFiles(Reply):
         list[Annotated[PublicFile, _CONTENT_IFF_TEXT]],
         about("Files under the link's root, paths relative to it; text inline."),
     ]
+
+
+# --- package mirror (registry documents: the fields clients rely on; others pass through) --
+class RegistryDocument(Reply):
+    open_fields: ClassVar[bool] = True
+
+
+class NpmDist(RegistryDocument):
+    tarball: Annotated[str, about("On this mirror: /api/mirror/npm/{package}/-/{file}.tgz.")]
+    integrity: Annotated[str, about("Subresource Integrity, e.g. sha512-...")] | UnsetType = UNSET
+    shasum: Annotated[str, about("The tarball's sha1, hex.")] | UnsetType = UNSET
+
+
+class NpmVersion(RegistryDocument):
+    name: str
+    version: str
+    dist: NpmDist
+
+
+class NpmPackument(RegistryDocument):
+    name: str
+    dist_tags: dict[str, str] = field(name="dist-tags")
+    versions: dict[str, NpmVersion]
+
+
+class SimpleMeta(RegistryDocument):
+    api_version: Annotated[str, about("1.0, or 1.1 when every file has its size.")] = field(
+        name="api-version"
+    )
+
+
+class SimpleFile(RegistryDocument):
+    filename: str
+    url: Annotated[str, about("On this mirror: /api/mirror/pypi/files/{project}/{file}.")]
+    hashes: Annotated[dict[str, str], about("Algorithm to hex digest; sha256 at least.")]
+
+
+class SimpleProject(RegistryDocument):
+    """PEP 691's project page."""
+
+    meta: SimpleMeta
+    name: Annotated[str, about("PEP 503's normalised name.")]
+    files: list[SimpleFile]
+
+
+class SimpleProjectName(RegistryDocument):
+    name: str
+
+
+class SimpleIndex(RegistryDocument):
+    """PEP 691's root: the projects this mirror keeps metadata of."""
+
+    meta: SimpleMeta
+    projects: list[SimpleProjectName]

@@ -40,9 +40,10 @@ from schemathesis.checks import (
 from server import auth, passwords
 from server.openapi import document
 from server.repo import sessions, users
-from tests.support import databases
+from tests.support import databases, mirror
 from tests.support.api import PASSWORD, tiny_dist
 from tests.support.live_server import LiveServer
+from tests.support.mirror import empty_registry, serving
 
 CHECKS = [
     not_a_server_error,
@@ -155,10 +156,17 @@ class Account:
 
 @pytest.fixture(scope="module")
 def live(pg_admin_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The server, its package mirror seeded with one tiny package each way, its upstream
+    a registry that has nothing (404): every mirror answer is then a documented one."""
     tmp: Path = tmp_path_factory.mktemp("schemathesis")
-    with databases.fresh_database(pg_admin_url) as url:
+    with databases.fresh_database(pg_admin_url) as url, serving(empty_registry) as (up, _):
+        seeded = mirror.cli(url, "mirror", "seed", str(mirror.tiny_packages(tmp / "packages")))
+        assert seeded.returncode == 0, seeded.stdout + seeded.stderr
         server = LiveServer(
-            database_url=url, data_dir=tmp / "data", dist_dir=tiny_dist(tmp / "dist")
+            database_url=url,
+            data_dir=tmp / "data",
+            dist_dir=tiny_dist(tmp / "dist"),
+            extra_env={"COSPAI_NPM_UPSTREAM": up.url, "COSPAI_PYPI_UPSTREAM": up.url},
         )
         with server:
             yield server
@@ -214,14 +222,23 @@ FOUND: dict[tuple[str, str, GenerationMode], list[dict[str, Any]]] = {
 
 def steer(case: Any, account: Account) -> None:
     """Point path parameters at things that exist: always the account's project, and for
-    about half of the generated values its revision 1, its file main.py or that file's hash.
+    about half of the generated values its revision 1, its file main.py or that file's hash,
+    and the mirror's seeded package and its files.
     Drop generated headers that would break the HTTP framing or the session cookie."""
     for name in [h for h in case.headers or {} if h.lower() in TRANSPORT_HEADERS]:
         del case.headers[name]  # negative data adds random headers; not these
     params = case.path_parameters or {}
     if "project_id" in params:
         params["project_id"] = account.project_id
-    known = {"number": 1, "path": "main.py", "sha256": MAIN_SHA256}
+    known = {
+        "number": 1,
+        "path": "main.py",
+        "sha256": MAIN_SHA256,
+        "package": mirror.TINY,
+        "tarball": f"{mirror.TINY}-1.0.0.tgz",
+        "project": mirror.TINY,
+        "filename": f"{mirror.TINY.replace('-', '_')}-1.0-py3-none-any.whl",
+    }
     for name, value in known.items():
         if name in params and len(str(params[name])) % 2 == 0:
             params[name] = value

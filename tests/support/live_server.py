@@ -84,6 +84,9 @@ class LiveServer:
         env["PYTHONUNBUFFERED"] = "1"
         # A test session signs up dozens of users from 127.0.0.1; the throttle has its tests.
         env.setdefault("COSPAI_SIGNUPS_PER_HOUR", "100000")
+        # No test server reaches a real registry unless its test says so (tests/support/mirror.py).
+        env.setdefault("COSPAI_NPM_UPSTREAM", "none")
+        env.setdefault("COSPAI_PYPI_UPSTREAM", "none")
         self.process = subprocess.Popen(
             self.command(),
             cwd=ROOT,

@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.paths import DIST, ROOT
+from tests.support.cli import run_cli
+from tests.support.paths import DIST
 
 UNREACHABLE = "postgresql://u:secret@127.0.0.1:1/x"
-
-
-def run_cli(
-    *args: str, database_url: str | None = None, timeout: float = 30
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    if database_url is not None:
-        env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from server.hosts import hostname, origin_hostname
 from server.settings import Settings, SettingsError
-from tests.unit.test_cli import run_cli
+from tests.support.cli import run_cli
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from starlette.routing import Match, Mount, Route, Router
 
 from server.app import create_app
 from server.headers import IsolationHeaders
+from server.mirror.cors import Preflight
 from server.openapi import document
 from server.settings import Settings
 from tests.support import contract
@@ -154,9 +155,10 @@ def _starlette(tmp_path: Path) -> Starlette:
 
 
 def _router_in(mount: Mount) -> Router:
-    gzip = mount.app  # GZipMiddleware -> Router
-    assert isinstance(gzip, GZipMiddleware) and isinstance(gzip.app, Router)
-    return gzip.app
+    gzip = mount.app  # GZipMiddleware -> the mirror's Preflight -> Router
+    assert isinstance(gzip, GZipMiddleware) and isinstance(gzip.app, Preflight)
+    assert isinstance(gzip.app.app, Router)
+    return gzip.app.app
 
 
 def _api_routes(tmp_path: Path) -> dict[str, set[str]]:
@@ -189,6 +191,10 @@ def test_documented_paths_reach_their_routes(tmp_path: Path) -> None:
         "sha256": "ab" * 32,
         "path": "src/a b.py",
         "token": "t" * 43,
+        "package": "@scope/name",
+        "tarball": "name-1.0.0.tgz",
+        "project": "six",
+        "filename": "six-1.0-py3-none-any.whl",
     }
     for template, method, _operation in operations(document()):
         path = re.sub(r"\{(\w+)\}", lambda m: samples[m.group(1)], template)
