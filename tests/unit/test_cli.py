@@ -17,11 +17,15 @@ UNREACHABLE = "postgresql://u:secret@127.0.0.1:1/x"
 
 
 def run_cli(
-    *args: str, database_url: str | None = None, timeout: float = 30
+    *args: str,
+    database_url: str | None = None,
+    timeout: float = 30,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     if database_url is not None:
         env["DATABASE_URL"] = database_url
+    env.update(extra_env or {})
     return subprocess.run(
         [sys.executable, "-m", "server.cli", *args],
         cwd=ROOT,
@@ -58,7 +62,7 @@ def busy_port() -> Iterator[int]:
 def test_help() -> None:
     result = run_cli("--help")
     assert result.returncode == 0
-    for text in ("serve", "migrate", "DATABASE_URL", "COSPAI_DATA_DIR"):
+    for text in ("serve", "migrate", "create-user", "DATABASE_URL", "COSPAI_DATA_DIR"):
         assert text in result.stdout, text
 
 
