@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from contract import app_routes, media_types
-from server.conditional import if_none_match
+from server.conditional import matches
 from server.errors import ApiError
 
 log = logging.getLogger("cospai")
@@ -181,8 +181,7 @@ class DistSite:
             headers.update(embed_headers(request))
         if coding:
             headers["content-encoding"] = coding
-        wanted = if_none_match(request.headers.get("if-none-match"))
-        if etag in wanted or "*" in wanted:
+        if matches(etag, request.headers.get("if-none-match")):
             return Response(status_code=304, headers=headers)
         if not path.is_file():
             raise ApiError(404, "not_found", f"No such file: {request.url.path}")

@@ -101,9 +101,14 @@ def get(
 
 
 def raw_request(
-    app: ASGIApp, raw_path: str, method: str = "GET"
+    app: ASGIApp,
+    raw_path: str,
+    method: str = "GET",
+    host: bytes = b"testserver",
+    server: tuple[str, int] = ("testserver", 80),
 ) -> tuple[int, dict[str, str], bytes]:
-    """Send a request target exactly as given (httpx would normalise `..` away).
+    """Send a request target (and Host header) exactly as given (httpx would normalise `..`
+    away, and refuses a garbled host).
 
     The scope is built as uvicorn builds it: `path` is the percent-decoded raw path.
     """
@@ -133,9 +138,9 @@ def raw_request(
             "query_string": b"",
             "path": unquote(raw_path),
             "raw_path": raw_path.encode("latin-1"),
-            "headers": [(b"host", b"testserver"), (b"accept-encoding", b"identity")],
+            "headers": [(b"host", host), (b"accept-encoding", b"identity")],
             "client": ("127.0.0.1", 50000),
-            "server": ("testserver", 80),
+            "server": server,
         }
         await app(scope, receive, send)
 
