@@ -3,50 +3,18 @@ starts anything: numbers in the environment that are not numbers, ports past 655
 address it cannot listen on, a data dir where no PostgreSQL can live. Usage mistakes are
 argparse's (exit 2, usage on stderr).
 
-Run in this process (server.cli.main), since each refusal comes before anything starts;
-tests/unit/test_cli.py runs the real command for what only a process shows."""
+Run in this process (tests/support/cli.py), since each refusal comes before anything
+starts; tests/unit/test_cli.py runs the real command for what only a process shows."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from server.cli import main
+from tests.support.cli import InProcessCli
 from tests.support.paths import DIST
 from tests.unit.test_cli import UNREACHABLE, assert_one_line_error
-
-
-@pytest.fixture
-def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
-    """`cospai ARGS` in this process, with DATABASE_URL and `extra_env` as given; the SIGTERM
-    handler `serve` installs is put back afterwards."""
-    for name in list(os.environ):
-        if name.startswith("COSPAI_") or name == "DATABASE_URL":
-            monkeypatch.delenv(name)
-    sigterm = signal.getsignal(signal.SIGTERM)
-
-    def run(
-        *args: str, database_url: str | None = None, extra_env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        if database_url is not None:
-            monkeypatch.setenv("DATABASE_URL", database_url)
-        for name, value in (extra_env or {}).items():
-            monkeypatch.setenv(name, value)
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:  # argparse: usage errors and --help
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(list(args), code, out, err)
-
-    yield run
-    signal.signal(signal.SIGTERM, sigterm)
 
 
 def serve_args(data: Path, *more: str) -> list[str]:
@@ -67,19 +35,19 @@ def serve_args(data: Path, *more: str) -> list[str]:
     ],
 )
 def test_serve_names_the_variable_it_cannot_use(
-    run_cli: Any, tmp_path: Path, variable: str, value: str, words: str
+    cospai_cli: InProcessCli, tmp_path: Path, variable: str, value: str, words: str
 ) -> None:
     data = tmp_path / "data"
     # COSPAI_PORT must be read, so no --port here.
     args = ["serve", "--data-dir", str(data), "--dist-dir", str(DIST)]
-    result = run_cli(*args, database_url=UNREACHABLE, extra_env={variable: value})
+    result = cospai_cli(*args, database_url=UNREACHABLE, extra_env={variable: value})
     assert_one_line_error(result, words)
     assert not data.exists()  # refused before anything was made
 
 
-def test_migrate_reads_the_same_variables(run_cli: Any, tmp_path: Path) -> None:
+def test_migrate_reads_the_same_variables(cospai_cli: InProcessCli, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    result = run_cli("migrate", "--data-dir", str(data), extra_env={"COSPAI_PORT": "80 80"})
+    result = cospai_cli("migrate", "--data-dir", str(data), extra_env={"COSPAI_PORT": "80 80"})
     assert_one_line_error(result, "COSPAI_PORT must be a whole number, not '80 80'")
     assert not data.exists()
 
@@ -94,18 +62,20 @@ def test_migrate_reads_the_same_variables(run_cli: Any, tmp_path: Path) -> None:
     ],
 )
 def test_serve_refuses_numbers_no_server_can_use(
-    run_cli: Any, tmp_path: Path, option: str, value: str, words: str
+    cospai_cli: InProcessCli, tmp_path: Path, option: str, value: str, words: str
 ) -> None:
     data = tmp_path / "data"
     args = ["serve", "--data-dir", str(data), "--dist-dir", str(DIST), option, value]
-    result = run_cli(*args, database_url=UNREACHABLE)
+    result = cospai_cli(*args, database_url=UNREACHABLE)
     assert_one_line_error(result, words)
     assert not data.exists()
 
 
-def test_an_address_of_another_machine_cannot_be_listened_on(run_cli: Any, tmp_path: Path) -> None:
+def test_an_address_of_another_machine_cannot_be_listened_on(
+    cospai_cli: InProcessCli, tmp_path: Path
+) -> None:
     # 192.0.2.0/24 is TEST-NET-1: never an address of this machine.
-    result = run_cli(
+    result = cospai_cli(
         *serve_args(tmp_path / "data", "--host", "192.0.2.7"), database_url=UNREACHABLE
     )
     line = assert_one_line_error(result, "cannot listen on 192.0.2.7:0")
@@ -114,12 +84,12 @@ def test_an_address_of_another_machine_cannot_be_listened_on(run_cli: Any, tmp_p
 
 
 def test_a_data_dir_where_postgres_cannot_live(
-    run_cli: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    cospai_cli: InProcessCli, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "postgres").write_text("a file where the cluster's folder should be")
-    result = run_cli("migrate", "--data-dir", str(data))
+    result = cospai_cli("migrate", "--data-dir", str(data))
     line = assert_one_line_error(result, "cannot start the embedded PostgreSQL in")
     assert str(data / "postgres") in line
     # One line: no warning about "processes that died" when there is no list of them.
@@ -137,8 +107,10 @@ def test_a_data_dir_where_postgres_cannot_live(
         (["launch"], "invalid choice: 'launch'"),
     ],
 )
-def test_usage_mistakes_are_argparse_errors(run_cli: Any, args: list[str], words: str) -> None:
-    result = run_cli(*args, database_url=UNREACHABLE)
+def test_usage_mistakes_are_argparse_errors(
+    cospai_cli: InProcessCli, args: list[str], words: str
+) -> None:
+    result = cospai_cli(*args, database_url=UNREACHABLE)
     assert result.returncode == 2, result
     assert result.stdout == ""
     assert result.stderr.startswith("usage: cospai"), result.stderr
@@ -146,8 +118,8 @@ def test_usage_mistakes_are_argparse_errors(run_cli: Any, args: list[str], words
     assert "Traceback" not in result.stderr
 
 
-def test_create_user_help(run_cli: Any) -> None:
-    result = run_cli("create-user", "--help")
+def test_create_user_help(cospai_cli: InProcessCli) -> None:
+    result = cospai_cli("create-user", "--help")
     assert result.returncode == 0, result.stderr
     for text in ("--email", "--name", "--password-stdin", "--data-dir", "standard input"):
         assert text in result.stdout, text
