@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from contract.rules import RULES_FILE
-from tests.support import databases
-from tests.support.api import Api, api_app, expect_error
+from tests.support.api import Api, expect_error, signed_in_world
 
 BINARY = bytes(range(256)) * 16  # 4 KiB, compresses very well: it must not be compressed
 SOURCE = "export const line = 'a line of source that repeats';\n" * 100
@@ -29,10 +28,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(pg_admin_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    folder = tmp_path_factory.mktemp("head")
-    with databases.fresh_database(pg_admin_url) as url, api_app(url, folder) as new_api:
-        api = new_api()
-        api.signup()
+    with signed_in_world(pg_admin_url, tmp_path_factory.mktemp("head")) as (api, _, new_api):
         pid = api.new_project("head")["id"]
         ops = [{"op": "put", "path": "src/app.js", "base_version": None, "content": SOURCE}]
         assert api.sync(pid, ops, revision_message="r1").status_code == 200

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.support import databases
-from tests.support.api import Api, api_app, expect_error
+from tests.support.api import Api, expect_error, signed_in_world
 
 TEXT = "hello, parameters\n"
 SHA = hashlib.sha256(TEXT.encode()).hexdigest()
@@ -40,10 +40,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(pg_admin_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    folder = tmp_path_factory.mktemp("params")
-    with databases.fresh_database(pg_admin_url) as url, api_app(url, folder) as new_api:
-        api = new_api()
-        api.signup()
+    with signed_in_world(pg_admin_url, tmp_path_factory.mktemp("params")) as (api, url, _):
         pid = api.new_project("params")["id"]
         ops = [
             {"op": "put", "path": path, "base_version": None, "content": text}

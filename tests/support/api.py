@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -155,3 +155,15 @@ def api_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
     finally:
         for client in clients:
             client.__exit__(None, None, None)
+
+
+@contextmanager
+def signed_in_world(admin_url: str, folder: Path) -> Iterator[tuple[Api, str, Callable[[], Api]]]:
+    """A fresh database, the app on it and a client signed in as a fresh user: (that client,
+    the database URL, the factory of more clients), for a module's tests to share."""
+    from tests.support.databases import fresh_database
+
+    with fresh_database(admin_url) as url, api_app(url, folder) as new_api:
+        api = new_api()
+        api.signup()
+        yield api, url, new_api

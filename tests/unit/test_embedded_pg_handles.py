@@ -55,22 +55,11 @@ def test_the_dead_are_struck_off_and_the_living_kept(
     assert str(tmp_path / "postgres") in message
 
 
-def test_a_list_of_the_living_is_left_as_it_was(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    text = json.dumps([os.getpid()], indent=4)  # not how we would write it
-    handles = handles_of(tmp_path / "postgres", text)
-    with caplog.at_level(logging.WARNING, logger="cospai"):
-        _forget_dead_handles(tmp_path / "postgres")
-    assert handles.read_text() == text
-    assert caplog.records == []
-
-
-@pytest.mark.parametrize("content", ["", "[]"])
-def test_an_empty_list_is_left_as_it_was(
+@pytest.mark.parametrize("content", ["", "[]", json.dumps([os.getpid()], indent=4)])
+def test_a_list_of_none_or_only_the_living_is_left_as_it_was(
     tmp_path: Path, content: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    handles = handles_of(tmp_path / "postgres", content)
+    handles = handles_of(tmp_path / "postgres", content)  # the last not as we would write it
     with caplog.at_level(logging.WARNING, logger="cospai"):
         _forget_dead_handles(tmp_path / "postgres")
     assert handles.read_text() == content

@@ -12,18 +12,14 @@ from typing import Any
 import pytest
 
 from server.sync_rules import RULES
-from tests.support import databases
-from tests.support.api import Api, api_app, expect_error
+from tests.support.api import Api, expect_error, signed_in_world
 
 from .conftest import snapshot, upload
 
 
 @pytest.fixture(scope="module")
 def owner(pg_admin_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    folder = tmp_path_factory.mktemp("upload")
-    with databases.fresh_database(pg_admin_url) as url, api_app(url, folder) as new_api:
-        api = new_api()
-        api.signup()
+    with signed_in_world(pg_admin_url, tmp_path_factory.mktemp("upload")) as (api, url, _):
         yield api, url
 
 

@@ -6,9 +6,7 @@ split; a refused one is closed with 1008. Without a database: no request here ne
 
 from __future__ import annotations
 
-import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from starlette.types import ASGIApp, Message
 from server.app import create_app
 from server.settings import Settings
 
-from .conftest import assert_isolated, raw_request, write_dist
+from .conftest import assert_isolated, call_asgi, raw_request, write_dist
 
 SITE = {
     "index.html": b"<!doctype html><title>IDE</title>",
@@ -120,33 +118,20 @@ def websocket(
     app: ASGIApp, host: bytes, server: tuple[str, int] = ("10.0.0.1", 80)
 ) -> list[Message]:
     """What the app sends to a websocket handshake (the IDE app serves no websocket)."""
-    sent: list[Message] = []
-
-    async def run() -> None:
-        async def receive() -> Message:
-            return {"type": "websocket.connect"}
-
-        async def send(message: Message) -> None:
-            sent.append(message)
-
-        scope = {
-            "type": "websocket",
-            "asgi": {"version": "3.0"},
-            "scheme": "ws",
-            "path": "/api/rooms/x",
-            "raw_path": b"/api/rooms/x",
-            "query_string": b"",
-            "root_path": "",
-            "headers": [(b"host", host)],
-            "client": ("127.0.0.1", 50000),
-            "server": server,
-            "subprotocols": [],
-        }
-        await app(scope, receive, send)
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, run()).result()
-    return sent
+    scope = {
+        "type": "websocket",
+        "asgi": {"version": "3.0"},
+        "scheme": "ws",
+        "path": "/api/rooms/x",
+        "raw_path": b"/api/rooms/x",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", host)],
+        "client": ("127.0.0.1", 50000),
+        "server": server,
+        "subprotocols": [],
+    }
+    return call_asgi(app, scope, {"type": "websocket.connect"})
 
 
 def test_a_websocket_to_a_host_the_ide_does_not_answer_is_closed_with_1008(app: ASGIApp) -> None:
