@@ -112,3 +112,21 @@ def test_the_status_of_an_empty_database_lists_every_migration_as_pending(
         assert all(line.rstrip().endswith("pending") for line in body)
         # --status changes nothing, not even the bookkeeping table.
         assert scalar(url, "SELECT to_regclass('schema_migrations') IS NULL") is True
+
+
+def test_a_database_that_does_not_exist_is_named(
+    cospai_cli: InProcessCli, migrated: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = databases.url_for(migrated, "cospai_no_such_database")
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
+    for args in (
+        ["migrate"],
+        ["migrate", "--status"],
+        ["create-user", "--email", "x@example.com", "--password-stdin"],
+    ):
+        result = cospai_cli(*args, database_url=missing)
+        assert result.returncode == 2, result
+        line = result.stderr.strip()
+        assert line.startswith(f"cospai: error: cannot connect to {redact(missing)}: "), line
+        assert 'database "cospai_no_such_database" does not exist' in line
+        assert "\n" not in line
