@@ -81,6 +81,8 @@ def _accepted(header: str) -> set[str]:
 class DistSite:
     """The built static site: index.html, pyscript.json, manifest.json and assets/."""
 
+    # How often a request may look at manifest.json's stamp for a rebuilt dist/.
+    RECHECK_S = 1.0
     # Set by _load, which a rebuilt dist/ runs again.
     build_id: str
     _entries: dict[str, _Entry]
@@ -101,7 +103,7 @@ class DistSite:
     def _maybe_reload(self) -> None:
         """Pick up a rebuilt dist/ (build.py swaps it in whole) without a restart."""
         now = time.monotonic()
-        if now - self._checked < 1.0:
+        if now - self._checked < self.RECHECK_S:
             return
         self._checked = now
         stamp = self._manifest_stamp()
