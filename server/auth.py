@@ -102,8 +102,10 @@ async def signed_in(request: Request) -> Session:
 
 
 async def open_session(request: Request, conn: AsyncConnection, user_id: UUID) -> tuple[str, str]:
-    """Create a session; return (token for the cookie, csrf token for the client)."""
+    """Create a session; return (token for the cookie, csrf token for the client). Expired
+    sessions go first (an index finds them), so the table holds only live ones."""
     token, csrf = new_token(), new_token()
+    await sessions.purge_expired(conn)
     await sessions.create(
         conn,
         token_hash(token),

@@ -101,8 +101,8 @@ def _forget_dead_handles(pgdata: Path) -> None:
     handles = pgdata / ".handle_pids.json"
     try:
         pids = json.loads(handles.read_text() or "[]")
-    except FileNotFoundError:
-        return
+    except (FileNotFoundError, NotADirectoryError):
+        return  # no list (a pgdata that is not a folder is pgserver's to refuse)
     except (OSError, ValueError):
         pids = None  # unreadable: nobody can be counted on it
     living = [pid for pid in pids if _alive(pid)] if isinstance(pids, list) else []

@@ -17,3 +17,8 @@ def whole_number(env: Mapping[str, str], name: str, default: int) -> int:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise SettingsError(f"{name} must be a whole number, not {raw[:40]!r}")
     return int(raw)
+
+
+def optional_number(env: Mapping[str, str], name: str) -> int | None:
+    """A whole number from the environment, or None when the variable is unset or empty."""
+    return whole_number(env, name, 0) if (env.get(name) or "").strip() else None

@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from contract import isolation, sandbox_files
 from contract.sandbox_files import FILE_LIST, FILES
 from server.errors import ApiError
+from server.hosts import hostname
 from server.static import DistSite, media_type
 
 HEADERS = {**isolation.SANDBOX, **sandbox_files.EXTRA_HEADERS}
@@ -121,8 +122,8 @@ class SplitByOrigin:
             return True
         if self.hostname is not None:
             host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
-            name = urlsplit(f"//{host}").hostname or ""
-            return self.hostname.fullmatch(name) is not None
+            # Read as the IDE's AllowedHosts reads it: a garbled one ("[") is no name at all.
+            return self.hostname.fullmatch(hostname(host) or "") is not None
         return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

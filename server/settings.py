@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TypedDict, TypeVar, Unpack
 
 from server.environment import SettingsError as SettingsError
-from server.environment import whole_number
+from server.environment import optional_number, whole_number
 from server.mirror.config import MirrorSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +19,7 @@ DEFAULT_PORT = 8000
 DEFAULT_POOL_MIN = 1
 DEFAULT_POOL_MAX = 10
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+MAX_PORT = 65535
 WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (compared, not bound)
 
 
@@ -69,7 +70,7 @@ class Settings:
     mirror: MirrorSettings = field(default_factory=MirrorSettings)
 
     def __post_init__(self) -> None:
-        check_hosts_and_proxies(self)
+        check_settings(self)
 
     @property
     def allowed_hosts_or_default(self) -> frozenset[str]:
@@ -101,7 +102,7 @@ class Settings:
         # Every environment value is read (and refused if malformed) before any override.
         return cls(
             host=_first(overrides.get("host"), env.get("COSPAI_HOST", DEFAULT_HOST)),
-            port=_first(overrides.get("port"), int(env.get("COSPAI_PORT", DEFAULT_PORT))),
+            port=_first(overrides.get("port"), whole_number(env, "COSPAI_PORT", DEFAULT_PORT)),
             data_dir=_first(
                 overrides.get("data_dir"),
                 Path(env.get("COSPAI_DATA_DIR", PROJECT_ROOT / ".cospai-data")),
@@ -112,11 +113,10 @@ class Settings:
             database_url=_first(overrides.get("database_url"), env.get("DATABASE_URL") or None),
             pool_min=_first(overrides.get("pool_min"), DEFAULT_POOL_MIN),
             pool_max=_first(
-                overrides.get("pool_max"), int(env.get("COSPAI_POOL_MAX", DEFAULT_POOL_MAX))
+                overrides.get("pool_max"), whole_number(env, "COSPAI_POOL_MAX", DEFAULT_POOL_MAX)
             ),
             sandbox_port=_first(
-                overrides.get("sandbox_port"),
-                int(env["COSPAI_SANDBOX_PORT"]) if env.get("COSPAI_SANDBOX_PORT") else None,
+                overrides.get("sandbox_port"), optional_number(env, "COSPAI_SANDBOX_PORT")
             ),
             sandbox_host=_first(
                 overrides.get("sandbox_host"), env.get("COSPAI_SANDBOX_HOST") or None
@@ -127,11 +127,10 @@ class Settings:
             ),
             webcontainer_boot_timeout_ms=_first(
                 overrides.get("webcontainer_boot_timeout_ms"),
-                int(env.get("COSPAI_WEBCONTAINER_TIMEOUT_MS") or 20_000),
+                whole_number(env, "COSPAI_WEBCONTAINER_TIMEOUT_MS", 20_000),
             ),
             share_port=_first(
-                overrides.get("share_port"),
-                int(env["COSPAI_SHARE_PORT"]) if env.get("COSPAI_SHARE_PORT") else None,
+                overrides.get("share_port"), optional_number(env, "COSPAI_SHARE_PORT")
             ),
             share_host=_first(overrides.get("share_host"), env.get("COSPAI_SHARE_HOST") or None),
             embed_origins=_first(
@@ -216,7 +215,7 @@ def _is_address(text: str) -> bool:
     return True
 
 
-def check_hosts_and_proxies(settings: Settings) -> None:
+def check_settings(settings: Settings) -> None:
     for name in settings.allowed_hosts:
         host = normal_host(name)
         if host != "*" and not _HOST_NAME.fullmatch(host) and not _is_address(host):
@@ -235,3 +234,22 @@ def check_hosts_and_proxies(settings: Settings) -> None:
             ) from None
     if settings.signups_per_hour < 0:
         raise SettingsError("COSPAI_SIGNUPS_PER_HOUR must be 0 or more")
+    ports = {
+        "port (--port, COSPAI_PORT)": settings.port,
+        # Unset, these two follow the IDE's port: 65535 leaves no room above it.
+        "sandbox port (--sandbox-port, COSPAI_SANDBOX_PORT; default: the port + 1)": (
+            settings.sandbox_port_or_default
+        ),
+        "share port (--share-port, COSPAI_SHARE_PORT; default: the port + 2)": (
+            settings.share_port_or_default
+        ),
+    }
+    for what, port in ports.items():
+        if not 0 <= port <= MAX_PORT:
+            raise SettingsError(
+                f"the {what} must be 0 to {MAX_PORT} (0: any free port), not {port}"
+            )
+    if settings.pool_max < max(1, settings.pool_min):
+        raise SettingsError(
+            f"COSPAI_POOL_MAX must be at least {max(1, settings.pool_min)}, not {settings.pool_max}"
+        )

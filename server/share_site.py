@@ -11,13 +11,14 @@ A revoked link is a deleted row, so it is gone at the next request; every answer
 from __future__ import annotations
 
 import html
-from urllib.parse import unquote
+import re
+from urllib.parse import quote, unquote
 
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from contract.media_types import media_type
-from server.conditional import if_none_match
+from server.conditional import matches
 from server.repo import blobs as blob_repo
 from server.repo import shares as share_repo
 
@@ -27,6 +28,8 @@ CSP = (
     "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; connect-src 'self'; "
     "form-action 'self'; base-uri 'self'; frame-ancestors *"
 )
+# A backslash, or a C0/C1 control character or DEL (NUL among them).
+_UNSTORABLE = re.compile(r"[\\\x00-\x1f\x7f-\x9f]")
 HEADERS = {
     "content-security-policy": CSP,
     "cross-origin-resource-policy": "cross-origin",
@@ -63,7 +66,8 @@ class ShareSite:
         if not slash:  # /s/<token> without its slash: relative links need the slash
             return Response(status_code=308, headers={**HEADERS, "location": f"/s/{token}/"})
         name = unquote(rest)
-        if any(seg in (".", "..") for seg in name.split("/")) or "\\" in name:
+        # No stored path holds these (contract/rules.py), and PostgreSQL refuses a NUL.
+        if any(seg in (".", "..") for seg in name.split("/")) or _UNSTORABLE.search(name):
             return _page(404, "Not found", "No such file in this shared link.")
         wanted = [name + "index.html"] if name == "" or name.endswith("/") else [name]
         if name and not name.endswith("/"):
@@ -87,10 +91,11 @@ class ShareSite:
                 # A folder asked for without its slash: send it there, so relative links
                 # resolve against the folder.
                 last = name.rsplit("/", 1)[-1]
-                return Response(status_code=301, headers={**HEADERS, "location": f"{last}/"})
+                location = f"{quote(last, safe='')}/"  # a '?' or '#' in it, or 日本
+                return Response(status_code=301, headers={**HEADERS, "location": location})
             etag = f'"{found.sha256.hex()[:32]}"'
             raw = dict(scope.get("headers") or []).get(b"if-none-match", b"")
-            if etag in if_none_match(raw.decode("latin-1")):
+            if matches(etag, raw.decode("latin-1")):
                 return Response(status_code=304, headers={**HEADERS, "etag": etag})
             data = await blob_repo.read_one(conn, found.sha256)
         body = b"" if method == "HEAD" else data

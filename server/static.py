@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from contract import app_routes, media_types
-from server.conditional import if_none_match
+from server.conditional import matches
 from server.errors import ApiError
 
 log = logging.getLogger("cospai")
@@ -81,6 +81,8 @@ def _accepted(header: str) -> set[str]:
 class DistSite:
     """The built static site: index.html, pyscript.json, manifest.json and assets/."""
 
+    # How often a request may look at manifest.json's stamp for a rebuilt dist/.
+    RECHECK_S = 1.0
     # Set by _load, which a rebuilt dist/ runs again.
     build_id: str
     _entries: dict[str, _Entry]
@@ -101,7 +103,7 @@ class DistSite:
     def _maybe_reload(self) -> None:
         """Pick up a rebuilt dist/ (build.py swaps it in whole) without a restart."""
         now = time.monotonic()
-        if now - self._checked < 1.0:
+        if now - self._checked < self.RECHECK_S:
             return
         self._checked = now
         stamp = self._manifest_stamp()
@@ -181,8 +183,7 @@ class DistSite:
             headers.update(embed_headers(request))
         if coding:
             headers["content-encoding"] = coding
-        wanted = if_none_match(request.headers.get("if-none-match"))
-        if etag in wanted or "*" in wanted:
+        if matches(etag, request.headers.get("if-none-match")):
             return Response(status_code=304, headers=headers)
         if not path.is_file():
             raise ApiError(404, "not_found", f"No such file: {request.url.path}")

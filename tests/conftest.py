@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext
 
 from tests.support import browser, databases
+from tests.support.cli import InProcessCli
 from tests.support.live_server import LiveServer, ServerOptions, StartServer
 from tests.support.paths import ARTIFACTS, DIST
 
@@ -97,6 +98,16 @@ def start_server(pg_admin_url: str, tmp_path: Path) -> Iterator[StartServer]:
         server.stop()
     for ctx in dbs:
         ctx.__exit__(None, None, None)
+
+
+@pytest.fixture
+def cospai_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[InProcessCli]:
+    """`cospai ARGS` in this process (tests/support/cli.py)."""
+    cli = InProcessCli(monkeypatch, capsys)
+    yield cli
+    cli.restore()
 
 
 @pytest.fixture(scope="session")

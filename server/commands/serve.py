@@ -14,6 +14,7 @@ from typing import Literal, TypedDict
 from server import db, migrate
 from server.commands import CliError
 from server.commands.database import database, database_errors, prepare_data_dir
+from server.environment import SettingsError, whole_number
 from server.mirror.config import MirrorSettings
 from server.settings import Settings, name_list, origin_list
 from server.static import DistMissing, DistSite
@@ -82,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
         else None,
         mirror=mirror,
     )
+    workers = args.workers or whole_number(os.environ, "COSPAI_WORKERS", 1)
+    if workers < 1:
+        raise SettingsError(f"--workers must be 1 or more, not {workers}")
     try:
         # Read the build first: a missing dist/ should fail before a database starts.
         site = DistSite(settings.dist_dir)
@@ -113,7 +117,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"  sandbox (user code) on port {settings.sandbox_port}", flush=True)
         print(f"  share links on port {settings.share_port}", flush=True)
         print("  package mirror at /api/mirror/npm/ and /api/mirror/pypi/simple/", flush=True)
-        workers = args.workers or int(os.environ.get("COSPAI_WORKERS", "1"))
         options: _ServerOptions = {
             "log_level": args.log_level,
             "lifespan": "on",

@@ -68,5 +68,13 @@ async def revoke_all(conn: AsyncConnection, user_id: UUID, keep: bytes | None = 
     return cursor.rowcount
 
 
-async def purge_expired(conn: AsyncConnection) -> None:
-    await conn.execute("DELETE FROM sessions WHERE expires_at < now()")
+async def purge_expired(conn: AsyncConnection, at_most: int = 100) -> int:
+    """Delete up to `at_most` expired sessions. Rows another process is deleting are
+    skipped, not waited for: concurrent sign-ins neither queue nor deadlock here."""
+    cursor = await conn.execute(
+        """DELETE FROM sessions WHERE token_hash IN (
+               SELECT token_hash FROM sessions WHERE expires_at < now()
+                LIMIT %s FOR UPDATE SKIP LOCKED)""",
+        (at_most,),
+    )
+    return cursor.rowcount

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,8 @@ from server.repo.projects import Project
 from server.repo.revisions import Revision
 from server.services.projects import not_found
 
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+
 
 def project_id(request: Request) -> UUID:
     """The URL's project id; a malformed one is as missing as someone else's (404)."""
@@ -23,11 +26,12 @@ def project_id(request: Request) -> UUID:
 
 
 def sha256_param(request: Request) -> bytes:
-    """The URL's content hash; one that is not even hex names no content (404)."""
-    try:
-        return bytes.fromhex(request.path_params["sha256"])
-    except ValueError:
-        raise ApiError(404, "not_found", "No such content.") from None
+    """The URL's content hash: 64 hex digits, or it names no content (404). bytes.fromhex
+    alone would also take spaces between and around them: one content, many URLs."""
+    raw = request.path_params["sha256"]
+    if not _SHA256.fullmatch(raw):
+        raise ApiError(404, "not_found", "No such content.")
+    return bytes.fromhex(raw)
 
 
 def project_json(project: Project) -> dict[str, Any]:

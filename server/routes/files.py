@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from server import auth, limits, sync_ops
 from server.bodies import decode, read_bytes, read_model
-from server.conditional import if_none_match
+from server.conditional import matches
 from server.errors import ApiError
 from server.models.requests import SyncRequest
 from server.repo import blobs as blob_repo
@@ -48,7 +48,7 @@ async def load(request: Request) -> Response:
         project = await owned(conn, session.user.id, project_id(request))
         etag = _etag(project)
         headers = {"etag": etag, "cache-control": "private, no-cache"}
-        if etag in if_none_match(request.headers.get("if-none-match")):
+        if matches(etag, request.headers.get("if-none-match")):
             return Response(status_code=304, headers=headers)
         snapshot = await files.load(conn, session.user.id, project.id)
     items = []

@@ -60,7 +60,10 @@ async def read_file(request: Request) -> Response:
         raise ApiError(404, "not_found", "No such file in this revision.") from None
     async with auth.session_connection(request) as (conn, session):
         project = await owned(conn, session.user.id, project_id(request))
-        files = await revision_repo.files_of(conn, project.id, _number(request))
+        number = _number(request)
+        if await revision_repo.get(conn, project.id, number) is None:
+            raise no_such_revision()  # as GET .../revisions/{number} says, not "no such file"
+        files = await revision_repo.files_of(conn, project.id, number)
         match = next((f for f in files if f.path == path), None)
         if match is None:
             raise ApiError(404, "not_found", "No such file in this revision.")

@@ -136,6 +136,26 @@ def test_revoke_is_immediate(site: Site) -> None:
     assert api.delete(f"/api/projects/{pid}/shares/{link['token']}").status_code == 404
 
 
+def test_a_link_is_updated_or_revoked_only_through_its_own_project(site: Site) -> None:
+    _new_api, share, api, pid = site
+    link = create(api, pid)
+    other = api.new_project("other")["id"]  # the owner's too
+    for response in (
+        api.post(f"/api/projects/{other}/shares/{link['token']}/publish"),
+        api.delete(f"/api/projects/{other}/shares/{link['token']}"),
+    ):
+        assert response.status_code == 404, response.text
+        assert response.json()["error"]["message"] == "No such share link."
+    listed = api.get(f"/api/projects/{pid}/shares").json()["shares"]
+    assert [(s["token"], s["revision"]) for s in listed] == [(link["token"], link["revision"])]
+    assert share.get(f"/s/{link['token']}/").status_code == 200
+    # Revoked, the token cannot be published again either.
+    assert api.delete(f"/api/projects/{pid}/shares/{link['token']}").status_code == 204
+    again = api.post(f"/api/projects/{pid}/shares/{link['token']}/publish")
+    assert again.status_code == 404 and again.json()["error"]["code"] == "not_found"
+    assert api.get(f"/api/projects/{pid}/shares").json()["shares"] == []
+
+
 def test_a_folder_as_the_site_root(site: Site) -> None:
     _new_api, share, api, pid = site
     link = create(api, pid, root="public/")

@@ -165,3 +165,15 @@ def api_clients(app: Any) -> Iterator[Callable[[], Api]]:
     finally:
         for client in clients:
             client.__exit__(None, None, None)
+
+
+@contextmanager
+def signed_in_world(admin_url: str, folder: Path) -> Iterator[tuple[Api, str, Callable[[], Api]]]:
+    """A fresh database, the app on it and a client signed in as a fresh user: (that client,
+    the database URL, the factory of more clients), for a module's tests to share."""
+    from tests.support.databases import fresh_database
+
+    with fresh_database(admin_url) as url, api_app(url, folder) as new_api:
+        api = new_api()
+        api.signup()
+        yield api, url, new_api

@@ -40,7 +40,7 @@ def busy_port() -> Iterator[int]:
 def test_help() -> None:
     result = run_cli("--help")
     assert result.returncode == 0
-    for text in ("serve", "migrate", "DATABASE_URL", "COSPAI_DATA_DIR"):
+    for text in ("serve", "migrate", "create-user", "DATABASE_URL", "COSPAI_DATA_DIR"):
         assert text in result.stdout, text
 
 

@@ -42,6 +42,26 @@ def test_file_size_limit(api: Api, pid: str) -> None:
     assert sorted(api.files(pid)) == ["max.txt"]
 
 
+def test_a_patch_may_not_grow_a_file_past_the_limit(api: Api, pid: str) -> None:
+    base = "z" * (RULES.max_file_bytes - 10)
+    version = ok_sync(api, pid, [put("grow.txt", base)])["results"][0]["version"]
+
+    def grow(by: int) -> Any:
+        edit = {"start": len(base), "end": len(base), "text": "+" * by}
+        patch = {"op": "patch", "path": "grow.txt", "base_version": version, "edits": [edit]}
+        return api.sync(pid, [put("other.txt", "o"), patch])
+
+    error = expect_error(grow(11), 413, "file_too_large")
+    assert error["details"] == {"op": 1, "field": "edits"}
+    assert f"larger than {RULES.max_file_bytes} bytes" in error["message"]
+    assert sorted(api.files(pid)) == ["grow.txt"]  # the batch is refused whole
+    assert api.files(pid)["grow.txt"]["version"] == version
+    # Up to the limit exactly is a patch like any other.
+    response = grow(10)
+    assert response.status_code == 200, response.text
+    assert api.files(pid)["grow.txt"]["size"] == RULES.max_file_bytes
+
+
 def test_request_size_limit(api: Api, pid: str, database_url: str) -> None:
     ok_sync(api, pid, [put("keep.txt", "k")])
     before = state(api, pid, database_url)

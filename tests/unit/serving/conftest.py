@@ -17,7 +17,7 @@ import brotli
 import httpx2 as httpx
 import pytest
 from starlette.testclient import TestClient
-from starlette.types import ASGIApp, Message
+from starlette.types import ASGIApp, Message, Scope
 
 from server.app import create_app
 from server.settings import Settings
@@ -100,13 +100,10 @@ def get(
     return client.get(path, headers={"accept-encoding": encoding, **headers})
 
 
-def raw_request(
-    app: ASGIApp, raw_path: str, method: str = "GET"
-) -> tuple[int, dict[str, str], bytes]:
-    """Send a request target exactly as given (httpx would normalise `..` away).
-
-    The scope is built as uvicorn builds it: `path` is the percent-decoded raw path.
-    """
+def call_asgi(app: ASGIApp, scope: Scope, first: Message) -> list[Message]:
+    """Run one connection through `app` as a server would: `first` is what receive() gives
+    first (later calls wait until the app is done); returns every message the app sent.
+    In a thread of its own: Playwright's sync API may already run a loop in this one."""
     messages: list[Message] = []
 
     async def run() -> None:
@@ -116,32 +113,47 @@ def raw_request(
             nonlocal delivered
             if not delivered:
                 delivered = True
-                return {"type": "http.request", "body": b"", "more_body": False}
+                return first
             await asyncio.sleep(3600)  # cancelled once the response is sent
             return {"type": "http.disconnect"}
 
         async def send(message: Message) -> None:
             messages.append(message)
 
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": method,
-            "scheme": "http",
-            "root_path": "",
-            "query_string": b"",
-            "path": unquote(raw_path),
-            "raw_path": raw_path.encode("latin-1"),
-            "headers": [(b"host", b"testserver"), (b"accept-encoding", b"identity")],
-            "client": ("127.0.0.1", 50000),
-            "server": ("testserver", 80),
-        }
         await app(scope, receive, send)
 
-    # In a thread of its own: Playwright's sync API may already run a loop in this one.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, run()).result()
+    return messages
+
+
+def raw_request(
+    app: ASGIApp,
+    raw_path: str,
+    method: str = "GET",
+    host: bytes = b"testserver",
+    server: tuple[str, int] = ("testserver", 80),
+) -> tuple[int, dict[str, str], bytes]:
+    """Send a request target (and Host header) exactly as given (httpx would normalise `..`
+    away, and refuses a garbled host).
+
+    The scope is built as uvicorn builds it: `path` is the percent-decoded raw path.
+    """
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "root_path": "",
+        "query_string": b"",
+        "path": unquote(raw_path),
+        "raw_path": raw_path.encode("latin-1"),
+        "headers": [(b"host", host), (b"accept-encoding", b"identity")],
+        "client": ("127.0.0.1", 50000),
+        "server": server,
+    }
+    messages = call_asgi(app, scope, {"type": "http.request", "body": b"", "more_body": False})
     start = next(m for m in messages if m["type"] == "http.response.start")
     headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")

@@ -4,7 +4,6 @@ up while serving, and a listed file gone from disk is a 404."""
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -34,7 +33,18 @@ def test_unreadable_manifest_is_dist_missing(tmp_path: Path, manifest: str) -> N
         DistSite(tmp_path)
 
 
-def test_rebuilt_dist_is_picked_up_while_serving(fake_dist: Path) -> None:
+def test_a_rebuild_is_looked_for_at_most_once_a_second(fake_dist: Path) -> None:
+    site = DistSite(fake_dist)
+    assert site.RECHECK_S == 1.0
+    write_dist(fake_dist, {**SITE, "index.html": b"<p>build two</p>"}, "build-2")
+    site._maybe_reload()  # within the second of loading: the stamp is not read
+    assert site.build_id == "build-1"
+
+
+def test_rebuilt_dist_is_picked_up_while_serving(
+    fake_dist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DistSite, "RECHECK_S", 0.0)  # every request looks: no waiting here
     site = DistSite(fake_dist)
     client = TestClient(
         create_app(
@@ -52,7 +62,6 @@ def test_rebuilt_dist_is_picked_up_while_serving(fake_dist: Path) -> None:
     good_manifest = (fake_dist / "manifest.json").read_bytes()
     broken.write_text("{truncated")
     os.replace(broken, fake_dist / "manifest.json")
-    time.sleep(1.1)
     assert get(client, "/").headers["etag"] == old_etag
     assert site.build_id == "build-1"
     assert get(client, "/assets/app-1/main.mjs").status_code == 200
@@ -60,7 +69,6 @@ def test_rebuilt_dist_is_picked_up_while_serving(fake_dist: Path) -> None:
 
     rebuilt = {**SITE, "index.html": b"<p>build two</p>", "assets/app-2/new.js": b"new();"}
     write_dist(fake_dist, rebuilt, "build-2")
-    time.sleep(1.1)
     index = get(client, "/")
     assert index.status_code == 200
     assert index.content == b"<p>build two</p>"
