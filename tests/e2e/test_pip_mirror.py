@@ -1,9 +1,11 @@
 """`pip install` through the server's package mirror, in the terminal: a package the
 wheelhouse does not have, seeded into the mirror with `cospai mirror seed` (a real wheel
 made here), installs and imports; a name the upstream does not know says "no such
-package"; then, with the network off and the page reloaded, the same install works again
-from what the sandbox kept. The server's upstream is a registry that knows no package
-(tests/support/mirror.py), and the browser fetches nothing off this machine."""
+package", a package with only a native wheel "no wheel for this Python in the browser", a
+name asked while the upstream is down "upstream unreachable"; then, with the network off
+and the page reloaded, the same install works again from what the sandbox kept. The
+server's upstream is a registry that knows no package (tests/support/mirror.py), and the
+browser fetches nothing off this machine."""
 
 from __future__ import annotations
 
@@ -37,14 +39,20 @@ ANSWER = "mirrored 42"  # what answer() returns; the typed line never contains i
 KEPT = "async () => (await (await caches.open('cospai-mirror-pypi')).keys()).map((r) => r.url)"
 
 
-def make_wheel(folder: Path) -> Path:
-    """A valid pure-Python wheel: a module, METADATA, WHEEL and a RECORD with hashes."""
-    info = f"{MODULE}-{VERSION}.dist-info"
+COMPILED = "cospai-compiled-demo"  # its one wheel is for a native platform only
+NATIVE = "cp314-cp314-manylinux_2_17_x86_64"
+
+
+def make_wheel(folder: Path, project: str = PROJECT, tag: str = "py3-none-any") -> Path:
+    """A valid wheel: a module, METADATA, WHEEL and a RECORD with hashes."""
+    module = project.replace("-", "_")
+    info = f"{module}-{VERSION}.dist-info"
+    pure = "true" if tag == "py3-none-any" else "false"
     members = {
-        f"{MODULE}.py": "def answer():\n    return 'mirrored ' + str(6 * 7)\n",
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {PROJECT}\nVersion: {VERSION}\n",
+        f"{module}.py": "def answer():\n    return 'mirrored ' + str(6 * 7)\n",
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {project}\nVersion: {VERSION}\n",
         f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: cospai-tests\n"
-        "Root-Is-Purelib: true\nTag: py3-none-any\n",
+        f"Root-Is-Purelib: {pure}\nTag: {tag}\n",
     }
     record = []
     for name, text in members.items():
@@ -54,7 +62,7 @@ def make_wheel(folder: Path) -> Path:
     record.append(f"{info}/RECORD,,")
     members[f"{info}/RECORD"] = "\n".join(record) + "\n"
     folder.mkdir(parents=True, exist_ok=True)
-    wheel = folder / f"{MODULE}-{VERSION}-py3-none-any.whl"
+    wheel = folder / f"{module}-{VERSION}-{tag}.whl"
     with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in members.items():
             archive.writestr(name, text)
@@ -68,10 +76,12 @@ def test_pip_installs_from_the_mirror_and_again_offline(
     tmp_path: Path,
     artifacts: Path,
 ) -> None:
-    with serving(empty_registry) as (upstream, _counting):
+    with serving(empty_registry) as (upstream, counting):
         server = start_server(extra_env={"COSPAI_PYPI_UPSTREAM": f"{upstream.url}/"})
+        make_wheel(tmp_path / "wheels")
+        make_wheel(tmp_path / "wheels", COMPILED, NATIVE)
         seeded = run_cli(
-            "mirror", "seed", str(make_wheel(tmp_path / "wheels")), database_url=server.database_url
+            "mirror", "seed", str(tmp_path / "wheels"), database_url=server.database_url
         )
         assert seeded.returncode == 0, seeded.stdout + seeded.stderr
 
@@ -84,6 +94,12 @@ def test_pip_installs_from_the_mirror_and_again_offline(
         wait_for_text(page, ANSWER)
         type_line(page, "pip install no-such-pkg-xyz")
         wait_for_text(page, "no-such-pkg-xyz: no such package", 60_000)
+        type_line(page, f"pip install {COMPILED}")
+        wait_for_text(page, f"{COMPILED}: no wheel for this Python in the browser", 60_000)
+        counting.down = True  # the upstream now answers 503 to everything
+        type_line(page, "pip install not-kept-pkg-xyz")
+        wait_for_text(page, "not-kept-pkg-xyz: upstream unreachable", 60_000)
+        counting.down = False
 
         wait_offline_ready(page)
         wait_sandbox_offline_ready(page)
