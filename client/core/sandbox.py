@@ -65,6 +65,19 @@ def _host(origin: str) -> str:
     return (urlsplit(origin).hostname or "").lower()
 
 
+def pypi_mirror(config: dict[str, Any]) -> str | None:
+    """The package mirror's PyPI index that /runtime-config names, for pip in the sandbox:
+    an absolute http(s) URL, else None (a static-only build, an older server: pip then has
+    the wheelhouse only)."""
+    found = config.get("mirror")
+    url = found.get("pypi") if isinstance(found, dict) else None
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url)
+    ok = parts.scheme in ("http", "https") and parts.hostname and not parts.fragment
+    return url if ok else None
+
+
 # ---------------------------------------------------------------- what comes back
 
 EVENT_KINDS = frozenset({"create", "change", "delete"})  # client/core/fs_snapshot.py

@@ -61,7 +61,9 @@ class WorkerEngine:
         """SharedArrayBuffer is there in the sandbox: input() can block, Ctrl+C interrupts."""
         return bool(self.handle.isolated)
 
-    def boot(self) -> None:
+    def boot(self, mirror: str | None = None) -> None:
+        """Start the worker: its files by path on the sandbox origin; `mirror`, the package
+        mirror's PyPI index on the IDE's origin (absolute; None: the wheelhouse only)."""
         self.handle.boot(
             to_object(
                 {
@@ -69,6 +71,7 @@ class WorkerEngine:
                     "client": _site_path(modules.asset_url("client", "client.zip")),
                     "worker": _site_path(modules.asset_url("client", "glue/runtime-worker.mjs")),
                     "wheelhouse": _site_path(modules.asset_url("wheelhouse", "simple")),
+                    "mirror": mirror,
                 }
             )
         )

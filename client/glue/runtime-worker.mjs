@@ -12,6 +12,9 @@
 // Python's signal check takes it and runs the SIGINT handler (client/core/late_interrupt.py),
 // which raises KeyboardInterrupt in the program.
 
+import { keepingFetch } from "./mirror-cache.mjs";
+import { BOOT_PY } from "./runtime-boot-py.mjs";
+
 const decoder = () => new TextDecoder("utf-8");
 const LINE_BURST = 50; // lines sent at once in a burst, then about 200 a second
 const LINES_PER_MS = 0.2;
@@ -146,41 +149,6 @@ const bridge = {
   },
 };
 
-const BOOT_PY = `
-import os, sys
-sys.dont_write_bytecode = True  # no __pycache__ folders syncing into the project
-# Set here, not through loadPyodide's env: a restored snapshot keeps the environment of
-# the interpreter that made it.
-os.environ.update(HOME="/project", PYTHONDONTWRITEBYTECODE="1")
-sys.path.append("/opt/cospai")
-sys.path.insert(0, "/project")
-from contract.rules import load as _load_rules
-from client.core.runtime_host import Host, attach_stdio
-
-def _engine_commands(host, wheelhouse, load_micropip):
-    """python and pip (client/worker) when that package is there; the shell works without."""
-    try:
-        from client.worker.commands import install
-        from client.worker.host import Host as Programs
-        from client.worker.micropip_installer import MicropipInstaller
-    except ImportError as error:
-        print("[cospai] no python/pip commands:", error)
-        return None
-    programs = Programs(project="/project", read_line=lambda: host.read_line() or None,
-                        installer=MicropipInstaller([wheelhouse], online=True,
-                                                  load=load_micropip))
-    return lambda shell: install(shell, programs)
-
-def make_host(bridge, wheelhouse, load_micropip):
-    import time
-    host = Host(bridge, "/project", _load_rules())
-    host.install_commands = _engine_commands(host, wheelhouse, load_micropip)
-    attach_stdio(host)
-    time.sleep = host.sleep  # Pyodide's busy-waits: no Ctrl+C, no files until it ends
-    return host
-make_host
-`;
-
 // When each boot step ended, in ms since the epoch (any frame's clock can place them): sent
 // with "ready", so the page's performance timeline shows where a slow boot spent its time.
 const bootSteps = [];
@@ -210,7 +178,9 @@ function loadMicropip() {
   return micropipLoad;
 }
 
-async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
+async function boot({ pyodideBase, clientZip, wheelhouse, mirror, interruptBuffer }) {
+  // pip's packages from the server's mirror are kept for offline use (mirror-cache.mjs).
+  if (mirror) globalThis.fetch = keepingFetch(globalThis.fetch.bind(globalThis), mirror);
   // boot.mjs restores an initialised interpreter stored on this (sandbox) origin, about a
   // second less to the prompt; the first boot here has a helper worker store one.
   const { loadPyodide } = await import(pyodideBase + "boot.mjs");
@@ -231,7 +201,7 @@ async function boot({ pyodideBase, clientZip, wheelhouse, interruptBuffer }) {
     pyodide.setInterruptBuffer(takenOnRead(interrupt));
   }
   const makeHost = await pyodide.runPythonAsync(BOOT_PY);
-  host = makeHost(bridge, wheelhouse, loadMicropip);
+  host = makeHost(bridge, wheelhouse, mirror || null, loadMicropip);
   makeHost.destroy();
   step("worker-host");
   pyodide.FS.chdir("/project");

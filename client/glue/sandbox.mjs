@@ -99,7 +99,7 @@ export function createEngine(sandboxUrl, ideOrigin, onMessage) {
     origin,
     boot(paths) {
       post({ op: "boot", pyodide: paths.pyodide, client: paths.client,
-             worker: paths.worker, wheelhouse: paths.wheelhouse });
+             worker: paths.worker, wheelhouse: paths.wheelhouse, mirror: paths.mirror || null });
     },
     call(method, args) {
       const id = next++;

@@ -157,9 +157,11 @@ class RuntimeLink:
         )
 
     async def make_pyodide(self) -> PyodideRuntime:
-        """A Pyodide engine on this project's sandbox origin (or one that says why not)."""
+        """A Pyodide engine on this project's sandbox origin (or one that says why not);
+        its pip installs from the server's package mirror when the server names one."""
         try:
-            return PyodideRuntime(await self.sandbox_origin())
+            origin = await self.sandbox_origin()
+            return PyodideRuntime(origin, mirror=sandbox.pypi_mirror(await self._config()))
         except sandbox.SandboxUnavailable as error:
             return PyodideRuntime(None, str(error))
 

@@ -71,12 +71,23 @@ class WebContainer(Reply):
     boot_timeout_ms: Annotated[int, Meta(ge=1)]
 
 
+class RuntimeMirror(Reply):
+    pypi: Annotated[
+        str,
+        about(
+            "The package mirror's PyPI simple index (PEP 503/691) as an absolute URL on this "
+            "origin, for pip in the sandbox"
+        ),
+    ]
+
+
 class RuntimeConfig(Reply):
     sandbox: Annotated[
         str | None,
         about("The sandbox origin, {project} standing for a project's key (null: none configured)"),
     ]
     webcontainer: WebContainer
+    mirror: RuntimeMirror
 
 
 class EmbedConfig(Reply):

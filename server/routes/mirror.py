@@ -70,8 +70,9 @@ def _cors(request: Request) -> dict[str, str]:
     )
 
 
-def _base(request: Request) -> str:
-    """The mirror's own base URL, as this client reached it."""
+def mirror_base(request: Request) -> str:
+    """The mirror's own base URL, as this client reached it (the host is one the IDE
+    answers to: server/hosts.py refused any other before this runs)."""
     return f"{request.url.scheme}://{request.url.netloc}/api/mirror"
 
 
@@ -87,7 +88,7 @@ async def npm_packument(request: Request) -> Response:
     media = choose(request.headers.get("accept"), _NPM_OFFERS) or _NPM_OFFERS[0]
     abbreviated = media == npm_docs.ABBREVIATED
     served = await mirror_docs.npm_document(_mirror(request), name, abbreviated)
-    return _document(fill(served.body, _base(request)), media, served.stale)
+    return _document(fill(served.body, mirror_base(request)), media, served.stale)
 
 
 async def npm_tarball(request: Request) -> Response:
@@ -108,12 +109,12 @@ async def pypi_project(request: Request) -> Response:
     raw = names.pypi_project(request.path_params["project"])
     project = names.pypi_normalize(raw)
     if raw != project:  # PEP 503: one URL per project, the normalised one
-        return RedirectResponse(f"{_base(request)}/pypi/simple/{project}/", 301)
+        return RedirectResponse(f"{mirror_base(request)}/pypi/simple/{project}/", 301)
     media = _pypi_media(request)
     served = await mirror_docs.pypi_document(_mirror(request), project)
     if media == pypi_docs.JSON_V1:
-        return _document(fill(served.body, _base(request)), media, served.stale)
-    html = pypi_docs.render_html(served.body, _base(request)).encode()
+        return _document(fill(served.body, mirror_base(request)), media, served.stale)
+    html = pypi_docs.render_html(served.body, mirror_base(request)).encode()
     return _document(html, media, served.stale)
 
 

@@ -1,7 +1,9 @@
 """GET /api/runtime-config: what the browser's runtime engines need from the server's
 configuration: the sandbox origin's pattern (where user code runs, server/sandbox_site.py),
-the WebContainer API key and its boot timeout. Public: the key is a browser key by
-StackBlitz's design (the page passes it to configureAPIKey), not a secret."""
+the WebContainer API key and its boot timeout, and the package mirror's PyPI index (an
+absolute URL on this origin: pip in the sandbox fetches from it across sites, with CORS).
+Public: the key is a browser key by StackBlitz's design (the page passes it to
+configureAPIKey), not a secret."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server.routes.mirror import mirror_base
 from server.sandbox_site import sandbox_pattern
 
 
@@ -26,6 +29,7 @@ async def runtime_config(request: Request) -> Response:
             "api_key": settings.webcontainer_api_key,
             "boot_timeout_ms": settings.webcontainer_boot_timeout_ms,
         },
+        "mirror": {"pypi": f"{mirror_base(request)}/pypi/simple"},
     }
     return JSONResponse(body, headers={"cache-control": "no-cache"})
 

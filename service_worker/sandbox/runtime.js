@@ -10,7 +10,7 @@
 // reads them even while its thread is busy in a program.
 //
 // IDE -> here (the IDE port):  {op: "boot", pyodide, client, worker, wheelhouse} (paths on
-//   this origin), {op: "call", id, method, args}, {op: "settled", id}, {op: "terminate"},
+//   this origin) and mirror (the package mirror's PyPI index on the IDE's origin, or null), {op: "call", id, method, args}, {op: "settled", id}, {op: "terminate"},
 //   {op: "open", sid, options} with the session's own port.
 // Here -> IDE: the worker's messages as they are ({op: status|reply|settle|events|error|
 //   server-ready}); on a session port {out}, {state, value}.
@@ -40,6 +40,14 @@ function ownPath(path) {
   return url.href;
 }
 
+function mirrorUrl(value) {
+  // The one URL off this origin the IDE may name: pip's package mirror, on the IDE's origin.
+  if (value === null || value === undefined || value === "") return null;
+  const url = new URL(String(value)); // relative: throws
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`not an http(s) URL: ${value}`);
+  return url.href;
+}
+
 function boot(data) {
   if (worker) return;
   let urls;
@@ -49,6 +57,7 @@ function boot(data) {
       clientZip: ownPath(data.client),
       wheelhouse: ownPath(data.wheelhouse),
       script: ownPath(data.worker),
+      mirror: mirrorUrl(data.mirror),
     };
   } catch (error) {
     send({ op: "status", state: "failed", reason: String(error.message || error) });
@@ -75,7 +84,7 @@ function boot(data) {
   };
   const interruptBuffer = interrupt && interrupt.buffer;
   worker.postMessage({ op: "boot", pyodideBase: urls.pyodideBase, clientZip: urls.clientZip,
-                       wheelhouse: urls.wheelhouse, interruptBuffer });
+                       wheelhouse: urls.wheelhouse, mirror: urls.mirror, interruptBuffer });
 }
 
 function open(sid, options, port) {

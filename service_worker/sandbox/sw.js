@@ -39,6 +39,8 @@ self.addEventListener("message", (event) => {
 });
 
 // Store what the runtime needs, for the build the server names; drop older builds' caches.
+// (What pip fetched from the package mirror is kept apart, by the runtime worker itself, in
+// a cache this clean-up does not touch: client/glue/mirror-cache.mjs.)
 function keep() {
   keeping = keeping || (async () => {
     const answer = await fetch("/sandbox-files.json", { cache: "no-store" });

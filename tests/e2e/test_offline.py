@@ -76,6 +76,17 @@ def wait_sandbox_offline_ready(page: Page) -> None:
     raise AssertionError("the sandbox never kept the runtime's files")
 
 
+def reload_offline(page: Page) -> None:
+    """Once the open project is saved and in this browser's IndexedDB: the network off,
+    the page reloaded, its workbench back."""
+    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'")
+    page.wait_for_timeout(1500)  # the project is in this browser's IndexedDB
+    page.context.set_offline(True)
+    page.reload()
+    assert wait_for_boot(page) == "ready"
+    flows.wait_for_workbench(page)
+
+
 def make_project(page: Page, name: str) -> str:
     base = page.evaluate("location.origin")
     csrf = page.request.get(f"{base}/api/auth/session").json()["csrf_token"]

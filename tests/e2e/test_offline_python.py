@@ -12,10 +12,10 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.e2e import flows, seed
-from tests.e2e.test_boot import wait_for_boot
 from tests.e2e.test_offline import (  # noqa: F401  (fixtures: Chromium as Chrome ships)
     partitioned_context,
     partitioned_page,
+    reload_offline,
     wait_offline_ready,
     wait_sandbox_offline_ready,
 )
@@ -44,13 +44,7 @@ def test_python_project_offline_pip_script_and_tests(
     wait_for_prompt(page)
     wait_offline_ready(page)  # the worker holds the shell, Pyodide and the wheelhouse
     wait_sandbox_offline_ready(page)  # and the sandbox's worker the runtime's files
-    page.wait_for_function("document.documentElement.dataset.syncState === 'saved'")
-    page.wait_for_timeout(1500)  # the project is in this browser's IndexedDB
-
-    page.context.set_offline(True)
-    page.reload()
-    assert wait_for_boot(page) == "ready"
-    flows.wait_for_workbench(page)
+    reload_offline(page)
     assert page.evaluate("document.documentElement.dataset.projectSource") == "cache"
     wait_for_prompt(page)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from builder import client, manifest, shell
+from tests.support.node import node_json
 from tests.support.paths import ROOT
 
 CALLS = """
@@ -22,18 +23,7 @@ console.log(JSON.stringify(calls.map(([name, ...args]) => module.exports[name](.
 
 def call_routes(*calls: tuple) -> list:
     """Call the routing rules as dist/sw.js carries them (builder.shell.service_worker_rules)."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed (make deps needs it for npm ci)")
-    done = subprocess.run(
-        [node, "-e", shell.service_worker_rules() + CALLS, json.dumps(calls)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return list(node_json("-e", shell.service_worker_rules() + CALLS, json.dumps(calls)))
 
 
 @pytest.mark.parametrize("scope", ["https://ide.example/", "https://ide.example/ide/"])

@@ -87,7 +87,10 @@ def test_the_worker_engine_is_made_in_the_sandbox_and_booted_with_site_paths(
         "client": "/assets/client/client.zip",
         "worker": "/assets/client/glue/runtime-worker.mjs",
         "wheelhouse": "/assets/wheels/simple",
+        "mirror": None,
     }  # paths only: the sandbox fetches them from its own origin
+    engine.boot("http://ide.test/api/mirror/pypi/simple")
+    assert handle.paths["mirror"] == "http://ide.test/api/mirror/pypi/simple"  # that one URL
 
 
 def test_worker_calls_answer_in_python_or_raise_the_workers_words(site: Browser) -> None:

@@ -47,6 +47,7 @@ class Engine:
         self.origin, self.tell = origin, on_message
         self.isolated = True
         self.booted = self.terminated = False
+        self.mirror: str | None = None
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.answers: dict[str, Any] = {}
         self.sessions: dict[str, Session] = {}
@@ -60,8 +61,8 @@ class Engine:
         cls.made.append(engine)
         return engine
 
-    def boot(self) -> None:
-        self.booted = True
+    def boot(self, mirror: str | None = None) -> None:
+        self.booted, self.mirror = True, mirror
 
     async def call(self, method: str, *args: Any) -> Any:
         self.calls.append((method, args))
@@ -438,5 +439,20 @@ def test_teardown_stops_the_worker_and_destroys_every_proxy(
         assert heard.log == [("status", Status(RuntimeState.UNAVAILABLE, "stopped"))]
         assert browser.proxies and browser.live_proxies() == []
         await runtime.teardown()  # twice is harmless
+
+    arun(main)
+
+
+def test_the_mirror_named_by_the_server_reaches_the_workers_boot(engine_module: Any) -> None:
+    async def main() -> None:
+        mirror = "http://127.0.0.1:8000/api/mirror/pypi/simple"
+        runtime = engine_module.PyodideRuntime("http://p1.localhost:8000", mirror=mirror)
+        boot = asyncio.ensure_future(runtime.boot())
+        await asyncio.sleep(0)
+        assert (Engine.made[-1].booted, Engine.made[-1].mirror) == (True, mirror)
+        Engine.made[-1].tell({"op": "status", "state": "ready"})
+        await boot
+        _, engine = await booted(engine_module)
+        assert engine.mirror is None  # none named: the wheelhouse only
 
     arun(main)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from client.core.sandbox import SandboxUnavailable, file_changes, origin_for, project_key, share_key
+from client.core.sandbox import (
+    SandboxUnavailable,
+    file_changes,
+    origin_for,
+    project_key,
+    pypi_mirror,
+    share_key,
+)
 
 IDE = "http://127.0.0.1:8000"
 PATTERN = "http://{project}.localhost:8001"
@@ -93,3 +100,27 @@ def test_file_events_from_the_sandbox_are_checked() -> None:
     ]
     for batch in (None, "x", 3, {"a": 1}):
         assert file_changes(batch) == []
+
+
+@pytest.mark.parametrize(
+    ("config", "mirror"),
+    [
+        (
+            {"mirror": {"pypi": "https://ide.example/api/mirror/pypi/simple"}},
+            "https://ide.example/api/mirror/pypi/simple",
+        ),
+        (
+            {"mirror": {"pypi": "http://127.0.0.1:8000/api/mirror/pypi/simple"}},
+            "http://127.0.0.1:8000/api/mirror/pypi/simple",
+        ),
+        ({}, None),  # a static-only build, an older server: the wheelhouse only
+        ({"mirror": None}, None),
+        ({"mirror": {"pypi": None}}, None),
+        ({"mirror": {"pypi": "/api/mirror/pypi/simple"}}, None),  # not absolute
+        ({"mirror": {"pypi": "javascript:alert(1)"}}, None),
+        ({"mirror": {"pypi": "ftp://ide.example/simple"}}, None),
+        ({"mirror": "https://ide.example/simple"}, None),
+    ],
+)
+def test_the_pypi_mirror_is_an_absolute_http_url_or_none(config: dict, mirror: str | None) -> None:
+    assert pypi_mirror(config) == mirror

@@ -1,6 +1,7 @@
 """client/worker/micropip_installer.py over a stand-in micropip: what it is asked (the
-wheelhouse first, reinstalls, local wheels from the worker's file system), and each of
-its refusals said in one line."""
+wheelhouse first, then the package mirror, never another index; reinstalls, local wheels
+from the worker's file system), and each of its refusals said in one line, a missing
+package told apart by what the mirror's project page answers."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from typing import Any
 import pytest
 
 from client.worker.host import InstallError
-from client.worker.micropip_installer import PYPI, MicropipInstaller, explain
+from client.worker.micropip_installer import MicropipInstaller, explain, normalize
 from tests.support.coroutines import run
 
 WHEELHOUSE = "http://ide.test/assets/wheels/simple/"
+MIRROR = "http://ide.test/api/mirror/pypi/simple"
 
 
 class Package:
@@ -42,8 +44,10 @@ def micropip(monkeypatch: pytest.MonkeyPatch) -> Any:
     return fake
 
 
-def test_installs_ask_the_wheelhouse_first_and_replace_what_is_there(micropip: Any) -> None:
-    installer = MicropipInstaller([WHEELHOUSE])
+def test_installs_ask_the_wheelhouse_then_the_mirror_and_replace_what_is_there(
+    micropip: Any,
+) -> None:
+    installer = MicropipInstaller(WHEELHOUSE, MIRROR + "/")
     run(installer.install(["rich==15.0.0", "click"], deps=False, pre=True))
     assert micropip.calls == [
         (
@@ -53,20 +57,18 @@ def test_installs_ask_the_wheelhouse_first_and_replace_what_is_there(micropip: A
                 "deps": False,
                 "pre": True,
                 "reinstall": True,
-                "index_urls": ["http://ide.test/assets/wheels/simple", PYPI],
+                "index_urls": ["http://ide.test/assets/wheels/simple", MIRROR],
             },
         )
     ]
 
 
-def test_offline_the_wheelhouse_is_the_only_index(micropip: Any) -> None:
-    run(MicropipInstaller([WHEELHOUSE, "http://mirror.test/simple"], online=False).install(["x"]))
-    options = micropip.calls[0][2]
-    assert options["index_urls"] == [
-        "http://ide.test/assets/wheels/simple",
-        "http://mirror.test/simple",
-    ]
-    assert (options["deps"], options["pre"]) == (True, False)
+def test_with_no_mirror_named_the_wheelhouse_is_the_only_index(micropip: Any) -> None:
+    run(MicropipInstaller(WHEELHOUSE, None).install(["x"]))
+    run(MicropipInstaller(WHEELHOUSE, "").install(["x"]))
+    for call in micropip.calls:
+        assert call[2]["index_urls"] == ["http://ide.test/assets/wheels/simple"]
+        assert (call[2]["deps"], call[2]["pre"]) == (True, False)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +83,7 @@ def test_offline_the_wheelhouse_is_the_only_index(micropip: Any) -> None:
 def test_a_local_wheel_is_read_from_the_workers_file_system(
     micropip: Any, given: str, asked: str
 ) -> None:
-    run(MicropipInstaller([WHEELHOUSE]).install([given]))
+    run(MicropipInstaller(WHEELHOUSE).install([given]))
     assert micropip.calls[0][1] == [asked]
 
 
@@ -90,17 +92,18 @@ def test_a_local_wheel_is_read_from_the_workers_file_system(
     [
         (
             ValueError("Can't fetch metadata for 'nopkg'. Please make sure you have entered..."),
-            "No matching distribution found for nopkg: it is not in the wheelhouse, and PyPI "
-            "has no such package or cannot be reached",
+            "No matching distribution found for nopkg: it is not in the wheelhouse, and no "
+            "package mirror is configured",
         ),
         (
             ValueError("Can't find a pure Python 3 wheel for: 'numpy'\nSee: https://..."),
-            "No pure-Python wheel for numpy: packages with compiled code cannot be installed here",
+            "No pure-Python wheel for numpy: no wheel for this Python in the browser (the "
+            "package needs a compiled extension)",
         ),
         (
             ValueError("Can't find a pure Python 3 wheel for"),
-            "No pure-Python wheel for the package: packages with compiled code cannot be "
-            "installed here",
+            "No pure-Python wheel for the package: no wheel for this Python in the browser "
+            "(the package needs a compiled extension)",
         ),
         (OSError("Failed to fetch\nat line 3"), "Failed to fetch"),
         (RuntimeError("   "), "installation failed"),
@@ -110,7 +113,7 @@ def test_a_local_wheel_is_read_from_the_workers_file_system(
 def test_refusals_become_one_line_saying_why(micropip: Any, error: Exception, said: str) -> None:
     micropip.refuse = error
     with pytest.raises(InstallError) as caught:
-        run(MicropipInstaller([WHEELHOUSE]).install(["x"]))
+        run(MicropipInstaller(WHEELHOUSE).install(["x"]))
     assert str(caught.value) == said
     assert "\n" not in str(caught.value)
 
@@ -118,11 +121,11 @@ def test_refusals_become_one_line_saying_why(micropip: Any, error: Exception, sa
 def test_other_failures_are_not_dressed_up_as_refusals(micropip: Any) -> None:
     micropip.refuse = KeyError("a bug in micropip")
     with pytest.raises(KeyError):
-        run(MicropipInstaller([WHEELHOUSE]).install(["x"]))
+        run(MicropipInstaller(WHEELHOUSE).install(["x"]))
 
 
 def test_uninstall_list_and_version_are_micropips(micropip: Any) -> None:
-    installer = MicropipInstaller([WHEELHOUSE])
+    installer = MicropipInstaller(WHEELHOUSE)
     installer.uninstall(["rich", "mdurl"])
     assert micropip.calls == [("uninstall", ["rich", "mdurl"])]
     assert installer.installed() == {"rich": "15.0.0", "mdurl": "0.1.2"}
@@ -133,3 +136,57 @@ def test_uninstall_list_and_version_are_micropips(micropip: Any) -> None:
 
 def test_explain_keeps_a_first_line_it_does_not_know() -> None:
     assert explain("\n  Something new went wrong\nmore detail\n") == "Something new went wrong"
+
+
+MISSING = ValueError("Can't fetch metadata for 'No_Such.Pkg'. Please make sure you have...")
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (
+            404,
+            "No matching distribution found for No_Such.Pkg: no such package (not in the "
+            "wheelhouse, and the package mirror's upstream does not know it)",
+        ),
+        (
+            503,
+            "Could not fetch No_Such.Pkg: upstream unreachable (the package mirror cannot "
+            "reach its upstream and does not keep this package)",
+        ),
+        (
+            0,
+            "Could not fetch No_Such.Pkg: the package mirror cannot be reached (offline?), "
+            "and this package was not installed here before",
+        ),
+        (502, "Could not fetch No_Such.Pkg: the package mirror answered HTTP 502"),
+    ],
+)
+def test_a_missing_package_is_told_apart_by_the_mirrors_project_page(
+    micropip: Any, status: int, said: str
+) -> None:
+    asked: list[str] = []
+
+    async def probe(url: str) -> int:
+        asked.append(url)
+        return status
+
+    micropip.refuse = MISSING
+    with pytest.raises(InstallError) as caught:
+        run(MicropipInstaller(WHEELHOUSE, MIRROR, probe=probe).install(["No_Such.Pkg"]))
+    assert str(caught.value) == said
+    assert asked == [f"{MIRROR}/no-such-pkg/"]  # the page's one URL (PEP 503)
+
+
+def test_other_refusals_do_not_ask_the_mirror(micropip: Any) -> None:
+    async def probe(url: str) -> int:
+        raise AssertionError("asked the mirror")
+
+    micropip.refuse = ValueError("Can't find a pure Python 3 wheel for: 'numpy'")
+    with pytest.raises(InstallError) as caught:
+        run(MicropipInstaller(WHEELHOUSE, MIRROR, probe=probe).install(["numpy"]))
+    assert "no wheel for this Python in the browser" in str(caught.value)
+
+
+def test_names_are_normalized_as_pep_503_says() -> None:
+    assert normalize("Foo.Bar__baz-Qux") == "foo-bar-baz-qux"

@@ -3,7 +3,7 @@ gives them; micropip's errors turned into one line."""
 
 from __future__ import annotations
 
-from client.worker.micropip_installer import PYPI, MicropipInstaller, explain
+from client.worker.micropip_installer import MicropipInstaller, explain
 from client.worker.requirements import RequirementsError, read_requirements
 
 from .conftest import Terminal
@@ -68,13 +68,12 @@ def test_a_package_that_cannot_be_had_is_one_line_and_status_1(term: Terminal) -
     assert missing.status == 1
     assert missing.err == (
         "ERROR: No matching distribution found for nothing-like-this: it "
-        "is not in the wheelhouse, and PyPI has no such package or cannot "
-        "be reached\n"
+        "is not in the wheelhouse, and no package mirror is configured\n"
     )
     compiled = term("pip install numpy")
     assert compiled.err == (
-        "ERROR: No pure-Python wheel for numpy: packages with compiled "
-        "code cannot be installed here\n"
+        "ERROR: No pure-Python wheel for numpy: no wheel for this Python in "
+        "the browser (the package needs a compiled extension)\n"
     )
     assert term("pip install").status == 1
 
@@ -165,9 +164,10 @@ def test_commands_are_registered(term: Terminal) -> None:
 
 
 def test_micropip_installer_indexes_and_messages() -> None:
-    assert MicropipInstaller(["http://host/w/simple/"]).index_urls == ["http://host/w/simple", PYPI]
-    assert MicropipInstaller(["http://host/w/simple"], online=False).index_urls == [
-        "http://host/w/simple"
+    assert MicropipInstaller("http://host/w/simple/").index_urls == ["http://host/w/simple"]
+    assert MicropipInstaller("http://host/w/simple", "http://host/m/simple/").index_urls == [
+        "http://host/w/simple",
+        "http://host/m/simple",
     ]
     assert explain("Requested 'x', but x==1 is already installed. If you...\nmore") == (
         "Requested 'x', but x==1 is already installed. If you..."

@@ -1,0 +1,16 @@
+"""fetch() from the runtime worker's Python (client/worker), for what pip asks of the
+package mirror beside micropip: the status of one GET. Only for code running inside the
+engine's worker, whose fetch keeps the mirror's answers (client/glue/mirror-cache.mjs)."""
+
+from __future__ import annotations
+
+from pyodide.http import pyfetch
+
+
+async def status_of(url: str, accept: str) -> int:
+    """GET `url`: its HTTP status, or 0 when no answer came (offline, refused)."""
+    try:
+        response = await pyfetch(url, headers={"Accept": accept})
+    except Exception:  # a failed fetch surfaces as some JS error, whatever its kind
+        return 0
+    return int(response.status)
