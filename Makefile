@@ -53,6 +53,7 @@ bench: build chromium
 	$(PY) bench/sync.py
 	$(PY) bench/workbench.py
 	$(PY) bench/runtime.py
+	$(PY) bench/packages.py
 
 clean:
 	rm -rf dist .dist.build-*
