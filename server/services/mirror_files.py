@@ -24,9 +24,13 @@ log = logging.getLogger("cospai.mirror")
 
 async def kept_file(mirror: Mirror, ecosystem: Ecosystem, package: str, name: str) -> KeptFile:
     """The file, kept (fetching it first when it is not)."""
+    key = (ecosystem, package, name)
+    if (kept := mirror.hot.kept(key)) is not None:
+        return kept
     async with mirror.pool.connection() as conn:
         kept = await mirror_files.find(conn, ecosystem, package, name)
     if kept is not None:
+        mirror.hot.remember(key, kept)
         return kept
     return await mirror.flights.run(
         ("file", ecosystem, package, name), lambda: _fetch_once(mirror, ecosystem, package, name)
@@ -76,8 +80,14 @@ async def _fetch_once(mirror: Mirror, ecosystem: Ecosystem, package: str, name: 
 
 
 async def chunks(mirror: Mirror, kept: KeptFile) -> AsyncIterator[bytes]:
-    """The kept bytes in order; a connection is held only while one chunk is read."""
+    """The kept bytes in order; a connection is held only while one chunk is read. A
+    one-chunk file is read from memory after its first reader (server/mirror/hot_files.py)."""
+    if kept.chunks == 1 and (data := mirror.hot.data(kept.sha256)) is not None:
+        yield data
+        return
     for seq in range(kept.chunks):
         async with mirror.pool.connection() as conn:
             block = await mirror_files.read_chunk(conn, kept.sha256, seq)
+        if kept.chunks == 1:
+            mirror.hot.hold(kept.sha256, block)
         yield block
