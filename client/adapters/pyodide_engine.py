@@ -93,13 +93,19 @@ class PyodideProcess(TerminalProcess):
 
 class PyodideRuntime(TerminalRuntime):
     def __init__(
-        self, sandbox_origin: str | None = None, unavailable: str = "", mirror: str | None = None
+        self,
+        sandbox_origin: str | None = None,
+        unavailable: str = "",
+        mirror: str | None = None,
+        npm: str | None = None,
     ) -> None:
         """`sandbox_origin`: where the worker runs; None with `unavailable` saying why
         there is none (the runtime then never starts: never on the IDE's origin).
-        `mirror`: the server's PyPI index for pip (None: the wheelhouse only)."""
+        `mirror`: the server's PyPI index for pip (None: the wheelhouse only); `npm`: its npm
+        registry for npm (None: npm cannot install)."""
         self.sandbox_origin = sandbox_origin
         self.mirror = mirror
+        self.npm = npm
         self.unavailable = unavailable or "no sandbox origin"
         self.status = rt.Status(rt.RuntimeState.BOOTING, "not started")
         self.fs: PyodideFs = PyodideFs(self)
@@ -130,7 +136,7 @@ class PyodideRuntime(TerminalRuntime):
                 self.engine = await WorkerEngine.create(
                     self.sandbox_origin, self.listeners, self._message
                 )
-                self.engine.boot(self.mirror)
+                self.engine.boot(self.mirror, self.npm)
             except Exception as error:
                 self._set(
                     rt.Status(rt.RuntimeState.UNAVAILABLE, f"the worker cannot start: {error}")

@@ -69,8 +69,19 @@ def pypi_mirror(config: dict[str, Any]) -> str | None:
     """The package mirror's PyPI index that /runtime-config names, for pip in the sandbox:
     an absolute http(s) URL, else None (a static-only build, an older server: pip then has
     the wheelhouse only)."""
+    return _mirror_url(config, "pypi")
+
+
+def npm_mirror(config: dict[str, Any]) -> str | None:
+    """The package mirror's npm registry that /runtime-config names, for npm in the
+    sandbox: an absolute http(s) URL ending in "/", else None (npm then cannot install)."""
+    url = _mirror_url(config, "npm")
+    return url if url is None or url.endswith("/") else url + "/"
+
+
+def _mirror_url(config: dict[str, Any], kind: str) -> str | None:
     found = config.get("mirror")
-    url = found.get("pypi") if isinstance(found, dict) else None
+    url = found.get(kind) if isinstance(found, dict) else None
     if not isinstance(url, str):
         return None
     parts = urlsplit(url)

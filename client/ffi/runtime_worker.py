@@ -61,9 +61,10 @@ class WorkerEngine:
         """SharedArrayBuffer is there in the sandbox: input() can block, Ctrl+C interrupts."""
         return bool(self.handle.isolated)
 
-    def boot(self, mirror: str | None = None) -> None:
+    def boot(self, mirror: str | None = None, npm: str | None = None) -> None:
         """Start the worker: its files by path on the sandbox origin; `mirror`, the package
-        mirror's PyPI index on the IDE's origin (absolute; None: the wheelhouse only)."""
+        mirror's PyPI index on the IDE's origin (absolute; None: the wheelhouse only);
+        `npm`, the mirror's npm registry (absolute; None: npm cannot install)."""
         self.handle.boot(
             to_object(
                 {
@@ -72,6 +73,7 @@ class WorkerEngine:
                     "worker": _site_path(modules.asset_url("client", "glue/runtime-worker.mjs")),
                     "wheelhouse": _site_path(modules.asset_url("wheelhouse", "simple")),
                     "mirror": mirror,
+                    "npm": npm,
                 }
             )
         )

@@ -178,9 +178,12 @@ function loadMicropip() {
   return micropipLoad;
 }
 
-async function boot({ pyodideBase, clientZip, wheelhouse, mirror, interruptBuffer }) {
-  // pip's packages from the server's mirror are kept for offline use (mirror-cache.mjs).
-  if (mirror) globalThis.fetch = keepingFetch(globalThis.fetch.bind(globalThis), mirror);
+async function boot({ pyodideBase, clientZip, wheelhouse, mirror, npm, interruptBuffer }) {
+  // pip's and npm's packages from the server's mirror are kept for offline use
+  // (mirror-cache.mjs).
+  if (mirror || npm) {
+    globalThis.fetch = keepingFetch(globalThis.fetch.bind(globalThis), mirror || null, npm || null);
+  }
   // boot.mjs restores an initialised interpreter stored on this (sandbox) origin, about a
   // second less to the prompt; the first boot here has a helper worker store one.
   const { loadPyodide } = await import(pyodideBase + "boot.mjs");
@@ -201,7 +204,7 @@ async function boot({ pyodideBase, clientZip, wheelhouse, mirror, interruptBuffe
     pyodide.setInterruptBuffer(takenOnRead(interrupt));
   }
   const makeHost = await pyodide.runPythonAsync(BOOT_PY);
-  host = makeHost(bridge, wheelhouse, mirror || null, loadMicropip);
+  host = makeHost(bridge, wheelhouse, mirror || null, npm || null, loadMicropip);
   makeHost.destroy();
   step("worker-host");
   pyodide.FS.chdir("/project");

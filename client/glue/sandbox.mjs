@@ -99,7 +99,8 @@ export function createEngine(sandboxUrl, ideOrigin, onMessage) {
     origin,
     boot(paths) {
       post({ op: "boot", pyodide: paths.pyodide, client: paths.client,
-             worker: paths.worker, wheelhouse: paths.wheelhouse, mirror: paths.mirror || null });
+             worker: paths.worker, wheelhouse: paths.wheelhouse, mirror: paths.mirror || null,
+             npm: paths.npm || null });
     },
     call(method, args) {
       const id = next++;

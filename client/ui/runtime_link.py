@@ -161,7 +161,10 @@ class RuntimeLink:
         its pip installs from the server's package mirror when the server names one."""
         try:
             origin = await self.sandbox_origin()
-            return PyodideRuntime(origin, mirror=sandbox.pypi_mirror(await self._config()))
+            config = await self._config()
+            return PyodideRuntime(
+                origin, mirror=sandbox.pypi_mirror(config), npm=sandbox.npm_mirror(config)
+            )
         except sandbox.SandboxUnavailable as error:
             return PyodideRuntime(None, str(error))
 

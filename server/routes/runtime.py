@@ -29,7 +29,10 @@ async def runtime_config(request: Request) -> Response:
             "api_key": settings.webcontainer_api_key,
             "boot_timeout_ms": settings.webcontainer_boot_timeout_ms,
         },
-        "mirror": {"pypi": f"{mirror_base(request)}/pypi/simple"},
+        "mirror": {
+            "pypi": f"{mirror_base(request)}/pypi/simple",
+            "npm": f"{mirror_base(request)}/npm/",
+        },
     }
     return JSONResponse(body, headers={"cache-control": "no-cache"})
 

@@ -10,7 +10,9 @@
 // reads them even while its thread is busy in a program.
 //
 // IDE -> here (the IDE port):  {op: "boot", pyodide, client, worker, wheelhouse} (paths on
-//   this origin) and mirror (the package mirror's PyPI index on the IDE's origin, or null), {op: "call", id, method, args}, {op: "settled", id}, {op: "terminate"},
+//   this origin), mirror and npm (the package mirror's PyPI index and npm registry on the
+//   IDE's origin, or null), {op: "call", id, method, args}, {op: "settled", id},
+//   {op: "terminate"},
 //   {op: "open", sid, options} with the session's own port.
 // Here -> IDE: the worker's messages as they are ({op: status|reply|settle|events|error|
 //   server-ready}); on a session port {out}, {state, value}.
@@ -41,7 +43,8 @@ function ownPath(path) {
 }
 
 function mirrorUrl(value) {
-  // The one URL off this origin the IDE may name: pip's package mirror, on the IDE's origin.
+  // The URLs off this origin the IDE may name: the package mirror's PyPI index and npm
+  // registry, on the IDE's origin.
   if (value === null || value === undefined || value === "") return null;
   const url = new URL(String(value)); // relative: throws
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`not an http(s) URL: ${value}`);
@@ -58,6 +61,7 @@ function boot(data) {
       wheelhouse: ownPath(data.wheelhouse),
       script: ownPath(data.worker),
       mirror: mirrorUrl(data.mirror),
+      npm: mirrorUrl(data.npm),
     };
   } catch (error) {
     send({ op: "status", state: "failed", reason: String(error.message || error) });
@@ -84,7 +88,8 @@ function boot(data) {
   };
   const interruptBuffer = interrupt && interrupt.buffer;
   worker.postMessage({ op: "boot", pyodideBase: urls.pyodideBase, clientZip: urls.clientZip,
-                       wheelhouse: urls.wheelhouse, mirror: urls.mirror, interruptBuffer });
+                       wheelhouse: urls.wheelhouse, mirror: urls.mirror, npm: urls.npm,
+                       interruptBuffer });
 }
 
 function open(sid, options, port) {

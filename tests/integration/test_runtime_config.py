@@ -31,7 +31,10 @@ def test_defaults_and_configured_values(
     assert get(plain, database_url) == {
         "sandbox": None,
         "webcontainer": {"api_key": None, "boot_timeout_ms": 20_000},
-        "mirror": {"pypi": "http://testserver/api/mirror/pypi/simple"},
+        "mirror": {
+            "pypi": "http://testserver/api/mirror/pypi/simple",
+            "npm": "http://testserver/api/mirror/npm/",
+        },
     }
     monkeypatch.setenv("COSPAI_WEBCONTAINER_API_KEY", "wc_api_example")
     monkeypatch.setenv("COSPAI_WEBCONTAINER_TIMEOUT_MS", "1500")
@@ -42,5 +45,8 @@ def test_defaults_and_configured_values(
     assert get(configured, database_url) == {
         "sandbox": "https://{project}.sandbox.example.net",
         "webcontainer": {"api_key": "wc_api_example", "boot_timeout_ms": 1500},
-        "mirror": {"pypi": "http://testserver/api/mirror/pypi/simple"},
+        "mirror": {
+            "pypi": "http://testserver/api/mirror/pypi/simple",
+            "npm": "http://testserver/api/mirror/npm/",
+        },
     }

@@ -9,6 +9,7 @@ from client.core.sandbox import (
     file_changes,
     origin_for,
     project_key,
+    npm_mirror,
     pypi_mirror,
     share_key,
 )
@@ -124,3 +125,28 @@ def test_file_events_from_the_sandbox_are_checked() -> None:
 )
 def test_the_pypi_mirror_is_an_absolute_http_url_or_none(config: dict, mirror: str | None) -> None:
     assert pypi_mirror(config) == mirror
+
+
+@pytest.mark.parametrize(
+    ("config", "registry"),
+    [
+        (
+            {"mirror": {"npm": "https://ide.example/api/mirror/npm/"}},
+            "https://ide.example/api/mirror/npm/",
+        ),
+        # npm appends names to the registry: it always ends in "/".
+        (
+            {"mirror": {"npm": "http://127.0.0.1:8000/api/mirror/npm"}},
+            "http://127.0.0.1:8000/api/mirror/npm/",
+        ),
+        ({"mirror": {"pypi": "https://ide.example/api/mirror/pypi/simple"}}, None),
+        ({"mirror": {"npm": "/api/mirror/npm/"}}, None),  # not absolute
+        ({"mirror": {"npm": "javascript:alert(1)//"}}, None),
+        ({"mirror": {"npm": "https://ide.example/npm/#x"}}, None),
+        ({"mirror": {"npm": ["https://ide.example/npm/"]}}, None),
+    ],
+)
+def test_the_npm_mirror_is_an_absolute_http_url_ending_in_a_slash_or_none(
+    config: dict, registry: str | None
+) -> None:
+    assert npm_mirror(config) == registry
