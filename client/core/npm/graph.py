@@ -178,6 +178,8 @@ class BNode:
     @property
     def pkgid(self) -> str:
         name = self.package_name if self.is_project_root else self.name
+        if self.is_project_root:
+            return f"{name}@{self.version}"
         alias = f"npm:{self.package_name}@" if self.package_name != name else ""
         return f"{name}@{alias}{self.version}"
 

@@ -106,6 +106,13 @@ def _license(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _funding(value: Any) -> Any:
+    """npm normalises a funding URL string to {"url": ...}."""
+    if isinstance(value, str):
+        return {"url": value} if value else None
+    return value or None
+
+
 def node_from_manifest(
     path: str,
     name: str,
@@ -140,7 +147,7 @@ def node_from_manifest(
         libc=_str_list(manifest.get("libc")),
         engines=dict(manifest["engines"]) if isinstance(manifest.get("engines"), dict) else {},
         license=_license(manifest.get("license")),
-        funding=manifest.get("funding") or None,
+        funding=_funding(manifest.get("funding")),
         has_install_script=bool(manifest.get("hasInstallScript")),
         deprecated=deprecated if isinstance(deprecated, str) and deprecated else None,
     )
