@@ -19,16 +19,20 @@ __all__ = ["PlaceDep", "describe_conflict"]
 
 def describe_conflict(edge: Edge, dep: BNode | None = None) -> str:
     """One line naming both sides of a peer conflict."""
-    who = edge.source.pkgid if not edge.source.is_project_root else "the project"
+    who = edge.source.pkgid if not edge.source.is_project_root else "the root project"
     wanted = f"{'peer ' if edge.peer else ''}{edge.name}@{edge.spec or '*'}"
     current = edge.source.resolve(edge.name)
     found = dep if dep is not None and current is None else current
     if found is None:
         return f"ERESOLVE unable to resolve dependency tree: {who} needs {wanted}"
     holders = [e for e in found.edges_in() if e is not edge]
-    held = f" required by {holders[0].source.pkgid}" if holders else ""
-    if holders and holders[0].source.is_project_root:
-        held = " required by the project"
+    held = ""
+    if holders:
+        holder = holders[0].source
+        if holder.source_reference is not None:
+            holder = holder.source_reference
+        by = "the root project" if holder.is_project_root else holder.pkgid
+        held = f", required by {by} ({holders[0].name}@{holders[0].spec or '*'})"
     return (
         f"ERESOLVE unable to resolve dependency tree: {who} needs {wanted}, "
         f"but {found.name}@{found.version} is installed{held}"

@@ -231,16 +231,12 @@ def _hyphen(m: re.Match[str]) -> str:
 
 def _expand(comp: str) -> list[str]:
     out: list[str] = []
-    for part in comp.split():
+    for part in comp.split(" "):
         m = _CARET.match(part)
         part = _caret(m) if m else part
-        pieces = []
-        for piece in part.split():
-            m = _TILDE.match(piece)
-            pieces.append(_tilde(m) if m else piece)
-        for piece in " ".join(pieces).split():
-            piece = _STAR.sub("", _xrange(piece).strip()).strip()
-            out.extend(piece.split() or [""])
+        tildes = [(_tilde(m) if (m := _TILDE.match(p)) else p) for p in part.split()]
+        pieces = [_STAR.sub("", _xrange(p).strip()).strip() for p in " ".join(tildes).split()]
+        out.extend(" ".join(pieces).split() or [""])
     return ["" if re.fullmatch(r">=\s*0\.0\.0", c) else c for c in out]
 
 
