@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from typing import Any
 
 from client.core import fs_snapshot
@@ -18,6 +19,9 @@ class ProjectFolder:
         self.root, self.rules = root, rules
         os.makedirs(root, exist_ok=True)
         self.snapshot = fs_snapshot.take(root, rules)
+        # Called after each mount: the engine brings back what never syncs (node_modules
+        # from the sandbox's kept packages, client/worker/npm_restore.py).
+        self.after_mount: Callable[[], None] | None = None
 
     def changes(self) -> list[list[Any]]:
         """What changed in the folder since the last look, as [kind, path, content]
@@ -66,6 +70,8 @@ class ProjectFolder:
         for path, content in tree.items():
             self._write(path, content)
         self._seen(*tree)
+        if self.after_mount is not None:
+            self.after_mount()
 
     def write_file(self, path: str, content: bytes) -> None:
         self._write(path, content)

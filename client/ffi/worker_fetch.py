@@ -14,3 +14,13 @@ async def status_of(url: str, accept: str) -> int:
     except Exception:  # a failed fetch surfaces as some JS error, whatever its kind
         return 0
     return int(response.status)
+
+
+async def get(url: str, accept: str) -> tuple[int, bytes]:
+    """GET `url`: (status, body), or (0, b"") when no answer came (offline, refused)."""
+    try:
+        response = await pyfetch(url, headers={"Accept": accept})
+        body = await response.bytes() if response.status == 200 else b""
+    except Exception:  # a failed fetch surfaces as some JS error, whatever its kind
+        return 0, b""
+    return int(response.status), bytes(body)

@@ -22,6 +22,8 @@ from __future__ import annotations
 from client.core.shell import Shell
 
 from .host import Host
+from .npm_cmd import NpmCommand
+from .npm_install import Tarballs
 from .pip_cmd import PipCommand
 from .python_cmd import PythonCommand
 
@@ -31,3 +33,18 @@ def install(shell: Shell, host: Host) -> None:
     shell.register("python", python, "run Python: a file, -c code, -m module, or the prompt")
     shell.register("python3", python, "the same as python")
     shell.register("pip", PipCommand(host), "install packages (micropip, the wheelhouse)")
+    shell.register(
+        "npm", NpmCommand(lambda: npm_registry(host)), "install npm packages (the mirror)"
+    )
+
+
+def npm_registry(host: Host) -> Tarballs | None:
+    """A registry view for one npm command: the mirror, fetched with the worker's fetch
+    (which keeps tarballs for offline use); None when the server names no mirror."""
+    if not host.npm_registry:
+        return None
+    from client.ffi.worker_fetch import get  # Pyodide's fetch, in the worker only
+
+    from .npm_registry import MirrorRegistry
+
+    return MirrorRegistry(host.npm_registry, get)

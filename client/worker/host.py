@@ -56,3 +56,4 @@ class Host:
     project: str = "/project"
     read_line: StdinReader | None = None
     installer: Installer | None = None
+    npm_registry: str | None = None  # the package mirror's npm registry (absolute URL)

@@ -4,5 +4,6 @@ from typing import Any
 class FetchResponse:
     status: int
     ok: bool
+    async def bytes(self) -> bytes: ...
 
 async def pyfetch(url: str, **kwargs: Any) -> FetchResponse: ...
