@@ -9,7 +9,8 @@ from __future__ import annotations
 from enum import Enum
 
 from . import semver
-from .graph import BNode, Edge, deepest_nesting_target, peer_entry_sets
+from .graph import BNode, Edge
+from .peer_sets import deepest_nesting_target, peer_entry_sets
 
 __all__ = ["CanPlace", "CanPlaceDep"]
 

@@ -16,13 +16,7 @@ from typing import Any
 from . import semver
 from .spec import SpecError, parse_dependency
 
-__all__ = [
-    "BNode",
-    "Edge",
-    "deepest_nesting_target",
-    "gather_dep_set",
-    "peer_entry_sets",
-]
+__all__ = ["BNode", "Edge", "dep_valid", "gather_dep_set"]
 
 PEER_TYPES = ("peer", "peerOptional")
 
@@ -374,44 +368,3 @@ def gather_dep_set(start: Iterable[BNode], keep: Callable[[Edge], bool]) -> dict
                 del deps[dep]
                 changed = True
     return deps
-
-
-def peer_entry_sets(node: BNode) -> dict[Edge, dict[BNode, None]]:
-    """The peer groups `node` belongs to, keyed by the edge that brought each group in."""
-    union: dict[BNode, None] = {node: None}
-    queue = [node]
-    for current in queue:
-        linked = [e.to() for e in current.edges_out.values() if e.valid() and e.peer]
-        linked += [e.source for e in current.edges_in() if e.valid() and e.peer]
-        for other in linked:
-            if other is not None and other not in union:
-                union[other] = None
-                queue.append(other)
-    sets: dict[Edge, dict[BNode, None]] = {}
-    for peer in union:
-        for edge in peer.edges_in():
-            if not edge.valid() or (edge.peer and not edge.source.is_top):
-                continue
-            group: dict[BNode, None] = {peer: None}
-            walk = [peer]
-            for member in walk:
-                for out in member.edges_out.values():
-                    to = out.to()
-                    if out.valid() and out.peer and to is not None and to not in group:
-                        group[to] = None
-                        walk.append(to)
-            if node in group:
-                sets[edge] = group
-    return sets
-
-
-def deepest_nesting_target(start: BNode, name: str | None = None) -> BNode:
-    """The deepest folder where `name` could live for `start`: above every dependent
-    that has it as a peer (a peer must sit beside its dependent, not under it)."""
-    for target in start.ancestry():
-        if target.is_project_root or target.parent is None:
-            return target
-        edge = target.edges_out.get(name) if name is not None else None
-        if edge is None or not edge.peer:
-            return target
-    return start

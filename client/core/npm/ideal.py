@@ -14,6 +14,7 @@ import contextlib
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
+from ..tasks import spawn
 from . import platform
 from .can_place import OK, REPLACE
 from .collate import collation_key
@@ -102,7 +103,7 @@ class IdealTreeBuilder:
         if key not in self.manifests:
             future = self.packuments.get(spec.package)
             if future is None:
-                future = asyncio.ensure_future(self._fetch(spec.package))
+                future = spawn(self._fetch(spec.package), f"fetch {spec.package}", awaited=True)
                 self.packuments[spec.package] = future
             try:
                 packument = await asyncio.shield(future) if not future.done() else future.result()

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from .can_place import CONFLICT, KEEP, CanPlace, CanPlaceDep
 from .collate import collation_key
 from .errors import PeerConflict
-from .graph import BNode, Edge, deepest_nesting_target, gather_dep_set, peer_entry_sets
+from .graph import BNode, Edge, gather_dep_set
+from .peer_sets import deepest_nesting_target, peer_entry_sets
 
 __all__ = ["PlaceDep", "describe_conflict"]
 

@@ -1,0 +1,109 @@
+"""package-lock.json v3: npm's shape and key order, the round trip, the hidden lockfile,
+and what `npm ci` reports when package.json and the lock disagree."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from client.core.npm.lockfile import (
+    LockfileError,
+    ci_problems,
+    dumps,
+    hidden_lock_document,
+    lock_document,
+    tree_from_lock,
+)
+
+from . import graphs
+
+
+def test_v3_shape_and_order() -> None:
+    registry, root = graphs.peers()
+    doc = lock_document(registry.tree(root))
+    assert list(doc) == ["name", "version", "lockfileVersion", "requires", "packages"]
+    assert doc["lockfileVersion"] == 3 and doc["requires"] is True
+    packages = doc["packages"]
+    assert list(packages)[0] == ""
+    assert packages[""] == {
+        "name": "proj",
+        "version": "1.0.0",
+        "dependencies": {"react-dom": "^18"},
+        "devDependencies": {"plug": "^1"},
+    }
+    assert list(packages)[1:3] == [
+        "node_modules/@esbuild/darwin-arm64",
+        "node_modules/@esbuild/linux-x64",
+    ]
+    native = packages["node_modules/@esbuild/linux-x64"]
+    assert list(native) == [
+        "version",
+        "resolved",
+        "integrity",
+        "cpu",
+        "dev",
+        "optional",
+        "os",
+        "peer",
+    ]
+    assert native["os"] == ["linux"] and native["optional"] is True
+    react = packages["node_modules/react"]
+    assert react["peer"] is True and "dev" not in react
+    assert list(packages["node_modules/react-dom"])[-2:] == ["dependencies", "peerDependencies"]
+
+
+def test_dumps_is_npm_formatting() -> None:
+    registry, root = graphs.hoisting_conflict()
+    text = dumps(lock_document(registry.tree(root)))
+    assert text.endswith("}\n") and not text.endswith("\n\n")
+    assert text.startswith('{\n  "name": "proj",\n  "version": "1.0.0",\n  "lockfileVersion": 3,')
+    assert json.loads(text) == lock_document(registry.tree(root))
+
+
+@pytest.mark.parametrize("name", sorted(graphs.ALL))
+def test_round_trip(name: str) -> None:
+    registry, root = graphs.ALL[name]()
+    tree = registry.tree(root)
+    doc = lock_document(tree)
+    again = tree_from_lock(json.loads(dumps(doc)), root)
+    assert again == tree
+    assert lock_document(again) == doc
+
+
+def test_hidden_lockfile_holds_only_what_is_installed() -> None:
+    registry, root = graphs.peers()
+    tree = registry.tree(root)
+    hidden = hidden_lock_document(tree)
+    assert "" not in hidden["packages"]
+    assert set(hidden["packages"]) == {n.path for n in tree.installed()}
+    assert "node_modules/fsevents" not in hidden["packages"]
+
+
+def test_old_lockfiles_are_refused_clearly() -> None:
+    docs: list[object] = [{"lockfileVersion": 1, "dependencies": {}}, {"lockfileVersion": 3}, []]
+    for doc in docs:
+        with pytest.raises(LockfileError) as caught:
+            tree_from_lock(doc, {})  # type: ignore[arg-type]
+        assert "\n" not in str(caught.value)
+    assert "lockfileVersion 1" in ci_problems({"lockfileVersion": 1}, {})[0]
+
+
+def test_ci_problems() -> None:
+    registry, root = graphs.hoisting_conflict()
+    doc = lock_document(registry.tree(root))
+    assert ci_problems(doc, root) == []
+    assert ci_problems(doc, {**root, "dependencies": {"a": "^1.0.0", "b": "1.0.0"}}) == []
+    assert ci_problems(doc, {**root, "dependencies": {"a": "^1", "b": "^1", "e": "^1"}}) == [
+        "Missing: e@^1 from lock file"
+    ]
+    assert ci_problems(doc, {**root, "dependencies": {"a": "^2", "b": "^1"}}) == [
+        "Invalid: lock file's a@1.0.0 does not satisfy a@^2"
+    ]
+    broken = json.loads(json.dumps(doc))
+    del broken["packages"]["node_modules/d/node_modules/c"]
+    assert ci_problems(broken, root) == ["Invalid: lock file's c@1.5.0 does not satisfy c@1.0.0"]
+    del broken["packages"]["node_modules/c"]
+    assert "Missing: c@^1.0.0 from lock file" in ci_problems(broken, root)
+    optional = {**root, "optionalDependencies": {"absent": "^1"}}
+    assert ci_problems(doc, optional) == []
