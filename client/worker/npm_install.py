@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from client.core.npm import lockfile
 from client.core.npm.plan import plan
 from client.core.npm.tree import Node, Packuments, Tree, build_ideal_tree
+from client.core.tasks import spawn
 
 from .npm_progress import Progress
 from .npm_unpack import link_bins, remove, unlink_bins, unpack
@@ -152,7 +153,7 @@ class ProjectInstall:
 
         # Fetches run at once; unpacking goes parents first, since unpacking a folder
         # replaces it with everything nested in it.
-        fetches = [asyncio.ensure_future(fetch(node)) for node in adds]
+        fetches = [spawn(fetch(node), f"fetch {node.path}", awaited=True) for node in adds]
         try:
             for node, pending in zip(adds, fetches, strict=True):
                 data = await pending

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import quote
 
 from client.core.npm.tree import NoSuchPackage, RegistryError
+from client.core.tasks import spawn
 
 ABBREVIATED = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8"
 # (status, body): status 0 when no answer came at all (offline, refused).
@@ -88,13 +89,13 @@ class MirrorRegistry:
     def __init__(self, registry: str, get: Get) -> None:
         self.registry = registry if registry.endswith("/") else registry + "/"
         self._get = get
-        self._packuments: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._packuments: dict[str, asyncio.Task[dict[str, Any]]] = {}
         self.fetched_bytes = 0
 
     async def packument(self, name: str) -> dict[str, Any]:
         found = self._packuments.get(name)
         if found is None:
-            found = asyncio.ensure_future(self._fetch_packument(name))
+            found = spawn(self._fetch_packument(name), f"fetch {name}", awaited=True)
             self._packuments[name] = found
         return await asyncio.shield(found)
 

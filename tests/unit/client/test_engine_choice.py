@@ -52,3 +52,11 @@ def test_run_under_webcontainer_uses_the_package_scripts_or_the_open_file() -> N
     assert node_run_line(b"not json", "index.js") == "node index.js"
     assert node_run_line(b"[1]", None) is None
     assert node_run_line(None, "main.py") is None
+
+
+def test_a_python_project_with_a_package_json_stays_on_pyodide() -> None:
+    for marker in ("main.py", "requirements.txt", "pyproject.toml"):
+        choice = choose(AUTO, {"package.json", "package-lock.json", marker}, isolated=True)
+        assert choice == Choice(PYODIDE, "auto: a Python project (its shell has npm too)")
+    # A .py file deep in a Node project (a build script) does not make it a Python one.
+    assert choose(AUTO, NODE | {"scripts/gen.py"}, isolated=True).engine == WEBCONTAINER
