@@ -123,9 +123,12 @@ def export_targets(exports: Any, subpath: str) -> list[str] | None:
                 star = key[len(prefix) : len(key) - len(suffix)]
                 if best is None or len(prefix) > best[0]:
                     best = (len(prefix), pattern, star)
-        elif pattern.endswith("/") and key.startswith(pattern):  # the old folder mapping
-            if best is None or len(pattern) > best[0]:
-                best = (len(pattern), pattern, key[len(pattern) :])
+        elif (
+            pattern.endswith("/")  # the old folder mapping
+            and key.startswith(pattern)
+            and (best is None or len(pattern) > best[0])
+        ):
+            best = (len(pattern), pattern, key[len(pattern) :])
     if best is None:
         return []
     _, pattern, star = best
@@ -180,7 +183,7 @@ def entry_points(package: dict[str, Any], subpath: str) -> list[str]:
 
 
 def strip(path: str) -> str:
-    """"./index.d.ts" -> "index.d.ts" ("." alone is the package's folder)."""
+    """ "./index.d.ts" -> "index.d.ts" ("." alone is the package's folder)."""
     while path.startswith("./"):
         path = path[2:]
     return "" if path == "." else path
