@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from client.core.dts_scan import is_relative, needs, package_of, types_package
-from client.core.type_packages import entry_points, file_candidates
+from client.core.type_packages import entry_points, export_targets, file_candidates
 
 Read = Callable[[str], Awaitable[bytes | None]]  # a file's bytes, or None when absent
 List = Callable[[str], Awaitable[set[str] | None]]  # a folder's names, or None
@@ -161,14 +161,17 @@ class TypeResolver:
             return self._packages[key]
         self._packages[key] = None  # a cycle through package.json finds nothing
         manifest = await self._manifest(folder)
+        # Each `exports` branch (import, require) is a file TypeScript may pick depending
+        # on the importing file: all are loaded. Otherwise the first that exists wins.
+        every = export_targets(manifest.get("exports"), subpath) is not None
         loaded = None
         for entry in entry_points(manifest, subpath):
             for candidate in file_candidates(entry):
                 path = inside_node_modules(f"{folder}/{candidate}")
                 if path is not None and path.startswith(folder + "/") and await self._load(path):
-                    loaded = path
+                    loaded = loaded or path
                     break
-            if loaded is not None:
+            if loaded is not None and not every:
                 break
         self._packages[key] = loaded
         return loaded

@@ -249,6 +249,9 @@ class EditorTypes:
             self._missing_told = True
             self.bench.notify(type_notice.notice(imported))
         elif not missing:
+            if self._missing_told:  # the notice said they were missing: say they came
+                names = len(result.found)
+                self.bench.notify(f"Types loaded from node_modules for {names} packages.")
             self._missing_told = False
             if result.notice:
                 self.bench.notify(result.notice)
