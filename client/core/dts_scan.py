@@ -16,16 +16,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# A line that begins as a comment: its matches are documentation, not code.
-_CODE_LINE = r"^(?![ \t]*(?:\*|//|/\*))"
-_FROM = re.compile(_CODE_LINE + r"[^\n]*?\bfrom\s*([\"'])([^\"'\n]{1,300})\1", re.M)
-_SIDE_EFFECT = re.compile(_CODE_LINE + r"[ \t]*import\s*([\"'])([^\"'\n]{1,300})\1", re.M)
-_CALL = re.compile(
-    _CODE_LINE + r"[^\n]*?\b(?:import|require)\s*\(\s*([\"'])([^\"'\n]{1,300})\1\s*\)", re.M
+# Where a specifier is: after `from`, after a bare `import`, inside `import(...)` or
+# `require(...)`. Each pattern starts with its keyword, which lets the regular expression
+# engine jump from one occurrence to the next (a leading \\b or a lookahead at every line
+# start made a scan of csstype 70 times slower); the word boundary and "this line does not
+# begin as a comment" are then checked by hand on each match.
+_SPECIFIER = (
+    re.compile(r"from\s*([\"'])([^\"'\n]{1,300})\1"),
+    re.compile(r"import\s*([\"'])([^\"'\n]{1,300})\1"),
+    re.compile(r"import\s*\(\s*([\"'])([^\"'\n]{1,300})\1\s*\)"),
+    re.compile(r"require\s*\(\s*([\"'])([^\"'\n]{1,300})\1\s*\)"),
 )
-_REFERENCE = re.compile(
-    r"^[ \t]*///[ \t]*<reference\s+(path|types)\s*=\s*([\"'])([^\"'\n]{1,300})\2", re.M
-)
+_REFERENCE = re.compile(r"///[ \t]*<reference\s+(path|types)\s*=\s*([\"'])([^\"'\n]{1,300})\2")
+_WORD = re.compile(r"[\w$]")
+
+
+def _line_before(text: str, at: int) -> str:
+    return text[text.rfind("\n", 0, at) + 1 : at]
 
 
 @dataclass
@@ -46,8 +53,13 @@ def specifiers(text: str) -> list[str]:
     """Every module specifier the text imports, in order of first appearance. A line
     holding two `import(...)` finds the first only: enough for what declarations do."""
     found = []
-    for pattern in (_FROM, _SIDE_EFFECT, _CALL):
-        found += [match.group(2) for match in pattern.finditer(text)]
+    for pattern in _SPECIFIER:
+        for match in pattern.finditer(text):
+            at = match.start()
+            if at and _WORD.match(text[at - 1]):
+                continue  # part of a longer word ("wherefrom", "reimport")
+            if not _line_before(text, at).lstrip().startswith(("*", "//", "/*")):
+                found.append(match.group(2))
     return _unique(found)
 
 
@@ -55,6 +67,8 @@ def needs(text: str) -> Needs:
     """Specifiers and triple-slash references of a declaration (or any script) file."""
     result = Needs(specifiers=specifiers(text))
     for match in _REFERENCE.finditer(text):
+        if _line_before(text, match.start()).strip():
+            continue  # not at the start of its line: not a directive
         kind, target = match.group(1), match.group(3)
         (result.reference_paths if kind == "path" else result.reference_types).append(target)
     result.reference_paths = _unique(result.reference_paths)

@@ -31,7 +31,14 @@ from client.core import type_notice
 from client.core.dts_scan import package_of, specifiers
 from client.core.editor_rules import EAGER_MODEL_BYTES, SCRIPT_SUFFIXES
 from client.core.model import LocalFile
-from client.core.runtime import FileChange, RuntimeFs, RuntimeRefused, Unsubscribe
+from client.core.runtime import (
+    FileChange,
+    RuntimeFs,
+    RuntimeRefused,
+    RuntimeState,
+    Status,
+    Unsubscribe,
+)
 from client.core.tasks import spawn
 from client.core.tsconfig import CONFIG_FILES, TypeScriptEnums, base_options, convert
 from client.core.tsconfig_tree import Config, governing, implicit_imports, project_configs
@@ -53,6 +60,8 @@ class RuntimeSide(Protocol):
 
     @property
     def ready(self) -> bool: ...
+
+    def on(self, event: str, listener: Callable[..., None]) -> Unsubscribe: ...
 
     @property
     def runtime(self) -> Any: ...
@@ -83,8 +92,10 @@ class EditorTypes:
         # takes seconds to start, and a wall of squiggles in the meantime says nothing.
         editor.set_ignored_codes(list(type_notice.MISSING_TYPE_CODES))
         dom.set_state("types", "pending")
+        self._unsubscribe: Unsubscribe | None = None
         if link is not None:
             link.on_ready.append(self._runtime_ready)
+            self._unsubscribe = link.on("status", self._runtime_status)
             if link.ready:
                 self._runtime_ready()
 
@@ -176,6 +187,13 @@ class EditorTypes:
         self._apply_config(self.bench.model.files)
         self._schedule(fresh=True)
 
+    def _runtime_status(self, status: Status) -> None:
+        """No runtime here (or it broke): no node_modules to wait for, so every diagnostic
+        shows again; what a missing module says is all there is to say."""
+        if status.state in {RuntimeState.UNAVAILABLE, RuntimeState.FAILED}:
+            self.editor.set_ignored_codes([])
+            dom.set_state("types", "unavailable")
+
     def _fs_changed(self, changes: list[FileChange]) -> None:
         if any(change.event.path in INSTALL_MARKERS for change in changes):
             self._runtime_texts.clear()
@@ -263,6 +281,8 @@ class EditorTypes:
         self._disposed = True
         if self._unwatch is not None:
             self._unwatch()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
         if self.link is not None and self._runtime_ready in self.link.on_ready:
             self.link.on_ready.remove(self._runtime_ready)
         self.editor.set_declarations({})

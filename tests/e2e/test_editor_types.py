@@ -229,8 +229,7 @@ def test_create_vite_react_ts_types_before_and_after_install(
     )
     page.wait_for_selector(".suggest-widget.visible .monaco-list-row", timeout=30_000)
     page.wait_for_function(
-        "() => document.querySelector('.suggest-widget.visible')"
-        ".textContent.includes('useEffect')",
+        "() => document.querySelector('.suggest-widget.visible').textContent.includes('useEffect')",
         timeout=30_000,
     )
     names = editor_eval(

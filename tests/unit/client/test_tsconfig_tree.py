@@ -3,6 +3,8 @@ solution-style config), and which config governs a file, as the editor applies i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from client.core.tsconfig import convert
 from client.core.tsconfig_tree import covers, governing, implicit_imports, load, project_configs
 from tests.unit.client.monaco_typescript import monaco_enums
@@ -31,7 +33,7 @@ VITE_REACT_TS = {
 }
 
 
-def reader(files: dict[str, str]):  # type: ignore[no-untyped-def]
+def reader(files: dict[str, str]) -> Callable[[str], str | None]:
     return files.get
 
 
@@ -97,9 +99,7 @@ def test_package_extends_not_yet_read_is_wanted_and_cycles_stop() -> None:
 
 
 def test_globs_and_defaults() -> None:
-    files = {
-        "tsconfig.json": '{"include": ["src/**/*", "*.ts"], "exclude": ["src/**/*.test.ts"]}'
-    }
+    files = {"tsconfig.json": '{"include": ["src/**/*", "*.ts"], "exclude": ["src/**/*.test.ts"]}'}
     config = load("tsconfig.json", reader(files))
     assert covers(config, "src/a.ts") and covers(config, "vite.config.ts")
     assert not covers(config, "src/a.test.ts") and not covers(config, "lib/a.ts")

@@ -220,9 +220,7 @@ def _nested(depth: int) -> Any:
 
 
 def test_total_cap_stops_with_a_notice() -> None:
-    files: dict[str, str | bytes] = {
-        f"node_modules/p{i}/index.d.ts": "x" * 1000 for i in range(10)
-    }
+    files: dict[str, str | bytes] = {f"node_modules/p{i}/index.d.ts": "x" * 1000 for i in range(10)}
     resolver, _ = resolve(files, [f"p{i}" for i in range(10)], max_total=3500)
     assert len(loaded(resolver)) == 3
     assert "stopped" in (resolver.result.notice or "")
@@ -241,11 +239,11 @@ def test_lazy_only_what_imports_reach() -> None:
 def test_scanner_and_names() -> None:
     text = (
         "import React, { useState } from 'react'\n"
-        "import {\n  a,\n  b,\n} from \"multi/line\"\n"
+        'import {\n  a,\n  b,\n} from "multi/line"\n'
         "import './side.css'\n"
         "export * from '@s/x/sub'\n"
         "type T = typeof import('dyn')\n"
-        "const x = require(\"cjs\")\n"
+        'const x = require("cjs")\n'
         "// import nope from 'commented'\n"
         " * import jsdoc from 'jsdoc'\n"
     )
@@ -278,4 +276,8 @@ def test_package_json_rules() -> None:
     assert export_targets({"./a/": "./lib/a/"}, "a/b.js") == ["./lib/a/b.js"]
     assert export_targets("./x.d.ts", "") == ["./x.d.ts"] and export_targets("./x.js", "y") == []
     assert export_targets(None, "") is None and export_targets(True, "") is None
-    assert entry_points({"types": "./t.d.ts", "main": "m.js"}, "") == ["t.d.ts", "m.js", "index.d.ts"]
+    assert entry_points({"types": "./t.d.ts", "main": "m.js"}, "") == [
+        "t.d.ts",
+        "m.js",
+        "index.d.ts",
+    ]
