@@ -163,6 +163,8 @@ class EditorTypes:
         for path in sorted(paths):
             data = await self._read(path)
             self._runtime_texts[path] = None if data is None else data.decode("utf-8", "replace")
+        if self._disposed:
+            return
         self._config_key = None
         self._apply_config(self.bench.model.files)
         self._schedule(fresh=False)  # their `types` may name more declarations
