@@ -4,7 +4,10 @@ The Pyodide engine's file system (Emscripten's MEMFS) has no reliable change hoo
 builds we ship, so the worker takes a cheap snapshot (path -> mtime, size) of the project
 before a command and compares after it. That sees every writer alike: the shell's `>`,
 a user's script, `pip` unpacking files. Folders that never sync (node_modules/, .git/) are
-not walked at all: the watcher would drop their events anyway.
+not walked at all: the watcher would drop their events anyway. One file in them is
+stamped all the same, node_modules/.package-lock.json: npm writes it at the end of every
+install, and the editor reloads the installed packages' types when it changes
+(client/ui/editor_types.py).
 
 A file rewritten within the same millisecond with the same size would look unchanged;
 `touch()` lets the engine mark paths it knows were written (its own fs calls) instead.
@@ -18,6 +21,7 @@ from client.core.watcher import FsEvent
 from contract.rules import SyncRules
 
 Stamp = tuple[int, int]  # (mtime in ns, size)
+MARKERS = ("node_modules/.package-lock.json",)  # watched inside folders that are not
 Snapshot = dict[str, Stamp]
 
 
@@ -36,6 +40,13 @@ def take(root: str, rules: SyncRules | None = None) -> Snapshot:
             except OSError:
                 continue  # removed while we walked
             found[prefix + name] = (info.st_mtime_ns, info.st_size)
+    if rules is not None:
+        for marker in MARKERS:
+            try:
+                info = os.stat(os.path.join(root, *marker.split("/")))
+            except OSError:
+                continue
+            found[marker] = (info.st_mtime_ns, info.st_size)
     return found
 
 

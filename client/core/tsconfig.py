@@ -1,9 +1,11 @@
 """A project's tsconfig.json / jsconfig.json turned into the compiler options Monaco's
 TypeScript worker takes. tsconfig files allow comments and trailing commas, and give enum
 options as names ("es2020", "react-jsx"); the worker wants TypeScript's numeric values,
-which Monaco knows (TypeScriptEnums). Options Monaco cannot honour (project references,
-`extends` of a package, plugins) are left out and listed, so the editor can say which
-were skipped."""
+which Monaco knows (TypeScriptEnums). Options Monaco cannot honour (plugins, emit
+settings) are left out and listed, so the editor can say which were skipped. `extends`
+and `references` are followed by client/core/tsconfig_tree.py, which hands the merged
+options to `convert`; `types` becomes declaration files the editor loads
+(client/core/type_resolver.py), not an option."""
 
 from __future__ import annotations
 
@@ -137,6 +139,12 @@ BOOLEANS = {
     "verbatimModuleSyntax",
     "allowImportingTsExtensions",
     "forceConsistentCasingInFileNames",
+    "allowArbitraryExtensions",
+    "erasableSyntaxOnly",
+    "noUncheckedSideEffectImports",
+    "resolvePackageJsonExports",
+    "resolvePackageJsonImports",
+    "allowUmdGlobalAccess",
 }
 STRINGS = {"baseUrl", "jsxFactory", "jsxFragmentFactory", "jsxImportSource"}
 SKIPPED = {
@@ -195,25 +203,37 @@ def strip_jsonc(text: str) -> str:
     return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
 
 
-def compiler_options(text: str, enums: TypeScriptEnums, source: str = "tsconfig.json") -> TsConfig:
-    """Options for Monaco from a tsconfig/jsconfig's text. jsconfig implies allowJs."""
-    result = TsConfig(source=source)
+def parse(text: str, source: str = "tsconfig.json") -> tuple[dict[str, Any] | None, str | None]:
+    """A config file's JSON object, or (None, the reason it is not one)."""
     try:
         data = json.loads(strip_jsonc(text))
     except ValueError as error:
-        result.error = f"{source} is not valid JSON: {error}"
-        return result
+        return None, f"{source} is not valid JSON: {error}"
     if not isinstance(data, dict):
-        result.error = f"{source} must hold an object"
-        return result
+        return None, f"{source} must hold an object"
+    return data, None
+
+
+def compiler_options(text: str, enums: TypeScriptEnums, source: str = "tsconfig.json") -> TsConfig:
+    """Options for Monaco from a tsconfig/jsconfig's text (alone: no extends followed)."""
+    data, error = parse(text, source)
+    if data is None:
+        return TsConfig(error=error, source=source)
     raw = data.get("compilerOptions", {})
     if not isinstance(raw, dict):
-        result.error = f"{source}: compilerOptions must be an object"
-        return result
+        return TsConfig(error=f"{source}: compilerOptions must be an object", source=source)
+    result = convert(raw, enums, source)
+    if "extends" in data:
+        result.skipped.insert(0, "extends")
+    return result
+
+
+def convert(raw: dict[str, Any], enums: TypeScriptEnums, source: str = "tsconfig.json") -> TsConfig:
+    """compilerOptions as tsconfig writes them -> the worker's options. jsconfig implies
+    allowJs."""
+    result = TsConfig(source=source)
     if source.endswith("jsconfig.json"):
         result.options["allowJs"] = True
-    if "extends" in data:
-        result.skipped.append("extends")
     for name, value in raw.items():
         key = name.lower()
         if key in ENUM_OPTIONS:

@@ -52,6 +52,8 @@ class Editor:
         self.editor.onDidChangeModelContent(listeners.proxy(self._changed))
         self.editor.onDidChangeCursorPosition(listeners.proxy(self._cursor))
         self._on_open: Callable[[str, int, int], bool] | None = None
+        self._compiler_options: dict[str, Any] = {"unset": True}
+        self._ignored_codes: list[int] = []
         # Go to definition (and peek's "open") into another file: Monaco asks us to open it.
         self._opener = self.monaco.editor.registerEditorOpener(
             to_object({"openCodeEditor": listeners.proxy(self._open_request)})
@@ -197,33 +199,53 @@ class Editor:
         return enums
 
     def set_compiler_options(self, options: dict[str, Any]) -> None:
+        """The worker's compiler options (unchanged ones are not sent again: each change
+        makes the worker check the open files anew)."""
+        if options == self._compiler_options:
+            return
+        self._compiler_options = dict(options)
         ts = self.monaco.typescript
         for defaults in (ts.typescriptDefaults, ts.javascriptDefaults):
             defaults.setCompilerOptions(to_object(options))
             # Every model goes to the worker, not only open ones: imports across files
             # resolve and go-to-definition reaches files that have no tab.
             defaults.setEagerModelSync(True)
+        self._diagnostics()
+
+    def set_ignored_codes(self, codes: list[int]) -> None:
+        """TypeScript diagnostics not shown as markers (client/core/type_notice.py)."""
+        if codes != self._ignored_codes:
+            self._ignored_codes = list(codes)
+            self._diagnostics()
+
+    def _diagnostics(self) -> None:
         # Only files shown in the editor are checked, as in VS Code: checking every model
         # on each change kept the TS worker busy on a 2-core machine whenever a program or
         # another tab changed files, and took a core from the page's own frames.
-        ts.typescriptDefaults.setDiagnosticsOptions(
-            to_object(
-                {
-                    "noSemanticValidation": False,
-                    "noSyntaxValidation": False,
-                    "onlyVisible": True,
-                }
+        ts = self.monaco.typescript
+        check_js = bool(self._compiler_options.get("checkJs", False))
+        pairs = ((ts.typescriptDefaults, True), (ts.javascriptDefaults, check_js))
+        for defaults, semantic in pairs:
+            defaults.setDiagnosticsOptions(
+                to_object(
+                    {
+                        "noSemanticValidation": not semantic,
+                        "noSyntaxValidation": False,
+                        "onlyVisible": True,
+                        "diagnosticCodesToIgnore": self._ignored_codes,
+                    }
+                )
             )
-        )
-        ts.javascriptDefaults.setDiagnosticsOptions(
-            to_object(
-                {
-                    "noSemanticValidation": not options.get("checkJs", False),
-                    "noSyntaxValidation": False,
-                    "onlyVisible": True,
-                }
-            )
-        )
+
+    def set_declarations(self, files: dict[str, str]) -> None:
+        """Declaration files (and the package.json files that lead to them) for the
+        worker, at file:///node_modules/... URIs so that TypeScript resolves imports to
+        them by itself. They are text handed to the worker, never run. Replaces the
+        previous set ({} forgets them, as when another project opens)."""
+        libs = [{"filePath": "file:///" + path, "content": text} for path, text in files.items()]
+        ts = self.monaco.typescript
+        for defaults in (ts.typescriptDefaults, ts.javascriptDefaults):
+            defaults.setExtraLibs(to_object(libs))
 
     def dispose(self) -> None:
         self._opener.dispose()

@@ -1,5 +1,6 @@
 """The editor area: tabs over Monaco (or a viewer for images and binary files), the
-status-bar cursor and language, and the models that keep IntelliSense project-wide.
+status-bar cursor and language, and the models that keep IntelliSense project-wide
+(with the compiler options and installed packages' types of editor_types.py).
 
 Every script file of the project gets a model when the project opens, so the TypeScript
 worker sees them all: imports resolve, go-to-definition crosses files, type errors show.
@@ -14,10 +15,10 @@ from typing import Protocol
 from client.core.editor_rules import EAGER_MODEL_LIMIT, present, wants_eager_model
 from client.core.model import LocalFile
 from client.core.tabs import TabList
-from client.core.tsconfig import CONFIG_FILES, TypeScriptEnums, base_options, compiler_options
 from client.ffi import dom
 from client.ffi.events import Listeners
 from client.ffi.monaco import Editor
+from client.ui.editor_types import EditorTypes, RuntimeSide
 from client.ui.layout_view import LayoutView
 from client.ui.ports import Notices, ProjectFiles
 from client.ui.tabs_view import TabStrip
@@ -30,6 +31,9 @@ class EditorBench(ProjectFiles, Notices, Protocol):
     layout: LayoutView
     listeners: Listeners
 
+    @property
+    def runtime(self) -> RuntimeSide: ...
+
     def text_edited(self, path: str, text: str) -> None: ...
 
     def tabs_changed(self) -> None: ...
@@ -41,12 +45,12 @@ class EditorView:
         self.tabs = TabList()
         self.strip = TabStrip(bench.layout.tabs_host, bench.listeners, self)
         self._seen: dict[str, LocalFile] = {}  # the LocalFile each model was last filled from
-        self._config: LocalFile | None = None
+        # Compiler options from the tsconfig files, declarations from node_modules.
+        self.types = EditorTypes(bench, editor, bench.runtime)
         self._object_urls: list[str] = []
         editor.on_change(bench.text_edited)
         editor.on_cursor(self._cursor)
         editor.on_open(self._open_definition)
-        self._config_applied = False
         # The project's other files become models (for cross-file IntelliSense) after the
         # first file is on screen, in slices: see start_models().
         self._models_started = False
@@ -79,6 +83,7 @@ class EditorView:
             layout.viewer.replaceChildren()
             self._release_urls()
             self.editor.show(path, local.text, read_only=view.read_only, focus=focus)
+            self.types.show(path)
             self._seen[path] = local
             self._status(path)
         else:
@@ -160,7 +165,7 @@ class EditorView:
                 self._seen[path] = local
         if self._models_started:
             self._eager_models(files)
-        self._apply_config(files)
+        self.types.refresh(files)
         gone = self.tabs.keep_only(set(files))
         if gone:
             self._after_close(self.tabs.active)
@@ -190,20 +195,6 @@ class EditorView:
                 if deadline is not None and time.perf_counter() > deadline:
                     return True
         return False
-
-    def _apply_config(self, files: dict[str, LocalFile]) -> None:
-        config = next((files[name] for name in CONFIG_FILES if name in files), None)
-        if config is self._config and self._config_applied:
-            return
-        self._config, self._config_applied = config, True
-        enums = TypeScriptEnums(self.editor.typescript_enums())
-        options = base_options(enums)
-        if config is not None and not config.binary:
-            parsed = compiler_options(config.text, enums, config.path)
-            if parsed.error:
-                self.bench.notify(parsed.error, "error")
-            options.update(parsed.options)
-        self.editor.set_compiler_options(options)
 
     # ------------------------------------------------------------ dirty markers, status
 
@@ -257,4 +248,5 @@ class EditorView:
 
     def dispose(self) -> None:
         self._release_urls()
+        self.types.dispose()
         self.editor.dispose()

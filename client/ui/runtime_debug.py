@@ -5,6 +5,8 @@
 engines ("pyodide", the default, or "webcontainer"), and resolves to its results as JSON:
 the suite is written once and proven against each engine in Chromium.
 `run(line)` runs one shell line in the IDE's own engine and resolves to {code, output}.
+`write(json)` writes files ({path: text}) into the engine's file system as a program
+would leave them, without telling the IDE (tests put node_modules there this way).
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ def expose(link: Any) -> None:
         code = await asyncio.wait_for(process.wait(), 60)
         return json.dumps({"code": code, "output": await process.output()})
 
+    async def write(files: str) -> int:
+        written = json.loads(str(files))
+        for path, text in written.items():
+            await link.runtime.fs.write_file(path, text)
+        return len(written)
+
     dom.expose(
         "cospaiRuntime",
         {
@@ -53,6 +61,9 @@ def expose(link: Any) -> None:
             ),
             "run": link.listeners.proxy(
                 lambda line: spawn(run(line), "run a shell line", awaited=True)
+            ),
+            "write": link.listeners.proxy(
+                lambda files: spawn(write(files), "write files into the runtime", awaited=True)
             ),
         },
     )

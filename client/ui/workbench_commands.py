@@ -79,6 +79,7 @@ def register(bench: CommandsBench) -> None:
         ("editor.format", "Format Document", monaco("format"), "Shift+Alt+F"),
         ("editor.find", "Find", monaco("find"), ()),
         ("editor.replace", "Replace", monaco("replace"), ()),
+        ("editor.reloadTypes", "Reload Types from node_modules", on_editor(_reload_types), ()),
     )
     preferences: tuple[Entry, ...] = (
         ("settings.open", "Open Settings", open_settings, "Ctrl+,"),
@@ -97,6 +98,10 @@ def register(bench: CommandsBench) -> None:
     ):
         for command_id, title, run, keys in entries:
             bench.commands.add(command_id, title, run, keys, category)
+
+
+def _reload_types(editor: EditorView) -> None:
+    editor.types.reload()
 
 
 def on_key(commands: CommandRegistry, event: Any) -> None:

@@ -100,6 +100,22 @@ def test_snapshot_diff_sees_creates_changes_deletes_and_skips_ignored_folders(
     ]
 
 
+def test_an_install_is_seen_by_its_lockfile_in_node_modules_and_nothing_else_there(
+    tmp_path: Path,
+) -> None:
+    """node_modules/.package-lock.json is stamped (the editor reloads types when an install
+    rewrites it); the watcher still drops it, as every path in node_modules/."""
+    (tmp_path / "node_modules" / "react").mkdir(parents=True)
+    before = fs_snapshot.take(str(tmp_path), RULES)
+    (tmp_path / "node_modules" / "react" / "index.js").write_text("x")
+    (tmp_path / "node_modules" / ".package-lock.json").write_text("{}")
+    events = fs_snapshot.diff(before, fs_snapshot.take(str(tmp_path), RULES))
+    assert [(e.kind, e.path) for e in events] == [("create", "node_modules/.package-lock.json")]
+    mirror = RuntimeMirror(RULES)
+    mirror.add([FileChange(events[0], b"{}")])
+    assert not mirror.pending()
+
+
 def test_spawn_command_lines() -> None:
     assert command_line("sh", []) == (True, "")
     assert command_line("sh", ["-c", "ls -la"]) == (False, "ls -la")
