@@ -124,6 +124,7 @@ def _entry(node: Node) -> dict[str, Any]:
         ("license", node.license),
         ("funding", node.funding),
         ("deprecated", node.deprecated),
+        ("workspaces", node.workspaces),
     ):
         if value:
             entry[key] = value

@@ -44,6 +44,7 @@ class Node:
     funding: Any = None
     has_install_script: bool = False
     deprecated: str | None = None
+    workspaces: Any = None  # as published (array or object); npm copies it into the lock
     skipped: bool = False
 
     def __post_init__(self) -> None:
@@ -150,6 +151,7 @@ def node_from_manifest(
         funding=_funding(manifest.get("funding")),
         has_install_script=bool(manifest.get("hasInstallScript")),
         deprecated=deprecated if isinstance(deprecated, str) and deprecated else None,
+        workspaces=manifest.get("workspaces") or None,  # an empty one is left out
     )
 
 
@@ -177,6 +179,8 @@ def package_of(node: Node) -> dict[str, Any]:
         pkg["hasInstallScript"] = True
     if node.deprecated:
         pkg["deprecated"] = node.deprecated
+    if node.workspaces:
+        pkg["workspaces"] = node.workspaces
     dist = {k: v for k, v in (("tarball", node.resolved), ("integrity", node.integrity)) if v}
     if dist:
         pkg["dist"] = dist

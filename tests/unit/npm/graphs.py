@@ -152,6 +152,19 @@ def aliases_and_dev() -> Graph:
     return r, root
 
 
+def published_workspaces() -> Graph:
+    """Packages published with a `workspaces` field (as @sveltejs/vite-plugin-svelte is,
+    for its own repository's tests): npm copies it into their lock entries as it stands,
+    array or object, and leaves out an empty one."""
+    r = Registry()
+    r.publish("plugin", "1.0.0", workspaces=["tests/deps/*", "tests/projects/*"])
+    r.publish("tool", "1.0.0", workspaces={"packages": ["packages/*"]})
+    r.publish("plain", "1.0.0", workspaces=[])
+    root = {"name": "proj", "version": "1.0.0", "dependencies": {"plugin": "^1"}}
+    root["devDependencies"] = {"tool": "^1", "plain": "^1"}
+    return r, root
+
+
 ALL = {
     "hoisting_conflict": hoisting_conflict,
     "order_dependence": order_dependence,
@@ -161,4 +174,5 @@ ALL = {
     "peer_of_a_nested_copy": peer_of_a_nested_copy,
     "optional_failures": optional_failures,
     "aliases_and_dev": aliases_and_dev,
+    "published_workspaces": published_workspaces,
 }

@@ -53,6 +53,19 @@ def test_v3_shape_and_order() -> None:
     assert list(packages["node_modules/react-dom"])[-2:] == ["dependencies", "peerDependencies"]
 
 
+def test_published_workspaces_are_copied_as_npm_copies_them() -> None:
+    """Found against real npm (@sveltejs/vite-plugin-svelte in create-vite's svelte
+    templates): a dependency's `workspaces` is part of its lock entry, and survives the
+    round trip."""
+    registry, root = graphs.published_workspaces()
+    packages = lock_document(registry.tree(root))["packages"]
+    assert packages["node_modules/plugin"]["workspaces"] == ["tests/deps/*", "tests/projects/*"]
+    assert packages["node_modules/tool"]["workspaces"] == {"packages": ["packages/*"]}
+    assert "workspaces" not in packages["node_modules/plain"]
+    again = tree_from_lock(lock_document(registry.tree(root)), root)
+    assert again.nodes["node_modules/tool"].workspaces == {"packages": ["packages/*"]}
+
+
 def test_dumps_is_npm_formatting() -> None:
     registry, root = graphs.hoisting_conflict()
     text = dumps(lock_document(registry.tree(root)))
