@@ -12,6 +12,9 @@ INTERVAL = 0.1  # seconds between redraws
 
 
 def megabytes(count: int) -> str:
+    """A byte count as people read it: "12 kB" below a megabyte, else "3.4 MB"."""
+    if count < 1_000_000:
+        return f"{max(1, round(count / 1000))} kB" if count else "0 kB"
     return f"{count / 1_000_000:.1f} MB"
 
 
@@ -19,7 +22,7 @@ class Progress:
     def __init__(self, write: Writer, clock: Callable[[], float] = time.monotonic) -> None:
         self._write = write
         self._clock = clock
-        self._last = 0.0
+        self._last = float("-inf")  # the first line is drawn at once
         self._shown = False
         self.resolved = 0
         self.fetched = 0
