@@ -1,18 +1,17 @@
 """Types in the editor from what is installed, on an untouched create-vite react-ts
 project: before node_modules exists the editor says once that `npm install` brings the
-types and shows no "Cannot find module" squiggles; once the runtime's node_modules holds
-the packages' declarations (written the way an install leaves them, ending with
-node_modules/.package-lock.json), src/App.tsx and src/main.tsx check with 0 errors,
-hovering `useState` shows React's signature and `React.` completes React's API.
+types and shows no "Cannot find module" squiggles; after `npm install` in the runtime's
+terminal, src/App.tsx and src/main.tsx check with 0 errors, hovering `useState` shows
+React's signature and `React.` completes React's API.
 
-The packages are real: `npm pack` on this machine (the host's npm registry), pinned, kept
-for the session. Until the runtime has its own `npm install`, the test writes their
-declaration files into the runtime itself (window.cospaiRuntime.write, ?debug=1).
+The packages are real: the template comes from create-vite's tarball (`npm pack` on this
+machine), and `npm install` in the browser takes every package through the server's
+mirror, whose upstream is the registry this machine's configuration names. Where that
+registry cannot be reached, the test skips and says so.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -22,24 +21,17 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e import flows
 from tests.e2e.seed import import_project
 from tests.e2e.test_editor import editor_eval
+from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
+from tests.integration.mirror.test_live_upstream import configured
 from tests.support.browser import off_machine
-from tests.support.live_server import LiveServer
+from tests.support.live_server import StartServer
 
 CREATE_VITE = "create-vite@9.3.0"
-# name -> (npm spec, which files of it node_modules gets here: declarations or only the
-# package.json TypeScript looks at)
-PACKAGES = {
-    "react": ("react@19.3.1", "manifest"),
-    "react-dom": ("react-dom@19.3.1", "manifest"),
-    "@types/react": ("@types/react@19.3.3", "types"),
-    "@types/react-dom": ("@types/react-dom@19.3.0", "types"),
-    "csstype": ("csstype@3.2.4", "types"),
-    "vite": ("vite@8.4.1", "types"),
-}
 MISSING_CODES = {2307, 2875, 7016, 7026}
 # React's own declaration, as TypeScript prints it (qualified names or not).
 SIGNATURE = re.compile(
@@ -74,7 +66,7 @@ def _members(tarball: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def packed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The react-ts template's files, and the node_modules files the test writes."""
+    """The react-ts template's files."""
     if shutil.which("npm") is None:
         pytest.skip("npm is not installed on this machine")
     folder = tmp_path_factory.mktemp("npm-packs")
@@ -84,15 +76,11 @@ def packed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         if path.startswith("template-react-ts/")
     }
     template[".gitignore"] = template.pop("_gitignore", b"")
-    modules: dict[str, str] = {}
-    for name, (spec, what) in PACKAGES.items():
-        for path, data in _members(_pack(spec, folder)).items():
-            keep = path == "package.json" or (
-                what == "types" and path.endswith(".d.ts") and not path.startswith("ts5.0/")
-            )
-            if keep:
-                modules[f"node_modules/{name}/{path}"] = data.decode("utf-8")
-    return {"template": template, "modules": modules}
+    return {"template": template}
+
+
+def terminal_text(page: Page) -> str:
+    return str(page.inner_text("#bottom-panel .term-host:not([hidden]) .xterm-rows"))
 
 
 def diagnostics(page: Page, path: str) -> list[list[Any]]:
@@ -141,8 +129,9 @@ def wait_markers(page: Page, path: str, timeout_ms: float = 60_000) -> None:
 
 
 def test_create_vite_react_ts_types_before_and_after_install(
-    page: Page, live_server: LiveServer, request_log: list[str], artifacts: Path, packed: Any
+    page: Page, start_server: StartServer, request_log: list[str], artifacts: Path, packed: Any
 ) -> None:
+    live_server = start_server(extra_env={"COSPAI_NPM_UPSTREAM": configured("npm")})
     flows.sign_up(page, live_server.url)
     project = import_project(page, "react-ts", packed["template"])
     # The runtime is the Pyodide engine (auto would try WebContainer for a package.json).
@@ -179,12 +168,16 @@ def test_create_vite_react_ts_types_before_and_after_install(
     assert not {code for code, _ in markers(page, "src/main.tsx")} & MISSING_CODES
     assert page.evaluate("window.typesNotices") == 1
 
-    # The install: node_modules written in the runtime, its lockfile last, by a program.
-    page.evaluate("(files) => window.cospaiRuntime.write(files)", json.dumps(packed["modules"]))
-    done = json.loads(
-        page.evaluate("window.cospaiRuntime.run('echo {} > node_modules/.package-lock.json')")
-    )
-    assert done["code"] == 0, done
+    # The install, in the runtime's terminal, through the server's mirror.
+    wait_for_prompt(page)
+    type_line(page, "npm install")
+    try:
+        wait_for_text(page, " packages in ", 300_000)
+    except PlaywrightTimeout:
+        if "upstream unreachable" in terminal_text(page):
+            pytest.skip("the configured npm registry is unreachable from the mirror")
+        raise
+    assert "npm error" not in terminal_text(page), terminal_text(page)
     page.wait_for_function("document.documentElement.dataset.types === 'ready'", timeout=60_000)
     assert int(page.evaluate("document.documentElement.dataset.typesFiles")) >= 8
     assert "Types loaded from node_modules" in page.inner_text("#status-notice")
