@@ -4,19 +4,26 @@ and node-express templates, our resolver (client/core/npm over MirrorRegistry) a
 host's npm (`--package-lock-only`) resolve the template's package.json against the same
 mirror, whose upstream is the machine's configured npm registry.
 
-Two things must hold. The lockfiles list the same packages at the same paths in the same
-versions (npm records every platform's optional variant whatever the platform it runs
-on). And what each side would put in node_modules differs only by the optional packages
-built for one OS and CPU: the host keeps the linux/x64 ones; the browser (os "browser",
-cpu "wasm32") skips every one of them; so the host's extra packages must be exactly the
-ones whose `os`/`cpu` exclude the browser and admit the host. A failure prints, per
-template, what only we have, what only npm has and which versions differ.
+What must hold:
+- The lockfiles list the same packages at the same paths in the same versions (npm records
+  every platform's optional variant whatever platform it runs on), and, that being so,
+  the same entries (flags, fields, order), but for what only full packuments carry.
+- What each side puts in node_modules differs only by the optional variants built for
+  one OS and CPU. The host keeps its linux/x64 ones, which the browser (os "browser", cpu
+  "wasm32") skips: the host's extra packages must be exactly the ones whose `os`/`cpu`
+  exclude the browser and admit the host. Symmetrically, a variant for cpu "wasm32" alone
+  (rolldown's wasi binding) is the browser's own, and the host skips it.
+- Which lock entries the host installs is read with our platform.allowed against Node's
+  own platform, and checked against what `npm ci --dry-run` would add.
+A failure prints, per template, what only we have, what only npm has and which versions
+differ. Also: the lock we write is one the host's `npm ci` accepts.
 
 A live test: where the configured registry cannot be reached it skips, saying why."""
 
 from __future__ import annotations
 
 import asyncio
+import difflib
 import io
 import json
 import os
@@ -175,7 +182,7 @@ def resolve_ours(
     return dict(zip(templates, asyncio.run(build()), strict=True))
 
 
-def host_lock(registry: str, pkg: dict[str, Any], workdir: Path, cache: Path) -> dict[str, Any]:
+def host_lock(registry: str, pkg: dict[str, Any], workdir: Path, cache: Path) -> str:
     """package-lock.json as the host's npm writes it: its own cache, no user config."""
     workdir.mkdir(parents=True)
     (workdir / "package.json").write_text(json.dumps(pkg, indent=2) + "\n")
@@ -183,8 +190,7 @@ def host_lock(registry: str, pkg: dict[str, Any], workdir: Path, cache: Path) ->
     env = {**os.environ, "npm_config_cache": str(cache), "NO_COLOR": "1"}
     env["npm_config_userconfig"] = str(workdir / ".npmrc")
     run("npm", "install", *NPM_FLAGS, "--registry", registry, cwd=workdir, env=env)
-    lock: dict[str, Any] = json.loads((workdir / "package-lock.json").read_text())
-    return lock
+    return (workdir / "package-lock.json").read_text()
 
 
 def host_installs(workdir: Path, cache: Path) -> Counter[tuple[str, str]]:
@@ -221,6 +227,22 @@ def describe(title: str, ours: Layout, theirs: Layout) -> list[str]:
     return [title, *lines] if lines else []
 
 
+# npm 11 builds its tree from full packuments (arborist's fetchManifest asks for
+# fullMetadata); we, as npm did before, from the abbreviated ones the mirror serves, which
+# carry every field installing reads but not a dependency's own `workspaces` (npm copies
+# it into the entry; vitefu has one). The field means nothing for a dependency.
+FULL_METADATA_ONLY = ("workspaces",)
+
+
+def lock_lines(text: str) -> list[str]:
+    """The lockfile, as lines to diff, less what only full packuments carry."""
+    doc = json.loads(text)
+    for path, entry in doc["packages"].items():
+        for key in FULL_METADATA_ONLY if path else ():
+            entry.pop(key, None)
+    return json.dumps(doc, indent=2).splitlines()
+
+
 def by_os_cpu(entry: dict[str, Any], os_: str, cpu: str) -> bool:
     """Whether `os`/`cpu` alone (libc aside) admit the entry on that platform."""
     return allowed({k: entry[k] for k in ("os", "cpu") if k in entry}, os_, cpu)
@@ -234,12 +256,20 @@ class Outcome:
 
 
 def compare(
-    name: str, tree: Tree, lock: dict[str, Any], npm_adds: Counter[tuple[str, str]], host: Host
+    name: str, tree: Tree, lock_text: str, npm_adds: Counter[tuple[str, str]], host: Host
 ) -> Outcome:
-    packages = lock["packages"]
+    """The differences for one template; `lock_text` and `npm_adds` are the host's."""
+    packages = json.loads(lock_text)["packages"]
+    ours_text = dumps(lock_document(tree))
     problems = describe(
-        f"{name}: lockfile packages", layout(lock_document(tree)["packages"]), layout(packages)
+        f"{name}: lockfile packages", layout(json.loads(ours_text)["packages"]), layout(packages)
     )
+    ours_lines, npm_lines = lock_lines(ours_text), lock_lines(lock_text)
+    if not problems and ours_lines != npm_lines:
+        # Same packages in the same places: then the rest of each entry (flags, fields
+        # copied from the manifest, URLs, key order) must be npm's too.
+        diff = difflib.unified_diff(npm_lines, ours_lines, "npm", "ours", lineterm="")
+        problems += [f"{name}: lockfile entries", *list(diff)[2:80]]
 
     def on_host(entry: dict[str, Any]) -> bool:
         return allowed(entry, host.os, host.cpu, host.libc)
@@ -275,7 +305,7 @@ def test_templates_install_what_host_npm_installs(mirror: Mirror, tmp_path: Path
 
     cache = tmp_path / "npm-cache"
 
-    def host_npm(name: str) -> tuple[dict[str, Any], Counter[tuple[str, str]]]:
+    def host_npm(name: str) -> tuple[str, Counter[tuple[str, str]]]:
         lock = host_lock(mirror.registry, templates[name], tmp_path / name, cache)
         return lock, host_installs(tmp_path / name, cache)
 
