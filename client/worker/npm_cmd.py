@@ -63,7 +63,7 @@ All commands:
     add, ci, i, install, list, ls, remove, rm, uninstall
 
 Options: -D (--save-dev), -O (--save-optional), -E (--save-exact), --no-save,
---omit=dev|optional|peer, --production, --all, --depth=N
+--omit=dev|optional|peer, --production, --all, --depth=N, --timing (time per phase)
 
 Packages come from the IDE's package mirror and are kept in this browser, so what was
 installed once installs again offline. node_modules stays in the runtime: it never
@@ -112,6 +112,7 @@ class Args:
     quiet: bool = False
     depth: int | None = None
     all: bool = False
+    timing: bool = False
 
 
 def parse(command: str, argv: list[str]) -> Args:
@@ -132,6 +133,8 @@ def parse(command: str, argv: list[str]) -> Args:
             args.quiet = args.quiet or item in QUIET or value in ("silent", "error")
         elif item in ("-a", "--all"):
             args.all = True
+        elif item == "--timing":
+            args.timing = True
         elif option == "--depth" and eq and value.isdigit():
             args.depth = int(value)
         elif item in ("-g", "--global", "--location=global"):
@@ -235,6 +238,9 @@ class NpmCommand:
             io.out(summary_line(summary, self.clock() - started) + "\n")
             if summary.bytes:
                 io.out(f"fetched {megabytes(summary.bytes)} of packages\n")
+        if args.timing:
+            spent = ", ".join(f"{k} {round(v * 1000)}ms" for k, v in work.timings.items())
+            io.out(f"timing: {spent} (fetch: waiting for tarballs beyond unpacking)\n")
         return 0
 
     def _root(self, prefix: str, create: bool) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -87,6 +88,8 @@ class ProjectInstall:
         self.prefix = prefix
         self.registry = registry
         self.progress = progress
+        # Seconds spent per phase, for `npm install --timing`.
+        self.timings: dict[str, float] = {"resolve": 0.0, "fetch": 0.0, "unpack": 0.0}
 
     def at(self, relative: str) -> str:
         return os.path.join(self.prefix, relative)
@@ -124,9 +127,13 @@ class ProjectInstall:
         self, root: dict[str, Any], lock: Tree | None, update: list[str] | None = None
     ) -> Tree:
         packuments: Packuments = self.registry.packument
-        return await build_ideal_tree(
-            root, packuments, lock=lock, progress=self.progress.on_resolve, update=update or ()
-        )
+        began = time.perf_counter()
+        try:
+            return await build_ideal_tree(
+                root, packuments, lock=lock, progress=self.progress.on_resolve, update=update or ()
+            )
+        finally:
+            self.timings["resolve"] += time.perf_counter() - began
 
     # ------------------------------------------------------------ making it so
 
@@ -154,16 +161,20 @@ class ProjectInstall:
         # Fetches run at once; unpacking goes parents first, since unpacking a folder
         # replaces it with everything nested in it.
         fetches = [spawn(fetch(node), f"fetch {node.path}", awaited=True) for node in adds]
+        began = time.perf_counter()
         try:
             for node, pending in zip(adds, fetches, strict=True):
                 data = await pending
                 summary.bytes += len(data)
+                unpacking = time.perf_counter()
                 unpack(data, self.at(node.path))
                 link_bins(self.at(node.path), node.bin)
+                self.timings["unpack"] += time.perf_counter() - unpacking
         finally:
             for pending in fetches:
                 pending.cancel()
             self.progress.clear()
+            self.timings["fetch"] += time.perf_counter() - began - self.timings["unpack"]
         # Counted per package folder, nested ones included, as npm counts them.
         have = {
             p: n.version for p, n in (current.nodes.items() if current else []) if not n.skipped

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +26,10 @@ from tests.e2e.seed import import_project
 from tests.e2e.test_editor import editor_eval
 from tests.e2e.test_terminal import type_line, wait_for_prompt, wait_for_text
 from tests.integration.mirror.test_live_upstream import configured
+from tests.support import create_vite
 from tests.support.browser import off_machine
 from tests.support.live_server import StartServer
 
-CREATE_VITE = "create-vite@9.3.0"
 MISSING_CODES = {2307, 2875, 7016, 7026}
 # React's own declaration, as TypeScript prints it (qualified names or not).
 SIGNATURE = re.compile(
@@ -40,43 +38,15 @@ SIGNATURE = re.compile(
 )
 
 
-def _pack(spec: str, into: Path) -> Path:
-    done = subprocess.run(
-        ["npm", "pack", spec, "--silent", "--pack-destination", str(into)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"npm pack {spec} failed (is the npm registry reachable?): {done.stderr}")
-    return into / done.stdout.strip().splitlines()[-1]
-
-
-def _members(tarball: Path) -> dict[str, bytes]:
-    """The package's files by path inside it (npm's tarballs put them under one folder)."""
-    found = {}
-    with tarfile.open(tarball) as archive:
-        for member in archive.getmembers():
-            handle = archive.extractfile(member) if member.isfile() else None
-            if handle is not None:
-                found[member.name.split("/", 1)[1]] = handle.read()
-    return found
-
-
 @pytest.fixture(scope="session")
 def packed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The react-ts template's files."""
     if shutil.which("npm") is None:
         pytest.skip("npm is not installed on this machine")
-    folder = tmp_path_factory.mktemp("npm-packs")
-    template = {
-        path.removeprefix("template-react-ts/"): data
-        for path, data in _members(_pack(CREATE_VITE, folder)).items()
-        if path.startswith("template-react-ts/")
-    }
-    template[".gitignore"] = template.pop("_gitignore", b"")
-    return {"template": template}
+    try:
+        return {"template": create_vite.template("react-ts", tmp_path_factory.mktemp("packs"))}
+    except create_vite.Unavailable as error:
+        pytest.skip(str(error))
 
 
 def terminal_text(page: Page) -> str:
