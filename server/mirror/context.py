@@ -13,6 +13,7 @@ from psycopg_pool import AsyncConnectionPool
 from server.mirror.config import MirrorSettings
 from server.mirror.fetcher import Fetcher, new_client
 from server.mirror.flights import SingleFlight
+from server.mirror.hot_docs import HotDocs
 from server.mirror.hot_files import HotFiles
 from server.mirror.upstreams import UpstreamResolver
 
@@ -26,6 +27,7 @@ class Mirror:
     upstreams: UpstreamResolver
     flights: SingleFlight = field(default_factory=SingleFlight)
     hot: HotFiles = field(default_factory=HotFiles)
+    hot_docs: HotDocs = field(default_factory=HotDocs)
     # ecosystem -> time.monotonic() until which a failed upstream is not asked for what is kept
     upstream_rests_until: dict[str, float] = field(default_factory=dict)
 

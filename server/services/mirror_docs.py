@@ -78,11 +78,18 @@ async def find_source(
 
 
 async def _document(mirror: Mirror, ecosystem: Ecosystem, name: str, form: str) -> Served:
+    key = (ecosystem, name, form)
+    held = mirror.hot_docs.get(key)
+    if isinstance(held, Served):
+        return held
     async with mirror.pool.connection() as conn:
         kept = await mirror_meta.rows(conn, ecosystem, name)
     row = kept.get(form)
     if row is not None and row.age_s < mirror.settings.metadata_ttl_s:
-        return await _served(row)
+        served = await _served(row)
+        fresh_for = mirror.settings.metadata_ttl_s - row.age_s
+        mirror.hot_docs.hold(key, served, len(served.body), fresh_for)
+        return served
     upstream = await mirror.upstreams.get(ecosystem)
     # An upstream that just failed is left alone a while when a kept copy can answer: one
     # that swallows packets would otherwise cost every request its connect timeout.
