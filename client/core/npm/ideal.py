@@ -98,13 +98,34 @@ class IdealTreeBuilder:
             if self.progress is not None:
                 self.progress("resolved", self.resolved)
 
+    def _packument(self, name: str) -> asyncio.Future[dict[str, Any]]:
+        future = self.packuments.get(name)
+        if future is None:
+            future = spawn(self._fetch(name), f"fetch {name}", awaited=True)
+            # A packument fetched ahead and never needed may fail unseen: read its error.
+            future.add_done_callback(lambda f: f.cancelled() or f.exception())
+            self.packuments[name] = future
+        return future
+
+    def _warm(self, manifest: dict[str, Any]) -> None:
+        """Start fetching the packuments of a chosen manifest's peers (optional ones too),
+        which the loop asks for one at a time while it gathers a peer set (vite names a
+        dozen optional peers, each checked in turn): they are there when it asks. Its
+        other dependencies are fetched a level at a time already (prefetch). Only the
+        fetching goes ahead; every decision keeps its order."""
+        for field in ("peerDependencies",):
+            found = manifest.get(field)
+            if isinstance(found, dict):
+                for name, spec in found.items():
+                    if not isinstance(name, str) or not isinstance(spec, str):
+                        continue
+                    with contextlib.suppress(SpecError):
+                        self._packument(parse_dependency(name, spec).package)
+
     async def manifest(self, spec: Spec) -> dict[str, Any]:
         key = (spec.package, spec.kind, spec.value)
         if key not in self.manifests:
-            future = self.packuments.get(spec.package)
-            if future is None:
-                future = spawn(self._fetch(spec.package), f"fetch {spec.package}", awaited=True)
-                self.packuments[spec.package] = future
+            future = self._packument(spec.package)
             try:
                 packument = await asyncio.shield(future) if not future.done() else future.result()
                 found: dict[str, Any] | Exception = pick_manifest(
@@ -112,6 +133,8 @@ class IdealTreeBuilder:
                 )
             except RegistryError as err:
                 found = err
+            if isinstance(found, dict):
+                self._warm(found)
             self.manifests.setdefault(key, found)
         found = self.manifests[key]
         if isinstance(found, Exception):

@@ -219,3 +219,32 @@ def test_the_result_does_not_depend_on_network_timing() -> None:
     for _ in range(3):
         tree: Tree = asyncio.run(build_ideal_tree(root, jittery))
         assert layout(tree) == expected
+
+
+def test_a_packages_peers_are_fetched_together_not_one_by_one() -> None:
+    """vite names a dozen optional peers that the loop checks one at a time: their
+    packuments are all asked for as soon as vite's manifest is chosen, so a slow registry
+    costs one round trip for the set, not one per peer. The tree does not change."""
+    registry = Registry()
+    peers = [f"peer-{k}" for k in range(6)]
+    registry.publish(
+        "tool",
+        "1.0.0",
+        peerDependencies={name: "^1.0.0" for name in peers},
+        peerDependenciesMeta={name: {"optional": True} for name in peers},
+    )
+    for name in peers:
+        registry.publish(name, "1.0.0")
+    in_flight, most = 0, 0
+
+    async def slow(name: str) -> dict[str, Any]:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        return await registry(name)
+
+    tree = asyncio.run(build_ideal_tree({"dependencies": {"tool": "^1.0.0"}}, slow))
+    assert sorted(tree.nodes) == ["node_modules/tool"]  # optional peers: not installed
+    assert most >= len(peers)
