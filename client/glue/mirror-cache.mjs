@@ -46,7 +46,8 @@ async function file(name, fetcher, url, input, init) {
   const found = await kept(name, url);
   if (found) return found;
   const response = await fetcher(input, init);
-  if (response.ok) await keep(name, url, response.clone());
+  // Kept in the background: the installer has the bytes without waiting for the disk.
+  if (response.ok) keep(name, url, response.clone());
   return response;
 }
 
@@ -59,7 +60,7 @@ async function page(name, fetcher, url, input, init) {
     if (found) return found;
     throw error;
   }
-  if (response.ok) await keep(name, url, response.clone());
+  if (response.ok) keep(name, url, response.clone());
   else if (response.status >= 500) return (await kept(name, url)) || response;
   return response;
 }

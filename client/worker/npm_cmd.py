@@ -240,7 +240,11 @@ class NpmCommand:
                 io.out(f"fetched {megabytes(summary.bytes)} of packages\n")
         if args.timing:
             spent = ", ".join(f"{k} {round(v * 1000)}ms" for k, v in work.timings.items())
-            io.out(f"timing: {spent} (fetch: waiting for tarballs beyond unpacking)\n")
+            parsing = round(getattr(registry, "parse_seconds", 0.0) * 1000)
+            io.out(
+                f"timing: {spent} (resolve includes {parsing}ms decoding packuments; fetch: "
+                "waiting for tarballs beyond unpacking)\n"
+            )
         return 0
 
     def _root(self, prefix: str, create: bool) -> dict[str, Any]:

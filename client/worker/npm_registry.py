@@ -20,6 +20,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
@@ -91,6 +92,7 @@ class MirrorRegistry:
         self._get = get
         self._packuments: dict[str, asyncio.Task[dict[str, Any]]] = {}
         self.fetched_bytes = 0
+        self.parse_seconds = 0.0  # spent decoding packuments (for `npm --timing`)
 
     async def packument(self, name: str) -> dict[str, Any]:
         found = self._packuments.get(name)
@@ -106,10 +108,13 @@ class MirrorRegistry:
             raise NoSuchPackage(name)
         if status != 200:
             raise Unreachable(f"cannot fetch {name}: {_why(status, name, name)}")
+        began = time.perf_counter()
         try:
             doc = json.loads(body)
         except ValueError:
             raise RegistryError(f"the packument of {name} is not JSON") from None
+        finally:
+            self.parse_seconds += time.perf_counter() - began
         if not isinstance(doc, dict) or not isinstance(doc.get("versions"), dict):
             raise RegistryError(f"the packument of {name} has no versions")
         return doc
