@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from client.core.npm import manifest as manifests
+from client.core.npm.lockfile import LockfileError
 from client.core.npm.ls import ls
 from client.core.npm.manifest import ManifestError, SaveType
 from client.core.npm.spec import Spec, SpecError, parse_arg, saved_spec
@@ -214,7 +215,14 @@ class NpmCommand:
         async with lock:
             try:
                 return await self._run(args, prefix, io)
-            except (NpmError, RegistryError, UnpackError, SpecError, ManifestError) as error:
+            except (
+                NpmError,
+                RegistryError,
+                UnpackError,
+                SpecError,
+                ManifestError,
+                LockfileError,
+            ) as error:
                 io.err("\r\x1b[2K")
                 return io.fail(f"npm error {error}\n")
 

@@ -10,6 +10,7 @@ meets package.json."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from . import platform
@@ -182,6 +183,17 @@ def _check_version(doc: Any) -> dict[str, Any]:
     return packages
 
 
+_SEGMENT = r"(?:@[a-z0-9~-][a-z0-9._~-]*/)?[A-Za-z0-9~-][A-Za-z0-9._~-]*"
+_PACKAGE_PATH = re.compile(rf"node_modules/{_SEGMENT}(?:/node_modules/{_SEGMENT})*")
+
+
+def is_package_path(path: str) -> bool:
+    """A folder npm makes for a package: node_modules/NAME, nested in other packages'
+    node_modules; names as npm allows them (old ones may have capitals), never "." or ".."
+    or a dot or underscore first."""
+    return _PACKAGE_PATH.fullmatch(path) is not None
+
+
 def tree_from_lock(
     doc: dict[str, Any],
     root: dict[str, Any],
@@ -201,6 +213,10 @@ def tree_from_lock(
             continue
         if entry.get("link") or not entry.get("version"):
             continue
+        if not is_package_path(path):
+            # The installer removes and unpacks folders by these paths: one that could
+            # reach outside node_modules ("node_modules/../../x") is never taken.
+            raise LockfileError(f"package-lock.json names a folder npm would not make: {path!r}")
         node = node_from_manifest(path, name_from_path(path), entry)
         node.dev, node.optional = bool(entry.get("dev")), bool(entry.get("optional"))
         node.dev_optional, node.peer = bool(entry.get("devOptional")), bool(entry.get("peer"))

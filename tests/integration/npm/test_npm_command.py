@@ -257,3 +257,35 @@ def test_without_a_mirror_npm_says_so(tmp_path: Path) -> None:
     term = Terminal(tmp_path, None)
     status, _, err = term(f"npm install {LEFT}")
     assert status == 1 and "names no package mirror" in err
+
+
+def test_a_hostile_lockfile_cannot_reach_outside_node_modules(
+    mirror: Mirror, tmp_path: Path
+) -> None:
+    """A shared project's package-lock.json naming "node_modules/../../x": npm ci refuses it
+    and the restore after a reload leaves it alone; nothing is written or removed outside."""
+    project = tmp_path / "project"
+    project.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    lock = {
+        "lockfileVersion": 3,
+        "requires": True,
+        "packages": {
+            "": {"dependencies": {LEFT: "^1.0.0"}},
+            "node_modules/../../victim.txt": {"version": "1.0.0"},
+            f"node_modules/{LEFT}": {"version": "1.0.0"},
+        },
+    }
+    (project / "package.json").write_text(json.dumps({"dependencies": {LEFT: "^1.0.0"}}))
+    (project / "package-lock.json").write_text(json.dumps(lock))
+    term = Terminal(project, mirror.registry)
+    status, _, err = term("npm ci")
+    assert status == 1 and "npm error package-lock.json names a folder npm would not make" in err
+    registry = MirrorRegistry(mirror.registry, http_get)
+    assert asyncio.run(restore(str(project), registry)) == -1
+    assert victim.read_text() == "keep me"
+    # npm install ignores a lockfile it cannot take, and writes a sound one.
+    assert term("npm install")[0] == 0
+    assert "victim" not in (project / "package-lock.json").read_text()
+    assert victim.read_text() == "keep me"

@@ -12,6 +12,7 @@ from client.core.npm.lockfile import (
     ci_problems,
     dumps,
     hidden_lock_document,
+    is_package_path,
     lock_document,
     tree_from_lock,
 )
@@ -120,3 +121,32 @@ def test_ci_problems() -> None:
     assert "Missing: c@^1.0.0 from lock file" in ci_problems(broken, root)
     optional = {**root, "optionalDependencies": {"absent": "^1"}}
     assert ci_problems(doc, optional) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "node_modules/../../etc",
+        "node_modules/a/../../x",
+        "node_modules/@s/../x",
+        "node_modules/.bin",
+        "node_modules/..",
+        "node_modules/a/node_modules/",
+        "node_modules//x",
+        "node_modules/a b",
+        "node_modules/a\\..\\x",
+        "node_modules/a\x00b",
+    ],
+)
+def test_a_lockfile_naming_a_folder_npm_would_not_make_is_refused(path: str) -> None:
+    """The installer removes and unpacks folders by the lockfile's paths: a shared
+    project's lockfile must not reach outside node_modules."""
+    doc = {"lockfileVersion": 3, "packages": {"": {}, path: {"version": "1.0.0"}}}
+    with pytest.raises(LockfileError, match="a folder npm would not make"):
+        tree_from_lock(doc, {})
+
+
+def test_package_paths_npm_makes_are_taken() -> None:
+    for path in ("node_modules/@types/react", "node_modules/a/node_modules/@s/b-c.d"):
+        assert is_package_path(path)
+    assert is_package_path("node_modules/JSONStream")  # an old name with capitals
