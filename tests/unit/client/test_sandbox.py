@@ -7,9 +7,9 @@ import pytest
 from client.core.sandbox import (
     SandboxUnavailable,
     file_changes,
+    npm_mirror,
     origin_for,
     project_key,
-    npm_mirror,
     pypi_mirror,
     share_key,
 )
