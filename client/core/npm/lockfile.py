@@ -18,7 +18,7 @@ from .collate import collation_key
 from .flags import optional_set
 from .graph import BNode, dep_valid
 from .ideal import root_package
-from .model import Node, Tree, name_from_path, node_from_manifest, package_of
+from .model import Node, Tree, name_from_path, node_from_manifest, package_of, resolver_fields
 from .packument import engine_ok, normalize_bin
 
 __all__ = [
@@ -113,15 +113,7 @@ def _entry(node: Node) -> dict[str, Any]:
     if node.package_name != node.name:
         entry["name"] = node.package_name
     for key, value in (
-        ("dependencies", node.dependencies),
-        ("optionalDependencies", node.optional_dependencies),
-        ("peerDependencies", node.peer_dependencies),
-        ("peerDependenciesMeta", node.peer_dependencies_meta),
-        ("bin", node.bin),
-        ("engines", node.engines),
-        ("os", node.os),
-        ("cpu", node.cpu),
-        ("libc", node.libc),
+        *resolver_fields(node),
         ("license", node.license),
         ("funding", node.funding),
         ("deprecated", node.deprecated),

@@ -10,7 +10,14 @@ from typing import Any
 
 from .packument import normalize_bin
 
-__all__ = ["Node", "Tree", "name_from_path", "node_from_manifest", "package_of"]
+__all__ = [
+    "Node",
+    "Tree",
+    "name_from_path",
+    "node_from_manifest",
+    "package_of",
+    "resolver_fields",
+]
 
 
 @dataclass
@@ -155,10 +162,10 @@ def node_from_manifest(
     )
 
 
-def package_of(node: Node) -> dict[str, Any]:
-    """The manifest fields of `node` the resolver reads (as a lockfile entry holds them)."""
-    pkg: dict[str, Any] = {"name": node.package_name, "version": node.version}
-    for key, value in (
+def resolver_fields(node: Node) -> list[tuple[str, Any]]:
+    """The manifest fields the resolver reads, by their package.json names, in the order
+    npm writes them into a lockfile entry."""
+    return [
         ("dependencies", node.dependencies),
         ("optionalDependencies", node.optional_dependencies),
         ("peerDependencies", node.peer_dependencies),
@@ -168,7 +175,13 @@ def package_of(node: Node) -> dict[str, Any]:
         ("os", node.os),
         ("cpu", node.cpu),
         ("libc", node.libc),
-    ):
+    ]
+
+
+def package_of(node: Node) -> dict[str, Any]:
+    """The manifest fields of `node` the resolver reads (as a lockfile entry holds them)."""
+    pkg: dict[str, Any] = {"name": node.package_name, "version": node.version}
+    for key, value in resolver_fields(node):
         if value:
             pkg[key] = dict(value) if isinstance(value, dict) else list(value)
     if node.license:
