@@ -79,6 +79,13 @@ class RuntimeMirror(Reply):
             "origin, for pip in the sandbox"
         ),
     ]
+    npm: Annotated[
+        str,
+        about(
+            "The package mirror's npm registry as an absolute URL on this origin, ending in /, "
+            "for npm in the sandbox"
+        ),
+    ]
 
 
 class RuntimeConfig(Reply):

@@ -88,9 +88,12 @@ def test_the_worker_engine_is_made_in_the_sandbox_and_booted_with_site_paths(
         "worker": "/assets/client/glue/runtime-worker.mjs",
         "wheelhouse": "/assets/wheels/simple",
         "mirror": None,
+        "npm": None,
     }  # paths only: the sandbox fetches them from its own origin
-    engine.boot("http://ide.test/api/mirror/pypi/simple")
-    assert handle.paths["mirror"] == "http://ide.test/api/mirror/pypi/simple"  # that one URL
+    engine.boot("http://ide.test/api/mirror/pypi/simple", "http://ide.test/api/mirror/npm/")
+    # The two URLs off the sandbox's origin it may be given: the mirror's indexes.
+    assert handle.paths["mirror"] == "http://ide.test/api/mirror/pypi/simple"
+    assert handle.paths["npm"] == "http://ide.test/api/mirror/npm/"
 
 
 def test_worker_calls_answer_in_python_or_raise_the_workers_words(site: Browser) -> None:

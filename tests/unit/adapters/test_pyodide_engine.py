@@ -48,6 +48,7 @@ class Engine:
         self.isolated = True
         self.booted = self.terminated = False
         self.mirror: str | None = None
+        self.npm: str | None = None
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.answers: dict[str, Any] = {}
         self.sessions: dict[str, Session] = {}
@@ -61,8 +62,8 @@ class Engine:
         cls.made.append(engine)
         return engine
 
-    def boot(self, mirror: str | None = None) -> None:
-        self.booted, self.mirror = True, mirror
+    def boot(self, mirror: str | None = None, npm: str | None = None) -> None:
+        self.booted, self.mirror, self.npm = True, mirror, npm
 
     async def call(self, method: str, *args: Any) -> Any:
         self.calls.append((method, args))
@@ -446,13 +447,15 @@ def test_teardown_stops_the_worker_and_destroys_every_proxy(
 def test_the_mirror_named_by_the_server_reaches_the_workers_boot(engine_module: Any) -> None:
     async def main() -> None:
         mirror = "http://127.0.0.1:8000/api/mirror/pypi/simple"
-        runtime = engine_module.PyodideRuntime("http://p1.localhost:8000", mirror=mirror)
+        npm = "http://127.0.0.1:8000/api/mirror/npm/"
+        runtime = engine_module.PyodideRuntime("http://p1.localhost:8000", mirror=mirror, npm=npm)
         boot = asyncio.ensure_future(runtime.boot())
         await asyncio.sleep(0)
-        assert (Engine.made[-1].booted, Engine.made[-1].mirror) == (True, mirror)
+        made = Engine.made[-1]
+        assert (made.booted, made.mirror, made.npm) == (True, mirror, npm)
         Engine.made[-1].tell({"op": "status", "state": "ready"})
         await boot
         _, engine = await booted(engine_module)
-        assert engine.mirror is None  # none named: the wheelhouse only
+        assert (engine.mirror, engine.npm) == (None, None)  # none named: the wheelhouse only
 
     arun(main)
