@@ -13,7 +13,21 @@ CREATE_VITE = "create-vite@9.3.0"
 
 
 class Unavailable(Exception):
-    """npm or its registry cannot give create-vite here; the message says why."""
+    """npm cannot give create-vite here; the message says why."""
+
+
+class Unreachable(Unavailable):
+    """The configured npm registry cannot be reached (the only reason to skip)."""
+
+
+NETWORK_ERRORS = (
+    "ENOTFOUND",
+    "ECONNREFUSED",
+    "ETIMEDOUT",
+    "EAI_AGAIN",
+    "ECONNRESET",
+    "ENETUNREACH",
+)
 
 
 def pack(spec: str, into: Path) -> Path:
@@ -30,7 +44,9 @@ def pack(spec: str, into: Path) -> Path:
     except (OSError, subprocess.TimeoutExpired) as error:
         raise Unavailable(f"npm pack {spec} did not run: {error}") from None
     if done.returncode != 0:
-        raise Unavailable(f"npm pack {spec} failed (is the npm registry reachable?): {done.stderr}")
+        if any(code in done.stderr for code in NETWORK_ERRORS):
+            raise Unreachable(f"npm pack {spec}: the npm registry cannot be reached: {done.stderr}")
+        raise Unavailable(f"npm pack {spec} failed: {done.stderr}")
     return into / done.stdout.strip().splitlines()[-1]
 
 
