@@ -31,7 +31,7 @@ from client.core.npm.lockfile import LockfileError
 from client.core.npm.ls import ls
 from client.core.npm.manifest import ManifestError, SaveType
 from client.core.npm.spec import Spec, SpecError, parse_arg, saved_spec
-from client.core.npm.tree import RegistryError
+from client.core.npm.tree import RegistryError, Tree
 from client.core.shell import Io, Shell
 
 from .npm_install import (
@@ -40,6 +40,7 @@ from .npm_install import (
     ProjectInstall,
     Summary,
     Tarballs,
+    installed_tree,
     read_json,
     summary_line,
     write_text,
@@ -327,9 +328,7 @@ class NpmCommand:
 
     def _ls(self, args: Args, prefix: str, io: Io) -> int:
         root = self._root(prefix, create=False)
-        installed = ProjectInstall(prefix, _NoRegistry(), Progress(lambda _t: None)).installed(root)
-        from client.core.npm.tree import Tree
-
+        installed = installed_tree(prefix, root)
         result = ls(
             installed or Tree(root=root, nodes={}),
             depth=args.depth or 0,
@@ -345,16 +344,6 @@ class NpmCommand:
 def _as_dependency(spec: Spec) -> str:
     """The spec as package.json spells it, for resolving (`npm:real@range` for an alias)."""
     return f"npm:{spec.alias_of}@{spec.value}" if spec.alias_of else spec.value
-
-
-class _NoRegistry:
-    async def packument(self, name: str) -> dict[str, Any]:
-        raise NpmError("no registry")
-
-    async def tarball(
-        self, name: str, version: str, url: str, integrity: str | None, shasum: str | None = None
-    ) -> bytes:
-        raise NpmError("no registry")
 
 
 def _report(summary: Summary, io: Io) -> None:

@@ -81,6 +81,24 @@ def write_text(path: str, text: str) -> None:
         file.write(text)
 
 
+def _lock_tree(path: str, root: dict[str, Any]) -> Tree | None:
+    """A lockfile at `path` as a tree; None when there is none or it cannot be taken."""
+    try:
+        doc = read_json(path)
+        return None if doc is None else lockfile.tree_from_lock(doc, root)
+    except (NpmError, ValueError, KeyError, TypeError):
+        return None
+
+
+def installed_tree(prefix: str, root: dict[str, Any]) -> Tree | None:
+    """What node_modules holds, by its hidden lockfile, less any folder gone since."""
+    tree = _lock_tree(os.path.join(prefix, HIDDEN_LOCK), root)
+    if tree is not None:
+        for path in [p for p in tree.nodes if not os.path.isfile(f"{prefix}/{p}/package.json")]:
+            del tree.nodes[path]
+    return tree
+
+
 class ProjectInstall:
     """One npm command's work on the project folder `prefix`."""
 
@@ -97,31 +115,12 @@ class ProjectInstall:
     # ------------------------------------------------------------ trees on disk
 
     def locked(self, root: dict[str, Any]) -> Tree | None:
-        """package-lock.json as a tree (None: none, or one npm would not read)."""
-        doc = read_json(self.at(LOCK))
-        if doc is None:
-            return None
-        try:
-            return lockfile.tree_from_lock(doc, root)
-        except (ValueError, KeyError, TypeError):
-            return None  # npm ignores a lockfile it cannot read, and writes a new one
+        """package-lock.json as a tree (None: none, or one npm would not read: npm ignores
+        it and writes a new one)."""
+        return _lock_tree(self.at(LOCK), root)
 
     def installed(self, root: dict[str, Any]) -> Tree | None:
-        """What node_modules holds, by its hidden lockfile, less any folder gone since."""
-        try:
-            doc = read_json(self.at(HIDDEN_LOCK))
-        except NpmError:
-            return None
-        if doc is None:
-            return None
-        try:
-            tree = lockfile.tree_from_lock(doc, root)
-        except (ValueError, KeyError, TypeError):
-            return None
-        gone = [p for p in tree.nodes if not os.path.isfile(self.at(f"{p}/package.json"))]
-        for path in gone:
-            del tree.nodes[path]
-        return tree
+        return installed_tree(self.prefix, root)
 
     async def resolve(
         self, root: dict[str, Any], lock: Tree | None, update: list[str] | None = None
@@ -146,7 +145,7 @@ class ProjectInstall:
             if old is not None:
                 unlink_bins(self.at(path), old.bin)
             remove(self.at(path))
-        adds = _with_nested(steps.add, wanted)
+        adds = steps.add  # shallow first; what nests in a folder unpacked again comes too
         self.progress.start_fetch(len(adds))
         limit = asyncio.Semaphore(FETCHES)
 
@@ -183,11 +182,11 @@ class ProjectInstall:
         summary.added = len(now.keys() - have.keys())
         summary.removed = len(have.keys() - now.keys())
         summary.changed = sum(1 for p in now.keys() & have.keys() if now[p] != have[p])
-        for node in wanted.nodes.values():
+        for node in adds:
             label = f"{node.name}@{node.version}"
-            if node.has_install_script and node in adds:
+            if node.has_install_script:
                 summary.scripts.append(label)
-            if node.deprecated and node in adds:
+            if node.deprecated:
                 summary.deprecated.append((label, node.deprecated))
         if summary.added or summary.changed:
             summary.skipped = sorted(
@@ -223,17 +222,6 @@ def _omitting(tree: Tree, omit: set[str]) -> Tree:
         and not ("peer" in omit and node.peer)
     }
     return Tree(root=tree.root, nodes=kept)
-
-
-def _with_nested(adds: list[Node], tree: Tree) -> list[Node]:
-    """The nodes to unpack, parents first, with every node nested inside a folder that is
-    unpacked again (unpacking replaces the folder, and what was nested in it)."""
-    chosen = {node.path: node for node in adds if not node.skipped}
-    for parent in list(chosen):
-        for path, node in tree.nodes.items():
-            if path.startswith(parent + "/node_modules/") and not node.skipped:
-                chosen[path] = node
-    return sorted(chosen.values(), key=lambda n: (n.path.count("/node_modules/"), n.path))
 
 
 def elapsed(seconds: float) -> str:
